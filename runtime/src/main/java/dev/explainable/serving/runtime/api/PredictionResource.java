@@ -1,0 +1,153 @@
+package dev.explainable.serving.runtime.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.jboss.logging.Logger;
+import org.tensorflow.Output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.explain.Explanation;
+import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer.Instance;
+import dev.explainable.serving.runtime.model.ModelService;
+import dev.explainable.serving.runtime.model.ModelService.Loaded;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.TensorSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * AI Platform's {@code projects.explain} and {@code projects.predict}:
+ * {@code POST /v1/projects/{project}/models/{model}[/versions/{version}]:explain|:predict}.
+ *
+ * <p>The colon sits inside the last path segment, which a JAX-RS template like {@code versions/{v}:explain}
+ * does not match reliably; the whole tail is captured and parsed here instead.
+ */
+@Path("/v1/projects/{project}/models/{target: .+}")
+public class PredictionResource {
+
+    private static final Logger LOG = Logger.getLogger(PredictionResource.class);
+    private static final Pattern TARGET = Pattern.compile("([^/:]+)(?:/versions/([^/:]+))?:([A-Za-z]+)");
+
+    private final ModelService models;
+    private final RequestReader reader;
+    private final MeterRegistry registry;
+
+    public PredictionResource(ModelService models, ExplainConfig config, MeterRegistry registry) {
+        this.models = models;
+        this.reader = new RequestReader(config.maxRequestBytes());
+        this.registry = registry;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Explain or predict", description = "AI Platform projects.explain / projects.predict. "
+            + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
+            + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
+    public Map<String, Object> call(@PathParam("project") String project,
+            @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target") String target,
+            InputStream body) throws IOException {
+        Matcher m = TARGET.matcher(target);
+        if (!m.matches()) {
+            throw new ApiException(404, "no such resource: projects/" + project + "/models/" + target
+                    + " (expected models/{model}[/versions/{version}]:explain or :predict)");
+        }
+        String verb = m.group(3);
+        if (!verb.equals("explain") && !verb.equals("predict")) {
+            throw new ApiException(404, "unknown method ':" + verb + "'; use :explain or :predict");
+        }
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "error";
+        try {
+            Loaded loaded = resolve(m.group(1), m.group(2));
+            List<JsonNode> instances = reader.instances(body);
+            List<Map<String, HostTensor>> decoded = new ArrayList<>();
+            for (int i = 0; i < instances.size(); i++) {
+                decoded.add(loaded.decoder().decode(instances.get(i), i));
+            }
+            Map<String, Object> response = verb.equals("explain") ? explain(loaded, decoded) : predict(loaded, decoded);
+            outcome = "success";
+            registry.counter("explainable.instances", "verb", verb).increment(instances.size());
+            return response;
+        } catch (ApiException e) {
+            outcome = e.status() < 500 ? "client_error" : "server_error";
+            throw e;
+        } finally {
+            sample.stop(Timer.builder("explainable.requests")
+                    .description("explain and predict requests, by verb, attribution method and outcome")
+                    .tag("verb", verb).tag("method", verb.equals("explain") ? models.method() : "none")
+                    .tag("outcome", outcome).publishPercentileHistogram().register(registry));
+        }
+    }
+
+    private Loaded resolve(String model, String version) {
+        if (!model.equals(models.modelName())) {
+            throw new ApiException(404, "model '" + model + "' is not served here (this endpoint serves model '"
+                    + models.modelName() + "')");
+        }
+        if (version != null && !version.equals(models.version())) {
+            throw new ApiException(404, "version '" + version + "' of model '" + model
+                    + "' is not served here (this endpoint serves version '" + models.version() + "')");
+        }
+        Loaded loaded = models.loaded();
+        if (loaded == null) {
+            String failure = models.failure();
+            throw new ApiException(503, failure == null ? "model '" + model + "' is still loading; retry shortly"
+                    : "model '" + model + "' failed to load: " + failure);
+        }
+        return loaded;
+    }
+
+    private static Map<String, Object> explain(Loaded loaded, List<Map<String, HostTensor>> decoded) {
+        List<Instance> forward = loaded.explainer().forward(decoded);
+        List<Explanation> explanations = new ArrayList<>();
+        for (Instance instance : forward) {
+            explanations.add(loaded.explainer().explain(instance));
+        }
+        return Map.of("explanations", explanations);
+    }
+
+    private static Map<String, Object> predict(Loaded loaded, List<Map<String, HostTensor>> decoded) {
+        Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
+        for (TensorSpec s : loaded.model().signatureInputs()) {
+            List<HostTensor> column = new ArrayList<>();
+            decoded.forEach(d -> column.add(d.get(s.key())));
+            feeds.put(loaded.model().graphTensor(s.tensorName()), HostTensor.stack(column));
+        }
+        Map<String, String> outputs = loaded.model().signatureOutputs();
+        List<Output<?>> fetches = outputs.values().stream().<Output<?>>map(loaded.model()::graphTensor).toList();
+        List<HostTensor> results = loaded.model().run(feeds, fetches);
+        List<Object> predictions = new ArrayList<>();
+        List<String> keys = new ArrayList<>(outputs.keySet());
+        for (int i = 0; i < decoded.size(); i++) {
+            if (keys.size() == 1) {
+                predictions.add(results.get(0).item(i).toJson());
+            } else {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int k = 0; k < keys.size(); k++) {
+                    row.put(keys.get(k), results.get(k).item(i).toJson());
+                }
+                predictions.add(row);
+            }
+        }
+        return Map.of("predictions", predictions);
+    }
+}

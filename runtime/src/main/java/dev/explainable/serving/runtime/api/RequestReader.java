@@ -1,0 +1,78 @@
+package dev.explainable.serving.runtime.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Reads an AI Platform request body, bounded in size, into its {@code instances}. */
+public final class RequestReader {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final long maxBytes;
+
+    public RequestReader(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public List<JsonNode> instances(InputStream body) throws IOException {
+        byte[] bytes = readBounded(body);
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("empty request body; send {\"instances\": [...]}");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")" : ""));
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.badRequest("request body must be a JSON object {\"instances\": [...]}");
+        }
+        JsonNode instances = root.get("instances");
+        if (instances == null) {
+            throw ApiException.badRequest("request body has no \"instances\" field; send {\"instances\": [...]}");
+        }
+        if (!instances.isArray()) {
+            throw ApiException.badRequest("\"instances\" must be a list");
+        }
+        if (instances.isEmpty()) {
+            throw ApiException.badRequest("\"instances\" is empty; send at least one instance");
+        }
+        List<JsonNode> list = new ArrayList<>(instances.size());
+        instances.forEach(list::add);
+        return list;
+    }
+
+    private byte[] readBounded(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    public static ApiException tooLarge(long maxBytes) {
+        return new ApiException(413, "request body is larger than the limit of " + maxBytes
+                + " bytes (explain.max-request-bytes)");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.explainable.serving.runtime.config;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables). */
+@ConfigMapping(prefix = "explain")
+public interface ExplainConfig {
+
+    Model model();
+
+    Metadata metadata();
+
+    /** {@code integrated-gradients}; {@code xrai} and {@code sampled-shapley} are planned. */
+    @WithDefault("integrated-gradients")
+    String method();
+
+    /** Integrated Gradients path steps, gcloud's {@code --num-integral-steps} (default 50). */
+    @WithName("integral-steps")
+    @WithDefault("50")
+    int integralSteps();
+
+    /** Sampled Shapley permutations, gcloud's {@code --num-paths} (default 50). */
+    @WithDefault("50")
+    int paths();
+
+    /** Most interpolation points evaluated in one TensorFlow run. */
+    @WithName("batch-size")
+    @WithDefault("64")
+    int batchSize();
+
+    /** Largest accepted request body; AI Platform's online prediction limit is 1.5 MB. */
+    @WithName("max-request-bytes")
+    @WithDefault("1572864")
+    long maxRequestBytes();
+
+    interface Model {
+        /** The SavedModel folder. */
+        Optional<String> dir();
+
+        /** The model name the endpoints answer to. */
+        @WithDefault("model")
+        String name();
+
+        /** The version the endpoints answer to; also the default version of this pod. */
+        @WithDefault("v1")
+        String version();
+
+        /** SavedModel signature to serve when the metadata does not name one. */
+        @WithDefault("serving_default")
+        String signature();
+    }
+
+    interface Metadata {
+        /** Overrides {@code <model.dir>/explanation_metadata.json}. */
+        Optional<String> file();
+    }
+}

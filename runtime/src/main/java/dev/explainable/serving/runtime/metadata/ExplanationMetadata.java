@@ -1,0 +1,44 @@
+package dev.explainable.serving.runtime.metadata;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * {@code explanation_metadata.json}, as AI Platform defines it. Unknown keys are rejected when parsing
+ * (see {@link MetadataLoader}), as AI Platform does.
+ */
+public record ExplanationMetadata(
+        Map<String, InputMetadata> inputs,
+        Map<String, OutputMetadata> outputs,
+        String framework,
+        List<String> tags,
+        @JsonProperty("preparer_version") String preparerVersion,
+        @JsonProperty("serving_sigdef_key") String servingSigdefKey,
+        @JsonProperty("sigdef_inputs") Map<String, Object> sigdefInputs,
+        Object embeddings) {
+
+    public record InputMetadata(
+            @JsonProperty("input_tensor_name") String inputTensorName,
+            @JsonProperty("input_baselines") List<Object> inputBaselines,
+            String modality,
+            String encoding,
+            @JsonProperty("index_feature_mapping") List<String> indexFeatureMapping,
+            @JsonProperty("encoded_tensor_name") String encodedTensorName,
+            @JsonProperty("encoded_baselines") List<Object> encodedBaselines,
+            @JsonProperty("dense_shape_tensor_name") String denseShapeTensorName,
+            Map<String, Double> domain,
+            @JsonProperty("group_name") String groupName,
+            Map<String, Object> visualization) {
+
+        public boolean isImage() {
+            return "image".equalsIgnoreCase(modality);
+        }
+    }
+
+    public record OutputMetadata(
+            @JsonProperty("output_tensor_name") String outputTensorName,
+            @JsonProperty("index_name_mapping") List<String> indexNameMapping) {
+    }
+}

@@ -1,0 +1,168 @@
+package dev.explainable.serving.runtime.metadata;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetadata;
+
+/** Reads and validates {@code explanation_metadata.json} with AI Platform's rules. */
+public final class MetadataLoader {
+
+    public static final String FILE_NAME = "explanation_metadata.json";
+    /** AI Platform accepts at most 10 baselines per input. */
+    public static final int MAX_BASELINES = 10;
+
+    private static final Set<String> FRAMEWORKS = Set.of("tensorflow", "tensorflow2");
+    private static final Set<String> MODALITIES = Set.of("numeric", "image", "text", "categorical", "structured");
+    private static final Set<String> ENCODINGS = Set.of("identity", "bag_of_features", "bag_of_features_sparse",
+            "indicator", "combined_embedding", "concat_embedding");
+    private static final Set<String> NEEDS_FEATURE_MAPPING = Set.of("bag_of_features", "bag_of_features_sparse",
+            "indicator");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private MetadataLoader() {
+    }
+
+    public static ExplanationMetadata load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new MetadataException("explanation metadata file " + file + " does not exist");
+        }
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new MetadataException("cannot read explanation metadata " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses and validates; every problem found is listed in one exception. */
+    public static ExplanationMetadata parse(String json) {
+        ExplanationMetadata metadata;
+        try {
+            metadata = MAPPER.readValue(json, ExplanationMetadata.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new MetadataException("invalid explanation metadata: unknown key '" + e.getPropertyName()
+                    + "' (known keys: " + e.getKnownPropertyIds() + ")", e);
+        } catch (JsonProcessingException e) {
+            throw new MetadataException("invalid explanation metadata: " + e.getOriginalMessage(), e);
+        }
+        if (metadata == null) {
+            throw new MetadataException("invalid explanation metadata: empty document");
+        }
+        List<String> problems = validate(metadata);
+        if (!problems.isEmpty()) {
+            throw new MetadataException("invalid explanation metadata: " + String.join("; ", problems));
+        }
+        return metadata;
+    }
+
+    /** AI Platform's metadata rules; returns the problems, empty when valid. */
+    public static List<String> validate(ExplanationMetadata m) {
+        List<String> problems = new ArrayList<>();
+        if (m.framework() == null || !FRAMEWORKS.contains(m.framework().toLowerCase(Locale.ROOT))) {
+            problems.add("'framework' must be \"tensorflow\" (got " + quote(m.framework()) + ")");
+        }
+        if (m.inputs() == null || m.inputs().isEmpty()) {
+            problems.add("'inputs' must name at least one input");
+        } else {
+            m.inputs().forEach((key, in) -> validateInput(key, in, problems));
+        }
+        if (m.outputs() == null || m.outputs().isEmpty()) {
+            problems.add("'outputs' must name at least one output");
+        } else {
+            for (Map.Entry<String, OutputMetadata> e : m.outputs().entrySet()) {
+                OutputMetadata out = e.getValue();
+                if (out == null || isBlank(out.outputTensorName())) {
+                    problems.add("output '" + e.getKey() + "' needs 'output_tensor_name'");
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void validateInput(String key, InputMetadata in, List<String> problems) {
+        String where = "input '" + key + "'";
+        if (in == null) {
+            problems.add(where + " is empty");
+            return;
+        }
+        if (isBlank(in.inputTensorName())) {
+            problems.add(where + " needs 'input_tensor_name'");
+        }
+        if (in.inputBaselines() != null && in.encodedBaselines() != null) {
+            problems.add(where + ": give only one of 'input_baselines' and 'encoded_baselines'");
+        }
+        if (in.inputBaselines() != null && in.inputBaselines().size() > MAX_BASELINES) {
+            problems.add(where + ": at most " + MAX_BASELINES + " baselines (got " + in.inputBaselines().size()
+                    + "; each element of 'input_baselines' is one baseline)");
+        }
+        if (in.inputBaselines() != null) {
+            for (Object b : in.inputBaselines()) {
+                if (!isNumericTree(b)) {
+                    problems.add(where + ": baselines must be numbers or nested lists of numbers");
+                    break;
+                }
+            }
+        }
+        if (in.modality() != null && !MODALITIES.contains(in.modality().toLowerCase(Locale.ROOT))) {
+            problems.add(where + ": unknown modality " + quote(in.modality()) + " (one of " + MODALITIES + ")");
+        }
+        String encoding = in.encoding() == null ? "identity" : in.encoding().toLowerCase(Locale.ROOT);
+        if (!ENCODINGS.contains(encoding)) {
+            problems.add(where + ": unknown encoding " + quote(in.encoding()) + " (one of " + ENCODINGS + ")");
+        }
+        if (NEEDS_FEATURE_MAPPING.contains(encoding)
+                && (in.indexFeatureMapping() == null || in.indexFeatureMapping().isEmpty())) {
+            problems.add(where + ": encoding " + encoding + " needs 'index_feature_mapping'");
+        }
+        if (in.indexFeatureMapping() != null
+                && new HashSet<>(in.indexFeatureMapping()).size() != in.indexFeatureMapping().size()) {
+            problems.add(where + ": 'index_feature_mapping' has duplicate names");
+        }
+        if (in.domain() != null) {
+            boolean min = in.domain().containsKey("min");
+            boolean max = in.domain().containsKey("max");
+            boolean mean = in.domain().containsKey("original_mean");
+            boolean std = in.domain().containsKey("original_stddev");
+            if (min != max || mean != std || (!min && !mean)) {
+                problems.add(where + ": 'domain' needs min and max together, or original_mean and original_stddev");
+            }
+            if (min && max && in.domain().get("min") >= in.domain().get("max")) {
+                problems.add(where + ": 'domain' min must be below max");
+            }
+        }
+    }
+
+    private static boolean isNumericTree(Object o) {
+        if (o instanceof Number n) {
+            return Double.isFinite(n.doubleValue());
+        }
+        if (o instanceof List<?> l) {
+            return l.stream().allMatch(MetadataLoader::isNumericTree);
+        }
+        return false;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "\"" + s + "\"";
+    }
+}

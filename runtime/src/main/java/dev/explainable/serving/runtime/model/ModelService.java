@@ -1,0 +1,173 @@
+package dev.explainable.serving.runtime.model;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.annotation.PreDestroy;
+
+import org.jboss.logging.Logger;
+import org.tensorflow.proto.DataType;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer;
+import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer.Instance;
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.metadata.MetadataLoader;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.InstanceDecoder;
+import dev.explainable.serving.runtime.tensor.TensorSpec;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Owns the one model version this process serves. Loads it in the background at start-up (so health endpoints
+ * answer while a big model loads), runs one warm-up explanation, then reports ready.
+ */
+@ApplicationScoped
+public class ModelService {
+
+    private static final Logger LOG = Logger.getLogger(ModelService.class);
+    public static final Set<String> METHODS = Set.of("integrated-gradients", "xrai", "sampled-shapley");
+
+    /** Everything a request needs, published at once when loading completes. */
+    public record Loaded(ServingModel model, IntegratedGradientsExplainer explainer, InstanceDecoder decoder,
+            long warmUpMillis) {
+    }
+
+    private final ExplainConfig config;
+    private volatile Loaded loaded;
+    private volatile String failure;
+
+    public ModelService(ExplainConfig config) {
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        Thread t = new Thread(this::loadQuietly, "model-loader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void loadQuietly() {
+        try {
+            loaded = load(config);
+            LOG.infof("model %s version %s is ready (warm-up explain %d ms)", config.model().name(),
+                    config.model().version(), loaded.warmUpMillis());
+        } catch (RuntimeException | Error e) {
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.errorf(e, "model failed to load: %s", failure);
+        }
+    }
+
+    /** Loads, validates and warms up; pure apart from TensorFlow, so tests can call it directly. */
+    public static Loaded load(ExplainConfig config) {
+        String method = config.method().toLowerCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw new MetadataException("explain.method must be one of " + METHODS + ", got '" + config.method() + "'");
+        }
+        if (!method.equals("integrated-gradients")) {
+            throw new MetadataException("explain.method '" + method + "' is not implemented yet in this runtime;"
+                    + " use integrated-gradients");
+        }
+        Path dir = Path.of(config.model().dir().orElseThrow(
+                () -> new MetadataException("explain.model.dir (EXPLAIN_MODEL_DIR) is not set")));
+        Path metadataFile = config.metadata().file().map(Path::of).orElse(dir.resolve(MetadataLoader.FILE_NAME));
+        ExplanationMetadata metadata = MetadataLoader.load(metadataFile);
+        ServingModel model = ServingModel.load(dir, metadata, config.model().signature());
+        try {
+            IntegratedGradientsExplainer explainer = new IntegratedGradientsExplainer(model, config.integralSteps(),
+                    config.batchSize());
+            Map<String, String> aliases = new HashMap<>();
+            for (ExplainedInput e : model.explainedInputs()) {
+                if (e.isSignatureInput()) {
+                    aliases.put(e.key(), e.signatureKey());
+                }
+            }
+            InstanceDecoder decoder = new InstanceDecoder(model.signatureInputs(), aliases);
+            long start = System.nanoTime();
+            explainer.explain(warmUpInstance(model));
+            return new Loaded(model, explainer, decoder, (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Baseline-like zeros with the model's shapes (free dimensions as 1): exercises the full IG path once. */
+    static Instance warmUpInstance(ServingModel model) {
+        Map<String, HostTensor> signature = new LinkedHashMap<>();
+        for (TensorSpec s : model.signatureInputs()) {
+            signature.put(s.key(), zeros(s.dtype(), s.shape()));
+        }
+        Map<String, HostTensor> explained = new LinkedHashMap<>();
+        for (ExplainedInput e : model.explainedInputs()) {
+            explained.put(e.key(), zeros(DataType.DT_FLOAT, e.spec().shape()));
+        }
+        Map<String, HostTensor> outputs = new LinkedHashMap<>();
+        for (ExplainedOutput o : model.explainedOutputs()) {
+            outputs.put(o.key(), zeros(DataType.DT_FLOAT, o.shape()));
+        }
+        return new Instance(signature, explained, outputs);
+    }
+
+    private static HostTensor zeros(DataType dtype, long[] shape) {
+        long[] s = shape == null ? new long[0] : shape.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.max(1, s[i]);
+        }
+        int n = (int) HostTensor.elements(s);
+        Object data = switch (dtype) {
+            case DT_FLOAT -> new float[n];
+            case DT_DOUBLE -> new double[n];
+            case DT_INT32 -> new int[n];
+            case DT_INT64 -> new long[n];
+            case DT_BOOL -> new boolean[n];
+            case DT_STRING -> {
+                byte[][] b = new byte[n][];
+                java.util.Arrays.fill(b, new byte[0]);
+                yield b;
+            }
+            default -> throw new MetadataException("unsupported input dtype " + dtype);
+        };
+        return new HostTensor(dtype, s, data);
+    }
+
+    /** The loaded model, or null while loading or after a failure. */
+    public Loaded loaded() {
+        return loaded;
+    }
+
+    /** Why loading failed, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    public String modelName() {
+        return config.model().name();
+    }
+
+    public String version() {
+        return config.model().version();
+    }
+
+    public String method() {
+        return config.method().toLowerCase(Locale.ROOT);
+    }
+
+    @PreDestroy
+    void close() {
+        Loaded l = loaded;
+        loaded = null;
+        if (l != null) {
+            l.model().close();
+        }
+    }
+}

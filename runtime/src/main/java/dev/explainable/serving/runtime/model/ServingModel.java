@@ -1,0 +1,235 @@
+package dev.explainable.serving.runtime.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.jboss.logging.Logger;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetadata;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.TensorSpec;
+
+/**
+ * One loaded SavedModel version: its serving signature, and the explanation ops added once at load time
+ * (function bodies inlined, a label-selecting target per output, and its gradients with respect to every
+ * explained input).
+ */
+public final class ServingModel implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ServingModel.class);
+
+    /** A metadata input: the tensor attributions are computed for. */
+    public record ExplainedInput(String key, Output<?> tensor, TensorSpec spec, String signatureKey,
+            InputMetadata metadata) {
+        /** True when the tensor is fed directly by the request (not computed inside the graph). */
+        public boolean isSignatureInput() {
+            return signatureKey != null;
+        }
+    }
+
+    /** A metadata output: the score explained, selected per example by a mask over its values. */
+    public record ExplainedOutput(String key, Output<?> tensor, long[] shape, Placeholder<TFloat32> mask,
+            Output<?> target, Output<?>[] gradients, List<String> indexNameMapping) {
+    }
+
+    private final SavedModelBundle bundle;
+    private final Session session;
+    private final List<TensorSpec> signatureInputs;
+    private final Map<String, String> signatureOutputs;
+    private final List<ExplainedInput> explainedInputs;
+    private final List<ExplainedOutput> explainedOutputs;
+
+    private ServingModel(SavedModelBundle bundle, List<TensorSpec> signatureInputs, Map<String, String> outputs,
+            List<ExplainedInput> explainedInputs, List<ExplainedOutput> explainedOutputs) {
+        this.bundle = bundle;
+        this.session = bundle.session();
+        this.signatureInputs = signatureInputs;
+        this.signatureOutputs = outputs;
+        this.explainedInputs = explainedInputs;
+        this.explainedOutputs = explainedOutputs;
+    }
+
+    public static ServingModel load(Path dir, ExplanationMetadata metadata, String defaultSignature) {
+        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+            throw new MetadataException("no SavedModel at " + dir + " (saved_model.pb is missing)");
+        }
+        // git does not keep empty folders: a SavedModel without variables may have lost its variables/.
+        try {
+            Files.createDirectories(dir.resolve("variables"));
+        } catch (Exception e) {
+            LOG.debugf("cannot create %s/variables: %s", dir, e.getMessage());
+        }
+        long start = System.nanoTime();
+        SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").load();
+        try {
+            ServingModel model = build(bundle, metadata, defaultSignature);
+            LOG.infof("loaded %s in %d ms: inputs %s, explained %s, outputs %s", dir,
+                    (System.nanoTime() - start) / 1_000_000, model.signatureInputs.stream().map(TensorSpec::key).toList(),
+                    model.explainedInputs.stream().map(ExplainedInput::key).toList(),
+                    model.explainedOutputs.stream().map(ExplainedOutput::key).toList());
+            return model;
+        } catch (RuntimeException e) {
+            bundle.close();
+            throw e;
+        }
+    }
+
+    private static ServingModel build(SavedModelBundle bundle, ExplanationMetadata metadata, String defaultSignature) {
+        String sigKey = metadata.servingSigdefKey() != null ? metadata.servingSigdefKey() : defaultSignature;
+        Signature signature = bundle.signatures().stream().filter(s -> s.key().equals(sigKey)).findFirst()
+                .orElseThrow(() -> new MetadataException("the SavedModel has no signature '" + sigKey + "' (it has "
+                        + bundle.signatures().stream().map(Signature::key).toList() + ")"));
+        List<TensorSpec> inputs = new ArrayList<>();
+        signature.getInputs().forEach((key, d) -> inputs.add(new TensorSpec(key, d.name, d.dataType, withoutBatch(d.shape))));
+        Map<String, String> outputs = new LinkedHashMap<>();
+        signature.getOutputs().forEach((key, d) -> outputs.put(key, d.name));
+
+        Graph graph = bundle.graph();
+        FunctionInliner inliner = new FunctionInliner(graph);
+        List<ExplainedInput> explained = new ArrayList<>();
+        for (Map.Entry<String, InputMetadata> e : metadata.inputs().entrySet()) {
+            String name = e.getValue().inputTensorName();
+            Output<?> tensor = resolve(inliner, name, "input '" + e.getKey() + "'");
+            if (tensor.dataType() != DataType.DT_FLOAT) {
+                throw new MetadataException("input '" + e.getKey() + "': tensor " + name + " is " + tensor.dataType()
+                        + "; attributions need a float32 tensor (point input_tensor_name at one, e.g. after decoding)");
+            }
+            String sigInput = inputs.stream().filter(s -> sameTensor(s.tensorName(), name)).map(TensorSpec::key)
+                    .findFirst().orElse(null);
+            explained.add(new ExplainedInput(e.getKey(), tensor,
+                    new TensorSpec(e.getKey(), name, DataType.DT_FLOAT, withoutBatch(tensor.shape())), sigInput,
+                    e.getValue()));
+        }
+        Output<?>[] xs = explained.stream().map(ExplainedInput::tensor).toArray(Output<?>[]::new);
+        List<ExplainedOutput> explainedOutputs = new ArrayList<>();
+        for (Map.Entry<String, OutputMetadata> e : metadata.outputs().entrySet()) {
+            String name = e.getValue().outputTensorName();
+            Output<?> y = resolve(inliner, name, "output '" + e.getKey() + "'");
+            long[] shape = withoutBatch(y.shape());
+            if (shape == null || Arrays.stream(shape).anyMatch(d -> d < 0)) {
+                throw new MetadataException("output '" + e.getKey() + "': tensor " + name + " has shape " + y.shape()
+                        + "; only the batch dimension may be unknown");
+            }
+            Ops tf = Ops.create(graph).withSubScope("explain_target_" + sanitize(e.getKey()));
+            Operand<TFloat32> yf = y.dataType() == DataType.DT_FLOAT ? y.expect(TFloat32.class)
+                    : tf.dtypes.cast(y, TFloat32.class);
+            Placeholder<TFloat32> mask = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+            Operand<TFloat32> selected = tf.math.mul(yf, mask);
+            Operand<TFloat32> target = shape.length == 0 ? selected
+                    : tf.sum(selected, tf.constant(IntStream.rangeClosed(1, shape.length).toArray()));
+            Output<?>[] grads = graph.addGradients(target.asOutput(), xs);
+            for (int i = 0; i < grads.length; i++) {
+                if (grads[i] == null) {
+                    throw new MetadataException("output '" + e.getKey() + "' does not depend on input '"
+                            + explained.get(i).key() + "' (" + explained.get(i).spec().tensorName() + ")");
+                }
+            }
+            explainedOutputs.add(new ExplainedOutput(e.getKey(), y, shape, mask, target.asOutput(), grads,
+                    e.getValue().indexNameMapping()));
+        }
+        return new ServingModel(bundle, inputs, outputs, explained, explainedOutputs);
+    }
+
+    private static Output<?> resolve(FunctionInliner inliner, String name, String where) {
+        try {
+            return inliner.tensor(name);
+        } catch (IllegalArgumentException e) {
+            throw new MetadataException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static String sanitize(String s) {
+        return s.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+    }
+
+    static boolean sameTensor(String a, String b) {
+        return withIndex(a).equals(withIndex(b));
+    }
+
+    private static String withIndex(String n) {
+        return n.contains(":") ? n : n + ":0";
+    }
+
+    /** The shape without its leading batch dimension; null when the rank is unknown. */
+    static long[] withoutBatch(Shape s) {
+        if (s == null || s.isUnknown() || s.numDimensions() < 1) {
+            return s != null && s.isScalar() ? new long[0] : null;
+        }
+        long[] a = s.asArray();
+        return Arrays.copyOfRange(a, 1, a.length);
+    }
+
+    public List<TensorSpec> signatureInputs() {
+        return signatureInputs;
+    }
+
+    public Map<String, String> signatureOutputs() {
+        return signatureOutputs;
+    }
+
+    public List<ExplainedInput> explainedInputs() {
+        return explainedInputs;
+    }
+
+    public List<ExplainedOutput> explainedOutputs() {
+        return explainedOutputs;
+    }
+
+    /**
+     * One session run: feeds host tensors (batched), fetches outputs as host tensors. Session.run is thread-safe;
+     * native tensors live only inside this call.
+     */
+    public List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches) {
+        List<Tensor> inputs = new ArrayList<>();
+        try {
+            Session.Runner runner = session.runner();
+            for (Map.Entry<Output<?>, HostTensor> f : feeds.entrySet()) {
+                Tensor t = f.getValue().toTensor();
+                inputs.add(t);
+                runner.feed(f.getKey(), t);
+            }
+            fetches.forEach(runner::fetch);
+            try (Result result = runner.run()) {
+                List<HostTensor> out = new ArrayList<>(fetches.size());
+                for (int i = 0; i < fetches.size(); i++) {
+                    out.add(HostTensor.of(result.get(i)));
+                }
+                return out;
+            }
+        } finally {
+            inputs.forEach(Tensor::close);
+        }
+    }
+
+    /** A tensor of the loaded graph by name (signature tensors are plain graph tensors). */
+    public Output<?> graphTensor(String name) {
+        return bundle.graph().outputOrThrow(withIndex(name));
+    }
+
+    @Override
+    public void close() {
+        bundle.close();
+    }
+}

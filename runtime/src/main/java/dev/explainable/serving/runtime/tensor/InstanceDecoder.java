@@ -1,0 +1,276 @@
+package dev.explainable.serving.runtime.tensor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.explainable.serving.runtime.api.ApiException;
+
+/**
+ * Turns one JSON instance of an AI Platform request into a value per model input: scalars, (nested) lists,
+ * objects of named inputs, {@code {"b64": ...}} bytes, and JPEG/PNG bytes for float image inputs.
+ */
+public final class InstanceDecoder {
+
+    private final List<TensorSpec> inputs;
+    /** Alternative names accepted for an input (the metadata's input keys). */
+    private final Map<String, String> aliases;
+
+    /**
+     * @param inputs  the model's inputs, in signature order
+     * @param aliases extra accepted name -> input key (for example metadata input keys)
+     */
+    public InstanceDecoder(List<TensorSpec> inputs, Map<String, String> aliases) {
+        this.inputs = List.copyOf(inputs);
+        this.aliases = Map.copyOf(aliases);
+    }
+
+    /** Decodes instance {@code index}; keys of the result are input keys. Throws 400 on any problem. */
+    public Map<String, HostTensor> decode(JsonNode instance, int index) {
+        Map<String, HostTensor> values = new LinkedHashMap<>();
+        if (instance.isObject() && !isB64(instance)) {
+            Iterator<Map.Entry<String, JsonNode>> fields = instance.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                TensorSpec spec = find(f.getKey());
+                if (spec == null) {
+                    throw ApiException.badRequest("instance " + index + ": unknown input '" + f.getKey()
+                            + "'; the model takes " + names());
+                }
+                values.put(spec.key(), decodeValue(f.getValue(), spec, "instance " + index + ", input '" + f.getKey() + "'"));
+            }
+            List<String> missing = new ArrayList<>();
+            for (TensorSpec s : inputs) {
+                if (!values.containsKey(s.key())) {
+                    missing.add(s.key());
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw ApiException.badRequest("instance " + index + ": missing input(s) " + missing);
+            }
+            return values;
+        }
+        if (inputs.size() != 1) {
+            throw ApiException.badRequest("instance " + index + ": the model takes several inputs " + names()
+                    + "; send each instance as an object of named inputs");
+        }
+        TensorSpec only = inputs.get(0);
+        values.put(only.key(), decodeValue(instance, only, "instance " + index));
+        return values;
+    }
+
+    private String names() {
+        List<String> n = new ArrayList<>();
+        inputs.forEach(s -> n.add(s.key()));
+        aliases.forEach((alias, key) -> {
+            if (!n.contains(alias)) {
+                n.add(alias);
+            }
+        });
+        return n.toString();
+    }
+
+    private TensorSpec find(String name) {
+        String key = aliases.getOrDefault(name, name);
+        for (TensorSpec s : inputs) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    static boolean isB64(JsonNode node) {
+        return node.isObject() && node.size() == 1 && node.has("b64");
+    }
+
+    static byte[] b64(JsonNode node, String where) {
+        JsonNode v = node.get("b64");
+        if (!v.isTextual()) {
+            throw ApiException.badRequest(where + ": \"b64\" must be a base64 string");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(strictBase64(v.asText(), where));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(where + ": invalid base64 data (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The MIME decoder skips foreign characters silently; reject them so a typo is an error, not garbage. */
+    private static String strictBase64(String s, String where) {
+        String url = s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? s.replace('-', '+').replace('_', '/') : s;
+        for (int i = 0; i < url.length(); i++) {
+            char c = url.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+                    || c == '/' || c == '=' || c == '\n' || c == '\r';
+            if (!ok) {
+                throw ApiException.badRequest(where + ": invalid base64 data (illegal character '" + c + "')");
+            }
+        }
+        String compact = url.replace("\n", "").replace("\r", "");
+        int unpadded = compact.replace("=", "").length();
+        if (unpadded % 4 == 1) {
+            throw ApiException.badRequest(where + ": invalid base64 data (truncated)");
+        }
+        return compact;
+    }
+
+    /** Decodes a value for one input; {@code where} prefixes error messages. */
+    public static HostTensor decodeValue(JsonNode value, TensorSpec spec, String where) {
+        if (isB64(value) && spec.dtype() != org.tensorflow.proto.DataType.DT_STRING) {
+            return decodeImage(b64(value, where), spec, where);
+        }
+        List<Long> dims = new ArrayList<>();
+        shapeOf(value, dims, where);
+        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        if (!spec.accepts(shape)) {
+            throw ApiException.badRequest(where + ": expected shape " + spec.describeShape() + " but got "
+                    + java.util.Arrays.toString(shape));
+        }
+        List<JsonNode> leaves = new ArrayList<>();
+        flatten(value, leaves);
+        int n = leaves.size();
+        Object data = switch (spec.dtype()) {
+            case DT_FLOAT -> {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = (float) number(leaves.get(i), where);
+                    if (!Float.isFinite(f[i])) {
+                        throw ApiException.badRequest(where + ": value " + leaves.get(i) + " is out of float32 range");
+                    }
+                }
+                yield f;
+            }
+            case DT_DOUBLE -> {
+                double[] d = new double[n];
+                for (int i = 0; i < n; i++) {
+                    d[i] = number(leaves.get(i), where);
+                }
+                yield d;
+            }
+            case DT_INT32 -> {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                    long l = integer(leaves.get(i), where);
+                    if (l != (int) l) {
+                        throw ApiException.badRequest(where + ": " + l + " does not fit in int32");
+                    }
+                    v[i] = (int) l;
+                }
+                yield v;
+            }
+            case DT_INT64 -> {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = integer(leaves.get(i), where);
+                }
+                yield v;
+            }
+            case DT_BOOL -> {
+                boolean[] v = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    if (!leaves.get(i).isBoolean()) {
+                        throw ApiException.badRequest(where + ": expected true or false, got " + leaves.get(i));
+                    }
+                    v[i] = leaves.get(i).booleanValue();
+                }
+                yield v;
+            }
+            case DT_STRING -> {
+                byte[][] v = new byte[n][];
+                for (int i = 0; i < n; i++) {
+                    JsonNode leaf = leaves.get(i);
+                    if (isB64(leaf)) {
+                        v[i] = b64(leaf, where);
+                    } else if (leaf.isTextual()) {
+                        v[i] = leaf.asText().getBytes(StandardCharsets.UTF_8);
+                    } else {
+                        throw ApiException.badRequest(where + ": expected a string or {\"b64\": ...}, got " + leaf);
+                    }
+                }
+                yield v;
+            }
+            default -> throw new ApiException(500, "input " + spec.key() + " has unsupported dtype " + spec.dtype());
+        };
+        return new HostTensor(spec.dtype(), shape, data);
+    }
+
+    private static HostTensor decodeImage(byte[] bytes, TensorSpec spec, String where) {
+        long[] s = spec.shape();
+        if (spec.dtype() != org.tensorflow.proto.DataType.DT_FLOAT || s == null || s.length < 2 || s.length > 3
+                || (s.length == 3 && s[2] != 3 && s[2] != 1)) {
+            throw ApiException.badRequest(where + ": {\"b64\": ...} needs a string input or a float image input"
+                    + " of shape [height, width, 3]; this input is " + spec.dtype() + " " + spec.describeShape());
+        }
+        try {
+            return ImageDecoder.decode(bytes, s[0], s[1], s.length == 3 ? (int) s[2] : 0);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(where + ": " + e.getMessage());
+        }
+    }
+
+    private static void shapeOf(JsonNode node, List<Long> dims, String where) {
+        if (!node.isArray()) {
+            return;
+        }
+        dims.add((long) node.size());
+        if (node.size() == 0) {
+            return;
+        }
+        List<Long> first = new ArrayList<>();
+        shapeOf(node.get(0), first, where);
+        for (int i = 1; i < node.size(); i++) {
+            List<Long> other = new ArrayList<>();
+            shapeOf(node.get(i), other, where);
+            if (!other.equals(first)) {
+                throw ApiException.badRequest(where + ": ragged nested list (element 0 has shape " + first
+                        + ", element " + i + " has shape " + other + ")");
+            }
+        }
+        dims.addAll(first);
+    }
+
+    private static void flatten(JsonNode node, List<JsonNode> out) {
+        if (node.isArray()) {
+            node.forEach(n -> flatten(n, out));
+        } else {
+            out.add(node);
+        }
+    }
+
+    private static double number(JsonNode leaf, String where) {
+        if (leaf.isBoolean()) {
+            return leaf.booleanValue() ? 1 : 0;
+        }
+        if (!leaf.isNumber()) {
+            throw ApiException.badRequest(where + ": expected a number, got " + abbreviate(leaf));
+        }
+        double d = leaf.doubleValue();
+        if (!Double.isFinite(d)) {
+            throw ApiException.badRequest(where + ": " + leaf + " is not a finite number");
+        }
+        return d;
+    }
+
+    private static long integer(JsonNode leaf, String where) {
+        if (leaf.isIntegralNumber() && leaf.canConvertToLong()) {
+            return leaf.longValue();
+        }
+        double d = number(leaf, where);
+        if (d != Math.rint(d)) {
+            throw ApiException.badRequest(where + ": expected an integer, got " + leaf);
+        }
+        return (long) d;
+    }
+
+    private static String abbreviate(JsonNode n) {
+        String s = n.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

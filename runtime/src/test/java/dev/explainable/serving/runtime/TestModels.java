@@ -1,0 +1,85 @@
+package dev.explainable.serving.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.model.ModelService;
+
+/** The committed test SavedModels (tools/make-test-models.py) and their Python-side expectations. */
+public final class TestModels {
+
+    public static final Path ROOT = Path.of("src/test/resources/models");
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, ModelService.Loaded> CACHE = new HashMap<>();
+
+    private TestModels() {
+    }
+
+    public static Path dir(String model) {
+        return ROOT.resolve(model);
+    }
+
+    public static JsonNode expected(String model) {
+        try {
+            return JSON.readTree(Files.readString(dir(model).resolve("expected.json")));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Loaded once per JVM with the given steps: loading natives and models is the slow part of a test. */
+    public static synchronized ModelService.Loaded load(String model, int steps) {
+        return CACHE.computeIfAbsent(model + "@" + steps, k -> ModelService.load(config(model, steps, 64)));
+    }
+
+    public static ExplainConfig config(String model, int steps, int batchSize) {
+        return new Config(dir(model).toString(), Optional.empty(), "integrated-gradients", steps, batchSize);
+    }
+
+    public record Config(String dir, Optional<String> metadataFile, String method, int integralSteps, int batchSize)
+            implements ExplainConfig {
+        @Override
+        public Model model() {
+            return new Model() {
+                public Optional<String> dir() {
+                    return Optional.of(Config.this.dir);
+                }
+
+                public String name() {
+                    return "m";
+                }
+
+                public String version() {
+                    return "v1";
+                }
+
+                public String signature() {
+                    return "serving_default";
+                }
+            };
+        }
+
+        @Override
+        public Metadata metadata() {
+            return () -> metadataFile;
+        }
+
+        @Override
+        public int paths() {
+            return 50;
+        }
+
+        @Override
+        public long maxRequestBytes() {
+            return 1_572_864;
+        }
+    }
+}

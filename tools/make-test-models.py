@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Generates the small, REAL TensorFlow SavedModels the runtime tests load.
+
+Run it through tools/make-test-models.sh, which makes a virtualenv with TensorFlow 2.18 (the
+version inside TensorFlow Java 1.1.0's native library). The outputs are committed, so CI never
+installs TensorFlow for Python.
+
+Every model is a Keras 3 model exported with `model.export` (or a tf.Module saved with
+tf.saved_model.save around a Keras model), so its body sits inside a StatefulPartitionedCall with
+resource variables, exactly the shape that defeats plain gradients in TF Java.
+
+For each model the script also writes `expected.json`: the model's output for sample instances and
+Integrated Gradients attributions computed here with tf.GradientTape and the same trapezoid rule
+the runtime uses. The Java tests compare against these numbers, so the Java gradient path is checked
+against TensorFlow's own Python autodiff.
+"""
+import io
+import json
+import os
+import shutil
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import keras  # noqa: E402
+from PIL import Image  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else "runtime/src/test/resources/models"
+STEPS = 50
+keras.utils.set_random_seed(7)
+
+
+def trapezoid_ig(fn, x, baseline, steps=STEPS):
+    """IG with `steps` intervals (steps + 1 points), trapezoid weights; fn maps a batch to scores."""
+    alphas = tf.linspace(0.0, 1.0, steps + 1)
+    x = tf.convert_to_tensor(x, tf.float32)
+    baseline = tf.broadcast_to(tf.convert_to_tensor(baseline, tf.float32), x.shape)
+    shape = [steps + 1] + [1] * len(x.shape)
+    path = baseline[None] + tf.reshape(alphas, shape) * (x - baseline)[None]
+    with tf.GradientTape() as tape:
+        tape.watch(path)
+        scores = fn(path)
+    grads = tape.gradient(scores, path).numpy()
+    weights = np.ones(steps + 1) / steps
+    weights[0] = weights[-1] = 0.5 / steps
+    avg = np.tensordot(weights, grads, axes=1)
+    return (avg * (x - baseline).numpy()), float(scores.numpy()[0]), float(scores.numpy()[-1])
+
+
+def fresh(name):
+    path = os.path.join(OUT, name)
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
+def signature_tensor(model_dir, key, outputs=True):
+    """The graph tensor name behind a serving_default input or output key."""
+    from tensorflow.core.protobuf import saved_model_pb2
+    sm = saved_model_pb2.SavedModel()
+    with open(os.path.join(model_dir, "saved_model.pb"), "rb") as f:
+        sm.ParseFromString(f.read())
+    sig = sm.meta_graphs[0].signature_def["serving_default"]
+    return (sig.outputs if outputs else sig.inputs)[key].name
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+def tolist(a):
+    return np.asarray(a, dtype=np.float64).round(7).tolist()
+
+
+def linear_regressor():
+    """y = w.x + c: IG has the closed form w_i (x_i - b_i)."""
+    path = fresh("linear_regressor")
+    inp = keras.Input(shape=(4,), name="x")
+    dense = keras.layers.Dense(1, name="y")
+    model = keras.Model(inp, dense(inp))
+    dense.set_weights([np.array([[2.0], [-1.0], [0.5], [3.0]], np.float32), np.array([1.0], np.float32)])
+    model.export(path, verbose=False)
+    baseline = [0.5, 0.5, 0.5, 0.5]
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"data": {"input_tensor_name": "serving_default_x:0", "input_baselines": [baseline]}},
+        "outputs": {"duration": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+    instances = [[1.0, 2.0, 3.0, 4.0], [0.0, -1.0, 2.5, 0.25]]
+    write_json(os.path.join(path, "expected.json"), {
+        "weights": [2.0, -1.0, 0.5, 3.0], "bias": 1.0, "baseline": baseline,
+        "instances": instances,
+        "predictions": tolist(model(np.array(instances, np.float32))),
+    })
+
+
+def tabular_classifier():
+    """A small MLP with a 3-way softmax: explains the top class."""
+    path = fresh("tabular_classifier")
+    inp = keras.Input(shape=(5,), name="features")
+    h = keras.layers.Dense(16, activation="tanh")(inp)
+    out = keras.layers.Dense(3, activation="softmax", name="probs")(h)
+    model = keras.Model(inp, out)
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"features": {"input_tensor_name": "serving_default_features:0", "input_baselines": [0.0]}},
+        "outputs": {"probabilities": {"output_tensor_name": signature_tensor(path, "output_0"),
+                                      "index_name_mapping": ["setosa", "versicolor", "virginica"]}},
+        "framework": "tensorflow",
+    })
+    instances = [[0.3, -1.2, 2.0, 0.7, -0.4], [1.5, 0.2, -0.8, -1.1, 0.9]]
+    expected = []
+    for x in instances:
+        probs = model(np.array([x], np.float32)).numpy()[0]
+        label = int(np.argmax(probs))
+        attr, base, ex = trapezoid_ig(lambda p: model(p)[:, label], np.array(x, np.float32), 0.0)
+        expected.append({"label_index": label, "attributions": tolist(attr),
+                         "baseline_score": base, "example_score": ex})
+    write_json(os.path.join(path, "expected.json"), {"instances": instances, "explanations": expected,
+                                                     "predictions": tolist(model(np.array(instances, np.float32)))})
+
+
+def two_inputs():
+    """Two named inputs, y = wa.a + wb.b + c: closed form per input."""
+    path = fresh("two_inputs")
+    a = keras.Input(shape=(3,), name="a")
+    b = keras.Input(shape=(2,), name="b")
+    da = keras.layers.Dense(1, use_bias=False, name="wa")
+    db = keras.layers.Dense(1, name="wb")
+    model = keras.Model({"a": a, "b": b}, keras.layers.Add(name="y")([da(a), db(b)]))
+    da.set_weights([np.array([[1.5], [-2.0], [0.25]], np.float32)])
+    db.set_weights([np.array([[4.0], [-0.5]], np.float32), np.array([0.75], np.float32)])
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {
+            "a": {"input_tensor_name": "serving_default_a:0", "input_baselines": [[0.0, 1.0, 0.0]]},
+            "b": {"input_tensor_name": "serving_default_b:0"},
+        },
+        "outputs": {"y": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+    write_json(os.path.join(path, "expected.json"), {
+        "wa": [1.5, -2.0, 0.25], "wb": [4.0, -0.5], "bias": 0.75,
+        "baseline_a": [0.0, 1.0, 0.0], "baseline_b": [0.0, 0.0],
+    })
+
+
+def small_cnn():
+    inp = keras.Input(shape=(32, 32, 3), name="image")
+    h = keras.layers.Conv2D(8, 3, activation="relu", padding="same")(inp)
+    h = keras.layers.MaxPooling2D()(h)
+    h = keras.layers.Conv2D(8, 3, activation="tanh", padding="same")(h)
+    h = keras.layers.GlobalAveragePooling2D()(h)
+    out = keras.layers.Dense(4, activation="softmax", name="probs")(h)
+    return keras.Model(inp, out)
+
+
+def sample_image(seed=3):
+    """A deterministic 32x32 RGB test picture: a bright square on a gradient."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:32, 0:32]
+    img = np.stack([x / 31.0, y / 31.0, 0.5 * np.ones_like(x, dtype=np.float64)], -1)
+    img[8:20, 10:24, :] = [0.95, 0.85, 0.1]
+    img += rng.normal(0, 0.03, img.shape)
+    return np.clip(img, 0, 1).astype(np.float32)
+
+
+def image_expected(cnn, image):
+    probs = cnn(image[None]).numpy()[0]
+    label = int(np.argmax(probs))
+    attr, base, ex = trapezoid_ig(lambda p: cnn(p)[:, label], image, 0.0)
+    return {"label_index": label, "attributions": tolist(attr), "baseline_score": base, "example_score": ex,
+            "probabilities": tolist(probs)}
+
+
+def cnn_image(cnn, image):
+    """Image classifier on float RGB in [0, 1]; modality image."""
+    path = fresh("cnn_image")
+    cnn.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": "serving_default_image:0", "input_baselines": [0.0],
+                             "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+    pixels = np.round(image * 255.0) / 255.0  # what a client sends as 0..255 integers, rescaled
+    write_json(os.path.join(path, "expected.json"), {"image": tolist(pixels), **image_expected(cnn, pixels.astype(np.float32))})
+
+
+def decode_images(image_bytes):
+    """JPEG bytes [batch] -> float images [batch, 32, 32, 3] in [0, 1], inside the graph."""
+    def decode(b):
+        img = tf.io.decode_jpeg(b, channels=3)
+        img = tf.image.resize(tf.cast(img, tf.float32) / 255.0, [32, 32])
+        return tf.ensure_shape(img, [32, 32, 3])
+    images = tf.map_fn(decode, image_bytes, fn_output_signature=tf.TensorSpec([32, 32, 3], tf.float32))
+    return tf.identity(images, name="decoded_image")
+
+
+def jpeg_cnn(cnn, image):
+    path = fresh("jpeg_cnn")
+    # Keras' ExportArchive (not a bare tf.Module) so that Keras 3 variables are restored by the C++ loader.
+    archive = keras.export.ExportArchive()
+    archive.track(cnn)
+    archive.add_endpoint(name="serving_default",
+                         fn=lambda image_bytes: {"probs": cnn(decode_images(image_bytes))},
+                         input_signature=[tf.TensorSpec([None], tf.string, name="image_bytes")])
+    archive.write_out(path, verbose=False)
+    buf = io.BytesIO()
+    Image.fromarray((image * 255).round().astype(np.uint8)).save(buf, format="JPEG", quality=95)
+    jpeg = buf.getvalue()
+    with open(os.path.join(path, "sample.jpg"), "wb") as f:
+        f.write(jpeg)
+    decoded = tf.image.resize(tf.cast(tf.io.decode_jpeg(jpeg, channels=3), tf.float32) / 255.0, [32, 32]).numpy()
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        # The signature wrapper calls serve(): the decoded image sits two calls deep, named as TF inlines it.
+        "inputs": {"image": {"input_tensor_name": "StatefulPartitionedCall/StatefulPartitionedCall/decoded_image:0",
+                             "input_baselines": [0.0], "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "probs")}},
+        "framework": "tensorflow",
+    })
+    write_json(os.path.join(path, "expected.json"), {"decoded": tolist(decoded), **image_expected(cnn, decoded)})
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    linear_regressor()
+    tabular_classifier()
+    two_inputs()
+    cnn = small_cnn()
+    image = sample_image()
+    cnn_image(cnn, image)
+    jpeg_cnn(cnn, image)
+    print("wrote test models to", OUT)
+
+
+if __name__ == "__main__":
+    main()
