@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -44,16 +45,19 @@ import io.micrometer.core.instrument.Timer;
 public class PredictionResource {
 
     private static final Logger LOG = Logger.getLogger(PredictionResource.class);
+    private static final Pattern RESOURCE = Pattern.compile("([^/:]+)(?:/versions/([^/:]+))?");
     private static final Pattern TARGET = Pattern.compile("([^/:]+)(?:/versions/([^/:]+))?:([A-Za-z]+)");
 
     private final ModelService models;
     private final RequestReader reader;
     private final MeterRegistry registry;
+    private final ExplainConfig config;
 
     public PredictionResource(ModelService models, ExplainConfig config, MeterRegistry registry) {
         this.models = models;
         this.reader = new RequestReader(config.maxRequestBytes());
         this.registry = registry;
+        this.config = config;
     }
 
     @POST
@@ -96,6 +100,52 @@ public class PredictionResource {
                     .tag("verb", verb).tag("method", verb.equals("explain") ? models.method() : "none")
                     .tag("outcome", outcome).publishPercentileHistogram().register(registry));
         }
+    }
+
+    /**
+     * AI Platform's {@code projects.models.get} and {@code projects.models.versions.get}: gcloud's
+     * {@code ai-platform predict} reads the model or version before predicting.
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Describe the model or version", description = "AI Platform projects.models.get and "
+            + "projects.models.versions.get for the version this runtime serves.")
+    public Map<String, Object> describe(@PathParam("project") String project, @PathParam("target") String target) {
+        Matcher m = RESOURCE.matcher(target);
+        if (!m.matches()) {
+            throw new ApiException(404, "no such resource: projects/" + project + "/models/" + target);
+        }
+        String modelName = "projects/" + project + "/models/" + models.modelName();
+        if (!m.group(1).equals(models.modelName()) || (m.group(2) != null && !m.group(2).equals(models.version()))) {
+            throw new ApiException(404, "projects/" + project + "/models/" + target + " is not served here"
+                    + " (this endpoint serves " + modelName + "/versions/" + models.version() + ")");
+        }
+        Map<String, Object> version = new LinkedHashMap<>();
+        version.put("name", modelName + "/versions/" + models.version());
+        version.put("isDefault", true);
+        version.put("state", models.loaded() != null ? "READY" : models.failure() != null ? "FAILED" : "CREATING");
+        if (models.failure() != null) {
+            version.put("errorMessage", models.failure());
+        }
+        version.put("framework", "TENSORFLOW");
+        version.put("pythonVersion", "3.7");
+        version.put("runtimeVersion", "2.11");
+        version.put("explanationConfig", explanationConfig());
+        if (m.group(2) != null) {
+            return version;
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", modelName);
+        model.put("defaultVersion", version);
+        return model;
+    }
+
+    private Map<String, Object> explanationConfig() {
+        return switch (models.method()) {
+            case "xrai" -> Map.of("xraiAttribution", Map.of("numIntegralSteps", config.integralSteps()));
+            case "sampled-shapley" -> Map.of("sampledShapleyAttribution", Map.of("numPaths", config.paths()));
+            default -> Map.of("integratedGradientsAttribution", Map.of("numIntegralSteps", config.integralSteps()));
+        };
     }
 
     private Loaded resolve(String model, String version) {
