@@ -64,6 +64,15 @@ def signature_tensor(model_dir, key, outputs=True):
     return (sig.outputs if outputs else sig.inputs)[key].name
 
 
+def only_signature_input(model_dir):
+    from tensorflow.core.protobuf import saved_model_pb2
+    sm = saved_model_pb2.SavedModel()
+    with open(os.path.join(model_dir, "saved_model.pb"), "rb") as f:
+        sm.ParseFromString(f.read())
+    (spec,) = sm.meta_graphs[0].signature_def["serving_default"].inputs.values()
+    return spec.name
+
+
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=2, sort_keys=True)
@@ -224,6 +233,41 @@ def jpeg_cnn(cnn, image):
     write_json(os.path.join(path, "expected.json"), {"decoded": tolist(decoded), **image_expected(cnn, decoded)})
 
 
+def mobilenet():
+    """A real architecture (MobileNetV2, alpha 0.35, 96x96, random weights: nothing downloaded): depthwise
+    convolutions, batch norm and ReLU6 inside nested Keras functions. Used by the parity test and the benchmark."""
+    path = fresh("mobilenet_v2")
+    model = keras.applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10,
+                                           classifier_activation="softmax")
+    # Freshly initialised, its output ignores the input (uniform 0.1): a short fit on a toy task (which quadrant
+    # is brightest) makes the input matter, so attributions are far from zero.
+    data_rng = np.random.default_rng(5)
+    xs = data_rng.uniform(0, 1, (256, 96, 96, 3)).astype(np.float32) * 0.5
+    ys = data_rng.integers(0, 4, 256)
+    for i, q in enumerate(ys):
+        r, c = divmod(int(q), 2)
+        xs[i, r * 48:(r + 1) * 48, c * 48:(c + 1) * 48, :] += 0.5
+    for layer in model.layers:  # let batch-norm statistics catch up within this short fit
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.momentum = 0.5
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    model.fit(xs, ys, epochs=4, batch_size=32, verbose=0)
+    model.export(path, verbose=False)
+    rng = np.random.default_rng(11)
+    image = np.clip(rng.normal(0.35, 0.15, (96, 96, 3)), 0, 1).astype(np.float32)
+    image[48:, :48, :] = np.clip(image[48:, :48, :] + 0.5, 0, 1)  # bright lower-left quadrant
+    image = np.round(image * 255.0) / 255.0
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "input_baselines": [0.0],
+                             "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+    exp = image_expected(model, image.astype(np.float32))
+    exp["attributions"] = [float(f"{v:.6g}") for v in np.asarray(exp["attributions"]).ravel()]  # flat, compact
+    write_json(os.path.join(path, "expected.json"), {"image_uint8": (image * 255).round().astype(int).tolist(), **exp})
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     linear_regressor()
@@ -233,6 +277,7 @@ def main():
     image = sample_image()
     cnn_image(cnn, image)
     jpeg_cnn(cnn, image)
+    mobilenet()
     print("wrote test models to", OUT)
 
 

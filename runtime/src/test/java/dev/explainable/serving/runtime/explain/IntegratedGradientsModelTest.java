@@ -150,6 +150,37 @@ class IntegratedGradientsModelTest {
         assertComplete(a, 0.05);
     }
 
+    /** Image instance [h][w][3] in [0, 1] from the uint8 picture stored in expected.json. */
+    static String unitImage(JsonNode uint8) {
+        StringBuilder b = new StringBuilder("[");
+        for (int y = 0; y < uint8.size(); y++) {
+            b.append(y == 0 ? "[" : ",[");
+            for (int x = 0; x < uint8.get(y).size(); x++) {
+                JsonNode p = uint8.get(y).get(x);
+                b.append(x == 0 ? "[" : ",[").append(p.get(0).asInt() / 255.0).append(',')
+                        .append(p.get(1).asInt() / 255.0).append(',').append(p.get(2).asInt() / 255.0).append(']');
+            }
+            b.append(']');
+        }
+        return b.append(']').toString();
+    }
+
+    @Test
+    void mobileNetV2MatchesPythonGradientTape() throws Exception {
+        // Depthwise convolutions, batch norm and ReLU6 in nested Keras functions: the inliner's real-world case.
+        JsonNode exp = TestModels.expected("mobilenet_v2");
+        AttributionByLabel a = explainOne("mobilenet_v2", unitImage(exp.get("image_uint8"))).attributionsByLabel().get(0);
+        assertEquals(exp.get("label_index").asInt(), a.labelIndex());
+        assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
+        assertEquals(exp.get("baseline_score").asDouble(), a.baselineScore(), 1e-5);
+        assertClose(flat(exp.get("attributions")), flat(a.attributions().get("image")), 1e-3);
+        // A saturated softmax (0.9998) makes 50 steps far too few: approx_error reports it honestly ...
+        assertTrue(a.approxError() > 0.05, "approx_error " + a.approxError());
+        // ... and enough steps close the gap.
+        assertComplete(explainOne("mobilenet_v2", unitImage(exp.get("image_uint8")), 1000).attributionsByLabel().get(0),
+                0.01);
+    }
+
     /** Element-wise closeness relative to the largest magnitude (attribution maps have many near-zero cells). */
     static void assertClose(double[] want, double[] got, double relative) {
         assertEquals(want.length, got.length, "length");
