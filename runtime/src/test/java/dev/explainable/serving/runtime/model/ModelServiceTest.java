@@ -1,0 +1,71 @@
+package dev.explainable.serving.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.explain.AttributionByLabel;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+
+/** Loading: metadata override, averaged baselines, and clear failures. */
+class ModelServiceTest {
+
+    @TempDir
+    Path tmp;
+
+    ModelService.Loaded loadWith(String metadataJson) throws Exception {
+        Path file = tmp.resolve("override.json");
+        Files.writeString(file, metadataJson);
+        return ModelService.load(new TestModels.Config(TestModels.dir("linear_regressor").toString(),
+                Optional.of(file.toString()), "integrated-gradients", 10, 64));
+    }
+
+    @Test
+    void metadataFileOverridesTheOneInTheModelFolderAndBaselinesAreAveraged() throws Exception {
+        // Two baselines, 0 and 1: IG is linear in the baseline, so the average equals w (x - 0.5).
+        ModelService.Loaded loaded = loadWith("""
+                {"inputs": {"features": {"input_tensor_name": "serving_default_x:0", "input_baselines": [0, 1]}},
+                 "outputs": {"score": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
+                 "framework": "tensorflow2"}""");
+        var decoded = loaded.decoder().decode(TestModels.JSON.readTree("{\"features\": [1, 2, 3, 4]}"), 0);
+        AttributionByLabel a = loaded.explainer().explain(loaded.explainer().forward(List.of(decoded)).get(0))
+                .attributionsByLabel().get(0);
+        assertEquals("score", a.outputName());
+        @SuppressWarnings("unchecked")
+        List<Double> attr = (List<Double>) a.attributions().get("features");
+        double[] w = {2, -1, 0.5, 3};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(w[i] * (i + 1 - 0.5), attr.get(i), 1e-5);
+        }
+        double baselineScoreAverage = ((1 + 0) + (1 + 2 - 1 + 0.5 + 3)) / 2.0;
+        assertEquals(baselineScoreAverage, a.baselineScore(), 1e-5);
+        loaded.model().close();
+    }
+
+    @Test
+    void tensorsThatDoNotExistAreNamedInTheError() throws Exception {
+        MetadataException e = assertThrows(MetadataException.class, () -> loadWith("""
+                {"inputs": {"x": {"input_tensor_name": "no_such_tensor:0"}},
+                 "outputs": {"y": {"output_tensor_name": "StatefulPartitionedCall_1:0"}}, "framework": "tensorflow"}"""));
+        assertEquals("input 'x': tensor no_such_tensor:0 is not in the model's graph", e.getMessage());
+    }
+
+    @Test
+    void missingModelOrMethodIsAClearError() {
+        MetadataException e = assertThrows(MetadataException.class, () -> ModelService.load(
+                new TestModels.Config(tmp.toString(), Optional.empty(), "integrated-gradients", 50, 64)));
+        assertTrue(e.getMessage().contains("explanation_metadata.json does not exist"), e.getMessage());
+        e = assertThrows(MetadataException.class, () -> ModelService.load(
+                new TestModels.Config(tmp.toString(), Optional.empty(), "lime", 50, 64)));
+        assertTrue(e.getMessage().contains("explain.method must be one of"), e.getMessage());
+    }
+}
