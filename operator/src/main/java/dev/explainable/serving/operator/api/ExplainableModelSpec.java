@@ -1,0 +1,55 @@
+package dev.explainable.serving.operator.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@ValidationRule(value = "self.versions.exists(v, v.name == self.defaultVersion)",
+        message = "defaultVersion must name one of versions[]", reason = "FieldValueInvalid")
+@ValidationRule(value = "self.versions.all(v, self.versions.exists_one(w, w.name == v.name))",
+        message = "version names must be unique", reason = "FieldValueDuplicate")
+public class ExplainableModelSpec {
+
+    @Required
+    @PrinterColumn(name = "Default")
+    @JsonPropertyDescription("The version served at models/<model>:explain; must name one of versions[].")
+    private String defaultVersion;
+
+    @JsonPropertyDescription("Runtime image; defaults from the operator configuration.")
+    private RuntimeSpec runtime;
+
+    @Required
+    @Size(min = 1, max = 16)
+    @JsonPropertyDescription("The model's versions, one Deployment and Service each.")
+    private List<VersionSpec> versions = new ArrayList<>();
+
+    public String getDefaultVersion() {
+        return defaultVersion;
+    }
+
+    public void setDefaultVersion(String defaultVersion) {
+        this.defaultVersion = defaultVersion;
+    }
+
+    public RuntimeSpec getRuntime() {
+        return runtime;
+    }
+
+    public void setRuntime(RuntimeSpec runtime) {
+        this.runtime = runtime;
+    }
+
+    public List<VersionSpec> getVersions() {
+        return versions;
+    }
+
+    public void setVersions(List<VersionSpec> versions) {
+        this.versions = versions;
+    }
+}

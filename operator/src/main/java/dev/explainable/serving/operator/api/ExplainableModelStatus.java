@@ -1,0 +1,63 @@
+package dev.explainable.serving.operator.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+
+public class ExplainableModelStatus {
+
+    private Long observedGeneration;
+
+    /** Ready, and per version Available-&lt;v&gt;, Progressing-&lt;v&gt;, Degraded-&lt;v&gt;. */
+    private List<Condition> conditions = new ArrayList<>();
+
+    private List<VersionStatus> versions = new ArrayList<>();
+
+    @PrinterColumn(name = "Versions Ready")
+    private String versionsReady;
+
+    @PrinterColumn(name = "URL")
+    private String url;
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public List<VersionStatus> getVersions() {
+        return versions;
+    }
+
+    public void setVersions(List<VersionStatus> versions) {
+        this.versions = versions;
+    }
+
+    public String getVersionsReady() {
+        return versionsReady;
+    }
+
+    public void setVersionsReady(String versionsReady) {
+        this.versionsReady = versionsReady;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+}

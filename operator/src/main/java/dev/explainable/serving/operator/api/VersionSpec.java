@@ -1,0 +1,112 @@
+package dev.explainable.serving.operator.api;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Toleration;
+
+public class VersionSpec {
+
+    @Required
+    @Size(min = 1, max = 40)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @JsonPropertyDescription("Version name, a DNS label (also part of the Service name <model>-<version>).")
+    private String name;
+
+    @Required
+    @Pattern("^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/.*)?|https?://.+|file:///.*)$")
+    @JsonPropertyDescription("Where the SavedModel folder is: pvc://<claim>/<path>, http(s)://.../model.tar.gz "
+            + "or file:///<host path>.")
+    private String modelUri;
+
+    @JsonPropertyDescription("Attribution method and its parameters.")
+    private ExplanationSpec explanation = new ExplanationSpec();
+
+    @PreserveUnknownFields
+    @JsonPropertyDescription("explanation_metadata.json inline; overrides the file in the model folder.")
+    private JsonNode metadata;
+
+    @JsonPropertyDescription("Compute resources; gpus > 0 schedules on nvidia.com/gpu nodes.")
+    private ResourcesSpec resources = new ResourcesSpec();
+
+    @Min(0)
+    @Max(100)
+    private Integer replicas = 1;
+
+    private Map<String, String> nodeSelector;
+
+    private List<Toleration> tolerations;
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getModelUri() {
+        return modelUri;
+    }
+
+    public void setModelUri(String modelUri) {
+        this.modelUri = modelUri;
+    }
+
+    public ExplanationSpec getExplanation() {
+        return explanation;
+    }
+
+    public void setExplanation(ExplanationSpec explanation) {
+        this.explanation = explanation;
+    }
+
+    public JsonNode getMetadata() {
+        return metadata;
+    }
+
+    public void setMetadata(JsonNode metadata) {
+        this.metadata = metadata;
+    }
+
+    public ResourcesSpec getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourcesSpec resources) {
+        this.resources = resources;
+    }
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
+
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
+}

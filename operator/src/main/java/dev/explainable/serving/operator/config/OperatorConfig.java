@@ -1,0 +1,44 @@
+package dev.explainable.serving.operator.config;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Operator settings ({@code explainable.operator.*}; the Helm chart sets them through env). */
+@ConfigMapping(prefix = "explainable.operator")
+public interface OperatorConfig {
+
+    /** Runtime image for CPU versions. */
+    @WithDefault("explainable-serving/runtime:0.1.0")
+    String runtimeImage();
+
+    /** Runtime image for versions with gpus > 0 (TensorFlow Java's linux-x86_64-gpu natives). */
+    @WithDefault("explainable-serving/runtime:0.1.0-gpu")
+    String runtimeGpuImage();
+
+    @WithDefault("IfNotPresent")
+    String imagePullPolicy();
+
+    /** Image with wget and tar that downloads http(s) model archives in an init container. */
+    @WithDefault("busybox:1.36")
+    String fetcherImage();
+
+    /** Default CPU and memory of a runtime pod when a version does not set them. */
+    @WithDefault("1")
+    String defaultCpu();
+
+    @WithDefault("2Gi")
+    String defaultMemory();
+
+    Ingress ingress();
+
+    interface Ingress {
+        @WithDefault("false")
+        boolean enabled();
+
+        Optional<String> className();
+
+        Optional<String> host();
+    }
+}

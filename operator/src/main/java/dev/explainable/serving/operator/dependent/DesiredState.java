@@ -1,0 +1,277 @@
+package dev.explainable.serving.operator.dependent;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationSpec;
+import dev.explainable.serving.operator.api.ResourcesSpec;
+import dev.explainable.serving.operator.api.RuntimeSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+
+/**
+ * The Kubernetes objects an {@link ExplainableModel} stands for: pure functions of the resource and the operator
+ * configuration, so the reconciler only applies what comes out and deletes what no longer does.
+ */
+public final class DesiredState {
+
+    public static final String GPU = "nvidia.com/gpu";
+    public static final int HTTP_PORT = 8080;
+    public static final String METADATA_FILE = "explanation_metadata.json";
+    public static final String CONFIG_MOUNT = "/etc/explainable";
+
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private DesiredState() {
+    }
+
+    /** Every object the model needs, in apply order (ConfigMaps before the Deployments that mount them). */
+    public static List<HasMetadata> of(ExplainableModel m, OperatorConfig config) {
+        List<HasMetadata> out = new ArrayList<>();
+        for (VersionSpec v : m.getSpec().getVersions()) {
+            out.add(configMap(m, v));
+        }
+        for (VersionSpec v : m.getSpec().getVersions()) {
+            out.add(deployment(m, v, config));
+            out.add(versionService(m, v));
+        }
+        out.add(modelService(m));
+        if (config.ingress().enabled()) {
+            out.add(ingress(m, config));
+        }
+        return out;
+    }
+
+    public static String versionName(ExplainableModel m, String version) {
+        return m.getMetadata().getName() + "-" + version;
+    }
+
+    public static String configMapName(ExplainableModel m, String version) {
+        return versionName(m, version) + "-explain";
+    }
+
+    static ObjectMeta meta(ExplainableModel m, String name, Map<String, String> labels) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(m.getMetadata().getNamespace())
+                .withLabels(labels).withOwnerReferences(owner(m)).build();
+    }
+
+    static OwnerReference owner(ExplainableModel m) {
+        return new OwnerReferenceBuilder().withApiVersion(m.getApiVersion()).withKind(m.getKind())
+                .withName(m.getMetadata().getName()).withUid(m.getMetadata().getUid())
+                .withController(true).withBlockOwnerDeletion(true).build();
+    }
+
+    /** The version's effective settings: what the runtime reads, and what the config hash covers. */
+    public static Map<String, String> settings(ExplainableModel m, VersionSpec v) {
+        ExplanationSpec e = v.getExplanation() == null ? new ExplanationSpec() : v.getExplanation();
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("EXPLAIN_MODEL_NAME", m.getMetadata().getName());
+        s.put("EXPLAIN_MODEL_VERSION", v.getName());
+        s.put("EXPLAIN_METHOD", (e.getMethod() == null ? ExplanationSpec.Method.integratedGradients : e.getMethod())
+                .runtimeName());
+        s.put("EXPLAIN_INTEGRAL_STEPS", String.valueOf(e.getIntegralSteps() == null ? 50 : e.getIntegralSteps()));
+        s.put("EXPLAIN_PATHS", String.valueOf(e.getPaths() == null ? 50 : e.getPaths()));
+        s.put("EXPLAIN_MODEL_URI", v.getModelUri());
+        return s;
+    }
+
+    /** Inline metadata as canonical JSON (sorted keys), or null when the model folder's file is used. */
+    public static String metadataJson(VersionSpec v) {
+        if (v.getMetadata() == null || v.getMetadata().isNull()) {
+            return null;
+        }
+        try {
+            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(v.getMetadata(), Object.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata of version " + v.getName() + " is not JSON", e);
+        }
+    }
+
+    /** Hash of the effective configuration: a change rolls exactly this version's pods. */
+    public static String configHash(ExplainableModel m, VersionSpec v) {
+        StringBuilder b = new StringBuilder();
+        settings(m, v).forEach((k, val) -> b.append(k).append('=').append(val).append('\n'));
+        b.append("metadata=").append(metadataJson(v));
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ConfigMap configMap(ExplainableModel m, VersionSpec v) {
+        Map<String, String> data = new LinkedHashMap<>(settings(m, v));
+        String metadata = metadataJson(v);
+        if (metadata != null) {
+            data.put(METADATA_FILE, metadata);
+        }
+        return new ConfigMapBuilder()
+                .withMetadata(meta(m, configMapName(m, v.getName()), Labels.forVersion(m.getMetadata().getName(), v.getName())))
+                .withData(data).build();
+    }
+
+    public static Deployment deployment(ExplainableModel m, VersionSpec v, OperatorConfig config) {
+        String model = m.getMetadata().getName();
+        ResourcesSpec r = v.getResources() == null ? new ResourcesSpec() : v.getResources();
+        int gpus = r.getGpus() == null ? 0 : r.getGpus();
+        RuntimeSpec runtime = m.getSpec().getRuntime();
+        String image = runtime != null && runtime.getImage() != null ? runtime.getImage()
+                : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
+        String pullPolicy = runtime != null && runtime.getImagePullPolicy() != null
+                ? runtime.getImagePullPolicy().name() : config.imagePullPolicy();
+        ModelLocation location = ModelLocation.of(v.getModelUri(), config.fetcherImage());
+        String cm = configMapName(m, v.getName());
+
+        List<EnvVar> env = new ArrayList<>();
+        for (String key : settings(m, v).keySet()) {
+            if (!key.equals("EXPLAIN_MODEL_URI")) {
+                env.add(new EnvVarBuilder().withName(key).withNewValueFrom().withNewConfigMapKeyRef(key, cm, false)
+                        .endValueFrom().build());
+            }
+        }
+        env.add(new EnvVarBuilder().withName("EXPLAIN_MODEL_DIR").withValue(location.modelDir()).build());
+        if (metadataJson(v) != null) {
+            env.add(new EnvVarBuilder().withName("EXPLAIN_METADATA_FILE").withValue(CONFIG_MOUNT + "/" + METADATA_FILE)
+                    .build());
+        }
+        env.add(new EnvVarBuilder().withName("TF_CPP_MIN_LOG_LEVEL").withValue("2").build());
+        // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
+        env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS")
+                .withValue("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp").build());
+
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        requests.put("cpu", new Quantity(r.getCpu() != null ? r.getCpu() : config.defaultCpu()));
+        requests.put("memory", new Quantity(r.getMemory() != null ? r.getMemory() : config.defaultMemory()));
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        limits.put("memory", requests.get("memory"));
+        if (gpus > 0) {
+            limits.put(GPU, new Quantity(String.valueOf(gpus)));
+        }
+        List<Toleration> tolerations = new ArrayList<>();
+        if (v.getTolerations() != null) {
+            tolerations.addAll(v.getTolerations());
+        }
+        if (gpus > 0 && tolerations.stream().noneMatch(t -> GPU.equals(t.getKey()))) {
+            tolerations.add(new TolerationBuilder().withKey(GPU).withOperator("Exists").withEffect("NoSchedule").build());
+        }
+        Map<String, String> podLabels = Labels.forVersion(model, v.getName());
+        return new DeploymentBuilder()
+                .withMetadata(meta(m, versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
+                .withNewSpec()
+                .withReplicas(v.getReplicas() == null ? 1 : v.getReplicas())
+                .withNewSelector().withMatchLabels(Labels.selector(model, v.getName())).endSelector()
+                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(podLabels)
+                .addToAnnotations(Labels.CONFIG_HASH, configHash(m, v)).endMetadata()
+                .withNewSpec()
+                .withNodeSelector(v.getNodeSelector())
+                .withTolerations(tolerations.isEmpty() ? null : tolerations)
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(185L).withFsGroup(185L).endSecurityContext()
+                .withInitContainers(location.initContainers())
+                .addNewContainer()
+                .withName("runtime").withImage(image).withImagePullPolicy(pullPolicy)
+                .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
+                .withEnv(env)
+                .withNewResources().withRequests(requests).withLimits(limits).endResources()
+                .withNewSecurityContext().withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                .withNewStartupProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
+                .endHttpGet().withPeriodSeconds(5).withFailureThreshold(120).endStartupProbe()
+                .withNewReadinessProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
+                .endHttpGet().withPeriodSeconds(5).endReadinessProbe()
+                .withNewLivenessProbe().withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString("http"))
+                .endHttpGet().withPeriodSeconds(10).endLivenessProbe()
+                .addToVolumeMounts(location.mount())
+                .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addToVolumes(location.volume())
+                .addNewVolume().withName("config").withNewConfigMap().withName(cm).endConfigMap().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    public static Service versionService(ExplainableModel m, VersionSpec v) {
+        String model = m.getMetadata().getName();
+        return service(m, versionName(m, v.getName()), Labels.forVersion(model, v.getName()),
+                Labels.selector(model, v.getName()));
+    }
+
+    /** Selects the default version's pods; switching the default changes only this selector. */
+    public static Service modelService(ExplainableModel m) {
+        String model = m.getMetadata().getName();
+        return service(m, model, Labels.forModel(model), Labels.selector(model, m.getSpec().getDefaultVersion()));
+    }
+
+    private static Service service(ExplainableModel m, String name, Map<String, String> labels,
+            Map<String, String> selector) {
+        return new ServiceBuilder().withMetadata(meta(m, name, labels))
+                .withNewSpec().withType("ClusterIP").withSelector(selector)
+                .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).withProtocol("TCP")
+                .endPort().endSpec().build();
+    }
+
+    /** URL paths of the AI Platform API for the model (the URL's project is the namespace). */
+    public static String path(ExplainableModel m, String version, String verb) {
+        String base = "/v1/projects/" + m.getMetadata().getNamespace() + "/models/" + m.getMetadata().getName();
+        return (version == null ? base : base + "/versions/" + version) + ":" + verb;
+    }
+
+    public static Ingress ingress(ExplainableModel m, OperatorConfig config) {
+        List<HTTPIngressPath> paths = new ArrayList<>();
+        for (String verb : List.of("explain", "predict")) {
+            paths.add(exact(path(m, null, verb), m.getMetadata().getName()));
+            for (VersionSpec v : m.getSpec().getVersions()) {
+                paths.add(exact(path(m, v.getName(), verb), versionName(m, v.getName())));
+            }
+        }
+        return new IngressBuilder().withMetadata(meta(m, m.getMetadata().getName(), Labels.forModel(m.getMetadata().getName())))
+                .withNewSpec().withIngressClassName(config.ingress().className().orElse(null))
+                .addNewRule().withHost(config.ingress().host().orElse(null)).withNewHttp().withPaths(paths).endHttp().endRule()
+                .endSpec().build();
+    }
+
+    private static HTTPIngressPath exact(String path, String service) {
+        return new HTTPIngressPathBuilder().withPath(path).withPathType("Exact").withNewBackend().withNewService()
+                .withName(service).withNewPort().withName("http").endPort().endService().endBackend().build();
+    }
+}

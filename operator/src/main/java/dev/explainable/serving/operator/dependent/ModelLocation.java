@@ -1,0 +1,58 @@
+package dev.explainable.serving.operator.dependent;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+
+/**
+ * How a {@code modelUri} reaches the runtime's model folder: a read-only PVC mount, a host path, or an archive
+ * downloaded by an init container into an emptyDir.
+ */
+public record ModelLocation(Volume volume, VolumeMount mount, Optional<Container> initContainer, String modelDir) {
+
+    public static final String VOLUME = "model";
+    public static final String MOUNT = "/mnt/models";
+
+    public static ModelLocation of(String uri, String fetcherImage) {
+        if (uri.startsWith("pvc://")) {
+            String rest = uri.substring("pvc://".length());
+            int slash = rest.indexOf('/');
+            String claim = slash < 0 ? rest : rest.substring(0, slash);
+            String path = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/+$", "");
+            Volume v = new VolumeBuilder().withName(VOLUME).withNewPersistentVolumeClaim(claim, true).build();
+            return new ModelLocation(v, mount(true), Optional.empty(), path.isEmpty() ? MOUNT : MOUNT + "/" + path);
+        }
+        if (uri.startsWith("file://")) {
+            String path = uri.substring("file://".length());
+            Volume v = new VolumeBuilder().withName(VOLUME).withNewHostPath(path, "Directory").build();
+            return new ModelLocation(v, mount(true), Optional.empty(), MOUNT);
+        }
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            Volume v = new VolumeBuilder().withName(VOLUME).withNewEmptyDir().endEmptyDir().build();
+            // A tar.gz of the SavedModel folder's contents; a single top-level folder is stripped by the runtime's
+            // loader only if present, so archives are expected flat (saved_model.pb at the root).
+            Container fetch = new ContainerBuilder().withName("fetch-model").withImage(fetcherImage)
+                    .withCommand("sh", "-c", "set -e; wget -q -O /tmp/model.tgz \"$MODEL_URI\"; "
+                            + "tar -xzf /tmp/model.tgz -C " + MOUNT + "; ls " + MOUNT + "/saved_model.pb")
+                    .addNewEnv().withName("MODEL_URI").withValue(uri).endEnv()
+                    .withVolumeMounts(mount(false), new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+                    .build();
+            return new ModelLocation(v, mount(true), Optional.of(fetch), MOUNT);
+        }
+        throw new IllegalArgumentException("unsupported modelUri " + uri + " (pvc://, http(s):// or file:///)");
+    }
+
+    private static VolumeMount mount(boolean readOnly) {
+        return new VolumeMountBuilder().withName(VOLUME).withMountPath(MOUNT).withReadOnly(readOnly).build();
+    }
+
+    public List<Container> initContainers() {
+        return initContainer.map(List::of).orElse(List.of());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.explainable.serving.operator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplainableModelSpec;
+import dev.explainable.serving.operator.api.ExplanationSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+
+/** ExplainableModel fixtures. */
+public final class Models {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Models() {
+    }
+
+    public static VersionSpec version(String name, int gpus) {
+        VersionSpec v = new VersionSpec();
+        v.setName(name);
+        v.setModelUri("pvc://models-claim/flowers/" + name);
+        v.getResources().setGpus(gpus);
+        return v;
+    }
+
+    public static ExplainableModel model(String name, String defaultVersion, VersionSpec... versions) {
+        ExplainableModelSpec spec = new ExplainableModelSpec();
+        spec.setDefaultVersion(defaultVersion);
+        spec.setVersions(new ArrayList<>(List.of(versions)));
+        ExplainableModel m = new ExplainableModel(name, spec);
+        m.getMetadata().setNamespace("team-a");
+        m.getMetadata().setUid("uid-1");
+        m.getMetadata().setGeneration(1L);
+        return m;
+    }
+
+    public static VersionSpec withMetadata(VersionSpec v, String json) {
+        try {
+            v.setMetadata(JSON.readTree(json));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+        return v;
+    }
+
+    public static VersionSpec withMethod(VersionSpec v, ExplanationSpec.Method method, int steps) {
+        v.getExplanation().setMethod(method);
+        v.getExplanation().setIntegralSteps(steps);
+        return v;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.explainable.serving.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+
+/** The pure spec -> objects mapping. */
+class DesiredStateTest {
+
+    static final TestConfig CONFIG = new TestConfig(false);
+
+    static ExplainableModel twoVersions() {
+        return Models.model("flowers", "v2", Models.version("v1", 0), Models.version("v2", 1));
+    }
+
+    static <T> T find(List<HasMetadata> objects, Class<T> kind, String name) {
+        return objects.stream().filter(kind::isInstance).filter(o -> o.getMetadata().getName().equals(name))
+                .map(kind::cast).findFirst().orElseThrow(() -> new AssertionError(kind.getSimpleName() + " " + name));
+    }
+
+    static String env(Container c, String name) {
+        return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElse(null);
+    }
+
+    @Test
+    void perVersionConfigMapDeploymentServiceAndAModelService() {
+        List<HasMetadata> objects = DesiredState.of(twoVersions(), CONFIG);
+        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+                "ConfigMap/flowers-v1-explain", "ConfigMap/flowers-v2-explain",
+                "Deployment/flowers-v1", "Service/flowers-v1", "Deployment/flowers-v2", "Service/flowers-v2",
+                "Service/flowers");
+        for (HasMetadata o : objects) {
+            assertThat(o.getMetadata().getNamespace()).isEqualTo("team-a");
+            assertThat(o.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-1"));
+            assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by",
+                    "explainable-serving-operator").containsEntry("serving.explainable.dev/model", "flowers");
+        }
+    }
+
+    @Test
+    void gpuVersionGetsLimitTolerationAndGpuImageCpuVersionNone() {
+        List<HasMetadata> objects = DesiredState.of(twoVersions(), CONFIG);
+        PodSpec gpu = find(objects, Deployment.class, "flowers-v2").getSpec().getTemplate().getSpec();
+        Container c = gpu.getContainers().get(0);
+        assertThat(c.getResources().getLimits()).containsKey("nvidia.com/gpu");
+        assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
+        assertThat(c.getImage()).isEqualTo("example.org/runtime:1-gpu");
+        assertThat(gpu.getTolerations()).anySatisfy(t -> {
+            assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+            assertThat(t.getOperator()).isEqualTo("Exists");
+        });
+        PodSpec cpu = find(objects, Deployment.class, "flowers-v1").getSpec().getTemplate().getSpec();
+        assertThat(cpu.getContainers().get(0).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+        assertThat(cpu.getTolerations()).isNull();
+        assertThat(cpu.getContainers().get(0).getImage()).isEqualTo("example.org/runtime:1");
+    }
+
+    @Test
+    void runtimeIsConfiguredThroughItsExplainSettings() {
+        ExplainableModel m = Models.model("flowers", "v1",
+                Models.withMethod(Models.withMetadata(Models.version("v1", 0),
+                        "{\"outputs\": {\"p\": {\"output_tensor_name\": \"y:0\"}}, \"inputs\": {}}"),
+                        ExplanationSpec.Method.xrai, 30));
+        List<HasMetadata> objects = DesiredState.of(m, CONFIG);
+        ConfigMap cm = find(objects, ConfigMap.class, "flowers-v1-explain");
+        assertThat(cm.getData()).containsEntry("EXPLAIN_METHOD", "xrai").containsEntry("EXPLAIN_INTEGRAL_STEPS", "30")
+                .containsEntry("EXPLAIN_MODEL_NAME", "flowers").containsEntry("EXPLAIN_MODEL_VERSION", "v1")
+                // canonical JSON: sorted keys, so equal metadata gives an equal hash
+                .containsEntry("explanation_metadata.json", "{\"inputs\":{},\"outputs\":{\"p\":{\"output_tensor_name\":\"y:0\"}}}");
+        Container c = find(objects, Deployment.class, "flowers-v1").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(c, "EXPLAIN_MODEL_DIR")).isEqualTo("/mnt/models/flowers/v1");
+        assertThat(env(c, "EXPLAIN_METADATA_FILE")).isEqualTo("/etc/explainable/explanation_metadata.json");
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("EXPLAIN_METHOD");
+            assertThat(e.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("flowers-v1-explain");
+        });
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    }
+
+    @Test
+    void configHashChangesWithMetadataOrMethodOnlyForThatVersion() {
+        ExplainableModel before = twoVersions();
+        ExplainableModel after = twoVersions();
+        Models.withMetadata(after.getSpec().getVersions().get(0), "{\"inputs\": {}, \"outputs\": {}}");
+        String h1 = DesiredState.configHash(before, before.getSpec().getVersions().get(0));
+        String h1b = DesiredState.configHash(after, after.getSpec().getVersions().get(0));
+        assertThat(h1).isNotEqualTo(h1b);
+        assertThat(DesiredState.configHash(before, before.getSpec().getVersions().get(1)))
+                .isEqualTo(DesiredState.configHash(after, after.getSpec().getVersions().get(1)));
+        Models.withMethod(after.getSpec().getVersions().get(1), ExplanationSpec.Method.sampledShapley, 50);
+        assertThat(DesiredState.configHash(after, after.getSpec().getVersions().get(1)))
+                .isNotEqualTo(DesiredState.configHash(before, before.getSpec().getVersions().get(1)));
+        // key order inside the metadata does not matter
+        ExplainableModel a = twoVersions();
+        ExplainableModel b = twoVersions();
+        Models.withMetadata(a.getSpec().getVersions().get(0), "{\"a\": 1, \"b\": 2}");
+        Models.withMetadata(b.getSpec().getVersions().get(0), "{\"b\": 2, \"a\": 1}");
+        assertThat(DesiredState.configHash(a, a.getSpec().getVersions().get(0)))
+                .isEqualTo(DesiredState.configHash(b, b.getSpec().getVersions().get(0)));
+        Deployment d = DesiredState.deployment(after, after.getSpec().getVersions().get(0), CONFIG);
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("serving.explainable.dev/config-hash", h1b);
+    }
+
+    @Test
+    void modelServiceSelectsTheDefaultVersionOnly() {
+        ExplainableModel m = twoVersions();
+        Service s = DesiredState.modelService(m);
+        assertThat(s.getSpec().getSelector()).isEqualTo(Map.of("serving.explainable.dev/model", "flowers",
+                "serving.explainable.dev/version", "v2"));
+        m.getSpec().setDefaultVersion("v1");
+        assertThat(DesiredState.modelService(m).getSpec().getSelector()).containsEntry("serving.explainable.dev/version", "v1");
+        // the Deployments do not change with the default
+        assertThat(DesiredState.deployment(m, m.getSpec().getVersions().get(1), CONFIG))
+                .isEqualTo(DesiredState.deployment(twoVersions(), twoVersions().getSpec().getVersions().get(1), CONFIG));
+    }
+
+    @Test
+    void modelLocationPerScheme() {
+        ModelLocation pvc = ModelLocation.of("pvc://models-claim/flowers/1", "busybox");
+        assertThat(pvc.volume().getPersistentVolumeClaim().getClaimName()).isEqualTo("models-claim");
+        assertThat(pvc.volume().getPersistentVolumeClaim().getReadOnly()).isTrue();
+        assertThat(pvc.modelDir()).isEqualTo("/mnt/models/flowers/1");
+        assertThat(pvc.initContainers()).isEmpty();
+        ModelLocation http = ModelLocation.of("https://example.org/m/model.tar.gz", "busybox");
+        assertThat(http.volume().getEmptyDir()).isNotNull();
+        assertThat(http.initContainers()).singleElement().satisfies(c -> {
+            assertThat(c.getImage()).isEqualTo("busybox");
+            assertThat(c.getEnv().get(0).getValue()).isEqualTo("https://example.org/m/model.tar.gz");
+        });
+        ModelLocation file = ModelLocation.of("file:///srv/models/flowers", "busybox");
+        assertThat(file.volume().getHostPath().getPath()).isEqualTo("/srv/models/flowers");
+        assertThatThrownBy(() -> ModelLocation.of("gs://bucket/m", "busybox")).hasMessageContaining("unsupported");
+    }
+
+    @Test
+    void ingressHasExactPathsForModelAndVersions() {
+        List<HasMetadata> objects = DesiredState.of(twoVersions(), new TestConfig(true));
+        Ingress ing = find(objects, Ingress.class, "flowers");
+        assertThat(ing.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ing.getSpec().getRules().get(0).getHttp().getPaths())
+                .extracting(p -> p.getPathType() + " " + p.getPath() + " -> " + p.getBackend().getService().getName())
+                .contains("Exact /v1/projects/team-a/models/flowers:explain -> flowers",
+                        "Exact /v1/projects/team-a/models/flowers/versions/v1:explain -> flowers-v1",
+                        "Exact /v1/projects/team-a/models/flowers/versions/v2:predict -> flowers-v2",
+                        "Exact /v1/projects/team-a/models/flowers:predict -> flowers");
+    }
+}

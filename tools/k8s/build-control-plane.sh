@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds a real Kubernetes control plane from the Go module proxy, cached per version:
+#   ~/.cache/explainable-serving/k8s/<k8s version>/{kube-apiserver,kube-controller-manager,kube-scheduler,etcd,kwok}
+# The first run on a machine compiles (tens of minutes on 2 cores); later runs find the cache and return at once.
+# Prints the cache folder on stdout.
+set -euo pipefail
+K8S_VERSION=${K8S_VERSION:-v1.34.4}
+ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
+KWOK_VERSION=${KWOK_VERSION:-v0.8.0}
+CACHE=${EXPLAINABLE_CACHE:-$HOME/.cache/explainable-serving}/k8s/$K8S_VERSION
+BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+
+have_all() { for b in "${BINARIES[@]}"; do [ -x "$CACHE/$b" ] || return 1; done; }
+if have_all; then echo "$CACHE"; exit 0; fi
+
+command -v go >/dev/null || { echo "go is required to build the control plane (https://go.dev)" >&2; exit 1; }
+mkdir -p "$CACHE"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
+minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+staging_version="v0.${minor}.$(echo "$K8S_VERSION" | cut -d. -f3)"
+
+log() { echo "[control-plane] $*" >&2; }
+
+if [ ! -x "$CACHE/kube-apiserver" ] || [ ! -x "$CACHE/kube-controller-manager" ] || [ ! -x "$CACHE/kube-scheduler" ]; then
+  log "building Kubernetes $K8S_VERSION components (staging modules at $staging_version)"
+  mkdir -p "$work/k8s" && cd "$work/k8s"
+  gomod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  goversion=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$gomod" | head -1)
+  {
+    echo "module explainable.dev/controlplane"
+    echo "go $goversion"
+    echo "require k8s.io/kubernetes $K8S_VERSION"
+    grep -E '^\s*k8s.io/[a-z0-9-]+ => ./staging/' "$gomod" | awk -v v="$staging_version" '{print "replace " $1 " => " $1 " " v}'
+  } > go.mod
+  cat > tools.go <<'GO'
+//go:build tools
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+)
+GO
+  go mod tidy >&2
+  ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
+  for c in kube-apiserver kube-controller-manager kube-scheduler; do
+    log "go build $c"
+    go build -trimpath -ldflags "$ldflags" -o "$CACHE/$c" "k8s.io/kubernetes/cmd/$c" >&2
+  done
+fi
+
+if [ ! -x "$CACHE/etcd" ]; then
+  log "building etcd $ETCD_VERSION"
+  mkdir -p "$work/etcd" && cd "$work/etcd"
+  printf 'module explainable.dev/etcd\ngo 1.24\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" > go.mod
+  printf '//go:build tools\npackage tools\nimport _ "go.etcd.io/etcd/server/v3"\n' > tools.go
+  go mod tidy >&2
+  go build -trimpath -ldflags "-s -w" -o "$CACHE/etcd" go.etcd.io/etcd/server/v3 >&2
+fi
+
+if [ ! -x "$CACHE/kwok" ]; then
+  log "building kwok $KWOK_VERSION"
+  GOBIN="$CACHE" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" >&2
+fi
+echo "$CACHE"
