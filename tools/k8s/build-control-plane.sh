@@ -9,8 +9,12 @@ ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
 KWOK_VERSION=${KWOK_VERSION:-v0.8.0}
 CACHE=${EXPLAINABLE_CACHE:-$HOME/.cache/explainable-serving}/k8s/$K8S_VERSION
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+FILES=(kwok-stages.yaml)
 
-have_all() { for b in "${BINARIES[@]}"; do [ -x "$CACHE/$b" ] || return 1; done; }
+have_all() {
+  for b in "${BINARIES[@]}"; do [ -x "$CACHE/$b" ] || return 1; done
+  for f in "${FILES[@]}"; do [ -s "$CACHE/$f" ] || return 1; done
+}
 if have_all; then echo "$CACHE"; exit 0; fi
 
 command -v go >/dev/null || { echo "go is required to build the control plane (https://go.dev)" >&2; exit 1; }
@@ -64,5 +68,16 @@ fi
 if [ ! -x "$CACHE/kwok" ]; then
   log "building kwok $KWOK_VERSION"
   GOBIN="$CACHE" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" >&2
+fi
+if [ ! -s "$CACHE/kwok-stages.yaml" ]; then
+  # kwok ships its pod/node lifecycle stages as YAML in its module; the binary needs them passed with --config.
+  src=$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage
+  [ -d "$src" ] || (cd "$work" && GOFLAGS= go mod download "sigs.k8s.io/kwok@$KWOK_VERSION" >&2)
+  {
+    for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
+             pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      echo "---"; cat "$src/$f"
+    done
+  } > "$CACHE/kwok-stages.yaml"
 fi
 echo "$CACHE"

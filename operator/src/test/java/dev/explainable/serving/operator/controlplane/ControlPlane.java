@@ -1,0 +1,211 @@
+package dev.explainable.serving.operator.controlplane;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * A real Kubernetes control plane for tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
+ * kwok (fake nodes that run no containers but go through the real scheduling and pod lifecycle), built from the
+ * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    public static final String KWOK_TAINT = "kwok.x-k8s.io/node";
+    private static final String TOKEN = "explainable-test-admin-token";
+
+    private final Path work;
+    private final List<Process> processes = new ArrayList<>();
+    private final int apiPort;
+    private KubernetesClient client;
+
+    private ControlPlane(Path work, int apiPort) {
+        this.work = work;
+        this.apiPort = apiPort;
+    }
+
+    public static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("tools/k8s/build-control-plane.sh"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root (tools/k8s/build-control-plane.sh)");
+        }
+        return p;
+    }
+
+    /** Builds the binaries on first use (cached), then starts every component and waits until it serves. */
+    public static ControlPlane start() throws Exception {
+        Path root = repoRoot();
+        Process build = new ProcessBuilder("bash", root.resolve("tools/k8s/build-control-plane.sh").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String bin = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!build.waitFor(60, TimeUnit.MINUTES) || build.exitValue() != 0) {
+            throw new IllegalStateException("building the control plane failed (see the output above)");
+        }
+        Path bins = Path.of(bin.substring(bin.lastIndexOf('\n') + 1));
+        Path work = root.resolve("operator/target/control-plane/"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
+        Files.createDirectories(work);
+        ControlPlane cp = new ControlPlane(work, freePort());
+        try {
+            cp.boot(bins);
+        } catch (Exception e) {
+            cp.close();
+            throw e;
+        }
+        return cp;
+    }
+
+    private void boot(Path bins) throws Exception {
+        KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        Files.writeString(work.resolve("sa.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(work.resolve("sa.pub"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        Files.writeString(work.resolve("tokens.csv"), TOKEN + ",admin,admin,system:masters\n");
+        Files.writeString(work.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: local, cluster: {server: "https://127.0.0.1:%d", insecure-skip-tls-verify: true}}]
+                users: [{name: admin, user: {token: %s}}]
+                contexts: [{name: local, context: {cluster: local, user: admin}}]
+                current-context: local
+                """.formatted(apiPort, TOKEN));
+        int etcdPort = freePort();
+        String kubeconfig = work.resolve("kubeconfig").toString();
+        launch("etcd", bins.resolve("etcd").toString(), "--data-dir", work.resolve("etcd").toString(),
+                "--listen-client-urls", "http://127.0.0.1:" + etcdPort,
+                "--advertise-client-urls", "http://127.0.0.1:" + etcdPort,
+                "--listen-peer-urls", "http://127.0.0.1:" + freePort(), "--log-level", "warn");
+        launch("kube-apiserver", bins.resolve("kube-apiserver").toString(),
+                "--etcd-servers=http://127.0.0.1:" + etcdPort, "--secure-port=" + apiPort, "--bind-address=127.0.0.1",
+                "--cert-dir=" + work.resolve("certs"), "--token-auth-file=" + work.resolve("tokens.csv"),
+                "--authorization-mode=RBAC", "--service-account-issuer=https://kubernetes.default.svc",
+                "--service-account-key-file=" + work.resolve("sa.pub"),
+                "--service-account-signing-key-file=" + work.resolve("sa.key"),
+                "--service-cluster-ip-range=10.96.0.0/16", "--disable-admission-plugins=ServiceAccount",
+                "--allow-privileged=true");
+        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl("https://127.0.0.1:" + apiPort).withOauthToken(TOKEN).withTrustCerts(true)
+                .withRequestTimeout(30_000).build()).build();
+        awaitReady(Duration.ofSeconds(60));
+        launch("kube-controller-manager", bins.resolve("kube-controller-manager").toString(),
+                "--kubeconfig=" + kubeconfig, "--service-account-private-key-file=" + work.resolve("sa.key"),
+                "--secure-port=0", "--leader-elect=false", "--controllers=*,-serviceaccount-token",
+                "--concurrent-gc-syncs=5");
+        launch("kube-scheduler", bins.resolve("kube-scheduler").toString(), "--kubeconfig=" + kubeconfig,
+                "--secure-port=0", "--leader-elect=false");
+        launch("kwok", bins.resolve("kwok").toString(), "--kubeconfig=" + kubeconfig,
+                "--config=" + bins.resolve("kwok-stages.yaml"), "--manage-all-nodes=false",
+                "--manage-nodes-with-annotation-selector=" + KWOK_TAINT + "=fake",
+                "--manage-nodes-with-label-selector=",
+                "--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom",
+                "--disregard-status-with-label-selector=", "--cidr=10.0.0.1/24", "--node-ip=10.0.0.1",
+                "--node-lease-duration-seconds=40");
+    }
+
+    private void launch(String name, String... command) throws IOException {
+        File log = work.resolve(name + ".log").toFile();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        processes.add(p);
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if ("ok".equals(client.raw("/readyz"))) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("a control-plane process exited; logs in " + work);
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("kube-apiserver not ready after " + timeout + "; logs in " + work, last);
+    }
+
+    /** A kwok node: schedulable by the real scheduler, its pods marked Running and Ready by kwok. */
+    public void addNode(String name, int gpus) {
+        Map<String, Quantity> capacity = new java.util.LinkedHashMap<>(Map.of("cpu", new Quantity("16"),
+                "memory", new Quantity("64Gi"), "pods", new Quantity("110")));
+        NodeBuilder node = new NodeBuilder().withNewMetadata().withName(name)
+                .addToAnnotations(KWOK_TAINT, "fake").addToLabels("type", "kwok")
+                .addToLabels("kubernetes.io/hostname", name).endMetadata()
+                .withNewSpec().addNewTaint().withKey(KWOK_TAINT).withValue("fake").withEffect("NoSchedule").endTaint()
+                .endSpec();
+        if (gpus > 0) {
+            capacity.put("nvidia.com/gpu", new Quantity(String.valueOf(gpus)));
+            // As the NVIDIA device plugin's setups do: only pods that tolerate GPUs land here.
+            node.editSpec().addNewTaint().withKey("nvidia.com/gpu").withValue("present").withEffect("NoSchedule")
+                    .endTaint().endSpec();
+            node.editMetadata().addToLabels("nvidia.com/gpu.present", "true").endMetadata();
+        }
+        node.withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus();
+        client.nodes().resource(node.build()).create();
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process p = processes.get(i);
+            p.destroy();
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+}

@@ -1,0 +1,321 @@
+package dev.explainable.serving.operator.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+
+/**
+ * The operator against a REAL control plane (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes:
+ * two CPU nodes and one node with 2 nvidia.com/gpu. The CRD installed is the checked-in crds/ file.
+ */
+class OperatorOnControlPlaneTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(90);
+    static ControlPlane cp;
+    static KubernetesClient client;
+    static Operator operator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cp = ControlPlane.start();
+        client = cp.client();
+        try (var in = Files.newInputStream(ControlPlane.repoRoot()
+                .resolve("crds/explainablemodels.serving.explainable.dev-v1.yml"))) {
+            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+            client.resource(crd).serverSideApply();
+            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                            30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        cp.addNode("cpu-node-1", 0);
+        cp.addNode("cpu-node-2", 0);
+        cp.addNode("gpu-node-1", 2);
+        operator = startOperator();
+    }
+
+    static Operator startOperator() {
+        Operator op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        op.register(new ExplainableModelReconciler(client, new TestConfig(false)));
+        op.start();
+        return op;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.stop();
+        }
+        if (cp != null) {
+            cp.close();
+        }
+    }
+
+    static String namespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .create();
+        return name;
+    }
+
+    /** Versions tolerate the kwok nodes' taint: a test-harness need, not a product default. */
+    static VersionSpec version(String name, int gpus) {
+        VersionSpec v = Models.version(name, gpus);
+        v.setModelUri("file:///srv/models/" + name); // kwok pods mount nothing; a PVC would need a provisioner
+        v.setTolerations(List.of(new TolerationBuilder().withKey(ControlPlane.KWOK_TAINT).withOperator("Exists")
+                .withEffect("NoSchedule").build()));
+        return v;
+    }
+
+    static ExplainableModel create(String ns, String name, String defaultVersion, VersionSpec... versions) {
+        ExplainableModel m = Models.model(name, defaultVersion, versions);
+        m.getMetadata().setNamespace(ns);
+        m.getMetadata().setUid(null);
+        m.getMetadata().setGeneration(null);
+        return client.resource(m).create();
+    }
+
+    static void edit(String ns, String name, Consumer<ExplainableModel> change) {
+        client.resources(ExplainableModel.class).inNamespace(ns).withName(name).edit(m -> {
+            change.accept(m);
+            return m;
+        });
+    }
+
+    static ExplainableModel get(String ns, String name) {
+        return client.resources(ExplainableModel.class).inNamespace(ns).withName(name).get();
+    }
+
+    static void awaitReady(String ns, String name, String versionsReady) {
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ExplainableModel m = get(ns, name);
+            assertThat(m.getStatus()).isNotNull();
+            assertThat(m.getStatus().getObservedGeneration()).isEqualTo(m.getMetadata().getGeneration());
+            assertThat(m.getStatus().getVersionsReady()).isEqualTo(versionsReady);
+        });
+    }
+
+    static Set<String> names(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> items) {
+        return items.stream().map(i -> i.getMetadata().getName()).collect(Collectors.toSet());
+    }
+
+    static Map<String, String> podUids(String ns, String model) {
+        return client.pods().inNamespace(ns).withLabel(Labels.MODEL, model).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    }
+
+    static Set<String> replicaSets(String ns, String model, String version) {
+        return names(client.apps().replicaSets().inNamespace(ns).withLabel(Labels.MODEL, model)
+                .withLabel(Labels.VERSION, version).list().getItems());
+    }
+
+    @Test
+    void createsObjectsWithGpuSchedulingAndReportsReady() {
+        String ns = namespace("create");
+        create(ns, "flowers", "v2", version("v1", 0), version("v2", 1));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems()))
+                    .containsExactlyInAnyOrder("flowers-v1", "flowers-v2");
+            assertThat(names(client.services().inNamespace(ns).list().getItems()))
+                    .containsExactlyInAnyOrder("flowers", "flowers-v1", "flowers-v2");
+            assertThat(names(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, "flowers").list().getItems()))
+                    .containsExactlyInAnyOrder("flowers-v1-explain", "flowers-v2-explain");
+        });
+        Deployment gpu = client.apps().deployments().inNamespace(ns).withName("flowers-v2").get();
+        var podSpec = gpu.getSpec().getTemplate().getSpec();
+        assertThat(podSpec.getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
+        assertThat(podSpec.getTolerations()).anyMatch(t -> "nvidia.com/gpu".equals(t.getKey()));
+        Service model = client.services().inNamespace(ns).withName("flowers").get();
+        assertThat(model.getSpec().getSelector()).containsEntry(Labels.VERSION, "v2");
+
+        awaitReady(ns, "flowers", "2/2");
+        // the real scheduler put the GPU pod on the GPU node, the CPU pod elsewhere
+        Pod gpuPod = client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v2").list().getItems().get(0);
+        Pod cpuPod = client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v1").list().getItems().get(0);
+        assertThat(gpuPod.getSpec().getNodeName()).isEqualTo("gpu-node-1");
+        assertThat(cpuPod.getSpec().getNodeName()).startsWith("cpu-node-");
+        ExplainableModel m = get(ns, "flowers");
+        assertThat(m.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Ready");
+            assertThat(c.getStatus()).isEqualTo("True");
+        });
+        assertThat(m.getStatus().getUrl()).isEqualTo("http://flowers.create.svc/v1/projects/create/models/flowers:explain");
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anyMatch(e -> "Created".equals(e.getReason()) && "flowers".equals(e.getInvolvedObject().getName()));
+    }
+
+    @Test
+    void versionAskingForMoreGpusThanExistIsUnschedulable() {
+        String ns = namespace("gpus");
+        create(ns, "big", "v1", version("v1", 4));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ExplainableModel m = get(ns, "big");
+            assertThat(m.getStatus()).isNotNull();
+            var v = m.getStatus().getVersions().get(0);
+            assertThat(v.getState()).isEqualTo("Degraded");
+            assertThat(v.getReason()).isEqualTo("Unschedulable");
+            assertThat(v.getMessage()).contains("Insufficient nvidia.com/gpu");
+            assertThat(m.getStatus().getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("Degraded-v1");
+                assertThat(c.getStatus()).isEqualTo("True");
+                assertThat(c.getReason()).isEqualTo("Unschedulable");
+            });
+            assertThat(m.getStatus().getVersionsReady()).isEqualTo("0/1");
+        });
+    }
+
+    @Test
+    void switchingTheDefaultVersionRepointsTheServiceWithoutRestartingPods() {
+        String ns = namespace("switch");
+        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        awaitReady(ns, "m", "2/2");
+        Map<String, String> pods = podUids(ns, "m");
+        Set<String> rs1 = replicaSets(ns, "m", "v1");
+        Set<String> rs2 = replicaSets(ns, "m", "v2");
+        edit(ns, "m", m -> m.getSpec().setDefaultVersion("v2"));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.services().inNamespace(ns).withName("m").get()
+                .getSpec().getSelector()).containsEntry(Labels.VERSION, "v2"));
+        awaitReady(ns, "m", "2/2");
+        assertThat(podUids(ns, "m")).isEqualTo(pods);
+        assertThat(replicaSets(ns, "m", "v1")).isEqualTo(rs1);
+        assertThat(replicaSets(ns, "m", "v2")).isEqualTo(rs2);
+    }
+
+    @Test
+    void editingOneVersionsMetadataRollsOnlyThatVersion() {
+        String ns = namespace("rollout");
+        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        awaitReady(ns, "m", "2/2");
+        Set<String> rs1 = replicaSets(ns, "m", "v1");
+        Set<String> rs2 = replicaSets(ns, "m", "v2");
+        Map<String, String> v2Pods = client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v2").list().getItems()
+                .stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+        edit(ns, "m", m -> Models.withMetadata(m.getSpec().getVersions().get(0),
+                "{\"inputs\": {\"x\": {\"input_tensor_name\": \"x:0\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}, \"framework\": \"tensorflow\"}"));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(replicaSets(ns, "m", "v1")).hasSize(rs1.size() + 1).containsAll(rs1);
+            ConfigMap cm = client.configMaps().inNamespace(ns).withName("m-v1-explain").get();
+            assertThat(cm.getData()).containsKey("explanation_metadata.json");
+        });
+        awaitReady(ns, "m", "2/2");
+        assertThat(replicaSets(ns, "m", "v2")).isEqualTo(rs2);
+        assertThat(client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v2").list().getItems().stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()))).isEqualTo(v2Pods);
+    }
+
+    @Test
+    void removingAVersionDeletesItsObjects() {
+        String ns = namespace("remove");
+        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        awaitReady(ns, "m", "2/2");
+        edit(ns, "m", m -> m.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems())).containsExactly("m-v1");
+            assertThat(names(client.services().inNamespace(ns).list().getItems())).containsExactlyInAnyOrder("m", "m-v1");
+            assertThat(client.configMaps().inNamespace(ns).withName("m-v2-explain").get()).isNull();
+        });
+        awaitReady(ns, "m", "1/1");
+    }
+
+    @Test
+    void invalidResourcesAreRejectedByTheApiServer() {
+        String ns = namespace("invalid");
+        assertRejected(ns, m -> m.getSpec().setDefaultVersion("v9"), "defaultVersion must name one of versions[]");
+        assertRejected(ns, m -> m.getSpec().getVersions().add(version("v1", 0)), "version names must be unique");
+        assertRejected(ns, m -> m.getSpec().getVersions().get(0).getExplanation().setIntegralSteps(0),
+                "integralSteps");
+        assertRejected(ns, m -> m.getSpec().getVersions().get(0).setName("V_1"), "name");
+        assertRejected(ns, m -> m.getSpec().getVersions().get(0).setModelUri("ftp://x"), "modelUri");
+        assertRejected(ns, m -> m.getSpec().getVersions().get(0).getResources().setMemory("lots"), "memory");
+        assertRejected(ns, m -> m.getSpec().getVersions().clear(), "versions");
+        assertThat(client.resources(ExplainableModel.class).inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    static void assertRejected(String ns, Consumer<ExplainableModel> breakIt, String message) {
+        ExplainableModel m = Models.model("bad", "v1", version("v1", 0));
+        m.getMetadata().setNamespace(ns);
+        m.getMetadata().setUid(null);
+        m.getMetadata().setGeneration(null);
+        breakIt.accept(m);
+        assertThatThrownBy(() -> client.resource(m).create()).isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void deletingTheResourceGarbageCollectsEverything() {
+        String ns = namespace("gc");
+        create(ns, "m", "v1", version("v1", 0));
+        awaitReady(ns, "m", "1/1");
+        client.resources(ExplainableModel.class).inNamespace(ns).withName("m").delete();
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+            assertThat(client.services().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems()).isEmpty();
+            assertThat(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems()).isEmpty();
+            assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+        });
+    }
+
+    @Test
+    void operatorRestartMidWayConvergesToTheSameState() {
+        String ns = namespace("restart");
+        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        awaitReady(ns, "m", "2/2");
+        operator.stop();
+        // changes while no operator runs
+        edit(ns, "m", m -> {
+            m.getSpec().setDefaultVersion("v3");
+            m.getSpec().getVersions().removeIf(v -> v.getName().equals("v1"));
+            m.getSpec().getVersions().add(version("v3", 1));
+        });
+        operator = startOperator();
+        awaitReady(ns, "m", "2/2");
+        assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems()))
+                .containsExactlyInAnyOrder("m-v2", "m-v3");
+        assertThat(client.services().inNamespace(ns).withName("m").get().getSpec().getSelector())
+                .containsEntry(Labels.VERSION, "v3");
+        assertThat(client.configMaps().inNamespace(ns).withName("m-v1-explain").get()).isNull();
+        // a second restart with nothing changed leaves every object as it is
+        Map<String, String> versions = client.apps().deployments().inNamespace(ns).list().getItems().stream()
+                .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getResourceVersion()));
+        operator.stop();
+        operator = startOperator();
+        awaitReady(ns, "m", "2/2");
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems().stream()
+                .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getGeneration())))
+                .isEqualTo(Map.of("m-v2", 1L, "m-v3", 1L));
+        assertThat(versions).hasSize(2);
+        List<ReplicaSet> rs = client.apps().replicaSets().inNamespace(ns).list().getItems();
+        assertThat(rs).hasSize(2);
+    }
+}
