@@ -78,6 +78,11 @@ public final class TestModels {
         }
 
         @Override
+        public boolean exitOnLoadFailure() {
+            return false;
+        }
+
+        @Override
         public long maxRequestBytes() {
             return 1_572_864;
         }

@@ -168,6 +168,7 @@ public final class DesiredState {
             env.add(new EnvVarBuilder().withName("EXPLAIN_METADATA_FILE").withValue(CONFIG_MOUNT + "/" + METADATA_FILE)
                     .build());
         }
+        env.add(new EnvVarBuilder().withName("EXPLAIN_EXIT_ON_LOAD_FAILURE").withValue("true").build());
         env.add(new EnvVarBuilder().withName("TF_CPP_MIN_LOG_LEVEL").withValue("2").build());
         // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
         env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS")
@@ -206,6 +207,7 @@ public final class DesiredState {
                 .withInitContainers(location.initContainers())
                 .addNewContainer()
                 .withName("runtime").withImage(image).withImagePullPolicy(pullPolicy)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
                 .withEnv(env)
                 .withNewResources().withRequests(requests).withLimits(limits).endResources()

@@ -261,6 +261,19 @@ class OperatorOnControlPlaneTest {
         assertThat(client.resources(ExplainableModel.class).inNamespace(ns).list().getItems()).isEmpty();
     }
 
+    @Test
+    void examplesAreAcceptedByTheApiServer() throws Exception {
+        String ns = namespace("examples");
+        try (var files = Files.list(ControlPlane.repoRoot().resolve("examples"))) {
+            for (var f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                ExplainableModel m = client.resources(ExplainableModel.class).load(Files.newInputStream(f)).item();
+                m.getMetadata().setNamespace(ns);
+                assertThat(client.resource(m).dryRun().create().getMetadata().getName()).as(f.toString())
+                        .isEqualTo(m.getMetadata().getName());
+            }
+        }
+    }
+
     static void assertRejected(String ns, Consumer<ExplainableModel> breakIt, String message) {
         ExplainableModel m = Models.model("bad", "v1", version("v1", 0));
         m.getMetadata().setNamespace(ns);

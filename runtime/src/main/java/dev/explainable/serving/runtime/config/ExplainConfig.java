@@ -37,6 +37,14 @@ public interface ExplainConfig {
     @WithDefault("1572864")
     long maxRequestBytes();
 
+    /**
+     * Exit with status 3 when the model cannot be loaded, instead of staying up and unready. The operator sets
+     * it, so that Kubernetes shows the failure (CrashLoopBackOff with the message) and status says ModelLoadFailed.
+     */
+    @WithName("exit-on-load-failure")
+    @WithDefault("false")
+    boolean exitOnLoadFailure();
+
     interface Model {
         /** The SavedModel folder. */
         Optional<String> dir();

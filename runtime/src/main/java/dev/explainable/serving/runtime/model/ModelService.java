@@ -64,6 +64,10 @@ public class ModelService {
         } catch (RuntimeException | Error e) {
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.errorf(e, "model failed to load: %s", failure);
+            if (config.exitOnLoadFailure()) {
+                System.err.println("model failed to load: " + failure); // the pod's termination message
+                io.quarkus.runtime.Quarkus.asyncExit(3);
+            }
         }
     }
 

@@ -1,0 +1,35 @@
+package dev.explainable.serving.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.dependent.DesiredState;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/** Every example parses into the API types and maps to objects (the control-plane test applies CRD rules). */
+class ExamplesTest {
+
+    @Test
+    void examplesAreValidExplainableModels() throws Exception {
+        Path dir = Path.of(System.getProperty("crds.dir", "../crds")).getParent().resolve("examples");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(4);
+        for (Path f : files) {
+            ExplainableModel m = Serialization.unmarshal(Files.readString(f), ExplainableModel.class);
+            m.getMetadata().setNamespace("default");
+            assertThat(m.getSpec().getVersions()).as(f.toString()).isNotEmpty();
+            assertThat(m.getSpec().getVersions()).anyMatch(v -> v.getName().equals(m.getSpec().getDefaultVersion()));
+            assertThat(DesiredState.of(m, new TestConfig(true))).isNotEmpty();
+        }
+    }
+}
