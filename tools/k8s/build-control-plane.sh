@@ -17,7 +17,12 @@ have_all() {
 }
 if have_all; then echo "$CACHE"; exit 0; fi
 
-command -v go >/dev/null || { echo "go is required to build the control plane (https://go.dev)" >&2; exit 1; }
+if ! command -v go >/dev/null; then
+  # Debian's Go is old, but with GOTOOLCHAIN=auto it fetches the toolchain each module asks for from the proxy.
+  echo "[control-plane] go not found: installing Debian's golang-go" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-go >/dev/null
+fi
 mkdir -p "$CACHE"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

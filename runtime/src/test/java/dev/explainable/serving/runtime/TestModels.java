@@ -40,6 +40,12 @@ public final class TestModels {
         return CACHE.computeIfAbsent(model + "@" + steps, k -> ModelService.load(config(model, steps, 64)));
     }
 
+    /** Sampled Shapley with the given number of permutations, loaded once per JVM. */
+    public static synchronized ModelService.Loaded loadShapley(String model, int paths) {
+        return CACHE.computeIfAbsent(model + "#shapley@" + paths, k -> ModelService.load(
+                new Config(dir(model).toString(), Optional.empty(), "sampled-shapley", paths, 64)));
+    }
+
     public static ExplainConfig config(String model, int steps, int batchSize) {
         return new Config(dir(model).toString(), Optional.empty(), "integrated-gradients", steps, batchSize);
     }
@@ -72,9 +78,10 @@ public final class TestModels {
             return () -> metadataFile;
         }
 
+        /** For sampled-shapley configs the steps field carries the number of paths. */
         @Override
         public int paths() {
-            return 50;
+            return method.equals("sampled-shapley") ? integralSteps : 50;
         }
 
         @Override

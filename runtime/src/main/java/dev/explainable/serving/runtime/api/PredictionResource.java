@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.explain.Explanation;
-import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer.Instance;
+import dev.explainable.serving.runtime.explain.Instance;
 import dev.explainable.serving.runtime.model.ModelService;
 import dev.explainable.serving.runtime.model.ModelService.Loaded;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -167,7 +167,7 @@ public class PredictionResource {
     }
 
     private static Map<String, Object> explain(Loaded loaded, List<Map<String, HostTensor>> decoded) {
-        List<Instance> forward = loaded.explainer().forward(decoded);
+        List<Instance> forward = loaded.runner().forward(decoded);
         List<Explanation> explanations = new ArrayList<>();
         for (Instance instance : forward) {
             explanations.add(loaded.explainer().explain(instance));

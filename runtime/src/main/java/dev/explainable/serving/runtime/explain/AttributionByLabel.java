@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public record AttributionByLabel(
-        @JsonProperty("approx_error") double approxError,
+        @JsonProperty("approx_error") Double approxError,
         @JsonProperty("attributions") Map<String, Object> attributions,
         @JsonProperty("baseline_score") double baselineScore,
         @JsonProperty("example_score") double exampleScore,

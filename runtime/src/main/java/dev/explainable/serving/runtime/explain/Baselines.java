@@ -62,6 +62,17 @@ public final class Baselines {
         }
     }
 
+    /** Every explained input's baselines for this instance, by input key. */
+    public static Map<String, List<float[]>> perInput(dev.explainable.serving.runtime.model.ServingModel model,
+            Instance instance) {
+        Map<String, List<float[]>> perInput = new LinkedHashMap<>();
+        for (var e : model.explainedInputs()) {
+            HostTensor x = instance.explainedValues().get(e.key());
+            perInput.put(e.key(), forInput(e.key(), e.metadata().inputBaselines(), x.shape()));
+        }
+        return perInput;
+    }
+
     /** Groups per-input baselines into sets; the counts must be 1 or all equal. */
     public static List<Map<String, float[]>> sets(Map<String, List<float[]>> perInput) {
         int count = perInput.values().stream().mapToInt(List::size).max().orElse(1);

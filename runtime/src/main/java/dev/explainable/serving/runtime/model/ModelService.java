@@ -15,8 +15,11 @@ import org.jboss.logging.Logger;
 import org.tensorflow.proto.DataType;
 
 import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.explain.Explainer;
+import dev.explainable.serving.runtime.explain.Instance;
 import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer;
-import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer.Instance;
+import dev.explainable.serving.runtime.explain.ModelRunner;
+import dev.explainable.serving.runtime.explain.SampledShapleyExplainer;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.metadata.MetadataLoader;
@@ -38,7 +41,7 @@ public class ModelService {
     public static final Set<String> METHODS = Set.of("integrated-gradients", "xrai", "sampled-shapley");
 
     /** Everything a request needs, published at once when loading completes. */
-    public record Loaded(ServingModel model, IntegratedGradientsExplainer explainer, InstanceDecoder decoder,
+    public record Loaded(ServingModel model, ModelRunner runner, Explainer explainer, InstanceDecoder decoder,
             long warmUpMillis) {
     }
 
@@ -77,9 +80,9 @@ public class ModelService {
         if (!METHODS.contains(method)) {
             throw new MetadataException("explain.method must be one of " + METHODS + ", got '" + config.method() + "'");
         }
-        if (!method.equals("integrated-gradients")) {
-            throw new MetadataException("explain.method '" + method + "' is not implemented yet in this runtime;"
-                    + " use integrated-gradients");
+        if (method.equals("xrai")) {
+            throw new MetadataException("explain.method 'xrai' is not implemented yet in this runtime;"
+                    + " use integrated-gradients or sampled-shapley");
         }
         Path dir = Path.of(config.model().dir().orElseThrow(
                 () -> new MetadataException("explain.model.dir (EXPLAIN_MODEL_DIR) is not set")));
@@ -87,8 +90,10 @@ public class ModelService {
         ExplanationMetadata metadata = MetadataLoader.load(metadataFile);
         ServingModel model = ServingModel.load(dir, metadata, config.model().signature());
         try {
-            IntegratedGradientsExplainer explainer = new IntegratedGradientsExplainer(model, config.integralSteps(),
-                    config.batchSize());
+            ModelRunner runner = new ModelRunner(model);
+            Explainer explainer = method.equals("sampled-shapley")
+                    ? new SampledShapleyExplainer(runner, config.paths(), config.batchSize(), 0L)
+                    : new IntegratedGradientsExplainer(runner, config.integralSteps(), config.batchSize());
             Map<String, String> aliases = new HashMap<>();
             for (ExplainedInput e : model.explainedInputs()) {
                 if (e.isSignatureInput()) {
@@ -98,7 +103,7 @@ public class ModelService {
             InstanceDecoder decoder = new InstanceDecoder(model.signatureInputs(), aliases);
             long start = System.nanoTime();
             explainer.explain(warmUpInstance(model));
-            return new Loaded(model, explainer, decoder, (System.nanoTime() - start) / 1_000_000);
+            return new Loaded(model, runner, explainer, decoder, (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
             model.close();
             throw e;

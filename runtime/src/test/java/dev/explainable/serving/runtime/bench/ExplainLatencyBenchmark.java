@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.IntegratedGradients;
-import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer.Instance;
+import dev.explainable.serving.runtime.explain.Instance;
 import dev.explainable.serving.runtime.model.ModelService;
 import dev.explainable.serving.runtime.model.ServingModel;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
@@ -45,9 +45,9 @@ class ExplainLatencyBenchmark {
             JsonNode instanceJson = instance(model);
             double explain = median(() -> {
                 Map<String, HostTensor> decoded = loaded.decoder().decode(instanceJson, 0);
-                loaded.explainer().explain(loaded.explainer().forward(List.of(decoded)).get(0));
+                loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0));
             });
-            Instance instance = loaded.explainer().forward(List.of(loaded.decoder().decode(instanceJson, 0))).get(0);
+            Instance instance = loaded.runner().forward(List.of(loaded.decoder().decode(instanceJson, 0))).get(0);
             List<Map<Output<?>, HostTensor>> batches = rawBatches(loaded.model(), instance);
             ExplainedOutput out = loaded.model().explainedOutputs().get(0);
             List<Output<?>> fetches = new ArrayList<>();

@@ -31,7 +31,7 @@ class IntegratedGradientsModelTest {
         ModelService.Loaded loaded = TestModels.load(model, steps);
         JsonNode instance = TestModels.JSON.readTree(instanceJson);
         Map<String, HostTensor> decoded = loaded.decoder().decode(instance, 0);
-        return loaded.explainer().explain(loaded.explainer().forward(List.of(decoded)).get(0));
+        return loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0));
     }
 
     static double[] flat(Object nested) {

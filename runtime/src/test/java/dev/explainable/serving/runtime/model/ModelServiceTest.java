@@ -37,7 +37,7 @@ class ModelServiceTest {
                  "outputs": {"score": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
                  "framework": "tensorflow2"}""");
         var decoded = loaded.decoder().decode(TestModels.JSON.readTree("{\"features\": [1, 2, 3, 4]}"), 0);
-        AttributionByLabel a = loaded.explainer().explain(loaded.explainer().forward(List.of(decoded)).get(0))
+        AttributionByLabel a = loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0))
                 .attributionsByLabel().get(0);
         assertEquals("score", a.outputName());
         @SuppressWarnings("unchecked")
