@@ -85,6 +85,11 @@ public final class TestModels {
         }
 
         @Override
+        public Visualization visualization() {
+            return () -> true; // raw values beside the rendered images, so tests can check the numbers
+        }
+
+        @Override
         public boolean exitOnLoadFailure() {
             return false;
         }

@@ -45,6 +45,15 @@ public interface ExplainConfig {
     @WithDefault("false")
     boolean exitOnLoadFailure();
 
+    Visualization visualization();
+
+    interface Visualization {
+        /** Also return the raw attribution tensor of image inputs, under "values" beside the rendered image. */
+        @WithName("include-raw")
+        @WithDefault("false")
+        boolean includeRaw();
+    }
+
     interface Model {
         /** The SavedModel folder. */
         Optional<String> dir();

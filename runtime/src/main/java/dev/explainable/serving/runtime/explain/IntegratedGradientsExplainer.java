@@ -64,7 +64,7 @@ public final class IntegratedGradientsExplainer implements Explainer {
                 for (double v : mean) {
                     sum += v;
                 }
-                attributions.put(inputs.get(i).key(), HostTensor.nestedDoubles(mean, x.shape()));
+                attributions.put(inputs.get(i).key(), new AttributionMap(mean, x.shape()));
             }
             double base = Arrays.stream(baselineScore).average().orElse(0);
             double example = Arrays.stream(exampleScore).average().orElse(0);

@@ -157,7 +157,7 @@ public final class SampledShapleyExplainer implements Explainer {
         }
         for (int i = 0; i < inputs.size(); i++) {
             HostTensor x = instance.explainedValues().get(inputs.get(i).key());
-            attributions.put(inputs.get(i).key(), HostTensor.nestedDoubles(perInput.get(i), x.shape()));
+            attributions.put(inputs.get(i).key(), new AttributionMap(perInput.get(i), x.shape()));
         }
         return new AttributionByLabel(SampledShapley.approxError(sum, sumSq, paths, example - base), attributions, base,
                 example, target.labelIndex(), target.labelName(), output.key());

@@ -28,6 +28,7 @@ import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
+import dev.explainable.serving.runtime.visualization.ImageVisualizer;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -76,11 +77,11 @@ public class ModelService {
 
     /** Loads, validates and warms up; pure apart from TensorFlow, so tests can call it directly. */
     public static Loaded load(ExplainConfig config) {
-        String method = config.method().toLowerCase(Locale.ROOT);
-        if (!METHODS.contains(method)) {
+        String methodName = config.method().toLowerCase(Locale.ROOT);
+        if (!METHODS.contains(methodName)) {
             throw new MetadataException("explain.method must be one of " + METHODS + ", got '" + config.method() + "'");
         }
-        if (method.equals("xrai")) {
+        if (methodName.equals("xrai")) {
             throw new MetadataException("explain.method 'xrai' is not implemented yet in this runtime;"
                     + " use integrated-gradients or sampled-shapley");
         }
@@ -91,9 +92,10 @@ public class ModelService {
         ServingModel model = ServingModel.load(dir, metadata, config.model().signature());
         try {
             ModelRunner runner = new ModelRunner(model);
-            Explainer explainer = method.equals("sampled-shapley")
+            Explainer method = methodName.equals("sampled-shapley")
                     ? new SampledShapleyExplainer(runner, config.paths(), config.batchSize(), 0L)
                     : new IntegratedGradientsExplainer(runner, config.integralSteps(), config.batchSize());
+            Explainer explainer = new ImageVisualizer(method, model, methodName, config.visualization().includeRaw());
             Map<String, String> aliases = new HashMap<>();
             for (ExplainedInput e : model.explainedInputs()) {
                 if (e.isSignatureInput()) {

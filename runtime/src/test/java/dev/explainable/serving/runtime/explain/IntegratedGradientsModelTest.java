@@ -42,7 +42,11 @@ class IntegratedGradientsModelTest {
 
     @SuppressWarnings("unchecked")
     private static void flatten(Object o, List<Double> out) {
-        if (o instanceof List<?> l) {
+        if (o instanceof java.util.Map<?, ?> rendered) {
+            flatten(rendered.get("values"), out); // an image input: {"b64_jpeg": ..., "values": ...}
+        } else if (o instanceof AttributionMap m) {
+            java.util.Arrays.stream(m.values()).forEach(out::add);
+        } else if (o instanceof List<?> l) {
             l.forEach(e -> flatten(e, out));
         } else if (o instanceof JsonNode n && n.isArray()) {
             n.forEach(e -> flatten(e, out));
@@ -125,6 +129,18 @@ class IntegratedGradientsModelTest {
         assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
         // ReLU and max-pool kinks: at 50 steps the gap stays under Google's 5% warning threshold ...
         assertComplete(a, 0.05);
+    }
+
+    @Test
+    void imageInputsCarryTheRenderedVisualization() throws Exception {
+        JsonNode exp = TestModels.expected("cnn_image");
+        AttributionByLabel a = explainOne("cnn_image", exp.get("image").toString()).attributionsByLabel().get(0);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> image = (Map<String, Object>) a.attributions().get("image");
+        byte[] jpeg = Base64.getDecoder().decode((String) image.get("b64_jpeg"));
+        java.awt.image.BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        assertEquals(32, decoded.getWidth());
+        assertEquals(32, decoded.getHeight());
     }
 
     @Test

@@ -40,11 +40,10 @@ class ModelServiceTest {
         AttributionByLabel a = loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0))
                 .attributionsByLabel().get(0);
         assertEquals("score", a.outputName());
-        @SuppressWarnings("unchecked")
-        List<Double> attr = (List<Double>) a.attributions().get("features");
+        double[] attr = ((dev.explainable.serving.runtime.explain.AttributionMap) a.attributions().get("features")).values();
         double[] w = {2, -1, 0.5, 3};
         for (int i = 0; i < 4; i++) {
-            assertEquals(w[i] * (i + 1 - 0.5), attr.get(i), 1e-5);
+            assertEquals(w[i] * (i + 1 - 0.5), attr[i], 1e-5);
         }
         double baselineScoreAverage = ((1 + 0) + (1 + 2 - 1 + 0.5 + 3)) / 2.0;
         assertEquals(baselineScoreAverage, a.baselineScore(), 1e-5);

@@ -1,0 +1,88 @@
+package dev.explainable.serving.runtime.visualization;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.explainable.serving.runtime.explain.AttributionByLabel;
+import dev.explainable.serving.runtime.explain.AttributionMap;
+import dev.explainable.serving.runtime.explain.Explainer;
+import dev.explainable.serving.runtime.explain.Explanation;
+import dev.explainable.serving.runtime.explain.Instance;
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.model.ServingModel;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
+
+/**
+ * Wraps an explainer: for inputs with {@code modality: image} the attribution becomes the rendered picture,
+ * {@code {"b64_jpeg": "..."}} (or {@code b64_png}), as AI Platform shapes it; with include-raw the attribution
+ * tensor stays beside it under {@code values}.
+ */
+public final class ImageVisualizer implements Explainer {
+
+    record Target(VisualizationConfig config, double[] domain) {
+    }
+
+    private final Explainer inner;
+    private final Map<String, Target> images = new LinkedHashMap<>();
+    private final boolean includeRaw;
+
+    public ImageVisualizer(Explainer inner, ServingModel model, String method, boolean includeRaw) {
+        this.inner = inner;
+        this.includeRaw = includeRaw;
+        for (ExplainedInput e : model.explainedInputs()) {
+            InputMetadata m = e.metadata();
+            if (!m.isImage()) {
+                continue;
+            }
+            long[] shape = e.spec().shape();
+            if (shape != null && (shape.length < 2 || shape.length > 3 || (shape.length == 3 && shape[2] != 3
+                    && shape[2] != 1 && shape[2] >= 0))) {
+                throw new MetadataException("input '" + e.key() + "' has modality image but its tensor has shape "
+                        + e.spec().describeShape() + "; images are [batch, height, width(, 3)]");
+            }
+            double[] domain = m.domain() != null && m.domain().containsKey("min")
+                    ? new double[] {m.domain().get("min"), m.domain().get("max")} : null;
+            images.put(e.key(), new Target(VisualizationConfig.resolve(e.key(), m.visualization(), method), domain));
+        }
+    }
+
+    /** True when some input is rendered. */
+    public boolean active() {
+        return !images.isEmpty();
+    }
+
+    @Override
+    public Explanation explain(Instance instance) {
+        Explanation e = inner.explain(instance);
+        if (images.isEmpty()) {
+            return e;
+        }
+        List<AttributionByLabel> out = new ArrayList<>();
+        for (AttributionByLabel a : e.attributionsByLabel()) {
+            Map<String, Object> attributions = new LinkedHashMap<>(a.attributions());
+            images.forEach((key, target) -> {
+                AttributionMap map = (AttributionMap) a.attributions().get(key);
+                long[] shape = map.shape();
+                int h = (int) shape[0];
+                int w = (int) shape[1];
+                float[] image = instance.explainedValues().get(key).floats();
+                int[] rgb = AttributionRenderer.render(image, h, w, map.values(), target.config(), target.domain());
+                String format = target.config().outputFormat();
+                Map<String, Object> rendered = new LinkedHashMap<>();
+                rendered.put("b64_" + format, Base64.getEncoder().encodeToString(AttributionRenderer.encode(rgb, h, w,
+                        format)));
+                if (includeRaw) {
+                    rendered.put("values", map);
+                }
+                attributions.put(key, rendered);
+            });
+            out.add(new AttributionByLabel(a.approxError(), attributions, a.baselineScore(), a.exampleScore(),
+                    a.labelIndex(), a.labelName(), a.outputName()));
+        }
+        return new Explanation(out);
+    }
+}
