@@ -46,12 +46,57 @@ public final class TestModels {
                 new Config(dir(model).toString(), Optional.empty(), "sampled-shapley", paths, 64)));
     }
 
+    /** Any method and integration rule, loaded once per JVM. */
+    public static synchronized ModelService.Loaded load(String model, String method, int steps, String rule) {
+        return CACHE.computeIfAbsent(model + "#" + method + "@" + steps + "/" + rule, k -> ModelService.load(
+                new Config(dir(model).toString(), Optional.empty(), method, steps, 64, rule)));
+    }
+
     public static ExplainConfig config(String model, int steps, int batchSize) {
         return new Config(dir(model).toString(), Optional.empty(), "integrated-gradients", steps, batchSize);
     }
 
-    public record Config(String dir, Optional<String> metadataFile, String method, int integralSteps, int batchSize)
-            implements ExplainConfig {
+    public record Config(String dir, Optional<String> metadataFile, String method, int integralSteps, int batchSize,
+            String integrationRule) implements ExplainConfig {
+
+        public Config(String dir, Optional<String> metadataFile, String method, int integralSteps, int batchSize) {
+            this(dir, metadataFile, method, integralSteps, batchSize, "trapezoid");
+        }
+
+        @Override
+        public Xrai xrai() {
+            var d = dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults();
+            return new Xrai() {
+                public int segmentationSize() {
+                    return d.segmentationSize();
+                }
+
+                public java.util.List<Double> scales() {
+                    return d.scales();
+                }
+
+                public double sigma() {
+                    return d.sigma();
+                }
+
+                public int minSegmentSize() {
+                    return d.minSegmentSize();
+                }
+
+                public int dilationRadius() {
+                    return d.dilationRadius();
+                }
+
+                public int minPixelDiff() {
+                    return d.minPixelDiff();
+                }
+
+                public double areaThreshold() {
+                    return d.areaThreshold();
+                }
+            };
+        }
+
         @Override
         public Model model() {
             return new Model() {

@@ -47,6 +47,42 @@ public interface ExplainConfig {
 
     Visualization visualization();
 
+    /** {@code trapezoid} (default) or {@code uniform} (PAIR saliency's rule); see IntegrationRule. */
+    @WithName("integration-rule")
+    @WithDefault("trapezoid")
+    String integrationRule();
+
+    Xrai xrai();
+
+    /** XRAI's parameters; the defaults are PAIR saliency's (see XraiParameters). */
+    interface Xrai {
+        @WithName("segmentation-size")
+        @WithDefault("224")
+        int segmentationSize();
+
+        @WithDefault("50,100,150,250,500,1200")
+        java.util.List<Double> scales();
+
+        @WithDefault("0.8")
+        double sigma();
+
+        @WithName("min-segment-size")
+        @WithDefault("150")
+        int minSegmentSize();
+
+        @WithName("dilation-radius")
+        @WithDefault("5")
+        int dilationRadius();
+
+        @WithName("min-pixel-diff")
+        @WithDefault("50")
+        int minPixelDiff();
+
+        @WithName("area-threshold")
+        @WithDefault("1.0")
+        double areaThreshold();
+    }
+
     interface Visualization {
         /** Also return the raw attribution tensor of image inputs, under "values" beside the rendered image. */
         @WithName("include-raw")

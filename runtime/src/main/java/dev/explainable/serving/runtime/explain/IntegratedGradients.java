@@ -14,17 +14,17 @@ public final class IntegratedGradients {
 
     /** Number of model evaluations per baseline. */
     public static int points(int steps) {
-        return steps + 1;
+        return IntegrationRule.TRAPEZOID.points(steps);
     }
 
     /** Position of point {@code j} along the straight path from the baseline (0) to the input (1). */
     public static double alpha(int j, int steps) {
-        return (double) j / steps;
+        return IntegrationRule.TRAPEZOID.alpha(j, steps);
     }
 
     /** Trapezoid weight of point {@code j}; the weights sum to 1. */
     public static double weight(int j, int steps) {
-        return (j == 0 || j == steps) ? 0.5 / steps : 1.0 / steps;
+        return IntegrationRule.TRAPEZOID.weight(j, steps);
     }
 
     /** {@code baseline + alpha (x - baseline)}, written into {@code out} at {@code offset}. */

@@ -19,8 +19,13 @@ public final class IntegratedGradientsExplainer implements Explainer {
     private final ModelRunner runner;
     private final int steps;
     private final int batchSize;
+    private final IntegrationRule rule;
 
     public IntegratedGradientsExplainer(ModelRunner runner, int steps, int batchSize) {
+        this(runner, steps, batchSize, IntegrationRule.TRAPEZOID);
+    }
+
+    public IntegratedGradientsExplainer(ModelRunner runner, int steps, int batchSize, IntegrationRule rule) {
         if (steps < 1) {
             throw new IllegalArgumentException("integral steps must be >= 1, got " + steps);
         }
@@ -30,6 +35,7 @@ public final class IntegratedGradientsExplainer implements Explainer {
         this.runner = runner;
         this.steps = steps;
         this.batchSize = batchSize;
+        this.rule = rule;
     }
 
     @Override
@@ -77,7 +83,7 @@ public final class IntegratedGradientsExplainer implements Explainer {
             List<Map<String, float[]>> baselineSets) {
         List<ExplainedInput> inputs = runner.model().explainedInputs();
         int nIn = inputs.size();
-        int perSet = IntegratedGradients.points(steps);
+        int perSet = rule.points(steps);
         int total = perSet * baselineSets.size();
         double[][][] avgGrad = new double[baselineSets.size()][nIn][];
         for (int k = 0; k < baselineSets.size(); k++) {
@@ -96,7 +102,7 @@ public final class IntegratedGradientsExplainer implements Explainer {
                 for (int p = 0; p < n; p++) {
                     int point = start + p;
                     float[] b = baselineSets.get(point / perSet).get(in.key());
-                    IntegratedGradients.interpolate(b, xs, IntegratedGradients.alpha(point % perSet, steps), batch,
+                    IntegratedGradients.interpolate(b, xs, rule.alpha(point % perSet, steps), batch,
                             p * xs.length);
                 }
                 points.put(in.key(), batch);
@@ -106,7 +112,7 @@ public final class IntegratedGradientsExplainer implements Explainer {
                 int point = start + p;
                 int k = point / perSet;
                 int j = point % perSet;
-                double w = IntegratedGradients.weight(j, steps);
+                double w = rule.weight(j, steps);
                 for (int i = 0; i < nIn; i++) {
                     double[] acc = avgGrad[k][i];
                     float[] g = eval.gradients()[i];
@@ -115,10 +121,10 @@ public final class IntegratedGradientsExplainer implements Explainer {
                         acc[e] += w * g[off + e];
                     }
                 }
-                if (j == 0) {
+                if (j == rule.first(steps)) {
                     baselineScore[k] = eval.scores()[p];
                 }
-                if (j == steps) {
+                if (j == rule.last(steps)) {
                     exampleScore[k] = eval.scores()[p];
                 }
             }

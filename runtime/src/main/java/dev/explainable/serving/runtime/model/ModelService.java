@@ -20,6 +20,9 @@ import dev.explainable.serving.runtime.explain.Instance;
 import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer;
 import dev.explainable.serving.runtime.explain.ModelRunner;
 import dev.explainable.serving.runtime.explain.SampledShapleyExplainer;
+import dev.explainable.serving.runtime.explain.XraiExplainer;
+import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.metadata.MetadataLoader;
@@ -81,10 +84,6 @@ public class ModelService {
         if (!METHODS.contains(methodName)) {
             throw new MetadataException("explain.method must be one of " + METHODS + ", got '" + config.method() + "'");
         }
-        if (methodName.equals("xrai")) {
-            throw new MetadataException("explain.method 'xrai' is not implemented yet in this runtime;"
-                    + " use integrated-gradients or sampled-shapley");
-        }
         Path dir = Path.of(config.model().dir().orElseThrow(
                 () -> new MetadataException("explain.model.dir (EXPLAIN_MODEL_DIR) is not set")));
         Path metadataFile = config.metadata().file().map(Path::of).orElse(dir.resolve(MetadataLoader.FILE_NAME));
@@ -92,9 +91,15 @@ public class ModelService {
         ServingModel model = ServingModel.load(dir, metadata, config.model().signature());
         try {
             ModelRunner runner = new ModelRunner(model);
-            Explainer method = methodName.equals("sampled-shapley")
-                    ? new SampledShapleyExplainer(runner, config.paths(), config.batchSize(), 0L)
-                    : new IntegratedGradientsExplainer(runner, config.integralSteps(), config.batchSize());
+            IntegrationRule rule = IntegrationRule.parse(config.integrationRule());
+            var x = config.xrai();
+            Explainer method = switch (methodName) {
+                case "sampled-shapley" -> new SampledShapleyExplainer(runner, config.paths(), config.batchSize(), 0L);
+                case "xrai" -> new XraiExplainer(runner, config.integralSteps(), config.batchSize(), rule,
+                        new XraiParameters(x.segmentationSize(), x.scales(), x.sigma(), x.minSegmentSize(),
+                                x.dilationRadius(), x.minPixelDiff(), x.areaThreshold()));
+                default -> new IntegratedGradientsExplainer(runner, config.integralSteps(), config.batchSize(), rule);
+            };
             Explainer explainer = new ImageVisualizer(method, model, methodName, config.visualization().includeRaw());
             Map<String, String> aliases = new HashMap<>();
             for (ExplainedInput e : model.explainedInputs()) {
