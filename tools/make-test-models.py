@@ -268,6 +268,24 @@ def mobilenet():
     write_json(os.path.join(path, "expected.json"), {"image_uint8": (image * 255).round().astype(int).tolist(), **exp})
 
 
+def fcn_image():
+    """A small fully convolutional classifier with free spatial size: explains 224x224 images in the XRAI
+    benchmark without committing a big model."""
+    path = fresh("fcn_image")
+    inp = keras.Input(shape=(None, None, 3), name="image")
+    h = keras.layers.Conv2D(16, 3, strides=2, activation="relu", padding="same")(inp)
+    h = keras.layers.Conv2D(32, 3, strides=2, activation="relu", padding="same")(h)
+    h = keras.layers.Conv2D(64, 3, strides=2, activation="relu", padding="same")(h)
+    h = keras.layers.GlobalAveragePooling2D()(h)
+    model = keras.Model(inp, keras.layers.Dense(5, activation="softmax", name="probs")(h))
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     linear_regressor()
@@ -278,6 +296,7 @@ def main():
     cnn_image(cnn, image)
     jpeg_cnn(cnn, image)
     mobilenet()
+    fcn_image()
     print("wrote test models to", OUT)
 
 

@@ -59,7 +59,9 @@ public final class XraiExplainer implements Explainer {
         int h = (int) x.shape()[0];
         int w = (int) x.shape()[1];
         int c = x.shape().length == 3 ? (int) x.shape()[2] : 1;
-        List<int[]> masks = XraiSegmenter.masks(pixels, h, w, c, parameters);
+        // Segmentation needs only the image: it runs beside the IG batches instead of after them.
+        java.util.concurrent.CompletableFuture<List<int[]>> segments = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> XraiSegmenter.masks(pixels, h, w, c, parameters));
         List<AttributionByLabel> byLabel = new ArrayList<>();
         for (ExplainedOutput o : runner.model().explainedOutputs()) {
             ModelRunner.Target target = ModelRunner.target(instance, o);
@@ -67,7 +69,8 @@ public final class XraiExplainer implements Explainer {
                     .toAttribution(instance, runner.model().explainedInputs(), baselines, target, o.key());
             double[] attr = ((AttributionMap) a.attributions().get(image.key())).values();
             double[] perPixel = maxOverChannels(attr, h * w, c);
-            double[] regions = XraiRegions.rank(perPixel, masks, parameters.minPixelDiff(), parameters.areaThreshold());
+            double[] regions = XraiRegions.rank(perPixel, segments.join(), parameters.minPixelDiff(),
+                    parameters.areaThreshold());
             Map<String, Object> attributions = new LinkedHashMap<>();
             attributions.put(image.key(), new AttributionMap(regions, new long[] {h, w}));
             byLabel.add(new AttributionByLabel(a.approxError(), attributions, a.baselineScore(), a.exampleScore(),

@@ -59,6 +59,62 @@ class ExplainLatencyBenchmark {
         }
     }
 
+    /**
+     * XRAI versus IG on a 224 x 224 image with the same steps. XRAI runs IG from two baselines (black and white),
+     * so it is compared both with single-baseline IG and with IG over the same two baselines; the latter ratio is
+     * the cost of segmentation and region ranking.
+     */
+    @Test
+    void xraiVersusIntegratedGradientsAt224() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bench");
+        String model = TestModels.dir("fcn_image").toString();
+        String meta = java.nio.file.Files.readString(TestModels.dir("fcn_image").resolve("explanation_metadata.json"));
+        java.nio.file.Path two = dir.resolve("two.json");
+        java.nio.file.Files.writeString(two, meta.replace("\"modality\"", "\"input_baselines\": [0.0, 1.0], \"modality\""));
+        var ig = ModelService.load(new TestModels.Config(model, java.util.Optional.empty(), "integrated-gradients", STEPS, 64));
+        var ig2 = ModelService.load(new TestModels.Config(model, java.util.Optional.of(two.toString()),
+                "integrated-gradients", STEPS, 64));
+        var xrai = ModelService.load(new TestModels.Config(model, java.util.Optional.empty(), "xrai", STEPS, 64));
+        StringBuilder b = new StringBuilder("[");
+        for (int y = 0; y < 224; y++) {
+            b.append(y == 0 ? "[" : ",[");
+            for (int x = 0; x < 224; x++) {
+                b.append(x == 0 ? "" : ",").append('[').append(((x * 7 + y * 3) % 256) / 255.0).append(',')
+                        .append(((x * y) % 256) / 255.0).append(',').append((y < 112 ? 0.2 : 0.8)).append(']');
+            }
+            b.append(']');
+        }
+        JsonNode image = TestModels.JSON.readTree(b.append(']').toString());
+        double tIg = medianOf(5, () -> explainOnce(ig, image));
+        double tIg2 = medianOf(5, () -> explainOnce(ig2, image));
+        double tXrai = medianOf(5, () -> explainOnce(xrai, image));
+        long s0 = System.nanoTime();
+        int masks = dev.explainable.serving.runtime.explain.xrai.XraiSegmenter.masks(
+                xrai.runner().forward(List.of(xrai.decoder().decode(image, 0))).get(0).explainedValues().get("image").floats(),
+                224, 224, 3, dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults()).size();
+        double seg = (System.nanoTime() - s0) / 1e6;
+        System.out.printf("%n224x224, %d steps: IG %.0f ms, IG with black+white baselines %.0f ms, XRAI %.0f ms "
+                + "(segmentation %.0f ms, %d masks)%nXRAI / IG = %.2f, XRAI / IG(same two baselines) = %.2f%n",
+                STEPS, tIg, tIg2, tXrai, seg, masks, tXrai / tIg, tXrai / tIg2);
+        assertTrue(tXrai > 0 && tIg > 0);
+    }
+
+    static void explainOnce(ModelService.Loaded loaded, JsonNode instance) {
+        loaded.explainer().explain(loaded.runner().forward(List.of(loaded.decoder().decode(instance, 0))).get(0));
+    }
+
+    static double medianOf(int rounds, Runnable r) {
+        r.run();
+        double[] ms = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            long t = System.nanoTime();
+            r.run();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[rounds / 2];
+    }
+
     static JsonNode instance(String model) throws Exception {
         JsonNode exp = TestModels.expected(model);
         return switch (model) {

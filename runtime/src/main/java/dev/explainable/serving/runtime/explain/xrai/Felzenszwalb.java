@@ -15,8 +15,62 @@ public final class Felzenszwalb {
 
     /** Labels 0..n-1 per pixel of an [h, w, c] image. */
     public static int[] segment(double[] image, int h, int w, int c, double scale, double sigma, int minSize) {
-        // scikit-image divides the scale by 255 "to behave like the reference implementation" on 0..255 images
-        double k = scale / 255.0;
+        return graph(image, h, w, c, sigma).segment(scale, minSize);
+    }
+
+    /** The smoothed image's grid graph with its edges sorted by weight: shared by every scale. */
+    public record Graph(int n, int[] a, int[] b, double[] cost, int[] order) {
+
+        /** Labels 0..n-1 per pixel for one scale. */
+        public int[] segment(double scale, int minSize) {
+            // scikit-image divides the scale by 255 "to behave like the reference implementation" on 0..255 images
+            double k = scale / 255.0;
+            int[] parent = new int[n];
+            int[] size = new int[n];
+            double[] inner = new double[n];
+            for (int i = 0; i < n; i++) {
+                parent[i] = i;
+                size[i] = 1;
+            }
+            for (int idx : order) {
+                int r0 = find(parent, a[idx]);
+                int r1 = find(parent, b[idx]);
+                if (r0 == r1) {
+                    continue;
+                }
+                double t0 = inner[r0] + k / size[r0];
+                double t1 = inner[r1] + k / size[r1];
+                if (cost[idx] < Math.min(t0, t1)) {
+                    int root = join(parent, r0, r1);
+                    size[root] = size[r0] + size[r1];
+                    inner[root] = cost[idx];
+                }
+            }
+            for (int idx : order) {
+                int r0 = find(parent, a[idx]);
+                int r1 = find(parent, b[idx]);
+                if (r0 != r1 && (size[r0] < minSize || size[r1] < minSize)) {
+                    int root = join(parent, r0, r1);
+                    size[root] = size[r0] + size[r1];
+                }
+            }
+            int[] labels = new int[n];
+            int[] relabel = new int[n];
+            int next = 0;
+            // labels in order of their roots' indices, as numpy.unique(return_inverse=True) numbers them
+            for (int i = 0; i < n; i++) {
+                if (find(parent, i) == i) {
+                    relabel[i] = next++;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                labels[i] = relabel[find(parent, i)];
+            }
+            return labels;
+        }
+    }
+
+    public static Graph graph(double[] image, int h, int w, int c, double sigma) {
         double[] smooth = smooth(image, h, w, c, sigma);
         int edgesCount = h * (w - 1) + (h - 1) * w + 2 * (h - 1) * (w - 1);
         int[] a = new int[edgesCount];
@@ -52,59 +106,39 @@ public final class Felzenszwalb {
                 cost[e++] = distance(smooth, c, a[e - 1], b[e - 1]);
             }
         }
-        Integer[] boxed = new Integer[edgesCount];
-        for (int i = 0; i < edgesCount; i++) {
-            boxed[i] = i;
-        }
-        Arrays.sort(boxed, (i, j) -> Double.compare(cost[i], cost[j]));
-        int n = h * w;
-        int[] parent = new int[n];
-        int[] size = new int[n];
-        double[] inner = new double[n];
+        return new Graph(h * w, a, b, cost, argsort(cost));
+    }
+
+    /** Indices ordered by cost, ties by index: a stable merge sort on primitive arrays. */
+    static int[] argsort(double[] cost) {
+        int n = cost.length;
+        int[] order = new int[n];
         for (int i = 0; i < n; i++) {
-            parent[i] = i;
-            size[i] = 1;
+            order[i] = i;
         }
-        for (Integer idx : boxed) {
-            int r0 = find(parent, a[idx]);
-            int r1 = find(parent, b[idx]);
-            if (r0 == r1) {
-                continue;
+        int[] buffer = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                while (i < mid && j < hi) {
+                    buffer[k++] = cost[order[j]] < cost[order[i]] ? order[j++] : order[i++];
+                }
+                while (i < mid) {
+                    buffer[k++] = order[i++];
+                }
+                while (j < hi) {
+                    buffer[k++] = order[j++];
+                }
             }
-            double t0 = inner[r0] + k / size[r0];
-            double t1 = inner[r1] + k / size[r1];
-            if (cost[idx] < Math.min(t0, t1)) {
-                int root = join(parent, r0, r1);
-                size[root] = size[r0] + size[r1];
-                inner[root] = cost[idx];
-            }
+            int[] t = order;
+            order = buffer;
+            buffer = t;
         }
-        for (Integer idx : boxed) {
-            int r0 = find(parent, a[idx]);
-            int r1 = find(parent, b[idx]);
-            if (r0 != r1 && (size[r0] < minSize || size[r1] < minSize)) {
-                int root = join(parent, r0, r1);
-                size[root] = size[r0] + size[r1];
-            }
-        }
-        int[] labels = new int[n];
-        int[] relabel = new int[n];
-        Arrays.fill(relabel, -1);
-        int next = 0;
-        // labels in order of their roots' indices, as numpy.unique(return_inverse=True) numbers them
-        boolean[] isRoot = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            isRoot[find(parent, i)] = true;
-        }
-        for (int i = 0; i < n; i++) {
-            if (isRoot[i]) {
-                relabel[i] = next++;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            labels[i] = relabel[find(parent, i)];
-        }
-        return labels;
+        return order;
     }
 
     private static double distance(double[] img, int c, int p, int q) {

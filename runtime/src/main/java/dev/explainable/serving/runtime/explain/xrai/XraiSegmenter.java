@@ -19,10 +19,11 @@ public final class XraiSegmenter {
         int sh = s > 0 ? s : h;
         int sw = s > 0 ? s : w;
         int[][] disk = disk(p.dilationRadius());
-        Set<String> seen = new LinkedHashSet<>();
+        Set<List<Integer>> seen = new LinkedHashSet<>();
         List<int[]> masks = new ArrayList<>();
+        Felzenszwalb.Graph graph = Felzenszwalb.graph(resized, sh, sw, c, p.sigma()); // shared by every scale
         for (double scale : p.scales()) {
-            int[] seg = Felzenszwalb.segment(resized, sh, sw, c, scale, p.sigma(), p.minSegmentSize());
+            int[] seg = graph.segment(scale, p.minSegmentSize());
             int[] back = nearest(seg, sh, sw, h, w);
             int labels = 0;
             for (int l : back) {
@@ -34,7 +35,7 @@ public final class XraiSegmenter {
             }
             for (boolean[] m : perLabel) {
                 int[] pixels = indices(dilate(m, h, w, disk));
-                if (pixels.length > 0 && seen.add(java.util.Arrays.toString(pixels))) {
+                if (pixels.length > 0 && seen.add(java.util.Arrays.stream(pixels).boxed().toList())) {
                     masks.add(pixels);
                 }
             }
