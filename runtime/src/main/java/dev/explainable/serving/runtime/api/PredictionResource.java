@@ -82,12 +82,15 @@ public class PredictionResource {
         String outcome = "error";
         try {
             Loaded loaded = resolve(m.group(1), m.group(2));
-            List<JsonNode> instances = reader.instances(body);
+            RequestReader.Request request = reader.read(body);
+            List<JsonNode> instances = request.instances();
             List<Map<String, HostTensor>> decoded = new ArrayList<>();
             for (int i = 0; i < instances.size(); i++) {
                 decoded.add(loaded.decoder().decode(instances.get(i), i));
             }
-            Map<String, Object> response = verb.equals("explain") ? explain(loaded, decoded) : predict(loaded, decoded);
+            Map<String, Object> response = verb.equals("explain")
+                    ? explain(loaded, decoded, visualizationOverride(request.parameters()))
+                    : predict(loaded, decoded);
             outcome = "success";
             registry.counter("explainable.instances", "verb", verb).increment(instances.size());
             return response;
@@ -166,11 +169,34 @@ public class PredictionResource {
         return loaded;
     }
 
-    private static Map<String, Object> explain(Loaded loaded, List<Map<String, HostTensor>> decoded) {
+    /**
+     * An extension of the AI Platform request: {@code "parameters": {"visualization": {...}}} overrides the
+     * metadata's visualization settings of image inputs for this request (the runtime's page uses it).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> visualizationOverride(JsonNode parameters) {
+        if (parameters == null || !parameters.has("visualization")) {
+            return null;
+        }
+        JsonNode v = parameters.get("visualization");
+        if (!v.isObject()) {
+            throw ApiException.badRequest("\"parameters.visualization\" must be an object");
+        }
+        return JSON.convertValue(v, Map.class);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static Map<String, Object> explain(Loaded loaded, List<Map<String, HostTensor>> decoded,
+            Map<String, Object> visualization) {
         List<Instance> forward = loaded.runner().forward(decoded);
         List<Explanation> explanations = new ArrayList<>();
         for (Instance instance : forward) {
-            explanations.add(loaded.explainer().explain(instance));
+            try {
+                explanations.add(loaded.explainer().explain(instance, visualization));
+            } catch (dev.explainable.serving.runtime.metadata.MetadataException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
         }
         return Map.of("explanations", explanations);
     }

@@ -25,7 +25,11 @@ public final class RequestReader {
         this.maxBytes = maxBytes;
     }
 
-    public List<JsonNode> instances(InputStream body) throws IOException {
+    /** The body's instances and its optional {@code parameters} object. */
+    public record Request(List<JsonNode> instances, JsonNode parameters) {
+    }
+
+    public Request read(InputStream body) throws IOException {
         byte[] bytes = readBounded(body);
         if (bytes.length == 0) {
             throw ApiException.badRequest("empty request body; send {\"instances\": [...]}");
@@ -53,7 +57,11 @@ public final class RequestReader {
         }
         List<JsonNode> list = new ArrayList<>(instances.size());
         instances.forEach(list::add);
-        return list;
+        JsonNode parameters = root.get("parameters");
+        if (parameters != null && !parameters.isObject()) {
+            throw ApiException.badRequest("\"parameters\" must be an object");
+        }
+        return new Request(list, parameters);
     }
 
     private byte[] readBounded(InputStream in) throws IOException {

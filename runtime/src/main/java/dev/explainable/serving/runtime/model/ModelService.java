@@ -45,7 +45,7 @@ public class ModelService {
     public static final Set<String> METHODS = Set.of("integrated-gradients", "xrai", "sampled-shapley");
 
     /** Everything a request needs, published at once when loading completes. */
-    public record Loaded(ServingModel model, ModelRunner runner, Explainer explainer, InstanceDecoder decoder,
+    public record Loaded(ServingModel model, ModelRunner runner, ImageVisualizer explainer, InstanceDecoder decoder,
             long warmUpMillis) {
     }
 
@@ -100,7 +100,8 @@ public class ModelService {
                                 x.dilationRadius(), x.minPixelDiff(), x.areaThreshold()));
                 default -> new IntegratedGradientsExplainer(runner, config.integralSteps(), config.batchSize(), rule);
             };
-            Explainer explainer = new ImageVisualizer(method, model, methodName, config.visualization().includeRaw());
+            ImageVisualizer explainer = new ImageVisualizer(method, model, methodName,
+                    config.visualization().includeRaw());
             Map<String, String> aliases = new HashMap<>();
             for (ExplainedInput e : model.explainedInputs()) {
                 if (e.isSignatureInput()) {

@@ -23,16 +23,18 @@ import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
  */
 public final class ImageVisualizer implements Explainer {
 
-    record Target(VisualizationConfig config, double[] domain) {
+    record Target(VisualizationConfig config, double[] domain, Map<String, Object> raw) {
     }
 
     private final Explainer inner;
     private final Map<String, Target> images = new LinkedHashMap<>();
     private final boolean includeRaw;
+    private final String method;
 
     public ImageVisualizer(Explainer inner, ServingModel model, String method, boolean includeRaw) {
         this.inner = inner;
         this.includeRaw = includeRaw;
+        this.method = method;
         for (ExplainedInput e : model.explainedInputs()) {
             InputMetadata m = e.metadata();
             if (!m.isImage()) {
@@ -46,7 +48,8 @@ public final class ImageVisualizer implements Explainer {
             }
             double[] domain = m.domain() != null && m.domain().containsKey("min")
                     ? new double[] {m.domain().get("min"), m.domain().get("max")} : null;
-            images.put(e.key(), new Target(VisualizationConfig.resolve(e.key(), m.visualization(), method), domain));
+            images.put(e.key(), new Target(VisualizationConfig.resolve(e.key(), m.visualization(), method), domain,
+                    m.visualization()));
         }
     }
 
@@ -57,6 +60,27 @@ public final class ImageVisualizer implements Explainer {
 
     @Override
     public Explanation explain(Instance instance) {
+        return explain(instance, null);
+    }
+
+    /**
+     * With {@code override} (keys of a metadata {@code visualization}), those settings replace the metadata's for
+     * this call; invalid ones throw {@link MetadataException}.
+     */
+    public Explanation explain(Instance instance, Map<String, Object> override) {
+        Map<String, VisualizationConfig> configs = new LinkedHashMap<>();
+        images.forEach((key, target) -> {
+            if (override == null) {
+                configs.put(key, target.config());
+            } else {
+                Map<String, Object> merged = new LinkedHashMap<>();
+                if (target.raw() != null) {
+                    merged.putAll(target.raw());
+                }
+                merged.putAll(override);
+                configs.put(key, VisualizationConfig.resolve(key, merged, method));
+            }
+        });
         Explanation e = inner.explain(instance);
         if (images.isEmpty()) {
             return e;
@@ -70,8 +94,9 @@ public final class ImageVisualizer implements Explainer {
                 int h = (int) shape[0];
                 int w = (int) shape[1];
                 float[] image = instance.explainedValues().get(key).floats();
-                int[] rgb = AttributionRenderer.render(image, h, w, map.values(), target.config(), target.domain());
-                String format = target.config().outputFormat();
+                VisualizationConfig config = configs.get(key);
+                int[] rgb = AttributionRenderer.render(image, h, w, map.values(), config, target.domain());
+                String format = config.outputFormat();
                 Map<String, Object> rendered = new LinkedHashMap<>();
                 rendered.put("b64_" + format, Base64.getEncoder().encodeToString(AttributionRenderer.encode(rgb, h, w,
                         format)));
