@@ -17,9 +17,10 @@ import dev.explainable.serving.runtime.model.ServingModel;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 
 /**
- * Wraps an explainer: for inputs with {@code modality: image} the attribution becomes the rendered picture,
- * {@code {"b64_jpeg": "..."}} (or {@code b64_png}), as AI Platform shapes it; with include-raw the attribution
- * tensor stays beside it under {@code values}.
+ * Wraps an explainer and shapes attributions as AI Platform returns them: for inputs with {@code modality: image}
+ * the rendered picture, {@code {"b64_jpeg": "..."}} (or {@code b64_png}), with include-raw the attribution tensor
+ * beside it under {@code values}; for inputs with an {@code index_feature_mapping} (bag of features), an object
+ * keyed by feature name.
  */
 public final class ImageVisualizer implements Explainer {
 
@@ -28,6 +29,7 @@ public final class ImageVisualizer implements Explainer {
 
     private final Explainer inner;
     private final Map<String, Target> images = new LinkedHashMap<>();
+    private final Map<String, List<String>> featureNames = new LinkedHashMap<>();
     private final boolean includeRaw;
     private final String method;
 
@@ -38,6 +40,9 @@ public final class ImageVisualizer implements Explainer {
         for (ExplainedInput e : model.explainedInputs()) {
             InputMetadata m = e.metadata();
             if (!m.isImage()) {
+                if (m.indexFeatureMapping() != null && !m.indexFeatureMapping().isEmpty()) {
+                    featureNames.put(e.key(), m.indexFeatureMapping());
+                }
                 continue;
             }
             long[] shape = e.spec().shape();
@@ -82,12 +87,24 @@ public final class ImageVisualizer implements Explainer {
             }
         });
         Explanation e = inner.explain(instance);
-        if (images.isEmpty()) {
+        if (images.isEmpty() && featureNames.isEmpty()) {
             return e;
         }
         List<AttributionByLabel> out = new ArrayList<>();
         for (AttributionByLabel a : e.attributionsByLabel()) {
             Map<String, Object> attributions = new LinkedHashMap<>(a.attributions());
+            featureNames.forEach((key, names) -> {
+                double[] values = ((AttributionMap) a.attributions().get(key)).values();
+                if (values.length != names.size()) {
+                    throw new MetadataException("input '" + key + "' has " + values.length + " values but its "
+                            + "index_feature_mapping names " + names.size() + " features");
+                }
+                Map<String, Double> named = new LinkedHashMap<>();
+                for (int i = 0; i < values.length; i++) {
+                    named.put(names.get(i), values[i]);
+                }
+                attributions.put(key, named);
+            });
             images.forEach((key, target) -> {
                 AttributionMap map = (AttributionMap) a.attributions().get(key);
                 long[] shape = map.shape();

@@ -152,16 +152,8 @@ class ExplainLatencyBenchmark {
     }
 
     static double median(Runnable r) {
-        for (int i = 0; i < 3; i++) {
-            r.run(); // warm-up
-        }
-        double[] ms = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
-            long t = System.nanoTime();
-            r.run();
-            ms[i] = (System.nanoTime() - t) / 1e6;
-        }
-        Arrays.sort(ms);
-        return ms[ROUNDS / 2];
+        r.run();
+        r.run(); // warm-up beyond the one in medianOf
+        return medianOf(ROUNDS, r);
     }
 }

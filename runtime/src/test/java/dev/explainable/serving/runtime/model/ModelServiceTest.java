@@ -51,6 +51,22 @@ class ModelServiceTest {
     }
 
     @Test
+    void indexFeatureMappingKeysAttributionsByFeatureName() throws Exception {
+        ModelService.Loaded loaded = loadWith("""
+                {"inputs": {"trip": {"input_tensor_name": "serving_default_x:0", "encoding": "bag_of_features",
+                  "index_feature_mapping": ["start_hr", "weekday", "euclidean", "temp"]}},
+                 "outputs": {"duration": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
+                 "framework": "tensorflow"}""");
+        var decoded = loaded.decoder().decode(TestModels.JSON.readTree("{\"trip\": [1, 2, 3, 4]}"), 0);
+        AttributionByLabel a = loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0))
+                .attributionsByLabel().get(0);
+        assertEquals(java.util.Map.of("start_hr", 2.0, "weekday", -2.0, "euclidean", 1.5, "temp", 12.0).keySet(),
+                ((java.util.Map<?, ?>) a.attributions().get("trip")).keySet());
+        assertEquals(12.0, (Double) ((java.util.Map<?, ?>) a.attributions().get("trip")).get("temp"), 1e-4);
+        loaded.model().close();
+    }
+
+    @Test
     void tensorsThatDoNotExistAreNamedInTheError() throws Exception {
         MetadataException e = assertThrows(MetadataException.class, () -> loadWith("""
                 {"inputs": {"x": {"input_tensor_name": "no_such_tensor:0"}},
