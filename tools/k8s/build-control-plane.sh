@@ -7,8 +7,9 @@ set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-v1.34.4}
 ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
 KWOK_VERSION=${KWOK_VERSION:-v0.8.0}
+HELM_VERSION=${HELM_VERSION:-v3.19.0}
 CACHE=${EXPLAINABLE_CACHE:-$HOME/.cache/explainable-serving}/k8s/$K8S_VERSION
-BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok helm)
 FILES=(kwok-stages.yaml)
 
 have_all() {
@@ -74,6 +75,12 @@ if [ ! -x "$CACHE/kwok" ]; then
   log "building kwok $KWOK_VERSION"
   GOBIN="$CACHE" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" >&2
 fi
+if [ ! -x "$CACHE/helm" ]; then
+  log "building helm $HELM_VERSION"
+  GOBIN="$CACHE" go install -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+fi
+
 if [ ! -s "$CACHE/kwok-stages.yaml" ]; then
   # kwok ships its pod/node lifecycle stages as YAML in its module; the binary needs them passed with --config.
   src=$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage

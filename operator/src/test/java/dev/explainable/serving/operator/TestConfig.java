@@ -30,6 +30,10 @@ public record TestConfig(boolean ingressEnabled) implements OperatorConfig {
         return "2Gi";
     }
 
+    public Optional<String> gpuNodeSelector() {
+        return Optional.of("nvidia.com/gpu.present=true");
+    }
+
     public Ingress ingress() {
         return new Ingress() {
             public boolean enabled() {

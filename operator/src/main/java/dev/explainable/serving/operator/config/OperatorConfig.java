@@ -31,6 +31,21 @@ public interface OperatorConfig {
     @WithDefault("2Gi")
     String defaultMemory();
 
+    /** nodeSelector for versions with gpus > 0 that set none, as "key=value,key2=value2" (Helm: gpu.nodeSelector). */
+    Optional<String> gpuNodeSelector();
+
+    /** {@link #gpuNodeSelector()} as a map. */
+    default java.util.Map<String, String> gpuNodeSelectorMap() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String pair : gpuNodeSelector().orElse("").split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return m;
+    }
+
     Ingress ingress();
 
     interface Ingress {

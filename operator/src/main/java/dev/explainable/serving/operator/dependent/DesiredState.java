@@ -190,6 +190,8 @@ public final class DesiredState {
             tolerations.add(new TolerationBuilder().withKey(GPU).withOperator("Exists").withEffect("NoSchedule").build());
         }
         Map<String, String> podLabels = Labels.forVersion(model, v.getName());
+        Map<String, String> nodeSelector = v.getNodeSelector() != null || gpus == 0 || config.gpuNodeSelectorMap().isEmpty()
+                ? v.getNodeSelector() : config.gpuNodeSelectorMap();
         return new DeploymentBuilder()
                 .withMetadata(meta(m, versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
                 .withNewSpec()
@@ -201,7 +203,7 @@ public final class DesiredState {
                 .withNewMetadata().withLabels(podLabels)
                 .addToAnnotations(Labels.CONFIG_HASH, configHash(m, v)).endMetadata()
                 .withNewSpec()
-                .withNodeSelector(v.getNodeSelector())
+                .withNodeSelector(nodeSelector)
                 .withTolerations(tolerations.isEmpty() ? null : tolerations)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(185L).withFsGroup(185L).endSecurityContext()
                 .withInitContainers(location.initContainers())

@@ -35,6 +35,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final String TOKEN = "explainable-test-admin-token";
 
     private final Path work;
+    private Path bins;
     private final List<Process> processes = new ArrayList<>();
     private final int apiPort;
     private KubernetesClient client;
@@ -79,6 +80,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private void boot(Path bins) throws Exception {
+        this.bins = bins;
         KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         Files.writeString(work.resolve("sa.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         Files.writeString(work.resolve("sa.pub"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
@@ -169,6 +171,18 @@ public final class ControlPlane implements AutoCloseable {
         }
         node.withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus();
         client.nodes().resource(node.build()).create();
+    }
+
+    /** A binary built by tools/k8s/build-control-plane.sh (helm, kube-apiserver, ...). */
+    public Path binary(String name) {
+        return bins.resolve(name);
+    }
+
+    /** A client acting as {@code user} (the admin impersonates it), to check what RBAC grants that identity. */
+    public KubernetesClient clientAs(String user, String... groups) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl("https://127.0.0.1:" + apiPort).withOauthToken(TOKEN).withTrustCerts(true)
+                .withImpersonateUsername(user).withImpersonateGroups(groups).withRequestTimeout(30_000).build()).build();
     }
 
     public KubernetesClient client() {

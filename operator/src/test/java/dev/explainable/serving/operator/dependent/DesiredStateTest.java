@@ -63,6 +63,7 @@ class DesiredStateTest {
         assertThat(c.getResources().getLimits()).containsKey("nvidia.com/gpu");
         assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
         assertThat(c.getImage()).isEqualTo("example.org/runtime:1-gpu");
+        assertThat(gpu.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true"); // operator default
         assertThat(gpu.getTolerations()).anySatisfy(t -> {
             assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
@@ -71,6 +72,7 @@ class DesiredStateTest {
         PodSpec cpu = find(objects, Deployment.class, "flowers-v1").getSpec().getTemplate().getSpec();
         assertThat(cpu.getContainers().get(0).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
         assertThat(cpu.getTolerations()).isNull();
+        assertThat(cpu.getNodeSelector()).isNull();
         assertThat(cpu.getContainers().get(0).getImage()).isEqualTo("example.org/runtime:1");
     }
 

@@ -1,0 +1,42 @@
+{{- define "es.name" -}}explainable-serving-operator{{- end -}}
+{{- define "es.labels" -}}
+app.kubernetes.io/name: {{ include "es.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end -}}
+{{- define "es.selector" -}}
+app.kubernetes.io/name: {{ include "es.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+{{/* The permissions the operator's code uses, and no more (RbacTest checks them against the code). */}}
+{{- define "es.rules" -}}
+- apiGroups: ["serving.explainable.dev"]
+  resources: ["explainablemodels"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["serving.explainable.dev"]
+  resources: ["explainablemodels/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["services", "configmaps"]
+  verbs: ["get", "list", "create", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get", "list", "create", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end -}}
+{{/* A map as "k1=v1,k2=v2" (the operator's gpu-node-selector setting). */}}
+{{- define "es.kv" -}}
+{{- $pairs := list -}}
+{{- range $k, $v := . -}}{{- $pairs = append $pairs (printf "%s=%v" $k $v) -}}{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}

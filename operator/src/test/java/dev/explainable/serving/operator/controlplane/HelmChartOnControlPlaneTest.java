@@ -1,0 +1,163 @@
+package dev.explainable.serving.operator.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+
+/**
+ * The Helm chart: {@code helm lint}, {@code helm template} (helm built from its Go module, cached with the other
+ * binaries), the rendered manifests applied to the real API server, and the chart's least-privilege RBAC checked
+ * against the code: the operator runs as the chart's ServiceAccount (impersonated) and must converge a model
+ * without a single forbidden call.
+ */
+class HelmChartOnControlPlaneTest {
+
+    static final Path CHART = ControlPlane.repoRoot().resolve("helm/explainable-serving");
+    static ControlPlane cp;
+    static KubernetesClient admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cp = ControlPlane.start();
+        admin = cp.client();
+        cp.addNode("cpu-node-1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cp != null) {
+            cp.close();
+        }
+    }
+
+    static String helm(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(cp.binary("helm").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("HELM_CACHE_HOME", cp.work().resolve("helm-cache").toString());
+        pb.environment().put("HELM_CONFIG_HOME", cp.work().resolve("helm-config").toString());
+        pb.environment().put("HELM_DATA_HOME", cp.work().resolve("helm-data").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("helm " + String.join(" ", args) + "\n" + out).isZero();
+        return out;
+    }
+
+    static List<HasMetadata> render(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("template", "es", CHART.toString(), "--namespace", "es-system",
+                "--include-crds"));
+        args.addAll(List.of(extra));
+        return admin.load(new ByteArrayInputStream(helm(args.toArray(String[]::new)).getBytes(StandardCharsets.UTF_8)))
+                .items();
+    }
+
+    @Test
+    void lintsAndShipsTheSameCrdBytes() throws Exception {
+        assertThat(helm("lint", CHART.toString())).contains("0 chart(s) failed");
+        String file = "explainablemodels.serving.explainable.dev-v1.yml";
+        assertThat(Files.readString(CHART.resolve("crds").resolve(file)))
+                .as("helm/explainable-serving/crds must be a copy of crds/")
+                .isEqualTo(Files.readString(ControlPlane.repoRoot().resolve("crds").resolve(file)));
+    }
+
+    @Test
+    void templateRendersClusterOrNamespacedRbacAndTheValues() throws Exception {
+        List<HasMetadata> cluster = render("--set", "ingress.enabled=true", "--set", "ingress.className=nginx",
+                "--set", "gpu.nodeSelector.nvidia\\.com/gpu\\.present=true");
+        assertThat(cluster).extracting(HasMetadata::getKind).contains("CustomResourceDefinition", "ServiceAccount",
+                "ClusterRole", "ClusterRoleBinding", "Deployment", "Service").doesNotContain("ServiceMonitor", "Role");
+        String deployment = cluster.stream().filter(o -> o.getKind().equals("Deployment")).findFirst().orElseThrow()
+                .toString();
+        assertThat(deployment).contains("EXPLAINABLE_OPERATOR_INGRESS_CLASS_NAME", "nvidia.com/gpu.present=true",
+                "JOSDK_ALL_NAMESPACES");
+        List<HasMetadata> namespaced = render("--set", "watchNamespaces={team-a,team-b}", "--set",
+                "metrics.serviceMonitor.enabled=true");
+        assertThat(namespaced.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()))
+                .containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(namespaced).extracting(HasMetadata::getKind).contains("ServiceMonitor").doesNotContain("ClusterRole");
+    }
+
+    @Test
+    void renderedChartAppliesAndItsRbacIsEnoughForTheOperator() throws Exception {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("es-system").endMetadata().build())
+                .create();
+        for (HasMetadata o : render()) {
+            admin.resource(o).serverSideApply();
+        }
+        ClusterRole role = admin.rbac().clusterRoles().withName("explainable-serving-operator-es-system").get();
+        assertThat(role.getRules()).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
+        admin.apiextensions().v1().customResourceDefinitions().withName("explainablemodels.serving.explainable.dev")
+                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        30, TimeUnit.SECONDS);
+
+        try (KubernetesClient asOperator = cp.clientAs("system:serviceaccount:es-system:explainable-serving-operator",
+                "system:serviceaccounts", "system:serviceaccounts:es-system", "system:authenticated")) {
+            Operator op = new Operator(o -> o.withKubernetesClient(asOperator).withCloseClientOnStop(false)
+                    .withStopOnInformerErrorDuringStartup(true));
+            op.register(new ExplainableModelReconciler(asOperator, new TestConfig(true)));
+            op.start();
+            try {
+                admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata()
+                        .build()).create();
+                VersionSpec v1 = Models.version("v1", 0);
+                v1.setModelUri("file:///srv/models/v1");
+                v1.setTolerations(List.of(new TolerationBuilder().withKey(ControlPlane.KWOK_TAINT).withOperator("Exists")
+                        .withEffect("NoSchedule").build()));
+                VersionSpec v2 = Models.version("v2", 0);
+                v2.setModelUri("file:///srv/models/v2");
+                v2.setTolerations(v1.getTolerations());
+                ExplainableModel m = Models.model("m", "v1", v1, v2);
+                m.getMetadata().setNamespace("team-a");
+                m.getMetadata().setUid(null);
+                m.getMetadata().setGeneration(null);
+                admin.resource(m).create();
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                    ExplainableModel got = admin.resources(ExplainableModel.class).inNamespace("team-a").withName("m").get();
+                    assertThat(got.getStatus()).isNotNull();
+                    assertThat(got.getStatus().getVersionsReady()).isEqualTo("2/2");
+                });
+                assertThat(admin.network().v1().ingresses().inNamespace("team-a").withName("m").get()).isNotNull();
+                // deleting a version exercises list + delete of every managed kind under the same identity
+                admin.resources(ExplainableModel.class).inNamespace("team-a").withName("m").edit(x -> {
+                    x.getSpec().getVersions().removeIf(v -> v.getName().equals("v2"));
+                    return x;
+                });
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(admin.apps().deployments().inNamespace("team-a").withName("m-v2").get()).isNull();
+                    assertThat(admin.configMaps().inNamespace("team-a").withName("m-v2-explain").get()).isNull();
+                });
+                assertThat(admin.v1().events().inNamespace("team-a").list().getItems())
+                        .anyMatch(e -> "Deleted".equals(e.getReason()));
+            } finally {
+                op.stop();
+            }
+        }
+    }
+}
