@@ -85,9 +85,9 @@ class ExplainLatencyBenchmark {
             b.append(']');
         }
         JsonNode image = TestModels.JSON.readTree(b.append(']').toString());
-        double tIg = medianOf(5, () -> explainOnce(ig, image));
-        double tIg2 = medianOf(5, () -> explainOnce(ig2, image));
-        double tXrai = medianOf(5, () -> explainOnce(xrai, image));
+        double tIg = medianOf(9, () -> explainOnce(ig, image));
+        double tIg2 = medianOf(9, () -> explainOnce(ig2, image));
+        double tXrai = medianOf(9, () -> explainOnce(xrai, image));
         long s0 = System.nanoTime();
         int masks = dev.explainable.serving.runtime.explain.xrai.XraiSegmenter.masks(
                 xrai.runner().forward(List.of(xrai.decoder().decode(image, 0))).get(0).explainedValues().get("image").floats(),

@@ -19,28 +19,36 @@ public final class XraiSegmenter {
         int sh = s > 0 ? s : h;
         int sw = s > 0 ? s : w;
         int[][] disk = disk(p.dilationRadius());
-        Set<List<Integer>> seen = new LinkedHashSet<>();
+        Set<Pixels> seen = new LinkedHashSet<>();
         List<int[]> masks = new ArrayList<>();
         Felzenszwalb.Graph graph = Felzenszwalb.graph(resized, sh, sw, c, p.sigma()); // shared by every scale
+        int[] stamp = new int[h * w];
+        int generation = 0;
         for (double scale : p.scales()) {
             int[] seg = graph.segment(scale, p.minSegmentSize());
             int[] back = nearest(seg, sh, sw, h, w);
-            int labels = 0;
-            for (int l : back) {
-                labels = Math.max(labels, l + 1);
-            }
-            boolean[][] perLabel = new boolean[labels][h * w];
-            for (int i = 0; i < back.length; i++) {
-                perLabel[back[i]][i] = true;
-            }
-            for (boolean[] m : perLabel) {
-                int[] pixels = indices(dilate(m, h, w, disk));
-                if (pixels.length > 0 && seen.add(java.util.Arrays.stream(pixels).boxed().toList())) {
+            int[][] byLabel = pixelsByLabel(back);
+            for (int label = 0; label < byLabel.length; label++) {
+                int[] pixels = dilate(byLabel[label], back, label, h, w, disk, stamp, ++generation);
+                if (pixels.length > 0 && seen.add(new Pixels(pixels))) {
                     masks.add(pixels);
                 }
             }
         }
         return masks;
+    }
+
+    /** A mask as a set key: segments of different scales often coincide. */
+    private record Pixels(int[] indices) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pixels p && java.util.Arrays.equals(indices, p.indices);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(indices);
+        }
     }
 
     /** Min-max scaling to [-1, 1], as saliency's _normalize_image. */
@@ -93,38 +101,77 @@ public final class XraiSegmenter {
         return offsets.toArray(new int[0][]);
     }
 
-    static boolean[] dilate(boolean[] mask, int h, int w, int[][] disk) {
-        if (disk.length <= 1) {
-            return mask;
+    /** Pixel indices of each label, in increasing order. */
+    static int[][] pixelsByLabel(int[] labels) {
+        int count = 0;
+        for (int l : labels) {
+            count = Math.max(count, l + 1);
         }
-        boolean[] out = new boolean[mask.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (!mask[y * w + x]) {
-                    continue;
-                }
-                for (int[] d : disk) {
-                    int ny = y + d[0];
-                    int nx = x + d[1];
-                    if (ny >= 0 && ny < h && nx >= 0 && nx < w) {
-                        out[ny * w + nx] = true;
-                    }
-                }
-            }
+        int[] sizes = new int[count];
+        for (int l : labels) {
+            sizes[l]++;
+        }
+        int[][] out = new int[count][];
+        for (int l = 0; l < count; l++) {
+            out[l] = new int[sizes[l]];
+        }
+        int[] fill = new int[count];
+        for (int i = 0; i < labels.length; i++) {
+            out[labels[i]][fill[labels[i]]++] = i;
         }
         return out;
     }
 
-    static int[] indices(boolean[] mask) {
+    /**
+     * The segment ({@code labels == label}) dilated by the disk, as sorted pixel indices. Only boundary pixels
+     * stamp their disk: the segment pixel nearest to any outside point is on the boundary. {@code stamp} is scratch
+     * space shared across calls; a pixel belongs to this result when its stamp equals {@code generation}.
+     */
+    static int[] dilate(int[] segment, int[] labels, int label, int h, int w, int[][] disk, int[] stamp,
+            int generation) {
+        int minY = h;
+        int maxY = -1;
+        int minX = w;
+        int maxX = -1;
         int n = 0;
-        for (boolean b : mask) {
-            n += b ? 1 : 0;
+        for (int p : segment) {
+            int y = p / w;
+            int x = p % w;
+            if (stamp[p] != generation) {
+                stamp[p] = generation;
+                n++;
+            }
+            boolean interior = y > 0 && y < h - 1 && x > 0 && x < w - 1 && labels[p - 1] == label
+                    && labels[p + 1] == label && labels[p - w] == label && labels[p + w] == label;
+            if (interior) {
+                continue;
+            }
+            minY = Math.min(minY, y);
+            maxY = Math.max(maxY, y);
+            minX = Math.min(minX, x);
+            maxX = Math.max(maxX, x);
+            for (int[] d : disk) {
+                int ny = y + d[0];
+                int nx = x + d[1];
+                if (ny >= 0 && ny < h && nx >= 0 && nx < w) {
+                    int q = ny * w + nx;
+                    if (stamp[q] != generation) {
+                        stamp[q] = generation;
+                        n++;
+                    }
+                }
+            }
         }
+        // Every stamped pixel lies within the boundary pixels' box grown by the radius: scan it in row order,
+        // which yields the indices sorted without a sort.
+        int r = disk.length == 0 ? 0 : Math.abs(disk[0][0]);
         int[] out = new int[n];
         int j = 0;
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i]) {
-                out[j++] = i;
+        for (int y = Math.max(0, minY - r); y <= Math.min(h - 1, maxY + r) && j < n; y++) {
+            for (int x = Math.max(0, minX - r); x <= Math.min(w - 1, maxX + r); x++) {
+                if (stamp[y * w + x] == generation) {
+                    out[j++] = y * w + x;
+                }
             }
         }
         return out;
