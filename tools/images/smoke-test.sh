@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs the runtime image tarball the way a container runtime would, without one: its layers unpacked into a root
+# filesystem, its Entrypoint, Env, WorkingDir and User from the image config, in a chroot with /proc mounted
+# (needs root), serving a bundled test model; then calls /q/health/ready and :explain. Also checks the operator
+# image starts far enough to answer its liveness probe.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+passed=0; failed=0
+run_image() { # tar, rootfs, port, extra env...
+  local tar=$1 rootfs=$2; shift 2
+  local unpack; unpack=$(mktemp -d)
+  tar -xf "$tar" -C "$unpack"
+  python3 - "$unpack" "$rootfs" <<'PY'
+import json, os, subprocess, sys
+unpack, rootfs = sys.argv[1], sys.argv[2]
+m = json.load(open(os.path.join(unpack, "manifest.json")))[0]
+for layer in m["Layers"]:
+    subprocess.run(["tar", "-xf", os.path.join(unpack, layer), "-C", rootfs, "--warning=no-unknown-keyword"], check=True)
+c = json.load(open(os.path.join(unpack, m["Config"])))["config"]
+with open(os.path.join(rootfs, ".image-config.json"), "w") as f:
+    json.dump(c, f)
+PY
+  rm -rf "$unpack"
+}
+start_in_chroot() { # rootfs, log, env assignments...
+  local rootfs=$1 log=$2; shift 2
+  mkdir -p "$rootfs/proc" "$rootfs/tmp" && chmod 1777 "$rootfs/tmp"
+  mount -t proc proc "$rootfs/proc"
+  local cfg=$rootfs/.image-config.json
+  local user; user=$(python3 -c "import json;print(json.load(open('$cfg')).get('User','0'))")
+  local wd; wd=$(python3 -c "import json;print(json.load(open('$cfg')).get('WorkingDir','/'))")
+  mapfile -t env < <(python3 -c "import json;print('\n'.join(json.load(open('$cfg')).get('Env',[])))")
+  mapfile -t cmd < <(python3 -c "import json;print('\n'.join(json.load(open('$cfg'))['Entrypoint']))")
+  chroot --userspec="$user:$user" "$rootfs" /usr/bin/env -i "${env[@]}" "$@" /bin/sh -c "cd $wd && exec \"\$@\"" sh "${cmd[@]}" \
+    > "$log" 2>&1 &
+  echo $!
+}
+check() { # name, command...
+  local name=$1; shift
+  if "$@"; then echo "ok: $name"; passed=$((passed + 1)); else echo "FAILED: $name"; failed=$((failed + 1)); fi
+}
+wait_http() { # url, seconds
+  for _ in $(seq 1 "$2"); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 1; done; return 1
+}
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for d in "$work"/*/proc; do umount "$d" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# runtime
+mkdir -p "$work/runtime"
+run_image runtime/target/jib-image.tar "$work/runtime"
+mkdir -p "$work/runtime/models" && cp -r runtime/src/test/resources/models/tabular_classifier "$work/runtime/models/iris"
+pids+=("$(start_in_chroot "$work/runtime" "$work/runtime.log" EXPLAIN_MODEL_DIR=/models/iris EXPLAIN_MODEL_NAME=iris \
+  QUARKUS_HTTP_PORT=18181)")
+check "runtime image serves /q/health/ready" wait_http http://127.0.0.1:18181/q/health/ready 120
+check "runtime image answers :explain" sh -c "curl -sf -X POST http://127.0.0.1:18181/v1/projects/p/models/iris:explain \
+  -d '{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}' | grep -q attributions_by_label"
+check "runtime image runs as uid 185" sh -c "ps -o uid= -p ${pids[0]} | grep -q 185 || pgrep -u 185 -f quarkus-run.jar >/dev/null"
+
+# operator: with no API server to reach here it must boot the app and register its controller (the operator
+# itself is exercised against a real API server by the operator tests)
+mkdir -p "$work/operator"
+run_image operator/target/jib-image.tar "$work/operator"
+pids+=("$(start_in_chroot "$work/operator" "$work/operator.log" QUARKUS_HTTP_PORT=18182 \
+  QUARKUS_KUBERNETES_CLIENT_MASTER_URL=https://127.0.0.1:1 QUARKUS_KUBERNETES_CLIENT_REQUEST_TIMEOUT=2S)")
+registered() {
+  for _ in $(seq 1 60); do grep -q "Registered reconciler: 'explainablemodel'" "$work/operator.log" && return 0; sleep 1; done
+  return 1
+}
+check "operator image boots and registers its controller" registered
+
+if [ "$failed" -gt 0 ]; then
+  echo "--- runtime log"; tail -20 "$work/runtime.log" || true
+  echo "--- operator log"; grep -v -P "^\s+at |^\s+\.\.\." "$work/operator.log" | head -15 || true
+fi
+echo "images: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
