@@ -173,6 +173,14 @@ public final class ControlPlane implements AutoCloseable {
         client.nodes().resource(node.build()).create();
     }
 
+    /** Waits until the API server serves a CustomResourceDefinition (condition Established). */
+    public void awaitEstablished(String crdName) {
+        client.apiextensions().v1().customResourceDefinitions().withName(crdName)
+                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        30, TimeUnit.SECONDS);
+    }
+
     /** A binary built by tools/k8s/build-control-plane.sh (helm, kube-apiserver, ...). */
     public Path binary(String name) {
         return bins.resolve(name);

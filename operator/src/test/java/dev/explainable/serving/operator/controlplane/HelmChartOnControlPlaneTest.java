@@ -112,10 +112,7 @@ class HelmChartOnControlPlaneTest {
         }
         ClusterRole role = admin.rbac().clusterRoles().withName("explainable-serving-operator-es-system").get();
         assertThat(role.getRules()).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
-        admin.apiextensions().v1().customResourceDefinitions().withName("explainablemodels.serving.explainable.dev")
-                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                        30, TimeUnit.SECONDS);
+        cp.awaitEstablished("explainablemodels.serving.explainable.dev");
 
         try (KubernetesClient asOperator = cp.clientAs("system:serviceaccount:es-system:explainable-serving-operator",
                 "system:serviceaccounts", "system:serviceaccounts:es-system", "system:authenticated")) {

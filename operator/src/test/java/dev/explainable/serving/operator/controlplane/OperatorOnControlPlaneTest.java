@@ -53,10 +53,7 @@ class OperatorOnControlPlaneTest {
                 .resolve("crds/explainablemodels.serving.explainable.dev-v1.yml"))) {
             CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
             client.resource(crd).serverSideApply();
-            client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                            30, java.util.concurrent.TimeUnit.SECONDS);
+            cp.awaitEstablished(crd.getMetadata().getName());
         }
         cp.addNode("cpu-node-1", 0);
         cp.addNode("cpu-node-2", 0);
