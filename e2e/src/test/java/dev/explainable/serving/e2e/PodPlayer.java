@@ -106,14 +106,18 @@ final class PodPlayer implements AutoCloseable {
         if (Duration.between(lastBeat, Instant.now()).getSeconds() < 10) {
             return;
         }
-        lastBeat = Instant.now();
         String now = Instant.now().toString();
-        client.nodes().withName(NODE).editStatus(n -> {
-            n.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
-                    .withType("Ready").withStatus("True").withReason("KubeletReady").withLastHeartbeatTime(now)
-                    .withLastTransitionTime(now).build()));
-            return n;
-        });
+        try {
+            client.nodes().withName(NODE).editStatus(n -> {
+                n.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
+                        .withType("Ready").withStatus("True").withReason("KubeletReady").withLastHeartbeatTime(now)
+                        .withLastTransitionTime(now).build()));
+                return n;
+            });
+            lastBeat = Instant.now();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // a concurrent update of the node (the node controller's): the next tick tries again
+        }
     }
 
     private void handle(Pod pod) {
@@ -190,18 +194,31 @@ final class PodPlayer implements AutoCloseable {
             if (e.getName().equals("JAVA_TOOL_OPTIONS")) {
                 continue; // the host's TensorFlow native cache is shared instead of one per pod
             }
-            for (var m : mounts.entrySet()) {
-                if (value != null && value.startsWith(m.getKey())) {
-                    value = m.getValue() + value.substring(m.getKey().length());
-                }
-            }
-            env.put(e.getName(), value);
+            env.put(e.getName(), mapIntoMounts(value, mounts));
         }
         env.put("QUARKUS_HTTP_HOST", ip);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(c.getPorts().get(0).getContainerPort()));
         File dir = root.toFile();
         pb.directory(dir);
         return pb.start();
+    }
+
+    /**
+     * A value that points into a mount (the mount path itself or below it) rewritten to the host folder behind it;
+     * the longest mount path wins, and a value is rewritten at most once.
+     */
+    static String mapIntoMounts(String value, Map<String, String> mounts) {
+        if (value == null) {
+            return null;
+        }
+        String best = null;
+        for (String mount : mounts.keySet()) {
+            boolean inside = value.equals(mount) || value.startsWith(mount.endsWith("/") ? mount : mount + "/");
+            if (inside && (best == null || mount.length() > best.length())) {
+                best = mount;
+            }
+        }
+        return best == null ? value : mounts.get(best) + value.substring(best.length());
     }
 
     private boolean isReady(String ip) {
