@@ -56,11 +56,7 @@ class SimulatedClusterEndToEndTest {
                 + "(needs root and iproute2): simulated-cluster end-to-end test skipped");
         cp = ControlPlane.start();
         client = cp.client();
-        try (var in = Files.newInputStream(ROOT.resolve("crds/explainablemodels.serving.explainable.dev-v1.yml"))) {
-            var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-            client.resource(crd).serverSideApply();
-            cp.awaitEstablished(crd.getMetadata().getName());
-        }
+        cp.installCrd();
         player = new PodPlayer(client, RUNTIME, cp.work().resolve("pods"));
         player.start();
         operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));

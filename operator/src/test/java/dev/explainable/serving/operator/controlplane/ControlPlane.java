@@ -173,6 +173,15 @@ public final class ControlPlane implements AutoCloseable {
         client.nodes().resource(node.build()).create();
     }
 
+    /** Installs the checked-in CRD (crds/) and waits until the API server serves it. */
+    public void installCrd() throws IOException {
+        try (var in = Files.newInputStream(repoRoot().resolve("crds/explainablemodels.serving.explainable.dev-v1.yml"))) {
+            var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+            client.resource(crd).serverSideApply();
+            awaitEstablished(crd.getMetadata().getName());
+        }
+    }
+
     /** Waits until the API server serves a CustomResourceDefinition (condition Established). */
     public void awaitEstablished(String crdName) {
         client.apiextensions().v1().customResourceDefinitions().withName(crdName)

@@ -49,12 +49,7 @@ class OperatorOnControlPlaneTest {
     static void start() throws Exception {
         cp = ControlPlane.start();
         client = cp.client();
-        try (var in = Files.newInputStream(ControlPlane.repoRoot()
-                .resolve("crds/explainablemodels.serving.explainable.dev-v1.yml"))) {
-            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-            client.resource(crd).serverSideApply();
-            cp.awaitEstablished(crd.getMetadata().getName());
-        }
+        cp.installCrd();
         cp.addNode("cpu-node-1", 0);
         cp.addNode("cpu-node-2", 0);
         cp.addNode("gpu-node-1", 2);
