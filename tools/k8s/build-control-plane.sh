@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds a real Kubernetes control plane from the Go module proxy, cached per version:
-#   ~/.cache/explainable-serving/k8s/<k8s version>/{kube-apiserver,kube-controller-manager,kube-scheduler,etcd,kwok}
+# Builds a real Kubernetes control plane (and the node components kubelet and kube-proxy) from the Go module proxy,
+# cached per version:
+#   ~/.cache/explainable-serving/k8s/<k8s version>/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,
+#   kube-proxy,etcd,kwok,helm}
 # The first run on a machine compiles (tens of minutes on 2 cores); later runs find the cache and return at once.
 # Prints the cache folder on stdout.
 set -euo pipefail
@@ -9,7 +11,8 @@ ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
 KWOK_VERSION=${KWOK_VERSION:-v0.8.0}
 HELM_VERSION=${HELM_VERSION:-v3.19.0}
 CACHE=${EXPLAINABLE_CACHE:-$HOME/.cache/explainable-serving}/k8s/$K8S_VERSION
-BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok helm)
+K8S_COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
+BINARIES=("${K8S_COMPONENTS[@]}" etcd kwok helm)
 FILES=(kwok-stages.yaml)
 
 have_all() {
@@ -33,8 +36,10 @@ staging_version="v0.${minor}.$(echo "$K8S_VERSION" | cut -d. -f3)"
 
 log() { echo "[control-plane] $*" >&2; }
 
-if [ ! -x "$CACHE/kube-apiserver" ] || [ ! -x "$CACHE/kube-controller-manager" ] || [ ! -x "$CACHE/kube-scheduler" ]; then
-  log "building Kubernetes $K8S_VERSION components (staging modules at $staging_version)"
+missing=()
+for c in "${K8S_COMPONENTS[@]}"; do [ -x "$CACHE/$c" ] || missing+=("$c"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "building Kubernetes $K8S_VERSION ${missing[*]} (staging modules at $staging_version)"
   mkdir -p "$work/k8s" && cd "$work/k8s"
   gomod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
   goversion=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$gomod" | head -1)
@@ -44,19 +49,14 @@ if [ ! -x "$CACHE/kube-apiserver" ] || [ ! -x "$CACHE/kube-controller-manager" ]
     echo "require k8s.io/kubernetes $K8S_VERSION"
     grep -E '^\s*k8s.io/[a-z0-9-]+ => ./staging/' "$gomod" | awk -v v="$staging_version" '{print "replace " $1 " => " $1 " " v}'
   } > go.mod
-  cat > tools.go <<'GO'
-//go:build tools
-package tools
-
-import (
-	_ "k8s.io/kubernetes/cmd/kube-apiserver"
-	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
-	_ "k8s.io/kubernetes/cmd/kube-scheduler"
-)
-GO
+  {
+    printf '//go:build tools\npackage tools\n\nimport (\n'
+    for c in "${missing[@]}"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$c"; done
+    printf ')\n'
+  } > tools.go
   go mod tidy >&2
   ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
-  for c in kube-apiserver kube-controller-manager kube-scheduler; do
+  for c in "${missing[@]}"; do
     log "go build $c"
     go build -trimpath -ldflags "$ldflags" -o "$CACHE/$c" "k8s.io/kubernetes/cmd/$c" >&2
   done

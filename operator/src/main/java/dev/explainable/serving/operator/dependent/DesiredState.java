@@ -49,6 +49,11 @@ public final class DesiredState {
 
     public static final String GPU = "nvidia.com/gpu";
     public static final int HTTP_PORT = 8080;
+    /**
+     * A stopping runtime keeps answering for 5 s while it moves clients to other pods, then finishes in-flight
+     * requests for up to 25 s (runtime's quarkus.shutdown.delay and .timeout); plus slack.
+     */
+    public static final long TERMINATION_GRACE_SECONDS = 35;
     public static final String METADATA_FILE = "explanation_metadata.json";
     public static final String CONFIG_MOUNT = "/etc/explainable";
 
@@ -228,6 +233,7 @@ public final class DesiredState {
                 .addToVolumes(location.volume())
                 .addNewVolume().withName("config").withNewConfigMap().withName(cm).endConfigMap().endVolume()
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
                 .endSpec()
                 .endTemplate()
                 .endSpec()

@@ -28,6 +28,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * A real Kubernetes control plane for tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
  * kwok (fake nodes that run no containers but go through the real scheduling and pod lifecycle), built from the
  * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests.
+ * {@link #startForNodes(String)} serves on a non-loopback address with ServiceAccount tokens, for real kubelets
+ * whose pods call the API server (the e2e module's LocalNode).
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -38,11 +40,15 @@ public final class ControlPlane implements AutoCloseable {
     private Path bins;
     private final List<Process> processes = new ArrayList<>();
     private final int apiPort;
+    private final String address;
+    private final boolean forNodes;
     private KubernetesClient client;
 
-    private ControlPlane(Path work, int apiPort) {
+    private ControlPlane(Path work, int apiPort, String address, boolean forNodes) {
         this.work = work;
         this.apiPort = apiPort;
+        this.address = address;
+        this.forNodes = forNodes;
     }
 
     public static Path repoRoot() {
@@ -58,18 +64,35 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Builds the binaries on first use (cached), then starts every component and waits until it serves. */
     public static ControlPlane start() throws Exception {
-        Path root = repoRoot();
-        Process build = new ProcessBuilder("bash", root.resolve("tools/k8s/build-control-plane.sh").toString())
+        return start("127.0.0.1", false);
+    }
+
+    /**
+     * A control plane for real nodes: the API server listens on {@code address} (reachable from pod networks) and
+     * advertises it as the {@code kubernetes} Service's endpoint, pods get ServiceAccount tokens, and the API server
+     * reaches kubelets by their InternalIP.
+     */
+    public static ControlPlane startForNodes(String address) throws Exception {
+        return start(address, true);
+    }
+
+    /** The binaries' cache folder, building them first if needed (tools/k8s/build-control-plane.sh). */
+    public static Path binaries() throws Exception {
+        Process build = new ProcessBuilder("bash", repoRoot().resolve("tools/k8s/build-control-plane.sh").toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String bin = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!build.waitFor(60, TimeUnit.MINUTES) || build.exitValue() != 0) {
             throw new IllegalStateException("building the control plane failed (see the output above)");
         }
-        Path bins = Path.of(bin.substring(bin.lastIndexOf('\n') + 1));
-        Path work = root.resolve("operator/target/control-plane/"
+        return Path.of(bin.substring(bin.lastIndexOf('\n') + 1));
+    }
+
+    private static ControlPlane start(String address, boolean forNodes) throws Exception {
+        Path bins = binaries();
+        Path work = repoRoot().resolve("operator/target/control-plane/"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
         Files.createDirectories(work);
-        ControlPlane cp = new ControlPlane(work, freePort());
+        ControlPlane cp = new ControlPlane(work, freePort(), address, forNodes);
         try {
             cp.boot(bins);
         } catch (Exception e) {
@@ -88,33 +111,44 @@ public final class ControlPlane implements AutoCloseable {
         Files.writeString(work.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config
-                clusters: [{name: local, cluster: {server: "https://127.0.0.1:%d", insecure-skip-tls-verify: true}}]
+                clusters: [{name: local, cluster: {server: "https://%s:%d", insecure-skip-tls-verify: true}}]
                 users: [{name: admin, user: {token: %s}}]
                 contexts: [{name: local, context: {cluster: local, user: admin}}]
                 current-context: local
-                """.formatted(apiPort, TOKEN));
+                """.formatted(address, apiPort, TOKEN));
         int etcdPort = freePort();
         String kubeconfig = work.resolve("kubeconfig").toString();
         launch("etcd", bins.resolve("etcd").toString(), "--data-dir", work.resolve("etcd").toString(),
                 "--listen-client-urls", "http://127.0.0.1:" + etcdPort,
                 "--advertise-client-urls", "http://127.0.0.1:" + etcdPort,
                 "--listen-peer-urls", "http://127.0.0.1:" + freePort(), "--log-level", "warn");
-        launch("kube-apiserver", bins.resolve("kube-apiserver").toString(),
-                "--etcd-servers=http://127.0.0.1:" + etcdPort, "--secure-port=" + apiPort, "--bind-address=127.0.0.1",
+        List<String> apiserver = new ArrayList<>(List.of(bins.resolve("kube-apiserver").toString(),
+                "--etcd-servers=http://127.0.0.1:" + etcdPort, "--secure-port=" + apiPort, "--bind-address=" + address,
                 "--cert-dir=" + work.resolve("certs"), "--token-auth-file=" + work.resolve("tokens.csv"),
                 "--authorization-mode=RBAC", "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-account-key-file=" + work.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + work.resolve("sa.key"),
-                "--service-cluster-ip-range=10.96.0.0/16", "--disable-admission-plugins=ServiceAccount",
-                "--allow-privileged=true");
+                "--service-cluster-ip-range=10.96.0.0/16", "--allow-privileged=true"));
+        if (forNodes) {
+            apiserver.addAll(List.of("--advertise-address=" + address, "--kubelet-preferred-address-types=InternalIP"));
+        } else {
+            // kwok pods run nothing that could use a token; without the plugin no pod waits for its ServiceAccount
+            apiserver.add("--disable-admission-plugins=ServiceAccount");
+        }
+        launch("kube-apiserver", apiserver.toArray(String[]::new));
         client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl("https://127.0.0.1:" + apiPort).withOauthToken(TOKEN).withTrustCerts(true)
+                .withMasterUrl(apiUrl()).withOauthToken(TOKEN).withTrustCerts(true)
                 .withRequestTimeout(30_000).build()).build();
         awaitReady(Duration.ofSeconds(60));
-        launch("kube-controller-manager", bins.resolve("kube-controller-manager").toString(),
+        List<String> controllerManager = new ArrayList<>(List.of(bins.resolve("kube-controller-manager").toString(),
                 "--kubeconfig=" + kubeconfig, "--service-account-private-key-file=" + work.resolve("sa.key"),
                 "--secure-port=0", "--leader-elect=false", "--controllers=*,-serviceaccount-token",
-                "--concurrent-gc-syncs=5");
+                "--concurrent-gc-syncs=5"));
+        if (forNodes) {
+            // published to every namespace as kube-root-ca.crt, which pods' ServiceAccount volumes include
+            controllerManager.add("--root-ca-file=" + work.resolve("certs/apiserver.crt"));
+        }
+        launch("kube-controller-manager", controllerManager.toArray(String[]::new));
         launch("kube-scheduler", bins.resolve("kube-scheduler").toString(), "--kubeconfig=" + kubeconfig,
                 "--secure-port=0", "--leader-elect=false");
         launch("kwok", bins.resolve("kwok").toString(), "--kubeconfig=" + kubeconfig,
@@ -198,8 +232,17 @@ public final class ControlPlane implements AutoCloseable {
     /** A client acting as {@code user} (the admin impersonates it), to check what RBAC grants that identity. */
     public KubernetesClient clientAs(String user, String... groups) {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl("https://127.0.0.1:" + apiPort).withOauthToken(TOKEN).withTrustCerts(true)
+                .withMasterUrl(apiUrl()).withOauthToken(TOKEN).withTrustCerts(true)
                 .withImpersonateUsername(user).withImpersonateGroups(groups).withRequestTimeout(30_000).build()).build();
+    }
+
+    /** The admin kubeconfig (for helm, kubelets and kube-proxy). */
+    public Path kubeconfig() {
+        return work.resolve("kubeconfig");
+    }
+
+    private String apiUrl() {
+        return "https://" + address + ":" + apiPort;
     }
 
     public KubernetesClient client() {

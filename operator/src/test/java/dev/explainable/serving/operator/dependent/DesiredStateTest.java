@@ -56,6 +56,14 @@ class DesiredStateTest {
     }
 
     @Test
+    void runtimePodsGetTimeToDrainBeforeTheyAreKilled() {
+        var pod = DesiredState.deployment(twoVersions(), twoVersions().getSpec().getVersions().get(0), CONFIG)
+                .getSpec().getTemplate().getSpec();
+        // the runtime's 5 s shutdown delay plus its 25 s wait for in-flight requests fit in the grace period
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(5L + 25L);
+    }
+
+    @Test
     void gpuVersionGetsLimitTolerationAndGpuImageCpuVersionNone() {
         List<HasMetadata> objects = DesiredState.of(twoVersions(), CONFIG);
         PodSpec gpu = find(objects, Deployment.class, "flowers-v2").getSpec().getTemplate().getSpec();

@@ -1,0 +1,205 @@
+package dev.explainable.serving.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.controlplane.ControlPlane;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The end-to-end scenario, the same on every cluster: {@code helm install} of the chart with the locally built
+ * images, {@code examples/tabular.yaml} applied as written (its model on a PVC), a second version added, both
+ * {@code :explain} paths and {@code :predict} through the Services, then a default switch and a metadata rollout
+ * while a load generator calls both the model's and the version's Service, with zero failed requests.
+ */
+final class ExplainScenario {
+
+    static final Path ROOT = ControlPlane.repoRoot();
+    static final String NS = "demo";
+    static final String TAG = "0.1.0-SNAPSHOT";
+    static final String INSTANCES = "{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}";
+
+    /** How requests reach a Service of the cluster. */
+    interface Caller {
+        Reply post(String service, String path, String body) throws Exception;
+    }
+
+    record Reply(int statusCode, String body) {
+    }
+
+    private final KubernetesClient client;
+    private final Caller caller;
+
+    ExplainScenario(KubernetesClient client, Caller caller) {
+        this.client = client;
+        this.caller = caller;
+    }
+
+    static void helmInstall(Path kubeconfig) throws Exception {
+        Path helm = ControlPlane.binaries().resolve("helm");
+        Process p = new ProcessBuilder(helm.toString(), "--kubeconfig", kubeconfig.toString(), "install", "es",
+                ROOT.resolve("helm/explainable-serving").toString(), "--namespace", "es-system", "--create-namespace",
+                "--wait", "--timeout", "5m",
+                "--set", "image.repository=explainable-serving/operator", "--set", "image.tag=" + TAG,
+                "--set", "image.pullPolicy=Never", "--set", "runtime.image=explainable-serving/runtime:" + TAG,
+                "--set", "runtime.imagePullPolicy=Never").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(6, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("helm install: " + out).isZero();
+    }
+
+    /** {@code models-claim}: a hostPath volume at {@code hostDir} on the node, holding {@code iris/1}. */
+    void createModelsClaim(String hostDir) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+        client.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("models")
+                .endMetadata().withNewSpec().withStorageClassName("").withAccessModes("ReadOnlyMany")
+                .addToCapacity("storage", new Quantity("1Gi")).withNewHostPath().withPath(hostDir)
+                .withType("Directory").endHostPath().endSpec().build()).create();
+        client.persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
+                .withName("models-claim").endMetadata().withNewSpec().withStorageClassName("").withVolumeName("models")
+                .withAccessModes("ReadOnlyMany").withNewResources().addToRequests("storage", new Quantity("1Gi"))
+                .endResources().endSpec().build()).create();
+    }
+
+    /** Copies the bundled tabular classifier to {@code dir}/iris/1, readable by the runtime's non-root user. */
+    static Path stageModel(Path dir) throws Exception {
+        Path target = dir.resolve("iris/1");
+        Path source = ROOT.resolve("runtime/src/test/resources/models/tabular_classifier");
+        try (var files = Files.walk(source)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path t = target.resolve(source.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(f, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        LocalNode.run("chmod", "-R", "a+rX", dir.toString());
+        return dir;
+    }
+
+    void run() throws Exception {
+        try (InputStream example = Files.newInputStream(ROOT.resolve("examples/tabular.yaml"))) {
+            client.load(example).inNamespace(NS).create();
+        }
+        // A second version; both at 250m CPU so that a rollout's surge pod fits next to them on a 2-CPU node.
+        client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").edit(m -> {
+            VersionSpec v1 = m.getSpec().getVersions().get(0);
+            v1.getResources().setCpu("250m");
+            VersionSpec v2 = Models.version("v2", 0);
+            v2.setModelUri(v1.getModelUri());
+            v2.getResources().setCpu("250m");
+            v2.getResources().setMemory("1Gi");
+            m.getSpec().getVersions().add(v2);
+            return m;
+        });
+        await().atMost(Duration.ofMinutes(5)).ignoreExceptions().untilAsserted(() -> {
+            ExplainableModel m = client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").get();
+            assertThat(m.getStatus().getVersionsReady()).isEqualTo("2/2");
+            assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(2);
+        });
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES).statusCode() == 200);
+
+        // model -> default version; model/version -> that version; predict
+        Reply viaModel = caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES);
+        assertThat(viaModel.statusCode()).as(viaModel.body()).isEqualTo(200);
+        assertThat(viaModel.body()).contains("attributions_by_label").contains("\"label_name\":\"setosa\"");
+        Reply v2 = caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES);
+        assertThat(v2.statusCode()).as(v2.body()).isEqualTo(200);
+        assertThat(caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES).statusCode())
+                .as("a version's pods answer only for their version").isEqualTo(404);
+        Reply predict = caller.post("iris", "/v1/projects/demo/models/iris:predict", INSTANCES);
+        assertThat(predict.body()).contains("predictions");
+
+        // load on both the model's Service and v1's while the default switches and v1 rolls to new metadata
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> load = new ArrayList<>();
+        for (String[] target : new String[][] {{"iris", "/v1/projects/demo/models/iris:explain"},
+                {"iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain"}}) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        Reply r = caller.post(target[0], target[1], INSTANCES);
+                        if (r.statusCode() == 200) {
+                            ok.incrementAndGet();
+                        } else {
+                            failures.add(target[0] + ": " + r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        failures.add(target[0] + ": " + e);
+                    }
+                }
+            });
+            t.start();
+            load.add(t);
+        }
+        Thread.sleep(2000);
+        client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").edit(x -> {
+            x.getSpec().setDefaultVersion("v2");
+            return x;
+        });
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
+                client.services().inNamespace(NS).withName("iris").get().getSpec().getSelector())
+                .containsEntry("serving.explainable.dev/version", "v2"));
+        String before = client.apps().replicaSets().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1")
+                .list().getItems().toString();
+        client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").edit(x -> {
+            Models.withMetadata(x.getSpec().getVersions().get(0), """
+                    {"inputs": {"features": {"input_tensor_name": "serving_default_features:0", "input_baselines": [0.5]}},
+                     "outputs": {"probabilities": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
+                     "framework": "tensorflow"}""");
+            return x;
+        });
+        await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
+            var sets = client.apps().replicaSets().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1")
+                    .list().getItems();
+            assertThat(sets).anyMatch(rs -> rs.getStatus().getReadyReplicas() != null
+                    && rs.getStatus().getReadyReplicas() == 1 && !before.contains(rs.getMetadata().getName()));
+            // the old pod is gone, not just terminating
+            assertThat(client.pods().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1").list()
+                    .getItems()).hasSize(1);
+        });
+        Thread.sleep(3000);
+        running.set(false);
+        for (Thread t : load) {
+            t.join();
+        }
+        System.out.printf("load during default switch and v1 rollout: %d requests ok, %d failed%n", ok.get(),
+                failures.size());
+        assertThat(failures).as("failed requests while rolling").isEmpty();
+        assertThat(ok.get()).isGreaterThan(20);
+        // the model's Service now reaches v2; the new v1 pod explains with the new baseline (0.5 instead of 0)
+        assertThat(caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES).body())
+                .isEqualTo(caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES).body());
+        Reply rolled = caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain",
+                INSTANCES);
+        assertThat(rolled.statusCode()).isEqualTo(200);
+        assertThat(rolled.body()).isNotEqualTo(viaModel.body());
+        assertThat(client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").get().getStatus()
+                .getVersionsReady()).isEqualTo("2/2");
+    }
+}

@@ -1,0 +1,104 @@
+package dev.explainable.serving.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.operator.controlplane.ControlPlane;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The whole path on a real single-node cluster built on this machine, no Docker needed: the control plane of the
+ * operator tests, a kubelet with Debian's containerd and runc ({@link LocalNode}), kube-proxy, the chart installed
+ * with {@code helm install} (the operator runs as a pod from its image), and the runtime pods started from the
+ * runtime image. Requests go to the Services' ClusterIPs, which kube-proxy's iptables rules route to the pods.
+ * Skipped with one line where the node cannot run (not root, not Linux) or the image tarballs are missing, except
+ * on CI ({@code CI=true}), where either fails the build.
+ */
+class LocalClusterEndToEndTest {
+
+    static final Path RUNTIME_IMAGE = ExplainScenario.ROOT.resolve("runtime/target/jib-image.tar");
+    static final Path OPERATOR_IMAGE = ExplainScenario.ROOT.resolve("operator/target/jib-image.tar");
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final boolean CI = "true".equals(System.getenv("CI"));
+    static final Map<String, String> CLUSTER_IPS = new ConcurrentHashMap<>();
+
+    static ControlPlane cp;
+    static LocalNode node;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean images = fresh(RUNTIME_IMAGE, "runtime") && fresh(OPERATOR_IMAGE, "operator");
+        if (!CI) {
+            Assumptions.assumeTrue(images, "image tarballs missing or older than the build (./mvnw -Pimages verify "
+                    + "builds them): local-cluster end-to-end test skipped");
+        }
+        assertThat(images).as("image tarballs built by this build (-Pimages)").isTrue();
+        Optional<String> why = LocalNode.unavailableReason();
+        if (!CI) {
+            Assumptions.assumeTrue(why.isEmpty(), () -> "no local node (" + why.orElse("") + "): local-cluster "
+                    + "end-to-end test skipped");
+        }
+        assertThat(why).as("a local node can run on CI").isEmpty();
+        LocalNode.prepareNetwork();
+        cp = ControlPlane.startForNodes(LocalNode.ADDRESS);
+        client = cp.client();
+        node = LocalNode.start(cp, List.of(RUNTIME_IMAGE, OPERATOR_IMAGE));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close(client);
+        }
+        if (cp != null) {
+            cp.close();
+        }
+    }
+
+    /** The tarball exists and was built after the module's quarkus-app (not left over from an earlier build). */
+    static boolean fresh(Path tarball, String module) throws Exception {
+        Path app = ExplainScenario.ROOT.resolve(module + "/target/quarkus-app/quarkus-run.jar");
+        return Files.exists(tarball) && Files.exists(app)
+                && Files.getLastModifiedTime(tarball).compareTo(Files.getLastModifiedTime(app)) >= 0;
+    }
+
+    /** Through the Service's ClusterIP, as any client in the cluster would call it. */
+    static ExplainScenario.Reply viaClusterIp(String service, String path, String body) throws Exception {
+        String ip = CLUSTER_IPS.computeIfAbsent(service, n -> client.services().inNamespace(ExplainScenario.NS)
+                .withName(n).get().getSpec().getClusterIP());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + path))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ExplainScenario.Reply(r.statusCode(), r.body());
+    }
+
+    @Test
+    void helmInstallApplyExampleAndExplainThroughServicesWhileRolling() throws Exception {
+        ExplainScenario.helmInstall(cp.kubeconfig());
+        assertThat(client.pods().inNamespace("es-system").list().getItems()).singleElement().satisfies(p -> {
+            assertThat(p.getSpec().getNodeName()).isEqualTo(LocalNode.NAME);
+            assertThat(p.getStatus().getContainerStatuses().get(0).getImageID()).isNotBlank();
+        });
+        ExplainScenario scenario = new ExplainScenario(client, LocalClusterEndToEndTest::viaClusterIp);
+        Path models = ExplainScenario.stageModel(ExplainScenario.ROOT.resolve("e2e/target/models"));
+        scenario.createModelsClaim(models.toString());
+        scenario.run();
+    }
+}

@@ -1,0 +1,3 @@
+module explainable.dev/pause
+
+go 1.22
