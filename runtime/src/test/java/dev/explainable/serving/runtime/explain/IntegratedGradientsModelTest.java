@@ -189,7 +189,7 @@ class IntegratedGradientsModelTest {
         assertEquals(exp.get("label_index").asInt(), a.labelIndex());
         assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
         assertEquals(exp.get("baseline_score").asDouble(), a.baselineScore(), 1e-5);
-        assertClose(flat(exp.get("attributions")), flat(a.attributions().get("image")), 1e-3);
+        assertClose(flat(exp.get("attributions")), flat(a.attributions().get("image")), tolerance("mobilenet_v2"));
         // A saturated softmax (0.9998) makes 50 steps far too few: approx_error reports it honestly ...
         assertTrue(a.approxError() > 0.05, "approx_error " + a.approxError());
         // ... and enough steps close the gap.
@@ -197,10 +197,28 @@ class IntegratedGradientsModelTest {
                 0.01);
     }
 
+    /**
+     * How close (relative to the map's largest value) an image model's attributions must be to a reference computed
+     * by Python TensorFlow. MobileNetV2's softmax is saturated (0.9998), so its gradients are small differences of
+     * float32 numbers near 1 and move with the CPU's kernels: saliency under Python TensorFlow gave maps 3.9e-3 apart
+     * on the machine that made the fixtures and on an AMD EPYC, where this runtime is 3.6e-3 (GradientTape fixture)
+     * and 4.0e-3 (saliency fixture) from the committed maps while within 1e-3 on the first machine. The other image
+     * models stay within 2e-4 on both.
+     */
+    static double tolerance(String model) {
+        return model.equals("mobilenet_v2") ? 1e-2 : 1e-3;
+    }
+
     /** Element-wise closeness relative to the largest magnitude (attribution maps have many near-zero cells). */
     static void assertClose(double[] want, double[] got, double relative) {
         assertEquals(want.length, got.length, "length");
         double scale = java.util.Arrays.stream(want).map(Math::abs).max().orElse(1);
+        double worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            worst = Math.max(worst, Math.abs(want[i] - got[i]) / scale);
+        }
+        System.out.printf("largest deviation from the reference: %.2e of the largest attribution (allowed %.0e)%n",
+                worst, relative);
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], relative * scale, "element " + i);
         }
