@@ -98,17 +98,16 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         existing.addAll(client.apps().deployments().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
         existing.addAll(client.services().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
         existing.addAll(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
-        if (config.ingress().enabled()) {
-            existing.addAll(client.network().v1().ingresses().inNamespace(ns).withLabel(Labels.MODEL, selector)
-                    .list().getItems());
-        }
+        // listed even when ingresses are off: turning them off must remove the ones made before
+        existing.addAll(client.network().v1().ingresses().inNamespace(ns).withLabel(Labels.MODEL, selector).list()
+                .getItems());
         for (HasMetadata o : existing) {
             boolean ours = o.getMetadata().getOwnerReferences().stream()
                     .anyMatch(r -> r.getUid().equals(model.getMetadata().getUid()));
             if (ours && !keep.contains(o.getKind() + "/" + o.getMetadata().getName())) {
                 client.resource(o).delete();
                 event(model, "Deleted", "Deleted " + o.getKind() + " " + o.getMetadata().getName()
-                        + " (its version was removed)");
+                        + (o.getKind().equals("Ingress") ? " (ingresses are turned off)" : " (its version was removed)"));
             }
         }
     }

@@ -116,6 +116,14 @@ public final class ControlPlane implements AutoCloseable {
                 contexts: [{name: local, context: {cluster: local, user: admin}}]
                 current-context: local
                 """.formatted(address, apiPort, TOKEN));
+        // every request, at metadata level: what the tests read back with auditedCalls()
+        Files.writeString(work.resolve("audit-policy.yaml"), """
+                apiVersion: audit.k8s.io/v1
+                kind: Policy
+                omitStages: ["RequestReceived"]
+                rules:
+                - level: Metadata
+                """);
         int etcdPort = freePort();
         String kubeconfig = work.resolve("kubeconfig").toString();
         launch("etcd", bins.resolve("etcd").toString(), "--data-dir", work.resolve("etcd").toString(),
@@ -128,7 +136,9 @@ public final class ControlPlane implements AutoCloseable {
                 "--authorization-mode=RBAC", "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-account-key-file=" + work.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + work.resolve("sa.key"),
-                "--service-cluster-ip-range=10.96.0.0/16", "--allow-privileged=true"));
+                "--service-cluster-ip-range=10.96.0.0/16", "--allow-privileged=true",
+                "--audit-policy-file=" + work.resolve("audit-policy.yaml"), "--audit-log-format=json",
+                "--audit-log-path=" + work.resolve("audit.log")));
         if (forNodes) {
             apiserver.addAll(List.of("--advertise-address=" + address, "--kubelet-preferred-address-types=InternalIP"));
         } else {
@@ -234,6 +244,11 @@ public final class ControlPlane implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
                 .withMasterUrl(apiUrl()).withOauthToken(TOKEN).withTrustCerts(true)
                 .withImpersonateUsername(user).withImpersonateGroups(groups).withRequestTimeout(30_000).build()).build();
+    }
+
+    /** The requests {@code user} made so far (directly or impersonated), from the API server's audit log. */
+    public List<AuditedCall> auditedCalls(String user) throws IOException {
+        return AuditedCall.read(work.resolve("audit.log")).stream().filter(c -> c.user().equals(user)).toList();
     }
 
     /** The admin kubeconfig (for helm, kubelets and kube-proxy). */
