@@ -37,6 +37,9 @@ final class ExplainScenario {
     static final String NS = "demo";
     static final String TAG = "0.1.0-SNAPSHOT";
     static final String INSTANCES = "{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}";
+    /** Limits of the load generator: it stops by itself even if the scenario hangs or fails. */
+    static final Duration LOAD_LIMIT = Duration.ofMinutes(7);
+    static final int MAX_REQUESTS = 200_000;
 
     /** How requests reach a Service of the cluster. */
     interface Caller {
@@ -133,15 +136,18 @@ final class ExplainScenario {
         Reply predict = caller.post("iris", "/v1/projects/demo/models/iris:predict", INSTANCES);
         assertThat(predict.body()).contains("predictions");
 
-        // load on both the model's Service and v1's while the default switches and v1 rolls to new metadata
+        // load on both the model's Service and v1's while the default switches and v1 rolls to new metadata;
+        // bounded in time and count, and stopped whatever happens below
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
+        long loadDeadline = System.nanoTime() + LOAD_LIMIT.toNanos();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> load = new ArrayList<>();
         for (String[] target : new String[][] {{"iris", "/v1/projects/demo/models/iris:explain"},
                 {"iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain"}}) {
             Thread t = new Thread(() -> {
-                while (running.get()) {
+                while (running.get() && System.nanoTime() < loadDeadline && sent.incrementAndGet() <= MAX_REQUESTS) {
                     try {
                         Reply r = caller.post(target[0], target[1], INSTANCES);
                         if (r.statusCode() == 200) {
@@ -153,11 +159,40 @@ final class ExplainScenario {
                         failures.add(target[0] + ": " + e);
                     }
                 }
-            });
+            }, "load-" + target[0]);
+            t.setDaemon(true);
             t.start();
             load.add(t);
         }
-        Thread.sleep(2000);
+        try {
+            Thread.sleep(2000);
+            switchDefaultAndRollV1();
+            Thread.sleep(3000);
+            assertThat(load).as("the load ran through the whole rollout (not stopped by its time or count limit)")
+                    .allMatch(Thread::isAlive);
+        } finally {
+            running.set(false);
+            for (Thread t : load) {
+                t.join(TimeUnit.SECONDS.toMillis(40));
+            }
+        }
+        System.out.printf("load during default switch and v1 rollout: %d requests ok, %d failed%n", ok.get(),
+                failures.size());
+        assertThat(failures).as("failed requests while rolling").isEmpty();
+        assertThat(ok.get()).isGreaterThan(20);
+        // the model's Service now reaches v2; the new v1 pod explains with the new baseline (0.5 instead of 0)
+        assertThat(caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES).body())
+                .isEqualTo(caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES).body());
+        Reply rolled = caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain",
+                INSTANCES);
+        assertThat(rolled.statusCode()).isEqualTo(200);
+        assertThat(rolled.body()).isNotEqualTo(viaModel.body());
+        assertThat(client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").get().getStatus()
+                .getVersionsReady()).isEqualTo("2/2");
+    }
+
+    /** The default moves to v2 (the model's Service follows), then v1's metadata changes (v1 rolls to a new pod). */
+    private void switchDefaultAndRollV1() {
         client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").edit(x -> {
             x.getSpec().setDefaultVersion("v2");
             return x;
@@ -183,23 +218,5 @@ final class ExplainScenario {
             assertThat(client.pods().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1").list()
                     .getItems()).hasSize(1);
         });
-        Thread.sleep(3000);
-        running.set(false);
-        for (Thread t : load) {
-            t.join();
-        }
-        System.out.printf("load during default switch and v1 rollout: %d requests ok, %d failed%n", ok.get(),
-                failures.size());
-        assertThat(failures).as("failed requests while rolling").isEmpty();
-        assertThat(ok.get()).isGreaterThan(20);
-        // the model's Service now reaches v2; the new v1 pod explains with the new baseline (0.5 instead of 0)
-        assertThat(caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES).body())
-                .isEqualTo(caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES).body());
-        Reply rolled = caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain",
-                INSTANCES);
-        assertThat(rolled.statusCode()).isEqualTo(200);
-        assertThat(rolled.body()).isNotEqualTo(viaModel.body());
-        assertThat(client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").get().getStatus()
-                .getVersionsReady()).isEqualTo("2/2");
     }
 }

@@ -20,17 +20,30 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * A real worker node on this machine: Debian's containerd and runc run the pods, a kubelet and kube-proxy built
- * from the Kubernetes Go modules (tools/k8s/build-control-plane.sh) serve them, the CNI bridge plugin puts them on
- * the bridge {@value #BRIDGE} ({@value #SUBNET}), whose own address {@value #ADDRESS} is also where the control
- * plane listens. No image is pulled: the pause image is built locally (tools/images/build-pause-image.sh) and the
- * product's images are imported from their Jib tarballs. Needs root on Linux.
+ * from the Kubernetes Go modules (tools/k8s/build-control-plane.sh) serve them. No image is pulled: the pause image
+ * is built locally (tools/images/build-pause-image.sh) and the product's images are imported from their Jib
+ * tarballs. Needs root on Linux.
+ *
+ * <p>The node is a test host of its own: its processes run in the network namespace {@value #NETNS}, joined to this
+ * machine by a veth pair ({@value #CONTROL_PLANE_ADDRESS} here, where the control plane listens;
+ * {@value #NODE_ADDRESS} on the node). The pods sit on the node's bridge {@value #BRIDGE} ({@value #POD_SUBNET}).
+ * This machine routes only the pod subnet and the Service range ({@value #SERVICE_RANGE}) into the node, and the
+ * node has no default route, so no request of the test — nor anything a pod sends — can leave the machine, and this
+ * machine's own network settings (ip_forward, iptables) stay untouched: kube-proxy's rules live in the node.
  */
 public final class LocalNode implements AutoCloseable {
 
     public static final String NAME = "es-node-1";
+    public static final String NETNS = "es-node-1";
+    /** This machine's end of the veth pair. */
+    public static final String HOST_LINK = "es-host0";
+    public static final String CONTROL_PLANE_ADDRESS = "10.235.0.1";
+    public static final String NODE_ADDRESS = "10.235.0.2";
     public static final String BRIDGE = "es-br0";
-    public static final String ADDRESS = "10.234.0.1";
-    public static final String SUBNET = "10.234.0.0/24";
+    public static final String POD_GATEWAY = "10.234.0.1";
+    public static final String POD_SUBNET = "10.234.0.0/24";
+    /** The API server's --service-cluster-ip-range (ControlPlane). */
+    public static final String SERVICE_RANGE = "10.96.0.0/16";
 
     private final Path work;
     private final Path bins;
@@ -59,17 +72,59 @@ public final class LocalNode implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The bridge that carries the node's address and its pods; needs to exist before the API server binds to it. */
+    /**
+     * The node's network namespace and the veth pair to it, with this machine's routes to the pods and Services;
+     * needs to exist before the API server binds to {@value #CONTROL_PLANE_ADDRESS}. Replaces what a crashed earlier
+     * run left.
+     */
     public static void prepareNetwork() throws Exception {
-        if (new ProcessBuilder("ip", "link", "show", BRIDGE).start().waitFor() != 0) {
-            run("ip", "link", "add", BRIDGE, "type", "bridge");
+        removeNetwork();
+        run("ip", "netns", "add", NETNS);
+        run("ip", "link", "add", HOST_LINK, "type", "veth", "peer", "name", "eth0", "netns", NETNS);
+        run("ip", "addr", "add", CONTROL_PLANE_ADDRESS + "/30", "dev", HOST_LINK);
+        run("ip", "link", "set", HOST_LINK, "up");
+        inNode("ip", "link", "set", "lo", "up");
+        inNode("ip", "addr", "add", NODE_ADDRESS + "/30", "dev", "eth0");
+        inNode("ip", "link", "set", "eth0", "up");
+        inNode("ip", "link", "add", BRIDGE, "type", "bridge");
+        inNode("ip", "addr", "add", POD_GATEWAY + "/24", "dev", BRIDGE);
+        inNode("ip", "link", "set", BRIDGE, "up");
+        // the node routes between its veth and its pods (Service traffic is DNATed there); per namespace
+        inNode("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        run("ip", "route", "replace", POD_SUBNET, "via", NODE_ADDRESS, "dev", HOST_LINK);
+        run("ip", "route", "replace", SERVICE_RANGE, "via", NODE_ADDRESS, "dev", HOST_LINK);
+    }
+
+    /** Deletes the node's namespace; its veth, bridge, routes and kube-proxy's rules go with it. */
+    public static void removeNetwork() throws Exception {
+        if (run("ip", "netns", "list").lines().anyMatch(l -> l.split(" ")[0].equals(NETNS))) {
+            run("ip", "netns", "delete", NETNS);
         }
-        if (!run("ip", "-4", "addr", "show", "dev", BRIDGE).contains(ADDRESS + "/")) {
-            run("ip", "addr", "add", ADDRESS + "/24", "dev", BRIDGE);
+        if (new ProcessBuilder("ip", "link", "show", HOST_LINK).start().waitFor() == 0) {
+            run("ip", "link", "delete", HOST_LINK);
         }
-        run("ip", "link", "set", BRIDGE, "up");
-        // pod -> Service -> pod on the same bridge is routed through the host
-        run("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    }
+
+    /**
+     * Refuses an address that this machine would not route into the node: the test's requests go only to the node's
+     * pods and Services, never off the machine.
+     */
+    public static void requireRoutedToNode(String address) throws Exception {
+        String route = run("ip", "-4", "route", "get", address);
+        if (!route.contains("dev " + HOST_LINK + " ")) {
+            throw new IllegalStateException(address + " is not routed into the test node: " + route.trim());
+        }
+    }
+
+    /** {@code command} in the node's network namespace (this machine's mounts, so the kubelet and containerd share them). */
+    static String[] node(String... command) {
+        List<String> all = new ArrayList<>(List.of("nsenter", "--net=/var/run/netns/" + NETNS, "--"));
+        all.addAll(List.of(command));
+        return all.toArray(String[]::new);
+    }
+
+    static String inNode(String... command) throws Exception {
+        return run(node(command));
     }
 
     /**
@@ -123,8 +178,8 @@ public final class LocalNode implements AutoCloseable {
                    "ipam": {"type": "host-local", "dataDir": "%s/ipam", "routes": [{"dst": "0.0.0.0/0"}],
                             "ranges": [[{"subnet": "%s", "rangeStart": "10.234.0.10", "gateway": "%s"}]]}},
                   {"type": "portmap", "capabilities": {"portMappings": true}}]}
-                """.formatted(BRIDGE, work, SUBNET, ADDRESS));
-        containerd = launch("containerd", "containerd", "--config", work.resolve("containerd.toml").toString());
+                """.formatted(BRIDGE, work, POD_SUBNET, POD_GATEWAY));
+        containerd = launch("containerd", node("containerd", "--config", work.resolve("containerd.toml").toString()));
         await(Duration.ofSeconds(30), () -> Files.exists(socket), "containerd socket");
         for (Path image : concat(pause, images)) {
             run("ctr", "--address", socket.toString(), "-n", "k8s.io", "images", "import", image.toString());
@@ -153,11 +208,12 @@ public final class LocalNode implements AutoCloseable {
                 imageGCHighThresholdPercent: 100
                 imageGCLowThresholdPercent: 99
                 resolvConf: /etc/resolv.conf
-                """.formatted(socket, ADDRESS, work));
+                """.formatted(socket, NODE_ADDRESS, work));
         String kubeconfig = cp.kubeconfig().toString();
-        launch("kubelet", bins.resolve("kubelet").toString(), "--config=" + work.resolve("kubelet.yaml"),
+        launch("kubelet", node(bins.resolve("kubelet").toString(), "--config=" + work.resolve("kubelet.yaml"),
                 "--kubeconfig=" + kubeconfig, "--root-dir=" + work.resolve("kubelet"),
-                "--cert-dir=" + work.resolve("kubelet/pki"), "--hostname-override=" + NAME, "--node-ip=" + ADDRESS);
+                "--cert-dir=" + work.resolve("kubelet/pki"), "--hostname-override=" + NAME,
+                "--node-ip=" + NODE_ADDRESS));
         Files.writeString(work.resolve("kube-proxy.yaml"), """
                 apiVersion: kubeproxy.config.k8s.io/v1alpha1
                 kind: KubeProxyConfiguration
@@ -170,8 +226,8 @@ public final class LocalNode implements AutoCloseable {
                 metricsBindAddress: "127.0.0.1:10249"
                 nodePortAddresses: ["%s/32"]
                 conntrack: {maxPerCore: 0}
-                """.formatted(kubeconfig, NAME, SUBNET, ADDRESS, ADDRESS, ADDRESS));
-        launch("kube-proxy", bins.resolve("kube-proxy").toString(), "--config=" + work.resolve("kube-proxy.yaml"));
+                """.formatted(kubeconfig, NAME, POD_SUBNET, NODE_ADDRESS, NODE_ADDRESS, NODE_ADDRESS));
+        launch("kube-proxy", node(bins.resolve("kube-proxy").toString(), "--config=" + work.resolve("kube-proxy.yaml")));
 
         KubernetesClient client = cp.client();
         await(Duration.ofSeconds(90), () -> {
@@ -188,7 +244,7 @@ public final class LocalNode implements AutoCloseable {
 
     /**
      * Stops the pods through the kubelet (so CNI releases their addresses and network namespaces), then the node's
-     * processes, removes what containerd left, unmounts what stayed mounted and deletes kube-proxy's rules.
+     * processes, removes what containerd left and the node's network namespace, and unmounts what stayed mounted.
      */
     public void close(KubernetesClient client) {
         if (client != null && containerd != null) {
@@ -216,9 +272,9 @@ public final class LocalNode implements AutoCloseable {
             stop(p);
         }
         try {
-            run(bins.resolve("kube-proxy").toString(), "--cleanup");
+            removeNetwork();
         } catch (Exception e) {
-            System.err.println("[node] kube-proxy --cleanup: " + e.getMessage());
+            System.err.println("[node] removing the node's network namespace: " + e.getMessage());
         }
         if (!unmountUnder(work)) {
             return; // never delete through something still mounted (a pod's host path)
