@@ -46,10 +46,20 @@ wait_http() { # url, seconds
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  # SIGTERM, then wait: the runtime drains connections for its shutdown delay (5 s) before it exits
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for d in "$work"/*/proc; do umount "$d" 2>/dev/null || true; done
-  rm -rf "$work"
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 30); do kill -0 "$p" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$p" 2>/dev/null; then
+      echo "smoke-test: pid $p still running 30 s after SIGTERM; killed" >&2
+      kill -9 "$p" 2>/dev/null || true
+    fi
+  done
+  for d in "$work"/*/proc; do
+    mountpoint -q "$d" && { umount "$d" 2>/dev/null || umount -l "$d" || true; }
+  done
+  # never recurse into a file system still mounted under the work folder
+  rm -rf --one-file-system "$work" || echo "smoke-test: could not remove all of $work" >&2
 }
 trap cleanup EXIT
 
