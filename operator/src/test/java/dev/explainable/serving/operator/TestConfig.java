@@ -5,7 +5,12 @@ import java.util.Optional;
 import dev.explainable.serving.operator.config.OperatorConfig;
 
 /** Operator settings for tests, without Quarkus. */
-public record TestConfig(boolean ingressEnabled) implements OperatorConfig {
+public record TestConfig(boolean ingressEnabled, Optional<String> gpuTolerations) implements OperatorConfig {
+
+    public TestConfig(boolean ingressEnabled) {
+        this(ingressEnabled, Optional.empty());
+    }
+
     public String runtimeImage() {
         return "example.org/runtime:1";
     }

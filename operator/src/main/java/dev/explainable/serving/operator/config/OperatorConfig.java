@@ -46,6 +46,17 @@ public interface OperatorConfig {
         return m;
     }
 
+    /**
+     * Tolerations for versions with gpus > 0, as a JSON list of Kubernetes tolerations (Helm: gpu.tolerations); unset:
+     * {@link GpuTolerations#DEFAULT}. A version's own toleration for the same key takes precedence.
+     */
+    Optional<String> gpuTolerations();
+
+    /** {@link #gpuTolerations()} parsed and checked. */
+    default java.util.List<io.fabric8.kubernetes.api.model.Toleration> gpuTolerationList() {
+        return gpuTolerations().map(GpuTolerations::parse).orElse(GpuTolerations.DEFAULT);
+    }
+
     Ingress ingress();
 
     interface Ingress {

@@ -33,7 +33,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
@@ -191,8 +190,12 @@ public final class DesiredState {
         if (v.getTolerations() != null) {
             tolerations.addAll(v.getTolerations());
         }
-        if (gpus > 0 && tolerations.stream().noneMatch(t -> GPU.equals(t.getKey()))) {
-            tolerations.add(new TolerationBuilder().withKey(GPU).withOperator("Exists").withEffect("NoSchedule").build());
+        if (gpus > 0) {
+            for (Toleration t : config.gpuTolerationList()) {
+                if (tolerations.stream().noneMatch(x -> java.util.Objects.equals(x.getKey(), t.getKey()))) {
+                    tolerations.add(t);
+                }
+            }
         }
         Map<String, String> podLabels = Labels.forVersion(model, v.getName());
         Map<String, String> nodeSelector = v.getNodeSelector() != null || gpus == 0 || config.gpuNodeSelectorMap().isEmpty()

@@ -23,10 +23,12 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.GpuTolerations;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -73,6 +75,13 @@ class HelmChartOnControlPlaneTest {
         return out;
     }
 
+    /** The value of an env var of the rendered operator Deployment. */
+    static String env(List<HasMetadata> rendered, String name) {
+        Deployment d = (Deployment) rendered.stream().filter(o -> o instanceof Deployment).findFirst().orElseThrow();
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals(name)).findFirst().orElseThrow().getValue();
+    }
+
     static List<HasMetadata> render(String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("template", "es", CHART.toString(), "--namespace", "es-system",
                 "--include-crds"));
@@ -100,6 +109,11 @@ class HelmChartOnControlPlaneTest {
                 .toString();
         assertThat(deployment).contains("EXPLAINABLE_OPERATOR_INGRESS_CLASS_NAME", "nvidia.com/gpu.present=true",
                 "JOSDK_ALL_NAMESPACES");
+        // the default GPU toleration reaches the operator as the JSON list it parses
+        assertThat(GpuTolerations.parse(env(cluster, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS")))
+                .isEqualTo(GpuTolerations.DEFAULT);
+        List<HasMetadata> noTolerations = render("--set", "gpu.tolerations=null");
+        assertThat(GpuTolerations.parse(env(noTolerations, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS"))).isEmpty();
         List<HasMetadata> namespaced = render("--set", "watchNamespaces={team-a,team-b}", "--set",
                 "metrics.serviceMonitor.enabled=true");
         assertThat(namespaced.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,12 +13,15 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.GpuTolerations;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
@@ -82,6 +86,43 @@ class DesiredStateTest {
         assertThat(cpu.getTolerations()).isNull();
         assertThat(cpu.getNodeSelector()).isNull();
         assertThat(cpu.getContainers().get(0).getImage()).isEqualTo("example.org/runtime:1");
+    }
+
+    @Test
+    void gpuTolerationsComeFromTheSettingAndAVersionsOwnWins() {
+        TestConfig custom = new TestConfig(false, Optional.of("""
+                [{"key": "sku", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"},
+                 {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoExecute"}]"""));
+        ExplainableModel m = twoVersions();
+        VersionSpec v2 = m.getSpec().getVersions().get(1);
+        PodSpec pod = DesiredState.deployment(m, v2, custom).getSpec().getTemplate().getSpec();
+        assertThat(pod.getTolerations()).extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
+                .containsExactly("sku=gpu:NoSchedule", "nvidia.com/gpu=null:NoExecute");
+        // the version's own toleration for a key replaces the setting's
+        v2.setTolerations(List.of(new TolerationBuilder().withKey("sku").withOperator("Exists").build()));
+        pod = DesiredState.deployment(m, v2, custom).getSpec().getTemplate().getSpec();
+        assertThat(pod.getTolerations()).extracting(t -> t.getKey() + ":" + t.getOperator() + ":" + t.getEffect())
+                .containsExactly("sku:Exists:null", "nvidia.com/gpu:Exists:NoExecute");
+        // an explicit empty list adds none; CPU versions get none either way
+        assertThat(DesiredState.deployment(twoVersions(), twoVersions().getSpec().getVersions().get(1),
+                new TestConfig(false, Optional.of("[]"))).getSpec().getTemplate().getSpec().getTolerations()).isNull();
+        assertThat(DesiredState.deployment(m, m.getSpec().getVersions().get(0), custom).getSpec().getTemplate()
+                .getSpec().getTolerations()).isNull();
+    }
+
+    @Test
+    void invalidGpuTolerationsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> GpuTolerations.parse("{\"key\": \"a\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON list of tolerations");
+        assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"In\"}]"))
+                .hasMessageContaining("operator must be Exists or Equal, not In");
+        assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"effect\": \"NoRun\"}]"))
+                .hasMessageContaining("effect must be one of");
+        assertThatThrownBy(() -> GpuTolerations.parse("[{\"operator\": \"Equal\", \"value\": \"x\"}]"))
+                .hasMessageContaining("without a key must use operator Exists");
+        assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"efect\": \"NoSchedule\"}]"))
+                .hasMessageContaining("unknown field(s) [efect]");
+        assertThat(GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"Exists\"}]")).hasSize(1);
     }
 
     @Test
