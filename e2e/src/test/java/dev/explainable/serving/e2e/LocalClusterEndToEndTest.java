@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.explainable.serving.operator.controlplane.ControlPlane;
+import dev.explainable.serving.operator.controlplane.HelmChartOnControlPlaneTest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -107,7 +108,7 @@ class LocalClusterEndToEndTest {
         scenario.createModelsClaim(models.toString());
         scenario.run();
         // the operator pod, with the chart's RBAC, never got a forbidden answer
-        assertThat(cp.auditedCalls("system:serviceaccount:es-system:explainable-serving-operator"))
+        assertThat(cp.auditedCalls(HelmChartOnControlPlaneTest.OPERATOR_SA))
                 .isNotEmpty().noneMatch(c -> c.code() == 403);
     }
 }
