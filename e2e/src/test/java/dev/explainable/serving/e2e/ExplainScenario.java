@@ -19,11 +19,13 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.controlplane.ControlPlane;
+import dev.explainable.serving.operator.controlplane.RetryOnConflict;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 
 /**
  * The end-to-end scenario, the same on every cluster: {@code helm install} of the chart with the locally built
@@ -102,12 +104,16 @@ final class ExplainScenario {
         return dir;
     }
 
+    private Resource<ExplainableModel> iris() {
+        return client.resources(ExplainableModel.class).inNamespace(NS).withName("iris");
+    }
+
     void run() throws Exception {
         try (InputStream example = Files.newInputStream(ROOT.resolve("examples/tabular.yaml"))) {
             client.load(example).inNamespace(NS).create();
         }
         // A second version; both at 250m CPU so that a rollout's surge pod fits next to them on a 2-CPU node.
-        client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").edit(m -> {
+        RetryOnConflict.edit(iris(), m -> {
             VersionSpec v1 = m.getSpec().getVersions().get(0);
             v1.getResources().setCpu("250m");
             VersionSpec v2 = Models.version("v2", 0);
@@ -115,10 +121,9 @@ final class ExplainScenario {
             v2.getResources().setCpu("250m");
             v2.getResources().setMemory("1Gi");
             m.getSpec().getVersions().add(v2);
-            return m;
         });
         await().atMost(Duration.ofMinutes(5)).ignoreExceptions().untilAsserted(() -> {
-            ExplainableModel m = client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").get();
+            ExplainableModel m = iris().get();
             assertThat(m.getStatus().getVersionsReady()).isEqualTo("2/2");
             assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(2);
         });
@@ -187,28 +192,22 @@ final class ExplainScenario {
                 INSTANCES);
         assertThat(rolled.statusCode()).isEqualTo(200);
         assertThat(rolled.body()).isNotEqualTo(viaModel.body());
-        assertThat(client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").get().getStatus()
+        assertThat(iris().get().getStatus()
                 .getVersionsReady()).isEqualTo("2/2");
     }
 
     /** The default moves to v2 (the model's Service follows), then v1's metadata changes (v1 rolls to a new pod). */
     private void switchDefaultAndRollV1() {
-        client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").edit(x -> {
-            x.getSpec().setDefaultVersion("v2");
-            return x;
-        });
+        RetryOnConflict.edit(iris(), x -> x.getSpec().setDefaultVersion("v2"));
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
                 client.services().inNamespace(NS).withName("iris").get().getSpec().getSelector())
                 .containsEntry("serving.explainable.dev/version", "v2"));
         String before = client.apps().replicaSets().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1")
                 .list().getItems().toString();
-        client.resources(ExplainableModel.class).inNamespace(NS).withName("iris").edit(x -> {
-            Models.withMetadata(x.getSpec().getVersions().get(0), """
+        RetryOnConflict.edit(iris(), x -> Models.withMetadata(x.getSpec().getVersions().get(0), """
                     {"inputs": {"features": {"input_tensor_name": "serving_default_features:0", "input_baselines": [0.5]}},
                      "outputs": {"probabilities": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
-                     "framework": "tensorflow"}""");
-            return x;
-        });
+                     "framework": "tensorflow"}"""));
         await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
             var sets = client.apps().replicaSets().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1")
                     .list().getItems();

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.explainable.serving.operator.controlplane.ControlPlane;
+import dev.explainable.serving.operator.controlplane.RetryOnConflict;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -249,10 +250,7 @@ public final class LocalNode implements AutoCloseable {
     public void close(KubernetesClient client) {
         if (client != null && containerd != null) {
             try {
-                client.nodes().withName(NAME).edit(n -> {
-                    n.getSpec().setUnschedulable(true);
-                    return n;
-                });
+                RetryOnConflict.edit(client.nodes().withName(NAME), n -> n.getSpec().setUnschedulable(true));
                 client.pods().inAnyNamespace().withField("spec.nodeName", NAME).withGracePeriod(0).delete();
                 await(Duration.ofSeconds(60), () -> ctr("tasks", "ls", "-q").isBlank(), "pods stopped");
             } catch (Exception e) {

@@ -158,10 +158,8 @@ public class HelmChartOnControlPlaneTest {
                     assertThat(got.getStatus().getVersionsReady()).isEqualTo("2/2");
                 });
                 assertThat(admin.network().v1().ingresses().inNamespace("team-a").withName("m").get()).isNotNull();
-                admin.resources(ExplainableModel.class).inNamespace("team-a").withName("m").edit(x -> {
-                    x.getSpec().getVersions().removeIf(v -> v.getName().equals("v2"));
-                    return x;
-                });
+                RetryOnConflict.edit(admin.resources(ExplainableModel.class).inNamespace("team-a").withName("m"),
+                        x -> x.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     assertThat(admin.apps().deployments().inNamespace("team-a").withName("m-v2").get()).isNull();
                     assertThat(admin.services().inNamespace("team-a").withName("m-v2").get()).isNull();

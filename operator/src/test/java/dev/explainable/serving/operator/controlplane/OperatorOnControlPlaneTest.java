@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -23,6 +24,7 @@ import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -97,10 +99,7 @@ class OperatorOnControlPlaneTest {
     }
 
     static void edit(String ns, String name, Consumer<ExplainableModel> change) {
-        client.resources(ExplainableModel.class).inNamespace(ns).withName(name).edit(m -> {
-            change.accept(m);
-            return m;
-        });
+        RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName(name), change);
     }
 
     static ExplainableModel get(String ns, String name) {
@@ -275,6 +274,39 @@ class OperatorOnControlPlaneTest {
         assertThatThrownBy(() -> client.resource(m).create()).isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
                 .hasMessageContaining(message);
+    }
+
+    /** The 409 that once failed CI (the operator wrote status between a test's read and write) is retried. */
+    @Test
+    void editsRetryWhenTheObjectChangedBetweenReadAndWrite() {
+        String ns = namespace("conflicts");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("c")
+                .endMetadata().addToData("a", "1").build()).create();
+        Consumer<ConfigMap> otherWriter = c -> client.configMaps().inNamespace(ns).withName("c").edit(o -> {
+            o.getData().merge("writes", "x", String::concat);
+            return o;
+        });
+        // a plain edit fails: it sends the resourceVersion it read
+        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).withName("c").edit(c -> {
+            otherWriter.accept(c);
+            c.getData().put("a", "2");
+            return c;
+        })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+
+        AtomicInteger attempts = new AtomicInteger();
+        ConfigMap edited = RetryOnConflict.edit(client.configMaps().inNamespace(ns).withName("c"), c -> {
+            if (attempts.incrementAndGet() == 1) {
+                otherWriter.accept(c);
+            }
+            c.getData().put("a", "3");
+        });
+        assertThat(attempts).hasValue(2);
+        assertThat(edited.getData()).containsEntry("a", "3").containsEntry("writes", "xx");
+        // anything but a conflict is not retried
+        AtomicInteger missing = new AtomicInteger();
+        assertThatThrownBy(() -> RetryOnConflict.edit(client.configMaps().inNamespace(ns).withName("absent"),
+                c -> missing.incrementAndGet())).isInstanceOf(KubernetesClientException.class);
+        assertThat(missing).hasValue(0);
     }
 
     @Test
