@@ -229,8 +229,10 @@ public final class ControlPlane implements AutoCloseable {
     /** Waits until the API server serves a CustomResourceDefinition (condition Established). */
     public void awaitEstablished(String crdName) {
         client.apiextensions().v1().customResourceDefinitions().withName(crdName)
-                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                // the first status the API server writes may carry no conditions yet
+                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+                        && c.getStatus().getConditions().stream()
+                                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                         30, TimeUnit.SECONDS);
     }
 

@@ -93,4 +93,14 @@ class StatusCalculatorTest {
         ExplainableModelStatus third = StatusCalculator.compute(m, Map.of("v1", deployment(1, 1)), Map.of(), "t3");
         assertThat(condition(third, "Available-v1").getLastTransitionTime()).isEqualTo("t3");
     }
+
+    @Test
+    void previousStatusWithoutConditionsStartsAfresh() {
+        ExplainableModel m = model();
+        ExplainableModelStatus handWritten = new ExplainableModelStatus();
+        handWritten.setConditions(null);
+        m.setStatus(handWritten);
+        ExplainableModelStatus s = StatusCalculator.compute(m, Map.of("v1", deployment(1, 1)), Map.of(), "t1");
+        assertThat(condition(s, "Available-v1").getLastTransitionTime()).isEqualTo("t1");
+    }
 }
