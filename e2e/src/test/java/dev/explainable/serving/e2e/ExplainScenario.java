@@ -192,8 +192,9 @@ final class ExplainScenario {
                 INSTANCES);
         assertThat(rolled.statusCode()).isEqualTo(200);
         assertThat(rolled.body()).isNotEqualTo(viaModel.body());
-        assertThat(iris().get().getStatus()
-                .getVersionsReady()).isEqualTo("2/2");
+        // the status follows the rollout's last Deployment update (eventually, not in the same instant)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(iris().get().getStatus().getVersionsReady()).isEqualTo("2/2"));
     }
 
     /** The default moves to v2 (the model's Service follows), then v1's metadata changes (v1 rolls to a new pod). */

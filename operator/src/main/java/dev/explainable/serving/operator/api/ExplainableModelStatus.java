@@ -33,8 +33,9 @@ public class ExplainableModelStatus {
         return conditions;
     }
 
+    /** A status written by hand may say {@code conditions: null}; the operator reads that as none. */
     public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
+        this.conditions = conditions == null ? new ArrayList<>() : conditions;
     }
 
     public List<VersionStatus> getVersions() {
@@ -42,7 +43,7 @@ public class ExplainableModelStatus {
     }
 
     public void setVersions(List<VersionStatus> versions) {
-        this.versions = versions;
+        this.versions = versions == null ? new ArrayList<>() : versions;
     }
 
     public String getVersionsReady() {

@@ -33,9 +33,7 @@ public final class StatusCalculator {
     public static ExplainableModelStatus compute(ExplainableModel m, Map<String, Deployment> deployments,
             Map<String, List<Pod>> pods, String now) {
         ExplainableModelStatus previous = m.getStatus();
-        // a status written by hand (kubectl edit --subresource=status) may carry "conditions": null
-        List<Condition> old = previous == null || previous.getConditions() == null ? List.of()
-                : previous.getConditions();
+        List<Condition> old = previous == null ? List.of() : previous.getConditions();
         ExplainableModelStatus s = new ExplainableModelStatus();
         s.setObservedGeneration(m.getMetadata().getGeneration());
         int ready = 0;

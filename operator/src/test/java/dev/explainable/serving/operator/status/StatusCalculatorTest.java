@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 class StatusCalculatorTest {
 
@@ -97,9 +98,9 @@ class StatusCalculatorTest {
     @Test
     void previousStatusWithoutConditionsStartsAfresh() {
         ExplainableModel m = model();
-        ExplainableModelStatus handWritten = new ExplainableModelStatus();
-        handWritten.setConditions(null);
-        m.setStatus(handWritten);
+        m.setStatus(Serialization.unmarshal("{\"conditions\": null, \"versions\": null}",
+                ExplainableModelStatus.class)); // as a hand-written status may say
+        assertThat(m.getStatus().getVersions()).isEmpty();
         ExplainableModelStatus s = StatusCalculator.compute(m, Map.of("v1", deployment(1, 1)), Map.of(), "t1");
         assertThat(condition(s, "Available-v1").getLastTransitionTime()).isEqualTo("t1");
     }
