@@ -166,12 +166,14 @@ public class HelmChartOnControlPlaneTest {
                     assertThat(admin.configMaps().inNamespace("team-a").withName("m-v2-explain").get()).isNull();
                 });
             });
-            // restarted with ingresses turned off: the model's Ingress goes
-            runOperator(asOperator, false, () -> await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(admin.network().v1().ingresses().inNamespace("team-a").withName("m").get()).isNull()));
+            // restarted with ingresses turned off: the model's Ingress goes, with an event (recorded just after the
+            // delete, so awaited too before the operator stops)
+            runOperator(asOperator, false, () -> await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(admin.network().v1().ingresses().inNamespace("team-a").withName("m").get()).isNull();
+                assertThat(admin.v1().events().inNamespace("team-a").list().getItems())
+                        .anyMatch(e -> "Deleted".equals(e.getReason()) && e.getMessage().contains("Ingress"));
+            }));
         }
-        assertThat(admin.v1().events().inNamespace("team-a").list().getItems())
-                .anyMatch(e -> "Deleted".equals(e.getReason()) && e.getMessage().contains("Ingress"));
 
         // The diff of the chart's Role against the calls the operator made (the API server's audit log)
         List<AuditedCall> calls = cp.auditedCalls(OPERATOR_SA);
