@@ -28,9 +28,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * <p>The node is a test host of its own: its processes run in the network namespace {@value #NETNS}, joined to this
  * machine by a veth pair ({@value #CONTROL_PLANE_ADDRESS} here, where the control plane listens;
  * {@value #NODE_ADDRESS} on the node). The pods sit on the node's bridge {@value #BRIDGE} ({@value #POD_SUBNET}).
- * This machine routes only the pod subnet and the Service range ({@value #SERVICE_RANGE}) into the node, and the
- * node has no default route, so no request of the test — nor anything a pod sends — can leave the machine, and this
- * machine's own network settings (ip_forward, iptables) stay untouched: kube-proxy's rules live in the node.
+ * This machine routes only the pod subnet and the Service range ({@value ControlPlane#SERVICE_RANGE}) into the
+ * node, and the node has no default route, so no request of the test — nor anything a pod sends — can leave the
+ * machine, and this machine's own network settings (ip_forward, iptables) stay untouched: kube-proxy's rules live
+ * in the node.
  */
 public final class LocalNode implements AutoCloseable {
 
@@ -43,8 +44,6 @@ public final class LocalNode implements AutoCloseable {
     public static final String BRIDGE = "es-br0";
     public static final String POD_GATEWAY = "10.234.0.1";
     public static final String POD_SUBNET = "10.234.0.0/24";
-    /** The API server's --service-cluster-ip-range (ControlPlane). */
-    public static final String SERVICE_RANGE = "10.96.0.0/16";
 
     private final Path work;
     private final Path bins;
@@ -93,7 +92,7 @@ public final class LocalNode implements AutoCloseable {
         // the node routes between its veth and its pods (Service traffic is DNATed there); per namespace
         inNode("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         run("ip", "route", "replace", POD_SUBNET, "via", NODE_ADDRESS, "dev", HOST_LINK);
-        run("ip", "route", "replace", SERVICE_RANGE, "via", NODE_ADDRESS, "dev", HOST_LINK);
+        run("ip", "route", "replace", ControlPlane.SERVICE_RANGE, "via", NODE_ADDRESS, "dev", HOST_LINK);
     }
 
     /** Deletes the node's namespace; its veth, bridge, routes and kube-proxy's rules go with it. */

@@ -1,7 +1,9 @@
 package dev.explainable.serving.operator.config;
 
+import java.util.List;
 import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -53,7 +55,7 @@ public interface OperatorConfig {
     Optional<String> gpuTolerations();
 
     /** {@link #gpuTolerations()} parsed and checked. */
-    default java.util.List<io.fabric8.kubernetes.api.model.Toleration> gpuTolerationList() {
+    default List<Toleration> gpuTolerationList() {
         return gpuTolerations().map(GpuTolerations::parse).orElse(GpuTolerations.DEFAULT);
     }
 

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -192,7 +193,7 @@ public final class DesiredState {
         }
         if (gpus > 0) {
             for (Toleration t : config.gpuTolerationList()) {
-                if (tolerations.stream().noneMatch(x -> java.util.Objects.equals(x.getKey(), t.getKey()))) {
+                if (tolerations.stream().noneMatch(x -> Objects.equals(x.getKey(), t.getKey()))) {
                     tolerations.add(t);
                 }
             }

@@ -34,6 +34,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 public final class ControlPlane implements AutoCloseable {
 
     public static final String KWOK_TAINT = "kwok.x-k8s.io/node";
+    /** The API server's --service-cluster-ip-range: where Services get their ClusterIPs. */
+    public static final String SERVICE_RANGE = "10.96.0.0/16";
     private static final String TOKEN = "explainable-test-admin-token";
 
     private final Path work;
@@ -136,7 +138,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--authorization-mode=RBAC", "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-account-key-file=" + work.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + work.resolve("sa.key"),
-                "--service-cluster-ip-range=10.96.0.0/16", "--allow-privileged=true",
+                "--service-cluster-ip-range=" + SERVICE_RANGE, "--allow-privileged=true",
                 "--audit-policy-file=" + work.resolve("audit-policy.yaml"), "--audit-log-format=json",
                 "--audit-log-path=" + work.resolve("audit.log")));
         if (forNodes) {

@@ -23,7 +23,6 @@ import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
-import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -201,10 +200,7 @@ public class HelmChartOnControlPlaneTest {
 
     /** Runs the operator as {@code client} with ingresses on or off, around {@code scenario}. */
     static void runOperator(KubernetesClient client, boolean ingress, ThrowingRunnable scenario) throws Exception {
-        Operator op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
-                .withStopOnInformerErrorDuringStartup(true));
-        op.register(new ExplainableModelReconciler(client, new TestConfig(ingress)));
-        op.start();
+        Operator op = OperatorOnControlPlaneTest.startOperator(client, new TestConfig(ingress));
         try {
             scenario.run();
         } finally {

@@ -55,12 +55,13 @@ class OperatorOnControlPlaneTest {
         cp.addNode("cpu-node-1", 0);
         cp.addNode("cpu-node-2", 0);
         cp.addNode("gpu-node-1", 2);
-        operator = startOperator();
+        operator = startOperator(client, new TestConfig(false));
     }
 
-    static Operator startOperator() {
-        Operator op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        op.register(new ExplainableModelReconciler(client, new TestConfig(false)));
+    /** The operator as the product runs it (its reconciler, JOSDK's defaults), calling the API server as {@code as}. */
+    static Operator startOperator(KubernetesClient as, TestConfig config) {
+        Operator op = new Operator(o -> o.withKubernetesClient(as).withCloseClientOnStop(false));
+        op.register(new ExplainableModelReconciler(as, config));
         op.start();
         return op;
     }
@@ -282,13 +283,13 @@ class OperatorOnControlPlaneTest {
         String ns = namespace("conflicts");
         client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("c")
                 .endMetadata().addToData("a", "1").build()).create();
-        Consumer<ConfigMap> otherWriter = c -> client.configMaps().inNamespace(ns).withName("c").edit(o -> {
+        Runnable otherWriter = () -> client.configMaps().inNamespace(ns).withName("c").edit(o -> {
             o.getData().merge("writes", "x", String::concat);
             return o;
         });
         // a plain edit fails: it sends the resourceVersion it read
         assertThatThrownBy(() -> client.configMaps().inNamespace(ns).withName("c").edit(c -> {
-            otherWriter.accept(c);
+            otherWriter.run();
             c.getData().put("a", "2");
             return c;
         })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
@@ -296,7 +297,7 @@ class OperatorOnControlPlaneTest {
         AtomicInteger attempts = new AtomicInteger();
         ConfigMap edited = RetryOnConflict.edit(client.configMaps().inNamespace(ns).withName("c"), c -> {
             if (attempts.incrementAndGet() == 1) {
-                otherWriter.accept(c);
+                otherWriter.run();
             }
             c.getData().put("a", "3");
         });
@@ -337,7 +338,7 @@ class OperatorOnControlPlaneTest {
             m.getSpec().getVersions().removeIf(v -> v.getName().equals("v1"));
             m.getSpec().getVersions().add(version("v3", 1));
         });
-        operator = startOperator();
+        operator = startOperator(client, new TestConfig(false));
         awaitReady(ns, "m", "2/2");
         assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems()))
                 .containsExactlyInAnyOrder("m-v2", "m-v3");
@@ -348,7 +349,7 @@ class OperatorOnControlPlaneTest {
         Map<String, String> versions = client.apps().deployments().inNamespace(ns).list().getItems().stream()
                 .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getResourceVersion()));
         operator.stop();
-        operator = startOperator();
+        operator = startOperator(client, new TestConfig(false));
         awaitReady(ns, "m", "2/2");
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems().stream()
                 .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getGeneration())))
