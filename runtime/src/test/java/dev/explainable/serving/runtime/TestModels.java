@@ -143,5 +143,65 @@ public final class TestModels {
         public long maxRequestBytes() {
             return 1_572_864;
         }
+
+        @Override
+        public int warmUpFreeDimension() {
+            return 224;
+        }
+
+        /** The shipped defaults (application.properties). */
+        @Override
+        public Limits limits() {
+            return new Limits() {
+                public int maxInstances() {
+                    return 32;
+                }
+
+                public long maxImagePixels() {
+                    return 4_194_304L;
+                }
+
+                public long maxFreeDimension() {
+                    return 4096;
+                }
+
+                public long maxBatchElements() {
+                    return 4_194_304L;
+                }
+
+                public long maxRequestElements() {
+                    return 1_000_000_000L;
+                }
+
+                public java.time.Duration deadline() {
+                    return java.time.Duration.ofSeconds(60);
+                }
+
+                public java.time.Duration bodyTimeout() {
+                    return java.time.Duration.ofSeconds(30);
+                }
+            };
+        }
+
+        @Override
+        public Admission admission() {
+            return new Admission() {
+                public int maxConcurrentExplanations() {
+                    return 2;
+                }
+
+                public int maxQueuedExplanations() {
+                    return 16;
+                }
+
+                public int maxConcurrentPredictions() {
+                    return 4;
+                }
+
+                public int maxQueuedPredictions() {
+                    return 64;
+                }
+            };
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.explainable.serving.runtime.api;
 
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -8,40 +9,26 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.explainable.serving.runtime.config.ExplainConfig;
-import io.vertx.core.http.HttpServerRequest;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
-/** Every failure leaves as {@code {"error": "..."}} with a fitting status, never as a stack trace. */
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.work.DeadlineExceededException;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
+import dev.explainable.serving.runtime.work.OverloadedException;
+import dev.explainable.serving.runtime.work.ResourceExhaustedException;
+
+/**
+ * The API edge: domain failures become an HTTP status and {@code {"error": "..."}}. Client errors are not logged
+ * above DEBUG; an unexpected failure is logged with an id that the answer carries instead of its internals.
+ */
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
-    private final long maxRequestBytes;
-
-    public ErrorMappers(ExplainConfig config) {
-        this.maxRequestBytes = config.maxRequestBytes();
-    }
-
     static Response error(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
-    }
-
-    /** Refuses an announced oversize body before reading it. */
-    @ServerRequestFilter(preMatching = true)
-    public Response limitBody(HttpServerRequest request) {
-        String length = request.getHeader("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxRequestBytes) {
-                    return error(413, RequestReader.tooLarge(maxRequestBytes).getMessage());
-                }
-            } catch (NumberFormatException e) {
-                return error(400, "invalid Content-Length header");
-            }
-        }
-        return null;
     }
 
     @ServerExceptionMapper
@@ -53,22 +40,67 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response limit(LimitExceededException e) {
+        return error(e.bodyTooLarge() ? 413 : 400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidInstance(InvalidInstanceException e) {
+        return error(400, e.getMessage());
+    }
+
+    /** Raised on the request path by settings a request overrides (visualization) or baselines it cannot take. */
+    @ServerExceptionMapper
+    public Response metadata(MetadataException e) {
+        return error(400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response overloaded(OverloadedException e) {
+        return Response.status(e.stopping() ? 503 : 429).type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", e.retryAfterSeconds()).entity(Map.of("error", e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response deadline(DeadlineExceededException e) {
+        // a cancelled request's client is gone (or the pod is stopping): the answer is for the log and the metrics
+        return e.cancelled() ? Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", 1)
+                .entity(Map.of("error", e.getMessage())).build() : error(504, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response exhausted(ResourceExhaustedException e) {
+        return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", 1)
+                .entity(Map.of("error", e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return error(400, "request body is not valid JSON");
+    }
+
+    @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         String message = switch (status) {
             case 404 -> "not found; the endpoints are POST /v1/projects/{project}/models/{model}[/versions/{version}]"
                     + ":explain and :predict";
             case 405 -> "method not allowed; use POST";
-            case 415 -> "unsupported media type; send application/json";
-            default -> e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage();
+            case 406 -> "not acceptable; the API answers application/json";
+            case 415 -> "unsupported media type; send Content-Type: application/json";
+            default -> Response.Status.fromStatusCode(status) != null
+                    ? Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase() : "request failed";
         };
+        if (status >= 500) {
+            return unexpected(e);
+        }
         return error(status, message);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
-        LOG.error("unexpected failure", e);
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return error(500, "internal error: " + detail);
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected failure (error id %s)", id);
+        return error(500, "internal error (error id " + id + ")");
     }
 }

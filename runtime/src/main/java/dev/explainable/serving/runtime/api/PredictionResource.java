@@ -1,7 +1,5 @@
 package dev.explainable.serving.runtime.api;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +13,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.logging.Logger;
-import org.tensorflow.Output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,7 +28,14 @@ import dev.explainable.serving.runtime.explain.Instance;
 import dev.explainable.serving.runtime.model.ModelService;
 import dev.explainable.serving.runtime.model.ModelService.Loaded;
 import dev.explainable.serving.runtime.tensor.HostTensor;
-import dev.explainable.serving.runtime.tensor.TensorSpec;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.work.Admission;
+import dev.explainable.serving.runtime.work.DeadlineExceededException;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
+import dev.explainable.serving.runtime.work.OverloadedException;
+import dev.explainable.serving.runtime.work.RequestDeadline;
+import io.vertx.ext.web.RoutingContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -52,8 +57,11 @@ public class PredictionResource {
     private final RequestReader reader;
     private final MeterRegistry registry;
     private final ExplainConfig config;
+    private final AdmissionControl admission;
 
-    public PredictionResource(ModelService models, ExplainConfig config, MeterRegistry registry) {
+    public PredictionResource(ModelService models, ExplainConfig config, MeterRegistry registry,
+            AdmissionControl admission) {
+        this.admission = admission;
         this.models = models;
         this.reader = new RequestReader(config.maxRequestBytes());
         this.registry = registry;
@@ -61,14 +69,14 @@ public class PredictionResource {
     }
 
     @POST
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Explain or predict", description = "AI Platform projects.explain / projects.predict. "
             + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
             + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
     public Map<String, Object> call(@PathParam("project") String project,
             @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target") String target,
-            InputStream body) throws IOException {
+            @Context RoutingContext http, byte[] body) {
         Matcher m = TARGET.matcher(target);
         if (!m.matches()) {
             throw new ApiException(404, "no such resource: projects/" + project + "/models/" + target
@@ -78,29 +86,47 @@ public class PredictionResource {
         if (!verb.equals("explain") && !verb.equals("predict")) {
             throw new ApiException(404, "unknown method ':" + verb + "'; use :explain or :predict");
         }
+        boolean explain = verb.equals("explain");
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
-        try {
+        RequestDeadline deadline = HttpGuards.deadline(http);
+        try (RequestDeadline.Scope scope = deadline.enter()) {
             Loaded loaded = resolve(m.group(1), m.group(2));
             RequestReader.Request request = reader.read(body);
             List<JsonNode> instances = request.instances();
-            List<Map<String, HostTensor>> decoded = new ArrayList<>();
-            for (int i = 0; i < instances.size(); i++) {
-                decoded.add(loaded.decoder().decode(instances.get(i), i));
+            if (instances.size() > config.limits().maxInstances()) {
+                throw new LimitExceededException("the request has " + instances.size() + " instances, more than the "
+                        + "limit of " + config.limits().maxInstances() + " (explain.limits.max-instances)");
             }
-            Map<String, Object> response = verb.equals("explain")
-                    ? explain(loaded, decoded, visualizationOverride(request.parameters()))
-                    : predict(loaded, decoded);
-            outcome = "success";
-            registry.counter("explainable.instances", "verb", verb).increment(instances.size());
-            return response;
+            Map<String, Object> visualization = explain ? visualizationOverride(request.parameters()) : null;
+            try (Admission.Permit permit = (explain ? admission.explanations() : admission.predictions())
+                    .acquire(deadline)) {
+                List<Map<String, HostTensor>> decoded = new ArrayList<>();
+                for (int i = 0; i < instances.size(); i++) {
+                    decoded.add(loaded.decoder().decode(instances.get(i), i));
+                }
+                Map<String, Object> response = explain ? explain(loaded, decoded, visualization)
+                        : predict(loaded, decoded);
+                outcome = "success";
+                registry.counter("explainable.instances", "verb", verb).increment(instances.size());
+                return response;
+            }
         } catch (ApiException e) {
             outcome = e.status() < 500 ? "client_error" : "server_error";
+            throw e;
+        } catch (LimitExceededException | InvalidInstanceException | MetadataException e) {
+            outcome = "client_error";
+            throw e;
+        } catch (OverloadedException e) {
+            outcome = "rejected";
+            throw e;
+        } catch (DeadlineExceededException e) {
+            outcome = e.cancelled() ? "cancelled" : "deadline_exceeded";
             throw e;
         } finally {
             sample.stop(Timer.builder("explainable.requests")
                     .description("explain and predict requests, by verb, attribution method and outcome")
-                    .tag("verb", verb).tag("method", verb.equals("explain") ? models.method() : "none")
+                    .tag("verb", verb).tag("method", explain ? models.method() : "none")
                     .tag("outcome", outcome).publishPercentileHistogram().register(registry));
         }
     }
@@ -187,41 +213,39 @@ public class PredictionResource {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    private static Map<String, Object> explain(Loaded loaded, List<Map<String, HostTensor>> decoded,
+    private Map<String, Object> explain(Loaded loaded, List<Map<String, HostTensor>> decoded,
             Map<String, Object> visualization) {
         List<Instance> forward = loaded.runner().forward(decoded);
+        long work = 0;
+        for (Instance instance : forward) {
+            long points = loaded.explainer().evaluations(instance);
+            work += points * loaded.runner().explainedElements(instance);
+            // also refuses, before any gradient, an instance larger than one model run may take
+            loaded.runner().pointsPerRun(1, loaded.runner().explainedElements(instance));
+        }
+        long max = config.limits().maxRequestElements();
+        if (work > max) {
+            throw new LimitExceededException("explaining this request would evaluate " + work + " input values ("
+                    + "instances x points x values per point), more than the limit of " + max
+                    + " (explain.limits.max-request-elements); send fewer or smaller instances");
+        }
         List<Explanation> explanations = new ArrayList<>();
         for (Instance instance : forward) {
-            try {
-                explanations.add(loaded.explainer().explain(instance, visualization));
-            } catch (dev.explainable.serving.runtime.metadata.MetadataException e) {
-                throw ApiException.badRequest(e.getMessage());
-            }
+            explanations.add(loaded.explainer().explain(instance, visualization));
         }
         return Map.of("explanations", explanations);
     }
 
     private static Map<String, Object> predict(Loaded loaded, List<Map<String, HostTensor>> decoded) {
-        Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
-        for (TensorSpec s : loaded.model().signatureInputs()) {
-            List<HostTensor> column = new ArrayList<>();
-            decoded.forEach(d -> column.add(d.get(s.key())));
-            feeds.put(loaded.model().graphTensor(s.tensorName()), HostTensor.stack(column));
-        }
-        Map<String, String> outputs = loaded.model().signatureOutputs();
-        List<Output<?>> fetches = outputs.values().stream().<Output<?>>map(loaded.model()::graphTensor).toList();
-        List<HostTensor> results = loaded.model().run(feeds, fetches);
+        List<Map<String, HostTensor>> results = loaded.runner().predict(decoded);
         List<Object> predictions = new ArrayList<>();
-        List<String> keys = new ArrayList<>(outputs.keySet());
-        for (int i = 0; i < decoded.size(); i++) {
-            if (keys.size() == 1) {
-                predictions.add(results.get(0).item(i).toJson());
+        for (Map<String, HostTensor> row : results) {
+            if (row.size() == 1) {
+                predictions.add(row.values().iterator().next().toJson());
             } else {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int k = 0; k < keys.size(); k++) {
-                    row.put(keys.get(k), results.get(k).item(i).toJson());
-                }
-                predictions.add(row);
+                Map<String, Object> named = new LinkedHashMap<>();
+                row.forEach((key, value) -> named.put(key, value.toJson()));
+                predictions.add(named);
             }
         }
         return Map.of("predictions", predictions);

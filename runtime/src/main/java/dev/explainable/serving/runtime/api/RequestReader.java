@@ -30,9 +30,15 @@ public final class RequestReader {
     }
 
     public Request read(InputStream body) throws IOException {
-        byte[] bytes = readBounded(body);
-        if (bytes.length == 0) {
+        return read(readBounded(body));
+    }
+
+    public Request read(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
             throw ApiException.badRequest("empty request body; send {\"instances\": [...]}");
+        }
+        if (bytes.length > maxBytes) {
+            throw tooLarge(maxBytes);
         }
         JsonNode root;
         try {
@@ -41,6 +47,8 @@ public final class RequestReader {
             throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ")" : ""));
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body could not be read as JSON");
         }
         if (root == null || !root.isObject()) {
             throw ApiException.badRequest("request body must be a JSON object {\"instances\": [...]}");

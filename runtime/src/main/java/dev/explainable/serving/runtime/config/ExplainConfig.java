@@ -14,7 +14,7 @@ public interface ExplainConfig {
 
     Metadata metadata();
 
-    /** {@code integrated-gradients}; {@code xrai} and {@code sampled-shapley} are planned. */
+    /** {@code integrated-gradients} (default), {@code xrai} or {@code sampled-shapley}. */
     @WithDefault("integrated-gradients")
     String method();
 
@@ -53,6 +53,84 @@ public interface ExplainConfig {
     String integrationRule();
 
     Xrai xrai();
+
+    Limits limits();
+
+    Admission admission();
+
+    /** Free dimensions (such as the height and width of a free-size image model) take this size in the warm-up. */
+    @WithName("warm-up-free-dimension")
+    @WithDefault("224")
+    int warmUpFreeDimension();
+
+    /**
+     * Bounds on the work one request may cause, checked before the expensive work. A request past one is refused
+     * with 400 (or 413 for the body) naming the setting.
+     */
+    interface Limits {
+        /** Most instances in one request. */
+        @WithName("max-instances")
+        @WithDefault("32")
+        int maxInstances();
+
+        /** Most pixels (height x width) of one image, read from its header before it is decoded. */
+        @WithName("max-image-pixels")
+        @WithDefault("4194304")
+        long maxImagePixels();
+
+        /** Largest size a request may give a free (None) dimension of an input. */
+        @WithName("max-free-dimension")
+        @WithDefault("4096")
+        long maxFreeDimension();
+
+        /**
+         * Most values fed to the model in one TensorFlow run (points x elements of the explained inputs): bounds the
+         * memory of a run. The batch shrinks to fit; one point larger than this is refused.
+         */
+        @WithName("max-batch-elements")
+        @WithDefault("4194304")
+        long maxBatchElements();
+
+        /** Most values one request may evaluate in all (instances x points x elements). */
+        @WithName("max-request-elements")
+        @WithDefault("1000000000")
+        long maxRequestElements();
+
+        /** Time a request may take from its arrival, queueing included (AI Platform's is 60 s). */
+        @WithDefault("60s")
+        java.time.Duration deadline();
+
+        /** Time a client may take to send its request body. */
+        @WithName("body-timeout")
+        @WithDefault("30s")
+        java.time.Duration bodyTimeout();
+    }
+
+    /**
+     * Admission control: explanations and predictions each have a bounded number running and a bounded queue;
+     * beyond both a request gets 429 with Retry-After. Health endpoints never wait behind either.
+     */
+    interface Admission {
+        /** Explanations computed at once. */
+        @WithName("max-concurrent-explanations")
+        @WithDefault("2")
+        int maxConcurrentExplanations();
+
+        /** Explanations waiting for a slot; more get 429. */
+        @WithName("max-queued-explanations")
+        @WithDefault("16")
+        int maxQueuedExplanations();
+
+        /** Predictions computed at once. */
+        @WithName("max-concurrent-predictions")
+        @WithDefault("4")
+        int maxConcurrentPredictions();
+
+        /** Predictions waiting for a slot; more get 429. */
+        @WithName("max-queued-predictions")
+        @WithDefault("64")
+        int maxQueuedPredictions();
+    }
 
     /** XRAI's parameters; the defaults are PAIR saliency's (see XraiParameters). */
     interface Xrai {

@@ -50,6 +50,17 @@ public final class IntegratedGradientsExplainer implements Explainer {
         return new Explanation(byLabel);
     }
 
+    @Override
+    public long evaluations(Instance instance) {
+        long sets = Baselines.sets(Baselines.perInput(runner.model(), instance)).size();
+        return (long) rule.points(steps) * sets * runner.model().explainedOutputs().size();
+    }
+
+    /** Points of one straight path: XRAI counts its own baselines with it. */
+    long pointsPerPath() {
+        return rule.points(steps);
+    }
+
     /** Weighted gradient averages and end scores of the straight paths from each baseline set to the instance. */
     record PathIntegral(double[][][] avgGrad, double[] baselineScore, double[] exampleScore) {
 
@@ -93,8 +104,9 @@ public final class IntegratedGradientsExplainer implements Explainer {
         }
         double[] baselineScore = new double[baselineSets.size()];
         double[] exampleScore = new double[baselineSets.size()];
-        for (int start = 0; start < total; start += batchSize) {
-            int n = Math.min(batchSize, total - start);
+        int perRun = runner.pointsPerRun(batchSize, runner.explainedElements(instance));
+        for (int start = 0; start < total; start += perRun) {
+            int n = Math.min(perRun, total - start);
             Map<String, float[]> points = new LinkedHashMap<>();
             for (ExplainedInput in : inputs) {
                 float[] xs = instance.explainedValues().get(in.key()).floats();

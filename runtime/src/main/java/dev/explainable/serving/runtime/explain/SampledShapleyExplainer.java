@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import dev.explainable.serving.runtime.api.ApiException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -63,14 +63,26 @@ public final class SampledShapleyExplainer implements Explainer {
         return players;
     }
 
+    private static void checkPlayers(long players) {
+        if (players > MAX_PLAYERS) {
+            throw new LimitExceededException("sampled-shapley: the inputs have " + players + " features, at most "
+                    + MAX_PLAYERS + " are supported; group inputs with group_name or use integrated-gradients or xrai");
+        }
+    }
+
+    @Override
+    public long evaluations(Instance instance) {
+        long players = players(runner.model().explainedInputs(), instance).size();
+        checkPlayers(players);
+        long sets = Baselines.sets(Baselines.perInput(runner.model(), instance)).size();
+        return sets * paths * (players + 1) * runner.model().explainedOutputs().size();
+    }
+
     @Override
     public Explanation explain(Instance instance) {
         List<ExplainedInput> inputs = runner.model().explainedInputs();
         List<Player> players = players(inputs, instance);
-        if (players.size() > MAX_PLAYERS) {
-            throw ApiException.badRequest("sampled-shapley: the inputs have " + players.size() + " features, at most "
-                    + MAX_PLAYERS + " are supported; group inputs with group_name or use integrated-gradients or xrai");
-        }
+        checkPlayers(players.size());
         List<Map<String, float[]>> baselineSets = Baselines.sets(Baselines.perInput(runner.model(), instance));
         List<AttributionByLabel> byLabel = new ArrayList<>();
         for (ExplainedOutput o : runner.model().explainedOutputs()) {
@@ -93,8 +105,9 @@ public final class SampledShapleyExplainer implements Explainer {
         int sets = baselineSets.size();
         int total = sets * paths * perPath;
         float[] scores = new float[total];
-        for (int start = 0; start < total; start += batchSize) {
-            int n = Math.min(batchSize, total - start);
+        int batch = runner.pointsPerRun(batchSize, runner.explainedElements(instance));
+        for (int start = 0; start < total; start += batch) {
+            int n = Math.min(batch, total - start);
             Map<String, float[]> points = new LinkedHashMap<>();
             List<float[]> buffers = new ArrayList<>();
             for (ExplainedInput in : inputs) {

@@ -45,6 +45,12 @@ public final class XraiExplainer implements Explainer {
     }
 
     @Override
+    public long evaluations(Instance instance) {
+        // two baselines: black and white (as PAIR saliency's XRAI)
+        return ig.pointsPerPath() * 2 * runner.model().explainedOutputs().size();
+    }
+
+    @Override
     public Explanation explain(Instance instance) {
         HostTensor x = instance.explainedValues().get(image.key());
         float[] pixels = x.floats();

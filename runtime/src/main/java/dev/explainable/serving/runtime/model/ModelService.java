@@ -90,7 +90,7 @@ public class ModelService {
         ExplanationMetadata metadata = MetadataLoader.load(metadataFile);
         ServingModel model = ServingModel.load(dir, metadata, config.model().signature());
         try {
-            ModelRunner runner = new ModelRunner(model);
+            ModelRunner runner = new ModelRunner(model, config.limits().maxBatchElements());
             IntegrationRule rule = IntegrationRule.parse(config.integrationRule());
             var x = config.xrai();
             Explainer method = switch (methodName) {
@@ -108,9 +108,15 @@ public class ModelService {
                     aliases.put(e.key(), e.signatureKey());
                 }
             }
-            InstanceDecoder decoder = new InstanceDecoder(model.signatureInputs(), aliases);
+            InstanceDecoder decoder = new InstanceDecoder(model.signatureInputs(), aliases,
+                    config.limits().maxImagePixels(), config.limits().maxFreeDimension());
             long start = System.nanoTime();
-            explainer.explain(warmUpInstance(model));
+            try {
+                explainer.explain(warmUpInstance(model, config.warmUpFreeDimension()));
+            } catch (RuntimeException e) {
+                throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
+                        + config.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
+            }
             return new Loaded(model, runner, explainer, decoder, (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
             model.close();
@@ -118,27 +124,30 @@ public class ModelService {
         }
     }
 
-    /** Baseline-like zeros with the model's shapes (free dimensions as 1): exercises the full IG path once. */
-    static Instance warmUpInstance(ServingModel model) {
+    /**
+     * Baseline-like zeros with the model's shapes: exercises the full explanation path once. Free dimensions take
+     * {@code freeDimension}: 1 would fail models whose valid-padding convolutions need a minimum size.
+     */
+    static Instance warmUpInstance(ServingModel model, int freeDimension) {
         Map<String, HostTensor> signature = new LinkedHashMap<>();
         for (TensorSpec s : model.signatureInputs()) {
-            signature.put(s.key(), zeros(s.dtype(), s.shape()));
+            signature.put(s.key(), zeros(s.dtype(), s.shape(), freeDimension));
         }
         Map<String, HostTensor> explained = new LinkedHashMap<>();
         for (ExplainedInput e : model.explainedInputs()) {
-            explained.put(e.key(), zeros(DataType.DT_FLOAT, e.spec().shape()));
+            explained.put(e.key(), zeros(DataType.DT_FLOAT, e.spec().shape(), freeDimension));
         }
         Map<String, HostTensor> outputs = new LinkedHashMap<>();
         for (ExplainedOutput o : model.explainedOutputs()) {
-            outputs.put(o.key(), zeros(DataType.DT_FLOAT, o.shape()));
+            outputs.put(o.key(), zeros(DataType.DT_FLOAT, o.shape(), 1));
         }
         return new Instance(signature, explained, outputs);
     }
 
-    private static HostTensor zeros(DataType dtype, long[] shape) {
+    private static HostTensor zeros(DataType dtype, long[] shape, int freeDimension) {
         long[] s = shape == null ? new long[0] : shape.clone();
         for (int i = 0; i < s.length; i++) {
-            s[i] = Math.max(1, s[i]);
+            s[i] = s[i] < 0 ? freeDimension : Math.max(1, s[i]);
         }
         int n = (int) HostTensor.elements(s);
         Object data = switch (dtype) {

@@ -13,6 +13,9 @@ import org.jboss.logging.Logger;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -30,6 +33,9 @@ import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetada
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
+import dev.explainable.serving.runtime.work.RequestDeadline;
+import dev.explainable.serving.runtime.work.ResourceExhaustedException;
 
 /**
  * One loaded SavedModel version: its serving signature, and the explanation ops added once at load time
@@ -202,6 +208,7 @@ public final class ServingModel implements AutoCloseable {
      * native tensors live only inside this call.
      */
     public List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches) {
+        RequestDeadline.checkCurrent();
         List<Tensor> inputs = new ArrayList<>();
         try {
             Session.Runner runner = session.runner();
@@ -218,9 +225,35 @@ public final class ServingModel implements AutoCloseable {
                 }
                 return out;
             }
+        } catch (TFInvalidArgumentException | TFOutOfRangeException e) {
+            // The graph rejected values the request sent (bytes that are no JPEG, a size a reshape cannot take):
+            // the client's error. The message's first line says what; node names and stack stay in the log.
+            LOG.debugf(e, "model rejected the request's values");
+            throw new InvalidInstanceException("the model rejected the instance: " + firstLine(e.getMessage()));
+        } catch (TFResourceExhaustedException e) {
+            LOG.warnf("TensorFlow ran out of memory: %s", firstLine(e.getMessage()));
+            throw new ResourceExhaustedException("the model ran out of memory on this request; retry later or send "
+                    + "fewer or smaller instances");
         } finally {
             inputs.forEach(Tensor::close);
         }
+    }
+
+    /** TensorFlow's message without the node names and graph excerpts it appends. */
+    static String firstLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "invalid argument";
+        }
+        String line = message.strip().lines().findFirst().orElse("");
+        int node = line.indexOf("[[");
+        if (node >= 0) {
+            line = line.substring(0, node);
+        }
+        line = line.replaceAll("\\{\\{[^}]*\\}\\}", "").replaceAll("\\s+", " ").strip();
+        if (line.endsWith(".") || line.endsWith(";") || line.endsWith(",")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        return line.length() > 300 ? line.substring(0, 297) + "..." : line;
     }
 
     /** A tensor of the loaded graph by name (signature tensors are plain graph tensors). */

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.api.ApiException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
  * Turns one JSON instance of an AI Platform request into a value per model input: scalars, (nested) lists,
@@ -21,14 +22,26 @@ public final class InstanceDecoder {
     private final List<TensorSpec> inputs;
     /** Alternative names accepted for an input (the metadata's input keys). */
     private final Map<String, String> aliases;
+    private final long maxImagePixels;
+    private final long maxFreeDimension;
+
+    /** With the default limits (explain.limits.max-image-pixels and max-free-dimension). */
+    public InstanceDecoder(List<TensorSpec> inputs, Map<String, String> aliases) {
+        this(inputs, aliases, 4_194_304L, 4096);
+    }
 
     /**
-     * @param inputs  the model's inputs, in signature order
-     * @param aliases extra accepted name -> input key (for example metadata input keys)
+     * @param inputs           the model's inputs, in signature order
+     * @param aliases          extra accepted name -> input key (for example metadata input keys)
+     * @param maxImagePixels   most pixels of an image, read from its header before decoding
+     * @param maxFreeDimension largest size a request may give a free dimension
      */
-    public InstanceDecoder(List<TensorSpec> inputs, Map<String, String> aliases) {
+    public InstanceDecoder(List<TensorSpec> inputs, Map<String, String> aliases, long maxImagePixels,
+            long maxFreeDimension) {
         this.inputs = List.copyOf(inputs);
         this.aliases = Map.copyOf(aliases);
+        this.maxImagePixels = maxImagePixels;
+        this.maxFreeDimension = maxFreeDimension;
     }
 
     /** Decodes instance {@code index}; keys of the result are input keys. Throws 400 on any problem. */
@@ -122,7 +135,7 @@ public final class InstanceDecoder {
     }
 
     /** Decodes a value for one input; {@code where} prefixes error messages. */
-    public static HostTensor decodeValue(JsonNode value, TensorSpec spec, String where) {
+    private HostTensor decodeValue(JsonNode value, TensorSpec spec, String where) {
         if (isB64(value) && spec.dtype() != org.tensorflow.proto.DataType.DT_STRING) {
             return decodeImage(b64(value, where), spec, where);
         }
@@ -133,6 +146,7 @@ public final class InstanceDecoder {
             throw ApiException.badRequest(where + ": expected shape " + spec.describeShape() + " but got "
                     + java.util.Arrays.toString(shape));
         }
+        checkFreeDimensions(shape, spec, where);
         List<JsonNode> leaves = new ArrayList<>();
         flatten(value, leaves);
         int n = leaves.size();
@@ -188,6 +202,8 @@ public final class InstanceDecoder {
                     JsonNode leaf = leaves.get(i);
                     if (isB64(leaf)) {
                         v[i] = b64(leaf, where);
+                        // image bytes a graph decodes itself (tf.io.decode_image) get the same pixel bound
+                        ImageDecoder.checkPixels(v[i], maxImagePixels, where);
                     } else if (leaf.isTextual()) {
                         v[i] = leaf.asText().getBytes(StandardCharsets.UTF_8);
                     } else {
@@ -201,7 +217,17 @@ public final class InstanceDecoder {
         return new HostTensor(spec.dtype(), shape, data);
     }
 
-    private static HostTensor decodeImage(byte[] bytes, TensorSpec spec, String where) {
+    private void checkFreeDimensions(long[] shape, TensorSpec spec, String where) {
+        for (int i = 0; i < shape.length; i++) {
+            boolean free = spec.shape() == null || spec.shape()[i] < 0;
+            if (free && shape[i] > maxFreeDimension) {
+                throw new LimitExceededException(where + ": dimension " + i + " has size " + shape[i]
+                        + ", more than the limit of " + maxFreeDimension + " (explain.limits.max-free-dimension)");
+            }
+        }
+    }
+
+    private HostTensor decodeImage(byte[] bytes, TensorSpec spec, String where) {
         long[] s = spec.shape();
         if (spec.dtype() != org.tensorflow.proto.DataType.DT_FLOAT || s == null || s.length < 2 || s.length > 3
                 || (s.length == 3 && s[2] != 3 && s[2] != 1)) {
@@ -209,7 +235,10 @@ public final class InstanceDecoder {
                     + " of shape [height, width, 3]; this input is " + spec.dtype() + " " + spec.describeShape());
         }
         try {
-            return ImageDecoder.decode(bytes, s[0], s[1], s.length == 3 ? (int) s[2] : 0);
+            HostTensor image = ImageDecoder.decode(bytes, s[0], s[1], s.length == 3 ? (int) s[2] : 0, maxImagePixels,
+                    where);
+            checkFreeDimensions(image.shape(), spec, where);
+            return image;
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(where + ": " + e.getMessage());
         }

@@ -68,6 +68,11 @@ public final class ImageVisualizer implements Explainer {
         return explain(instance, null);
     }
 
+    @Override
+    public long evaluations(Instance instance) {
+        return inner.evaluations(instance);
+    }
+
     /**
      * With {@code override} (keys of a metadata {@code visualization}), those settings replace the metadata's for
      * this call; invalid ones throw {@link MetadataException}.

@@ -1,0 +1,76 @@
+package dev.explainable.serving.runtime.api;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.work.Admission;
+import dev.explainable.serving.runtime.work.RequestDeadline;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
+
+/**
+ * The two admission queues, explanations and predictions (a cheap predict never waits behind explanations), their
+ * metrics, and their part in shutdown: every request still running ends before the pod's grace period does.
+ */
+@ApplicationScoped
+public class AdmissionControl {
+
+    private static final Logger LOG = Logger.getLogger(AdmissionControl.class);
+    /** Left between the cut-off and the end of Quarkus' shutdown timeout, for the answers to go out. */
+    private static final Duration MARGIN = Duration.ofSeconds(3);
+
+    private final Admission explanations;
+    private final Admission predictions;
+    private final Duration shutdownWindow;
+
+    public AdmissionControl(ExplainConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.shutdown.delay", defaultValue = "0s") Duration shutdownDelay,
+            @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "25s") Duration shutdownTimeout) {
+        var a = config.admission();
+        this.explanations = new Admission("explanations", "explain.admission.max-concurrent-explanations / "
+                + "max-queued-explanations", a.maxConcurrentExplanations(), a.maxQueuedExplanations());
+        this.predictions = new Admission("predictions", "explain.admission.max-concurrent-predictions / "
+                + "max-queued-predictions", a.maxConcurrentPredictions(), a.maxQueuedPredictions());
+        Duration window = shutdownDelay.plus(shutdownTimeout).minus(MARGIN);
+        this.shutdownWindow = window.isNegative() ? Duration.ZERO : window;
+        register(registry, "explain", explanations);
+        register(registry, "predict", predictions);
+    }
+
+    private static void register(MeterRegistry registry, String verb, Admission admission) {
+        Gauge.builder("explainable.admission.running", admission, Admission::running).tag("verb", verb)
+                .description("requests being computed").register(registry);
+        Gauge.builder("explainable.admission.queued", admission, Admission::queued).tag("verb", verb)
+                .description("requests waiting for a slot").register(registry);
+        FunctionCounter.builder("explainable.admission.rejected", admission, Admission::rejected).tag("verb", verb)
+                .description("requests refused with 429: every slot and queue place taken").register(registry);
+    }
+
+    public Admission explanations() {
+        return explanations;
+    }
+
+    public Admission predictions() {
+        return predictions;
+    }
+
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        LOG.infof("shutting down: requests still running at %d s are cancelled", shutdownWindow.toSeconds());
+        RequestDeadline.stopAllAfter(shutdownWindow);
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        explanations.stop();
+        predictions.stop();
+        RequestDeadline.stopAllAfter(Duration.ZERO);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.explainable.serving.runtime.api;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.work.RequestDeadline;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What every request passes before any application code, on the event loop (no worker is held):
+ * <ul>
+ * <li>security headers on every response (the page loads only its own scripts, styles and images, cannot be framed);
+ * <li>a body announced larger than {@code explain.max-request-bytes} is refused before it is read;
+ * <li>a client that has not sent its whole body within {@code explain.limits.body-timeout} gets 408 and its
+ * connection closed (slow clients hold a connection, never a worker);
+ * <li>the request's {@link RequestDeadline} starts at arrival and is cancelled when the connection closes, so an
+ * abandoned explanation stops at its next batch;
+ * <li>failures raised by the HTTP layer itself answer {@code {"error": ...}} as the API's own errors do.
+ * </ul>
+ */
+@ApplicationScoped
+public class HttpGuards {
+
+    private static final Logger LOG = Logger.getLogger(HttpGuards.class);
+    static final String DEADLINE = "explainable.deadline";
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final long maxRequestBytes;
+    private final Duration bodyTimeout;
+    private final Duration deadline;
+    private final Vertx vertx;
+
+    public HttpGuards(ExplainConfig config, Vertx vertx) {
+        this.maxRequestBytes = config.maxRequestBytes();
+        this.bodyTimeout = config.limits().bodyTimeout();
+        this.deadline = config.limits().deadline();
+        this.vertx = vertx;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::guard).failureHandler(this::failure);
+    }
+
+    void guard(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        response.putHeader("Content-Security-Policy", CSP);
+        response.putHeader("X-Frame-Options", "DENY");
+        response.putHeader("X-Content-Type-Options", "nosniff");
+        response.putHeader("Referrer-Policy", "no-referrer");
+
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            long announced;
+            try {
+                announced = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                announced = -1;
+            }
+            if (announced < 0) {
+                refuse(ctx, 400, "invalid Content-Length header");
+                return;
+            }
+            if (announced > maxRequestBytes) {
+                refuse(ctx, 413, "request body is larger than the limit of " + maxRequestBytes
+                        + " bytes (explain.max-request-bytes)");
+                return;
+            }
+        }
+        RequestDeadline requestDeadline = RequestDeadline.after(deadline);
+        ctx.put(DEADLINE, requestDeadline);
+        if (!request.isEnded()) {
+            long timer = vertx.setTimer(bodyTimeout.toMillis(), id -> {
+                if (!request.isEnded() && !response.ended()) {
+                    LOG.debugf("body of %s %s not received within %s", request.method(), request.path(), bodyTimeout);
+                    refuse(ctx, 408, "the request body did not arrive within " + bodyTimeout.toSeconds()
+                            + " s (explain.limits.body-timeout)");
+                }
+            });
+            ctx.addEndHandler(done -> vertx.cancelTimer(timer));
+        }
+        // ends with the response, or earlier when the client closes the connection: either way the work may stop
+        ctx.addEndHandler(done -> requestDeadline.cancel("the client closed the connection"));
+        ctx.next();
+    }
+
+    /** Failures the HTTP layer raises (a body over Vert.x' own limit, a malformed Host) as the API's JSON error. */
+    void failure(RoutingContext ctx) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+        String message = switch (status) {
+            case 400 -> "bad request";
+            case 404 -> "not found";
+            case 405 -> "method not allowed";
+            case 413 -> "request body is larger than the limit of " + maxRequestBytes
+                    + " bytes (explain.max-request-bytes)";
+            case 414 -> "request URI too long";
+            case 431 -> "request headers too large";
+            default -> status < 500 ? "bad request" : "internal error";
+        };
+        if (status >= 500 && ctx.failure() != null) {
+            LOG.error("unexpected failure in the HTTP layer", ctx.failure());
+        }
+        refuse(ctx, status, message);
+    }
+
+    static void refuse(RoutingContext ctx, int status, String message) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.headWritten()) {
+            return;
+        }
+        // the rest of the body is not read: the connection cannot be reused
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        if (status == 429 || status == 503) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
+        response.end(new JsonObject().put("error", message).encode())
+                .onComplete(done -> ctx.request().connection().close());
+    }
+
+    /** The deadline {@link #guard} started for this request. */
+    static RequestDeadline deadline(RoutingContext ctx) {
+        RequestDeadline d = ctx.get(DEADLINE);
+        return d != null ? d : RequestDeadline.after(Duration.ofSeconds(60));
+    }
+}
