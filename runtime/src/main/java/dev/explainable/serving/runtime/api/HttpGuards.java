@@ -11,6 +11,7 @@ import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,8 @@ import io.vertx.ext.web.RoutingContext;
  * What every request passes before any application code, on the event loop (no worker is held):
  * <ul>
  * <li>security headers on every response (the page loads only its own scripts, styles and images, cannot be framed);
- * <li>a body announced larger than {@code explain.max-request-bytes} is refused before it is read;
+ * <li>a body announced larger than {@code explain.max-request-bytes} is refused before it is read, and one whose
+ * size is not announced (chunked) too;
  * <li>a client that has not sent its whole body within {@code explain.limits.body-timeout} gets 408 and its
  * connection closed (slow clients hold a connection, never a worker);
  * <li>the request's {@link RequestDeadline} starts at arrival and is cancelled when the connection closes, so an
@@ -62,6 +64,17 @@ public class HttpGuards {
         response.putHeader("Referrer-Policy", "no-referrer");
 
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null && request.method() == HttpMethod.POST && !request.isEnded()) {
+            // A chunked body's size is known only once read: refused up front, as its size cannot be checked before
+            // Vert.x buffers it (gcloud, Google's SDKs, curl and browsers all send a Content-Length).
+            refuse(ctx, 411, "send the request body with a Content-Length header (chunked bodies are not accepted)");
+            return;
+        }
+        if (request.method() == HttpMethod.POST && request.getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+            // JAX-RS would take a body without a type as any type; the API takes JSON only
+            refuse(ctx, 415, "unsupported media type; send Content-Type: application/json");
+            return;
+        }
         if (length != null) {
             long announced;
             try {
@@ -106,6 +119,7 @@ public class HttpGuards {
             case 400 -> "bad request";
             case 404 -> "not found";
             case 405 -> "method not allowed";
+            case 411 -> "send the request body with a Content-Length header";
             case 413 -> "request body is larger than the limit of " + maxRequestBytes
                     + " bytes (explain.max-request-bytes)";
             case 414 -> "request URI too long";

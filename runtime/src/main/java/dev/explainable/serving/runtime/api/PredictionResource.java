@@ -35,6 +35,8 @@ import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 import dev.explainable.serving.runtime.work.OverloadedException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.ext.web.RoutingContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -74,9 +76,26 @@ public class PredictionResource {
     @Operation(summary = "Explain or predict", description = "AI Platform projects.explain / projects.predict. "
             + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
             + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
-    public Map<String, Object> call(@PathParam("project") String project,
+    public Uni<Map<String, Object>> call(@PathParam("project") String project,
             @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target") String target,
             @Context RoutingContext http, byte[] body) {
+        // Non-blocking signature: the body is read on the event loop, so a slow client holds a connection but no
+        // worker; the work itself then runs on a worker thread.
+        RequestDeadline deadline = HttpGuards.deadline(http);
+        return Uni.createFrom().item(() -> {
+            try {
+                return handle(project, target, deadline, body);
+            } catch (DeadlineExceededException e) {
+                if (deadline.isCancelled()) {
+                    // the client has gone and nobody reads an answer; counted in handle(), nothing to report
+                    return Map.<String, Object>of();
+                }
+                throw e;
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Map<String, Object> handle(String project, String target, RequestDeadline deadline, byte[] body) {
         Matcher m = TARGET.matcher(target);
         if (!m.matches()) {
             throw new ApiException(404, "no such resource: projects/" + project + "/models/" + target
@@ -89,7 +108,6 @@ public class PredictionResource {
         boolean explain = verb.equals("explain");
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
-        RequestDeadline deadline = HttpGuards.deadline(http);
         try (RequestDeadline.Scope scope = deadline.enter()) {
             Loaded loaded = resolve(m.group(1), m.group(2));
             RequestReader.Request request = reader.read(body);

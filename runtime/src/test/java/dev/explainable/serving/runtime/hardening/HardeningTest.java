@@ -1,0 +1,286 @@
+package dev.explainable.serving.runtime.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The runtime under hostile requests and overload, on a real free-size image model (the worst case: the request
+ * chooses the image size). Limits are set low here so that each bound is reached in seconds.
+ */
+@QuarkusTest
+@TestProfile(HardeningTest.TightLimits.class)
+class HardeningTest {
+
+    public static class TightLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("explain.model.dir", "src/test/resources/models/fcn_image", "explain.model.name", "fcn",
+                    "explain.limits.max-instances", "4",
+                    "explain.limits.deadline", "4s",
+                    "explain.limits.body-timeout", "2s",
+                    "explain.admission.max-concurrent-explanations", "1",
+                    "explain.admission.max-queued-explanations", "1");
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXPLAIN = "/v1/projects/p/models/fcn:explain";
+    private static final String PREDICT = "/v1/projects/p/models/fcn:predict";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeEach
+    void ready() throws Exception {
+        long until = System.currentTimeMillis() + 120_000;
+        while (get("/q/health/ready").statusCode() != 200) {
+            assertTrue(System.currentTimeMillis() < until, "model did not become ready");
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void imageBombsAreRefusedFromTheirHeaderBeforeDecoding() throws Exception {
+        byte[] bomb = Images.blackPng(10_000, 10_000); // ~100 KB that decode to 1.2 GB of floats
+        assertTrue(bomb.length < 400_000, "the bomb is small: " + bomb.length);
+        long start = System.nanoTime();
+        HttpResponse<String> r = post(EXPLAIN, images(bomb));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(error(r).contains("explain.limits.max-image-pixels"), r.body());
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "refused from the header, not after decoding");
+
+        HttpResponse<String> claim = post(EXPLAIN, images(Images.headerOnlyPng(30_000, 30_000)));
+        assertEquals(400, claim.statusCode(), claim.body());
+        assertTrue(error(claim).contains("900000000 pixels"), "long arithmetic, no overflow: " + claim.body());
+
+        byte[] small = Images.blackPng(40, 30);
+        HttpResponse<String> truncated = post(EXPLAIN, images(java.util.Arrays.copyOf(small, small.length / 2)));
+        assertEquals(400, truncated.statusCode(), truncated.body());
+        assertTrue(error(truncated).contains("corrupt or truncated"), truncated.body());
+    }
+
+    @Test
+    void anInstanceLargerThanOneModelRunIsRefusedBeforeAnyGradient() throws Exception {
+        // 1500 x 1500 x 3 = 6.75 M values: within the pixel limit, beyond explain.limits.max-batch-elements
+        HttpResponse<String> r = post(EXPLAIN, images(Images.blackPng(1500, 1500)));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(error(r).contains("explain.limits.max-batch-elements"), r.body());
+    }
+
+    @Test
+    void instancesOfDifferentSizesArePredictedEachAtItsOwnSize() throws Exception {
+        HttpResponse<String> r = post(PREDICT, images(Images.blackPng(32, 32), Images.blackPng(48, 40)));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(2, JSON.readTree(r.body()).get("predictions").size());
+    }
+
+    @Test
+    void tooManyInstancesAreRefused() throws Exception {
+        byte[] png = Images.blackPng(8, 8);
+        HttpResponse<String> r = post(PREDICT, images(png, png, png, png, png));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(error(r).contains("explain.limits.max-instances"), r.body());
+    }
+
+    @Test
+    void refusalsOfTheHttpLayerAreJsonErrors() throws Exception {
+        int port = base.getPort();
+        byte[] body = images(Images.blackPng(8, 8)).getBytes(StandardCharsets.UTF_8);
+        RawHttp.Response chunked = RawHttp.send(port, ("POST " + PREDICT + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + Integer.toHexString(body.length) + "\r\n" + new String(body, StandardCharsets.UTF_8) + "\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8), 10_000);
+        assertJsonError(chunked, 411);
+        assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, "application/json", null,
+                "Content-Length: 70000000"), 10_000), 413);
+        assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, "text/plain", body), 10_000), 415);
+        assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, "application/x-www-form-urlencoded",
+                body), 10_000), 415);
+        assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, null, body), 10_000), 415);
+        assertJsonError(RawHttp.send(port, RawHttp.request("POST", "/v1/projects/p/models/fcn:explain", "application/json",
+                "{\"instances\": [".getBytes(StandardCharsets.UTF_8)), 10_000), 400);
+        assertJsonError(RawHttp.send(port, RawHttp.request("DELETE", PREDICT, "application/json", body), 10_000),
+                405);
+        RawHttp.Response badHost = RawHttp.send(port, ("GET /q/health/live HTTP/1.1\r\nHost: [::bad\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), 10_000);
+        assertJsonError(badHost, 400);
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeadersAndThePageRunsNoInlineScript() throws Exception {
+        for (String path : List.of("/", "/page.js", "/q/health/live")) {
+            HttpResponse<String> r = get(path);
+            assertEquals(200, r.statusCode(), path);
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), path + ": " + csp);
+            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), path);
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), path);
+        }
+        String page = get("/").body();
+        assertFalse(page.contains("<script>") || page.contains("<style>"), "CSP allows no inline script or style");
+    }
+
+    @Test
+    void slowClientsHoldNoWorkerAndAreCutOffAtTheBodyTimeout() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 250; i++) {
+                Socket s = new Socket("localhost", base.getPort());
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST " + EXPLAIN + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{\"inst").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                slow.add(s);
+            }
+            long start = System.nanoTime();
+            assertEquals(200, get("/q/health/ready").statusCode());
+            assertTrue(System.nanoTime() - start < 1_000_000_000L, "readiness answers while 250 bodies trickle");
+            HttpResponse<String> explained = post(EXPLAIN, images(Images.blackPng(16, 16)));
+            assertEquals(200, explained.statusCode(), explained.body());
+
+            byte[] answer = slow.get(0).getInputStream().readAllBytes(); // within body-timeout 2 s, not 30 min
+            String text = new String(answer, StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("HTTP/1.1 408"), text);
+            assertTrue(text.contains("explain.limits.body-timeout"), text);
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void beyondTheRunningSlotAndTheQueueA429TellsWhenToRetryAndProbesStayFast() throws Exception {
+        String large = images(Images.blackPng(1000, 1000)); // ~3 s of IG on 2 cores: holds the one slot
+        CompletableFuture<HttpResponse<String>> running = postAsync(EXPLAIN, large);
+        awaitMetric("explainable_admission_running{verb=\"explain\"} 1.0");
+        CompletableFuture<HttpResponse<String>> queued = postAsync(EXPLAIN, large);
+        awaitMetric("explainable_admission_queued{verb=\"explain\"} 1.0");
+
+        HttpResponse<String> refused = post(EXPLAIN, images(Images.blackPng(16, 16)));
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+        assertTrue(error(refused).contains("explain.admission.max-concurrent-explanations"), refused.body());
+
+        // predictions and probes do not wait behind explanations
+        long start = System.nanoTime();
+        assertEquals(200, get("/q/health/live").statusCode());
+        assertEquals(200, get("/q/health/ready").statusCode());
+        assertEquals(200, post(PREDICT, images(Images.blackPng(16, 16))).statusCode());
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "probes and predict answered within 1 s");
+
+        // each long request ends in an answer: done, or stopped at the 4 s deadline (504), never a hang
+        for (CompletableFuture<HttpResponse<String>> f : List.of(running, queued)) {
+            HttpResponse<String> r = f.get();
+            assertTrue(r.statusCode() == 200 || r.statusCode() == 504, r.statusCode() + " " + r.body());
+            if (r.statusCode() == 504) {
+                assertTrue(error(r).contains("explain.limits.deadline"), r.body());
+            }
+        }
+        assertTrue(metrics().contains("explainable_admission_rejected_total{verb=\"explain\"} "));
+    }
+
+    @Test
+    void theDeadlineStopsALongExplanationBetweenBatches() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = post(EXPLAIN, images(Images.blackPng(1200, 1100)));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(504, r.statusCode(), r.body());
+        assertTrue(error(r).contains("deadline of 4 s"), r.body());
+        assertTrue(seconds < 7, "stopped at its deadline (4 s) plus one batch, took " + seconds);
+    }
+
+    @Test
+    void anAbandonedExplanationStopsComputing() throws Exception {
+        byte[] body = images(Images.blackPng(1000, 1000)).getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket("localhost", base.getPort())) {
+            s.getOutputStream().write(RawHttp.request("POST", EXPLAIN, "application/json", body));
+            awaitMetric("explainable_admission_running{verb=\"explain\"} 1.0");
+        }
+        long closed = System.nanoTime();
+        awaitMetric("explainable_admission_running{verb=\"explain\"} 0.0");
+        double seconds = (System.nanoTime() - closed) / 1e9;
+        assertTrue(seconds < 2.5, "slot freed " + seconds + " s after the client left (deadline is 4 s)");
+        assertTrue(metrics().contains("outcome=\"cancelled\""), "counted as cancelled");
+    }
+
+    private static void assertJsonError(RawHttp.Response r, int status) throws Exception {
+        assertNotNull(r, "no answer at all");
+        assertEquals(status, r.status(), r.head() + "\n" + r.body());
+        assertTrue(r.header("content-type") != null && r.header("content-type").startsWith("application/json"),
+                r.head());
+        JsonNode body = JSON.readTree(r.body());
+        assertTrue(body.isObject() && body.size() == 1 && body.get("error").isTextual(), r.body());
+    }
+
+    private void awaitMetric(String line) throws Exception {
+        long until = System.currentTimeMillis() + 10_000;
+        while (!metrics().contains(line)) {
+            assertTrue(System.currentTimeMillis() < until, "metric never showed " + line);
+            Thread.sleep(20);
+        }
+    }
+
+    private String metrics() throws Exception {
+        return get("/q/metrics").body();
+    }
+
+    private static String images(byte[]... pngs) throws Exception {
+        List<Map<String, String>> instances = new ArrayList<>();
+        for (byte[] png : pngs) {
+            instances.add(Map.of("b64", Base64.getEncoder().encodeToString(png)));
+        }
+        return JSON.writeValueAsString(Map.of("instances", instances));
+    }
+
+    private static String error(HttpResponse<String> r) throws Exception {
+        JsonNode body = JSON.readTree(r.body());
+        assertTrue(body.isObject() && body.size() == 1 && body.get("error").isTextual(), r.body());
+        return body.get("error").asText();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base.toString()).resolve(path)).timeout(Duration.ofSeconds(20))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return postAsync(path, json).get();
+    }
+
+    private CompletableFuture<HttpResponse<String>> postAsync(String path, String json) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
