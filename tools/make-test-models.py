@@ -286,8 +286,37 @@ def fcn_image():
     })
 
 
+def valid_fcn_image():
+    """Free spatial size with VALID-padding convolutions: a 1x1 input cannot pass them (a 5x5 kernel needs at
+    least 5x5), so it loads only if the warm-up gives free dimensions a real size."""
+    path = fresh("valid_fcn_image")
+    inp = keras.Input(shape=(None, None, 3), name="image")
+    h = keras.layers.Conv2D(8, 5, strides=2, activation="relu", padding="valid")(inp)
+    h = keras.layers.Conv2D(8, 5, strides=2, activation="relu", padding="valid")(h)
+    h = keras.layers.GlobalAveragePooling2D()(h)
+    model = keras.Model(inp, keras.layers.Dense(3, activation="softmax", name="probs")(h))
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+
+
+MODELS = ["linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet",
+          "fcn_image", "valid_fcn_image"]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = sys.argv[2:]  # names of MODELS to regenerate; all when none
+    if only:
+        for name in only:
+            if name not in MODELS or name in ("cnn_image", "jpeg_cnn"):
+                raise SystemExit(f"can regenerate alone: {[m for m in MODELS if m not in ('cnn_image', 'jpeg_cnn')]}")
+            globals()[name]()
+        print("wrote", only, "to", OUT)
+        return
     linear_regressor()
     tabular_classifier()
     two_inputs()
@@ -297,6 +326,7 @@ def main():
     jpeg_cnn(cnn, image)
     mobilenet()
     fcn_image()
+    valid_fcn_image()
     print("wrote test models to", OUT)
 
 

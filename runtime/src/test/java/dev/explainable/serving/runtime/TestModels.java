@@ -166,7 +166,7 @@ public final class TestModels {
                 }
 
                 public long maxBatchElements() {
-                    return 4_194_304L;
+                    return 1_048_576L;
                 }
 
                 public long maxRequestElements() {
@@ -200,6 +200,10 @@ public final class TestModels {
 
                 public int maxQueuedPredictions() {
                     return 64;
+                }
+
+                public java.time.Duration maxQueueWait() {
+                    return java.time.Duration.ofSeconds(10);
                 }
             };
         }

@@ -37,9 +37,9 @@ public class AdmissionControl {
             @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "25s") Duration shutdownTimeout) {
         var a = config.admission();
         this.explanations = new Admission("explanations", "explain.admission.max-concurrent-explanations / "
-                + "max-queued-explanations", a.maxConcurrentExplanations(), a.maxQueuedExplanations());
+                + "max-queued-explanations", a.maxConcurrentExplanations(), a.maxQueuedExplanations(), a.maxQueueWait());
         this.predictions = new Admission("predictions", "explain.admission.max-concurrent-predictions / "
-                + "max-queued-predictions", a.maxConcurrentPredictions(), a.maxQueuedPredictions());
+                + "max-queued-predictions", a.maxConcurrentPredictions(), a.maxQueuedPredictions(), a.maxQueueWait());
         Duration window = shutdownDelay.plus(shutdownTimeout).minus(MARGIN);
         this.shutdownWindow = window.isNegative() ? Duration.ZERO : window;
         register(registry, "explain", explanations);

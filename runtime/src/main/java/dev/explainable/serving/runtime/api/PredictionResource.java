@@ -110,15 +110,16 @@ public class PredictionResource {
         String outcome = "error";
         try (RequestDeadline.Scope scope = deadline.enter()) {
             Loaded loaded = resolve(m.group(1), m.group(2));
-            RequestReader.Request request = reader.read(body);
-            List<JsonNode> instances = request.instances();
-            if (instances.size() > config.limits().maxInstances()) {
-                throw new LimitExceededException("the request has " + instances.size() + " instances, more than the "
-                        + "limit of " + config.limits().maxInstances() + " (explain.limits.max-instances)");
-            }
-            Map<String, Object> visualization = explain ? visualizationOverride(request.parameters()) : null;
+            // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
             try (Admission.Permit permit = (explain ? admission.explanations() : admission.predictions())
                     .acquire(deadline)) {
+                RequestReader.Request request = reader.read(body);
+                List<JsonNode> instances = request.instances();
+                if (instances.size() > config.limits().maxInstances()) {
+                    throw new LimitExceededException("the request has " + instances.size() + " instances, more than "
+                            + "the limit of " + config.limits().maxInstances() + " (explain.limits.max-instances)");
+                }
+                Map<String, Object> visualization = explain ? visualizationOverride(request.parameters()) : null;
                 List<Map<String, HostTensor>> decoded = new ArrayList<>();
                 for (int i = 0; i < instances.size(); i++) {
                     decoded.add(loaded.decoder().decode(instances.get(i), i));

@@ -85,10 +85,12 @@ public interface ExplainConfig {
 
         /**
          * Most values fed to the model in one TensorFlow run (points x elements of the explained inputs): bounds the
-         * memory of a run. The batch shrinks to fit; one point larger than this is refused.
+         * memory of a run and of a request (an explanation holds ~60 bytes per value of one point on the heap). The
+         * batch shrinks to fit; one point larger than this is refused. The default (2^20, e.g. 21 points of a
+         * 224x224 RGB image) keeps two concurrent explanations well inside a 2 GiB pod.
          */
         @WithName("max-batch-elements")
-        @WithDefault("4194304")
+        @WithDefault("1048576")
         long maxBatchElements();
 
         /** Most values one request may evaluate in all (instances x points x elements). */
@@ -130,6 +132,11 @@ public interface ExplainConfig {
         @WithName("max-queued-predictions")
         @WithDefault("64")
         int maxQueuedPredictions();
+
+        /** Longest a request waits in a queue before it is refused with 429 (never past its deadline). */
+        @WithName("max-queue-wait")
+        @WithDefault("10s")
+        java.time.Duration maxQueueWait();
     }
 
     /** XRAI's parameters; the defaults are PAIR saliency's (see XraiParameters). */

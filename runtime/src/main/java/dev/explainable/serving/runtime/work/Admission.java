@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.work;
 
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,7 @@ public final class Admission {
     private final Semaphore slots;
     private final int maxRunning;
     private final int maxQueued;
+    private final Duration maxWait;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong rejected = new AtomicLong();
     private volatile boolean stopping;
@@ -26,6 +28,11 @@ public final class Admission {
      * @param setting the settings' prefix that sizes it, for messages
      */
     public Admission(String kind, String setting, int maxRunning, int maxQueued) {
+        this(kind, setting, maxRunning, maxQueued, Duration.ofDays(1));
+    }
+
+    /** @param maxWait longest a request waits in the queue before it is refused as overload */
+    public Admission(String kind, String setting, int maxRunning, int maxQueued, Duration maxWait) {
         if (maxRunning < 1 || maxQueued < 0) {
             throw new IllegalArgumentException(kind + ": need at least 1 running and 0 queued, got " + maxRunning
                     + " and " + maxQueued);
@@ -34,6 +41,7 @@ public final class Admission {
         this.setting = setting;
         this.maxRunning = maxRunning;
         this.maxQueued = maxQueued;
+        this.maxWait = maxWait;
         this.slots = new Semaphore(maxRunning, true);
     }
 
@@ -59,10 +67,14 @@ public final class Admission {
                         + maxQueued + " queued (" + setting + "); retry later", 1, false);
             }
             try {
-                long wait = deadline.remainingNanos();
+                long wait = Math.min(deadline.remainingNanos(), maxWait.toNanos());
                 if (wait <= 0 || !slots.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
                     deadline.check();
-                    throw new DeadlineExceededException("no slot became free before the deadline", false);
+                    rejected.incrementAndGet();
+                    // Busy for longer than a client should wait: a quick 429 lets it retry elsewhere or later,
+                    // rather than sit out its whole deadline for a 504.
+                    throw new OverloadedException("no slot for " + kind + " became free within "
+                            + maxWait.toSeconds() + " s (" + setting + ", max-queue-wait); retry later", 1, false);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

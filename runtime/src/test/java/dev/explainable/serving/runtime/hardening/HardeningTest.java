@@ -44,6 +44,7 @@ class HardeningTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("explain.model.dir", "src/test/resources/models/fcn_image", "explain.model.name", "fcn",
                     "explain.limits.max-instances", "4",
+                    "explain.limits.max-batch-elements", "4194304",
                     "explain.limits.deadline", "4s",
                     "explain.limits.body-timeout", "2s",
                     "explain.admission.max-concurrent-explanations", "1",
