@@ -91,7 +91,8 @@ class LocalClusterEndToEndTest {
             return clusterIp;
         });
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + path))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new ExplainScenario.Reply(r.statusCode(), r.body());
     }

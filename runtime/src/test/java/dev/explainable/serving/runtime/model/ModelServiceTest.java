@@ -83,4 +83,87 @@ class ModelServiceTest {
                 new TestModels.Config(tmp.toString(), Optional.empty(), "lime", 50, 64)));
         assertTrue(e.getMessage().contains("explain.method must be one of"), e.getMessage());
     }
+
+    /** A free-size model whose VALID 5x5 convolutions cannot take a 1x1 input: the warm-up gives free sizes 224. */
+    @Test
+    void freeSizeModelsWithValidPaddingLoadWithTheWarmUpSize() throws Exception {
+        TestModels.Config config = new TestModels.Config(TestModels.dir("valid_fcn_image").toString(),
+                Optional.empty(), "integrated-gradients", 10, 64);
+        ModelService.Loaded loaded = ModelService.load(config);
+        try {
+            var decoded = loaded.decoder().decode(TestModels.JSON.readTree(
+                    "[" + String.join(",", java.util.Collections.nCopies(20,
+                            "[" + String.join(",", java.util.Collections.nCopies(20, "[0.5, 0.2, 0.1]")) + "]"))
+                            + "]"), 0);
+            AttributionByLabel a = loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0))
+                    .attributionsByLabel().get(0);
+            assertTrue(Double.isFinite(a.exampleScore()));
+        } finally {
+            loaded.model().close();
+        }
+
+        MetadataException tooSmall = assertThrows(MetadataException.class,
+                () -> ModelService.load(new WarmUpSize(config, 1)));
+        assertTrue(tooSmall.getMessage().contains("explain.warm-up-free-dimension"), tooSmall.getMessage());
+    }
+
+    /** A config whose warm-up gives free dimensions another size. */
+    record WarmUpSize(dev.explainable.serving.runtime.config.ExplainConfig base, int size)
+            implements dev.explainable.serving.runtime.config.ExplainConfig {
+        public Model model() {
+            return base.model();
+        }
+
+        public Metadata metadata() {
+            return base.metadata();
+        }
+
+        public String method() {
+            return base.method();
+        }
+
+        public int integralSteps() {
+            return base.integralSteps();
+        }
+
+        public int paths() {
+            return base.paths();
+        }
+
+        public int batchSize() {
+            return base.batchSize();
+        }
+
+        public long maxRequestBytes() {
+            return base.maxRequestBytes();
+        }
+
+        public boolean exitOnLoadFailure() {
+            return false;
+        }
+
+        public Visualization visualization() {
+            return base.visualization();
+        }
+
+        public String integrationRule() {
+            return base.integrationRule();
+        }
+
+        public Xrai xrai() {
+            return base.xrai();
+        }
+
+        public Limits limits() {
+            return base.limits();
+        }
+
+        public Admission admission() {
+            return base.admission();
+        }
+
+        public int warmUpFreeDimension() {
+            return size;
+        }
+    }
 }
