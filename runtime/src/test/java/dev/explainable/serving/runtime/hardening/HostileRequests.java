@@ -17,6 +17,11 @@ import net.jqwik.api.Combinators;
  */
 final class HostileRequests {
 
+    /** 27 MB of pixels in ~30 KB: built once, not per generated value. */
+    private static final byte[] BLACK_3000 = Images.blackPng(3000, 3000);
+    private static final Arbitrary<String> IMAGES = images();
+    private static final Arbitrary<String> VALUES = value(4);
+
     private HostileRequests() {
     }
 
@@ -76,7 +81,7 @@ final class HostileRequests {
     }
 
     static Arbitrary<String> instancesBody() {
-        Arbitrary<List<String>> instances = value(4).list().ofMaxSize(40);
+        Arbitrary<List<String>> instances = VALUES.list().ofMaxSize(40);
         Arbitrary<String> parameters = Arbitraries.of("", ", \"parameters\": {}",
                 ", \"parameters\": {\"visualization\": {\"type\": \"pixels\"}}", ", \"parameters\": {\"x\": [1,2]}");
         return Combinators.combine(instances, parameters).as((list, params) -> "{\"instances\": ["
@@ -92,7 +97,7 @@ final class HostileRequests {
                         "true", "false", "null", "\"\"", "\"text\"", "\"\\u0000\"", "{}", "[]", "[[]]",
                         "{\"b64\": 5}", "{\"b64\": \"!!!!\"}", "{\"b64\": \"QQ\"}", "{\"b64\": \"A\"}",
                         "{\"b64\": \"\"}", "{\"b64\": \"aGVsbG8=\", \"x\": 1}")),
-                net.jqwik.api.Tuple.of(2, images()),
+                net.jqwik.api.Tuple.of(2, IMAGES),
                 net.jqwik.api.Tuple.of(1, Arbitraries.strings().alpha().ofMaxLength(12)
                         .map(k -> "{\"" + k + "\": 1}")));
         if (depth == 0) {
@@ -116,7 +121,7 @@ final class HostileRequests {
                         .as((w, h, f) -> encoded(w, h, f))),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(Arbitraries.integers().between(1, 70_000),
                         Arbitraries.integers().between(1, 70_000)).as(Images::headerOnlyPng)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(Images.blackPng(3000, 3000))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(BLACK_3000)),
                 net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.integers().between(2, 40),
                         Arbitraries.of("png", "jpeg")).as((s, f) -> {
                             byte[] full = encoded(s, s, f);
