@@ -273,7 +273,7 @@ public final class DesiredState {
      * runtime's default seccomp profile; fsGroup makes emptyDir and PVC model folders readable by that uid.
      */
     public static PodSecurityContext podSecurityContext() {
-        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID).withRunAsGroup(RUNTIME_UID)
+        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID)
                 .withFsGroup(RUNTIME_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build();
     }
 
