@@ -47,10 +47,7 @@ class DisruptionOnControlPlaneTest {
         cp.addNode("cpu-node-1", 0);
         cp.addNode("cpu-node-2", 0);
         cp.addNode("cordoned-node", 0);
-        client.nodes().withName("cordoned-node").edit(n -> {
-            n.getSpec().setUnschedulable(true);
-            return n;
-        });
+        cordon(true, "cordoned-node");
         operator = OperatorOnControlPlaneTest.startOperator(client, new TestConfig(false));
     }
 
@@ -100,6 +97,13 @@ class DisruptionOnControlPlaneTest {
                 .toList();
     }
 
+    static void cordon(boolean unschedulable, String... nodes) {
+        for (String node : nodes) {
+            // kwok writes the node's status meanwhile: retried on conflict
+            RetryOnConflict.edit(client.nodes().withName(node), n -> n.getSpec().setUnschedulable(unschedulable));
+        }
+    }
+
     static Set<String> nodes(List<Pod> pods) {
         return pods.stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toSet());
     }
@@ -121,11 +125,22 @@ class DisruptionOnControlPlaneTest {
         assertThat(pdb(ns, "m-v1").getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(r -> assertThat(r.getKind()).isEqualTo("ExplainableModel"));
 
-        // a drain evicts: the first of v1's pods may go, the second not while the first is not replaced
+        // a drain of both nodes cordons them, then evicts: the first of v1's pods may go, the second not while the
+        // first has no ready replacement (cordoned, it pends: kwok would otherwise replace it at once)
         List<Pod> v1 = readyPods(ns, "v1");
-        assertThat(client.pods().inNamespace(ns).withName(v1.get(0).getMetadata().getName()).evict()).isTrue();
-        assertThat(client.pods().inNamespace(ns).withName(v1.get(1).getMetadata().getName()).evict())
-                .as("second eviction refused by the budget (429)").isFalse();
+        cordon(true, "cpu-node-1", "cpu-node-2");
+        try {
+            assertThat(client.pods().inNamespace(ns).withName(v1.get(0).getMetadata().getName()).evict()).isTrue();
+            assertThat(client.pods().inNamespace(ns).withName(v1.get(1).getMetadata().getName()).evict())
+                    .as("second eviction refused by the budget (429)").isFalse();
+        } finally {
+            cordon(false, "cpu-node-1", "cpu-node-2");
+        }
+        // uncordoned, the replacement runs and the budget allows one disruption again
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(readyPods(ns, "v1")).hasSize(2);
+            assertThat(pdb(ns, "m-v1").getStatus().getDisruptionsAllowed()).isEqualTo(1);
+        });
 
         // one replica: the budget goes; more replicas elsewhere: one comes
         edit(ns, "m", m -> {
