@@ -66,7 +66,7 @@ public final class DesiredState {
     public static final long TERMINATION_GRACE_SECONDS = 35;
     public static final String METADATA_FILE = "explanation_metadata.json";
     public static final String CONFIG_MOUNT = "/etc/explainable";
-    /** The runtime image's user (Jib's default for the Quarkus base image). */
+    /** The user the runtime image runs as. */
     public static final long RUNTIME_UID = 185;
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
@@ -297,9 +297,9 @@ public final class DesiredState {
 
     /**
      * A version's pods prefer different nodes, so one node's loss takes at most its share. ScheduleAnyway, not
-     * DoNotSchedule: tainted or cordoned nodes count as topology domains, so a hard constraint would leave pods
-     * pending on a one-node cluster next to a cordoned node, or during a drain. pod-template-hash: only pods of the
-     * same revision count, so a roll's new pods spread among themselves.
+     * DoNotSchedule: tainted and cordoned nodes count as (empty) topology domains, so a hard constraint would leave
+     * pods pending with one worker beside a tainted control-plane node, or while other nodes are cordoned for a
+     * drain. pod-template-hash: only pods of the same revision count, so a roll's new pods spread among themselves.
      */
     static TopologySpreadConstraint spreadOverNodes(String model, VersionSpec v) {
         return new TopologySpreadConstraintBuilder().withMaxSkew(1).withTopologyKey("kubernetes.io/hostname")

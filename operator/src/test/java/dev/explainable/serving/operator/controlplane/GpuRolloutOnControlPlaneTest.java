@@ -80,10 +80,9 @@ class GpuRolloutOnControlPlaneTest {
         client.resource(surge).create();
         await().atMost(TIMEOUT).until(() -> livePods(ns, Labels.MODEL, "surge").stream().anyMatch(p -> ready(p)
                 && "gpu-node-1".equals(p.getSpec().getNodeName())));
-        client.apps().deployments().inNamespace(ns).withName("surge-v1").edit(d -> {
-            d.getSpec().getTemplate().getMetadata().getAnnotations().put(Labels.CONFIG_HASH, "changed");
-            return d;
-        });
+        // the deployment controller writes its status meanwhile: retried on conflict
+        RetryOnConflict.edit(client.apps().deployments().inNamespace(ns).withName("surge-v1"),
+                d -> d.getSpec().getTemplate().getMetadata().getAnnotations().put(Labels.CONFIG_HASH, "changed"));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(livePods(ns, Labels.MODEL, "surge"))
                 .anySatisfy(p -> assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
                     assertThat(c.getType()).isEqualTo("PodScheduled");
