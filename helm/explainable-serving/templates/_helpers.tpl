@@ -29,6 +29,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["list", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
   verbs: ["list", "create", "patch", "delete"]
@@ -41,4 +44,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $pairs := list -}}
 {{- range $k, $v := . -}}{{- $pairs = append $pairs (printf "%s=%v" $k $v) -}}{{- end -}}
 {{- join "," $pairs -}}
+{{- end -}}
+{{/* The namespaces the operator watches, unless watchAllNamespaces: watchNamespaces, or the release's own. */}}
+{{- define "es.namespaces" -}}
+{{- join "," (.Values.watchNamespaces | default (list .Release.Namespace)) -}}
 {{- end -}}

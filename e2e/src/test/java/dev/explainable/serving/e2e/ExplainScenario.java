@@ -59,6 +59,10 @@ final class ExplainScenario {
         this.caller = caller;
     }
 
+    /**
+     * The chart as a user installs it: the operator in es-system, watching only the model's namespace (which must
+     * exist first: the chart puts its Role there).
+     */
     static void helmInstall(Path kubeconfig) throws Exception {
         Path helm = ControlPlane.binaries().resolve("helm");
         Process p = new ProcessBuilder(helm.toString(), "--kubeconfig", kubeconfig.toString(), "install", "es",
@@ -66,16 +70,21 @@ final class ExplainScenario {
                 "--wait", "--timeout", "5m",
                 "--set", "image.repository=explainable-serving/operator", "--set", "image.tag=" + TAG,
                 "--set", "image.pullPolicy=Never", "--set", "runtime.image=explainable-serving/runtime:" + TAG,
-                "--set", "runtime.imagePullPolicy=Never").redirectErrorStream(true).start();
+                "--set", "runtime.imagePullPolicy=Never", "--set", "watchNamespaces={" + NS + "}")
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(6, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as("helm install: " + out).isZero();
     }
 
-    /** {@code models-claim}: a hostPath volume at {@code hostDir} on the node, holding {@code iris/1}. */
-    void createModelsClaim(String hostDir) {
+    /** The models' namespace, before {@link #helmInstall} (which grants the operator its Role there). */
+    void createNamespace() {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
+    }
+
+    /** {@code models-claim}: a hostPath volume at {@code hostDir} on the node, holding {@code iris/1}. */
+    void createModelsClaim(String hostDir) {
         client.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("models")
                 .endMetadata().withNewSpec().withStorageClassName("").withAccessModes("ReadOnlyMany")
                 .addToCapacity("storage", new Quantity("1Gi")).withNewHostPath().withPath(hostDir)

@@ -45,11 +45,12 @@ class K3sEndToEndTest {
             k3s.start();
             Path kubeconfig = Files.createTempFile("k3s", ".yaml");
             Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
-            ExplainScenario.helmInstall(kubeconfig);
             try (KubernetesClient client = new KubernetesClientBuilder()
                     .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build()) {
                 ExplainScenario scenario = new ExplainScenario(client, (service, path, body) ->
                         viaServiceProxy(client, service, path, body));
+                scenario.createNamespace();
+                ExplainScenario.helmInstall(kubeconfig);
                 scenario.createModelsClaim("/models");
                 scenario.run();
             }

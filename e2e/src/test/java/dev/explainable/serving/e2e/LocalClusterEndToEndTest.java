@@ -99,12 +99,13 @@ class LocalClusterEndToEndTest {
 
     @Test
     void helmInstallApplyExampleAndExplainThroughServicesWhileRolling() throws Exception {
+        ExplainScenario scenario = new ExplainScenario(client, LocalClusterEndToEndTest::viaClusterIp);
+        scenario.createNamespace();
         ExplainScenario.helmInstall(cp.kubeconfig());
         assertThat(client.pods().inNamespace("es-system").list().getItems()).singleElement().satisfies(p -> {
             assertThat(p.getSpec().getNodeName()).isEqualTo(LocalNode.NAME);
             assertThat(p.getStatus().getContainerStatuses().get(0).getImageID()).isNotBlank();
         });
-        ExplainScenario scenario = new ExplainScenario(client, LocalClusterEndToEndTest::viaClusterIp);
         Path models = ExplainScenario.stageModel(ExplainScenario.ROOT.resolve("e2e/target/models"));
         scenario.createModelsClaim(models.toString());
         scenario.run();

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.dependent.DesiredState;
+import dev.explainable.serving.operator.policy.ModelPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** Every example parses into the API types and maps to objects (the control-plane test applies CRD rules). */
@@ -30,6 +32,9 @@ class ExamplesTest {
             assertThat(m.getSpec().getVersions()).as(f.toString()).isNotEmpty();
             assertThat(m.getSpec().getVersions()).anyMatch(v -> v.getName().equals(m.getSpec().getDefaultVersion()));
             assertThat(DesiredState.of(m, new TestConfig(true))).isNotEmpty();
+            // they work with the operator's default policy: no file:// URI, no image override
+            assertThat(ModelPolicy.violations(m, new TestConfig(true, Optional.empty(),
+                    TestConfig.policy(List.of(), List.of())))).as(f.toString()).isEmpty();
         }
     }
 }

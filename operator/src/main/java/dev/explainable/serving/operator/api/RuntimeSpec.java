@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 public class RuntimeSpec {
 
-    @JsonPropertyDescription("Runtime image (the GPU variant is used for versions with gpus > 0 unless set here).")
+    @JsonPropertyDescription("Runtime image (the GPU variant is used for versions with gpus > 0 unless set here); "
+            + "only images the operator's policy allows (none by default besides its configured runtime images).")
     private String image;
 
     @JsonPropertyDescription("Always, IfNotPresent or Never.")

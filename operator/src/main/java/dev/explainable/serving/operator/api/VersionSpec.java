@@ -25,7 +25,7 @@ public class VersionSpec {
     @Required
     @Pattern("^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/.*)?|https?://.+|file:///.*)$")
     @JsonPropertyDescription("Where the SavedModel folder is: pvc://<claim>/<path>, http(s)://.../model.tar.gz "
-            + "or file:///<host path>.")
+            + "or file:///<host path> (only under host paths the operator's policy allows; none by default).")
     private String modelUri;
 
     @JsonPropertyDescription("Attribution method and its parameters.")

@@ -61,6 +61,28 @@ public interface OperatorConfig {
 
     Ingress ingress();
 
+    /** What an ExplainableModel may ask for beyond the operator's own choices (Helm: policy.*). */
+    Policy policy();
+
+    /**
+     * Both allow-lists are empty by default: whoever may create an ExplainableModel gets pods that run the configured
+     * runtime images and read models from PVCs or http(s) archives, nothing else.
+     */
+    interface Policy {
+        /**
+         * Host directories that {@code file://} model URIs may name (each with everything below it); none by default,
+         * so file:// is refused: a hostPath mount reads the node's filesystem with the runtime's uid.
+         */
+        Optional<List<String>> allowedModelPaths();
+
+        /**
+         * Images a model's {@code runtime.image} may name: an entry ending in "/" allows every image under that
+         * registry path, any other entry that image with any tag or digest. None by default, so an override is
+         * refused unless it names the configured runtime image itself.
+         */
+        Optional<List<String>> allowedRuntimeImages();
+    }
+
     interface Ingress {
         @WithDefault("false")
         boolean enabled();

@@ -3,13 +3,15 @@ package dev.explainable.serving.operator.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.explainable.serving.operator.policy.ModelPolicy;
 import io.quarkus.runtime.StartupEvent;
 
-/** Refuses to start with a setting that would only fail later, at the first GPU version's reconciliation. */
+/** Refuses to start with a setting that would only fail later (a GPU version's reconciliation) or mislead (policy). */
 @ApplicationScoped
 public class OperatorConfigCheck {
 
     void onStart(@Observes StartupEvent event, OperatorConfig config) {
         config.gpuTolerationList();
+        ModelPolicy.checkConfig(config);
     }
 }

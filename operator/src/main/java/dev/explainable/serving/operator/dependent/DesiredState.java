@@ -30,16 +30,26 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 
 /**
  * The Kubernetes objects an {@link ExplainableModel} stands for: pure functions of the resource and the operator
@@ -56,6 +66,8 @@ public final class DesiredState {
     public static final long TERMINATION_GRACE_SECONDS = 35;
     public static final String METADATA_FILE = "explanation_metadata.json";
     public static final String CONFIG_MOUNT = "/etc/explainable";
+    /** The user the runtime image runs as. */
+    public static final long RUNTIME_UID = 185;
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -72,12 +84,23 @@ public final class DesiredState {
         for (VersionSpec v : m.getSpec().getVersions()) {
             out.add(deployment(m, v, config));
             out.add(versionService(m, v));
+            if (replicas(v) > 1) {
+                out.add(podDisruptionBudget(m, v));
+            }
         }
         out.add(modelService(m));
         if (config.ingress().enabled()) {
             out.add(ingress(m, config));
         }
         return out;
+    }
+
+    static int replicas(VersionSpec v) {
+        return v.getReplicas() == null ? 1 : v.getReplicas();
+    }
+
+    static int gpus(VersionSpec v) {
+        return v.getResources() == null || v.getResources().getGpus() == null ? 0 : v.getResources().getGpus();
     }
 
     public static String versionName(ExplainableModel m, String version) {
@@ -152,7 +175,7 @@ public final class DesiredState {
     public static Deployment deployment(ExplainableModel m, VersionSpec v, OperatorConfig config) {
         String model = m.getMetadata().getName();
         ResourcesSpec r = v.getResources() == null ? new ResourcesSpec() : v.getResources();
-        int gpus = r.getGpus() == null ? 0 : r.getGpus();
+        int gpus = gpus(v);
         RuntimeSpec runtime = m.getSpec().getRuntime();
         String image = runtime != null && runtime.getImage() != null ? runtime.getImage()
                 : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
@@ -204,17 +227,19 @@ public final class DesiredState {
         return new DeploymentBuilder()
                 .withMetadata(meta(m, versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
                 .withNewSpec()
-                .withReplicas(v.getReplicas() == null ? 1 : v.getReplicas())
+                .withReplicas(replicas(v))
                 .withNewSelector().withMatchLabels(Labels.selector(model, v.getName())).endSelector()
-                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-                .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
+                .withStrategy(strategy(gpus))
                 .withNewTemplate()
                 .withNewMetadata().withLabels(podLabels)
                 .addToAnnotations(Labels.CONFIG_HASH, configHash(m, v)).endMetadata()
                 .withNewSpec()
                 .withNodeSelector(nodeSelector)
                 .withTolerations(tolerations.isEmpty() ? null : tolerations)
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(185L).withFsGroup(185L).endSecurityContext()
+                .withTopologySpreadConstraints(spreadOverNodes(model, v))
+                // the runtime never calls the API server
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(podSecurityContext())
                 .withInitContainers(location.initContainers())
                 .addNewContainer()
                 .withName("runtime").withImage(image).withImagePullPolicy(pullPolicy)
@@ -222,8 +247,7 @@ public final class DesiredState {
                 .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
                 .withEnv(env)
                 .withNewResources().withRequests(requests).withLimits(limits).endResources()
-                .withNewSecurityContext().withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
-                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                .withSecurityContext(containerSecurityContext())
                 .withNewStartupProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
                 .endHttpGet().withPeriodSeconds(5).withFailureThreshold(120).endStartupProbe()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
@@ -242,6 +266,61 @@ public final class DesiredState {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The "restricted" Pod Security Standard at pod level: non-root (the runtime image's uid 185), the container
+     * runtime's default seccomp profile; fsGroup makes emptyDir and PVC model folders readable by that uid.
+     */
+    public static PodSecurityContext podSecurityContext() {
+        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID)
+                .withFsGroup(RUNTIME_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build();
+    }
+
+    /** The "restricted" Pod Security Standard per container (runtime and model fetcher alike), plus a read-only root. */
+    public static SecurityContext containerSecurityContext() {
+        return new SecurityContextBuilder().withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+                .withRunAsNonRoot(true).withNewCapabilities().withDrop("ALL").endCapabilities().build();
+    }
+
+    /**
+     * CPU versions surge one pod first, so they never serve with fewer pods than asked for. GPU versions replace a pod
+     * at a time instead (maxSurge 0): a surge pod would need a spare GPU, and without one it pends forever and the
+     * roll never ends. The price: during a GPU version's roll one pod fewer serves; a one-replica GPU version is
+     * unavailable from the old pod's stop until the new one is ready.
+     */
+    public static DeploymentStrategy strategy(int gpus) {
+        return new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(gpus > 0 ? 0 : 1)).withMaxUnavailable(new IntOrString(gpus > 0 ? 1 : 0))
+                .endRollingUpdate().build();
+    }
+
+    /**
+     * A version's pods prefer different nodes, so one node's loss takes at most its share. ScheduleAnyway, not
+     * DoNotSchedule: tainted and cordoned nodes count as (empty) topology domains, so a hard constraint would leave
+     * pods pending with one worker beside a tainted control-plane node, or while other nodes are cordoned for a
+     * drain. pod-template-hash: only pods of the same revision count, so a roll's new pods spread among themselves.
+     */
+    static TopologySpreadConstraint spreadOverNodes(String model, VersionSpec v) {
+        return new TopologySpreadConstraintBuilder().withMaxSkew(1).withTopologyKey("kubernetes.io/hostname")
+                .withWhenUnsatisfiable("ScheduleAnyway").withNewLabelSelector()
+                .withMatchLabels(Labels.selector(model, v.getName())).endLabelSelector()
+                .withMatchLabelKeys("pod-template-hash").build();
+    }
+
+    /**
+     * Versions with more than one replica: voluntary disruptions (node drains) evict one pod of the version at a time.
+     * maxUnavailable 1 rather than minAvailable so it stays right when replicas change. None for one replica: its
+     * only pod could never be evicted, and that would block every drain of its node. Unhealthy pods may always be
+     * evicted: a crash-looping version must not block drains either.
+     */
+    public static PodDisruptionBudget podDisruptionBudget(ExplainableModel m, VersionSpec v) {
+        String model = m.getMetadata().getName();
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(meta(m, versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
+                .withNewSpec().withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().withMatchLabels(Labels.selector(model, v.getName())).endSelector()
+                .withUnhealthyPodEvictionPolicy("AlwaysAllow").endSpec().build();
     }
 
     public static Service versionService(ExplainableModel m, VersionSpec v) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -18,6 +19,9 @@ public record ModelLocation(Volume volume, VolumeMount mount, Optional<Container
 
     public static final String VOLUME = "model";
     public static final String MOUNT = "/mnt/models";
+    /** The model fetcher's requests (and memory limit): busybox wget and tar need little. */
+    public static final String FETCHER_CPU = "100m";
+    public static final String FETCHER_MEMORY = "128Mi";
 
     public static ModelLocation of(String uri, String fetcherImage) {
         if (uri.startsWith("pvc://")) {
@@ -29,6 +33,7 @@ public record ModelLocation(Volume volume, VolumeMount mount, Optional<Container
             return new ModelLocation(v, mount(true), Optional.empty(), path.isEmpty() ? MOUNT : MOUNT + "/" + path);
         }
         if (uri.startsWith("file://")) {
+            // only where the operator's policy allows the path (ModelPolicy); hostPath fails "restricted" admission
             String path = uri.substring("file://".length());
             Volume v = new VolumeBuilder().withName(VOLUME).withNewHostPath(path, "Directory").build();
             return new ModelLocation(v, mount(true), Optional.empty(), MOUNT);
@@ -42,6 +47,12 @@ public record ModelLocation(Volume volume, VolumeMount mount, Optional<Container
                             + "tar -xzf /tmp/model.tgz -C " + MOUNT + "; ls " + MOUNT + "/saved_model.pb")
                     .addNewEnv().withName("MODEL_URI").withValue(uri).endEnv()
                     .withVolumeMounts(mount(false), new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
+                    // as hardened as the runtime: the pod's non-root uid, no privileges, writes only to its volumes
+                    .withSecurityContext(DesiredState.containerSecurityContext())
+                    // wget and tar stream; the archive goes to the tmp emptyDir, not memory
+                    .withNewResources().addToRequests("cpu", new Quantity(FETCHER_CPU))
+                    .addToRequests("memory", new Quantity(FETCHER_MEMORY))
+                    .addToLimits("memory", new Quantity(FETCHER_MEMORY)).endResources()
                     .build();
             return new ModelLocation(v, mount(true), Optional.of(fetch), MOUNT);
         }

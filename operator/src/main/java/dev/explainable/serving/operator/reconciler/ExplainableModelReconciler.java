@@ -17,6 +17,8 @@ import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.operator.policy.ModelPolicy;
+import dev.explainable.serving.operator.policy.PolicyViolationStatus;
 import dev.explainable.serving.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -68,6 +70,17 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     @Override
     public UpdateControl<ExplainableModel> reconcile(ExplainableModel model, Context<ExplainableModel> context) {
         String ns = model.getMetadata().getNamespace();
+        // Refused by the operator's policy (file:// path, runtime image): say why, create and change nothing.
+        List<String> violations = ModelPolicy.violations(model, config);
+        if (!violations.isEmpty()) {
+            ExplainableModelStatus refused = PolicyViolationStatus.of(model, violations,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            if (model.getStatus() == null || !refused.getConditions().equals(model.getStatus().getConditions())) {
+                event(model, PolicyViolationStatus.REASON, String.join("; ", violations));
+            }
+            model.setStatus(refused);
+            return UpdateControl.patchStatus(model);
+        }
         List<HasMetadata> desired = DesiredState.of(model, config);
         for (HasMetadata object : desired) {
             client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
@@ -98,6 +111,9 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         existing.addAll(client.apps().deployments().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
         existing.addAll(client.services().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
         existing.addAll(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
+        // a version that drops to one replica loses its PodDisruptionBudget too
+        existing.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).withLabel(Labels.MODEL, selector)
+                .list().getItems());
         // listed even when ingresses are off: turning them off must remove the ones made before
         existing.addAll(client.network().v1().ingresses().inNamespace(ns).withLabel(Labels.MODEL, selector).list()
                 .getItems());
@@ -107,7 +123,9 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             if (ours && !keep.contains(o.getKind() + "/" + o.getMetadata().getName())) {
                 client.resource(o).delete();
                 event(model, "Deleted", "Deleted " + o.getKind() + " " + o.getMetadata().getName()
-                        + (o.getKind().equals("Ingress") ? " (ingresses are turned off)" : " (its version was removed)"));
+                        + (o.getKind().equals("Ingress") ? " (ingresses are turned off)"
+                                : o.getKind().equals("PodDisruptionBudget") ? " (its version was removed or has one replica)"
+                                        : " (its version was removed)"));
             }
         }
     }
@@ -141,7 +159,8 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                     .withName(model.getMetadata().getName()).withNamespace(model.getMetadata().getNamespace())
                     .withUid(model.getMetadata().getUid()).endInvolvedObject()
                     .withReason(reason).withMessage(message).withType(reason.equals("Unschedulable")
-                            || reason.equals("ModelLoadFailed") ? "Warning" : "Normal")
+                            || reason.equals("ModelLoadFailed") || reason.equals(PolicyViolationStatus.REASON)
+                            ? "Warning" : "Normal")
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .withNewSource().withComponent(Labels.OPERATOR).endSource().build()).create();
         } catch (RuntimeException e) {

@@ -23,6 +23,7 @@ import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
+import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -36,12 +37,15 @@ import io.javaoperatorsdk.operator.Operator;
 /**
  * The Helm chart: {@code helm lint}, {@code helm template} (helm built from its Go module, cached with the other
  * binaries), the rendered manifests applied to the real API server, and the chart's least-privilege RBAC diffed
- * against the code: the operator runs as the chart's ServiceAccount (impersonated), must converge a model without a
- * single forbidden call, and the Role must grant nothing beyond the calls the API server's audit log recorded.
+ * against the code: the operator runs as the chart's ServiceAccount (impersonated) watching the release's namespace
+ * (the chart's default), must converge a model without a single forbidden call or a call outside that namespace, and
+ * the Role must grant nothing beyond the calls the API server's audit log recorded.
  */
 public class HelmChartOnControlPlaneTest {
 
     static final Path CHART = ControlPlane.repoRoot().resolve("helm/explainable-serving");
+    /** The release's namespace. */
+    static final String NAMESPACE = "es-system";
     static ControlPlane cp;
     static KubernetesClient admin;
 
@@ -60,16 +64,26 @@ public class HelmChartOnControlPlaneTest {
     }
 
     static String helm(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(cp.binary("helm").toString()));
+        return helm(cp, 0, args);
+    }
+
+    /** Runs helm, expecting it to fail; its output. */
+    static String helmFails(String... args) throws Exception {
+        return helm(cp, 1, args);
+    }
+
+    /** Runs the helm built with the control plane (its caches under the control plane's folder). */
+    static String helm(ControlPlane on, int exitCode, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(on.binary("helm").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("HELM_CACHE_HOME", cp.work().resolve("helm-cache").toString());
-        pb.environment().put("HELM_CONFIG_HOME", cp.work().resolve("helm-config").toString());
-        pb.environment().put("HELM_DATA_HOME", cp.work().resolve("helm-data").toString());
+        pb.environment().put("HELM_CACHE_HOME", on.work().resolve("helm-cache").toString());
+        pb.environment().put("HELM_CONFIG_HOME", on.work().resolve("helm-config").toString());
+        pb.environment().put("HELM_DATA_HOME", on.work().resolve("helm-data").toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("helm " + String.join(" ", args) + "\n" + out).isZero();
+        assertThat(p.exitValue()).as("helm " + String.join(" ", args) + "\n" + out).isEqualTo(exitCode);
         return out;
     }
 
@@ -85,11 +99,16 @@ public class HelmChartOnControlPlaneTest {
     }
 
     static List<HasMetadata> render(String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("template", "es", CHART.toString(), "--namespace", "es-system",
+        return render(cp, extra);
+    }
+
+    /** {@code helm template} of the chart as release "es" in es-system, CRD included, as objects. */
+    static List<HasMetadata> render(ControlPlane on, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("template", "es", CHART.toString(), "--namespace", NAMESPACE,
                 "--include-crds"));
         args.addAll(List.of(extra));
-        return admin.load(new ByteArrayInputStream(helm(args.toArray(String[]::new)).getBytes(StandardCharsets.UTF_8)))
-                .items();
+        return on.client().load(new ByteArrayInputStream(helm(on, 0, args.toArray(String[]::new))
+                .getBytes(StandardCharsets.UTF_8))).items();
     }
 
     @Test
@@ -102,43 +121,70 @@ public class HelmChartOnControlPlaneTest {
     }
 
     @Test
-    void templateRendersClusterOrNamespacedRbacAndTheValues() throws Exception {
-        List<HasMetadata> cluster = render("--set", "ingress.enabled=true", "--set", "ingress.className=nginx",
-                "--set", "gpu.nodeSelector.nvidia\\.com/gpu\\.present=true");
-        assertThat(cluster).extracting(HasMetadata::getKind).contains("CustomResourceDefinition", "ServiceAccount",
-                "ClusterRole", "ClusterRoleBinding", "Deployment", "Service").doesNotContain("ServiceMonitor", "Role");
-        String deployment = operatorDeployment(cluster).toString();
-        assertThat(deployment).contains("EXPLAINABLE_OPERATOR_INGRESS_CLASS_NAME", "nvidia.com/gpu.present=true",
-                "JOSDK_ALL_NAMESPACES");
+    void templateRendersNamespacedRbacByDefaultAndClusterWideOnlyWhenAsked() throws Exception {
+        // default: the release's own namespace, a Role there, nothing cluster-wide
+        List<HasMetadata> own = render();
+        assertThat(own).extracting(HasMetadata::getKind).contains("CustomResourceDefinition", "ServiceAccount", "Role",
+                "RoleBinding", "Deployment", "Service").doesNotContain("ClusterRole", "ClusterRoleBinding",
+                "ServiceMonitor");
+        assertThat(own.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()))
+                .containsExactly("es-system");
+        assertThat(env(own, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES")).isEqualTo("es-system");
         // the default GPU toleration reaches the operator as the JSON list it parses
-        assertThat(GpuTolerations.parse(env(cluster, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS")))
+        assertThat(GpuTolerations.parse(env(own, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS")))
                 .isEqualTo(GpuTolerations.DEFAULT);
+        // the policy's allow-lists are empty: the operator gets no setting, so its defaults (none allowed) hold
+        assertThat(operatorDeployment(own).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .noneMatch(e -> e.getName().startsWith("EXPLAINABLE_OPERATOR_POLICY_"));
+
+        List<HasMetadata> cluster = render("--set", "watchAllNamespaces=true", "--set", "ingress.enabled=true",
+                "--set", "ingress.className=nginx", "--set", "gpu.nodeSelector.nvidia\\.com/gpu\\.present=true");
+        assertThat(cluster).extracting(HasMetadata::getKind).contains("ClusterRole", "ClusterRoleBinding")
+                .doesNotContain("Role", "RoleBinding");
+        assertThat(env(cluster, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
+                .isEqualTo("JOSDK_ALL_NAMESPACES");
+        assertThat(operatorDeployment(cluster).toString()).contains("EXPLAINABLE_OPERATOR_INGRESS_CLASS_NAME",
+                "nvidia.com/gpu.present=true");
+        // the same rules either way
+        ClusterRole clusterRole = (ClusterRole) cluster.stream().filter(o -> o instanceof ClusterRole).findFirst()
+                .orElseThrow();
+        Role role = (Role) own.stream().filter(o -> o instanceof Role).findFirst().orElseThrow();
+        assertThat(clusterRole.getRules()).isEqualTo(role.getRules());
+
         List<HasMetadata> noTolerations = render("--set", "gpu.tolerations=null");
         assertThat(GpuTolerations.parse(env(noTolerations, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS"))).isEmpty();
-        List<HasMetadata> namespaced = render("--set", "watchNamespaces={team-a,team-b}", "--set",
-                "metrics.serviceMonitor.enabled=true");
-        assertThat(namespaced.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()))
+        List<HasMetadata> listed = render("--set", "watchNamespaces={team-a,team-b}", "--set",
+                "metrics.serviceMonitor.enabled=true", "--set", "policy.allowedModelPaths={/srv/models,/data}",
+                "--set", "policy.allowedRuntimeImages={registry.example.org/team-a/}");
+        assertThat(listed.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()))
                 .containsExactlyInAnyOrder("team-a", "team-b");
-        assertThat(namespaced).extracting(HasMetadata::getKind).contains("ServiceMonitor").doesNotContain("ClusterRole");
+        assertThat(listed).extracting(HasMetadata::getKind).contains("ServiceMonitor").doesNotContain("ClusterRole");
+        assertThat(env(listed, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES")).isEqualTo("team-a,team-b");
+        assertThat(env(listed, "EXPLAINABLE_OPERATOR_POLICY_ALLOWED_MODEL_PATHS")).isEqualTo("/srv/models,/data");
+        assertThat(env(listed, "EXPLAINABLE_OPERATOR_POLICY_ALLOWED_RUNTIME_IMAGES"))
+                .isEqualTo("registry.example.org/team-a/");
+        // both at once is a mistake, refused
+        assertThat(helmFails("template", "es", CHART.toString(), "--set", "watchAllNamespaces=true", "--set",
+                "watchNamespaces={team-a}")).contains("set either watchAllNamespaces or watchNamespaces, not both");
     }
 
     @Test
     void renderedChartAppliesAndItsRbacIsExactlyWhatTheOperatorCalls() throws Exception {
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("es-system").endMetadata().build())
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
                 .create();
         for (HasMetadata o : render()) {
             admin.resource(o).serverSideApply();
         }
-        ClusterRole role = admin.rbac().clusterRoles().withName("explainable-serving-operator-es-system").get();
+        assertThat(admin.rbac().clusterRoles().withName("explainable-serving-operator-" + NAMESPACE).get()).isNull();
+        Role role = admin.rbac().roles().inNamespace(NAMESPACE).withName("explainable-serving-operator").get();
         assertThat(role.getRules()).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
         cp.awaitEstablished("explainablemodels.serving.explainable.dev");
 
         try (KubernetesClient asOperator = cp.clientAs(OPERATOR_SA,
-                "system:serviceaccounts", "system:serviceaccounts:es-system", "system:authenticated")) {
-            // with ingresses: a model of two versions converges, then a removed version's objects are deleted
+                "system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated")) {
+            // with ingresses: a model of two versions converges (v2 with two replicas, so a PodDisruptionBudget),
+            // then the removed version's objects are deleted
             runOperator(asOperator, true, () -> {
-                admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata()
-                        .build()).create();
                 VersionSpec v1 = Models.version("v1", 0);
                 v1.setModelUri("file:///srv/models/v1");
                 v1.setTolerations(List.of(new TolerationBuilder().withKey(ControlPlane.KWOK_TAINT).withOperator("Exists")
@@ -146,30 +192,36 @@ public class HelmChartOnControlPlaneTest {
                 VersionSpec v2 = Models.version("v2", 0);
                 v2.setModelUri("file:///srv/models/v2");
                 v2.setTolerations(v1.getTolerations());
+                v2.setReplicas(2);
                 ExplainableModel m = Models.model("m", "v1", v1, v2);
-                m.getMetadata().setNamespace("team-a");
+                m.getMetadata().setNamespace(NAMESPACE);
                 m.getMetadata().setUid(null);
                 m.getMetadata().setGeneration(null);
                 admin.resource(m).create();
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                    ExplainableModel got = admin.resources(ExplainableModel.class).inNamespace("team-a").withName("m").get();
+                    ExplainableModel got = admin.resources(ExplainableModel.class).inNamespace(NAMESPACE).withName("m")
+                            .get();
                     assertThat(got.getStatus()).isNotNull();
                     assertThat(got.getStatus().getVersionsReady()).isEqualTo("2/2");
                 });
-                assertThat(admin.network().v1().ingresses().inNamespace("team-a").withName("m").get()).isNotNull();
-                RetryOnConflict.edit(admin.resources(ExplainableModel.class).inNamespace("team-a").withName("m"),
+                assertThat(admin.network().v1().ingresses().inNamespace(NAMESPACE).withName("m").get()).isNotNull();
+                assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("m-v2").get())
+                        .isNotNull();
+                RetryOnConflict.edit(admin.resources(ExplainableModel.class).inNamespace(NAMESPACE).withName("m"),
                         x -> x.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                    assertThat(admin.apps().deployments().inNamespace("team-a").withName("m-v2").get()).isNull();
-                    assertThat(admin.services().inNamespace("team-a").withName("m-v2").get()).isNull();
-                    assertThat(admin.configMaps().inNamespace("team-a").withName("m-v2-explain").get()).isNull();
+                    assertThat(admin.apps().deployments().inNamespace(NAMESPACE).withName("m-v2").get()).isNull();
+                    assertThat(admin.services().inNamespace(NAMESPACE).withName("m-v2").get()).isNull();
+                    assertThat(admin.configMaps().inNamespace(NAMESPACE).withName("m-v2-explain").get()).isNull();
+                    assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("m-v2").get())
+                            .isNull();
                 });
             });
             // restarted with ingresses turned off: the model's Ingress goes, with an event (recorded just after the
             // delete, so awaited too before the operator stops)
             runOperator(asOperator, false, () -> await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                assertThat(admin.network().v1().ingresses().inNamespace("team-a").withName("m").get()).isNull();
-                assertThat(admin.v1().events().inNamespace("team-a").list().getItems())
+                assertThat(admin.network().v1().ingresses().inNamespace(NAMESPACE).withName("m").get()).isNull();
+                assertThat(admin.v1().events().inNamespace(NAMESPACE).list().getItems())
                         .anyMatch(e -> "Deleted".equals(e.getReason()) && e.getMessage().contains("Ingress"));
             }));
         }
@@ -178,6 +230,7 @@ public class HelmChartOnControlPlaneTest {
         List<AuditedCall> calls = cp.auditedCalls(OPERATOR_SA);
         assertThat(calls).as("the operator's calls").isNotEmpty();
         assertThat(calls).as("forbidden calls").noneMatch(c -> c.code() == 403);
+        assertThat(calls).as("every call stays in the watched namespace").allMatch(c -> c.namespace().equals(NAMESPACE));
         Set<String> used = new TreeSet<>();
         calls.forEach(c -> used.addAll(c.permissions()));
         Set<String> granted = new TreeSet<>();
@@ -198,9 +251,14 @@ public class HelmChartOnControlPlaneTest {
     /** The chart's ServiceAccount, as the API server names it (release in es-system). */
     public static final String OPERATOR_SA = "system:serviceaccount:es-system:explainable-serving-operator";
 
-    /** Runs the operator as {@code client} with ingresses on or off, around {@code scenario}. */
+    /**
+     * Runs the operator as {@code client} with ingresses on or off, around {@code scenario}, watching the release's
+     * namespace as the chart's default configures it.
+     */
     static void runOperator(KubernetesClient client, boolean ingress, ThrowingRunnable scenario) throws Exception {
-        Operator op = OperatorOnControlPlaneTest.startOperator(client, new TestConfig(ingress));
+        Operator op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        op.register(new ExplainableModelReconciler(client, new TestConfig(ingress)), c -> c.settingNamespace(NAMESPACE));
+        op.start();
         try {
             scenario.run();
         } finally {

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /** The pure spec -> objects mapping. */
 class DesiredStateTest {
@@ -123,6 +124,92 @@ class DesiredStateTest {
         assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"efect\": \"NoSchedule\"}]"))
                 .hasMessageContaining("unknown field(s) [efect]");
         assertThat(GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"Exists\"}]")).hasSize(1);
+    }
+
+    /** What the "restricted" Pod Security Standard asks of every container (PodSecurityOnControlPlaneTest: admission). */
+    static void assertRestricted(Container c) {
+        assertThat(c.getSecurityContext()).as(c.getName()).isNotNull();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).as(c.getName()).containsExactly("ALL");
+        assertThat(c.getSecurityContext().getCapabilities().getAdd()).as(c.getName()).isNullOrEmpty();
+        assertThat(c.getSecurityContext().getPrivileged()).as(c.getName()).isNotEqualTo(Boolean.TRUE);
+        assertThat(c.getSecurityContext().getRunAsNonRoot()).as(c.getName()).isNotEqualTo(Boolean.FALSE);
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(c.getName()).isTrue();
+        assertThat(c.getResources().getRequests()).as(c.getName()).containsKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits()).as(c.getName()).containsKey("memory");
+    }
+
+    @Test
+    void podsAndEveryContainerMeetTheRestrictedPodSecurityStandard() {
+        VersionSpec http = Models.version("v1", 0);
+        http.setModelUri("https://example.org/m/model.tar.gz");
+        ExplainableModel m = Models.model("flowers", "v1", http, Models.version("v2", 1));
+        for (VersionSpec v : m.getSpec().getVersions()) {
+            PodSpec pod = DesiredState.deployment(m, v, CONFIG).getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(185L);
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            assertThat(pod.getAutomountServiceAccountToken()).as("the runtime never calls the API server").isFalse();
+            assertThat(pod.getHostNetwork()).isNull();
+            assertThat(pod.getHostPID()).isNull();
+            assertThat(pod.getVolumes()).allSatisfy(vol -> assertThat(vol.getHostPath()).isNull());
+            pod.getContainers().forEach(DesiredStateTest::assertRestricted);
+            pod.getInitContainers().forEach(DesiredStateTest::assertRestricted);
+        }
+        PodSpec withFetcher = DesiredState.deployment(m, http, CONFIG).getSpec().getTemplate().getSpec();
+        assertThat(withFetcher.getInitContainers()).singleElement().satisfies(c -> {
+            assertThat(c.getName()).isEqualTo("fetch-model");
+            assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
+        });
+    }
+
+    @Test
+    void cpuVersionsSurgeGpuVersionsReplaceOnePodAtATime() {
+        ExplainableModel m = twoVersions();
+        var cpu = DesiredState.deployment(m, m.getSpec().getVersions().get(0), CONFIG).getSpec().getStrategy();
+        assertThat(cpu.getType()).isEqualTo("RollingUpdate");
+        assertThat(cpu.getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
+        assertThat(cpu.getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        // a surge pod of a GPU version would need a spare GPU
+        var gpu = DesiredState.deployment(m, m.getSpec().getVersions().get(1), CONFIG).getSpec().getStrategy();
+        assertThat(gpu.getType()).isEqualTo("RollingUpdate");
+        assertThat(gpu.getRollingUpdate().getMaxSurge().getIntVal()).isZero();
+        assertThat(gpu.getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    }
+
+    @Test
+    void podsPreferDifferentNodesButScheduleAnyway() {
+        ExplainableModel m = twoVersions();
+        PodSpec pod = DesiredState.deployment(m, m.getSpec().getVersions().get(0), CONFIG).getSpec().getTemplate()
+                .getSpec();
+        assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+            assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+            assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+            assertThat(t.getMaxSkew()).isEqualTo(1);
+            assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(Map.of("serving.explainable.dev/model",
+                    "flowers", "serving.explainable.dev/version", "v1"));
+            assertThat(t.getMatchLabelKeys()).containsExactly("pod-template-hash");
+        });
+    }
+
+    @Test
+    void disruptionBudgetOnlyForVersionsWithMoreThanOneReplica() {
+        ExplainableModel m = twoVersions();
+        m.getSpec().getVersions().get(1).setReplicas(3);
+        List<HasMetadata> objects = DesiredState.of(m, CONFIG);
+        assertThat(objects).filteredOn(o -> o instanceof PodDisruptionBudget).extracting(o -> o.getMetadata().getName())
+                .containsExactly("flowers-v2");
+        PodDisruptionBudget pdb = find(objects, PodDisruptionBudget.class, "flowers-v2");
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getMinAvailable()).isNull();
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("serving.explainable.dev/model",
+                "flowers", "serving.explainable.dev/version", "v2"));
+        assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
+        assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-1"));
+        assertThat(pdb.getMetadata().getLabels()).containsEntry("serving.explainable.dev/version", "v2");
+        m.getSpec().getVersions().get(1).setReplicas(1);
+        assertThat(DesiredState.of(m, CONFIG)).noneMatch(o -> o instanceof PodDisruptionBudget);
     }
 
     @Test
