@@ -57,6 +57,10 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
  */
 public final class DesiredState {
 
+    /** The runtime's JVM options (also the image's defaults, pom.xml). */
+    static final String RUNTIME_JVM_OPTIONS = "-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError "
+            + "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp";
+
     public static final String GPU = "nvidia.com/gpu";
     public static final int HTTP_PORT = 8080;
     /**
@@ -199,8 +203,11 @@ public final class DesiredState {
         env.add(new EnvVarBuilder().withName("EXPLAIN_EXIT_ON_LOAD_FAILURE").withValue("true").build());
         env.add(new EnvVarBuilder().withName("TF_CPP_MIN_LOG_LEVEL").withValue("2").build());
         // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
-        env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS")
-                .withValue("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp").build());
+        // Heap 40% of the container (TensorFlow's native memory needs the rest), exit on OutOfMemoryError so that
+        // Kubernetes restarts the pod instead of it limping on; the same as the runtime image's defaults.
+        env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(RUNTIME_JVM_OPTIONS).build());
+        // glibc's per-thread malloc arenas would multiply native memory with the worker threads
+        env.add(new EnvVarBuilder().withName("MALLOC_ARENA_MAX").withValue("2").build());
 
         Map<String, Quantity> requests = new LinkedHashMap<>();
         requests.put("cpu", new Quantity(r.getCpu() != null ? r.getCpu() : config.defaultCpu()));
@@ -248,12 +255,14 @@ public final class DesiredState {
                 .withEnv(env)
                 .withNewResources().withRequests(requests).withLimits(limits).endResources()
                 .withSecurityContext(containerSecurityContext())
+                // The probes do no model work and answer on the event loop, but a pod whose cores TensorFlow saturates
+                // can still answer late: 5 s timeouts, and liveness kills only after a minute of failures.
                 .withNewStartupProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
-                .endHttpGet().withPeriodSeconds(5).withFailureThreshold(120).endStartupProbe()
+                .endHttpGet().withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(120).endStartupProbe()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
-                .endHttpGet().withPeriodSeconds(5).endReadinessProbe()
+                .endHttpGet().withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(3).endReadinessProbe()
                 .withNewLivenessProbe().withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString("http"))
-                .endHttpGet().withPeriodSeconds(10).endLivenessProbe()
+                .endHttpGet().withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(6).endLivenessProbe()
                 .addToVolumeMounts(location.mount())
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()

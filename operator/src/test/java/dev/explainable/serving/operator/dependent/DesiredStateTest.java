@@ -233,6 +233,15 @@ class DesiredStateTest {
         });
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        // probes that do not flap under load: explicit timeouts (Kubernetes' default is 1 s), a minute before a kill
+        assertThat(c.getReadinessProbe().getTimeoutSeconds()).isEqualTo(5);
+        assertThat(c.getLivenessProbe().getTimeoutSeconds()).isEqualTo(5);
+        assertThat(c.getLivenessProbe().getPeriodSeconds() * c.getLivenessProbe().getFailureThreshold()).isEqualTo(60);
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+            assertThat(e.getValue()).contains("-XX:MaxRAMPercentage=40", "-XX:+ExitOnOutOfMemoryError");
+        });
+        assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("MALLOC_ARENA_MAX"));
     }
 
     @Test
