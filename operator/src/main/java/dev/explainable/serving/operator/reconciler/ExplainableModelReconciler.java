@@ -94,7 +94,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     private static <R extends HasMetadata> InformerEventSource<R, ExplainableModel> owned(Class<R> kind,
             EventSourceContext<ExplainableModel> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ExplainableModel.class)
-                .withName(kind.getSimpleName().toLowerCase() + "s").withLabelSelector(MANAGED).build(), context);
+                .withName(HasMetadata.getPlural(kind)).withLabelSelector(MANAGED).build(), context);
     }
 
     @Override
