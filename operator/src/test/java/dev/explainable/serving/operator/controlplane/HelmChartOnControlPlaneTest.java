@@ -116,7 +116,7 @@ public class HelmChartOnControlPlaneTest {
         // the heap follows the memory limit (sized for 5,000 models), and an OutOfMemoryError restarts the pod
         assertThat(env(cluster, "JDK_JAVA_OPTIONS")).contains("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError");
         assertThat(operatorDeployment(cluster).getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
-                .getLimits().get("memory").toString()).isEqualTo("1Gi");
+                .getLimits().get("memory").toString()).isEqualTo("1536Mi");
         List<HasMetadata> noTolerations = render("--set", "gpu.tolerations=null");
         assertThat(GpuTolerations.parse(env(noTolerations, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS"))).isEmpty();
         List<HasMetadata> namespaced = render("--set", "watchNamespaces={team-a,team-b}", "--set",

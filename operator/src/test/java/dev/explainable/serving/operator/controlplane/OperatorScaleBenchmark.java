@@ -62,7 +62,9 @@ class OperatorScaleBenchmark {
         try {
             client = cp.client();
             cp.installCrd();
-            for (int i = 1; i <= MODELS / 100 + 2; i++) {
+            // room for every pod twice over (110 pods a node): a rollout surges one new pod per model before the
+            // old one goes
+            for (int i = 1; i <= 2 * MODELS / 100 + 4; i++) {
                 cp.addNode("node-" + i, 0);
             }
             List<String> namespaces = new ArrayList<>();
@@ -73,7 +75,13 @@ class OperatorScaleBenchmark {
                 namespaces.add(ns);
             }
             operator = startOperator(app);
-            Map<String, String> figures = new TreeMap<>();
+            Map<String, String> figures = new TreeMap<>() {
+                @Override
+                public String put(String key, String value) {
+                    System.out.println("[benchmark] " + key.substring(2) + ": " + value); // as it goes
+                    return super.put(key, value);
+                }
+            };
             figures.put("0 setup", MODELS + " models, " + NAMESPACES + " namespaces, operator -Xmx" + HEAP + ", "
                     + Runtime.getRuntime().availableProcessors() + " cores");
 
