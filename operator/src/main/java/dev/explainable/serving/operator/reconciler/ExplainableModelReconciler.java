@@ -121,8 +121,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             return UpdateControl.noUpdate();
         }
         announceChanges(model, status);
-        model.setStatus(status);
-        return UpdateControl.patchStatus(model);
+        return UpdateControl.patchStatus(forStatusPatch(model, status));
     }
 
     /** Server-side apply, unless the cached object already carries this hash (then it would change nothing). */
@@ -182,14 +181,29 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         LOG.infof("%s/%s: the API server refused an object: %s", model.getMetadata().getNamespace(),
                 model.getMetadata().getName(), refusal);
         event(model, "Warning", StatusCalculator.APPLY_FAILED, refusal);
-        model.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(model);
+        return ErrorStatusUpdateControl.patchStatus(forStatusPatch(model, status));
     }
 
-    /** The API server's own message when it answered with an error status, else null (not a refusal). */
+    /**
+     * The model with its new status and without a resourceVersion: the status is the operator's alone, so it is
+     * applied without a precondition. With one, a reconcile that started from a cached copy older than the
+     * operator's own previous status patch would be refused (409) and run again for nothing; a status computed from
+     * an older generation says so in its observedGeneration, and the next reconcile follows at once.
+     */
+    private static ExplainableModel forStatusPatch(ExplainableModel model, ExplainableModelStatus status) {
+        model.setStatus(status);
+        model.getMetadata().setResourceVersion(null);
+        return model;
+    }
+
+    /**
+     * The API server's own message when it refused a request (4xx: invalid, forbidden, too large), else null: a
+     * conflict (409), throttling (429), a server error or a timeout passes by itself and is retried, not reported.
+     */
     static String refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getCode() >= 400
+                    && k.getCode() < 500 && k.getCode() != 409 && k.getCode() != 429
                     && k.getStatus().getMessage() != null) {
                 return k.getStatus().getMessage();
             }

@@ -229,6 +229,35 @@ class StatusTruthOnControlPlaneTest {
                 () -> assertThat(condition(get(ns, "m"), "Ready").getStatus()).isEqualTo("False"));
     }
 
+    /**
+     * A metadata edit rolls a new pod while the old ready one serves: Ready must turn False and come back only once
+     * the new pod is ready (not stay True on the old pod's strength, as `kubectl rollout status` would not).
+     */
+    @Test
+    void afterAnEditReadyReturnsOnlyWithTheNewPod() {
+        String ns = namespace("reroll");
+        create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
+        awaitReady(ns, "m");
+        String readySince = condition(get(ns, "m"), "Ready").getLastTransitionTime();
+        String oldHash = get(ns, "m").getStatus().getVersions().get(0).getConfigHash();
+        RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName("m"),
+                m -> Models.withMetadata(m.getSpec().getVersions().get(0), "{\"inputs\": {\"x\": "
+                        + "{\"input_tensor_name\": \"x:0\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}}"));
+        awaitReady(ns, "m");
+        ExplainableModel m = get(ns, "m");
+        String hash = m.getStatus().getVersions().get(0).getConfigHash();
+        assertThat(hash).isNotEqualTo(oldHash);
+        Pod newPod = client.pods().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems().stream()
+                .filter(p -> hash.equals(p.getMetadata().getAnnotations().get(Labels.CONFIG_HASH))).findFirst()
+                .orElseThrow();
+        String podReadySince = newPod.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready"))
+                .findFirst().orElseThrow().getLastTransitionTime();
+        String modelReadySince = condition(m, "Ready").getLastTransitionTime();
+        // RFC 3339 at seconds: ordered as strings
+        assertThat(modelReadySince).as("Ready since, against the new pod's readiness (%s)", podReadySince)
+                .isGreaterThanOrEqualTo(podReadySince).isNotEqualTo(readySince);
+    }
+
     interface ThrowingConsumer<T> {
         void accept(T t) throws Exception;
     }
