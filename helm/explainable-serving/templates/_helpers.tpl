@@ -11,8 +11,8 @@ app.kubernetes.io/name: {{ include "es.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{/* Exactly the calls the operator makes, no more (HelmChartOnControlPlaneTest diffs them against the API server's
-     audit log): informers list and watch, server-side apply patches (and so creates), stale objects are listed and
-     deleted; nothing is read with a single get. */}}
+     audit log): informers list and watch (every read comes from their caches), server-side apply patches (and so
+     creates), stale objects are deleted; nothing is read with a single get. */}}
 {{- define "es.rules" -}}
 - apiGroups: ["serving.explainable.dev"]
   resources: ["explainablemodels"]
@@ -25,16 +25,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["services", "configmaps"]
-  verbs: ["list", "create", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["list", "create", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
-  verbs: ["list", "create", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]

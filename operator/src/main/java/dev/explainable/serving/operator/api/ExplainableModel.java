@@ -1,6 +1,7 @@
 package dev.explainable.serving.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -11,8 +12,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ExplainableModel.GROUP)
 @Version(ExplainableModel.VERSION)
 @ShortNames("em")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
+// Services are named <model>-<version> and must be DNS-1035 labels (63 characters, a letter first); the API server
+// would refuse them only when the operator creates them, so the model is refused up front
+@ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+        message = "the model name must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter"
+                + " (it names Services)", reason = "FieldValueInvalid")
+@ValidationRule(value = "!has(self.spec) || self.spec.versions.all(v, size(self.metadata.name) + size(v.name) <= 62)",
+        message = "model name + '-' + version name must fit in 63 characters (they name the version's Service and"
+                + " Deployment)", reason = "FieldValueInvalid")
 public class ExplainableModel extends CustomResource<ExplainableModelSpec, ExplainableModelStatus>
         implements Namespaced {
 

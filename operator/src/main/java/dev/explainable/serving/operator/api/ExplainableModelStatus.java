@@ -10,7 +10,11 @@ public class ExplainableModelStatus {
 
     private Long observedGeneration;
 
-    /** Ready, and per version Available-&lt;v&gt;, Progressing-&lt;v&gt;, Degraded-&lt;v&gt;. */
+    /**
+     * A fixed set: Ready (every version serves its current configuration), Available (the default version has a
+     * ready pod), Progressing (a version rolls out), Degraded (a version fails now, or the API server refused what the
+     * operator applied). Per-version state is in {@link #versions}.
+     */
     private List<Condition> conditions = new ArrayList<>();
 
     private List<VersionStatus> versions = new ArrayList<>();

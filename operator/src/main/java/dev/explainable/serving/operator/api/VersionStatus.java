@@ -1,11 +1,17 @@
 package dev.explainable.serving.operator.api;
 
+/** One version's state; the model's conditions summarize these. */
 public class VersionStatus {
 
     private String name;
     private Integer replicas;
     private Integer readyReplicas;
-    /** Available, Progressing or Degraded. */
+    /** Replicas running the current pod template. */
+    private Integer updatedReplicas;
+    /**
+     * Available (every replica runs the current configuration and is ready), Progressing (rolling out, starting) or
+     * Degraded (fails now; the reason says why, e.g. ModelLoadFailed, ModelFetchFailed, Unschedulable, FailedCreate).
+     */
     private String state;
     private String reason;
     private String message;
@@ -42,6 +48,14 @@ public class VersionStatus {
 
     public void setReadyReplicas(Integer readyReplicas) {
         this.readyReplicas = readyReplicas;
+    }
+
+    public Integer getUpdatedReplicas() {
+        return updatedReplicas;
+    }
+
+    public void setUpdatedReplicas(Integer updatedReplicas) {
+        this.updatedReplicas = updatedReplicas;
     }
 
     public String getState() {

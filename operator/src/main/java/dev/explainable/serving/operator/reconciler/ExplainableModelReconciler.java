@@ -11,23 +11,33 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.config.OperatorConfig;
+import dev.explainable.serving.operator.dependent.AppliedHash;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 import dev.explainable.serving.operator.policy.PolicyViolationStatus;
 import dev.explainable.serving.operator.status.StatusCalculator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -38,16 +48,26 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 /**
  * Thin: applies {@link DesiredState} with server-side apply, deletes what a removed version left behind, and
  * writes the status {@link StatusCalculator} derives from the Deployments and Pods it watches.
+ *
+ * <p>Everything it reads comes from informer caches (label-selected to the objects it manages), and it writes only
+ * what differs: an object whose cached copy carries the {@link AppliedHash} of the desired one is not applied again,
+ * and an unchanged status is not patched. A refusal by the API server lands in the status ({@code ApplyFailed}) with
+ * a Warning event.
  */
 @ControllerConfiguration(name = "explainablemodel")
 public class ExplainableModelReconciler implements Reconciler<ExplainableModel> {
 
     private static final Logger LOG = Logger.getLogger(ExplainableModelReconciler.class);
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     static final String FIELD_MANAGER = Labels.OPERATOR;
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
+    /** Kinds the operator creates, in the order stale ones are deleted. */
+    static final List<Class<? extends HasMetadata>> OWNED = List.of(Ingress.class, Service.class,
+            PodDisruptionBudget.class, Deployment.class, ConfigMap.class);
 
     private final KubernetesClient client;
     private final OperatorConfig config;
+    private final Map<Class<?>, InformerEventSource<? extends HasMetadata, ExplainableModel>> caches = new HashMap<>();
 
     public ExplainableModelReconciler(KubernetesClient client, OperatorConfig config) {
         this.client = client;
@@ -56,36 +76,54 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
 
     @Override
     public List<EventSource<?, ExplainableModel>> prepareEventSources(EventSourceContext<ExplainableModel> context) {
-        var deployments = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(Deployment.class, ExplainableModel.class).withName("deployments").withLabelSelector(MANAGED)
-                .build(), context);
-        var pods = new InformerEventSource<>(InformerEventSourceConfiguration
+        List<EventSource<?, ExplainableModel>> sources = new ArrayList<>();
+        // Ingresses are watched even when turned off: an empty watch costs nothing, and turning them off must
+        // remove the ones made before
+        for (Class<? extends HasMetadata> kind : OWNED) {
+            InformerEventSource<? extends HasMetadata, ExplainableModel> source = owned(kind, context);
+            caches.put(kind, source);
+            sources.add(source);
+        }
+        // pods belong to ReplicaSets: mapped to their model by label
+        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Pod.class, ExplainableModel.class).withName("pods").withLabelSelector(MANAGED)
                 .withSecondaryToPrimaryMapper(p -> Set.of(new ResourceID(p.getMetadata().getLabels().get(Labels.MODEL),
                         p.getMetadata().getNamespace())))
-                .build(), context);
-        return List.of(deployments, pods);
+                .build(), context));
+        return sources;
+    }
+
+    /** Objects the model owns (owner reference), mapped back to it by that reference. */
+    private static <R extends HasMetadata> InformerEventSource<R, ExplainableModel> owned(Class<R> kind,
+            EventSourceContext<ExplainableModel> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ExplainableModel.class)
+                .withName(HasMetadata.getPlural(kind)).withLabelSelector(MANAGED).build(), context);
     }
 
     @Override
     public UpdateControl<ExplainableModel> reconcile(ExplainableModel model, Context<ExplainableModel> context) {
-        String ns = model.getMetadata().getNamespace();
         // Refused by the operator's policy (file:// path, runtime image): say why, create and change nothing.
         List<String> violations = ModelPolicy.violations(model, config);
         if (!violations.isEmpty()) {
-            ExplainableModelStatus refused = PolicyViolationStatus.of(model, violations,
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            if (model.getStatus() == null || !refused.getConditions().equals(model.getStatus().getConditions())) {
-                event(model, PolicyViolationStatus.REASON, String.join("; ", violations));
+            ExplainableModelStatus refused = PolicyViolationStatus.of(model, violations, now());
+            if (sameStatus(model.getStatus(), refused)) {
+                return UpdateControl.noUpdate();
             }
-            model.setStatus(refused);
-            return UpdateControl.patchStatus(model);
+            if (model.getStatus() == null || !refused.getConditions().equals(model.getStatus().getConditions())) {
+                event(model, "Warning", PolicyViolationStatus.REASON, String.join("; ", violations));
+            }
+            return UpdateControl.patchStatus(forStatusPatch(model, refused));
         }
         List<HasMetadata> desired = DesiredState.of(model, config);
+        Map<String, String> deploymentHashes = new HashMap<>();
         for (HasMetadata object : desired) {
-            client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            String hash = AppliedHash.stamp(object);
+            if (object instanceof Deployment) {
+                deploymentHashes.put(object.getMetadata().getLabels().get(Labels.VERSION), hash);
+            }
+            apply(model, object, hash);
         }
-        deleteStale(model, desired);
+        deleteStale(model, desired, context);
 
         Map<String, Deployment> deployments = new HashMap<>();
         context.getSecondaryResources(Deployment.class).forEach(d -> deployments.put(
@@ -93,79 +131,151 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         Map<String, List<Pod>> pods = new HashMap<>();
         context.getSecondaryResources(Pod.class).forEach(p -> pods.computeIfAbsent(
                 p.getMetadata().getLabels().get(Labels.VERSION), k -> new ArrayList<>()).add(p));
-        ExplainableModelStatus status = StatusCalculator.compute(model, deployments, pods,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        ExplainableModelStatus status = StatusCalculator.compute(model, deploymentHashes, deployments, pods, now());
+        if (sameStatus(model.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
         announceChanges(model, status);
-        model.setStatus(status);
-        LOG.debugf("reconciled %s/%s: %s ready", ns, model.getMetadata().getName(), status.getVersionsReady());
-        return UpdateControl.patchStatus(model);
+        return UpdateControl.patchStatus(forStatusPatch(model, status));
+    }
+
+    /** Server-side apply, unless the cached object already carries this hash (then it would change nothing). */
+    @SuppressWarnings("unchecked")
+    private <R extends HasMetadata> void apply(ExplainableModel model, R object, String hash) {
+        var cache = (InformerEventSource<R, ExplainableModel>) caches.get(object.getClass());
+        ResourceID id = new ResourceID(object.getMetadata().getName(), object.getMetadata().getNamespace());
+        R cached = cache == null ? null : cache.get(id).orElse(null);
+        if (cached != null && hash.equals(AppliedHash.of(cached))) {
+            return;
+        }
+        R applied = client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        if (cache != null) {
+            // the cache answers with what was just written, not the copy from before, until the watch catches up
+            if (cached == null) {
+                cache.handleRecentResourceCreate(ResourceID.fromResource(model), applied);
+            } else {
+                cache.handleRecentResourceUpdate(ResourceID.fromResource(model), applied, cached);
+            }
+        }
     }
 
     /** Objects of this model that the desired state no longer lists (a removed version, a disabled ingress). */
-    private void deleteStale(ExplainableModel model, List<HasMetadata> desired) {
-        String ns = model.getMetadata().getNamespace();
-        String selector = model.getMetadata().getName();
+    private void deleteStale(ExplainableModel model, List<HasMetadata> desired, Context<ExplainableModel> context) {
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
-        List<HasMetadata> existing = new ArrayList<>();
-        existing.addAll(client.apps().deployments().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
-        existing.addAll(client.services().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
-        existing.addAll(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, selector).list().getItems());
-        // a version that drops to one replica loses its PodDisruptionBudget too
-        existing.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).withLabel(Labels.MODEL, selector)
-                .list().getItems());
-        // listed even when ingresses are off: turning them off must remove the ones made before
-        existing.addAll(client.network().v1().ingresses().inNamespace(ns).withLabel(Labels.MODEL, selector).list()
-                .getItems());
-        for (HasMetadata o : existing) {
-            boolean ours = o.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(r -> r.getUid().equals(model.getMetadata().getUid()));
-            if (ours && !keep.contains(o.getKind() + "/" + o.getMetadata().getName())) {
-                client.resource(o).delete();
-                event(model, "Deleted", "Deleted " + o.getKind() + " " + o.getMetadata().getName()
-                        + (o.getKind().equals("Ingress") ? " (ingresses are turned off)"
-                                : o.getKind().equals("PodDisruptionBudget") ? " (its version was removed or has one replica)"
-                                        : " (its version was removed)"));
+        for (Class<? extends HasMetadata> kind : OWNED) {
+            for (HasMetadata o : context.getSecondaryResources(kind)) {
+                boolean ours = o.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(r -> r.getUid().equals(model.getMetadata().getUid()));
+                if (ours && o.getMetadata().getDeletionTimestamp() == null
+                        && !keep.contains(o.getKind() + "/" + o.getMetadata().getName())) {
+                    client.resource(o).delete();
+                    event(model, "Normal", "Deleted", "Deleted " + o.getKind() + " " + o.getMetadata().getName()
+                            + (o.getKind().equals("Ingress") ? " (ingresses are turned off)"
+                                    : o.getKind().equals("PodDisruptionBudget")
+                                            ? " (its version was removed or has one replica)"
+                                            : " (its version was removed)"));
+                }
             }
         }
+    }
+
+    /**
+     * The API server refused an object (invalid, forbidden, over a limit): its message goes into the status and a
+     * Warning event, instead of a status that no longer describes the resource. Retried as JOSDK does by default,
+     * since a quota or an admission webhook may change its mind.
+     */
+    @Override
+    public ErrorStatusUpdateControl<ExplainableModel> updateErrorStatus(ExplainableModel model,
+            Context<ExplainableModel> context, Exception e) {
+        String refusal = refusal(e);
+        if (refusal == null) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        ExplainableModelStatus status = StatusCalculator.applyFailed(model, refusal, now());
+        if (sameStatus(model.getStatus(), status)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        LOG.infof("%s/%s: the API server refused an object: %s", model.getMetadata().getNamespace(),
+                model.getMetadata().getName(), refusal);
+        event(model, "Warning", StatusCalculator.APPLY_FAILED, refusal);
+        return ErrorStatusUpdateControl.patchStatus(forStatusPatch(model, status));
+    }
+
+    /**
+     * The model with its new status and without a resourceVersion: the status is the operator's alone, so it is
+     * applied without a precondition. With one, a reconcile that started from a cached copy older than the
+     * operator's own previous status patch would be refused (409) and run again for nothing; a status computed from
+     * an older generation says so in its observedGeneration, and the next reconcile follows at once.
+     */
+    private static ExplainableModel forStatusPatch(ExplainableModel model, ExplainableModelStatus status) {
+        model.setStatus(status);
+        model.getMetadata().setResourceVersion(null);
+        return model;
+    }
+
+    /**
+     * The API server's own message when it refused a request (4xx: invalid, forbidden, too large), else null: a
+     * conflict (409), throttling (429), a server error or a timeout passes by itself and is retried, not reported.
+     */
+    static String refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getCode() >= 400
+                    && k.getCode() < 500 && k.getCode() != 409 && k.getCode() != 429
+                    && k.getStatus().getMessage() != null) {
+                return k.getStatus().getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** Equal as JSON without nulls: a status read back from the API server lacks the null fields a computed one holds. */
+    static boolean sameStatus(ExplainableModelStatus a, ExplainableModelStatus b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return JSON.valueToTree(a).equals(JSON.valueToTree(b));
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private void announceChanges(ExplainableModel model, ExplainableModelStatus next) {
         ExplainableModelStatus prev = model.getStatus();
         if (prev == null) {
-            event(model, "Created", "Created objects for versions " + next.getVersions().stream()
+            event(model, "Normal", "Created", "Created objects for versions " + next.getVersions().stream()
                     .map(VersionStatus::getName).toList());
             return;
         }
         for (VersionStatus v : next.getVersions()) {
             prev.getVersions().stream().filter(p -> p.getName().equals(v.getName())).findFirst().ifPresent(p -> {
                 if (p.getConfigHash() != null && !p.getConfigHash().equals(v.getConfigHash())) {
-                    event(model, "ConfigChanged", "Rolling version " + v.getName()
+                    event(model, "Normal", "ConfigChanged", "Rolling version " + v.getName()
                             + ": explanation metadata or method changed");
                 }
-                if (!"Degraded".equals(p.getState()) && "Degraded".equals(v.getState())) {
-                    event(model, v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
+                boolean newFailure = StatusCalculator.DEGRADED.equals(v.getState())
+                        && !(StatusCalculator.DEGRADED.equals(p.getState()) && v.getReason().equals(p.getReason()));
+                if (newFailure) {
+                    event(model, "Warning", v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
                 }
             });
         }
     }
 
-    private void event(ExplainableModel model, String reason, String message) {
+    private void event(ExplainableModel model, String type, String reason, String message) {
         try {
-            String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            String now = now();
             client.v1().events().inNamespace(model.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata().withGenerateName(model.getMetadata().getName() + "-").endMetadata()
                     .withNewInvolvedObject().withApiVersion(model.getApiVersion()).withKind(model.getKind())
                     .withName(model.getMetadata().getName()).withNamespace(model.getMetadata().getNamespace())
                     .withUid(model.getMetadata().getUid()).endInvolvedObject()
-                    .withReason(reason).withMessage(message).withType(reason.equals("Unschedulable")
-                            || reason.equals("ModelLoadFailed") || reason.equals(PolicyViolationStatus.REASON)
-                            ? "Warning" : "Normal")
+                    .withReason(reason).withMessage(message).withType(type)
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .withNewSource().withComponent(Labels.OPERATOR).endSource().build()).create();
         } catch (RuntimeException e) {
             LOG.debugf("could not record event %s: %s", reason, e.getMessage());
         }
     }
-
 }

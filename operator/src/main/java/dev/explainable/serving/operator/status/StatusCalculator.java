@@ -4,62 +4,100 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
+import dev.explainable.serving.operator.dependent.AppliedHash;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 
 /**
- * Status from what the cluster reports: pure, so that every reason (Unschedulable, ModelLoadFailed, rolling
- * out) is unit-tested. Conditions keep their lastTransitionTime while their status does not change.
+ * Status from what the cluster reports: pure, so that every reason is unit-tested.
+ *
+ * <p>The model carries a fixed set of condition types, as Kubernetes conventions ask: {@code Ready} (every version
+ * serves its current configuration), {@code Available} (the default version has a ready pod, of any configuration),
+ * {@code Progressing} (some version is rolling out) and {@code Degraded} (some version fails now, or the API server
+ * refused what the operator applied). Per-version state sits in {@code status.versions[]}. Conditions keep their
+ * lastTransitionTime while their status does not change.
  */
 public final class StatusCalculator {
 
+    /** Condition types on the model. */
+    public static final String READY = "Ready";
     public static final String AVAILABLE = "Available";
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
+    public static final List<String> CONDITION_TYPES = List.of(READY, AVAILABLE, PROGRESSING, DEGRADED);
+
+    /** Reasons a version is Degraded (besides the kubelet's waiting reasons passed through, e.g. ImagePullBackOff). */
+    public static final String MODEL_LOAD_FAILED = "ModelLoadFailed";
+    public static final String MODEL_FETCH_FAILED = "ModelFetchFailed";
+    public static final String UNSCHEDULABLE = "Unschedulable";
+    public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+    /** The API server refused an object the operator applied (written by the reconciler's error handler). */
+    public static final String APPLY_FAILED = "ApplyFailed";
+
+    /** Waiting reasons of a container that will not start without a change (kubelet's names). */
+    static final Set<String> STUCK_WAITING = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
+            "CreateContainerConfigError", "CreateContainerError");
+    static final String RUNTIME_CONTAINER = "runtime";
 
     private StatusCalculator() {
     }
 
-    public static ExplainableModelStatus compute(ExplainableModel m, Map<String, Deployment> deployments,
-            Map<String, List<Pod>> pods, String now) {
-        ExplainableModelStatus previous = m.getStatus();
-        List<Condition> old = previous == null ? List.of() : previous.getConditions();
+    /**
+     * @param appliedHashes per version, the {@link AppliedHash} of the Deployment the operator wants: a cached
+     *        Deployment with another hash predates the last apply, so it says nothing about the current configuration
+     */
+    public static ExplainableModelStatus compute(ExplainableModel m, Map<String, String> appliedHashes,
+            Map<String, Deployment> deployments, Map<String, List<Pod>> pods, String now) {
+        List<Condition> old = previousConditions(m);
+        Long generation = m.getMetadata().getGeneration();
         ExplainableModelStatus s = new ExplainableModelStatus();
-        s.setObservedGeneration(m.getMetadata().getGeneration());
-        int ready = 0;
-        List<Condition> conditions = new ArrayList<>();
+        s.setObservedGeneration(generation);
         for (VersionSpec v : m.getSpec().getVersions()) {
-            VersionStatus vs = version(m, v, deployments.get(v.getName()), pods.getOrDefault(v.getName(), List.of()));
-            s.getVersions().add(vs);
-            if (AVAILABLE.equals(vs.getState())) {
-                ready++;
-            }
-            for (String type : List.of(AVAILABLE, PROGRESSING, DEGRADED)) {
-                boolean on = type.equals(vs.getState());
-                conditions.add(condition(old, type + "-" + v.getName(), on, on ? vs.getReason() : "Not" + type,
-                        on ? vs.getMessage() : "", m.getMetadata().getGeneration(), now));
-            }
+            s.getVersions().add(version(m, v, appliedHashes.get(v.getName()), deployments.get(v.getName()),
+                    pods.getOrDefault(v.getName(), List.of())));
         }
-        int total = m.getSpec().getVersions().size();
+        int total = s.getVersions().size();
+        List<VersionStatus> notAvailable = s.getVersions().stream().filter(v -> !AVAILABLE.equals(v.getState())).toList();
+        List<VersionStatus> degraded = s.getVersions().stream().filter(v -> DEGRADED.equals(v.getState())).toList();
+        List<VersionStatus> progressing = s.getVersions().stream().filter(v -> PROGRESSING.equals(v.getState())).toList();
+        int ready = total - notAvailable.size();
+
+        List<Condition> conditions = new ArrayList<>();
+        conditions.add(notAvailable.isEmpty()
+                ? condition(old, READY, true, "AllVersionsAvailable", "all " + total + " versions available", generation, now)
+                : condition(old, READY, false, "VersionsNotAvailable", notAvailable.size() + " of " + total
+                        + " versions not available: " + summary(notAvailable, false), generation, now));
         VersionStatus def = s.getVersions().stream().filter(v -> v.getName().equals(m.getSpec().getDefaultVersion()))
                 .findFirst().orElse(null);
-        boolean allReady = ready == total;
-        String message = allReady ? "all " + total + " versions available"
-                : (total - ready) + " of " + total + " versions not available: " + s.getVersions().stream()
-                        .filter(v -> !AVAILABLE.equals(v.getState()))
-                        .map(v -> v.getName() + " " + v.getReason()).toList();
-        conditions.add(0, condition(old, "Ready", allReady, allReady ? "AllVersionsAvailable" : "VersionsNotAvailable",
-                message, m.getMetadata().getGeneration(), now));
+        boolean serving = def != null && def.getReadyReplicas() != null && def.getReadyReplicas() > 0;
+        conditions.add(serving
+                ? condition(old, AVAILABLE, true, "DefaultVersionServing", "default version " + def.getName() + " has "
+                        + def.getReadyReplicas() + " ready replicas", generation, now)
+                : condition(old, AVAILABLE, false, "DefaultVersionNotServing", "default version "
+                        + m.getSpec().getDefaultVersion() + " has no ready replica", generation, now));
+        conditions.add(progressing.isEmpty()
+                ? condition(old, PROGRESSING, false, "NoRolloutInProgress", "", generation, now)
+                : condition(old, PROGRESSING, true, progressing.get(0).getReason(), summary(progressing, true),
+                        generation, now));
+        conditions.add(degraded.isEmpty()
+                ? condition(old, DEGRADED, false, "AsExpected", "", generation, now)
+                : condition(old, DEGRADED, true, degraded.get(0).getReason(), summary(degraded, true), generation, now));
         s.setConditions(conditions);
         s.setVersionsReady(ready + "/" + total);
         if (def != null) {
@@ -68,13 +106,51 @@ public final class StatusCalculator {
         return s;
     }
 
+    /**
+     * The status after the API server refused an object the operator applied: the previous per-version state stays
+     * (nothing changed in the cluster), Ready turns False and Degraded True with the server's message.
+     */
+    public static ExplainableModelStatus applyFailed(ExplainableModel m, String message, String now) {
+        List<Condition> old = previousConditions(m);
+        Long generation = m.getMetadata().getGeneration();
+        ExplainableModelStatus s = new ExplainableModelStatus();
+        s.setObservedGeneration(generation);
+        if (m.getStatus() != null) {
+            s.setVersions(m.getStatus().getVersions());
+            s.setVersionsReady(m.getStatus().getVersionsReady());
+            s.setUrl(m.getStatus().getUrl());
+        }
+        List<Condition> conditions = new ArrayList<>();
+        conditions.add(condition(old, READY, false, APPLY_FAILED, message, generation, now));
+        // whether the default version serves did not change: keep what was known
+        conditions.add(old.stream().filter(c -> AVAILABLE.equals(c.getType())).findFirst()
+                .orElseGet(() -> condition(old, AVAILABLE, false, APPLY_FAILED, message, generation, now)));
+        conditions.add(condition(old, PROGRESSING, false, APPLY_FAILED, message, generation, now));
+        conditions.add(condition(old, DEGRADED, true, APPLY_FAILED, message, generation, now));
+        s.setConditions(conditions);
+        return s;
+    }
+
+    private static List<Condition> previousConditions(ExplainableModel m) {
+        return m.getStatus() == null ? List.of() : m.getStatus().getConditions();
+    }
+
+    private static String summary(List<VersionStatus> versions, boolean withMessage) {
+        List<String> parts = new ArrayList<>();
+        for (VersionStatus v : versions) {
+            parts.add(v.getName() + " " + v.getReason()
+                    + (withMessage && v.getMessage() != null && !v.getMessage().isBlank() ? ": " + v.getMessage() : ""));
+        }
+        return String.join("; ", parts);
+    }
+
     static String url(ExplainableModel m, String version, String verb) {
         String host = (version == null ? m.getMetadata().getName() : DesiredState.versionName(m, version)) + "."
                 + m.getMetadata().getNamespace() + ".svc";
         return "http://" + host + DesiredState.path(m, version, verb);
     }
 
-    static VersionStatus version(ExplainableModel m, VersionSpec v, Deployment d, List<Pod> pods) {
+    static VersionStatus version(ExplainableModel m, VersionSpec v, String appliedHash, Deployment d, List<Pod> pods) {
         VersionStatus vs = new VersionStatus(v.getName());
         vs.setExplainUrl(url(m, v.getName(), "explain"));
         vs.setPredictUrl(url(m, v.getName(), "predict"));
@@ -83,44 +159,125 @@ public final class StatusCalculator {
         vs.setReplicas(desired);
         if (d == null) {
             vs.setReadyReplicas(0);
+            vs.setUpdatedReplicas(0);
             return state(vs, PROGRESSING, "Creating", "the Deployment is being created");
         }
-        int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-        int updated = d.getStatus() == null || d.getStatus().getUpdatedReplicas() == null ? 0
-                : d.getStatus().getUpdatedReplicas();
+        DeploymentStatus ds = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+        int ready = orZero(ds.getReadyReplicas());
+        int available = orZero(ds.getAvailableReplicas());
+        int updated = orZero(ds.getUpdatedReplicas());
+        int replicas = orZero(ds.getReplicas());
         vs.setReadyReplicas(ready);
+        vs.setUpdatedReplicas(updated);
+        // an old copy in the cache says nothing about the configuration just applied
+        if (appliedHash != null && !appliedHash.equals(AppliedHash.of(d))) {
+            return state(vs, PROGRESSING, "RollingOut", "the Deployment is being updated");
+        }
+
+        String failure = null;
         for (Pod p : pods) {
             if (p.getMetadata().getDeletionTimestamp() != null || p.getStatus() == null) {
                 continue;
             }
-            for (PodCondition c : nullSafe(p.getStatus().getConditions())) {
-                if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
-                        && "Unschedulable".equals(c.getReason())) {
-                    return state(vs, DEGRADED, "Unschedulable", c.getMessage());
-                }
-            }
-            for (ContainerStatus cs : nullSafe(p.getStatus().getContainerStatuses())) {
-                var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
-                var last = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
-                if ("runtime".equals(cs.getName()) && last != null && !Objects.equals(last.getExitCode(), 0)
-                        && (waiting != null || cs.getRestartCount() != null && cs.getRestartCount() > 0)) {
-                    String msg = last.getMessage() != null && !last.getMessage().isBlank() ? last.getMessage().trim()
-                            : "runtime exited with code " + last.getExitCode();
-                    return state(vs, DEGRADED, "ModelLoadFailed", msg);
-                }
-                if (waiting != null && ("ImagePullBackOff".equals(waiting.getReason())
-                        || "ErrImagePull".equals(waiting.getReason()))) {
-                    return state(vs, DEGRADED, waiting.getReason(), waiting.getMessage());
-                }
+            VersionStatus failed = podFailure(vs, p);
+            if (failed != null) {
+                return failed;
             }
         }
-        boolean current = d.getStatus() != null && d.getStatus().getObservedGeneration() != null
-                && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration();
-        if (current && ready >= desired && updated >= desired) {
+        // the deployment controller copies the ReplicaSet's FailedCreate (quota, Pod Security admission) here
+        DeploymentCondition replicaFailure = deploymentCondition(d, "ReplicaFailure", "True");
+        if (replicaFailure != null) {
+            return state(vs, DEGRADED, orDefault(replicaFailure.getReason(), "FailedCreate"), replicaFailure.getMessage());
+        }
+
+        // as `kubectl rollout status`: the controller saw this generation, every replica runs the current template
+        // (no old pod counted), and they are all ready and available
+        boolean observed = ds.getObservedGeneration() != null && d.getMetadata().getGeneration() != null
+                && ds.getObservedGeneration() >= d.getMetadata().getGeneration();
+        if (observed && updated >= desired && replicas == updated && ready >= desired && available >= desired) {
             return state(vs, AVAILABLE, "MinimumReplicasAvailable", ready + "/" + desired + " replicas ready");
         }
-        return state(vs, PROGRESSING, updated < desired ? "RollingOut" : "Starting",
-                ready + "/" + desired + " replicas ready, " + updated + " updated");
+        DeploymentCondition deadline = deploymentCondition(d, "Progressing", "False");
+        if (observed && deadline != null && PROGRESS_DEADLINE_EXCEEDED.equals(deadline.getReason())) {
+            return state(vs, DEGRADED, PROGRESS_DEADLINE_EXCEEDED, deadline.getMessage());
+        }
+        if (!observed || updated < desired) {
+            return state(vs, PROGRESSING, "RollingOut", updated + " of " + desired + " replicas updated");
+        }
+        if (replicas > updated) {
+            return state(vs, PROGRESSING, "RollingOut", (replicas - updated) + " old replicas pending termination");
+        }
+        return state(vs, PROGRESSING, "Starting", Math.min(ready, available) + " of " + desired
+                + " updated replicas ready");
+    }
+
+    /** What makes this pod fail now, or null: a pod that restarted once and runs again is fine. */
+    static VersionStatus podFailure(VersionStatus vs, Pod p) {
+        for (PodCondition c : nullSafe(p.getStatus().getConditions())) {
+            if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                    && UNSCHEDULABLE.equals(c.getReason())) {
+                return state(vs, DEGRADED, UNSCHEDULABLE, c.getMessage());
+            }
+        }
+        for (ContainerStatus cs : nullSafe(p.getStatus().getInitContainerStatuses())) {
+            ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+            ContainerStateTerminated terminated = cs.getState() == null ? null : cs.getState().getTerminated();
+            if (waiting != null && STUCK_WAITING.contains(waiting.getReason())) {
+                return state(vs, DEGRADED, waiting.getReason(), cs.getName() + ": " + waiting.getMessage());
+            }
+            ContainerStateTerminated last = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
+            if (terminated != null && nonZero(terminated)) {
+                return state(vs, DEGRADED, MODEL_FETCH_FAILED, exitMessage(cs.getName(), terminated));
+            }
+            if (waiting != null && last != null && nonZero(last)) {
+                return state(vs, DEGRADED, MODEL_FETCH_FAILED, exitMessage(cs.getName(), last));
+            }
+        }
+        for (ContainerStatus cs : nullSafe(p.getStatus().getContainerStatuses())) {
+            ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+            ContainerStateTerminated terminated = cs.getState() == null ? null : cs.getState().getTerminated();
+            ContainerStateTerminated last = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
+            if (waiting != null && STUCK_WAITING.contains(waiting.getReason())) {
+                return state(vs, DEGRADED, waiting.getReason(), waiting.getMessage());
+            }
+            if (!RUNTIME_CONTAINER.equals(cs.getName())) {
+                continue;
+            }
+            // failing now: exited and not running again yet, or waiting to restart after exiting
+            if (terminated != null && nonZero(terminated)) {
+                return state(vs, DEGRADED, MODEL_LOAD_FAILED, exitMessage("runtime", terminated));
+            }
+            if (waiting != null && "CrashLoopBackOff".equals(waiting.getReason()) && last != null) {
+                return state(vs, DEGRADED, MODEL_LOAD_FAILED, exitMessage("runtime", last));
+            }
+        }
+        return null;
+    }
+
+    private static boolean nonZero(ContainerStateTerminated t) {
+        return !Objects.equals(t.getExitCode(), 0);
+    }
+
+    /** The container's termination message (the runtime's last log lines), else its exit code and reason. */
+    private static String exitMessage(String container, ContainerStateTerminated t) {
+        if (t.getMessage() != null && !t.getMessage().isBlank()) {
+            return t.getMessage().trim();
+        }
+        return container + " exited with code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
+    }
+
+    private static DeploymentCondition deploymentCondition(Deployment d, String type, String status) {
+        Predicate<DeploymentCondition> match = c -> type.equals(c.getType()) && status.equals(c.getStatus());
+        return d.getStatus() == null ? null
+                : nullSafe(d.getStatus().getConditions()).stream().filter(match).findFirst().orElse(null);
+    }
+
+    private static int orZero(Integer i) {
+        return i == null ? 0 : i;
+    }
+
+    private static String orDefault(String s, String fallback) {
+        return s == null || s.isBlank() ? fallback : s;
     }
 
     private static <T> List<T> nullSafe(List<T> l) {

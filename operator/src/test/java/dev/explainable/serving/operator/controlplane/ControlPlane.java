@@ -155,14 +155,17 @@ public final class ControlPlane implements AutoCloseable {
         List<String> controllerManager = new ArrayList<>(List.of(bins.resolve("kube-controller-manager").toString(),
                 "--kubeconfig=" + kubeconfig, "--service-account-private-key-file=" + work.resolve("sa.key"),
                 "--secure-port=0", "--leader-elect=false", "--controllers=*,-serviceaccount-token",
-                "--concurrent-gc-syncs=5"));
+                "--concurrent-gc-syncs=5",
+                // client-go's default of 20 requests/s per controller, not the operator, set the pace of tests
+                // with many models (OperatorScaleBenchmark)
+                "--kube-api-qps=200", "--kube-api-burst=400"));
         if (forNodes) {
             // published to every namespace as kube-root-ca.crt, which pods' ServiceAccount volumes include
             controllerManager.add("--root-ca-file=" + work.resolve("certs/apiserver.crt"));
         }
         launch("kube-controller-manager", controllerManager.toArray(String[]::new));
         launch("kube-scheduler", bins.resolve("kube-scheduler").toString(), "--kubeconfig=" + kubeconfig,
-                "--secure-port=0", "--leader-elect=false");
+                "--secure-port=0", "--leader-elect=false", "--kube-api-qps=200", "--kube-api-burst=400");
         launch("kwok", bins.resolve("kwok").toString(), "--kubeconfig=" + kubeconfig,
                 "--config=" + bins.resolve("kwok-stages.yaml"), "--manage-all-nodes=false",
                 "--manage-nodes-with-annotation-selector=" + KWOK_TAINT + "=fake",

@@ -151,6 +151,10 @@ public class HelmChartOnControlPlaneTest {
         Role role = (Role) own.stream().filter(o -> o instanceof Role).findFirst().orElseThrow();
         assertThat(clusterRole.getRules()).isEqualTo(role.getRules());
 
+        // the heap follows the memory limit (sized for 5,000 models), and an OutOfMemoryError restarts the pod
+        assertThat(env(cluster, "JDK_JAVA_OPTIONS")).contains("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(operatorDeployment(cluster).getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
+                .getLimits().get("memory").toString()).isEqualTo("1536Mi");
         List<HasMetadata> noTolerations = render("--set", "gpu.tolerations=null");
         assertThat(GpuTolerations.parse(env(noTolerations, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS"))).isEmpty();
         List<HasMetadata> listed = render("--set", "watchNamespaces={team-a,team-b}", "--set",

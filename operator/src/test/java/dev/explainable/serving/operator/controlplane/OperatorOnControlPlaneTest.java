@@ -178,7 +178,7 @@ class OperatorOnControlPlaneTest {
             assertThat(v.getReason()).isEqualTo("Unschedulable");
             assertThat(v.getMessage()).contains("Insufficient nvidia.com/gpu");
             assertThat(m.getStatus().getConditions()).anySatisfy(c -> {
-                assertThat(c.getType()).isEqualTo("Degraded-v1");
+                assertThat(c.getType()).isEqualTo("Degraded");
                 assertThat(c.getStatus()).isEqualTo("True");
                 assertThat(c.getReason()).isEqualTo("Unschedulable");
             });

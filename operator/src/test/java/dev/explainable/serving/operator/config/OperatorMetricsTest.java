@@ -1,0 +1,54 @@
+package dev.explainable.serving.operator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceAction;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The JOSDK metrics the application uses (the bean, as Quarkus wires it) do not grow with the number of models. */
+@QuarkusTest
+class OperatorMetricsTest {
+
+    @Inject
+    Metrics metrics;
+
+    @Inject
+    MeterRegistry registry;
+
+    void reconcile(int models) {
+        Map<String, Object> meta = Map.of(Constants.RESOURCE_GVK_KEY, GroupVersionKind.gvkFor(ExplainableModel.class),
+                Constants.CONTROLLER_NAME, "explainablemodel");
+        for (int i = 0; i < models; i++) {
+            ExplainableModel m = Models.model("m" + i, "v1", Models.version("v1", 0));
+            m.getMetadata().setNamespace("ns-" + i);
+            metrics.receivedEvent(new ResourceEvent(ResourceAction.ADDED, ResourceID.fromResource(m), m), meta);
+            metrics.finishedReconciliation(m, meta);
+            metrics.cleanupDoneFor(ResourceID.fromResource(m), meta);
+        }
+    }
+
+    @Test
+    void meterCountDoesNotGrowWithModelsAndNoMeterNamesAResource() {
+        reconcile(1);
+        int afterOne = registry.getMeters().size();
+        reconcile(200);
+        assertThat(registry.getMeters()).hasSize(afterOne);
+        var josdk = registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("operator.sdk.")).toList();
+        assertThat(josdk).isNotEmpty().noneMatch(m -> m.getId().getTag("name") != null
+                || m.getId().getTag("namespace") != null);
+    }
+}
