@@ -5,12 +5,14 @@ import java.util.Objects;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
 /**
- * The status of a model the operator refused ({@link ModelPolicy}): {@code Ready=False} and {@code Degraded=True},
- * both with reason {@value #REASON} and the violations as the message, at the model's generation. Nothing of the
+ * The status of a model the operator refused ({@link ModelPolicy}): {@code Ready=False}, {@code Progressing=False}
+ * and {@code Degraded=True}, with reason {@value #REASON} and the violations as the message, at the model's
+ * generation; {@code Available} as it was. Nothing of the
  * refused spec is applied; what ran before the refused change (if anything) keeps running, so the previous per-version
  * state, versions-ready count and URL are kept as they were.
  */
@@ -28,8 +30,13 @@ public final class PolicyViolationStatus {
         String message = String.join("; ", violations);
         ExplainableModelStatus s = new ExplainableModelStatus();
         s.setObservedGeneration(generation);
-        s.setConditions(new java.util.ArrayList<>(List.of(condition(old, "Ready", "False", message, generation, now),
-                condition(old, "Degraded", "True", message, generation, now))));
+        // the model's fixed condition types, in their order; Available stays what it was: what ran keeps running
+        Condition available = old.stream().filter(c -> StatusCalculator.AVAILABLE.equals(c.getType())).findFirst()
+                .orElse(condition(old, StatusCalculator.AVAILABLE, "False", message, generation, now));
+        s.setConditions(new java.util.ArrayList<>(List.of(
+                condition(old, StatusCalculator.READY, "False", message, generation, now), available,
+                condition(old, StatusCalculator.PROGRESSING, "False", message, generation, now),
+                condition(old, StatusCalculator.DEGRADED, "True", message, generation, now))));
         s.setVersions(previous.getVersions());
         s.setVersionsReady(previous.getVersionsReady());
         s.setUrl(previous.getUrl());

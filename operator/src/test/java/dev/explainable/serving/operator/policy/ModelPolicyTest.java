@@ -123,9 +123,14 @@ class ModelPolicyTest {
         List<String> violations = ModelPolicy.violations(m, NOTHING_ALLOWED);
         ExplainableModelStatus s = PolicyViolationStatus.of(m, violations, "2026-02-02T00:00:00Z");
         assertThat(s.getObservedGeneration()).isEqualTo(3L);
+        before.getConditions().add(new ConditionBuilder().withType("Available").withStatus("True")
+                .withReason("MinimumReplicasAvailable").withLastTransitionTime("2026-01-01T00:00:00Z").build());
+        s = PolicyViolationStatus.of(m, violations, "2026-02-02T00:00:00Z");
+        // the fixed condition types; what ran before stays Available
         assertThat(s.getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason())
-                .containsExactly("Ready=False PolicyViolation", "Degraded=True PolicyViolation");
-        assertThat(s.getConditions()).allSatisfy(c -> {
+                .containsExactly("Ready=False PolicyViolation", "Available=True MinimumReplicasAvailable",
+                        "Progressing=False PolicyViolation", "Degraded=True PolicyViolation");
+        assertThat(s.getConditions()).filteredOn(c -> "PolicyViolation".equals(c.getReason())).allSatisfy(c -> {
             assertThat(c.getMessage()).isEqualTo(violations.get(0));
             assertThat(c.getLastTransitionTime()).isEqualTo("2026-02-02T00:00:00Z");
             assertThat(c.getObservedGeneration()).isEqualTo(3L);
