@@ -36,6 +36,8 @@ public class HttpGuards {
 
     private static final Logger LOG = Logger.getLogger(HttpGuards.class);
     static final String DEADLINE = "explainable.deadline";
+    /** Longest a refused request's remaining body is read before its connection closes anyway. */
+    static final long DRAIN_MILLIS = 10_000;
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -137,14 +139,30 @@ public class HttpGuards {
         if (response.ended() || response.headWritten()) {
             return;
         }
-        // the rest of the body is not read: the connection cannot be reused
+        HttpServerRequest request = ctx.request();
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         if (status == 429 || status == 503) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");
         }
-        response.end(new JsonObject().put("error", message).encode())
-                .onComplete(done -> ctx.request().connection().close());
+        // A body within the size limit that is still arriving is read and dropped before the connection closes
+        // (bounded by the body timeout): closing on unread bytes makes TCP reset the connection, and the client may
+        // lose the answer it was sent. A body over the limit, or one that timed out, is not waited for.
+        boolean drain = !request.isEnded() && status != 408 && status != 413 && status != 411;
+        response.end(new JsonObject().put("error", message).encode()).onComplete(done -> {
+            if (!drain || request.isEnded()) {
+                request.connection().close();
+            } else {
+                request.handler(bytes -> {
+                });
+                long cap = ctx.vertx().setTimer(DRAIN_MILLIS, id -> request.connection().close());
+                request.endHandler(end -> {
+                    ctx.vertx().cancelTimer(cap);
+                    request.connection().close();
+                });
+                request.resume();
+            }
+        });
     }
 
     /** The deadline {@link #guard} started for this request. */

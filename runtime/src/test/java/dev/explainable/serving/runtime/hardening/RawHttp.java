@@ -56,8 +56,12 @@ final class RawHttp {
     static Response send(int port, byte[] bytes, int timeoutMillis) throws IOException {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(timeoutMillis);
-            socket.getOutputStream().write(bytes);
-            socket.getOutputStream().flush();
+            try {
+                socket.getOutputStream().write(bytes);
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                // the server answered and closed before taking the whole request: its answer may still be readable
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
             byte[] buf = new byte[16384];
