@@ -1,5 +1,7 @@
 package dev.explainable.serving.operator.controlplane;
 
+import static dev.explainable.serving.operator.controlplane.OperatorOnControlPlane.condition;
+import static dev.explainable.serving.operator.controlplane.OperatorOnControlPlane.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -21,9 +23,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
@@ -41,10 +41,9 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
     static final String OPERATOR_USER = "operator-under-test";
     static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
 
-    static ControlPlane cp;
+    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
     static KubernetesClient asOperator;
-    static Operator operator;
     static final AtomicInteger reconciles = new AtomicInteger();
 
     /** Counts finished reconciles: a test of "no writes" must know that a reconcile happened. */
@@ -57,12 +56,11 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cp = ControlPlane.start();
-        client = cp.client();
-        cp.installCrd();
-        cp.addNode("cpu-node-1", 0);
-        asOperator = cp.clientAs(OPERATOR_USER, "system:masters");
-        operator = startOperator();
+        cluster = OperatorOnControlPlane.start(cp -> {
+            cp.addNode("cpu-node-1", 0);
+            asOperator = cp.clientAs(OPERATOR_USER, "system:masters");
+        }, cp -> startOperator());
+        client = cluster.client();
     }
 
     static Operator startOperator() {
@@ -75,37 +73,15 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.stop();
+        if (cluster != null) {
+            cluster.stopOperator();
         }
         if (asOperator != null) {
             asOperator.close();
         }
-        if (cp != null) {
-            cp.close();
+        if (cluster != null) {
+            cluster.close();
         }
-    }
-
-    static String namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .create();
-        return name;
-    }
-
-    static ExplainableModel model(String ns, String name, VersionSpec v) {
-        ExplainableModel m = Models.model(name, v.getName(), v);
-        m.getMetadata().setNamespace(ns);
-        m.getMetadata().setUid(null);
-        m.getMetadata().setGeneration(null);
-        return m;
-    }
-
-    static ExplainableModel get(String ns, String name) {
-        return client.resources(ExplainableModel.class).inNamespace(ns).withName(name).get();
-    }
-
-    static Condition condition(ExplainableModel m, String type) {
-        return m.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
     }
 
     static void assertRefused(String ns, String name, Consumer<VersionSpec> breakIt, String message) {
@@ -125,7 +101,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     @Test
     void theCrdRefusesNamesThatWouldNotFitTheGeneratedObjects() {
-        String ns = namespace("names");
+        String ns = cluster.namespace("names");
         assertRefused(ns, "my.model", v -> { }, "the model name must be a DNS-1035 label");
         assertRefused(ns, "1model", v -> { }, "the model name must be a DNS-1035 label");
         String sixty = "m".repeat(60);
@@ -137,7 +113,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     @Test
     void theCrdRefusesQuantitiesOutsideKubernetesGrammar() {
-        String ns = namespace("quantities");
+        String ns = cluster.namespace("quantities");
         for (String bad : List.of("-1Gi", "0", "0Gi", "lots", "1GB", "1.5.5", "+2", "1e")) {
             assertRefused(ns, "m", v -> v.getResources().setMemory(bad), "memory");
         }
@@ -156,13 +132,13 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
      */
     @Test
     void anObjectTheApiServerRefusesIsReportedInTheStatusWithAWarningEvent() {
-        String ns = namespace("refused");
+        String ns = cluster.namespace("refused");
         VersionSpec v = OperatorOnControlPlaneTest.version("v1", 0);
         Models.withMetadata(v, "{\"inputs\": {\"x\": {\"input_tensor_name\": \"x:0\", \"baseline\": \""
                 + "0".repeat(1_100_000) + "\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}}");
         client.resource(model(ns, "big", v)).create();
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel m = get(ns, "big");
+            ExplainableModel m = cluster.get(ns, "big");
             assertThat(m.getStatus()).isNotNull();
             assertThat(condition(m, "Degraded").getStatus()).isEqualTo("True");
             assertThat(condition(m, "Degraded").getReason()).isEqualTo("ApplyFailed");
@@ -180,7 +156,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
         RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName("big"),
                 m -> m.getSpec().getVersions().get(0).setMetadata(null));
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel m = get(ns, "big");
+            ExplainableModel m = cluster.get(ns, "big");
             assertThat(m.getStatus().getObservedGeneration()).isEqualTo(m.getMetadata().getGeneration());
             assertThat(condition(m, "Ready").getStatus()).isEqualTo("True");
             assertThat(condition(m, "Degraded").getStatus()).isEqualTo("False");
@@ -189,7 +165,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     /** The operator's writes so far, as the API server's audit log recorded them. */
     static List<AuditedCall> operatorWrites() throws Exception {
-        return cp.auditedCalls(OPERATOR_USER).stream().filter(c -> WRITES.contains(c.verb())).toList();
+        return cluster.cp().auditedCalls(OPERATOR_USER).stream().filter(c -> WRITES.contains(c.verb())).toList();
     }
 
     /** Waits until the operator has written nothing for a while (the model converged). */
@@ -204,14 +180,14 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     @Test
     void aReconcileOfAnUnchangedModelWritesNothing() throws Exception {
-        String ns = namespace("quiet");
+        String ns = cluster.namespace("quiet");
         int earlier = awaitQuiet(); // other tests' writes
         VersionSpec v2 = OperatorOnControlPlaneTest.version("v2", 0);
         ExplainableModel m = model(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
         m.getSpec().getVersions().add(v2);
         client.resource(m).create();
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel got = get(ns, "m");
+            ExplainableModel got = cluster.get(ns, "m");
             assertThat(got.getStatus()).isNotNull();
             assertThat(got.getStatus().getVersionsReady()).isEqualTo("2/2");
         });
@@ -227,9 +203,9 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
         assertThat(awaitQuiet()).as("writes after a reconcile of an unchanged model").isEqualTo(writes);
 
         // a restarted operator reconciles every model once; still nothing to write
-        operator.stop();
+        cluster.stopOperator();
         int beforeRestart = reconciles.get();
-        operator = startOperator();
+        cluster.startOperator();
         await().atMost(TIMEOUT).until(() -> reconciles.get() > beforeRestart);
         assertThat(awaitQuiet()).as("writes after an operator restart").isEqualTo(writes);
         List<AuditedCall> creates = operatorWrites().subList(earlier, writes);

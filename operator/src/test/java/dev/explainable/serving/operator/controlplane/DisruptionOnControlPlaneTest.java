@@ -19,12 +19,10 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.dependent.Labels;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 
 /**
  * Voluntary disruptions and node loss: versions with more than one replica get a PodDisruptionBudget that the real
@@ -35,50 +33,31 @@ import io.javaoperatorsdk.operator.Operator;
 class DisruptionOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static ControlPlane cp;
+    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
-    static Operator operator;
 
     @BeforeAll
     static void start() throws Exception {
-        cp = ControlPlane.start();
-        client = cp.client();
-        cp.installCrd();
-        cp.addNode("cpu-node-1", 0);
-        cp.addNode("cpu-node-2", 0);
-        cp.addNode("cordoned-node", 0);
-        cordon(true, "cordoned-node");
-        operator = OperatorOnControlPlaneTest.startOperator(client, new TestConfig(false));
+        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+            cp.addNode("cpu-node-1", 0);
+            cp.addNode("cpu-node-2", 0);
+            cp.addNode("cordoned-node", 0);
+            client = cp.client(); // cordon's client, before the operator starts
+            cordon(true, "cordoned-node");
+        });
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.stop();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (cp != null) {
-            cp.close();
-        }
-    }
-
-    static String namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .create();
-        return name;
     }
 
     static VersionSpec version(String name, int replicas) {
         VersionSpec v = OperatorOnControlPlaneTest.version(name, 0);
         v.setReplicas(replicas);
         return v;
-    }
-
-    static void create(String ns, String name, VersionSpec... versions) {
-        ExplainableModel m = Models.model(name, versions[0].getName(), versions);
-        m.getMetadata().setNamespace(ns);
-        m.getMetadata().setUid(null);
-        m.getMetadata().setGeneration(null);
-        client.resource(m).create();
     }
 
     static void edit(String ns, String name, Consumer<ExplainableModel> change) {
@@ -110,8 +89,8 @@ class DisruptionOnControlPlaneTest {
 
     @Test
     void versionsWithMoreThanOneReplicaGetABudgetThatAllowsOneEvictionAtATime() {
-        String ns = namespace("budget");
-        create(ns, "m", version("v1", 2), version("v2", 1));
+        String ns = cluster.namespace("budget");
+        cluster.create(ns, "m", version("v1", 2), version("v2", 1));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(readyPods(ns, "v1")).hasSize(2);
             assertThat(readyPods(ns, "v2")).hasSize(1);
@@ -160,10 +139,10 @@ class DisruptionOnControlPlaneTest {
 
     @Test
     void podsSpreadOverNodesAndStillAllScheduleNextToACordonedNode() {
-        String ns = namespace("spread");
+        String ns = cluster.namespace("spread");
         // three pods, two schedulable nodes: a hard spread constraint (DoNotSchedule) would leave the third pending,
         // because the cordoned node counts as a domain with no pod
-        create(ns, "m", version("v1", 3));
+        cluster.create(ns, "m", version("v1", 3));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(readyPods(ns, "v1")).hasSize(3));
         assertThat(nodes(readyPods(ns, "v1"))).containsExactlyInAnyOrder("cpu-node-1", "cpu-node-2");
 

@@ -16,11 +16,9 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.dependent.Labels;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 
 /**
  * A GPU version rolls on a cluster whose only GPU it already uses: a kwok node with one nvidia.com/gpu. With a surge
@@ -30,27 +28,22 @@ import io.javaoperatorsdk.operator.Operator;
 class GpuRolloutOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(120);
-    static ControlPlane cp;
+    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
-    static Operator operator;
 
     @BeforeAll
     static void start() throws Exception {
-        cp = ControlPlane.start();
-        client = cp.client();
-        cp.installCrd();
-        cp.addNode("gpu-node-1", 1);
-        cp.addNode("cpu-node-1", 0);
-        operator = OperatorOnControlPlaneTest.startOperator(client, new TestConfig(false));
+        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+            cp.addNode("gpu-node-1", 1);
+            cp.addNode("cpu-node-1", 0);
+        });
+        client = cluster.client();
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.stop();
-        }
-        if (cp != null) {
-            cp.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -67,8 +60,7 @@ class GpuRolloutOnControlPlaneTest {
     @Test
     void gpuVersionRollsWithoutASpareGpu() {
         String ns = "gpu-roll";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                .create();
+        cluster.namespace(ns);
         VersionSpec v1 = OperatorOnControlPlaneTest.version("v1", 1);
 
         // 1. Why: the version's Deployment with the surge strategy (not owned by a model) never finishes its roll
@@ -96,11 +88,7 @@ class GpuRolloutOnControlPlaneTest {
                 .getItems().isEmpty());
 
         // 2. The operator's GPU version: maxSurge 0, so the old pod goes first and the new one takes its GPU
-        ExplainableModel model = Models.model("m", "v1", v1);
-        model.getMetadata().setNamespace(ns);
-        model.getMetadata().setUid(null);
-        model.getMetadata().setGeneration(null);
-        client.resource(model).create();
+        cluster.create(ns, "m", "v1", v1);
         await().atMost(TIMEOUT).untilAsserted(() -> {
             ExplainableModel m = client.resources(ExplainableModel.class).inNamespace(ns).withName("m").get();
             assertThat(m.getStatus()).isNotNull();

@@ -22,10 +22,8 @@ import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
-import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -34,7 +32,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.Operator;
 
 /**
  * The operator against a REAL control plane (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes:
@@ -43,43 +40,24 @@ import io.javaoperatorsdk.operator.Operator;
 class OperatorOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static ControlPlane cp;
+    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
-    static Operator operator;
 
     @BeforeAll
     static void start() throws Exception {
-        cp = ControlPlane.start();
-        client = cp.client();
-        cp.installCrd();
-        cp.addNode("cpu-node-1", 0);
-        cp.addNode("cpu-node-2", 0);
-        cp.addNode("gpu-node-1", 2);
-        operator = startOperator(client, new TestConfig(false));
-    }
-
-    /** The operator as the product runs it (its reconciler, JOSDK's defaults), calling the API server as {@code as}. */
-    static Operator startOperator(KubernetesClient as, TestConfig config) {
-        Operator op = new Operator(o -> o.withKubernetesClient(as).withCloseClientOnStop(false));
-        op.register(new ExplainableModelReconciler(as, config));
-        op.start();
-        return op;
+        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+            cp.addNode("cpu-node-1", 0);
+            cp.addNode("cpu-node-2", 0);
+            cp.addNode("gpu-node-1", 2);
+        });
+        client = cluster.client();
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.stop();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (cp != null) {
-            cp.close();
-        }
-    }
-
-    static String namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .create();
-        return name;
     }
 
     /** Versions tolerate the kwok nodes' taint: a test-harness need, not a product default. */
@@ -91,25 +69,13 @@ class OperatorOnControlPlaneTest {
         return v;
     }
 
-    static ExplainableModel create(String ns, String name, String defaultVersion, VersionSpec... versions) {
-        ExplainableModel m = Models.model(name, defaultVersion, versions);
-        m.getMetadata().setNamespace(ns);
-        m.getMetadata().setUid(null);
-        m.getMetadata().setGeneration(null);
-        return client.resource(m).create();
-    }
-
     static void edit(String ns, String name, Consumer<ExplainableModel> change) {
         RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName(name), change);
     }
 
-    static ExplainableModel get(String ns, String name) {
-        return client.resources(ExplainableModel.class).inNamespace(ns).withName(name).get();
-    }
-
     static void awaitReady(String ns, String name, String versionsReady) {
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel m = get(ns, name);
+            ExplainableModel m = cluster.get(ns, name);
             assertThat(m.getStatus()).isNotNull();
             assertThat(m.getStatus().getObservedGeneration()).isEqualTo(m.getMetadata().getGeneration());
             assertThat(m.getStatus().getVersionsReady()).isEqualTo(versionsReady);
@@ -133,8 +99,8 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void createsObjectsWithGpuSchedulingAndReportsReady() {
-        String ns = namespace("create");
-        create(ns, "flowers", "v2", version("v1", 0), version("v2", 1));
+        String ns = cluster.namespace("create");
+        cluster.create(ns, "flowers", "v2", version("v1", 0), version("v2", 1));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems()))
                     .containsExactlyInAnyOrder("flowers-v1", "flowers-v2");
@@ -156,7 +122,7 @@ class OperatorOnControlPlaneTest {
         Pod cpuPod = client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v1").list().getItems().get(0);
         assertThat(gpuPod.getSpec().getNodeName()).isEqualTo("gpu-node-1");
         assertThat(cpuPod.getSpec().getNodeName()).startsWith("cpu-node-");
-        ExplainableModel m = get(ns, "flowers");
+        ExplainableModel m = cluster.get(ns, "flowers");
         assertThat(m.getStatus().getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Ready");
             assertThat(c.getStatus()).isEqualTo("True");
@@ -168,10 +134,10 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void versionAskingForMoreGpusThanExistIsUnschedulable() {
-        String ns = namespace("gpus");
-        create(ns, "big", "v1", version("v1", 4));
+        String ns = cluster.namespace("gpus");
+        cluster.create(ns, "big", "v1", version("v1", 4));
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel m = get(ns, "big");
+            ExplainableModel m = cluster.get(ns, "big");
             assertThat(m.getStatus()).isNotNull();
             var v = m.getStatus().getVersions().get(0);
             assertThat(v.getState()).isEqualTo("Degraded");
@@ -188,8 +154,8 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void switchingTheDefaultVersionRepointsTheServiceWithoutRestartingPods() {
-        String ns = namespace("switch");
-        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        String ns = cluster.namespace("switch");
+        cluster.create(ns, "m", "v1", version("v1", 0), version("v2", 0));
         awaitReady(ns, "m", "2/2");
         Map<String, String> pods = podUids(ns, "m");
         Set<String> rs1 = replicaSets(ns, "m", "v1");
@@ -205,8 +171,8 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void editingOneVersionsMetadataRollsOnlyThatVersion() {
-        String ns = namespace("rollout");
-        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        String ns = cluster.namespace("rollout");
+        cluster.create(ns, "m", "v1", version("v1", 0), version("v2", 0));
         awaitReady(ns, "m", "2/2");
         Set<String> rs1 = replicaSets(ns, "m", "v1");
         Set<String> rs2 = replicaSets(ns, "m", "v2");
@@ -227,8 +193,8 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void removingAVersionDeletesItsObjects() {
-        String ns = namespace("remove");
-        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        String ns = cluster.namespace("remove");
+        cluster.create(ns, "m", "v1", version("v1", 0), version("v2", 0));
         awaitReady(ns, "m", "2/2");
         edit(ns, "m", m -> m.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
         await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -241,7 +207,7 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void invalidResourcesAreRejectedByTheApiServer() {
-        String ns = namespace("invalid");
+        String ns = cluster.namespace("invalid");
         assertRejected(ns, m -> m.getSpec().setDefaultVersion("v9"), "defaultVersion must name one of versions[]");
         assertRejected(ns, m -> m.getSpec().getVersions().add(version("v1", 0)), "version names must be unique");
         assertRejected(ns, m -> m.getSpec().getVersions().get(0).getExplanation().setIntegralSteps(0),
@@ -255,7 +221,7 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void examplesAreAcceptedByTheApiServer() throws Exception {
-        String ns = namespace("examples");
+        String ns = cluster.namespace("examples");
         try (var files = Files.list(ControlPlane.repoRoot().resolve("examples"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 ExplainableModel m = client.resources(ExplainableModel.class).load(Files.newInputStream(f)).item();
@@ -267,10 +233,7 @@ class OperatorOnControlPlaneTest {
     }
 
     static void assertRejected(String ns, Consumer<ExplainableModel> breakIt, String message) {
-        ExplainableModel m = Models.model("bad", "v1", version("v1", 0));
-        m.getMetadata().setNamespace(ns);
-        m.getMetadata().setUid(null);
-        m.getMetadata().setGeneration(null);
+        ExplainableModel m = OperatorOnControlPlane.model(ns, "bad", "v1", version("v1", 0));
         breakIt.accept(m);
         assertThatThrownBy(() -> client.resource(m).create()).isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
@@ -280,7 +243,7 @@ class OperatorOnControlPlaneTest {
     /** The 409 that once failed CI (the operator wrote status between a test's read and write) is retried. */
     @Test
     void editsRetryWhenTheObjectChangedBetweenReadAndWrite() {
-        String ns = namespace("conflicts");
+        String ns = cluster.namespace("conflicts");
         client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("c")
                 .endMetadata().addToData("a", "1").build()).create();
         Runnable otherWriter = () -> client.configMaps().inNamespace(ns).withName("c").edit(o -> {
@@ -312,8 +275,8 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void deletingTheResourceGarbageCollectsEverything() {
-        String ns = namespace("gc");
-        create(ns, "m", "v1", version("v1", 0));
+        String ns = cluster.namespace("gc");
+        cluster.create(ns, "m", "v1", version("v1", 0));
         awaitReady(ns, "m", "1/1");
         client.resources(ExplainableModel.class).inNamespace(ns).withName("m").delete();
         // the garbage collector notices a CRD installed moments ago only at its next discovery sync (every 30 s):
@@ -328,17 +291,17 @@ class OperatorOnControlPlaneTest {
 
     @Test
     void operatorRestartMidWayConvergesToTheSameState() {
-        String ns = namespace("restart");
-        create(ns, "m", "v1", version("v1", 0), version("v2", 0));
+        String ns = cluster.namespace("restart");
+        cluster.create(ns, "m", "v1", version("v1", 0), version("v2", 0));
         awaitReady(ns, "m", "2/2");
-        operator.stop();
+        cluster.stopOperator();
         // changes while no operator runs
         edit(ns, "m", m -> {
             m.getSpec().setDefaultVersion("v3");
             m.getSpec().getVersions().removeIf(v -> v.getName().equals("v1"));
             m.getSpec().getVersions().add(version("v3", 1));
         });
-        operator = startOperator(client, new TestConfig(false));
+        cluster.startOperator();
         awaitReady(ns, "m", "2/2");
         assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems()))
                 .containsExactlyInAnyOrder("m-v2", "m-v3");
@@ -348,8 +311,8 @@ class OperatorOnControlPlaneTest {
         // a second restart with nothing changed leaves every object as it is
         Map<String, String> versions = client.apps().deployments().inNamespace(ns).list().getItems().stream()
                 .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getResourceVersion()));
-        operator.stop();
-        operator = startOperator(client, new TestConfig(false));
+        cluster.stopOperator();
+        cluster.startOperator();
         awaitReady(ns, "m", "2/2");
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems().stream()
                 .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getGeneration())))

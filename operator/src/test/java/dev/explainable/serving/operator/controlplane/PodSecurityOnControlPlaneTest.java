@@ -28,7 +28,6 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.Operator;
 
 /**
  * Every pod the project creates passes the "restricted" Pod Security Standard, as the real API server's built-in
@@ -42,30 +41,26 @@ class PodSecurityOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
     static final String RESTRICTED = "restricted";
-    static ControlPlane cp;
+    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
-    static Operator operator;
 
     @BeforeAll
     static void start() throws Exception {
-        cp = ControlPlane.start();
-        client = cp.client();
-        cp.installCrd();
-        cp.addNode("cpu-node-1", 0);
-        cp.addNode("cpu-node-2", 0);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(RESTRICTED)
-                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build()).create();
-        operator = OperatorOnControlPlaneTest.startOperator(client, new TestConfig(false));
+        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+            cp.addNode("cpu-node-1", 0);
+            cp.addNode("cpu-node-2", 0);
+            cp.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(RESTRICTED)
+                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                    .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build())
+                    .create();
+        });
+        client = cluster.client();
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.stop();
-        }
-        if (cp != null) {
-            cp.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -80,11 +75,7 @@ class PodSecurityOnControlPlaneTest {
     }
 
     static ExplainableModel create(String name, VersionSpec... versions) {
-        ExplainableModel m = Models.model(name, versions[0].getName(), versions);
-        m.getMetadata().setNamespace(RESTRICTED);
-        m.getMetadata().setUid(null);
-        m.getMetadata().setGeneration(null);
-        return client.resource(m).create();
+        return cluster.create(RESTRICTED, name, versions);
     }
 
     static List<Pod> pods(String labelKey, String labelValue) {
@@ -142,7 +133,7 @@ class PodSecurityOnControlPlaneTest {
 
     @Test
     void chartOperatorDeploymentIsAdmitted() throws Exception {
-        List<HasMetadata> rendered = HelmChartOnControlPlaneTest.render(cp);
+        List<HasMetadata> rendered = HelmChartOnControlPlaneTest.render(cluster.cp());
         ServiceAccount sa = (ServiceAccount) rendered.stream().filter(o -> o instanceof ServiceAccount).findFirst()
                 .orElseThrow();
         Deployment operatorDeployment = HelmChartOnControlPlaneTest.operatorDeployment(rendered);

@@ -1,5 +1,6 @@
 package dev.explainable.serving.operator.controlplane;
 
+import static dev.explainable.serving.operator.controlplane.OperatorOnControlPlane.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,16 +12,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.RuntimeSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 
 /**
  * The operator's policy with its default configuration (nothing allowed): a model asking for a file:// URI or
@@ -30,27 +28,21 @@ import io.javaoperatorsdk.operator.Operator;
 class PolicyOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static ControlPlane cp;
+    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
-    static Operator operator;
 
     @BeforeAll
     static void start() throws Exception {
-        cp = ControlPlane.start();
-        client = cp.client();
-        cp.installCrd();
-        cp.addNode("cpu-node-1", 0);
-        operator = OperatorOnControlPlaneTest.startOperator(client,
-                new TestConfig(false, Optional.empty(), TestConfig.policy(List.of(), List.of())));
+        cluster = OperatorOnControlPlane.start(
+                new TestConfig(false, Optional.empty(), TestConfig.policy(List.of(), List.of())),
+                cp -> cp.addNode("cpu-node-1", 0));
+        client = cluster.client();
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.stop();
-        }
-        if (cp != null) {
-            cp.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -58,14 +50,6 @@ class PolicyOnControlPlaneTest {
         VersionSpec v = OperatorOnControlPlaneTest.version(name, 0);
         v.setModelUri(uri);
         return v;
-    }
-
-    static ExplainableModel get(String ns, String name) {
-        return client.resources(ExplainableModel.class).inNamespace(ns).withName(name).get();
-    }
-
-    static Condition condition(ExplainableModel m, String type) {
-        return m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
     }
 
     /** Nothing labelled as the model's exists: no ConfigMap, Deployment, Service or budget was created. */
@@ -78,18 +62,15 @@ class PolicyOnControlPlaneTest {
     @Test
     void refusedModelsGetNoObjectsAndAStatusSayingWhy() {
         String ns = "policy";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                .create();
-        ExplainableModel m = Models.model("m", "v1", version("v1", "file:///"), version("v2", "pvc://claim/m/2"));
-        m.getMetadata().setNamespace(ns);
-        m.getMetadata().setUid(null);
-        m.getMetadata().setGeneration(null);
+        cluster.namespace(ns);
+        ExplainableModel m = OperatorOnControlPlane.model(ns, "m", "v1", version("v1", "file:///"),
+                version("v2", "pvc://claim/m/2"));
         RuntimeSpec runtime = new RuntimeSpec();
         runtime.setImage("evil.example/miner:1");
         m.getSpec().setRuntime(runtime);
         client.resource(m).create();
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel got = get(ns, "m");
+            ExplainableModel got = cluster.get(ns, "m");
             assertThat(got.getStatus()).isNotNull();
             assertThat(got.getStatus().getObservedGeneration()).isEqualTo(got.getMetadata().getGeneration());
             Condition ready = condition(got, "Ready");
@@ -117,7 +98,7 @@ class PolicyOnControlPlaneTest {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(client.apps().deployments().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems())
                     .hasSize(2);
-            ExplainableModel got = get(ns, "m");
+            ExplainableModel got = cluster.get(ns, "m");
             assertThat(got.getStatus().getObservedGeneration()).isEqualTo(got.getMetadata().getGeneration());
             assertThat(got.getStatus().getConditions()).noneMatch(c -> "PolicyViolation".equals(c.getReason()));
         });
@@ -128,7 +109,7 @@ class PolicyOnControlPlaneTest {
         RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName("m"),
                 x -> x.getSpec().getVersions().get(0).setModelUri("file:///var/lib/kubelet"));
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel got = get(ns, "m");
+            ExplainableModel got = cluster.get(ns, "m");
             assertThat(got.getStatus().getObservedGeneration()).isEqualTo(got.getMetadata().getGeneration());
             assertThat(condition(got, "Ready").getReason()).isEqualTo("PolicyViolation");
         });

@@ -1,5 +1,6 @@
 package dev.explainable.serving.operator.controlplane;
 
+import static dev.explainable.serving.operator.controlplane.OperatorOnControlPlane.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,7 +23,6 @@ import dev.explainable.serving.operator.dependent.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -31,7 +31,6 @@ import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.javaoperatorsdk.operator.Operator;
 
 /**
  * Status tells the truth, on the real control plane. kwok plays the kubelet: where a test needs a pod state kwok
@@ -42,55 +41,26 @@ import io.javaoperatorsdk.operator.Operator;
 class StatusTruthOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static ControlPlane cp;
+    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
-    static Operator operator;
 
     @BeforeAll
     static void start() throws Exception {
-        cp = ControlPlane.start();
-        client = cp.client();
-        cp.installCrd();
-        cp.addNode("cpu-node-1", 0);
-        operator = OperatorOnControlPlaneTest.startOperator(client, new TestConfig(false));
+        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> cp.addNode("cpu-node-1", 0));
+        client = cluster.client();
     }
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.stop();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (cp != null) {
-            cp.close();
-        }
-    }
-
-    static String namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .create();
-        return name;
-    }
-
-    static void create(String ns, String name, VersionSpec v) {
-        ExplainableModel m = Models.model(name, v.getName(), v);
-        m.getMetadata().setNamespace(ns);
-        m.getMetadata().setUid(null);
-        m.getMetadata().setGeneration(null);
-        client.resource(m).create();
-    }
-
-    static ExplainableModel get(String ns, String name) {
-        return client.resources(ExplainableModel.class).inNamespace(ns).withName(name).get();
-    }
-
-    static Condition condition(ExplainableModel m, String type) {
-        return m.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
     }
 
     /** The model's status at its current generation, once it satisfies {@code check}. */
     static void awaitStatus(String ns, String name, ThrowingConsumer<ExplainableModel> check) {
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel m = get(ns, name);
+            ExplainableModel m = cluster.get(ns, name);
             assertThat(m.getStatus()).isNotNull();
             assertThat(m.getStatus().getObservedGeneration()).isEqualTo(m.getMetadata().getGeneration());
             check.accept(m);
@@ -143,8 +113,8 @@ class StatusTruthOnControlPlaneTest {
 
     @Test
     void aPodThatRestartedOnceAndIsReadyAgainIsReportedAvailable() {
-        String ns = namespace("restarted");
-        create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
+        String ns = cluster.namespace("restarted");
+        cluster.create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
         awaitReady(ns, "m");
         Pod pod = takeOverPod(ns, "m");
         // OOMKilled just now: the runtime is down, it fails now
@@ -159,7 +129,7 @@ class StatusTruthOnControlPlaneTest {
         awaitReady(ns, "m");
         assertThat(client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get().getStatus()
                 .getContainerStatuses().get(0).getRestartCount()).isEqualTo(1);
-        ExplainableModel m = get(ns, "m");
+        ExplainableModel m = cluster.get(ns, "m");
         assertThat(condition(m, "Available").getStatus()).isEqualTo("True");
         assertThat(m.getStatus().getConditions()).extracting(Condition::getType)
                 .containsExactly("Ready", "Available", "Progressing", "Degraded");
@@ -167,10 +137,10 @@ class StatusTruthOnControlPlaneTest {
 
     @Test
     void aCrashLoopingInitContainerIsModelFetchFailedWithItsMessage() {
-        String ns = namespace("fetch");
+        String ns = cluster.namespace("fetch");
         VersionSpec v = OperatorOnControlPlaneTest.version("v1", 0);
         v.setModelUri("http://models.invalid/missing.tar.gz");
-        create(ns, "m", v);
+        cluster.create(ns, "m", v);
         awaitReady(ns, "m"); // kwok runs no container: its pods start whatever they hold
         Pod pod = takeOverPod(ns, "m");
         kubeletReports(ns, pod, false, c -> c.withNewState().withNewWaiting().withReason("PodInitializing").endWaiting()
@@ -185,19 +155,19 @@ class StatusTruthOnControlPlaneTest {
 
     @Test
     void podsRefusedByAQuotaAreDegradedWithTheControllersMessage() {
-        String ns = namespace("quota");
+        String ns = cluster.namespace("quota");
         client.resourceQuotas().inNamespace(ns).resource(new ResourceQuotaBuilder().withNewMetadata().withName("no-pods")
                 .endMetadata().withNewSpec().addToHard("pods", new Quantity("0")).endSpec().build()).create();
-        create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
+        cluster.create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
         // the ReplicaSet controller's FailedCreate, copied by the deployment controller into ReplicaFailure
         awaitVersion(ns, "m", "Degraded", "FailedCreate", "exceeded quota: no-pods");
-        assertThat(condition(get(ns, "m"), "Degraded").getMessage()).contains("v1 FailedCreate", "forbidden");
+        assertThat(condition(cluster.get(ns, "m"), "Degraded").getMessage()).contains("v1 FailedCreate", "forbidden");
     }
 
     @Test
     void aRolloutPastItsProgressDeadlineIsDegraded() {
-        String ns = namespace("deadline");
-        create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
+        String ns = cluster.namespace("deadline");
+        cluster.create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
         awaitReady(ns, "m");
         // A rollout whose new pod never starts: kwok leaves pods with this annotation alone (no container, no
         // failure to report), and the deadline is cut to 1 s. Written by another field manager, so the operator's
@@ -209,14 +179,14 @@ class StatusTruthOnControlPlaneTest {
         });
         awaitVersion(ns, "m", "Degraded", "ProgressDeadlineExceeded", "has timed out progressing");
         // the old pod still serves: Available, not Ready
-        assertThat(condition(get(ns, "m"), "Available").getStatus()).isEqualTo("True");
+        assertThat(condition(cluster.get(ns, "m"), "Available").getStatus()).isEqualTo("True");
     }
 
     /** Right after an edit, the new generation is not Ready before its pods are. */
     @Test
     void anEditIsNotReadyBeforeItsNewPodIs() {
-        String ns = namespace("edit");
-        create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
+        String ns = cluster.namespace("edit");
+        cluster.create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
         awaitReady(ns, "m");
         Pod old = client.pods().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems().get(0);
         // the new pod stays Pending (no node fits), the old ready pod keeps serving
@@ -231,7 +201,7 @@ class StatusTruthOnControlPlaneTest {
                 .getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
         // and it never says Ready while the new pod cannot run
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(
-                () -> assertThat(condition(get(ns, "m"), "Ready").getStatus()).isEqualTo("False"));
+                () -> assertThat(condition(cluster.get(ns, "m"), "Ready").getStatus()).isEqualTo("False"));
     }
 
     /**
@@ -240,10 +210,10 @@ class StatusTruthOnControlPlaneTest {
      */
     @Test
     void afterAnEditReadyReturnsOnlyWithTheNewPod() {
-        String ns = namespace("reroll");
-        create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
+        String ns = cluster.namespace("reroll");
+        cluster.create(ns, "m", OperatorOnControlPlaneTest.version("v1", 0));
         awaitReady(ns, "m");
-        String oldHash = get(ns, "m").getStatus().getVersions().get(0).getConfigHash();
+        String oldHash = cluster.get(ns, "m").getStatus().getVersions().get(0).getConfigHash();
         // every version of the model the API server stores from here on (each status patch is one watch event)
         List<ExplainableModel> seen = new CopyOnWriteArrayList<>();
         try (var watch = client.resources(ExplainableModel.class).inNamespace(ns).withName("m")
@@ -262,7 +232,7 @@ class StatusTruthOnControlPlaneTest {
                             + "{\"input_tensor_name\": \"x:0\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}}"));
             awaitReady(ns, "m");
         }
-        ExplainableModel m = get(ns, "m");
+        ExplainableModel m = cluster.get(ns, "m");
         String hash = m.getStatus().getVersions().get(0).getConfigHash();
         assertThat(hash).isNotEqualTo(oldHash);
         // the first status written for the new generation: its pod cannot be ready yet, the old one must not count
