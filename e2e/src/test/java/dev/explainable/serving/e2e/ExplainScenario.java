@@ -136,8 +136,12 @@ final class ExplainScenario {
             assertThat(m.getStatus().getVersionsReady()).isEqualTo("2/2");
             assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(2);
         });
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-                caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES).statusCode() == 200);
+        // kube-proxy programs each Service's rules on its own schedule, and until it has, the node answers "network
+        // unreachable" for that ClusterIP (a CI run met it on v2's Service): wait until every Service answers
+        for (String[] target : new String[][] {{"iris", ""}, {"iris-v1", "/versions/v1"}, {"iris-v2", "/versions/v2"}}) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> caller.post(target[0],
+                    "/v1/projects/demo/models/iris" + target[1] + ":explain", INSTANCES).statusCode() == 200);
+        }
 
         // model -> default version; model/version -> that version; predict
         Reply viaModel = caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES);
