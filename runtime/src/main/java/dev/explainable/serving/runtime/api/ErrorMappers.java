@@ -10,8 +10,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
@@ -41,7 +39,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response limit(LimitExceededException e) {
-        return error(e.bodyTooLarge() ? 413 : 400, e.getMessage());
+        return error(400, e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -72,11 +70,6 @@ public class ErrorMappers {
     public Response exhausted(ResourceExhaustedException e) {
         return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", 1)
                 .entity(Map.of("error", e.getMessage())).build();
-    }
-
-    @ServerExceptionMapper
-    public Response json(JsonProcessingException e) {
-        return error(400, "request body is not valid JSON");
     }
 
     @ServerExceptionMapper

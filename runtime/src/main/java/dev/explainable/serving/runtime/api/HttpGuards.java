@@ -89,8 +89,7 @@ public class HttpGuards {
                 return;
             }
             if (announced > maxRequestBytes) {
-                refuse(ctx, 413, "request body is larger than the limit of " + maxRequestBytes
-                        + " bytes (explain.max-request-bytes)");
+                refuse(ctx, 413, RequestReader.tooLarge(maxRequestBytes).getMessage());
                 return;
             }
         }
@@ -122,8 +121,7 @@ public class HttpGuards {
             case 404 -> "not found";
             case 405 -> "method not allowed";
             case 411 -> "send the request body with a Content-Length header";
-            case 413 -> "request body is larger than the limit of " + maxRequestBytes
-                    + " bytes (explain.max-request-bytes)";
+            case 413 -> RequestReader.tooLarge(maxRequestBytes).getMessage();
             case 414 -> "request URI too long";
             case 431 -> "request headers too large";
             default -> status < 500 ? "bad request" : "internal error";

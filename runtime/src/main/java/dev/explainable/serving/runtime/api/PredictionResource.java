@@ -237,10 +237,10 @@ public class PredictionResource {
         List<Instance> forward = loaded.runner().forward(decoded);
         long work = 0;
         for (Instance instance : forward) {
-            long points = loaded.explainer().evaluations(instance);
-            work += points * loaded.runner().explainedElements(instance);
-            // also refuses, before any gradient, an instance larger than one model run may take
-            loaded.runner().pointsPerRun(1, loaded.runner().explainedElements(instance));
+            long elements = loaded.runner().explainedElements(instance);
+            // refuses, before any gradient, an instance larger than one model run may take
+            loaded.runner().pointsPerRun(1, elements);
+            work += loaded.explainer().evaluations(instance) * elements;
         }
         long max = config.limits().maxRequestElements();
         if (work > max) {

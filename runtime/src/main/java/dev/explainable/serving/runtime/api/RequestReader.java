@@ -1,8 +1,6 @@
 package dev.explainable.serving.runtime.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Reads an AI Platform request body, bounded in size, into its {@code instances}. */
+/** Parses an AI Platform request body, bounded in size, into its {@code instances}. */
 public final class RequestReader {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -27,10 +25,6 @@ public final class RequestReader {
 
     /** The body's instances and its optional {@code parameters} object. */
     public record Request(List<JsonNode> instances, JsonNode parameters) {
-    }
-
-    public Request read(InputStream body) throws IOException {
-        return read(readBounded(body));
     }
 
     public Request read(byte[] bytes) {
@@ -70,21 +64,6 @@ public final class RequestReader {
             throw ApiException.badRequest("\"parameters\" must be an object");
         }
         return new Request(list, parameters);
-    }
-
-    private byte[] readBounded(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            if (total > maxBytes) {
-                throw tooLarge(maxBytes);
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 
     public static ApiException tooLarge(long maxBytes) {
