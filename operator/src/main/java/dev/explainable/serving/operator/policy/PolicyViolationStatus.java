@@ -1,13 +1,11 @@
 package dev.explainable.serving.operator.policy;
 
 import java.util.List;
-import java.util.Objects;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
 import dev.explainable.serving.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
 /**
  * The status of a model the operator refused ({@link ModelPolicy}): {@code Ready=False}, {@code Progressing=False}
@@ -43,12 +41,8 @@ public final class PolicyViolationStatus {
         return s;
     }
 
-    /** Keeps lastTransitionTime while the condition's status stays the same (Kubernetes convention). */
     private static Condition condition(List<Condition> old, String type, String status, String message, Long generation,
             String now) {
-        String since = old.stream().filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(now);
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(REASON).withMessage(message)
-                .withObservedGeneration(generation).withLastTransitionTime(since).build();
+        return StatusCalculator.condition(old, type, "True".equals(status), REASON, message, generation, now);
     }
 }

@@ -291,7 +291,8 @@ public final class StatusCalculator {
         return vs;
     }
 
-    static Condition condition(List<Condition> old, String type, boolean on, String reason, String message,
+    /** A condition that keeps its lastTransitionTime while its status stays the same (Kubernetes convention). */
+    public static Condition condition(List<Condition> old, String type, boolean on, String reason, String message,
             Long generation, String now) {
         String status = on ? "True" : "False";
         String since = old.stream().filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
