@@ -109,7 +109,8 @@ public class ModelService {
                 }
             }
             InstanceDecoder decoder = new InstanceDecoder(model.signatureInputs(), aliases,
-                    config.limits().maxImagePixels(), config.limits().maxFreeDimension());
+                    config.limits().maxImagePixels(), config.limits().maxFreeDimension(),
+                    config.limits().maxBatchElements());
             long start = System.nanoTime();
             try {
                 explainer.explain(warmUpInstance(model, config.warmUpFreeDimension()));

@@ -24,10 +24,11 @@ public final class InstanceDecoder {
     private final Map<String, String> aliases;
     private final long maxImagePixels;
     private final long maxFreeDimension;
+    private final long maxValues;
 
     /** With the default limits (explain.limits.max-image-pixels and max-free-dimension). */
     public InstanceDecoder(List<TensorSpec> inputs, Map<String, String> aliases) {
-        this(inputs, aliases, 4_194_304L, 4096);
+        this(inputs, aliases, 4_194_304L, 4096, 1_048_576L);
     }
 
     /**
@@ -35,17 +36,36 @@ public final class InstanceDecoder {
      * @param aliases          extra accepted name -> input key (for example metadata input keys)
      * @param maxImagePixels   most pixels of an image, read from its header before decoding
      * @param maxFreeDimension largest size a request may give a free dimension
+     * @param maxValues        most input values of one instance (no model run could take more)
      */
     public InstanceDecoder(List<TensorSpec> inputs, Map<String, String> aliases, long maxImagePixels,
-            long maxFreeDimension) {
+            long maxFreeDimension, long maxValues) {
         this.inputs = List.copyOf(inputs);
         this.aliases = Map.copyOf(aliases);
         this.maxImagePixels = maxImagePixels;
         this.maxFreeDimension = maxFreeDimension;
+        this.maxValues = maxValues;
     }
 
-    /** Decodes instance {@code index}; keys of the result are input keys. Throws 400 on any problem. */
+    /**
+     * Decodes instance {@code index}; keys of the result are input keys. Throws 400 on any problem, and refuses an
+     * instance larger than one model run may take as soon as it is decoded: the request's other instances are not
+     * decoded and held for a refusal that would come anyway.
+     */
     public Map<String, HostTensor> decode(JsonNode instance, int index) {
+        Map<String, HostTensor> values = decodeInputs(instance, index);
+        long size = 0;
+        for (HostTensor t : values.values()) {
+            size += t.size();
+        }
+        if (size > maxValues) {
+            throw new LimitExceededException("instance " + index + " has " + size + " input values, more than the "
+                    + maxValues + " one model run may take (explain.limits.max-batch-elements)");
+        }
+        return values;
+    }
+
+    private Map<String, HostTensor> decodeInputs(JsonNode instance, int index) {
         Map<String, HostTensor> values = new LinkedHashMap<>();
         if (instance.isObject() && !isB64(instance)) {
             Iterator<Map.Entry<String, JsonNode>> fields = instance.fields();

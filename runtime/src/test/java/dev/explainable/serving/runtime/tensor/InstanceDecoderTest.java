@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.explainable.serving.runtime.api.ApiException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /** Every instance form of the seed, decoded without TensorFlow. */
 class InstanceDecoderTest {
@@ -112,6 +113,18 @@ class InstanceDecoderTest {
                 .contains("invalid base64"));
         assertTrue(assertThrows(ApiException.class, () -> s.decode(json("{\"b64\": \"abcde\"}"), 0)).getMessage()
                 .contains("invalid base64"));
+    }
+
+    /** A free-size instance larger than one model run is refused as it is decoded, not held until the first run. */
+    @Test
+    void anInstanceLargerThanOneRunIsRefusedWhenDecoded() throws Exception {
+        InstanceDecoder d = new InstanceDecoder(List.of(spec("x", DataType.DT_FLOAT, -1)), Map.of(), 4_194_304L, 4096,
+                6);
+        assertEquals(6, d.decode(json("[1, 2, 3, 4, 5, 6]"), 0).get("x").size());
+        LimitExceededException e = assertThrows(LimitExceededException.class,
+                () -> d.decode(json("[1, 2, 3, 4, 5, 6, 7]"), 3));
+        assertTrue(e.getMessage().startsWith("instance 3 has 7 input values")
+                && e.getMessage().contains("explain.limits.max-batch-elements"), e.getMessage());
     }
 
     @Test
