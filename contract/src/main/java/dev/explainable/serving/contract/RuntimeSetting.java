@@ -1,0 +1,34 @@
+package dev.explainable.serving.contract;
+
+import java.util.Locale;
+
+/**
+ * The runtime settings the operator sets on a version's pods. Each is a runtime property ({@code explain.*}) read
+ * from the environment variable of MicroProfile Config's mapping ({@code EXPLAIN_*}).
+ */
+public enum RuntimeSetting {
+    MODEL_DIR("explain.model.dir"),
+    MODEL_NAME("explain.model.name"),
+    MODEL_VERSION("explain.model.version"),
+    METHOD("explain.method"),
+    INTEGRAL_STEPS("explain.integral-steps"),
+    PATHS("explain.paths"),
+    METADATA_FILE("explain.metadata.file"),
+    EXIT_ON_LOAD_FAILURE("explain.exit-on-load-failure");
+
+    private final String property;
+
+    RuntimeSetting(String property) {
+        this.property = property;
+    }
+
+    /** The runtime's property name. */
+    public String property() {
+        return property;
+    }
+
+    /** The environment variable MicroProfile Config maps to {@link #property()}: non-alphanumerics become '_'. */
+    public String env() {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+}

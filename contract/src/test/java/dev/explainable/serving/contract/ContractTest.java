@@ -1,0 +1,37 @@
+package dev.explainable.serving.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ContractTest {
+
+    @Test
+    void environmentNamesFollowMicroProfileConfig() {
+        assertEquals("EXPLAIN_MODEL_DIR", RuntimeSetting.MODEL_DIR.env());
+        assertEquals("EXPLAIN_INTEGRAL_STEPS", RuntimeSetting.INTEGRAL_STEPS.env());
+        assertEquals("EXPLAIN_EXIT_ON_LOAD_FAILURE", RuntimeSetting.EXIT_ON_LOAD_FAILURE.env());
+        assertEquals("EXPLAIN_METADATA_FILE", RuntimeSetting.METADATA_FILE.env());
+    }
+
+    @Test
+    void methodNamesRoundTrip() {
+        for (AttributionMethod m : AttributionMethod.values()) {
+            assertEquals(m, AttributionMethod.fromRuntimeName(m.runtimeName()));
+            assertEquals(m, AttributionMethod.fromResourceName(m.resourceName()));
+        }
+        assertEquals(AttributionMethod.XRAI, AttributionMethod.fromRuntimeName(" XRAI "));
+        assertEquals(AttributionMethod.DEFAULT.runtimeName(), AttributionMethod.DEFAULT_RUNTIME_NAME);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AttributionMethod.fromRuntimeName("lime"));
+        assertTrue(e.getMessage().contains("sampled-shapley"), e.getMessage());
+    }
+
+    @Test
+    void textDefaultsMatchNumbers() {
+        assertEquals(ExplanationDefaults.INTEGRAL_STEPS, Integer.parseInt(ExplanationDefaults.INTEGRAL_STEPS_TEXT));
+        assertEquals(ExplanationDefaults.PATHS, Integer.parseInt(ExplanationDefaults.PATHS_TEXT));
+    }
+}
