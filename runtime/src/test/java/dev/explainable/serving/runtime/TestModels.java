@@ -5,20 +5,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.model.ModelService;
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.result.InputExplanation;
+import dev.explainable.serving.runtime.result.LabelAttribution;
+import dev.explainable.serving.runtime.service.LoadedModel;
+import dev.explainable.serving.runtime.service.ModelLoader;
 
 /** The committed test SavedModels (tools/make-test-models.py) and their Python-side expectations. */
 public final class TestModels {
 
     public static final Path ROOT = Path.of("src/test/resources/models");
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, ModelService.Loaded> CACHE = new HashMap<>();
+    private static final Map<String, LoadedModel> CACHE = new HashMap<>();
 
     private TestModels() {
     }
@@ -35,177 +39,59 @@ public final class TestModels {
         }
     }
 
-    /** Loaded once per JVM with the given steps: loading natives and models is the slow part of a test. */
-    public static synchronized ModelService.Loaded load(String model, int steps) {
-        return CACHE.computeIfAbsent(model + "@" + steps, k -> ModelService.load(config(model, steps, 64)));
+    /**
+     * The shipped defaults for a committed model, with the raw maps beside rendered images (so tests can check the
+     * numbers).
+     */
+    public static RuntimeOptions options(String model) {
+        return RuntimeOptions.defaults(dir(model).toString()).withIncludeRaw(true);
+    }
+
+    /** Integrated Gradients with the given steps, loaded once per JVM: loading natives and models is the slow part. */
+    public static synchronized LoadedModel load(String model, int steps) {
+        return CACHE.computeIfAbsent(model + "@" + steps,
+                k -> ModelLoader.load(options(model).withIntegralSteps(steps)));
     }
 
     /** Sampled Shapley with the given number of permutations, loaded once per JVM. */
-    public static synchronized ModelService.Loaded loadShapley(String model, int paths) {
-        return CACHE.computeIfAbsent(model + "#shapley@" + paths, k -> ModelService.load(
-                new Config(dir(model).toString(), Optional.empty(), "sampled-shapley", paths, 64)));
+    public static synchronized LoadedModel loadShapley(String model, int paths) {
+        return CACHE.computeIfAbsent(model + "#shapley@" + paths, k -> ModelLoader.load(
+                options(model).withMethod(AttributionMethod.SAMPLED_SHAPLEY).withPaths(paths)));
     }
 
     /** Any method and integration rule, loaded once per JVM. */
-    public static synchronized ModelService.Loaded load(String model, String method, int steps, String rule) {
-        return CACHE.computeIfAbsent(model + "#" + method + "@" + steps + "/" + rule, k -> ModelService.load(
-                new Config(dir(model).toString(), Optional.empty(), method, steps, 64, rule)));
+    public static synchronized LoadedModel load(String model, AttributionMethod method, int steps,
+            IntegrationRule rule) {
+        return CACHE.computeIfAbsent(model + "#" + method + "@" + steps + "/" + rule, k -> ModelLoader.load(
+                options(model).withMethod(method).withIntegralSteps(steps).withIntegrationRule(rule)));
     }
 
-    public static ExplainConfig config(String model, int steps, int batchSize) {
-        return new Config(dir(model).toString(), Optional.empty(), "integrated-gradients", steps, batchSize);
+    /** Image instance [h][w][3] in [0, 1] from the uint8 picture stored in expected.json. */
+    public static String unitImage(JsonNode uint8) {
+        StringBuilder b = new StringBuilder("[");
+        for (int y = 0; y < uint8.size(); y++) {
+            b.append(y == 0 ? "[" : ",[");
+            for (int x = 0; x < uint8.get(y).size(); x++) {
+                JsonNode p = uint8.get(y).get(x);
+                b.append(x == 0 ? "[" : ",[").append(p.get(0).asInt() / 255.0).append(',')
+                        .append(p.get(1).asInt() / 255.0).append(',').append(p.get(2).asInt() / 255.0).append(']');
+            }
+            b.append(']');
+        }
+        return b.append(']').toString();
     }
 
-    public record Config(String dir, Optional<String> metadataFile, String method, int integralSteps, int batchSize,
-            String integrationRule) implements ExplainConfig {
-
-        public Config(String dir, Optional<String> metadataFile, String method, int integralSteps, int batchSize) {
-            this(dir, metadataFile, method, integralSteps, batchSize, "trapezoid");
+    /** The explanation of the first output for one JSON instance. */
+    public static LabelAttribution explain(LoadedModel loaded, String instanceJson) {
+        try {
+            return loaded.pipeline().explainOne(JSON.readTree(instanceJson)).labels().get(0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
+    }
 
-        @Override
-        public Xrai xrai() {
-            var d = dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults();
-            return new Xrai() {
-                public int segmentationSize() {
-                    return d.segmentationSize();
-                }
-
-                public java.util.List<Double> scales() {
-                    return d.scales();
-                }
-
-                public double sigma() {
-                    return d.sigma();
-                }
-
-                public int minSegmentSize() {
-                    return d.minSegmentSize();
-                }
-
-                public int dilationRadius() {
-                    return d.dilationRadius();
-                }
-
-                public int minPixelDiff() {
-                    return d.minPixelDiff();
-                }
-
-                public double areaThreshold() {
-                    return d.areaThreshold();
-                }
-            };
-        }
-
-        @Override
-        public Model model() {
-            return new Model() {
-                public Optional<String> dir() {
-                    return Optional.of(Config.this.dir);
-                }
-
-                public String name() {
-                    return "m";
-                }
-
-                public String version() {
-                    return "v1";
-                }
-
-                public String signature() {
-                    return "serving_default";
-                }
-            };
-        }
-
-        @Override
-        public Metadata metadata() {
-            return () -> metadataFile;
-        }
-
-        /** For sampled-shapley configs the steps field carries the number of paths. */
-        @Override
-        public int paths() {
-            return method.equals("sampled-shapley") ? integralSteps : 50;
-        }
-
-        @Override
-        public Visualization visualization() {
-            return () -> true; // raw values beside the rendered images, so tests can check the numbers
-        }
-
-        @Override
-        public boolean exitOnLoadFailure() {
-            return false;
-        }
-
-        @Override
-        public long maxRequestBytes() {
-            return 1_572_864;
-        }
-
-        @Override
-        public int warmUpFreeDimension() {
-            return 224;
-        }
-
-        /** The shipped defaults (application.properties). */
-        @Override
-        public Limits limits() {
-            return new Limits() {
-                public int maxInstances() {
-                    return 32;
-                }
-
-                public long maxImagePixels() {
-                    return 4_194_304L;
-                }
-
-                public long maxFreeDimension() {
-                    return 4096;
-                }
-
-                public long maxBatchElements() {
-                    return 1_048_576L;
-                }
-
-                public long maxRequestElements() {
-                    return 1_000_000_000L;
-                }
-
-                public java.time.Duration deadline() {
-                    return java.time.Duration.ofSeconds(60);
-                }
-
-                public java.time.Duration bodyTimeout() {
-                    return java.time.Duration.ofSeconds(30);
-                }
-            };
-        }
-
-        @Override
-        public Admission admission() {
-            return new Admission() {
-                public int maxConcurrentExplanations() {
-                    return 2;
-                }
-
-                public int maxQueuedExplanations() {
-                    return 16;
-                }
-
-                public int maxConcurrentPredictions() {
-                    return 4;
-                }
-
-                public int maxQueuedPredictions() {
-                    return 64;
-                }
-
-                public java.time.Duration maxQueueWait() {
-                    return java.time.Duration.ofSeconds(10);
-                }
-            };
-        }
+    /** The numbers of an input's attributions, flat (a rendered image's raw map). */
+    public static double[] flat(InputExplanation e) {
+        return e.tensor().values();
     }
 }

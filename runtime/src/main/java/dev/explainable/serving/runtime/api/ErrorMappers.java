@@ -11,8 +11,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.service.ModelNotReadyException;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
-import dev.explainable.serving.runtime.work.InvalidInstanceException;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 import dev.explainable.serving.runtime.work.OverloadedException;
 import dev.explainable.serving.runtime.work.ResourceExhaustedException;
@@ -43,14 +44,24 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response invalidInstance(InvalidInstanceException e) {
+    public Response invalidRequest(InvalidRequestException e) {
         return error(400, e.getMessage());
     }
 
-    /** Raised on the request path by settings a request overrides (visualization) or baselines it cannot take. */
+    /**
+     * The request path raises its own exceptions for bad requests; a metadata failure that still surfaces there
+     * concerns what the request sent (its instance against the metadata), so it is the client's too.
+     */
     @ServerExceptionMapper
     public Response metadata(MetadataException e) {
         return error(400, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notReady(ModelNotReadyException e) {
+        LOG.debugf("request refused: %s", e.getMessage());
+        return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", 5)
+                .entity(Map.of("error", e.getMessage())).build();
     }
 
     @ServerExceptionMapper

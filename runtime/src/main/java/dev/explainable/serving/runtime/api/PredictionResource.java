@@ -1,6 +1,5 @@
 package dev.explainable.serving.runtime.api;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +20,18 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.explain.Explanation;
-import dev.explainable.serving.runtime.explain.Instance;
-import dev.explainable.serving.runtime.model.ModelService;
-import dev.explainable.serving.runtime.model.ModelService.Loaded;
-import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.service.ModelNotReadyException;
+import dev.explainable.serving.runtime.service.ModelState;
 import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
-import dev.explainable.serving.runtime.work.InvalidInstanceException;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 import dev.explainable.serving.runtime.work.OverloadedException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
@@ -55,13 +55,13 @@ public class PredictionResource {
     private static final Pattern RESOURCE = Pattern.compile("([^/:]+)(?:/versions/([^/:]+))?");
     private static final Pattern TARGET = Pattern.compile("([^/:]+)(?:/versions/([^/:]+))?:([A-Za-z]+)");
 
-    private final ModelService models;
+    private final ModelHost models;
     private final RequestReader reader;
     private final MeterRegistry registry;
     private final ExplainConfig config;
     private final AdmissionControl admission;
 
-    public PredictionResource(ModelService models, ExplainConfig config, MeterRegistry registry,
+    public PredictionResource(ModelHost models, ExplainConfig config, MeterRegistry registry,
             AdmissionControl admission) {
         this.admission = admission;
         this.models = models;
@@ -109,23 +109,16 @@ public class PredictionResource {
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
         try (RequestDeadline.Scope scope = deadline.enter()) {
-            Loaded loaded = resolve(m.group(1), m.group(2));
+            ExplanationPipeline pipeline = resolve(m.group(1), m.group(2));
             // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
             try (Admission.Permit permit = (explain ? admission.explanations() : admission.predictions())
                     .acquire(deadline)) {
                 RequestReader.Request request = reader.read(body);
                 List<JsonNode> instances = request.instances();
-                if (instances.size() > config.limits().maxInstances()) {
-                    throw new LimitExceededException("the request has " + instances.size() + " instances, more than "
-                            + "the limit of " + config.limits().maxInstances() + " (explain.limits.max-instances)");
-                }
-                Map<String, Object> visualization = explain ? visualizationOverride(request.parameters()) : null;
-                List<Map<String, HostTensor>> decoded = new ArrayList<>();
-                for (int i = 0; i < instances.size(); i++) {
-                    decoded.add(loaded.decoder().decode(instances.get(i), i));
-                }
-                Map<String, Object> response = explain ? explain(loaded, decoded, visualization)
-                        : predict(loaded, decoded);
+                Map<String, Object> response = explain
+                        ? AiPlatformJson.explanations(pipeline.explain(instances,
+                                visualizationOverride(request.parameters())))
+                        : AiPlatformJson.predictions(pipeline.predict(instances));
                 outcome = "success";
                 registry.counter("explainable.instances", "verb", verb).increment(instances.size());
                 return response;
@@ -133,8 +126,11 @@ public class PredictionResource {
         } catch (ApiException e) {
             outcome = e.status() < 500 ? "client_error" : "server_error";
             throw e;
-        } catch (LimitExceededException | InvalidInstanceException | MetadataException e) {
+        } catch (LimitExceededException | InvalidRequestException | MetadataException e) {
             outcome = "client_error";
+            throw e;
+        } catch (ModelNotReadyException e) {
+            outcome = "server_error"; // the model is loading or failed: not the client's doing
             throw e;
         } catch (OverloadedException e) {
             outcome = "rejected";
@@ -171,9 +167,11 @@ public class PredictionResource {
         Map<String, Object> version = new LinkedHashMap<>();
         version.put("name", modelName + "/versions/" + models.version());
         version.put("isDefault", true);
-        version.put("state", models.loaded() != null ? "READY" : models.failure() != null ? "FAILED" : "CREATING");
-        if (models.failure() != null) {
-            version.put("errorMessage", models.failure());
+        ModelState state = models.state();
+        version.put("state", state instanceof ModelState.Ready ? "READY"
+                : state instanceof ModelState.Failed ? "FAILED" : "CREATING");
+        if (state instanceof ModelState.Failed f) {
+            version.put("errorMessage", f.reason());
         }
         version.put("framework", "TENSORFLOW");
         version.put("pythonVersion", "3.7");
@@ -189,14 +187,21 @@ public class PredictionResource {
     }
 
     private Map<String, Object> explanationConfig() {
-        return switch (models.method()) {
-            case "xrai" -> Map.of("xraiAttribution", Map.of("numIntegralSteps", config.integralSteps()));
-            case "sampled-shapley" -> Map.of("sampledShapleyAttribution", Map.of("numPaths", config.paths()));
-            default -> Map.of("integratedGradientsAttribution", Map.of("numIntegralSteps", config.integralSteps()));
+        AttributionMethod method;
+        try {
+            method = AttributionMethod.fromRuntimeName(models.method());
+        } catch (IllegalArgumentException e) {
+            return Map.of(); // the version is FAILED and its errorMessage says why
+        }
+        return switch (method) {
+            case XRAI -> Map.of("xraiAttribution", Map.of("numIntegralSteps", config.integralSteps()));
+            case SAMPLED_SHAPLEY -> Map.of("sampledShapleyAttribution", Map.of("numPaths", config.paths()));
+            case INTEGRATED_GRADIENTS -> Map.of("integratedGradientsAttribution",
+                    Map.of("numIntegralSteps", config.integralSteps()));
         };
     }
 
-    private Loaded resolve(String model, String version) {
+    private ExplanationPipeline resolve(String model, String version) {
         if (!model.equals(models.modelName())) {
             throw new ApiException(404, "model '" + model + "' is not served here (this endpoint serves model '"
                     + models.modelName() + "')");
@@ -205,13 +210,7 @@ public class PredictionResource {
             throw new ApiException(404, "version '" + version + "' of model '" + model
                     + "' is not served here (this endpoint serves version '" + models.version() + "')");
         }
-        Loaded loaded = models.loaded();
-        if (loaded == null) {
-            String failure = models.failure();
-            throw new ApiException(503, failure == null ? "model '" + model + "' is still loading; retry shortly"
-                    : "model '" + model + "' failed to load: " + failure);
-        }
-        return loaded;
+        return models.ready().pipeline();
     }
 
     /**
@@ -225,48 +224,10 @@ public class PredictionResource {
         }
         JsonNode v = parameters.get("visualization");
         if (!v.isObject()) {
-            throw ApiException.badRequest("\"parameters.visualization\" must be an object");
+            throw new InvalidRequestException("\"parameters.visualization\" must be an object");
         }
         return JSON.convertValue(v, Map.class);
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-    private Map<String, Object> explain(Loaded loaded, List<Map<String, HostTensor>> decoded,
-            Map<String, Object> visualization) {
-        List<Instance> forward = loaded.runner().forward(decoded);
-        long work = 0;
-        for (Instance instance : forward) {
-            long elements = loaded.runner().explainedElements(instance);
-            // refuses, before any gradient, an instance larger than one model run may take
-            loaded.runner().pointsPerRun(1, elements);
-            work += loaded.explainer().evaluations(instance) * elements;
-        }
-        long max = config.limits().maxRequestElements();
-        if (work > max) {
-            throw new LimitExceededException("explaining this request would evaluate " + work + " input values ("
-                    + "instances x points x values per point), more than the limit of " + max
-                    + " (explain.limits.max-request-elements); send fewer or smaller instances");
-        }
-        List<Explanation> explanations = new ArrayList<>();
-        for (Instance instance : forward) {
-            explanations.add(loaded.explainer().explain(instance, visualization));
-        }
-        return Map.of("explanations", explanations);
-    }
-
-    private static Map<String, Object> predict(Loaded loaded, List<Map<String, HostTensor>> decoded) {
-        List<Map<String, HostTensor>> results = loaded.runner().predict(decoded);
-        List<Object> predictions = new ArrayList<>();
-        for (Map<String, HostTensor> row : results) {
-            if (row.size() == 1) {
-                predictions.add(row.values().iterator().next().toJson());
-            } else {
-                Map<String, Object> named = new LinkedHashMap<>();
-                row.forEach((key, value) -> named.put(key, value.toJson()));
-                predictions.add(named);
-            }
-        }
-        return Map.of("predictions", predictions);
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 }

@@ -2,11 +2,16 @@ package dev.explainable.serving.runtime.config;
 
 import java.util.Optional;
 
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ExplanationDefaults;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables). */
+/**
+ * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables). The API
+ * edge reads the HTTP and admission settings here; everything else goes through {@link RuntimeOptions}.
+ */
 @ConfigMapping(prefix = "explain")
 public interface ExplainConfig {
 
@@ -14,17 +19,17 @@ public interface ExplainConfig {
 
     Metadata metadata();
 
-    /** {@code integrated-gradients} (default), {@code xrai} or {@code sampled-shapley}. */
-    @WithDefault("integrated-gradients")
+    /** {@code integrated-gradients} (default), {@code xrai} or {@code sampled-shapley} (see AttributionMethod). */
+    @WithDefault(AttributionMethod.DEFAULT_RUNTIME_NAME)
     String method();
 
     /** Integrated Gradients path steps, gcloud's {@code --num-integral-steps} (default 50). */
     @WithName("integral-steps")
-    @WithDefault("50")
+    @WithDefault(ExplanationDefaults.INTEGRAL_STEPS_TEXT)
     int integralSteps();
 
     /** Sampled Shapley permutations, gcloud's {@code --num-paths} (default 50). */
-    @WithDefault("50")
+    @WithDefault(ExplanationDefaults.PATHS_TEXT)
     int paths();
 
     /** Most interpolation points evaluated in one TensorFlow run. */

@@ -6,8 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.explainable.serving.runtime.api.ApiException;
-import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
 
 /**
  * Metadata baselines made concrete for one instance: each element of {@code input_baselines} is one baseline,
@@ -20,7 +19,7 @@ public final class Baselines {
     }
 
     public static List<float[]> forInput(String key, List<Object> baselines, long[] shape) {
-        int n = (int) HostTensor.elements(shape);
+        int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         if (baselines == null || baselines.isEmpty()) {
             return List.of(new float[n]);
         }
@@ -36,7 +35,7 @@ public final class Baselines {
                 flatten(value, flat, dims, 0);
                 long[] bshape = dims.stream().mapToLong(Long::longValue).toArray();
                 if (!Arrays.equals(bshape, shape) || flat.size() != n) {
-                    throw ApiException.badRequest("explanation metadata: baseline " + b + " of input '" + key
+                    throw new InvalidInstanceException("explanation metadata: baseline " + b + " of input '" + key
                             + "' has shape " + Arrays.toString(bshape) + " but the input has shape "
                             + Arrays.toString(shape));
                 }
@@ -62,23 +61,29 @@ public final class Baselines {
         }
     }
 
-    /** Every explained input's baselines for this instance, by input key. */
-    public static Map<String, List<float[]>> perInput(dev.explainable.serving.runtime.model.ServingModel model,
-            Instance instance) {
+    /**
+     * The baseline sets of an instance: {@code configured} holds each input's metadata {@code input_baselines}
+     * (null or empty for zeros), in input order.
+     */
+    public static List<List<float[]>> sets(List<InputValues> inputs, List<List<Object>> configured) {
         Map<String, List<float[]>> perInput = new LinkedHashMap<>();
-        for (var e : model.explainedInputs()) {
-            HostTensor x = instance.explainedValues().get(e.key());
-            perInput.put(e.key(), forInput(e.key(), e.metadata().inputBaselines(), x.shape()));
+        for (int i = 0; i < inputs.size(); i++) {
+            InputValues x = inputs.get(i);
+            perInput.put(x.name(), forInput(x.name(), configured.get(i), x.shape()));
         }
-        return perInput;
+        List<List<float[]>> sets = new ArrayList<>();
+        for (Map<String, float[]> set : sets(perInput)) {
+            sets.add(new ArrayList<>(set.values()));
+        }
+        return sets;
     }
 
     /** Groups per-input baselines into sets; the counts must be 1 or all equal. */
-    public static List<Map<String, float[]>> sets(Map<String, List<float[]>> perInput) {
+    static List<Map<String, float[]>> sets(Map<String, List<float[]>> perInput) {
         int count = perInput.values().stream().mapToInt(List::size).max().orElse(1);
         for (Map.Entry<String, List<float[]>> e : perInput.entrySet()) {
             if (e.getValue().size() != 1 && e.getValue().size() != count) {
-                throw ApiException.badRequest("explanation metadata: input '" + e.getKey() + "' has "
+                throw new InvalidInstanceException("explanation metadata: input '" + e.getKey() + "' has "
                         + e.getValue().size() + " baselines while another input has " + count
                         + "; give every input 1 or " + count);
             }

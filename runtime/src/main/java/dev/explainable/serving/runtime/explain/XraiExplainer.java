@@ -1,93 +1,71 @@
 package dev.explainable.serving.runtime.explain;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
 import dev.explainable.serving.runtime.explain.xrai.XraiRegions;
 import dev.explainable.serving.runtime.explain.xrai.XraiSegmenter;
-import dev.explainable.serving.runtime.metadata.MetadataException;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
-import dev.explainable.serving.runtime.tensor.HostTensor;
 
 /**
  * XRAI (Kapishnikov et al., ICCV 2019) as PAIR's saliency implements it: Integrated Gradients from a black and a
  * white baseline (the image's min and max), averaged, maximum over channels; then regions from
  * {@link XraiSegmenter} ranked by attribution density ({@link XraiRegions}). The result is a per-pixel map
  * [height, width] of region scores. {@code approx_error} is the completeness gap of the underlying IG.
+ * Explains one input: an image [height, width(, channels)].
  */
 public final class XraiExplainer implements Explainer {
 
-    private final ModelRunner runner;
     private final IntegratedGradientsExplainer ig;
     private final XraiParameters parameters;
-    private final ExplainedInput image;
 
-    public XraiExplainer(ModelRunner runner, int steps, int batchSize, IntegrationRule rule,
-            XraiParameters parameters) {
-        this.runner = runner;
-        this.ig = new IntegratedGradientsExplainer(runner, steps, batchSize, rule);
+    public XraiExplainer(int steps, IntegrationRule rule, XraiParameters parameters) {
+        this.ig = new IntegratedGradientsExplainer(steps, rule);
         this.parameters = parameters;
-        List<ExplainedInput> inputs = runner.model().explainedInputs();
-        if (inputs.size() != 1 || !inputs.get(0).metadata().isImage()) {
-            throw new MetadataException("xrai explains one input with modality image; the metadata has "
-                    + inputs.stream().map(i -> i.key() + (i.metadata().isImage() ? " (image)" : "")).toList());
-        }
-        long[] shape = inputs.get(0).spec().shape();
-        if (shape != null && (shape.length < 2 || shape.length > 3)) {
-            throw new MetadataException("xrai needs an image tensor [batch, height, width(, channels)], got "
-                    + inputs.get(0).spec().describeShape());
-        }
-        this.image = inputs.get(0);
     }
 
     @Override
-    public long evaluations(Instance instance) {
-        // two baselines: black and white (as PAIR saliency's XRAI)
-        return ig.pointsPerPath() * 2 * runner.model().explainedOutputs().size();
+    public long evaluations(ExplainedInstance instance) {
+        return ig.pointsPerPath() * 2; // two baselines: black and white (as PAIR saliency's XRAI)
     }
 
     @Override
-    public Explanation explain(Instance instance) {
-        HostTensor x = instance.explainedValues().get(image.key());
-        float[] pixels = x.floats();
+    public Attribution explain(ExplainedInstance instance, ScoreFunction model) {
+        if (instance.inputs().size() != 1) {
+            throw new IllegalArgumentException("xrai explains one image input, got " + instance.inputs().size());
+        }
+        InputValues image = instance.inputs().get(0);
+        long[] shape = image.shape();
+        if (shape.length < 2 || shape.length > 3) {
+            throw new IllegalArgumentException("xrai needs an image [height, width(, channels)], got "
+                    + Arrays.toString(shape));
+        }
+        float[] pixels = image.values();
         float min = Float.MAX_VALUE;
         float max = -Float.MAX_VALUE;
         for (float v : pixels) {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        List<Map<String, float[]>> baselines = List.of(Map.of(image.key(), filled(pixels.length, min)),
-                Map.of(image.key(), filled(pixels.length, max)));
-        int h = (int) x.shape()[0];
-        int w = (int) x.shape()[1];
-        int c = x.shape().length == 3 ? (int) x.shape()[2] : 1;
+        int h = (int) shape[0];
+        int w = (int) shape[1];
+        int c = shape.length == 3 ? (int) shape[2] : 1;
         // Segmentation needs only the image: it runs beside the IG batches instead of after them.
-        java.util.concurrent.CompletableFuture<List<int[]>> segments = java.util.concurrent.CompletableFuture
+        CompletableFuture<List<int[]>> segments = CompletableFuture
                 .supplyAsync(() -> XraiSegmenter.masks(pixels, h, w, c, parameters));
-        List<AttributionByLabel> byLabel = new ArrayList<>();
-        for (ExplainedOutput o : runner.model().explainedOutputs()) {
-            ModelRunner.Target target = ModelRunner.target(instance, o);
-            AttributionByLabel a = ig.integrate(instance, o, target, baselines)
-                    .toAttribution(instance, runner.model().explainedInputs(), baselines, target, o.key());
-            double[] attr = ((AttributionMap) a.attributions().get(image.key())).values();
-            double[] perPixel = maxOverChannels(attr, h * w, c);
-            double[] regions = XraiRegions.rank(perPixel, segments.join(), parameters.minPixelDiff(),
-                    parameters.areaThreshold());
-            Map<String, Object> attributions = new LinkedHashMap<>();
-            attributions.put(image.key(), new AttributionMap(regions, new long[] {h, w}));
-            byLabel.add(new AttributionByLabel(a.approxError(), attributions, a.baselineScore(), a.exampleScore(),
-                    a.labelIndex(), a.labelName(), a.outputName()));
-        }
-        return new Explanation(byLabel);
+        Attribution a = ig.integrate(instance, List.of(List.of(filled(pixels.length, min)),
+                List.of(filled(pixels.length, max))), model);
+        double[] perPixel = maxOverChannels(a.inputs().get(0).values(), h * w, c);
+        double[] regions = XraiRegions.rank(perPixel, segments.join(), parameters.minPixelDiff(),
+                parameters.areaThreshold());
+        return new Attribution(List.of(new InputAttribution(image.name(), new long[] {h, w}, regions)),
+                a.baselineScore(), a.exampleScore(), a.approxError());
     }
 
     static float[] filled(int n, float v) {
         float[] f = new float[n];
-        java.util.Arrays.fill(f, v);
+        Arrays.fill(f, v);
         return f;
     }
 

@@ -7,16 +7,17 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.explainable.serving.runtime.model.ModelService;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.service.ModelState;
 
 /** Ready once the model is loaded and a warm-up explanation ran; DOWN with the reason otherwise. */
 @Readiness
 @ApplicationScoped
 public class ModelReadinessCheck implements HealthCheck {
 
-    private final ModelService models;
+    private final ModelHost models;
 
-    public ModelReadinessCheck(ModelService models) {
+    public ModelReadinessCheck(ModelHost models) {
         this.models = models;
     }
 
@@ -25,11 +26,13 @@ public class ModelReadinessCheck implements HealthCheck {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("model")
                 .withData("model", models.modelName()).withData("version", models.version())
                 .withData("method", models.method());
-        if (models.loaded() != null) {
-            return b.up().withData("warmUpMillis", models.loaded().warmUpMillis()).build();
+        ModelState state = models.state();
+        if (state instanceof ModelState.Ready r) {
+            return b.up().withData("warmUpMillis", r.model().warmUpMillis()).build();
         }
-        String failure = models.failure();
-        return b.down().withData("state", failure == null ? "loading" : "failed")
-                .withData("reason", failure == null ? "model is loading" : failure).build();
+        if (state instanceof ModelState.Failed f) {
+            return b.down().withData("state", "failed").withData("reason", f.reason()).build();
+        }
+        return b.down().withData("state", "loading").withData("reason", "model is loading").build();
     }
 }

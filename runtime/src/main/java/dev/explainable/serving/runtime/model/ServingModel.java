@@ -31,6 +31,7 @@ import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetadata;
 import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
@@ -108,7 +109,11 @@ public final class ServingModel implements AutoCloseable {
                 .orElseThrow(() -> new MetadataException("the SavedModel has no signature '" + sigKey + "' (it has "
                         + bundle.signatures().stream().map(Signature::key).toList() + ")"));
         List<TensorSpec> inputs = new ArrayList<>();
-        signature.getInputs().forEach((key, d) -> inputs.add(new TensorSpec(key, d.name, d.dataType, withoutBatch(d.shape))));
+        signature.getInputs().forEach((key, d) -> inputs.add(new TensorSpec(key, d.name,
+                Tensors.dtype(d.dataType).orElseThrow(() -> new MetadataException("signature input '" + key
+                        + "' is " + d.dataType + ", which the runtime cannot feed (it feeds float32, float64, int32, "
+                        + "int64, bool and string inputs)")),
+                withoutBatch(d.shape))));
         Map<String, String> outputs = new LinkedHashMap<>();
         signature.getOutputs().forEach((key, d) -> outputs.put(key, d.name));
 
@@ -125,7 +130,7 @@ public final class ServingModel implements AutoCloseable {
             String sigInput = inputs.stream().filter(s -> sameTensor(s.tensorName(), name)).map(TensorSpec::key)
                     .findFirst().orElse(null);
             explained.add(new ExplainedInput(e.getKey(), tensor,
-                    new TensorSpec(e.getKey(), name, DataType.DT_FLOAT, withoutBatch(tensor.shape())), sigInput,
+                    new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape())), sigInput,
                     e.getValue()));
         }
         Output<?>[] xs = explained.stream().map(ExplainedInput::tensor).toArray(Output<?>[]::new);
@@ -213,7 +218,7 @@ public final class ServingModel implements AutoCloseable {
         try {
             Session.Runner runner = session.runner();
             for (Map.Entry<Output<?>, HostTensor> f : feeds.entrySet()) {
-                Tensor t = f.getValue().toTensor();
+                Tensor t = Tensors.toTensor(f.getValue());
                 inputs.add(t);
                 runner.feed(f.getKey(), t);
             }
@@ -221,7 +226,7 @@ public final class ServingModel implements AutoCloseable {
             try (Result result = runner.run()) {
                 List<HostTensor> out = new ArrayList<>(fetches.size());
                 for (int i = 0; i < fetches.size(); i++) {
-                    out.add(HostTensor.of(result.get(i)));
+                    out.add(Tensors.toHost(result.get(i)));
                 }
                 return out;
             }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.explainable.serving.runtime.api.ApiException;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
@@ -48,7 +48,7 @@ public final class InstanceDecoder {
     }
 
     /**
-     * Decodes instance {@code index}; keys of the result are input keys. Throws 400 on any problem, and refuses an
+     * Decodes instance {@code index}; keys of the result are input keys. Throws InvalidInstanceException on any problem, and refuses an
      * instance larger than one model run may take as soon as it is decoded: the request's other instances are not
      * decoded and held for a refusal that would come anyway.
      */
@@ -73,7 +73,7 @@ public final class InstanceDecoder {
                 Map.Entry<String, JsonNode> f = fields.next();
                 TensorSpec spec = find(f.getKey());
                 if (spec == null) {
-                    throw ApiException.badRequest("instance " + index + ": unknown input '" + f.getKey()
+                    throw new InvalidInstanceException("instance " + index + ": unknown input '" + f.getKey()
                             + "'; the model takes " + names());
                 }
                 values.put(spec.key(), decodeValue(f.getValue(), spec, "instance " + index + ", input '" + f.getKey() + "'"));
@@ -85,12 +85,12 @@ public final class InstanceDecoder {
                 }
             }
             if (!missing.isEmpty()) {
-                throw ApiException.badRequest("instance " + index + ": missing input(s) " + missing);
+                throw new InvalidInstanceException("instance " + index + ": missing input(s) " + missing);
             }
             return values;
         }
         if (inputs.size() != 1) {
-            throw ApiException.badRequest("instance " + index + ": the model takes several inputs " + names()
+            throw new InvalidInstanceException("instance " + index + ": the model takes several inputs " + names()
                     + "; send each instance as an object of named inputs");
         }
         TensorSpec only = inputs.get(0);
@@ -126,12 +126,12 @@ public final class InstanceDecoder {
     static byte[] b64(JsonNode node, String where) {
         JsonNode v = node.get("b64");
         if (!v.isTextual()) {
-            throw ApiException.badRequest(where + ": \"b64\" must be a base64 string");
+            throw new InvalidInstanceException(where + ": \"b64\" must be a base64 string");
         }
         try {
             return Base64.getMimeDecoder().decode(strictBase64(v.asText(), where));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(where + ": invalid base64 data (" + e.getMessage() + ")");
+            throw new InvalidInstanceException(where + ": invalid base64 data (" + e.getMessage() + ")");
         }
     }
 
@@ -143,27 +143,27 @@ public final class InstanceDecoder {
             boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
                     || c == '/' || c == '=' || c == '\n' || c == '\r';
             if (!ok) {
-                throw ApiException.badRequest(where + ": invalid base64 data (illegal character '" + c + "')");
+                throw new InvalidInstanceException(where + ": invalid base64 data (illegal character '" + c + "')");
             }
         }
         String compact = url.replace("\n", "").replace("\r", "");
         int unpadded = compact.replace("=", "").length();
         if (unpadded % 4 == 1) {
-            throw ApiException.badRequest(where + ": invalid base64 data (truncated)");
+            throw new InvalidInstanceException(where + ": invalid base64 data (truncated)");
         }
         return compact;
     }
 
     /** Decodes a value for one input; {@code where} prefixes error messages. */
     private HostTensor decodeValue(JsonNode value, TensorSpec spec, String where) {
-        if (isB64(value) && spec.dtype() != org.tensorflow.proto.DataType.DT_STRING) {
+        if (isB64(value) && spec.dtype() != DType.STRING) {
             return decodeImage(b64(value, where), spec, where);
         }
         List<Long> dims = new ArrayList<>();
         shapeOf(value, dims, where);
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         if (!spec.accepts(shape)) {
-            throw ApiException.badRequest(where + ": expected shape " + spec.describeShape() + " but got "
+            throw new InvalidInstanceException(where + ": expected shape " + spec.describeShape() + " but got "
                     + java.util.Arrays.toString(shape));
         }
         checkFreeDimensions(shape, spec, where);
@@ -171,52 +171,52 @@ public final class InstanceDecoder {
         flatten(value, leaves);
         int n = leaves.size();
         Object data = switch (spec.dtype()) {
-            case DT_FLOAT -> {
+            case FLOAT -> {
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) {
                     f[i] = (float) number(leaves.get(i), where);
                     if (!Float.isFinite(f[i])) {
-                        throw ApiException.badRequest(where + ": value " + leaves.get(i) + " is out of float32 range");
+                        throw new InvalidInstanceException(where + ": value " + leaves.get(i) + " is out of float32 range");
                     }
                 }
                 yield f;
             }
-            case DT_DOUBLE -> {
+            case DOUBLE -> {
                 double[] d = new double[n];
                 for (int i = 0; i < n; i++) {
                     d[i] = number(leaves.get(i), where);
                 }
                 yield d;
             }
-            case DT_INT32 -> {
+            case INT32 -> {
                 int[] v = new int[n];
                 for (int i = 0; i < n; i++) {
                     long l = integer(leaves.get(i), where);
                     if (l != (int) l) {
-                        throw ApiException.badRequest(where + ": " + l + " does not fit in int32");
+                        throw new InvalidInstanceException(where + ": " + l + " does not fit in int32");
                     }
                     v[i] = (int) l;
                 }
                 yield v;
             }
-            case DT_INT64 -> {
+            case INT64 -> {
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = integer(leaves.get(i), where);
                 }
                 yield v;
             }
-            case DT_BOOL -> {
+            case BOOL -> {
                 boolean[] v = new boolean[n];
                 for (int i = 0; i < n; i++) {
                     if (!leaves.get(i).isBoolean()) {
-                        throw ApiException.badRequest(where + ": expected true or false, got " + leaves.get(i));
+                        throw new InvalidInstanceException(where + ": expected true or false, got " + leaves.get(i));
                     }
                     v[i] = leaves.get(i).booleanValue();
                 }
                 yield v;
             }
-            case DT_STRING -> {
+            case STRING -> {
                 byte[][] v = new byte[n][];
                 for (int i = 0; i < n; i++) {
                     JsonNode leaf = leaves.get(i);
@@ -227,13 +227,12 @@ public final class InstanceDecoder {
                     } else if (leaf.isTextual()) {
                         v[i] = leaf.asText().getBytes(StandardCharsets.UTF_8);
                     } else {
-                        throw ApiException.badRequest(where + ": expected a string or {\"b64\": ...}, got " + leaf);
+                        throw new InvalidInstanceException(where + ": expected a string or {\"b64\": ...}, got " + leaf);
                     }
                 }
                 yield v;
             }
-            default -> throw new ApiException(500, "input " + spec.key() + " has unsupported dtype " + spec.dtype());
-        };
+                    };
         return new HostTensor(spec.dtype(), shape, data);
     }
 
@@ -249,10 +248,10 @@ public final class InstanceDecoder {
 
     private HostTensor decodeImage(byte[] bytes, TensorSpec spec, String where) {
         long[] s = spec.shape();
-        if (spec.dtype() != org.tensorflow.proto.DataType.DT_FLOAT || s == null || s.length < 2 || s.length > 3
+        if (spec.dtype() != DType.FLOAT || s == null || s.length < 2 || s.length > 3
                 || (s.length == 3 && s[2] != 3 && s[2] != 1)) {
-            throw ApiException.badRequest(where + ": {\"b64\": ...} needs a string input or a float image input"
-                    + " of shape [height, width, 3]; this input is " + spec.dtype() + " " + spec.describeShape());
+            throw new InvalidInstanceException(where + ": {\"b64\": ...} needs a string input or a float image input"
+                    + " of shape [height, width, 3]; this input is " + spec.dtype().displayName() + " " + spec.describeShape());
         }
         try {
             HostTensor image = ImageDecoder.decode(bytes, s[0], s[1], s.length == 3 ? (int) s[2] : 0, maxImagePixels,
@@ -260,7 +259,7 @@ public final class InstanceDecoder {
             checkFreeDimensions(image.shape(), spec, where);
             return image;
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(where + ": " + e.getMessage());
+            throw new InvalidInstanceException(where + ": " + e.getMessage());
         }
     }
 
@@ -278,7 +277,7 @@ public final class InstanceDecoder {
             List<Long> other = new ArrayList<>();
             shapeOf(node.get(i), other, where);
             if (!other.equals(first)) {
-                throw ApiException.badRequest(where + ": ragged nested list (element 0 has shape " + first
+                throw new InvalidInstanceException(where + ": ragged nested list (element 0 has shape " + first
                         + ", element " + i + " has shape " + other + ")");
             }
         }
@@ -298,11 +297,11 @@ public final class InstanceDecoder {
             return leaf.booleanValue() ? 1 : 0;
         }
         if (!leaf.isNumber()) {
-            throw ApiException.badRequest(where + ": expected a number, got " + abbreviate(leaf));
+            throw new InvalidInstanceException(where + ": expected a number, got " + abbreviate(leaf));
         }
         double d = leaf.doubleValue();
         if (!Double.isFinite(d)) {
-            throw ApiException.badRequest(where + ": " + leaf + " is not a finite number");
+            throw new InvalidInstanceException(where + ": " + leaf + " is not a finite number");
         }
         return d;
     }
@@ -313,7 +312,7 @@ public final class InstanceDecoder {
         }
         double d = number(leaf, where);
         if (d != Math.rint(d)) {
-            throw ApiException.badRequest(where + ": expected an integer, got " + leaf);
+            throw new InvalidInstanceException(where + ": expected an integer, got " + leaf);
         }
         return (long) d;
     }

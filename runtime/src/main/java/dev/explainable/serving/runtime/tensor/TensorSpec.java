@@ -2,13 +2,11 @@ package dev.explainable.serving.runtime.tensor;
 
 import java.util.Arrays;
 
-import org.tensorflow.proto.DataType;
-
 /**
  * What one model input expects per instance: dtype and shape WITHOUT the batch dimension
  * ({@code -1} for a free dimension, {@code null} when even the rank is unknown).
  */
-public record TensorSpec(String key, String tensorName, DataType dtype, long[] shape) {
+public record TensorSpec(String key, String tensorName, DType dtype, long[] shape) {
 
     public boolean accepts(long[] actual) {
         if (shape == null) {

@@ -12,6 +12,8 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
+import dev.explainable.serving.runtime.result.ImageFormat;
+
 /**
  * Renders an image attribution map the way AI Platform's visualizer does (see ../shared/spec and
  * {@link VisualizationConfig}): per-pixel sum over channels, optional blur, percentile clipping per polarity,
@@ -32,9 +34,9 @@ public final class AttributionRenderer {
             double[] domain) {
         int pixels = h * w;
         double[] a = PixelMaps.blur(PixelMaps.sumChannels(attributions, pixels), h, w, c.blurSigma());
-        double[] pos = c.polarity().equals("negative") ? new double[pixels]
+        double[] pos = c.polarity() == Polarity.NEGATIVE ? new double[pixels]
                 : PixelMaps.normalized(a, false, c.clipBelowPercentile(), c.clipAbovePercentile());
-        double[] neg = c.polarity().equals("positive") ? new double[pixels]
+        double[] neg = c.polarity() == Polarity.POSITIVE ? new double[pixels]
                 : PixelMaps.normalized(a, true, c.clipBelowPercentile(), c.clipAbovePercentile());
         double[] strength = new double[pixels];
         boolean[] negative = new boolean[pixels];
@@ -42,17 +44,17 @@ public final class AttributionRenderer {
             negative[i] = neg[i] > pos[i];
             strength[i] = Math.max(pos[i], neg[i]);
         }
-        double[] shown = c.type().equals("outlines") ? Outlines.intensity(strength, h, w, c.shadeWithinOutlines())
+        double[] shown = c.type() == VisualizationType.OUTLINES ? Outlines.intensity(strength, h, w, c.shadeWithinOutlines())
                 : strength;
-        int[] base = ImageScale.toRgb(image, pixels, domain, c.overlayType().equals("grayscale"));
+        int[] base = ImageScale.toRgb(image, pixels, domain, c.overlayType() == OverlayType.GRAYSCALE);
         double m = c.overlayMultiplier();
         int[] out = new int[pixels];
         for (int i = 0; i < pixels; i++) {
             int color = ColorMaps.color(c.colorMap(), shown[i], negative[i]);
             out[i] = switch (c.overlayType()) {
-                case "none" -> color;
-                case "mask_black" -> scale(base[i], strength[i]);
-                default -> blend(base[i], color, m);
+                case NONE -> color;
+                case MASK_BLACK -> scale(base[i], strength[i]);
+                case GRAYSCALE, ORIGINAL -> blend(base[i], color, m);
             };
         }
         return out;
@@ -71,12 +73,12 @@ public final class AttributionRenderer {
     }
 
     /** PNG (lossless, for goldens) or JPEG (quality 0.9). */
-    public static byte[] encode(int[] rgb, int h, int w, String format) {
+    public static byte[] encode(int[] rgb, int h, int w, ImageFormat format) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         img.setRGB(0, 0, w, h, rgb, 0, w);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            if (format.equals("png")) {
+            if (format == ImageFormat.PNG) {
                 ImageIO.write(img, "png", out);
             } else {
                 Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");

@@ -14,13 +14,13 @@ final class ColorMaps {
     }
 
     /** Packed RGB of {@code strength} (0..1) with the sign of the attribution. */
-    static int color(String map, double strength, boolean negative) {
+    static int color(ColorMap map, double strength, boolean negative) {
         double v = Math.max(0, Math.min(1, strength));
         int level = (int) Math.round(255 * v);
         return switch (map) {
-            case "viridis" -> rgb(VIRIDIS[level][0], VIRIDIS[level][1], VIRIDIS[level][2]);
-            case "red_green" -> negative ? rgb(level, 0, 0) : rgb(0, level, 0);
-            default -> negative ? rgb(level, 0, level) : rgb(0, level, 0); // pink_green
+            case VIRIDIS -> rgb(VIRIDIS[level][0], VIRIDIS[level][1], VIRIDIS[level][2]);
+            case RED_GREEN -> negative ? rgb(level, 0, 0) : rgb(0, level, 0);
+            case PINK_GREEN -> negative ? rgb(level, 0, level) : rgb(0, level, 0);
         };
     }
 

@@ -1,7 +1,10 @@
 package dev.explainable.serving.runtime.work;
 
-/** The model refused an instance the request sent (TensorFlow's InvalidArgument on the request's values). */
-public class InvalidInstanceException extends RuntimeException {
+/**
+ * An instance the request sent cannot be used: it does not match the model's inputs, or the model refused its
+ * values (TensorFlow's InvalidArgument). The message says what, without internals.
+ */
+public class InvalidInstanceException extends InvalidRequestException {
     public InvalidInstanceException(String message) {
         super(message);
     }

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -14,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.explain.AttributionByLabel;
-import dev.explainable.serving.runtime.explain.IntegratedGradientsModelTestAccess;
-import dev.explainable.serving.runtime.model.ModelService;
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.result.RenderedImage;
 
 /**
  * Writes the README's pictures: the bundled MobileNetV2 example explained with IG and XRAI, rendered with each
@@ -30,15 +28,12 @@ class DocsImages {
         Path out = Path.of("../docs/images");
         Files.createDirectories(out);
         JsonNode exp = TestModels.expected("mobilenet_v2");
-        JsonNode image = TestModels.JSON.readTree(IntegratedGradientsModelTestAccess.unitImage(exp.get("image_uint8")));
-        for (String method : List.of("integrated-gradients", "xrai")) {
-            ModelService.Loaded loaded = TestModels.load("mobilenet_v2", method, 50, "trapezoid");
-            AttributionByLabel a = loaded.explainer().explain(loaded.runner().forward(
-                    List.of(loaded.decoder().decode(image, 0))).get(0)).attributionsByLabel().get(0);
-            @SuppressWarnings("unchecked")
-            String b64 = (String) ((Map<String, Object>) a.attributions().get("image")).get("b64_jpeg");
-            Path file = out.resolve("mobilenet-" + method + ".jpg");
-            Files.write(file, Base64.getDecoder().decode(b64));
+        String image = TestModels.unitImage(exp.get("image_uint8"));
+        for (AttributionMethod method : List.of(AttributionMethod.INTEGRATED_GRADIENTS, AttributionMethod.XRAI)) {
+            var loaded = TestModels.load("mobilenet_v2", method, 50, IntegrationRule.TRAPEZOID);
+            RenderedImage rendered = (RenderedImage) TestModels.explain(loaded, image).attributions().get("image");
+            Path file = out.resolve("mobilenet-" + method.runtimeName() + ".jpg");
+            Files.write(file, rendered.encoded());
             assertTrue(Files.size(file) > 0);
         }
         // the input itself, for comparison

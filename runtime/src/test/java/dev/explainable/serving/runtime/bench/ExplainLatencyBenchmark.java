@@ -15,13 +15,17 @@ import org.tensorflow.Output;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.explain.IntegratedGradients;
-import dev.explainable.serving.runtime.explain.Instance;
-import dev.explainable.serving.runtime.model.ModelService;
+import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.ModelRunner;
 import dev.explainable.serving.runtime.model.ServingModel;
+import dev.explainable.serving.runtime.service.LoadedModel;
+import dev.explainable.serving.runtime.service.ModelLoader;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.InstanceDecoder;
 
 /**
  * Prints explain latency for one instance and its ratio to the raw cost of the same work: the same number of
@@ -41,13 +45,11 @@ class ExplainLatencyBenchmark {
     void explainLatencyVersusRawForwardBackward() throws Exception {
         System.out.printf("%n%-20s %6s %12s %12s %8s%n", "model", "steps", "explain ms", "raw fwd+bwd", "ratio");
         for (String model : List.of("tabular_classifier", "cnn_image", "mobilenet_v2")) {
-            ModelService.Loaded loaded = TestModels.load(model, STEPS);
+            LoadedModel loaded = TestModels.load(model, STEPS);
             JsonNode instanceJson = instance(model);
-            double explain = median(() -> {
-                Map<String, HostTensor> decoded = loaded.decoder().decode(instanceJson, 0);
-                loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0));
-            });
-            Instance instance = loaded.runner().forward(List.of(loaded.decoder().decode(instanceJson, 0))).get(0);
+            double explain = median(() -> loaded.pipeline().explainOne(instanceJson));
+            ForwardResult instance = new ModelRunner(loaded.model()).forward(List.of(new InstanceDecoder(
+                    loaded.model().signatureInputs(), Map.of()).decode(instanceJson, 0))).get(0);
             List<Map<Output<?>, HostTensor>> batches = rawBatches(loaded.model(), instance);
             ExplainedOutput out = loaded.model().explainedOutputs().get(0);
             List<Output<?>> fetches = new ArrayList<>();
@@ -71,10 +73,10 @@ class ExplainLatencyBenchmark {
         String meta = java.nio.file.Files.readString(TestModels.dir("fcn_image").resolve("explanation_metadata.json"));
         java.nio.file.Path two = dir.resolve("two.json");
         java.nio.file.Files.writeString(two, meta.replace("\"modality\"", "\"input_baselines\": [0.0, 1.0], \"modality\""));
-        var ig = ModelService.load(new TestModels.Config(model, java.util.Optional.empty(), "integrated-gradients", STEPS, 64));
-        var ig2 = ModelService.load(new TestModels.Config(model, java.util.Optional.of(two.toString()),
-                "integrated-gradients", STEPS, 64));
-        var xrai = ModelService.load(new TestModels.Config(model, java.util.Optional.empty(), "xrai", STEPS, 64));
+        var options = TestModels.options("fcn_image").withIntegralSteps(STEPS);
+        var ig = ModelLoader.load(options);
+        var ig2 = ModelLoader.load(options.withMetadataFile(two.toString()));
+        var xrai = ModelLoader.load(options.withMethod(AttributionMethod.XRAI));
         StringBuilder b = new StringBuilder("[");
         for (int y = 0; y < 224; y++) {
             b.append(y == 0 ? "[" : ",[");
@@ -89,9 +91,12 @@ class ExplainLatencyBenchmark {
         double tIg2 = medianOf(9, () -> explainOnce(ig2, image));
         double tXrai = medianOf(9, () -> explainOnce(xrai, image));
         long s0 = System.nanoTime();
-        int masks = dev.explainable.serving.runtime.explain.xrai.XraiSegmenter.masks(
-                xrai.runner().forward(List.of(xrai.decoder().decode(image, 0))).get(0).explainedValues().get("image").floats(),
-                224, 224, 3, dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults()).size();
+        float[] pixels = new float[224 * 224 * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) image.get(i / (224 * 3)).get((i / 3) % 224).get(i % 3).asDouble();
+        }
+        int masks = dev.explainable.serving.runtime.explain.xrai.XraiSegmenter.masks(pixels, 224, 224, 3,
+                dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults()).size();
         double seg = (System.nanoTime() - s0) / 1e6;
         System.out.printf("%n224x224, %d steps: IG %.0f ms, IG with black+white baselines %.0f ms, XRAI %.0f ms "
                 + "(segmentation %.0f ms, %d masks)%nXRAI / IG = %.2f, XRAI / IG(same two baselines) = %.2f%n",
@@ -99,8 +104,8 @@ class ExplainLatencyBenchmark {
         assertTrue(tXrai > 0 && tIg > 0);
     }
 
-    static void explainOnce(ModelService.Loaded loaded, JsonNode instance) {
-        loaded.explainer().explain(loaded.runner().forward(List.of(loaded.decoder().decode(instance, 0))).get(0));
+    static void explainOnce(LoadedModel loaded, JsonNode instance) {
+        loaded.pipeline().explainOne(instance);
     }
 
     static double medianOf(int rounds, Runnable r) {
@@ -120,13 +125,12 @@ class ExplainLatencyBenchmark {
         return switch (model) {
             case "tabular_classifier" -> exp.get("instances").get(0);
             case "cnn_image" -> exp.get("image");
-            default -> TestModels.JSON.readTree(
-                    dev.explainable.serving.runtime.explain.IntegratedGradientsModelTestAccess.unitImage(exp.get("image_uint8")));
+            default -> TestModels.JSON.readTree(TestModels.unitImage(exp.get("image_uint8")));
         };
     }
 
     /** The same points and batch sizes the explainer uses, prepared up front so only the session run is timed. */
-    static List<Map<Output<?>, HostTensor>> rawBatches(ServingModel model, Instance instance) {
+    static List<Map<Output<?>, HostTensor>> rawBatches(ServingModel model, ForwardResult instance) {
         ExplainedInput in = model.explainedInputs().get(0);
         HostTensor x = instance.explainedValues().get(in.key());
         ExplainedOutput out = model.explainedOutputs().get(0);

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.runtime.api.ApiException;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
 
 /** The pure math: path, weights, attributions, approx_error and baselines. */
 class IntegratedGradientsTest {
@@ -72,22 +71,21 @@ class IntegratedGradientsTest {
 
     @Test
     void baselineOfTheWrongShapeIsAClearError() {
-        ApiException e = assertThrows(ApiException.class,
+        InvalidInstanceException e = assertThrows(InvalidInstanceException.class,
                 () -> Baselines.forInput("data", List.of(List.of(1, 2, 3)), new long[] {4}));
-        assertEquals(400, e.status());
         assertEquals("explanation metadata: baseline 0 of input 'data' has shape [3] but the input has shape [4]",
                 e.getMessage());
     }
 
     @Test
     void baselineSetsPairInputsAndBroadcastSingleBaselines() {
-        List<Map<String, float[]>> sets = Baselines.sets(Map.of(
-                "a", List.of(new float[] {1}, new float[] {2}),
-                "b", List.of(new float[] {9})));
+        List<InputValues> inputs = List.of(new InputValues("a", new long[] {1}, new float[] {5}, null),
+                new InputValues("b", new long[] {1}, new float[] {5}, null));
+        List<List<float[]>> sets = Baselines.sets(inputs, List.of(List.of(1, 2), List.of(9)));
         assertEquals(2, sets.size());
-        assertArrayEquals(new float[] {2}, sets.get(1).get("a"));
-        assertArrayEquals(new float[] {9}, sets.get(1).get("b"));
-        assertThrows(ApiException.class, () -> Baselines.sets(Map.of(
-                "a", List.of(new float[1], new float[1]), "b", List.of(new float[1], new float[1], new float[1]))));
+        assertArrayEquals(new float[] {2}, sets.get(1).get(0));
+        assertArrayEquals(new float[] {9}, sets.get(1).get(1));
+        assertThrows(InvalidInstanceException.class,
+                () -> Baselines.sets(inputs, List.of(List.of(1, 2), List.of(1, 2, 3))));
     }
 }

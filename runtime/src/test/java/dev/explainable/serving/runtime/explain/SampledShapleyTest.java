@@ -2,33 +2,19 @@ package dev.explainable.serving.runtime.explain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.explainable.serving.runtime.work.LimitExceededException;
 
-import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.model.ModelService;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
-
-/** Sampled Shapley: exact on additive models, converging to brute-force Shapley values on a non-additive one. */
+/** Sampled Shapley's math and the method on closed-form functions, with no model and no gradients. */
 class SampledShapleyTest {
-
-    static AttributionByLabel explain(ModelService.Loaded loaded, String json) throws Exception {
-        var decoded = loaded.decoder().decode(TestModels.JSON.readTree(json), 0);
-        return loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0)).attributionsByLabel().get(0);
-    }
-
-    static double[] flat(Object o) {
-        return IntegratedGradientsModelTest.flat(o);
-    }
 
     @Test
     void permutationsAreUniformAndCreditsTelescope() {
@@ -48,87 +34,54 @@ class SampledShapleyTest {
     }
 
     @Test
-    void additiveModelsAreExactWithAnyNumberOfPaths() throws Exception {
-        JsonNode exp = TestModels.expected("linear_regressor");
-        ModelService.Loaded loaded = TestModels.loadShapley("linear_regressor", 3);
-        AttributionByLabel a = explain(loaded, exp.get("instances").get(0).toString());
-        double[] attr = flat(a.attributions().get("data"));
-        for (int f = 0; f < 4; f++) {
-            double closed = exp.get("weights").get(f).asDouble()
-                    * (exp.get("instances").get(0).get(f).asDouble() - exp.get("baseline").get(f).asDouble());
-            assertEquals(closed, attr[f], 1e-4);
-        }
-        assertEquals(0.0, a.approxError(), 1e-5, "every permutation credits a player the same");
-
-        ModelService.Loaded two = TestModels.loadShapley("two_inputs", 4);
-        AttributionByLabel b = explain(two, "{\"a\": [1.0, -2.0, 4.0], \"b\": [0.5, 3.0]}");
-        assertEquals(1.5 * 1.0, flat(b.attributions().get("a"))[0], 1e-4);
-        assertEquals(-2.0 * (-2.0 - 1.0), flat(b.attributions().get("a"))[1], 1e-4);
-        assertEquals(-0.5 * 3.0, flat(b.attributions().get("b"))[1], 1e-4);
-    }
-
-    /** Exact Shapley values by enumerating all 2^n coalitions of the tabular classifier's features. */
-    static double[] bruteForce(ModelService.Loaded loaded, Instance instance) {
-        ExplainedOutput out = loaded.model().explainedOutputs().get(0);
-        ModelRunner.Target target = ModelRunner.target(instance, out);
-        float[] x = instance.explainedValues().get("features").floats();
-        int n = x.length;
-        int coalitions = 1 << n;
-        float[] points = new float[coalitions * n];
-        for (int s = 0; s < coalitions; s++) {
-            for (int i = 0; i < n; i++) {
-                points[s * n + i] = (s & (1 << i)) != 0 ? x[i] : 0f; // baseline 0
-            }
-        }
-        Map<String, float[]> feed = new LinkedHashMap<>();
-        feed.put("features", points);
-        float[] f = loaded.runner().evaluate(instance, out, target, feed, coalitions, false).scores();
-        double[] phi = new double[n];
-        double[] fact = new double[n + 1];
-        fact[0] = 1;
-        for (int i = 1; i <= n; i++) {
-            fact[i] = fact[i - 1] * i;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int s = 0; s < coalitions; s++) {
-                if ((s & (1 << i)) == 0) {
-                    int size = Integer.bitCount(s);
-                    double w = fact[size] * fact[n - size - 1] / fact[n];
-                    phi[i] += w * (f[s | (1 << i)] - f[s]);
-                }
-            }
-        }
-        return phi;
+    void maxOfTwoFeaturesConvergesToItsShapleyValues() {
+        // v({}) = 0, v({0}) = 1, v({1}) = 2, v({0,1}) = 2: phi_0 = (1 + 0) / 2, phi_1 = (2 + 1) / 2
+        AnalyticModel f = AnalyticModel.max(64);
+        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(AnalyticModel.input("x", 1, 2)));
+        Attribution a = new SampledShapleyExplainer(400, 7).explain(instance, f);
+        double[] phi = a.inputs().get(0).values();
+        assertEquals(2, phi[0] + phi[1], 1e-6, "credits telescope: completeness is exact");
+        assertEquals(0.5, phi[0], 0.1);
+        assertEquals(1.5, phi[1], 0.1);
+        double stderr = a.approxError() * 2;
+        assertTrue(Math.abs(phi[0] - 0.5) <= 4 * stderr, Math.abs(phi[0] - 0.5) + " vs standard error " + stderr);
+        assertEquals(400 * 3, f.points, "paths x (players + 1) points");
+        assertEquals(f.points, new SampledShapleyExplainer(400, 7).evaluations(instance));
     }
 
     @Test
-    void convergesToExactShapleyValuesOnANonAdditiveModel() throws Exception {
-        String x = TestModels.expected("tabular_classifier").get("instances").get(0).toString();
-        ModelService.Loaded few = TestModels.loadShapley("tabular_classifier", 10);
-        ModelService.Loaded many = TestModels.loadShapley("tabular_classifier", 2000);
-        Instance instance = many.runner().forward(List.of(many.decoder().decode(TestModels.JSON.readTree(x), 0))).get(0);
-        double[] exact = bruteForce(many, instance);
-
-        AttributionByLabel a = explain(many, x);
-        double[] sampled = flat(a.attributions().get("features"));
-        double delta = a.exampleScore() - a.baselineScore();
-        assertEquals(delta, Arrays.stream(sampled).sum(), 1e-5, "credits telescope: completeness is exact");
-        double error = distance(sampled, exact);
-        double stderr = a.approxError() * Math.abs(delta);
-        assertTrue(error <= 4 * stderr + 1e-6, "L2 error " + error + " vs reported standard error " + stderr);
-        assertTrue(error < 0.01 * Arrays.stream(exact).map(Math::abs).sum(), "within 1% of the total attribution");
-
-        AttributionByLabel b = explain(few, x);
-        double fewError = distance(flat(b.attributions().get("features")), exact);
-        assertTrue(fewError > error, "more paths, smaller error: " + fewError + " -> " + error);
-        assertTrue(b.approxError() > a.approxError(), "the reported error shrinks with more paths too");
+    void additiveFunctionsAreExactWithOnePathAndZeroError() {
+        AnalyticModel f = AnalyticModel.linear(new double[] {2, -1, 0.5}, 3, 4, 3);
+        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(AnalyticModel.input("x", 1, 2, 3)));
+        Attribution one = new SampledShapleyExplainer(1, 0).explain(instance, f);
+        assertEquals(List.of(2.0, -2.0, 1.5), Arrays.stream(one.inputs().get(0).values()).boxed().toList());
+        assertNull(one.approxError(), "one path: no estimate");
+        Attribution many = new SampledShapleyExplainer(5, 0).explain(instance, f);
+        assertEquals(0, many.approxError(), 1e-6);
+        assertEquals(f.value(0, 0, 0), many.baselineScore(), 1e-6);
+        assertEquals(f.value(1, 2, 3), many.exampleScore(), 1e-6);
     }
 
-    static double distance(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return Math.sqrt(s);
+    @Test
+    void inputsOfOneGroupAreOnePlayerAndShareItsCredit() {
+        // f = x0 * x1 with the two features in two inputs of one group: one player gets all of f(x) - f(0) = 6
+        AnalyticModel f = new AnalyticModel(x -> x[0] * x[1], null, 64, 1, 1);
+        List<InputValues> inputs = List.of(new InputValues("a", new long[] {1}, new float[] {2}, "g"),
+                new InputValues("b", new long[] {1}, new float[] {3}, "g"));
+        Attribution a = new SampledShapleyExplainer(3, 0).explain(ExplainedInstance.withZeroBaselines(inputs), f);
+        assertEquals(3, a.inputs().get(0).values()[0], 1e-6);
+        assertEquals(3, a.inputs().get(1).values()[0], 1e-6);
+        assertEquals(0, a.approxError(), 1e-9, "one player: every permutation is the same");
+    }
+
+    @Test
+    void tooManyPlayersAreRefusedBeforeAnyWork() {
+        AnalyticModel f = AnalyticModel.linear(new double[3000], 0, 64, 3000);
+        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(
+                new InputValues("image", new long[] {3000}, new float[3000], null)));
+        LimitExceededException e = assertThrows(LimitExceededException.class,
+                () -> new SampledShapleyExplainer(10, 0).evaluations(instance));
+        assertTrue(e.getMessage().contains("group_name"), e.getMessage());
+        assertEquals(0, f.calls);
     }
 }

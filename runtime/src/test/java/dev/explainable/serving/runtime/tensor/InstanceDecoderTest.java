@@ -14,12 +14,11 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
-import org.tensorflow.proto.DataType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.explainable.serving.runtime.api.ApiException;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /** Every instance form of the seed, decoded without TensorFlow. */
@@ -31,50 +30,50 @@ class InstanceDecoderTest {
         return JSON.readTree(s);
     }
 
-    static TensorSpec spec(String key, DataType t, long... shape) {
+    static TensorSpec spec(String key, DType t, long... shape) {
         return new TensorSpec(key, key + ":0", t, shape);
     }
 
     @Test
     void scalarsListsAndTensors() throws Exception {
-        InstanceDecoder scalar = new InstanceDecoder(List.of(spec("x", DataType.DT_FLOAT)), Map.of());
+        InstanceDecoder scalar = new InstanceDecoder(List.of(spec("x", DType.FLOAT)), Map.of());
         HostTensor s = scalar.decode(json("2.5"), 0).get("x");
         assertArrayEquals(new long[0], s.shape());
         assertArrayEquals(new float[] {2.5f}, s.floats());
 
-        InstanceDecoder ints = new InstanceDecoder(List.of(spec("x", DataType.DT_INT64, 3)), Map.of());
+        InstanceDecoder ints = new InstanceDecoder(List.of(spec("x", DType.INT64, 3)), Map.of());
         assertArrayEquals(new long[] {0, 1, 2}, (long[]) ints.decode(json("[0, 1, 2]"), 0).get("x").data());
 
-        InstanceDecoder tensor = new InstanceDecoder(List.of(spec("x", DataType.DT_FLOAT, 2, -1)), Map.of());
+        InstanceDecoder tensor = new InstanceDecoder(List.of(spec("x", DType.FLOAT, 2, -1)), Map.of());
         HostTensor t = tensor.decode(json("[[0, 1, 2], [3, 4, 5]]"), 0).get("x");
         assertArrayEquals(new long[] {2, 3}, t.shape());
         assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, t.floats());
 
-        InstanceDecoder bools = new InstanceDecoder(List.of(spec("x", DataType.DT_FLOAT, 2)), Map.of());
+        InstanceDecoder bools = new InstanceDecoder(List.of(spec("x", DType.FLOAT, 2)), Map.of());
         assertArrayEquals(new float[] {1, 0}, bools.decode(json("[true, false]"), 0).get("x").floats());
     }
 
     @Test
     void stringsTextAndB64() throws Exception {
-        InstanceDecoder d = new InstanceDecoder(List.of(spec("s", DataType.DT_STRING)), Map.of());
+        InstanceDecoder d = new InstanceDecoder(List.of(spec("s", DType.STRING)), Map.of());
         assertEquals("the quick brown fox", new String(((byte[][]) d.decode(json("\"the quick brown fox\""), 0).get("s").data())[0]));
         byte[] raw = {0, (byte) 0xff, 10, 42};
         String b64 = Base64.getEncoder().encodeToString(raw);
         assertArrayEquals(raw, ((byte[][]) d.decode(json("{\"b64\": \"" + b64 + "\"}"), 0).get("s").data())[0]);
-        InstanceDecoder words = new InstanceDecoder(List.of(spec("s", DataType.DT_STRING, -1)), Map.of());
+        InstanceDecoder words = new InstanceDecoder(List.of(spec("s", DType.STRING, -1)), Map.of());
         assertEquals(3, words.decode(json("[\"the\", \"lazy\", \"dog\"]"), 0).get("s").size());
     }
 
     @Test
     void namedInputsAndAliases() throws Exception {
-        InstanceDecoder d = new InstanceDecoder(List.of(spec("tag", DataType.DT_STRING), spec("image", DataType.DT_FLOAT, 1, 2, 3)),
+        InstanceDecoder d = new InstanceDecoder(List.of(spec("tag", DType.STRING), spec("image", DType.FLOAT, 1, 2, 3)),
                 Map.of("picture", "image"));
         Map<String, HostTensor> v = d.decode(json("{\"tag\": \"beach\", \"picture\": [[[138, 30, 66], [130, 20, 56]]]}"), 3);
         assertArrayEquals(new long[] {1, 2, 3}, v.get("image").shape());
         assertEquals(138f, v.get("image").floats()[0]);
-        ApiException e = assertThrows(ApiException.class, () -> d.decode(json("{\"tag\": \"x\"}"), 3));
+        InvalidInstanceException e = assertThrows(InvalidInstanceException.class, () -> d.decode(json("{\"tag\": \"x\"}"), 3));
         assertEquals("instance 3: missing input(s) [image]", e.getMessage());
-        e = assertThrows(ApiException.class, () -> d.decode(json("[1, 2]"), 0));
+        e = assertThrows(InvalidInstanceException.class, () -> d.decode(json("[1, 2]"), 0));
         assertTrue(e.getMessage().contains("several inputs"));
     }
 
@@ -86,39 +85,39 @@ class InstanceDecoderTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(img, "png", png);
         String instance = "{\"b64\": \"" + Base64.getEncoder().encodeToString(png.toByteArray()) + "\"}";
-        InstanceDecoder d = new InstanceDecoder(List.of(spec("image", DataType.DT_FLOAT, 6, 8, 3)), Map.of());
+        InstanceDecoder d = new InstanceDecoder(List.of(spec("image", DType.FLOAT, 6, 8, 3)), Map.of());
         HostTensor t = d.decode(json(instance), 0).get("image");
         assertArrayEquals(new long[] {6, 8, 3}, t.shape());
         assertArrayEquals(new float[] {1, 0, 0}, java.util.Arrays.copyOfRange(t.floats(), 0, 3));
         assertArrayEquals(new float[] {0, 0, 1}, java.util.Arrays.copyOfRange(t.floats(), t.size() - 3, t.size()));
         // a fixed-size input gets a resized image
-        InstanceDecoder small = new InstanceDecoder(List.of(spec("image", DataType.DT_FLOAT, 3, 4, 3)), Map.of());
+        InstanceDecoder small = new InstanceDecoder(List.of(spec("image", DType.FLOAT, 3, 4, 3)), Map.of());
         assertArrayEquals(new long[] {3, 4, 3}, small.decode(json(instance), 0).get("image").shape());
-        ApiException e = assertThrows(ApiException.class,
+        InvalidInstanceException e = assertThrows(InvalidInstanceException.class,
                 () -> d.decode(json("{\"b64\": \"" + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}) + "\"}"), 0));
         assertTrue(e.getMessage().contains("not a JPEG or PNG"), e.getMessage());
     }
 
     @Test
     void badValuesAreClearErrors() throws Exception {
-        InstanceDecoder d = new InstanceDecoder(List.of(spec("x", DataType.DT_FLOAT, 2, 2)), Map.of());
-        assertTrue(assertThrows(ApiException.class, () -> d.decode(json("[[1, 2], [3]]"), 0)).getMessage().contains("ragged"));
-        assertTrue(assertThrows(ApiException.class, () -> d.decode(json("[[1, 2], [3, 1e39]]"), 0)).getMessage()
+        InstanceDecoder d = new InstanceDecoder(List.of(spec("x", DType.FLOAT, 2, 2)), Map.of());
+        assertTrue(assertThrows(InvalidInstanceException.class, () -> d.decode(json("[[1, 2], [3]]"), 0)).getMessage().contains("ragged"));
+        assertTrue(assertThrows(InvalidInstanceException.class, () -> d.decode(json("[[1, 2], [3, 1e39]]"), 0)).getMessage()
                 .contains("out of float32 range"));
-        InstanceDecoder ints = new InstanceDecoder(List.of(spec("x", DataType.DT_INT32)), Map.of());
-        assertTrue(assertThrows(ApiException.class, () -> ints.decode(json("1.5"), 0)).getMessage().contains("integer"));
-        assertTrue(assertThrows(ApiException.class, () -> ints.decode(json("9999999999"), 0)).getMessage().contains("int32"));
-        InstanceDecoder s = new InstanceDecoder(List.of(spec("s", DataType.DT_STRING)), Map.of());
-        assertTrue(assertThrows(ApiException.class, () -> s.decode(json("{\"b64\": \"ab$d\"}"), 0)).getMessage()
+        InstanceDecoder ints = new InstanceDecoder(List.of(spec("x", DType.INT32)), Map.of());
+        assertTrue(assertThrows(InvalidInstanceException.class, () -> ints.decode(json("1.5"), 0)).getMessage().contains("integer"));
+        assertTrue(assertThrows(InvalidInstanceException.class, () -> ints.decode(json("9999999999"), 0)).getMessage().contains("int32"));
+        InstanceDecoder s = new InstanceDecoder(List.of(spec("s", DType.STRING)), Map.of());
+        assertTrue(assertThrows(InvalidInstanceException.class, () -> s.decode(json("{\"b64\": \"ab$d\"}"), 0)).getMessage()
                 .contains("invalid base64"));
-        assertTrue(assertThrows(ApiException.class, () -> s.decode(json("{\"b64\": \"abcde\"}"), 0)).getMessage()
+        assertTrue(assertThrows(InvalidInstanceException.class, () -> s.decode(json("{\"b64\": \"abcde\"}"), 0)).getMessage()
                 .contains("invalid base64"));
     }
 
     /** A free-size instance larger than one model run is refused as it is decoded, not held until the first run. */
     @Test
     void anInstanceLargerThanOneRunIsRefusedWhenDecoded() throws Exception {
-        InstanceDecoder d = new InstanceDecoder(List.of(spec("x", DataType.DT_FLOAT, -1)), Map.of(), 4_194_304L, 4096,
+        InstanceDecoder d = new InstanceDecoder(List.of(spec("x", DType.FLOAT, -1)), Map.of(), 4_194_304L, 4096,
                 6);
         assertEquals(6, d.decode(json("[1, 2, 3, 4, 5, 6]"), 0).get("x").size());
         LimitExceededException e = assertThrows(LimitExceededException.class,

@@ -10,7 +10,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.result.ImageFormat;
 
 /** The renderer's pieces against hand-computed values. */
 class RendererPartsTest {
@@ -55,11 +57,11 @@ class RendererPartsTest {
 
     @Test
     void colorMaps() {
-        assertEquals(ColorMaps.rgb(0, 255, 0), ColorMaps.color("pink_green", 1, false));
-        assertEquals(ColorMaps.rgb(255, 0, 255), ColorMaps.color("pink_green", 1, true));
-        assertEquals(ColorMaps.rgb(255, 0, 0), ColorMaps.color("red_green", 1, true));
-        assertEquals(ColorMaps.rgb(68, 1, 84), ColorMaps.color("viridis", 0, false));
-        assertEquals(ColorMaps.rgb(253, 231, 37), ColorMaps.color("viridis", 1, false));
+        assertEquals(ColorMaps.rgb(0, 255, 0), ColorMaps.color(ColorMap.PINK_GREEN, 1, false));
+        assertEquals(ColorMaps.rgb(255, 0, 255), ColorMaps.color(ColorMap.PINK_GREEN, 1, true));
+        assertEquals(ColorMaps.rgb(255, 0, 0), ColorMaps.color(ColorMap.RED_GREEN, 1, true));
+        assertEquals(ColorMaps.rgb(68, 1, 84), ColorMaps.color(ColorMap.VIRIDIS, 0, false));
+        assertEquals(ColorMaps.rgb(253, 231, 37), ColorMaps.color(ColorMap.VIRIDIS, 1, false));
     }
 
     @Test
@@ -73,15 +75,15 @@ class RendererPartsTest {
 
     @Test
     void configDefaultsPerMethodAndValidation() {
-        VisualizationConfig ig = VisualizationConfig.resolve("image", null, "integrated-gradients");
-        assertEquals("outlines", ig.type());
-        assertEquals("pink_green", ig.colorMap());
-        assertEquals("original", ig.overlayType());
+        VisualizationConfig ig = VisualizationConfig.resolve("image", null, AttributionMethod.INTEGRATED_GRADIENTS);
+        assertEquals(VisualizationType.OUTLINES, ig.type());
+        assertEquals(ColorMap.PINK_GREEN, ig.colorMap());
+        assertEquals(OverlayType.ORIGINAL, ig.overlayType());
         assertEquals(99.9, ig.clipAbovePercentile());
-        VisualizationConfig xrai = VisualizationConfig.resolve("image", null, "xrai");
-        assertEquals("pixels", xrai.type());
-        assertEquals("viridis", xrai.colorMap());
-        assertEquals("grayscale", xrai.overlayType());
+        VisualizationConfig xrai = VisualizationConfig.resolve("image", null, AttributionMethod.XRAI);
+        assertEquals(VisualizationType.PIXELS, xrai.type());
+        assertEquals(ColorMap.VIRIDIS, xrai.colorMap());
+        assertEquals(OverlayType.GRAYSCALE, xrai.overlayType());
         assertEquals(0.0, xrai.clipBelowPercentile());
         assertEquals(100.0, xrai.clipAbovePercentile());
 
@@ -89,17 +91,18 @@ class RendererPartsTest {
         raw.put("type", "Outlines");
         raw.put("polarity", "BOTH");
         raw.put("output_format", "png");
-        VisualizationConfig c = VisualizationConfig.resolve("image", raw, "xrai"); // accepted, with a warning logged
-        assertEquals("outlines", c.type());
-        assertEquals("both", c.polarity());
+        VisualizationConfig c = VisualizationConfig.resolve("image", raw, AttributionMethod.XRAI); // accepted, with a warning logged
+        assertEquals(VisualizationType.OUTLINES, c.type());
+        assertEquals(Polarity.BOTH, c.polarity());
+        assertEquals(ImageFormat.PNG, c.outputFormat());
 
         Map<String, Object> bad = Map.of("clip_below_percentile", 99, "clip_above_percentile", 10,
                 "color_map", "jet", "colour", 1);
         String msg = assertThrows(MetadataException.class, () -> VisualizationConfig.resolve("image", bad,
-                "integrated-gradients")).getMessage();
+                AttributionMethod.INTEGRATED_GRADIENTS)).getMessage();
         assertTrue(msg.contains("must be below clip_above_percentile") && msg.contains("'color_map' must be one of")
                 && msg.contains("unknown visualization key 'colour'"), msg);
         assertThrows(MetadataException.class, () -> VisualizationConfig.resolve("image",
-                Map.of("clip_above_percentile", 101), "xrai"));
+                Map.of("clip_above_percentile", 101), AttributionMethod.XRAI));
     }
 }

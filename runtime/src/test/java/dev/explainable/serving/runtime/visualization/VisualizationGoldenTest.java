@@ -14,6 +14,8 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
+import dev.explainable.serving.runtime.result.ImageFormat;
+
 /**
  * Every option combination rendered from a fixed image and attribution map, compared pixel for pixel with the
  * committed PNG goldens. Regenerate after a deliberate change with
@@ -61,23 +63,28 @@ class VisualizationGoldenTest {
 
     static List<VisualizationConfig> combinations() {
         List<VisualizationConfig> all = new ArrayList<>();
-        for (String type : List.of("outlines", "pixels")) {
-            for (String polarity : List.of("positive", "negative", "both")) {
-                for (String map : List.of("pink_green", "red_green", "viridis")) {
-                    for (String overlay : List.of("none", "grayscale", "original", "mask_black")) {
-                        all.add(new VisualizationConfig(type, polarity, 62, 99.9, map, overlay, 0.4, "png", 0, true));
+        for (VisualizationType type : VisualizationType.values()) {
+            for (Polarity polarity : Polarity.values()) {
+                for (ColorMap map : ColorMap.values()) {
+                    for (OverlayType overlay : OverlayType.values()) {
+                        all.add(new VisualizationConfig(type, polarity, 62, 99.9, map, overlay, 0.4, ImageFormat.PNG, 0,
+                                true));
                     }
                 }
             }
         }
-        all.add(new VisualizationConfig("pixels", "positive", 0, 100, "viridis", "grayscale", 0.4, "png", 0, true));
-        all.add(new VisualizationConfig("pixels", "positive", 70, 99.9, "pink_green", "original", 0.4, "png", 2.0, true));
-        all.add(new VisualizationConfig("outlines", "positive", 70, 99.9, "pink_green", "grayscale", 0.7, "png", 0, false));
+        all.add(new VisualizationConfig(VisualizationType.PIXELS, Polarity.POSITIVE, 0, 100, ColorMap.VIRIDIS,
+                OverlayType.GRAYSCALE, 0.4, ImageFormat.PNG, 0, true));
+        all.add(new VisualizationConfig(VisualizationType.PIXELS, Polarity.POSITIVE, 70, 99.9, ColorMap.PINK_GREEN,
+                OverlayType.ORIGINAL, 0.4, ImageFormat.PNG, 2.0, true));
+        all.add(new VisualizationConfig(VisualizationType.OUTLINES, Polarity.POSITIVE, 70, 99.9, ColorMap.PINK_GREEN,
+                OverlayType.GRAYSCALE, 0.7, ImageFormat.PNG, 0, false));
         return all;
     }
 
     static String name(VisualizationConfig c) {
-        return String.join("-", c.type(), c.polarity(), c.colorMap(), c.overlayType(),
+        return String.join("-", c.type().wireName(), c.polarity().wireName(), c.colorMap().wireName(),
+                c.overlayType().wireName(),
                 "clip" + fmt(c.clipBelowPercentile()) + "_" + fmt(c.clipAbovePercentile()), "m" + fmt(c.overlayMultiplier()),
                 "blur" + fmt(c.blurSigma()), c.shadeWithinOutlines() ? "shade" : "noshade") + ".png";
     }
@@ -97,7 +104,7 @@ class VisualizationGoldenTest {
             Path golden = GOLDENS.resolve(name(c));
             if (update) {
                 Files.createDirectories(GOLDENS);
-                Files.write(golden, AttributionRenderer.encode(rgb, H, W, "png"));
+                Files.write(golden, AttributionRenderer.encode(rgb, H, W, ImageFormat.PNG));
                 continue;
             }
             assertTrue(Files.exists(golden), "missing golden " + golden);
@@ -118,8 +125,9 @@ class VisualizationGoldenTest {
 
     @Test
     void pngAndJpegEncodingsDecodeToTheRenderedSize() throws Exception {
-        int[] rgb = AttributionRenderer.render(image(), H, W, attributions(), VisualizationConfig.defaults("xrai"), null);
-        for (String format : List.of("png", "jpeg")) {
+        int[] rgb = AttributionRenderer.render(image(), H, W, attributions(), VisualizationConfig.defaults(
+                dev.explainable.serving.contract.AttributionMethod.XRAI), null);
+        for (ImageFormat format : ImageFormat.values()) {
             BufferedImage back = ImageIO.read(new ByteArrayInputStream(AttributionRenderer.encode(rgb, H, W, format)));
             assertEquals(W, back.getWidth());
             assertEquals(H, back.getHeight());

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.explain;
+package dev.explainable.serving.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,7 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.model.ModelService;
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.result.LabelAttribution;
 
 /**
  * Parity with PAIR's saliency library (fixtures from tools/make-reference-fixtures.py): IG within
@@ -33,10 +33,8 @@ class ReferenceParityTest {
         return exp.has("image") ? exp.get("image").toString() : IntegratedGradientsModelTest.unitImage(exp.get("image_uint8"));
     }
 
-    static AttributionByLabel explain(String model, String method) throws Exception {
-        ModelService.Loaded loaded = TestModels.load(model, method, 50, "uniform");
-        var decoded = loaded.decoder().decode(TestModels.JSON.readTree(instance(model)), 0);
-        return loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0)).attributionsByLabel().get(0);
+    static LabelAttribution explain(String model, AttributionMethod method) throws Exception {
+        return TestModels.explain(TestModels.load(model, method, 50, IntegrationRule.UNIFORM), instance(model));
     }
 
     static double[] doubles(JsonNode n) {
@@ -51,7 +49,7 @@ class ReferenceParityTest {
     @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
     void integratedGradientsMatchesSaliency(String model) throws Exception {
         JsonNode ref = reference(model);
-        AttributionByLabel a = explain(model, "integrated-gradients");
+        LabelAttribution a = explain(model, AttributionMethod.INTEGRATED_GRADIENTS);
         assertEquals(ref.get("label_index").asInt(), a.labelIndex());
         IntegratedGradientsModelTest.assertClose(doubles(ref.get("integrated_gradients")),
                 IntegratedGradientsModelTest.flat(a.attributions().get("image")),
@@ -62,9 +60,8 @@ class ReferenceParityTest {
     @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
     void xraiTopRegionsMatchSaliency(String model) throws Exception {
         JsonNode ref = reference(model);
-        AttributionByLabel a = explain(model, "xrai");
-        @SuppressWarnings("unchecked")
-        double[] ours = ((AttributionMap) ((Map<String, Object>) a.attributions().get("image")).get("values")).values();
+        LabelAttribution a = explain(model, AttributionMethod.XRAI);
+        double[] ours = TestModels.flat(a.attributions().get("image"));
         double[] theirs = doubles(ref.get("xrai"));
         double iou = iou(top(ours, 0.10), top(theirs, 0.10));
         System.out.printf("XRAI top-10%% IoU with saliency on %s: %.3f%n", model, iou);

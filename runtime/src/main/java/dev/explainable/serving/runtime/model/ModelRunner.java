@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.explain;
+package dev.explainable.serving.runtime.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.tensorflow.Output;
-import org.tensorflow.proto.DataType;
 
-import dev.explainable.serving.runtime.model.ServingModel;
+import dev.explainable.serving.runtime.explain.ScoreFunction;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -18,8 +17,9 @@ import dev.explainable.serving.runtime.tensor.TensorSpec;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
- * What every attribution method asks of the model: the forward run of a request's instances, and the explained
- * score (optionally with its gradients) at a batch of points in the explained inputs' space.
+ * The model's runs, in batches bounded by explain.limits.max-batch-elements: predictions, the forward run of a
+ * request's instances, and the explained score of one instance's output as the {@link ScoreFunction} that
+ * attribution methods see.
  */
 public final class ModelRunner {
 
@@ -50,7 +50,7 @@ public final class ModelRunner {
     }
 
     /** The values of the explained inputs of one instance: what each path point or perturbation feeds. */
-    public long explainedElements(Instance instance) {
+    public long explainedElements(ForwardResult instance) {
         long n = 0;
         for (HostTensor t : instance.explainedValues().values()) {
             n += t.size();
@@ -127,17 +127,13 @@ public final class ModelRunner {
         return out;
     }
 
-    public ServingModel model() {
-        return model;
-    }
-
     /** Decoded instances (by signature input key) -> explained values and outputs, in forward runs. */
-    public List<Instance> forward(List<Map<String, HostTensor>> instances) {
+    public List<ForwardResult> forward(List<Map<String, HostTensor>> instances) {
         List<Output<?>> fetches = new ArrayList<>();
         List<ExplainedInput> internal = model.explainedInputs().stream().filter(e -> !e.isSignatureInput()).toList();
         internal.forEach(e -> fetches.add(e.tensor()));
         model.explainedOutputs().forEach(o -> fetches.add(o.tensor()));
-        List<Instance> out = new ArrayList<>(Collections.nCopies(instances.size(), null));
+        List<ForwardResult> out = new ArrayList<>(Collections.nCopies(instances.size(), null));
         for (List<Integer> group : runGroups(instances)) {
             List<HostTensor> results = model.run(signatureFeeds(instances, group), fetches);
             for (int g = 0; g < group.size(); g++) {
@@ -152,18 +148,14 @@ public final class ModelRunner {
                 for (ExplainedOutput o : model.explainedOutputs()) {
                     outputs.put(o.key(), results.get(r++).item(g));
                 }
-                out.set(group.get(g), new Instance(signature, explained, outputs));
+                out.set(group.get(g), new ForwardResult(signature, explained, outputs));
             }
         }
         return out;
     }
 
-    /** The explained class and the mask that selects it. */
-    public record Target(int labelIndex, String labelName, HostTensor mask) {
-    }
-
     /** The top class for a vector output ({@code -1} for a scalar per example), as AI Platform explains it. */
-    public static Target target(Instance instance, ExplainedOutput output) {
+    public static LabelTarget target(ForwardResult instance, ExplainedOutput output) {
         HostTensor y = instance.outputs().get(output.key());
         int label = labelIndex(y);
         float[] mask = new float[(int) HostTensor.elements(output.shape())];
@@ -174,50 +166,55 @@ public final class ModelRunner {
         }
         String name = label >= 0 && output.indexNameMapping() != null && label < output.indexNameMapping().size()
                 ? output.indexNameMapping().get(label) : null;
-        return new Target(label, name, HostTensor.floats(output.shape(), mask));
+        return new LabelTarget(label, name, HostTensor.floats(output.shape(), mask));
     }
 
     static int labelIndex(HostTensor output) {
         if (output.shape().length == 0) {
             return -1;
         }
-        float[] v = output.dtype() == DataType.DT_FLOAT ? output.floats() : toFloats(output);
         int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
+        for (int i = 1; i < output.size(); i++) {
+            if (output.dtype().numberAt(output.data(), i) > output.dtype().numberAt(output.data(), best)) {
                 best = i;
             }
         }
         return best;
     }
 
-    private static float[] toFloats(HostTensor t) {
-        float[] f = new float[t.size()];
-        Object d = t.data();
-        for (int i = 0; i < f.length; i++) {
-            f[i] = d instanceof double[] a ? (float) a[i] : d instanceof int[] a ? a[i] : d instanceof long[] a ? a[i] : 0f;
-        }
-        return f;
-    }
-
-    /** Scores (and gradients per explained input, when asked) at {@code n} points. */
-    public record Evaluation(float[] scores, float[][] gradients) {
-    }
-
     /**
-     * One session run at {@code n} points: {@code points} holds, per explained input key, the n points flattened
-     * (n * input size). Signature inputs that are not explained keep the instance's value.
+     * The explained score of {@code output} for {@code instance} (the label {@code target} selects) as attribution
+     * methods see it: at most {@code batchSize} points per run, fewer where the element cap says so. Signature
+     * inputs that are not explained keep the instance's value.
      */
-    public Evaluation evaluate(Instance instance, ExplainedOutput output, Target target, Map<String, float[]> points,
-            int n, boolean withGradients) {
+    public ScoreFunction scoreFunction(ForwardResult instance, ExplainedOutput output, LabelTarget target,
+            int batchSize) {
+        int perRun = pointsPerRun(batchSize, explainedElements(instance));
+        return new ScoreFunction() {
+            @Override
+            public Scores at(List<float[]> points, int n, boolean withGradients) {
+                return evaluate(instance, output, target, points, n, withGradients);
+            }
+
+            @Override
+            public int maxPointsPerCall() {
+                return perRun;
+            }
+        };
+    }
+
+    private ScoreFunction.Scores evaluate(ForwardResult instance, ExplainedOutput output, LabelTarget target,
+            List<float[]> points, int n, boolean withGradients) {
         Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
-        for (ExplainedInput in : model.explainedInputs()) {
+        List<ExplainedInput> explained = model.explainedInputs();
+        for (int i = 0; i < explained.size(); i++) {
+            ExplainedInput in = explained.get(i);
             long[] shape = instance.explainedValues().get(in.key()).shape();
-            feeds.put(in.tensor(), HostTensor.floats(prepend(n, shape), points.get(in.key())));
+            feeds.put(in.tensor(), HostTensor.floats(prepend(n, shape), points.get(i)));
         }
         for (TensorSpec s : model.signatureInputs()) {
-            boolean explained = model.explainedInputs().stream().anyMatch(e -> s.key().equals(e.signatureKey()));
-            if (!explained) {
+            boolean isExplained = explained.stream().anyMatch(e -> s.key().equals(e.signatureKey()));
+            if (!isExplained) {
                 feeds.put(model.graphTensor(s.tensorName()),
                         HostTensor.stack(Collections.nCopies(n, instance.signatureValues().get(s.key()))));
             }
@@ -233,7 +230,7 @@ public final class ModelRunner {
         for (int i = 0; i < grads.length; i++) {
             grads[i] = results.get(1 + i).floats();
         }
-        return new Evaluation(results.get(0).floats(), grads);
+        return new ScoreFunction.Scores(results.get(0).floats(), grads);
     }
 
     static long[] prepend(long n, long[] shape) {

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.explain;
+package dev.explainable.serving.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.model.ModelService;
-import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.result.Explanation;
+import dev.explainable.serving.runtime.result.ImageFormat;
+import dev.explainable.serving.runtime.result.InputExplanation;
+import dev.explainable.serving.runtime.result.LabelAttribution;
+import dev.explainable.serving.runtime.result.RenderedImage;
 
 /**
  * Integrated Gradients on real Keras SavedModels loaded by TensorFlow Java, checked against closed forms and
@@ -28,10 +31,7 @@ class IntegratedGradientsModelTest {
     }
 
     static Explanation explainOne(String model, String instanceJson, int steps) throws Exception {
-        ModelService.Loaded loaded = TestModels.load(model, steps);
-        JsonNode instance = TestModels.JSON.readTree(instanceJson);
-        Map<String, HostTensor> decoded = loaded.decoder().decode(instance, 0);
-        return loaded.explainer().explain(loaded.runner().forward(List.of(decoded)).get(0));
+        return TestModels.load(model, steps).pipeline().explainOne(TestModels.JSON.readTree(instanceJson));
     }
 
     static double[] flat(Object nested) {
@@ -42,10 +42,8 @@ class IntegratedGradientsModelTest {
 
     @SuppressWarnings("unchecked")
     private static void flatten(Object o, List<Double> out) {
-        if (o instanceof java.util.Map<?, ?> rendered) {
-            flatten(rendered.get("values"), out); // an image input: {"b64_jpeg": ..., "values": ...}
-        } else if (o instanceof AttributionMap m) {
-            java.util.Arrays.stream(m.values()).forEach(out::add);
+        if (o instanceof InputExplanation e) {
+            java.util.Arrays.stream(TestModels.flat(e)).forEach(out::add); // a rendered image: its raw map
         } else if (o instanceof List<?> l) {
             l.forEach(e -> flatten(e, out));
         } else if (o instanceof JsonNode n && n.isArray()) {
@@ -57,7 +55,7 @@ class IntegratedGradientsModelTest {
         }
     }
 
-    static void assertComplete(AttributionByLabel a, double tolerance) {
+    static void assertComplete(LabelAttribution a, double tolerance) {
         double sum = a.attributions().values().stream().mapToDouble(v -> java.util.Arrays.stream(flat(v)).sum()).sum();
         double delta = a.exampleScore() - a.baselineScore();
         assertEquals(delta, sum, Math.abs(delta) * tolerance + 1e-7, "completeness: sum of attributions");
@@ -69,7 +67,7 @@ class IntegratedGradientsModelTest {
         JsonNode exp = TestModels.expected("linear_regressor");
         for (int i = 0; i < exp.get("instances").size(); i++) {
             JsonNode x = exp.get("instances").get(i);
-            AttributionByLabel a = explainOne("linear_regressor", x.toString()).attributionsByLabel().get(0);
+            LabelAttribution a = explainOne("linear_regressor", x.toString()).labels().get(0);
             double[] attr = flat(a.attributions().get("data"));
             double predicted = exp.get("predictions").get(i).get(0).asDouble();
             for (int f = 0; f < 4; f++) {
@@ -90,7 +88,7 @@ class IntegratedGradientsModelTest {
     void twoNamedInputsMatchClosedForm() throws Exception {
         JsonNode exp = TestModels.expected("two_inputs");
         Explanation e = explainOne("two_inputs", "{\"a\": [1.0, -2.0, 4.0], \"b\": [0.5, 3.0]}");
-        AttributionByLabel a = e.attributionsByLabel().get(0);
+        LabelAttribution a = e.labels().get(0);
         double[] av = flat(a.attributions().get("a"));
         double[] bv = flat(a.attributions().get("b"));
         double[] xa = {1.0, -2.0, 4.0};
@@ -109,8 +107,8 @@ class IntegratedGradientsModelTest {
         JsonNode exp = TestModels.expected("tabular_classifier");
         for (int i = 0; i < exp.get("instances").size(); i++) {
             JsonNode want = exp.get("explanations").get(i);
-            AttributionByLabel a = explainOne("tabular_classifier", exp.get("instances").get(i).toString())
-                    .attributionsByLabel().get(0);
+            LabelAttribution a = explainOne("tabular_classifier", exp.get("instances").get(i).toString())
+                    .labels().get(0);
             assertEquals(want.get("label_index").asInt(), a.labelIndex());
             assertEquals(List.of("setosa", "versicolor", "virginica").get(a.labelIndex()), a.labelName());
             assertClose(flat(want.get("attributions")), flat(a.attributions().get("features")), 1e-4);
@@ -123,7 +121,7 @@ class IntegratedGradientsModelTest {
     @Test
     void cnnImageMatchesPythonGradientTape() throws Exception {
         JsonNode exp = TestModels.expected("cnn_image");
-        AttributionByLabel a = explainOne("cnn_image", exp.get("image").toString()).attributionsByLabel().get(0);
+        LabelAttribution a = explainOne("cnn_image", exp.get("image").toString()).labels().get(0);
         assertEquals(exp.get("label_index").asInt(), a.labelIndex());
         assertClose(flat(exp.get("attributions")), flat(a.attributions().get("image")), 1e-3);
         assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
@@ -134,10 +132,10 @@ class IntegratedGradientsModelTest {
     @Test
     void imageInputsCarryTheRenderedVisualization() throws Exception {
         JsonNode exp = TestModels.expected("cnn_image");
-        AttributionByLabel a = explainOne("cnn_image", exp.get("image").toString()).attributionsByLabel().get(0);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> image = (Map<String, Object>) a.attributions().get("image");
-        byte[] jpeg = Base64.getDecoder().decode((String) image.get("b64_jpeg"));
+        LabelAttribution a = explainOne("cnn_image", exp.get("image").toString()).labels().get(0);
+        RenderedImage image = (RenderedImage) a.attributions().get("image");
+        assertEquals(ImageFormat.JPEG, image.format());
+        byte[] jpeg = image.encoded();
         java.awt.image.BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
         assertEquals(32, decoded.getWidth());
         assertEquals(32, decoded.getHeight());
@@ -147,10 +145,10 @@ class IntegratedGradientsModelTest {
     void imageModelsAreCompleteWithinOnePercentAt200Steps() throws Exception {
         // ... and more steps close it, as the trapezoid rule promises.
         JsonNode exp = TestModels.expected("cnn_image");
-        assertComplete(explainOne("cnn_image", exp.get("image").toString(), 200).attributionsByLabel().get(0), 0.01);
+        assertComplete(explainOne("cnn_image", exp.get("image").toString(), 200).labels().get(0), 0.01);
         byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
         String instance = "{\"b64\": \"" + Base64.getEncoder().encodeToString(jpeg) + "\"}";
-        assertComplete(explainOne("jpeg_cnn", instance, 200).attributionsByLabel().get(0), 0.01);
+        assertComplete(explainOne("jpeg_cnn", instance, 200).labels().get(0), 0.01);
     }
 
     @Test
@@ -158,7 +156,7 @@ class IntegratedGradientsModelTest {
         JsonNode exp = TestModels.expected("jpeg_cnn");
         byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
         String instance = "{\"b64\": \"" + Base64.getEncoder().encodeToString(jpeg) + "\"}";
-        AttributionByLabel a = explainOne("jpeg_cnn", instance).attributionsByLabel().get(0);
+        LabelAttribution a = explainOne("jpeg_cnn", instance).labels().get(0);
         assertEquals(exp.get("label_index").asInt(), a.labelIndex());
         double[] attr = flat(a.attributions().get("image"));
         assertEquals(32 * 32 * 3, attr.length, "attributions take the decoded tensor's shape");
@@ -166,26 +164,15 @@ class IntegratedGradientsModelTest {
         assertComplete(a, 0.05);
     }
 
-    /** Image instance [h][w][3] in [0, 1] from the uint8 picture stored in expected.json. */
     static String unitImage(JsonNode uint8) {
-        StringBuilder b = new StringBuilder("[");
-        for (int y = 0; y < uint8.size(); y++) {
-            b.append(y == 0 ? "[" : ",[");
-            for (int x = 0; x < uint8.get(y).size(); x++) {
-                JsonNode p = uint8.get(y).get(x);
-                b.append(x == 0 ? "[" : ",[").append(p.get(0).asInt() / 255.0).append(',')
-                        .append(p.get(1).asInt() / 255.0).append(',').append(p.get(2).asInt() / 255.0).append(']');
-            }
-            b.append(']');
-        }
-        return b.append(']').toString();
+        return TestModels.unitImage(uint8);
     }
 
     @Test
     void mobileNetV2MatchesPythonGradientTape() throws Exception {
         // Depthwise convolutions, batch norm and ReLU6 in nested Keras functions: the inliner's real-world case.
         JsonNode exp = TestModels.expected("mobilenet_v2");
-        AttributionByLabel a = explainOne("mobilenet_v2", unitImage(exp.get("image_uint8"))).attributionsByLabel().get(0);
+        LabelAttribution a = explainOne("mobilenet_v2", unitImage(exp.get("image_uint8"))).labels().get(0);
         assertEquals(exp.get("label_index").asInt(), a.labelIndex());
         assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
         assertEquals(exp.get("baseline_score").asDouble(), a.baselineScore(), 1e-5);
@@ -193,7 +180,7 @@ class IntegratedGradientsModelTest {
         // A saturated softmax (0.9998) makes 50 steps far too few: approx_error reports it honestly ...
         assertTrue(a.approxError() > 0.05, "approx_error " + a.approxError());
         // ... and enough steps close the gap.
-        assertComplete(explainOne("mobilenet_v2", unitImage(exp.get("image_uint8")), 1000).attributionsByLabel().get(0),
+        assertComplete(explainOne("mobilenet_v2", unitImage(exp.get("image_uint8")), 1000).labels().get(0),
                 0.01);
     }
 

@@ -1,0 +1,84 @@
+package dev.explainable.serving.runtime.api;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.explainable.serving.runtime.result.Explanation;
+import dev.explainable.serving.runtime.result.InputExplanation;
+import dev.explainable.serving.runtime.result.LabelAttribution;
+import dev.explainable.serving.runtime.result.NamedFeatures;
+import dev.explainable.serving.runtime.result.RenderedImage;
+import dev.explainable.serving.runtime.result.TensorAttribution;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+
+/** The runtime's answers in AI Platform's JSON ({@code projects.explain} and {@code projects.predict}). */
+final class AiPlatformJson {
+
+    private AiPlatformJson() {
+    }
+
+    /** {@code {"explanations": [{"attributions_by_label": [...]}, ...]}} */
+    static Map<String, Object> explanations(List<Explanation> explanations) {
+        List<Object> out = new ArrayList<>(explanations.size());
+        for (Explanation e : explanations) {
+            List<Object> labels = new ArrayList<>();
+            e.labels().forEach(l -> labels.add(label(l)));
+            out.add(Map.of("attributions_by_label", labels));
+        }
+        return Map.of("explanations", out);
+    }
+
+    /** One {@code attributions_by_label} entry, keys in AI Platform's (alphabetical) order, nulls left out. */
+    static Map<String, Object> label(LabelAttribution l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (l.approxError() != null) {
+            m.put("approx_error", l.approxError());
+        }
+        Map<String, Object> attributions = new LinkedHashMap<>();
+        l.attributions().forEach((input, value) -> attributions.put(input, attribution(value)));
+        m.put("attributions", attributions);
+        m.put("baseline_score", l.baselineScore());
+        m.put("example_score", l.exampleScore());
+        m.put("label_index", l.labelIndex());
+        if (l.labelName() != null) {
+            m.put("label_name", l.labelName());
+        }
+        m.put("output_name", l.outputName());
+        return m;
+    }
+
+    /** Nested lists (a number for a scalar), an object by feature name, or {@code {"b64_jpeg": ..., "values"}}. */
+    static Object attribution(InputExplanation value) {
+        if (value instanceof TensorAttribution t) {
+            return HostTensor.nestedDoubles(t.values(), t.shape());
+        }
+        if (value instanceof NamedFeatures f) {
+            return f.features();
+        }
+        RenderedImage image = (RenderedImage) value;
+        Map<String, Object> rendered = new LinkedHashMap<>();
+        rendered.put("b64_" + image.format().wireName(), Base64.getEncoder().encodeToString(image.encoded()));
+        if (image.includeRaw()) {
+            rendered.put("values", attribution(image.tensor()));
+        }
+        return rendered;
+    }
+
+    /** {@code {"predictions": [...]}}: one output's value per instance, or an object of named outputs. */
+    static Map<String, Object> predictions(List<Map<String, HostTensor>> results) {
+        List<Object> predictions = new ArrayList<>();
+        for (Map<String, HostTensor> row : results) {
+            if (row.size() == 1) {
+                predictions.add(row.values().iterator().next().toJson());
+            } else {
+                Map<String, Object> named = new LinkedHashMap<>();
+                row.forEach((key, value) -> named.put(key, value.toJson()));
+                predictions.add(named);
+            }
+        }
+        return Map.of("predictions", predictions);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.explainable.serving.runtime.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.explainable.serving.runtime.config.RuntimeOptions.RequestLimits;
+import dev.explainable.serving.runtime.explain.Attribution;
+import dev.explainable.serving.runtime.explain.Baselines;
+import dev.explainable.serving.runtime.explain.ExplainedInstance;
+import dev.explainable.serving.runtime.explain.Explainer;
+import dev.explainable.serving.runtime.explain.InputValues;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.LabelTarget;
+import dev.explainable.serving.runtime.model.ModelRunner;
+import dev.explainable.serving.runtime.model.ServingModel;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.result.Explanation;
+import dev.explainable.serving.runtime.result.LabelAttribution;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.InstanceDecoder;
+import dev.explainable.serving.runtime.visualization.ExplanationRenderer;
+import dev.explainable.serving.runtime.visualization.VisualizationConfig;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
+
+/**
+ * One request's way through the model: decode the JSON instances, run them forward, check the work they would
+ * cause against the limits, explain each explained output with the configured method, and give each input's
+ * attributions the form its metadata asks for. Predictions take the first two steps. Thread-safe: requests share
+ * one pipeline.
+ */
+public final class ExplanationPipeline {
+
+    private final ServingModel model;
+    private final ModelRunner runner;
+    private final InstanceDecoder decoder;
+    private final Explainer explainer;
+    private final ExplanationRenderer renderer;
+    private final int batchSize;
+    private final RequestLimits limits;
+
+    ExplanationPipeline(ServingModel model, ModelRunner runner, InstanceDecoder decoder, Explainer explainer,
+            ExplanationRenderer renderer, int batchSize, RequestLimits limits) {
+        this.model = model;
+        this.runner = runner;
+        this.decoder = decoder;
+        this.explainer = explainer;
+        this.renderer = renderer;
+        this.batchSize = batchSize;
+        this.limits = limits;
+    }
+
+    /**
+     * Explains every instance.
+     *
+     * @param visualization per-request visualization settings of image inputs (keys of a metadata
+     *                      {@code visualization}), or null for the metadata's
+     */
+    public List<Explanation> explain(List<JsonNode> instances, Map<String, Object> visualization) {
+        Map<String, VisualizationConfig> settings = visualizationSettings(visualization);
+        List<ForwardResult> forward = runner.forward(decode(instances));
+        List<ExplainedInstance> explained = forward.stream().map(this::explainedInstance).toList();
+        checkWork(forward, explained);
+        List<Explanation> out = new ArrayList<>(forward.size());
+        for (int i = 0; i < forward.size(); i++) {
+            out.add(explain(forward.get(i), explained.get(i), settings));
+        }
+        return out;
+    }
+
+    /** One instance with the metadata's settings: what tests and the warm-up call. */
+    public Explanation explainOne(JsonNode instance) {
+        return explain(List.of(instance), null).get(0);
+    }
+
+    /** The signature's outputs per instance, by output key. */
+    public List<Map<String, HostTensor>> predict(List<JsonNode> instances) {
+        return runner.predict(decode(instances));
+    }
+
+    /** Explains an instance already run forward (the warm-up's zeros). */
+    Explanation explain(ForwardResult instance) {
+        return explain(instance, explainedInstance(instance), renderer.settings(null));
+    }
+
+    private List<Map<String, HostTensor>> decode(List<JsonNode> instances) {
+        if (instances.size() > limits.maxInstances()) {
+            throw new LimitExceededException("the request has " + instances.size() + " instances, more than the "
+                    + "limit of " + limits.maxInstances() + " (explain.limits.max-instances)");
+        }
+        List<Map<String, HostTensor>> decoded = new ArrayList<>(instances.size());
+        for (int i = 0; i < instances.size(); i++) {
+            decoded.add(decoder.decode(instances.get(i), i));
+        }
+        return decoded;
+    }
+
+    private Map<String, VisualizationConfig> visualizationSettings(Map<String, Object> override) {
+        try {
+            return renderer.settings(override);
+        } catch (MetadataException e) {
+            throw new InvalidRequestException("parameters.visualization: " + e.getMessage());
+        }
+    }
+
+    private ExplainedInstance explainedInstance(ForwardResult r) {
+        List<InputValues> inputs = new ArrayList<>();
+        List<List<Object>> baselines = new ArrayList<>();
+        for (ExplainedInput e : model.explainedInputs()) {
+            HostTensor x = r.explainedValues().get(e.key());
+            inputs.add(new InputValues(e.key(), x.shape(), x.floats(), e.metadata().groupName()));
+            baselines.add(e.metadata().inputBaselines());
+        }
+        return new ExplainedInstance(inputs, Baselines.sets(inputs, baselines));
+    }
+
+    /** Refuses, before any gradient, a request whose explanation would evaluate more than the limits allow. */
+    private void checkWork(List<ForwardResult> forward, List<ExplainedInstance> explained) {
+        long work = 0;
+        for (int i = 0; i < forward.size(); i++) {
+            long elements = runner.explainedElements(forward.get(i));
+            runner.pointsPerRun(1, elements); // an instance larger than one model run may take
+            work += explainer.evaluations(explained.get(i)) * model.explainedOutputs().size() * elements;
+        }
+        if (work > limits.maxRequestElements()) {
+            throw new LimitExceededException("explaining this request would evaluate " + work + " input values ("
+                    + "instances x points x values per point), more than the limit of " + limits.maxRequestElements()
+                    + " (explain.limits.max-request-elements); send fewer or smaller instances");
+        }
+    }
+
+    private Explanation explain(ForwardResult r, ExplainedInstance x, Map<String, VisualizationConfig> settings) {
+        List<LabelAttribution> labels = new ArrayList<>();
+        for (ExplainedOutput o : model.explainedOutputs()) {
+            LabelTarget target = ModelRunner.target(r, o);
+            Attribution a = explainer.explain(x, runner.scoreFunction(r, o, target, batchSize));
+            labels.add(new LabelAttribution(o.key(), target.labelIndex(), target.labelName(), a.baselineScore(),
+                    a.exampleScore(), a.approxError(), renderer.render(a.inputs(), x.inputs(), settings)));
+        }
+        return new Explanation(labels);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.explainable.serving.runtime.service;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.config.RuntimeOptions;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Owns the one model version this process serves and its lifecycle: {@link ModelState.Loading} from start-up (in
+ * the background, so health endpoints answer while a big model loads), then {@link ModelState.Ready} after one
+ * warm-up explanation, or {@link ModelState.Failed} with the reason.
+ */
+@ApplicationScoped
+public class ModelHost {
+
+    private static final Logger LOG = Logger.getLogger(ModelHost.class);
+
+    private final ExplainConfig config;
+    private volatile ModelState state = new ModelState.Loading();
+
+    public ModelHost(ExplainConfig config) {
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        Thread t = new Thread(this::load, "model-loader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void load() {
+        try {
+            // parsed here, not at injection: a bad method name is a load failure readiness reports, not a crash
+            LoadedModel loaded = ModelLoader.load(RuntimeOptions.from(config));
+            state = new ModelState.Ready(loaded);
+            LOG.infof("model %s version %s is ready (warm-up explain %d ms)", modelName(), version(),
+                    loaded.warmUpMillis());
+        } catch (RuntimeException | Error e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            state = new ModelState.Failed(reason);
+            LOG.errorf(e, "model failed to load: %s", reason);
+            if (config.exitOnLoadFailure()) {
+                System.err.println("model failed to load: " + reason); // the pod's termination message
+                Quarkus.asyncExit(3);
+            }
+        }
+    }
+
+    public ModelState state() {
+        return state;
+    }
+
+    /** The ready model, or {@link ModelNotReadyException} saying why there is none. */
+    public LoadedModel ready() {
+        ModelState s = state;
+        if (s instanceof ModelState.Ready r) {
+            return r.model();
+        }
+        if (s instanceof ModelState.Failed f) {
+            throw new ModelNotReadyException("model '" + modelName() + "' failed to load: " + f.reason());
+        }
+        throw new ModelNotReadyException("model '" + modelName() + "' is still loading; retry shortly");
+    }
+
+    public String modelName() {
+        return config.model().name();
+    }
+
+    public String version() {
+        return config.model().version();
+    }
+
+    /** The configured method's name as configured (normalized), also when it does not parse. */
+    public String method() {
+        return config.method().trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @PreDestroy
+    void close() {
+        ModelState s = state;
+        state = new ModelState.Failed("the runtime is stopping");
+        if (s instanceof ModelState.Ready r) {
+            r.model().close();
+        }
+    }
+}

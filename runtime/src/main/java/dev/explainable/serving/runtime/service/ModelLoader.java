@@ -1,0 +1,111 @@
+package dev.explainable.serving.runtime.service;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
+import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.metadata.MetadataLoader;
+import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.ModelRunner;
+import dev.explainable.serving.runtime.model.ServingModel;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.tensor.DType;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.InstanceDecoder;
+import dev.explainable.serving.runtime.tensor.TensorSpec;
+import dev.explainable.serving.runtime.visualization.ExplanationRenderer;
+
+/**
+ * Loads a model version and composes what serves it: metadata, SavedModel, the configured attribution method, the
+ * renderer, the instance decoder; then runs one warm-up explanation. Apart from TensorFlow it is pure: tests call
+ * {@link #load(RuntimeOptions)} directly.
+ */
+public final class ModelLoader {
+
+    private ModelLoader() {
+    }
+
+    /** Loads, validates and warms up; every failure is a {@link MetadataException} saying what to fix. */
+    public static LoadedModel load(RuntimeOptions options) {
+        if (options.modelDir() == null) {
+            throw new MetadataException("explain.model.dir (EXPLAIN_MODEL_DIR) is not set");
+        }
+        if (options.batchSize() < 1) {
+            throw new MetadataException("explain.batch-size must be at least 1, got " + options.batchSize());
+        }
+        Path dir = Path.of(options.modelDir());
+        Path metadataFile = options.metadataFile() != null ? Path.of(options.metadataFile())
+                : dir.resolve(MetadataLoader.FILE_NAME);
+        ExplanationMetadata metadata = MetadataLoader.load(metadataFile);
+        ServingModel model = ServingModel.load(dir, metadata, options.signature());
+        try {
+            ExplanationPipeline pipeline = compose(options, model, metadata);
+            long start = System.nanoTime();
+            try {
+                pipeline.explain(warmUpInstance(model, options.warmUpFreeDimension()));
+            } catch (RuntimeException e) {
+                throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
+                        + options.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
+            }
+            return new LoadedModel(model, pipeline, (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static ExplanationPipeline compose(RuntimeOptions options, ServingModel model,
+            ExplanationMetadata metadata) {
+        var limits = options.limits();
+        ModelRunner runner = new ModelRunner(model, limits.maxBatchElements());
+        Map<String, String> aliases = new HashMap<>();
+        Map<String, InputMetadata> inputMetadata = new LinkedHashMap<>();
+        for (ExplainedInput e : model.explainedInputs()) {
+            if (e.isSignatureInput()) {
+                aliases.put(e.key(), e.signatureKey());
+            }
+            inputMetadata.put(e.key(), e.metadata());
+        }
+        InstanceDecoder decoder = new InstanceDecoder(model.signatureInputs(), aliases, limits.maxImagePixels(),
+                limits.maxFreeDimension(), limits.maxBatchElements());
+        ExplanationRenderer renderer = new ExplanationRenderer(
+                model.explainedInputs().stream().map(ExplainedInput::spec).toList(), inputMetadata, options.method(),
+                options.includeRaw());
+        return new ExplanationPipeline(model, runner, decoder, ExplainerFactory.create(options, model), renderer,
+                options.batchSize(), limits);
+    }
+
+    /**
+     * Baseline-like zeros with the model's shapes: exercises the full explanation path once. Free dimensions take
+     * {@code freeDimension}: 1 would fail models whose valid-padding convolutions need a minimum size.
+     */
+    static ForwardResult warmUpInstance(ServingModel model, int freeDimension) {
+        Map<String, HostTensor> signature = new LinkedHashMap<>();
+        for (TensorSpec s : model.signatureInputs()) {
+            signature.put(s.key(), zeros(s.dtype(), s.shape(), freeDimension));
+        }
+        Map<String, HostTensor> explained = new LinkedHashMap<>();
+        for (ExplainedInput e : model.explainedInputs()) {
+            explained.put(e.key(), zeros(DType.FLOAT, e.spec().shape(), freeDimension));
+        }
+        Map<String, HostTensor> outputs = new LinkedHashMap<>();
+        for (ExplainedOutput o : model.explainedOutputs()) {
+            outputs.put(o.key(), zeros(DType.FLOAT, o.shape(), 1));
+        }
+        return new ForwardResult(signature, explained, outputs);
+    }
+
+    private static HostTensor zeros(DType dtype, long[] shape, int freeDimension) {
+        long[] s = shape == null ? new long[0] : shape.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] = s[i] < 0 ? freeDimension : Math.max(1, s[i]);
+        }
+        return new HostTensor(dtype, s, dtype.allocate((int) HostTensor.elements(s)));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.explainable.serving.runtime.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The runtime's package graph, one way:
+ *
+ * <pre>
+ * api, health -> service -> config, visualization, model -> explain -> work
+ *                                     \-> result, tensor, metadata
+ * </pre>
+ *
+ * The attribution methods know nothing of TensorFlow, HTTP or the container; only the model layer touches
+ * TensorFlow, only the API edge speaks HTTP.
+ */
+@AnalyzeClasses(packages = "dev.explainable.serving.runtime", importOptions = ImportOption.DoNotIncludeTests.class)
+class PackageGraphTest {
+
+    private static final String RUNTIME = "dev.explainable.serving.runtime";
+
+    @ArchTest
+    static final ArchRule packagesFormNoCycle = slices().matching(RUNTIME + ".(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule layersDependOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("api").definedBy(RUNTIME + ".api..")
+            .layer("health").definedBy(RUNTIME + ".health..")
+            .layer("service").definedBy(RUNTIME + ".service..")
+            .layer("config").definedBy(RUNTIME + ".config..")
+            .layer("visualization").definedBy(RUNTIME + ".visualization..")
+            .layer("model").definedBy(RUNTIME + ".model..")
+            .layer("explain").definedBy(RUNTIME + ".explain..")
+            .layer("result").definedBy(RUNTIME + ".result..")
+            .layer("tensor").definedBy(RUNTIME + ".tensor..")
+            .layer("metadata").definedBy(RUNTIME + ".metadata..")
+            .layer("work").definedBy(RUNTIME + ".work..")
+            .whereLayer("api").mayNotBeAccessedByAnyLayer()
+            .whereLayer("health").mayNotBeAccessedByAnyLayer()
+            .whereLayer("service").mayOnlyBeAccessedByLayers("api", "health")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("api", "service")
+            .whereLayer("visualization").mayOnlyBeAccessedByLayers("service")
+            .whereLayer("model").mayOnlyBeAccessedByLayers("service")
+            .whereLayer("explain").mayOnlyBeAccessedByLayers("service", "config", "visualization", "model")
+            .whereLayer("result").mayOnlyBeAccessedByLayers("api", "service", "visualization")
+            .whereLayer("tensor").mayOnlyBeAccessedByLayers("api", "service", "visualization", "model")
+            .whereLayer("metadata").mayOnlyBeAccessedByLayers("api", "service", "visualization", "model");
+
+    @ArchTest
+    static final ArchRule onlyTheModelLayerTouchesTensorFlow = noClasses().that()
+            .resideOutsideOfPackage(RUNTIME + ".model..").should().dependOnClassesThat()
+            .resideInAPackage("org.tensorflow..");
+
+    @ArchTest
+    static final ArchRule onlyTheApiEdgeSpeaksHttp = noClasses().that().resideOutsideOfPackage(RUNTIME + ".api..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("jakarta.ws.rs..", "io.vertx..", "org.jboss.resteasy..", "io.smallrye.mutiny..");
+
+    @ArchTest
+    static final ArchRule methodsArePlainJava = classes().that().resideInAPackage(RUNTIME + ".explain..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", RUNTIME + ".explain..",
+                    RUNTIME + ".work..");
+}

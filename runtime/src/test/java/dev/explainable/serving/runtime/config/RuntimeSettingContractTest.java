@@ -1,0 +1,63 @@
+package dev.explainable.serving.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.RuntimeSetting;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * The operator sets the runtime through the environment variables of the shared contract: each one reaches the
+ * setting it names, and the shipped defaults are the contract's.
+ */
+class RuntimeSettingContractTest {
+
+    static ExplainConfig configFrom(Map<String, String> env) {
+        // Quarkus' duration syntax ("60s"), as the runtime reads it
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ExplainConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new EnvConfigSource(env, 300)).build();
+        return config.getConfigMapping(ExplainConfig.class);
+    }
+
+    @Test
+    void everyVariableTheOperatorSetsReachesItsSetting() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(RuntimeSetting.MODEL_DIR.env(), "/models/iris");
+        env.put(RuntimeSetting.MODEL_NAME.env(), "iris");
+        env.put(RuntimeSetting.MODEL_VERSION.env(), "v7");
+        env.put(RuntimeSetting.METHOD.env(), AttributionMethod.SAMPLED_SHAPLEY.runtimeName());
+        env.put(RuntimeSetting.INTEGRAL_STEPS.env(), "17");
+        env.put(RuntimeSetting.PATHS.env(), "23");
+        env.put(RuntimeSetting.METADATA_FILE.env(), "/etc/explain/metadata.json");
+        env.put(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true");
+        assertEquals(RuntimeSetting.values().length, env.size(), "a setting added to the contract is tested here");
+
+        ExplainConfig config = configFrom(env);
+        RuntimeOptions options = RuntimeOptions.from(config);
+        assertEquals("/models/iris", options.modelDir());
+        assertEquals("iris", options.modelName());
+        assertEquals("v7", options.modelVersion());
+        assertEquals(AttributionMethod.SAMPLED_SHAPLEY, options.method());
+        assertEquals(17, options.integralSteps());
+        assertEquals(23, options.paths());
+        assertEquals("/etc/explain/metadata.json", options.metadataFile());
+        assertTrue(config.exitOnLoadFailure());
+    }
+
+    @Test
+    void theShippedDefaultsAreTheContractsAndRuntimeOptionsDefaults() {
+        ExplainConfig config = configFrom(Map.of(RuntimeSetting.MODEL_DIR.env(), "/models/m"));
+        assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(config));
+    }
+}

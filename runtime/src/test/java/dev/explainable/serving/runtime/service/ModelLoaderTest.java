@@ -1,0 +1,100 @@
+package dev.explainable.serving.runtime.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.result.LabelAttribution;
+import dev.explainable.serving.runtime.result.NamedFeatures;
+
+/** Loading: metadata override, averaged baselines, and clear failures. */
+class ModelLoaderTest {
+
+    @TempDir
+    Path tmp;
+
+    LoadedModel loadWith(String metadataJson) throws Exception {
+        Path file = tmp.resolve("override.json");
+        Files.writeString(file, metadataJson);
+        return ModelLoader.load(TestModels.options("linear_regressor").withMetadataFile(file.toString())
+                .withIntegralSteps(10));
+    }
+
+    @Test
+    void metadataFileOverridesTheOneInTheModelFolderAndBaselinesAreAveraged() throws Exception {
+        // Two baselines, 0 and 1: IG is linear in the baseline, so the average equals w (x - 0.5).
+        LoadedModel loaded = loadWith("""
+                {"inputs": {"features": {"input_tensor_name": "serving_default_x:0", "input_baselines": [0, 1]}},
+                 "outputs": {"score": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
+                 "framework": "tensorflow2"}""");
+        LabelAttribution a = TestModels.explain(loaded, "{\"features\": [1, 2, 3, 4]}");
+        assertEquals("score", a.outputName());
+        double[] attr = TestModels.flat(a.attributions().get("features"));
+        double[] w = {2, -1, 0.5, 3};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(w[i] * (i + 1 - 0.5), attr[i], 1e-5);
+        }
+        double baselineScoreAverage = ((1 + 0) + (1 + 2 - 1 + 0.5 + 3)) / 2.0;
+        assertEquals(baselineScoreAverage, a.baselineScore(), 1e-5);
+        loaded.model().close();
+    }
+
+    @Test
+    void indexFeatureMappingKeysAttributionsByFeatureName() throws Exception {
+        LoadedModel loaded = loadWith("""
+                {"inputs": {"trip": {"input_tensor_name": "serving_default_x:0", "encoding": "bag_of_features",
+                  "index_feature_mapping": ["start_hr", "weekday", "euclidean", "temp"]}},
+                 "outputs": {"duration": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
+                 "framework": "tensorflow"}""");
+        LabelAttribution a = TestModels.explain(loaded, "{\"trip\": [1, 2, 3, 4]}");
+        NamedFeatures trip = (NamedFeatures) a.attributions().get("trip");
+        assertEquals(java.util.List.of("start_hr", "weekday", "euclidean", "temp"),
+                java.util.List.copyOf(trip.features().keySet()));
+        assertEquals(12.0, trip.features().get("temp"), 1e-4);
+        loaded.model().close();
+    }
+
+    @Test
+    void tensorsThatDoNotExistAreNamedInTheError() throws Exception {
+        MetadataException e = assertThrows(MetadataException.class, () -> loadWith("""
+                {"inputs": {"x": {"input_tensor_name": "no_such_tensor:0"}},
+                 "outputs": {"y": {"output_tensor_name": "StatefulPartitionedCall_1:0"}}, "framework": "tensorflow"}"""));
+        assertEquals("input 'x': tensor no_such_tensor:0 is not in the model's graph", e.getMessage());
+    }
+
+    @Test
+    void missingModelOrSettingIsAClearError() {
+        MetadataException e = assertThrows(MetadataException.class,
+                () -> ModelLoader.load(RuntimeOptions.defaults(tmp.toString())));
+        assertTrue(e.getMessage().contains("explanation_metadata.json does not exist"), e.getMessage());
+        e = assertThrows(MetadataException.class, () -> ModelLoader.load(RuntimeOptions.defaults(null)));
+        assertTrue(e.getMessage().contains("EXPLAIN_MODEL_DIR"), e.getMessage());
+        e = assertThrows(MetadataException.class,
+                () -> ModelLoader.load(TestModels.options("linear_regressor").withBatchSize(0)));
+        assertTrue(e.getMessage().contains("explain.batch-size"), e.getMessage());
+    }
+
+    /** A free-size model whose VALID 5x5 convolutions cannot take a 1x1 input: the warm-up gives free sizes 224. */
+    @Test
+    void freeSizeModelsWithValidPaddingLoadWithTheWarmUpSize() throws Exception {
+        RuntimeOptions options = TestModels.options("valid_fcn_image").withIntegralSteps(10);
+        try (LoadedModel loaded = ModelLoader.load(options)) {
+            LabelAttribution a = TestModels.explain(loaded, "[" + String.join(",", java.util.Collections.nCopies(20,
+                    "[" + String.join(",", java.util.Collections.nCopies(20, "[0.5, 0.2, 0.1]")) + "]")) + "]");
+            assertTrue(Double.isFinite(a.exampleScore()));
+        }
+
+        MetadataException tooSmall = assertThrows(MetadataException.class,
+                () -> ModelLoader.load(options.withWarmUpFreeDimension(1)));
+        assertTrue(tooSmall.getMessage().contains("explain.warm-up-free-dimension"), tooSmall.getMessage());
+    }
+}
