@@ -12,6 +12,7 @@ import dev.explainable.serving.operator.api.ExplainableModelStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.dependent.AppliedHash;
+import dev.explainable.serving.operator.dependent.DesiredConfigMap;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -154,7 +155,7 @@ public final class StatusCalculator {
         VersionStatus vs = new VersionStatus(v.getName());
         vs.setExplainUrl(url(m, v.getName(), "explain"));
         vs.setPredictUrl(url(m, v.getName(), "predict"));
-        vs.setConfigHash(DesiredState.configHash(m, v));
+        vs.setConfigHash(DesiredConfigMap.configHash(m, v));
         int desired = v.getReplicas() == null ? 1 : v.getReplicas();
         vs.setReplicas(desired);
         if (d == null) {
