@@ -130,8 +130,9 @@ class DisruptionOnControlPlaneTest {
             assertThat(pdb(ns, "m-v1")).isNull();
             assertThat(pdb(ns, "m-v2")).isNotNull();
         });
-        assertThat(client.v1().events().inNamespace(ns).list().getItems()).anyMatch(e -> "Deleted".equals(e.getReason())
-                && e.getMessage().contains("PodDisruptionBudget m-v1"));
+        // recorded just after the delete, which the budget's absence may show first
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anyMatch(e -> "Deleted".equals(e.getReason()) && e.getMessage().contains("PodDisruptionBudget m-v1")));
         // a removed version's budget goes with it
         edit(ns, "m", m -> m.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pdb(ns, "m-v2")).isNull());
