@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 JAR = os.path.join(ROOT, "runtime/target/quarkus-app/quarkus-run.jar")
 MODEL = os.path.join(ROOT, "runtime/src/test/resources/models/fcn_image")
 PORT = 18080
-# as the image and the operator set them (pom.xml's Jib environment, the operator's DesiredState)
+# as the image and the operator set them (pom.xml's Jib environment, the operator's DesiredDeployment)
 JVM = "-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-bench"
 
 

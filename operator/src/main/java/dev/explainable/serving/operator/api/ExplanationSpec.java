@@ -2,36 +2,41 @@ package dev.explainable.serving.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ExplanationDefaults;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 public class ExplanationSpec {
 
     @JsonPropertyDescription("integratedGradients (default), xrai or sampledShapley.")
-    private Method method = Method.integratedGradients;
+    private Method method = Method.of(AttributionMethod.DEFAULT);
 
     @Min(1)
-    @Max(1000)
-    @JsonPropertyDescription("Integrated Gradients and XRAI path steps (default 50).")
-    private Integer integralSteps = 50;
+    @Max(ExplanationDefaults.MAX_STEPS_OR_PATHS)
+    @JsonPropertyDescription("Integrated Gradients and XRAI path steps (default " + ExplanationDefaults.INTEGRAL_STEPS
+            + ").")
+    private Integer integralSteps = ExplanationDefaults.INTEGRAL_STEPS;
 
     @Min(1)
-    @Max(1000)
-    @JsonPropertyDescription("Sampled Shapley permutations (default 50).")
-    private Integer paths = 50;
+    @Max(ExplanationDefaults.MAX_STEPS_OR_PATHS)
+    @JsonPropertyDescription("Sampled Shapley permutations (default " + ExplanationDefaults.PATHS + ").")
+    private Integer paths = ExplanationDefaults.PATHS;
 
+    /**
+     * The CRD's enum: the constants' names are the schema's values and the contract's
+     * {@link AttributionMethod#resourceName()}s, which map them (ExplanationSpecTest checks both lists agree).
+     */
     public enum Method {
-        integratedGradients("integrated-gradients"), xrai("xrai"), sampledShapley("sampled-shapley");
+        integratedGradients, xrai, sampledShapley;
 
-        private final String runtimeName;
-
-        Method(String runtimeName) {
-            this.runtimeName = runtimeName;
+        /** The method as the runtime knows it. */
+        public AttributionMethod contract() {
+            return AttributionMethod.fromResourceName(name());
         }
 
-        /** The runtime's {@code explain.method} value. */
-        public String runtimeName() {
-            return runtimeName;
+        public static Method of(AttributionMethod method) {
+            return valueOf(method.resourceName());
         }
     }
 

@@ -48,7 +48,7 @@ public record ModelLocation(Volume volume, VolumeMount mount, Optional<Container
                     .addNewEnv().withName("MODEL_URI").withValue(uri).endEnv()
                     .withVolumeMounts(mount(false), new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
                     // as hardened as the runtime: the pod's non-root uid, no privileges, writes only to its volumes
-                    .withSecurityContext(DesiredState.containerSecurityContext())
+                    .withSecurityContext(DesiredDeployment.containerSecurityContext())
                     // wget and tar stream; the archive goes to the tmp emptyDir, not memory
                     .withNewResources().addToRequests("cpu", new Quantity(FETCHER_CPU))
                     .addToRequests("memory", new Quantity(FETCHER_MEMORY))

@@ -4,19 +4,18 @@ import java.util.List;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.status.Reason;
 import dev.explainable.serving.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.Condition;
 
 /**
  * The status of a model the operator refused ({@link ModelPolicy}): {@code Ready=False}, {@code Progressing=False}
- * and {@code Degraded=True}, with reason {@value #REASON} and the violations as the message, at the model's
- * generation; {@code Available} as it was. Nothing of the
- * refused spec is applied; what ran before the refused change (if anything) keeps running, so the previous per-version
- * state, versions-ready count and URL are kept as they were.
+ * and {@code Degraded=True}, with reason {@link Reason#POLICY_VIOLATION} and the violations as the message, at the
+ * model's generation; {@code Available} as it was. Nothing of the refused spec is applied; what ran before the
+ * refused change (if anything) keeps running, so the previous per-version state, versions-ready count and URL are
+ * kept as they were.
  */
 public final class PolicyViolationStatus {
-
-    public static final String REASON = "PolicyViolation";
 
     private PolicyViolationStatus() {
     }
@@ -43,6 +42,7 @@ public final class PolicyViolationStatus {
 
     private static Condition condition(List<Condition> old, String type, String status, String message, Long generation,
             String now) {
-        return StatusCalculator.condition(old, type, "True".equals(status), REASON, message, generation, now);
+        return StatusCalculator.condition(old, type, "True".equals(status), Reason.POLICY_VIOLATION.value(), message,
+                generation, now);
     }
 }

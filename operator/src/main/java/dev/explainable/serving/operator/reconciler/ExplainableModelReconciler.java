@@ -23,6 +23,7 @@ import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 import dev.explainable.serving.operator.policy.PolicyViolationStatus;
+import dev.explainable.serving.operator.status.Reason;
 import dev.explainable.serving.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -110,7 +111,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                 return UpdateControl.noUpdate();
             }
             if (model.getStatus() == null || !refused.getConditions().equals(model.getStatus().getConditions())) {
-                event(model, "Warning", PolicyViolationStatus.REASON, String.join("; ", violations));
+                event(model, "Warning", Reason.POLICY_VIOLATION.value(), String.join("; ", violations));
             }
             return UpdateControl.patchStatus(forStatusPatch(model, refused));
         }
@@ -170,11 +171,11 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                 if (ours && o.getMetadata().getDeletionTimestamp() == null
                         && !keep.contains(o.getKind() + "/" + o.getMetadata().getName())) {
                     client.resource(o).delete();
-                    event(model, "Normal", "Deleted", "Deleted " + o.getKind() + " " + o.getMetadata().getName()
-                            + (o.getKind().equals("Ingress") ? " (ingresses are turned off)"
-                                    : o.getKind().equals("PodDisruptionBudget")
-                                            ? " (its version was removed or has one replica)"
-                                            : " (its version was removed)"));
+                    String why = o.getKind().equals("Ingress") ? "ingresses are turned off"
+                            : o.getKind().equals("PodDisruptionBudget") ? "its version was removed or has one replica"
+                            : "its version was removed";
+                    event(model, "Normal", Reason.DELETED.value(),
+                            "Deleted " + o.getKind() + " " + o.getMetadata().getName() + " (" + why + ")");
                 }
             }
         }
@@ -198,7 +199,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         }
         LOG.infof("%s/%s: the API server refused an object: %s", model.getMetadata().getNamespace(),
                 model.getMetadata().getName(), refusal);
-        event(model, "Warning", StatusCalculator.APPLY_FAILED, refusal);
+        event(model, "Warning", Reason.APPLY_FAILED.value(), refusal);
         return ErrorStatusUpdateControl.patchStatus(forStatusPatch(model, status));
     }
 
@@ -244,14 +245,14 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     private void announceChanges(ExplainableModel model, ExplainableModelStatus next) {
         ExplainableModelStatus prev = model.getStatus();
         if (prev == null) {
-            event(model, "Normal", "Created", "Created objects for versions " + next.getVersions().stream()
+            event(model, "Normal", Reason.CREATED.value(), "Created objects for versions " + next.getVersions().stream()
                     .map(VersionStatus::getName).toList());
             return;
         }
         for (VersionStatus v : next.getVersions()) {
             prev.getVersions().stream().filter(p -> p.getName().equals(v.getName())).findFirst().ifPresent(p -> {
                 if (p.getConfigHash() != null && !p.getConfigHash().equals(v.getConfigHash())) {
-                    event(model, "Normal", "ConfigChanged", "Rolling version " + v.getName()
+                    event(model, "Normal", Reason.CONFIG_CHANGED.value(), "Rolling version " + v.getName()
                             + ": explanation metadata or method changed");
                 }
                 boolean newFailure = StatusCalculator.DEGRADED.equals(v.getState())
@@ -263,6 +264,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         }
     }
 
+    /** {@code reason}: a {@link Reason}'s value, or a failing version's reason, which Kubernetes may have given. */
     private void event(ExplainableModel model, String type, String reason, String message) {
         try {
             String now = now();

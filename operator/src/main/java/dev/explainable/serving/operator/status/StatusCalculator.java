@@ -12,6 +12,7 @@ import dev.explainable.serving.operator.api.ExplainableModelStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.dependent.AppliedHash;
+import dev.explainable.serving.operator.dependent.DesiredConfigMap;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -42,15 +43,7 @@ public final class StatusCalculator {
     public static final String DEGRADED = "Degraded";
     public static final List<String> CONDITION_TYPES = List.of(READY, AVAILABLE, PROGRESSING, DEGRADED);
 
-    /** Reasons a version is Degraded (besides the kubelet's waiting reasons passed through, e.g. ImagePullBackOff). */
-    public static final String MODEL_LOAD_FAILED = "ModelLoadFailed";
-    public static final String MODEL_FETCH_FAILED = "ModelFetchFailed";
-    public static final String UNSCHEDULABLE = "Unschedulable";
-    public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
-    /** The API server refused an object the operator applied (written by the reconciler's error handler). */
-    public static final String APPLY_FAILED = "ApplyFailed";
-
-    /** Waiting reasons of a container that will not start without a change (kubelet's names). */
+    /** Waiting reasons of a container that will not start without a change (kubelet's names, passed on). */
     static final Set<String> STUCK_WAITING = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
             "CreateContainerConfigError", "CreateContainerError");
     static final String RUNTIME_CONTAINER = "runtime";
@@ -80,23 +73,25 @@ public final class StatusCalculator {
 
         List<Condition> conditions = new ArrayList<>();
         conditions.add(notAvailable.isEmpty()
-                ? condition(old, READY, true, "AllVersionsAvailable", "all " + total + " versions available", generation, now)
-                : condition(old, READY, false, "VersionsNotAvailable", notAvailable.size() + " of " + total
-                        + " versions not available: " + summary(notAvailable, false), generation, now));
+                ? condition(old, READY, true, Reason.ALL_VERSIONS_AVAILABLE.value(),
+                        "all " + total + " versions available", generation, now)
+                : condition(old, READY, false, Reason.VERSIONS_NOT_AVAILABLE.value(), notAvailable.size() + " of "
+                        + total + " versions not available: " + summary(notAvailable, false), generation, now));
         VersionStatus def = s.getVersions().stream().filter(v -> v.getName().equals(m.getSpec().getDefaultVersion()))
                 .findFirst().orElse(null);
         boolean serving = def != null && def.getReadyReplicas() != null && def.getReadyReplicas() > 0;
         conditions.add(serving
-                ? condition(old, AVAILABLE, true, "DefaultVersionServing", "default version " + def.getName() + " has "
-                        + def.getReadyReplicas() + " ready replicas", generation, now)
-                : condition(old, AVAILABLE, false, "DefaultVersionNotServing", "default version "
+                ? condition(old, AVAILABLE, true, Reason.DEFAULT_VERSION_SERVING.value(), "default version "
+                        + def.getName() + " has " + def.getReadyReplicas() + " ready replicas", generation, now)
+                : condition(old, AVAILABLE, false, Reason.DEFAULT_VERSION_NOT_SERVING.value(), "default version "
                         + m.getSpec().getDefaultVersion() + " has no ready replica", generation, now));
+        // a rolling or failing version's own reason names the condition
         conditions.add(progressing.isEmpty()
-                ? condition(old, PROGRESSING, false, "NoRolloutInProgress", "", generation, now)
+                ? condition(old, PROGRESSING, false, Reason.NO_ROLLOUT_IN_PROGRESS.value(), "", generation, now)
                 : condition(old, PROGRESSING, true, progressing.get(0).getReason(), summary(progressing, true),
                         generation, now));
         conditions.add(degraded.isEmpty()
-                ? condition(old, DEGRADED, false, "AsExpected", "", generation, now)
+                ? condition(old, DEGRADED, false, Reason.AS_EXPECTED.value(), "", generation, now)
                 : condition(old, DEGRADED, true, degraded.get(0).getReason(), summary(degraded, true), generation, now));
         s.setConditions(conditions);
         s.setVersionsReady(ready + "/" + total);
@@ -120,13 +115,14 @@ public final class StatusCalculator {
             s.setVersionsReady(m.getStatus().getVersionsReady());
             s.setUrl(m.getStatus().getUrl());
         }
+        String reason = Reason.APPLY_FAILED.value();
         List<Condition> conditions = new ArrayList<>();
-        conditions.add(condition(old, READY, false, APPLY_FAILED, message, generation, now));
+        conditions.add(condition(old, READY, false, reason, message, generation, now));
         // whether the default version serves did not change: keep what was known
         conditions.add(old.stream().filter(c -> AVAILABLE.equals(c.getType())).findFirst()
-                .orElseGet(() -> condition(old, AVAILABLE, false, APPLY_FAILED, message, generation, now)));
-        conditions.add(condition(old, PROGRESSING, false, APPLY_FAILED, message, generation, now));
-        conditions.add(condition(old, DEGRADED, true, APPLY_FAILED, message, generation, now));
+                .orElseGet(() -> condition(old, AVAILABLE, false, reason, message, generation, now)));
+        conditions.add(condition(old, PROGRESSING, false, reason, message, generation, now));
+        conditions.add(condition(old, DEGRADED, true, reason, message, generation, now));
         s.setConditions(conditions);
         return s;
     }
@@ -154,13 +150,13 @@ public final class StatusCalculator {
         VersionStatus vs = new VersionStatus(v.getName());
         vs.setExplainUrl(url(m, v.getName(), "explain"));
         vs.setPredictUrl(url(m, v.getName(), "predict"));
-        vs.setConfigHash(DesiredState.configHash(m, v));
+        vs.setConfigHash(DesiredConfigMap.configHash(m, v));
         int desired = v.getReplicas() == null ? 1 : v.getReplicas();
         vs.setReplicas(desired);
         if (d == null) {
             vs.setReadyReplicas(0);
             vs.setUpdatedReplicas(0);
-            return state(vs, PROGRESSING, "Creating", "the Deployment is being created");
+            return state(vs, PROGRESSING, Reason.CREATING.value(), "the Deployment is being created");
         }
         DeploymentStatus ds = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
         int ready = orZero(ds.getReadyReplicas());
@@ -171,7 +167,7 @@ public final class StatusCalculator {
         vs.setUpdatedReplicas(updated);
         // an old copy in the cache says nothing about the configuration just applied
         if (appliedHash != null && !appliedHash.equals(AppliedHash.of(d))) {
-            return state(vs, PROGRESSING, "RollingOut", "the Deployment is being updated");
+            return state(vs, PROGRESSING, Reason.ROLLING_OUT.value(), "the Deployment is being updated");
         }
 
         String failure = null;
@@ -187,7 +183,8 @@ public final class StatusCalculator {
         // the deployment controller copies the ReplicaSet's FailedCreate (quota, Pod Security admission) here
         DeploymentCondition replicaFailure = deploymentCondition(d, "ReplicaFailure", "True");
         if (replicaFailure != null) {
-            return state(vs, DEGRADED, orDefault(replicaFailure.getReason(), "FailedCreate"), replicaFailure.getMessage());
+            return state(vs, DEGRADED, orDefault(replicaFailure.getReason(), Reason.FAILED_CREATE.value()),
+                    replicaFailure.getMessage());
         }
 
         // as `kubectl rollout status`: the controller saw this generation, every replica runs the current template
@@ -195,19 +192,21 @@ public final class StatusCalculator {
         boolean observed = ds.getObservedGeneration() != null && d.getMetadata().getGeneration() != null
                 && ds.getObservedGeneration() >= d.getMetadata().getGeneration();
         if (observed && updated >= desired && replicas == updated && ready >= desired && available >= desired) {
-            return state(vs, AVAILABLE, "MinimumReplicasAvailable", ready + "/" + desired + " replicas ready");
+            return state(vs, AVAILABLE, Reason.MINIMUM_REPLICAS_AVAILABLE.value(),
+                    ready + "/" + desired + " replicas ready");
         }
         DeploymentCondition deadline = deploymentCondition(d, "Progressing", "False");
-        if (observed && deadline != null && PROGRESS_DEADLINE_EXCEEDED.equals(deadline.getReason())) {
-            return state(vs, DEGRADED, PROGRESS_DEADLINE_EXCEEDED, deadline.getMessage());
+        if (observed && deadline != null && Reason.PROGRESS_DEADLINE_EXCEEDED.value().equals(deadline.getReason())) {
+            return state(vs, DEGRADED, Reason.PROGRESS_DEADLINE_EXCEEDED.value(), deadline.getMessage());
         }
         if (!observed || updated < desired) {
-            return state(vs, PROGRESSING, "RollingOut", updated + " of " + desired + " replicas updated");
+            return state(vs, PROGRESSING, Reason.ROLLING_OUT.value(), updated + " of " + desired + " replicas updated");
         }
         if (replicas > updated) {
-            return state(vs, PROGRESSING, "RollingOut", (replicas - updated) + " old replicas pending termination");
+            return state(vs, PROGRESSING, Reason.ROLLING_OUT.value(),
+                    (replicas - updated) + " old replicas pending termination");
         }
-        return state(vs, PROGRESSING, "Starting", Math.min(ready, available) + " of " + desired
+        return state(vs, PROGRESSING, Reason.STARTING.value(), Math.min(ready, available) + " of " + desired
                 + " updated replicas ready");
     }
 
@@ -215,8 +214,8 @@ public final class StatusCalculator {
     static VersionStatus podFailure(VersionStatus vs, Pod p) {
         for (PodCondition c : nullSafe(p.getStatus().getConditions())) {
             if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
-                    && UNSCHEDULABLE.equals(c.getReason())) {
-                return state(vs, DEGRADED, UNSCHEDULABLE, c.getMessage());
+                    && Reason.UNSCHEDULABLE.value().equals(c.getReason())) {
+                return state(vs, DEGRADED, Reason.UNSCHEDULABLE.value(), c.getMessage());
             }
         }
         for (ContainerStatus cs : nullSafe(p.getStatus().getInitContainerStatuses())) {
@@ -227,10 +226,10 @@ public final class StatusCalculator {
             }
             ContainerStateTerminated last = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
             if (terminated != null && nonZero(terminated)) {
-                return state(vs, DEGRADED, MODEL_FETCH_FAILED, exitMessage(cs.getName(), terminated));
+                return state(vs, DEGRADED, Reason.MODEL_FETCH_FAILED.value(), exitMessage(cs.getName(), terminated));
             }
             if (waiting != null && last != null && nonZero(last)) {
-                return state(vs, DEGRADED, MODEL_FETCH_FAILED, exitMessage(cs.getName(), last));
+                return state(vs, DEGRADED, Reason.MODEL_FETCH_FAILED.value(), exitMessage(cs.getName(), last));
             }
         }
         for (ContainerStatus cs : nullSafe(p.getStatus().getContainerStatuses())) {
@@ -245,10 +244,10 @@ public final class StatusCalculator {
             }
             // failing now: exited and not running again yet, or waiting to restart after exiting
             if (terminated != null && nonZero(terminated)) {
-                return state(vs, DEGRADED, MODEL_LOAD_FAILED, exitMessage("runtime", terminated));
+                return state(vs, DEGRADED, Reason.MODEL_LOAD_FAILED.value(), exitMessage("runtime", terminated));
             }
             if (waiting != null && "CrashLoopBackOff".equals(waiting.getReason()) && last != null) {
-                return state(vs, DEGRADED, MODEL_LOAD_FAILED, exitMessage("runtime", last));
+                return state(vs, DEGRADED, Reason.MODEL_LOAD_FAILED.value(), exitMessage("runtime", last));
             }
         }
         return null;

@@ -17,7 +17,7 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.dependent.DesiredState;
+import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -130,8 +130,9 @@ class DisruptionOnControlPlaneTest {
             assertThat(pdb(ns, "m-v1")).isNull();
             assertThat(pdb(ns, "m-v2")).isNotNull();
         });
-        assertThat(client.v1().events().inNamespace(ns).list().getItems()).anyMatch(e -> "Deleted".equals(e.getReason())
-                && e.getMessage().contains("PodDisruptionBudget m-v1"));
+        // recorded just after the delete, which the budget's absence may show first
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anyMatch(e -> "Deleted".equals(e.getReason()) && e.getMessage().contains("PodDisruptionBudget m-v1")));
         // a removed version's budget goes with it
         edit(ns, "m", m -> m.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pdb(ns, "m-v2")).isNull());
@@ -149,7 +150,7 @@ class DisruptionOnControlPlaneTest {
         // the same Deployment with DoNotSchedule: one pod pends (why the operator asks for ScheduleAnyway)
         ExplainableModel plain = Models.model("hard", "v1", version("v1", 3));
         plain.getMetadata().setNamespace(ns);
-        Deployment hard = DesiredState.deployment(plain, plain.getSpec().getVersions().get(0), new TestConfig(false));
+        Deployment hard = DesiredDeployment.of(plain, plain.getSpec().getVersions().get(0), new TestConfig(false));
         hard.getMetadata().setOwnerReferences(List.of());
         hard.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(0).setWhenUnsatisfiable("DoNotSchedule");
         client.resource(hard).create();

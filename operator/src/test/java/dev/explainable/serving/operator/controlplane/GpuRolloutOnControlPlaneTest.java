@@ -14,7 +14,7 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.dependent.DesiredState;
+import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -66,9 +66,9 @@ class GpuRolloutOnControlPlaneTest {
         // 1. Why: the version's Deployment with the surge strategy (not owned by a model) never finishes its roll
         ExplainableModel plain = Models.model("surge", "v1", v1);
         plain.getMetadata().setNamespace(ns);
-        Deployment surge = DesiredState.deployment(plain, v1, new TestConfig(false));
+        Deployment surge = DesiredDeployment.of(plain, v1, new TestConfig(false));
         surge.getMetadata().setOwnerReferences(List.of());
-        surge.getSpec().setStrategy(DesiredState.strategy(0));
+        surge.getSpec().setStrategy(DesiredDeployment.strategy(0));
         client.resource(surge).create();
         await().atMost(TIMEOUT).until(() -> livePods(ns, Labels.MODEL, "surge").stream().anyMatch(p -> ready(p)
                 && "gpu-node-1".equals(p.getSpec().getNodeName())));

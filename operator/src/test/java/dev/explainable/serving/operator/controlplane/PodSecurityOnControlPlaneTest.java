@@ -16,7 +16,7 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.dependent.DesiredState;
+import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -110,7 +110,7 @@ class PodSecurityOnControlPlaneTest {
     void nonCompliantPodsAreRefused() {
         // the runtime pod as the operator makes it, less its seccomp profile: refused by the API server itself
         ExplainableModel m = Models.model("plain", "v1", version("v1", "pvc://models-claim/x", 0, 1));
-        Deployment d = DesiredState.deployment(m, m.getSpec().getVersions().get(0), new TestConfig(false));
+        Deployment d = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), new TestConfig(false));
         Pod pod = new PodBuilder().withNewMetadata().withName("no-seccomp").withNamespace(RESTRICTED).endMetadata()
                 .withSpec(d.getSpec().getTemplate().getSpec()).build();
         pod.getSpec().getSecurityContext().setSeccompProfile(null);
@@ -120,7 +120,8 @@ class PodSecurityOnControlPlaneTest {
                     assertThat(e.getMessage()).contains("violates PodSecurity \"restricted:latest\"", "seccompProfile");
                 });
         // with it, the same pod is admitted (dry run: nothing is stored)
-        pod.getSpec().getSecurityContext().setSeccompProfile(DesiredState.podSecurityContext().getSeccompProfile());
+        pod.getSpec().getSecurityContext()
+                .setSeccompProfile(DesiredDeployment.podSecurityContext().getSeccompProfile());
         assertThat(client.resource(pod).dryRun().create().getMetadata().getName()).isEqualTo("no-seccomp");
 
         // a file:// version (allowed by the test's operator policy) mounts a hostPath, which "restricted" forbids:

@@ -16,7 +16,7 @@ class AppliedHashTest {
     }
 
     static Deployment deployment(ExplainableModel m) {
-        return DesiredState.deployment(m, m.getSpec().getVersions().get(0), new TestConfig(false));
+        return DesiredDeployment.of(m, m.getSpec().getVersions().get(0), new TestConfig(false));
     }
 
     @Test

@@ -1,32 +1,21 @@
 package dev.explainable.serving.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.ExplanationSpec;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.config.GpuTolerations;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
-/** The pure spec -> objects mapping. */
+/** The pure spec -> objects mapping: which objects, their shared metadata, the Services, PDBs and Ingress. */
 class DesiredStateTest {
 
     static final TestConfig CONFIG = new TestConfig(false);
@@ -38,10 +27,6 @@ class DesiredStateTest {
     static <T> T find(List<HasMetadata> objects, Class<T> kind, String name) {
         return objects.stream().filter(kind::isInstance).filter(o -> o.getMetadata().getName().equals(name))
                 .map(kind::cast).findFirst().orElseThrow(() -> new AssertionError(kind.getSimpleName() + " " + name));
-    }
-
-    static String env(Container c, String name) {
-        return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElse(null);
     }
 
     @Test
@@ -58,138 +43,6 @@ class DesiredStateTest {
             assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by",
                     "explainable-serving-operator").containsEntry("serving.explainable.dev/model", "flowers");
         }
-    }
-
-    @Test
-    void runtimePodsGetTimeToDrainBeforeTheyAreKilled() {
-        var pod = DesiredState.deployment(twoVersions(), twoVersions().getSpec().getVersions().get(0), CONFIG)
-                .getSpec().getTemplate().getSpec();
-        // the runtime's 5 s shutdown delay plus its 25 s wait for in-flight requests fit in the grace period
-        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(5L + 25L);
-    }
-
-    @Test
-    void gpuVersionGetsLimitTolerationAndGpuImageCpuVersionNone() {
-        List<HasMetadata> objects = DesiredState.of(twoVersions(), CONFIG);
-        PodSpec gpu = find(objects, Deployment.class, "flowers-v2").getSpec().getTemplate().getSpec();
-        Container c = gpu.getContainers().get(0);
-        assertThat(c.getResources().getLimits()).containsKey("nvidia.com/gpu");
-        assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
-        assertThat(c.getImage()).isEqualTo("example.org/runtime:1-gpu");
-        assertThat(gpu.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true"); // operator default
-        assertThat(gpu.getTolerations()).anySatisfy(t -> {
-            assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
-            assertThat(t.getEffect()).isEqualTo("NoSchedule");
-            assertThat(t.getOperator()).isEqualTo("Exists");
-        });
-        PodSpec cpu = find(objects, Deployment.class, "flowers-v1").getSpec().getTemplate().getSpec();
-        assertThat(cpu.getContainers().get(0).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
-        assertThat(cpu.getTolerations()).isNull();
-        assertThat(cpu.getNodeSelector()).isNull();
-        assertThat(cpu.getContainers().get(0).getImage()).isEqualTo("example.org/runtime:1");
-    }
-
-    @Test
-    void gpuTolerationsComeFromTheSettingAndAVersionsOwnWins() {
-        TestConfig custom = new TestConfig(false, Optional.of("""
-                [{"key": "sku", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"},
-                 {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoExecute"}]"""));
-        ExplainableModel m = twoVersions();
-        VersionSpec v2 = m.getSpec().getVersions().get(1);
-        PodSpec pod = DesiredState.deployment(m, v2, custom).getSpec().getTemplate().getSpec();
-        assertThat(pod.getTolerations()).extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
-                .containsExactly("sku=gpu:NoSchedule", "nvidia.com/gpu=null:NoExecute");
-        // the version's own toleration for a key replaces the setting's
-        v2.setTolerations(List.of(new TolerationBuilder().withKey("sku").withOperator("Exists").build()));
-        pod = DesiredState.deployment(m, v2, custom).getSpec().getTemplate().getSpec();
-        assertThat(pod.getTolerations()).extracting(t -> t.getKey() + ":" + t.getOperator() + ":" + t.getEffect())
-                .containsExactly("sku:Exists:null", "nvidia.com/gpu:Exists:NoExecute");
-        // an explicit empty list adds none; CPU versions get none either way
-        assertThat(DesiredState.deployment(twoVersions(), twoVersions().getSpec().getVersions().get(1),
-                new TestConfig(false, Optional.of("[]"))).getSpec().getTemplate().getSpec().getTolerations()).isNull();
-        assertThat(DesiredState.deployment(m, m.getSpec().getVersions().get(0), custom).getSpec().getTemplate()
-                .getSpec().getTolerations()).isNull();
-    }
-
-    @Test
-    void invalidGpuTolerationsAreRefusedWithTheReason() {
-        assertThatThrownBy(() -> GpuTolerations.parse("{\"key\": \"a\"}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON list of tolerations");
-        assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"In\"}]"))
-                .hasMessageContaining("operator must be Exists or Equal, not In");
-        assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"effect\": \"NoRun\"}]"))
-                .hasMessageContaining("effect must be one of");
-        assertThatThrownBy(() -> GpuTolerations.parse("[{\"operator\": \"Equal\", \"value\": \"x\"}]"))
-                .hasMessageContaining("without a key must use operator Exists");
-        assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"efect\": \"NoSchedule\"}]"))
-                .hasMessageContaining("unknown field(s) [efect]");
-        assertThat(GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"Exists\"}]")).hasSize(1);
-    }
-
-    /** What the "restricted" Pod Security Standard asks of every container (PodSecurityOnControlPlaneTest: admission). */
-    static void assertRestricted(Container c) {
-        assertThat(c.getSecurityContext()).as(c.getName()).isNotNull();
-        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
-        assertThat(c.getSecurityContext().getCapabilities().getDrop()).as(c.getName()).containsExactly("ALL");
-        assertThat(c.getSecurityContext().getCapabilities().getAdd()).as(c.getName()).isNullOrEmpty();
-        assertThat(c.getSecurityContext().getPrivileged()).as(c.getName()).isNotEqualTo(Boolean.TRUE);
-        assertThat(c.getSecurityContext().getRunAsNonRoot()).as(c.getName()).isNotEqualTo(Boolean.FALSE);
-        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(c.getName()).isTrue();
-        assertThat(c.getResources().getRequests()).as(c.getName()).containsKeys("cpu", "memory");
-        assertThat(c.getResources().getLimits()).as(c.getName()).containsKey("memory");
-    }
-
-    @Test
-    void podsAndEveryContainerMeetTheRestrictedPodSecurityStandard() {
-        VersionSpec http = Models.version("v1", 0);
-        http.setModelUri("https://example.org/m/model.tar.gz");
-        ExplainableModel m = Models.model("flowers", "v1", http, Models.version("v2", 1));
-        for (VersionSpec v : m.getSpec().getVersions()) {
-            PodSpec pod = DesiredState.deployment(m, v, CONFIG).getSpec().getTemplate().getSpec();
-            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-            assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(185L);
-            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-            assertThat(pod.getAutomountServiceAccountToken()).as("the runtime never calls the API server").isFalse();
-            assertThat(pod.getHostNetwork()).isNull();
-            assertThat(pod.getHostPID()).isNull();
-            assertThat(pod.getVolumes()).allSatisfy(vol -> assertThat(vol.getHostPath()).isNull());
-            pod.getContainers().forEach(DesiredStateTest::assertRestricted);
-            pod.getInitContainers().forEach(DesiredStateTest::assertRestricted);
-        }
-        PodSpec withFetcher = DesiredState.deployment(m, http, CONFIG).getSpec().getTemplate().getSpec();
-        assertThat(withFetcher.getInitContainers()).singleElement().satisfies(c -> {
-            assertThat(c.getName()).isEqualTo("fetch-model");
-            assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
-        });
-    }
-
-    @Test
-    void cpuVersionsSurgeGpuVersionsReplaceOnePodAtATime() {
-        ExplainableModel m = twoVersions();
-        var cpu = DesiredState.deployment(m, m.getSpec().getVersions().get(0), CONFIG).getSpec().getStrategy();
-        assertThat(cpu.getType()).isEqualTo("RollingUpdate");
-        assertThat(cpu.getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
-        assertThat(cpu.getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
-        // a surge pod of a GPU version would need a spare GPU
-        var gpu = DesiredState.deployment(m, m.getSpec().getVersions().get(1), CONFIG).getSpec().getStrategy();
-        assertThat(gpu.getType()).isEqualTo("RollingUpdate");
-        assertThat(gpu.getRollingUpdate().getMaxSurge().getIntVal()).isZero();
-        assertThat(gpu.getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
-    }
-
-    @Test
-    void podsPreferDifferentNodesButScheduleAnyway() {
-        ExplainableModel m = twoVersions();
-        PodSpec pod = DesiredState.deployment(m, m.getSpec().getVersions().get(0), CONFIG).getSpec().getTemplate()
-                .getSpec();
-        assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
-            assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-            assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
-            assertThat(t.getMaxSkew()).isEqualTo(1);
-            assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(Map.of("serving.explainable.dev/model",
-                    "flowers", "serving.explainable.dev/version", "v1"));
-            assertThat(t.getMatchLabelKeys()).containsExactly("pod-template-hash");
-        });
     }
 
     @Test
@@ -213,91 +66,17 @@ class DesiredStateTest {
     }
 
     @Test
-    void runtimeIsConfiguredThroughItsExplainSettings() {
-        ExplainableModel m = Models.model("flowers", "v1",
-                Models.withMethod(Models.withMetadata(Models.version("v1", 0),
-                        "{\"outputs\": {\"p\": {\"output_tensor_name\": \"y:0\"}}, \"inputs\": {}}"),
-                        ExplanationSpec.Method.xrai, 30));
-        List<HasMetadata> objects = DesiredState.of(m, CONFIG);
-        ConfigMap cm = find(objects, ConfigMap.class, "flowers-v1-explain");
-        assertThat(cm.getData()).containsEntry("EXPLAIN_METHOD", "xrai").containsEntry("EXPLAIN_INTEGRAL_STEPS", "30")
-                .containsEntry("EXPLAIN_MODEL_NAME", "flowers").containsEntry("EXPLAIN_MODEL_VERSION", "v1")
-                // canonical JSON: sorted keys, so equal metadata gives an equal hash
-                .containsEntry("explanation_metadata.json", "{\"inputs\":{},\"outputs\":{\"p\":{\"output_tensor_name\":\"y:0\"}}}");
-        Container c = find(objects, Deployment.class, "flowers-v1").getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(env(c, "EXPLAIN_MODEL_DIR")).isEqualTo("/mnt/models/flowers/v1");
-        assertThat(env(c, "EXPLAIN_METADATA_FILE")).isEqualTo("/etc/explainable/explanation_metadata.json");
-        assertThat(c.getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("EXPLAIN_METHOD");
-            assertThat(e.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("flowers-v1-explain");
-        });
-        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-        // probes that do not flap under load: explicit timeouts (Kubernetes' default is 1 s), a minute before a kill
-        assertThat(c.getReadinessProbe().getTimeoutSeconds()).isEqualTo(5);
-        assertThat(c.getLivenessProbe().getTimeoutSeconds()).isEqualTo(5);
-        assertThat(c.getLivenessProbe().getPeriodSeconds() * c.getLivenessProbe().getFailureThreshold()).isEqualTo(60);
-        assertThat(c.getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
-            assertThat(e.getValue()).contains("-XX:MaxRAMPercentage=40", "-XX:+ExitOnOutOfMemoryError");
-        });
-        assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("MALLOC_ARENA_MAX"));
-    }
-
-    @Test
-    void configHashChangesWithMetadataOrMethodOnlyForThatVersion() {
-        ExplainableModel before = twoVersions();
-        ExplainableModel after = twoVersions();
-        Models.withMetadata(after.getSpec().getVersions().get(0), "{\"inputs\": {}, \"outputs\": {}}");
-        String h1 = DesiredState.configHash(before, before.getSpec().getVersions().get(0));
-        String h1b = DesiredState.configHash(after, after.getSpec().getVersions().get(0));
-        assertThat(h1).isNotEqualTo(h1b);
-        assertThat(DesiredState.configHash(before, before.getSpec().getVersions().get(1)))
-                .isEqualTo(DesiredState.configHash(after, after.getSpec().getVersions().get(1)));
-        Models.withMethod(after.getSpec().getVersions().get(1), ExplanationSpec.Method.sampledShapley, 50);
-        assertThat(DesiredState.configHash(after, after.getSpec().getVersions().get(1)))
-                .isNotEqualTo(DesiredState.configHash(before, before.getSpec().getVersions().get(1)));
-        // key order inside the metadata does not matter
-        ExplainableModel a = twoVersions();
-        ExplainableModel b = twoVersions();
-        Models.withMetadata(a.getSpec().getVersions().get(0), "{\"a\": 1, \"b\": 2}");
-        Models.withMetadata(b.getSpec().getVersions().get(0), "{\"b\": 2, \"a\": 1}");
-        assertThat(DesiredState.configHash(a, a.getSpec().getVersions().get(0)))
-                .isEqualTo(DesiredState.configHash(b, b.getSpec().getVersions().get(0)));
-        Deployment d = DesiredState.deployment(after, after.getSpec().getVersions().get(0), CONFIG);
-        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
-                .containsEntry("serving.explainable.dev/config-hash", h1b);
-    }
-
-    @Test
     void modelServiceSelectsTheDefaultVersionOnly() {
         ExplainableModel m = twoVersions();
-        Service s = DesiredState.modelService(m);
+        Service s = DesiredService.forModel(m);
         assertThat(s.getSpec().getSelector()).isEqualTo(Map.of("serving.explainable.dev/model", "flowers",
                 "serving.explainable.dev/version", "v2"));
         m.getSpec().setDefaultVersion("v1");
-        assertThat(DesiredState.modelService(m).getSpec().getSelector()).containsEntry("serving.explainable.dev/version", "v1");
+        assertThat(DesiredService.forModel(m).getSpec().getSelector())
+                .containsEntry("serving.explainable.dev/version", "v1");
         // the Deployments do not change with the default
-        assertThat(DesiredState.deployment(m, m.getSpec().getVersions().get(1), CONFIG))
-                .isEqualTo(DesiredState.deployment(twoVersions(), twoVersions().getSpec().getVersions().get(1), CONFIG));
-    }
-
-    @Test
-    void modelLocationPerScheme() {
-        ModelLocation pvc = ModelLocation.of("pvc://models-claim/flowers/1", "busybox");
-        assertThat(pvc.volume().getPersistentVolumeClaim().getClaimName()).isEqualTo("models-claim");
-        assertThat(pvc.volume().getPersistentVolumeClaim().getReadOnly()).isTrue();
-        assertThat(pvc.modelDir()).isEqualTo("/mnt/models/flowers/1");
-        assertThat(pvc.initContainers()).isEmpty();
-        ModelLocation http = ModelLocation.of("https://example.org/m/model.tar.gz", "busybox");
-        assertThat(http.volume().getEmptyDir()).isNotNull();
-        assertThat(http.initContainers()).singleElement().satisfies(c -> {
-            assertThat(c.getImage()).isEqualTo("busybox");
-            assertThat(c.getEnv().get(0).getValue()).isEqualTo("https://example.org/m/model.tar.gz");
-        });
-        ModelLocation file = ModelLocation.of("file:///srv/models/flowers", "busybox");
-        assertThat(file.volume().getHostPath().getPath()).isEqualTo("/srv/models/flowers");
-        assertThatThrownBy(() -> ModelLocation.of("gs://bucket/m", "busybox")).hasMessageContaining("unsupported");
+        assertThat(DesiredDeployment.of(m, m.getSpec().getVersions().get(1), CONFIG))
+                .isEqualTo(DesiredDeployment.of(twoVersions(), twoVersions().getSpec().getVersions().get(1), CONFIG));
     }
 
     @Test

@@ -1,0 +1,99 @@
+package dev.explainable.serving.operator.dependent;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ExplanationDefaults;
+import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+
+/**
+ * A version's ConfigMap: its explanation settings (the runtime reads them from environment variables that refer to
+ * the ConfigMap's keys) and its inline explanation metadata (mounted as a file). Its content's hash on the pod
+ * template rolls exactly this version's pods when the content changes.
+ */
+public final class DesiredConfigMap {
+
+    /** The key of the inline explanation metadata, and its file name in the mounted ConfigMap. */
+    public static final String METADATA_FILE = "explanation_metadata.json";
+    /**
+     * The operator's own key for the model URI: not a runtime setting (the runtime reads the model from
+     * {@link RuntimeSetting#MODEL_DIR}), but in the settings so that the config hash covers it.
+     */
+    public static final String MODEL_URI_KEY = "EXPLAIN_MODEL_URI";
+
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private DesiredConfigMap() {
+    }
+
+    /**
+     * The version's effective settings, keyed by environment variable: the runtime's, and {@link #MODEL_URI_KEY}.
+     * The config hash covers them all.
+     */
+    public static Map<String, String> settings(ExplainableModel m, VersionSpec v) {
+        ExplanationSpec e = v.getExplanation() == null ? new ExplanationSpec() : v.getExplanation();
+        AttributionMethod method = e.getMethod() == null ? AttributionMethod.DEFAULT : e.getMethod().contract();
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(RuntimeSetting.MODEL_NAME.env(), m.getMetadata().getName());
+        s.put(RuntimeSetting.MODEL_VERSION.env(), v.getName());
+        s.put(RuntimeSetting.METHOD.env(), method.runtimeName());
+        int steps = e.getIntegralSteps() == null ? ExplanationDefaults.INTEGRAL_STEPS : e.getIntegralSteps();
+        int paths = e.getPaths() == null ? ExplanationDefaults.PATHS : e.getPaths();
+        s.put(RuntimeSetting.INTEGRAL_STEPS.env(), String.valueOf(steps));
+        s.put(RuntimeSetting.PATHS.env(), String.valueOf(paths));
+        s.put(MODEL_URI_KEY, v.getModelUri());
+        return s;
+    }
+
+    /** Inline metadata as canonical JSON (sorted keys), or null when the model folder's file is used. */
+    public static String metadataJson(VersionSpec v) {
+        if (v.getMetadata() == null || v.getMetadata().isNull()) {
+            return null;
+        }
+        try {
+            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(v.getMetadata(), Object.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata of version " + v.getName() + " is not JSON", e);
+        }
+    }
+
+    /** Hash of the effective configuration: a change rolls exactly this version's pods. */
+    public static String configHash(ExplainableModel m, VersionSpec v) {
+        StringBuilder b = new StringBuilder();
+        settings(m, v).forEach((k, val) -> b.append(k).append('=').append(val).append('\n'));
+        b.append("metadata=").append(metadataJson(v));
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ConfigMap of(ExplainableModel m, VersionSpec v) {
+        Map<String, String> data = new LinkedHashMap<>(settings(m, v));
+        String metadata = metadataJson(v);
+        if (metadata != null) {
+            data.put(METADATA_FILE, metadata);
+        }
+        return new ConfigMapBuilder()
+                .withMetadata(DesiredState.meta(m, DesiredState.configMapName(m, v.getName()),
+                        Labels.forVersion(m.getMetadata().getName(), v.getName())))
+                .withData(data).build();
+    }
+}

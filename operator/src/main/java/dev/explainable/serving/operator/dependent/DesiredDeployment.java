@@ -1,0 +1,205 @@
+package dev.explainable.serving.operator.dependent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ResourcesSpec;
+import dev.explainable.serving.operator.api.RuntimeSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+
+/**
+ * A version's Deployment: the runtime's pods, configured through its {@link RuntimeSetting}s, hardened to the
+ * "restricted" Pod Security Standard, and rolled when the version's {@link DesiredConfigMap#configHash} changes.
+ */
+public final class DesiredDeployment {
+
+    /** The runtime's JVM options (also the image's defaults, pom.xml). */
+    static final String RUNTIME_JVM_OPTIONS = "-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError "
+            + "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp";
+
+    public static final String GPU = "nvidia.com/gpu";
+    public static final int HTTP_PORT = 8080;
+    /**
+     * A stopping runtime keeps answering for 5 s while it moves clients to other pods, then finishes in-flight
+     * requests for up to 25 s (runtime's quarkus.shutdown.delay and .timeout); plus slack.
+     */
+    public static final long TERMINATION_GRACE_SECONDS = 35;
+    /** Where the version's ConfigMap (and so its inline metadata file) is mounted. */
+    public static final String CONFIG_MOUNT = "/etc/explainable";
+    /** The user the runtime image runs as. */
+    public static final long RUNTIME_UID = 185;
+
+    private DesiredDeployment() {
+    }
+
+    static int gpus(VersionSpec v) {
+        return v.getResources() == null || v.getResources().getGpus() == null ? 0 : v.getResources().getGpus();
+    }
+
+    public static Deployment of(ExplainableModel m, VersionSpec v, OperatorConfig config) {
+        String model = m.getMetadata().getName();
+        ResourcesSpec r = v.getResources() == null ? new ResourcesSpec() : v.getResources();
+        int gpus = gpus(v);
+        RuntimeSpec runtime = m.getSpec().getRuntime();
+        String image = runtime != null && runtime.getImage() != null ? runtime.getImage()
+                : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
+        String pullPolicy = runtime != null && runtime.getImagePullPolicy() != null
+                ? runtime.getImagePullPolicy().name() : config.imagePullPolicy();
+        ModelLocation location = ModelLocation.of(v.getModelUri(), config.fetcherImage());
+        String cm = DesiredState.configMapName(m, v.getName());
+
+        List<EnvVar> env = new ArrayList<>();
+        for (String key : DesiredConfigMap.settings(m, v).keySet()) {
+            if (!key.equals(DesiredConfigMap.MODEL_URI_KEY)) {
+                env.add(new EnvVarBuilder().withName(key).withNewValueFrom().withNewConfigMapKeyRef(key, cm, false)
+                        .endValueFrom().build());
+            }
+        }
+        env.add(envVar(RuntimeSetting.MODEL_DIR.env(), location.modelDir()));
+        if (DesiredConfigMap.metadataJson(v) != null) {
+            env.add(envVar(RuntimeSetting.METADATA_FILE.env(), CONFIG_MOUNT + "/" + DesiredConfigMap.METADATA_FILE));
+        }
+        env.add(envVar(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true"));
+        env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
+        // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
+        // Heap 40% of the container (TensorFlow's native memory needs the rest), exit on OutOfMemoryError so that
+        // Kubernetes restarts the pod instead of it limping on; the same as the runtime image's defaults.
+        env.add(envVar("JAVA_TOOL_OPTIONS", RUNTIME_JVM_OPTIONS));
+        // glibc's per-thread malloc arenas would multiply native memory with the worker threads
+        env.add(envVar("MALLOC_ARENA_MAX", "2"));
+
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        requests.put("cpu", new Quantity(r.getCpu() != null ? r.getCpu() : config.defaultCpu()));
+        requests.put("memory", new Quantity(r.getMemory() != null ? r.getMemory() : config.defaultMemory()));
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        limits.put("memory", requests.get("memory"));
+        if (gpus > 0) {
+            limits.put(GPU, new Quantity(String.valueOf(gpus)));
+        }
+        List<Toleration> tolerations = new ArrayList<>();
+        if (v.getTolerations() != null) {
+            tolerations.addAll(v.getTolerations());
+        }
+        if (gpus > 0) {
+            for (Toleration t : config.gpuTolerationList()) {
+                if (tolerations.stream().noneMatch(x -> Objects.equals(x.getKey(), t.getKey()))) {
+                    tolerations.add(t);
+                }
+            }
+        }
+        Map<String, String> podLabels = Labels.forVersion(model, v.getName());
+        Map<String, String> nodeSelector = v.getNodeSelector() != null || gpus == 0
+                || config.gpuNodeSelectorMap().isEmpty() ? v.getNodeSelector() : config.gpuNodeSelectorMap();
+        return new DeploymentBuilder()
+                .withMetadata(DesiredState.meta(m, DesiredState.versionName(m, v.getName()),
+                        Labels.forVersion(model, v.getName())))
+                .withNewSpec()
+                .withReplicas(DesiredState.replicas(v))
+                .withNewSelector().withMatchLabels(Labels.selector(model, v.getName())).endSelector()
+                .withStrategy(strategy(gpus))
+                .withNewTemplate()
+                .withNewMetadata().withLabels(podLabels)
+                .addToAnnotations(Labels.CONFIG_HASH, DesiredConfigMap.configHash(m, v)).endMetadata()
+                .withNewSpec()
+                .withNodeSelector(nodeSelector)
+                .withTolerations(tolerations.isEmpty() ? null : tolerations)
+                .withTopologySpreadConstraints(spreadOverNodes(model, v))
+                // the runtime never calls the API server
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(podSecurityContext())
+                .withInitContainers(location.initContainers())
+                .addNewContainer()
+                .withName("runtime").withImage(image).withImagePullPolicy(pullPolicy)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
+                .withEnv(env)
+                .withNewResources().withRequests(requests).withLimits(limits).endResources()
+                .withSecurityContext(containerSecurityContext())
+                // The probes do no model work and answer on the event loop, but a pod whose cores TensorFlow saturates
+                // can still answer late: 5 s timeouts, and liveness kills only after a minute of failures.
+                .withNewStartupProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
+                .endHttpGet().withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(120).endStartupProbe()
+                .withNewReadinessProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
+                .endHttpGet().withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(3).endReadinessProbe()
+                .withNewLivenessProbe().withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString("http"))
+                .endHttpGet().withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(6).endLivenessProbe()
+                .addToVolumeMounts(location.mount())
+                .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addToVolumes(location.volume())
+                .addNewVolume().withName("config").withNewConfigMap().withName(cm).endConfigMap().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static EnvVar envVar(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    /**
+     * The "restricted" Pod Security Standard at pod level: non-root (the runtime image's uid 185), the container
+     * runtime's default seccomp profile; fsGroup makes emptyDir and PVC model folders readable by that uid.
+     */
+    public static PodSecurityContext podSecurityContext() {
+        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID)
+                .withFsGroup(RUNTIME_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    /** The "restricted" Pod Security Standard per container (runtime and model fetcher alike), and a read-only root. */
+    public static SecurityContext containerSecurityContext() {
+        return new SecurityContextBuilder().withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+                .withRunAsNonRoot(true).withNewCapabilities().withDrop("ALL").endCapabilities().build();
+    }
+
+    /**
+     * CPU versions surge one pod first, so they never serve with fewer pods than asked for. GPU versions replace a pod
+     * at a time instead (maxSurge 0): a surge pod would need a spare GPU, and without one it pends forever and the
+     * roll never ends. The price: during a GPU version's roll one pod fewer serves; a one-replica GPU version is
+     * unavailable from the old pod's stop until the new one is ready.
+     */
+    public static DeploymentStrategy strategy(int gpus) {
+        return new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(gpus > 0 ? 0 : 1)).withMaxUnavailable(new IntOrString(gpus > 0 ? 1 : 0))
+                .endRollingUpdate().build();
+    }
+
+    /**
+     * A version's pods prefer different nodes, so one node's loss takes at most its share. ScheduleAnyway, not
+     * DoNotSchedule: tainted and cordoned nodes count as (empty) topology domains, so a hard constraint would leave
+     * pods pending with one worker beside a tainted control-plane node, or while other nodes are cordoned for a
+     * drain. pod-template-hash: only pods of the same revision count, so a roll's new pods spread among themselves.
+     */
+    static TopologySpreadConstraint spreadOverNodes(String model, VersionSpec v) {
+        return new TopologySpreadConstraintBuilder().withMaxSkew(1).withTopologyKey("kubernetes.io/hostname")
+                .withWhenUnsatisfiable("ScheduleAnyway").withNewLabelSelector()
+                .withMatchLabels(Labels.selector(model, v.getName())).endLabelSelector()
+                .withMatchLabelKeys("pod-template-hash").build();
+    }
+}
