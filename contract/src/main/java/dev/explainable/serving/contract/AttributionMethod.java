@@ -43,15 +43,21 @@ public enum AttributionMethod {
     /** Parses a runtime name, case-insensitively; the message lists the valid names. */
     public static AttributionMethod fromRuntimeName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(m -> m.runtimeName.equals(n)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("explain.method must be one of " + runtimeNames()
-                        + ", got '" + name + "'"));
+        return Arrays.stream(values())
+                .filter(m -> m.runtimeName.equals(n))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "explain.method must be one of " + runtimeNames() + ", got '" + name + "'"));
     }
 
     public static AttributionMethod fromResourceName(String name) {
-        return Arrays.stream(values()).filter(m -> m.resourceName.equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(m -> m.resourceName.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("method must be one of "
-                        + Arrays.stream(values()).map(AttributionMethod::resourceName).toList() + ", got '" + name
+                        + Arrays.stream(values())
+                                .map(AttributionMethod::resourceName)
+                                .toList() + ", got '" + name
                         + "'"));
     }
 

@@ -13,6 +13,5 @@ public final class ExplanationDefaults {
     /** Most steps or paths a model may configure. */
     public static final int MAX_STEPS_OR_PATHS = 1000;
 
-    private ExplanationDefaults() {
-    }
+    private ExplanationDefaults() {}
 }

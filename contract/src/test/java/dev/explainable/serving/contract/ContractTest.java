@@ -24,8 +24,8 @@ class ContractTest {
         }
         assertEquals(AttributionMethod.XRAI, AttributionMethod.fromRuntimeName(" XRAI "));
         assertEquals(AttributionMethod.DEFAULT.runtimeName(), AttributionMethod.DEFAULT_RUNTIME_NAME);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AttributionMethod.fromRuntimeName("lime"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AttributionMethod.fromRuntimeName("lime"));
         assertTrue(e.getMessage().contains("sampled-shapley"), e.getMessage());
     }
 

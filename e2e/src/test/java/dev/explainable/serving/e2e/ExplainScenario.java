@@ -15,17 +15,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.controlplane.ControlPlane;
-import dev.explainable.serving.operator.controlplane.RetryOnConflict;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.controlplane.ControlPlane;
+import dev.explainable.serving.operator.controlplane.RetryOnConflict;
 
 /**
  * The end-to-end scenario, the same on every cluster: {@code helm install} of the chart with the locally built
@@ -41,6 +42,7 @@ final class ExplainScenario {
     static final String INSTANCES = "{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}";
     /** Limits of the load generator: it stops by itself even if the scenario hangs or fails. */
     static final Duration LOAD_LIMIT = Duration.ofMinutes(7);
+
     static final int MAX_REQUESTS = 200_000;
 
     /** How requests reach a Service of the cluster. */
@@ -48,8 +50,7 @@ final class ExplainScenario {
         Reply post(String service, String path, String body) throws Exception;
     }
 
-    record Reply(int statusCode, String body) {
-    }
+    record Reply(int statusCode, String body) {}
 
     private final KubernetesClient client;
     private final Caller caller;
@@ -65,13 +66,33 @@ final class ExplainScenario {
      */
     static void helmInstall(Path kubeconfig) throws Exception {
         Path helm = ControlPlane.binaries().resolve("helm");
-        Process p = new ProcessBuilder(helm.toString(), "--kubeconfig", kubeconfig.toString(), "install", "es",
-                ROOT.resolve("helm/explainable-serving").toString(), "--namespace", "es-system", "--create-namespace",
-                "--wait", "--timeout", "5m",
-                "--set", "image.repository=explainable-serving/operator", "--set", "image.tag=" + TAG,
-                "--set", "image.pullPolicy=Never", "--set", "runtime.image=explainable-serving/runtime:" + TAG,
-                "--set", "runtime.imagePullPolicy=Never", "--set", "watchNamespaces={" + NS + "}")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        helm.toString(),
+                        "--kubeconfig",
+                        kubeconfig.toString(),
+                        "install",
+                        "es",
+                        ROOT.resolve("helm/explainable-serving").toString(),
+                        "--namespace",
+                        "es-system",
+                        "--create-namespace",
+                        "--wait",
+                        "--timeout",
+                        "5m",
+                        "--set",
+                        "image.repository=explainable-serving/operator",
+                        "--set",
+                        "image.tag=" + TAG,
+                        "--set",
+                        "image.pullPolicy=Never",
+                        "--set",
+                        "runtime.image=explainable-serving/runtime:" + TAG,
+                        "--set",
+                        "runtime.imagePullPolicy=Never",
+                        "--set",
+                        "watchNamespaces={" + NS + "}")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(6, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as("helm install: " + out).isZero();
@@ -79,20 +100,49 @@ final class ExplainScenario {
 
     /** The models' namespace, before {@link #helmInstall} (which grants the operator its Role there). */
     void createNamespace() {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NS)
+                        .endMetadata()
+                        .build())
                 .create();
     }
 
     /** {@code models-claim}: a hostPath volume at {@code hostDir} on the node, holding {@code iris/1}. */
     void createModelsClaim(String hostDir) {
-        client.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("models")
-                .endMetadata().withNewSpec().withStorageClassName("").withAccessModes("ReadOnlyMany")
-                .addToCapacity("storage", new Quantity("1Gi")).withNewHostPath().withPath(hostDir)
-                .withType("Directory").endHostPath().endSpec().build()).create();
-        client.persistentVolumeClaims().inNamespace(NS).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
-                .withName("models-claim").endMetadata().withNewSpec().withStorageClassName("").withVolumeName("models")
-                .withAccessModes("ReadOnlyMany").withNewResources().addToRequests("storage", new Quantity("1Gi"))
-                .endResources().endSpec().build()).create();
+        client.persistentVolumes()
+                .resource(new PersistentVolumeBuilder()
+                        .withNewMetadata()
+                        .withName("models")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withStorageClassName("")
+                        .withAccessModes("ReadOnlyMany")
+                        .addToCapacity("storage", new Quantity("1Gi"))
+                        .withNewHostPath()
+                        .withPath(hostDir)
+                        .withType("Directory")
+                        .endHostPath()
+                        .endSpec()
+                        .build())
+                .create();
+        client.persistentVolumeClaims()
+                .inNamespace(NS)
+                .resource(new PersistentVolumeClaimBuilder()
+                        .withNewMetadata()
+                        .withName("models-claim")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withStorageClassName("")
+                        .withVolumeName("models")
+                        .withAccessModes("ReadOnlyMany")
+                        .withNewResources()
+                        .addToRequests("storage", new Quantity("1Gi"))
+                        .endResources()
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     /** Copies the bundled tabular classifier to {@code dir}/iris/1, readable by the runtime's non-root user. */
@@ -138,9 +188,14 @@ final class ExplainScenario {
         });
         // kube-proxy programs each Service's rules on its own schedule, and until it has, the node answers "network
         // unreachable" for that ClusterIP (a CI run met it on v2's Service): wait until every Service answers
-        for (String[] target : new String[][] {{"iris", ""}, {"iris-v1", "/versions/v1"}, {"iris-v2", "/versions/v2"}}) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> caller.post(target[0],
-                    "/v1/projects/demo/models/iris" + target[1] + ":explain", INSTANCES).statusCode() == 200);
+        for (String[] target :
+                new String[][] {{"iris", ""}, {"iris-v1", "/versions/v1"}, {"iris-v2", "/versions/v2"}}) {
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() ->
+                            caller.post(target[0], "/v1/projects/demo/models/iris" + target[1] + ":explain", INSTANCES)
+                                            .statusCode()
+                                    == 200);
         }
 
         // model -> default version; model/version -> that version; predict
@@ -149,8 +204,10 @@ final class ExplainScenario {
         assertThat(viaModel.body()).contains("attributions_by_label").contains("\"label_name\":\"setosa\"");
         Reply v2 = caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES);
         assertThat(v2.statusCode()).as(v2.body()).isEqualTo(200);
-        assertThat(caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES).statusCode())
-                .as("a version's pods answer only for their version").isEqualTo(404);
+        assertThat(caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES)
+                        .statusCode())
+                .as("a version's pods answer only for their version")
+                .isEqualTo(404);
         Reply predict = caller.post("iris", "/v1/projects/demo/models/iris:predict", INSTANCES);
         assertThat(predict.body()).contains("predictions");
 
@@ -162,22 +219,28 @@ final class ExplainScenario {
         long loadDeadline = System.nanoTime() + LOAD_LIMIT.toNanos();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> load = new ArrayList<>();
-        for (String[] target : new String[][] {{"iris", "/v1/projects/demo/models/iris:explain"},
-                {"iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain"}}) {
-            Thread t = new Thread(() -> {
-                while (running.get() && System.nanoTime() < loadDeadline && sent.incrementAndGet() <= MAX_REQUESTS) {
-                    try {
-                        Reply r = caller.post(target[0], target[1], INSTANCES);
-                        if (r.statusCode() == 200) {
-                            ok.incrementAndGet();
-                        } else {
-                            failures.add(target[0] + ": " + r.statusCode() + " " + r.body());
+        for (String[] target : new String[][] {
+            {"iris", "/v1/projects/demo/models/iris:explain"},
+            {"iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain"}
+        }) {
+            Thread t = new Thread(
+                    () -> {
+                        while (running.get()
+                                && System.nanoTime() < loadDeadline
+                                && sent.incrementAndGet() <= MAX_REQUESTS) {
+                            try {
+                                Reply r = caller.post(target[0], target[1], INSTANCES);
+                                if (r.statusCode() == 200) {
+                                    ok.incrementAndGet();
+                                } else {
+                                    failures.add(target[0] + ": " + r.statusCode() + " " + r.body());
+                                }
+                            } catch (Exception e) {
+                                failures.add(target[0] + ": " + e);
+                            }
                         }
-                    } catch (Exception e) {
-                        failures.add(target[0] + ": " + e);
-                    }
-                }
-            }, "load-" + target[0]);
+                    },
+                    "load-" + target[0]);
             t.setDaemon(true);
             t.start();
             load.add(t);
@@ -186,7 +249,8 @@ final class ExplainScenario {
             Thread.sleep(2000);
             switchDefaultAndRollV1();
             Thread.sleep(3000);
-            assertThat(load).as("the load ran through the whole rollout (not stopped by its time or count limit)")
+            assertThat(load)
+                    .as("the load ran through the whole rollout (not stopped by its time or count limit)")
                     .allMatch(Thread::isAlive);
         } finally {
             running.set(false);
@@ -194,42 +258,66 @@ final class ExplainScenario {
                 t.join(TimeUnit.SECONDS.toMillis(40));
             }
         }
-        System.out.printf("load during default switch and v1 rollout: %d requests ok, %d failed%n", ok.get(),
-                failures.size());
+        System.out.printf(
+                "load during default switch and v1 rollout: %d requests ok, %d failed%n", ok.get(), failures.size());
         assertThat(failures).as("failed requests while rolling").isEmpty();
         assertThat(ok.get()).isGreaterThan(20);
         // the model's Service now reaches v2; the new v1 pod explains with the new baseline (0.5 instead of 0)
-        assertThat(caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES).body())
-                .isEqualTo(caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES).body());
-        Reply rolled = caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain",
-                INSTANCES);
+        assertThat(caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES)
+                        .body())
+                .isEqualTo(caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES)
+                        .body());
+        Reply rolled = caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain", INSTANCES);
         assertThat(rolled.statusCode()).isEqualTo(200);
         assertThat(rolled.body()).isNotEqualTo(viaModel.body());
         // the status follows the rollout's last Deployment update (eventually, not in the same instant)
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(iris().get().getStatus().getVersionsReady()).isEqualTo("2/2"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(iris().get().getStatus().getVersionsReady()).isEqualTo("2/2"));
     }
 
     /** The default moves to v2 (the model's Service follows), then v1's metadata changes (v1 rolls to a new pod). */
     private void switchDefaultAndRollV1() {
         RetryOnConflict.edit(iris(), x -> x.getSpec().setDefaultVersion("v2"));
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
-                client.services().inNamespace(NS).withName("iris").get().getSpec().getSelector())
-                .containsEntry("serving.explainable.dev/version", "v2"));
-        String before = client.apps().replicaSets().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1")
-                .list().getItems().toString();
-        RetryOnConflict.edit(iris(), x -> Models.withMetadata(x.getSpec().getVersions().get(0), """
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(client.services()
+                                .inNamespace(NS)
+                                .withName("iris")
+                                .get()
+                                .getSpec()
+                                .getSelector())
+                        .containsEntry("serving.explainable.dev/version", "v2"));
+        String before = client.apps()
+                .replicaSets()
+                .inNamespace(NS)
+                .withLabel("serving.explainable.dev/version", "v1")
+                .list()
+                .getItems()
+                .toString();
+        RetryOnConflict.edit(
+                iris(), x -> Models.withMetadata(x.getSpec().getVersions().get(0), """
                     {"inputs": {"features": {"input_tensor_name": "serving_default_features:0", "input_baselines": [0.5]}},
                      "outputs": {"probabilities": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
                      "framework": "tensorflow"}"""));
         await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
-            var sets = client.apps().replicaSets().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1")
-                    .list().getItems();
-            assertThat(sets).anyMatch(rs -> rs.getStatus().getReadyReplicas() != null
-                    && rs.getStatus().getReadyReplicas() == 1 && !before.contains(rs.getMetadata().getName()));
+            var sets = client.apps()
+                    .replicaSets()
+                    .inNamespace(NS)
+                    .withLabel("serving.explainable.dev/version", "v1")
+                    .list()
+                    .getItems();
+            assertThat(sets)
+                    .anyMatch(rs -> rs.getStatus().getReadyReplicas() != null
+                            && rs.getStatus().getReadyReplicas() == 1
+                            && !before.contains(rs.getMetadata().getName()));
             // the old pod is gone, not just terminating
-            assertThat(client.pods().inNamespace(NS).withLabel("serving.explainable.dev/version", "v1").list()
-                    .getItems()).hasSize(1);
+            assertThat(client.pods()
+                            .inNamespace(NS)
+                            .withLabel("serving.explainable.dev/version", "v1")
+                            .list()
+                            .getItems())
+                    .hasSize(1);
         });
     }
 }

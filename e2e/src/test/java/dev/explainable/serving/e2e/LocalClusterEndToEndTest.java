@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.explainable.serving.operator.controlplane.ControlPlane;
 import dev.explainable.serving.operator.controlplane.HelmChartOnControlPlaneTest;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The whole path on a real single-node cluster built on this machine, no Docker needed: the control plane of the
@@ -47,14 +48,17 @@ class LocalClusterEndToEndTest {
     static void start() throws Exception {
         boolean images = fresh(RUNTIME_IMAGE, "runtime") && fresh(OPERATOR_IMAGE, "operator");
         if (!CI) {
-            Assumptions.assumeTrue(images, "image tarballs missing or older than the build (./mvnw -Pimages verify "
-                    + "builds them): local-cluster end-to-end test skipped");
+            Assumptions.assumeTrue(
+                    images,
+                    "image tarballs missing or older than the build (./mvnw -Pimages verify "
+                            + "builds them): local-cluster end-to-end test skipped");
         }
         assertThat(images).as("image tarballs built by this build (-Pimages)").isTrue();
         // A machine that cannot host a node at all (no root, no apt) skips even on CI; one that can must pass.
         Optional<String> why = LocalNode.unavailableReason();
-        Assumptions.assumeTrue(why.isEmpty(), () -> "no local node (" + why.orElse("") + "): local-cluster "
-                + "end-to-end test skipped");
+        Assumptions.assumeTrue(
+                why.isEmpty(),
+                () -> "no local node (" + why.orElse("") + "): local-cluster " + "end-to-end test skipped");
         LocalNode.prepareNetwork();
         cp = ControlPlane.startForNodes(LocalNode.CONTROL_PLANE_ADDRESS);
         client = cp.client();
@@ -74,14 +78,19 @@ class LocalClusterEndToEndTest {
     /** The tarball exists and was built after the module's quarkus-app (not left over from an earlier build). */
     static boolean fresh(Path tarball, String module) throws Exception {
         Path app = ExplainScenario.ROOT.resolve(module + "/target/quarkus-app/quarkus-run.jar");
-        return Files.exists(tarball) && Files.exists(app)
+        return Files.exists(tarball)
+                && Files.exists(app)
                 && Files.getLastModifiedTime(tarball).compareTo(Files.getLastModifiedTime(app)) >= 0;
     }
 
     /** Through the Service's ClusterIP (routed into the node, checked once), as a client next to the node would. */
     static ExplainScenario.Reply viaClusterIp(String service, String path, String body) throws Exception {
         String ip = CLUSTER_IPS.computeIfAbsent(service, n -> {
-            String clusterIp = client.services().inNamespace(ExplainScenario.NS).withName(n).get().getSpec()
+            String clusterIp = client.services()
+                    .inNamespace(ExplainScenario.NS)
+                    .withName(n)
+                    .get()
+                    .getSpec()
                     .getClusterIP();
             try {
                 LocalNode.requireRoutedToNode(clusterIp);
@@ -90,9 +99,12 @@ class LocalClusterEndToEndTest {
             }
             return clusterIp;
         });
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://" + ip + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return new ExplainScenario.Reply(r.statusCode(), r.body());
     }
@@ -102,15 +114,19 @@ class LocalClusterEndToEndTest {
         ExplainScenario scenario = new ExplainScenario(client, LocalClusterEndToEndTest::viaClusterIp);
         scenario.createNamespace();
         ExplainScenario.helmInstall(cp.kubeconfig());
-        assertThat(client.pods().inNamespace("es-system").list().getItems()).singleElement().satisfies(p -> {
-            assertThat(p.getSpec().getNodeName()).isEqualTo(LocalNode.NAME);
-            assertThat(p.getStatus().getContainerStatuses().get(0).getImageID()).isNotBlank();
-        });
+        assertThat(client.pods().inNamespace("es-system").list().getItems())
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.getSpec().getNodeName()).isEqualTo(LocalNode.NAME);
+                    assertThat(p.getStatus().getContainerStatuses().get(0).getImageID())
+                            .isNotBlank();
+                });
         Path models = ExplainScenario.stageModel(ExplainScenario.ROOT.resolve("e2e/target/models"));
         scenario.createModelsClaim(models.toString());
         scenario.run();
         // the operator pod, with the chart's RBAC, never got a forbidden answer
         assertThat(cp.auditedCalls(HelmChartOnControlPlaneTest.OPERATOR_SA))
-                .isNotEmpty().noneMatch(c -> c.code() == 403);
+                .isNotEmpty()
+                .noneMatch(c -> c.code() == 403);
     }
 }

@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import dev.explainable.serving.operator.controlplane.ControlPlane;
-import dev.explainable.serving.operator.controlplane.RetryOnConflict;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+
+import dev.explainable.serving.operator.controlplane.ControlPlane;
+import dev.explainable.serving.operator.controlplane.RetryOnConflict;
 
 /**
  * A real worker node on this machine: Debian's containerd and runc run the pods, a kubelet and kube-proxy built
@@ -39,6 +40,7 @@ public final class LocalNode implements AutoCloseable {
     public static final String NETNS = "es-node-1";
     /** This machine's end of the veth pair. */
     public static final String HOST_LINK = "es-host0";
+
     public static final String CONTROL_PLANE_ADDRESS = "10.235.0.1";
     public static final String NODE_ADDRESS = "10.235.0.2";
     public static final String BRIDGE = "es-br0";
@@ -63,8 +65,13 @@ public final class LocalNode implements AutoCloseable {
         if (!"0".equals(run("id", "-u").trim())) {
             return Optional.of("not root (containerd, kubelet and the pod network need root)");
         }
-        Process p = new ProcessBuilder("bash", ControlPlane.repoRoot().resolve("tools/k8s/ensure-node-packages.sh")
-                .toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "bash",
+                        ControlPlane.repoRoot()
+                                .resolve("tools/k8s/ensure-node-packages.sh")
+                                .toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             return Optional.of(out.trim());
@@ -133,10 +140,14 @@ public final class LocalNode implements AutoCloseable {
      */
     public static LocalNode start(ControlPlane cp, List<Path> images) throws Exception {
         Path bins = ControlPlane.binaries();
-        Path pause = Path.of(lastLine(run("bash", ControlPlane.repoRoot().resolve("tools/images/build-pause-image.sh")
-                .toString())));
-        Path work = ControlPlane.repoRoot().resolve("e2e/target/local-node/"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
+        Path pause = Path.of(lastLine(run(
+                "bash",
+                ControlPlane.repoRoot()
+                        .resolve("tools/images/build-pause-image.sh")
+                        .toString())));
+        Path work = ControlPlane.repoRoot()
+                .resolve("e2e/target/local-node/"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
         Files.createDirectories(work);
         LocalNode node = new LocalNode(work, bins);
         try {
@@ -172,14 +183,17 @@ public final class LocalNode implements AutoCloseable {
                     conf_dir = "%1$s/cni"
                 """.formatted(work, socket));
         Files.createDirectories(work.resolve("cni"));
-        Files.writeString(work.resolve("cni/10-explainable.conflist"), """
+        Files.writeString(
+                work.resolve("cni/10-explainable.conflist"), """
                 {"cniVersion": "0.4.0", "name": "explainable-pods", "plugins": [
                   {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": false, "hairpinMode": true,
                    "ipam": {"type": "host-local", "dataDir": "%s/ipam", "routes": [{"dst": "0.0.0.0/0"}],
                             "ranges": [[{"subnet": "%s", "rangeStart": "10.234.0.10", "gateway": "%s"}]]}},
                   {"type": "portmap", "capabilities": {"portMappings": true}}]}
                 """.formatted(BRIDGE, work, POD_SUBNET, POD_GATEWAY));
-        containerd = launch("containerd", node("containerd", "--config", work.resolve("containerd.toml").toString()));
+        containerd = launch(
+                "containerd",
+                node("containerd", "--config", work.resolve("containerd.toml").toString()));
         await(Duration.ofSeconds(30), () -> Files.exists(socket), "containerd socket");
         for (Path image : concat(pause, images)) {
             run("ctr", "--address", socket.toString(), "-n", "k8s.io", "images", "import", image.toString());
@@ -210,10 +224,16 @@ public final class LocalNode implements AutoCloseable {
                 resolvConf: /etc/resolv.conf
                 """.formatted(socket, NODE_ADDRESS, work));
         String kubeconfig = cp.kubeconfig().toString();
-        launch("kubelet", node(bins.resolve("kubelet").toString(), "--config=" + work.resolve("kubelet.yaml"),
-                "--kubeconfig=" + kubeconfig, "--root-dir=" + work.resolve("kubelet"),
-                "--cert-dir=" + work.resolve("kubelet/pki"), "--hostname-override=" + NAME,
-                "--node-ip=" + NODE_ADDRESS));
+        launch(
+                "kubelet",
+                node(
+                        bins.resolve("kubelet").toString(),
+                        "--config=" + work.resolve("kubelet.yaml"),
+                        "--kubeconfig=" + kubeconfig,
+                        "--root-dir=" + work.resolve("kubelet"),
+                        "--cert-dir=" + work.resolve("kubelet/pki"),
+                        "--hostname-override=" + NAME,
+                        "--node-ip=" + NODE_ADDRESS));
         Files.writeString(work.resolve("kube-proxy.yaml"), """
                 apiVersion: kubeproxy.config.k8s.io/v1alpha1
                 kind: KubeProxyConfiguration
@@ -226,15 +246,23 @@ public final class LocalNode implements AutoCloseable {
                 metricsBindAddress: "127.0.0.1:10249"
                 nodePortAddresses: ["%s/32"]
                 conntrack: {maxPerCore: 0}
-                """.formatted(kubeconfig, NAME, POD_SUBNET, NODE_ADDRESS, NODE_ADDRESS, NODE_ADDRESS));
-        launch("kube-proxy", node(bins.resolve("kube-proxy").toString(), "--config=" + work.resolve("kube-proxy.yaml")));
+                """.formatted(
+                        kubeconfig, NAME, POD_SUBNET, NODE_ADDRESS, NODE_ADDRESS, NODE_ADDRESS));
+        launch(
+                "kube-proxy",
+                node(bins.resolve("kube-proxy").toString(), "--config=" + work.resolve("kube-proxy.yaml")));
 
         KubernetesClient client = cp.client();
-        await(Duration.ofSeconds(90), () -> {
-            Node n = client.nodes().withName(NAME).get();
-            return n != null && n.getStatus() != null && n.getStatus().getConditions().stream()
-                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        }, "node " + NAME + " Ready");
+        await(
+                Duration.ofSeconds(90),
+                () -> {
+                    Node n = client.nodes().withName(NAME).get();
+                    return n != null
+                            && n.getStatus() != null
+                            && n.getStatus().getConditions().stream()
+                                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                },
+                "node " + NAME + " Ready");
     }
 
     /** e2e/target/local-node/<time>: containerd's, the kubelet's and kube-proxy's logs, and the pods' (pod-logs/). */
@@ -249,8 +277,13 @@ public final class LocalNode implements AutoCloseable {
     public void close(KubernetesClient client) {
         if (client != null && containerd != null) {
             try {
-                RetryOnConflict.edit(client.nodes().withName(NAME), n -> n.getSpec().setUnschedulable(true));
-                client.pods().inAnyNamespace().withField("spec.nodeName", NAME).withGracePeriod(0).delete();
+                RetryOnConflict.edit(
+                        client.nodes().withName(NAME), n -> n.getSpec().setUnschedulable(true));
+                client.pods()
+                        .inAnyNamespace()
+                        .withField("spec.nodeName", NAME)
+                        .withGracePeriod(0)
+                        .delete();
                 await(Duration.ofSeconds(60), () -> ctr("tasks", "ls", "-q").isBlank(), "pods stopped");
             } catch (Exception e) {
                 System.err.println("[node] pods did not stop cleanly: " + e.getMessage());
@@ -314,8 +347,8 @@ public final class LocalNode implements AutoCloseable {
     }
 
     private String ctr(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", work.resolve("containerd/containerd.sock")
-                .toString(), "-n", "k8s.io"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ctr", "--address", work.resolve("containerd/containerd.sock").toString(), "-n", "k8s.io"));
         cmd.addAll(List.of(args));
         return run(cmd.toArray(String[]::new));
     }
@@ -360,7 +393,10 @@ public final class LocalNode implements AutoCloseable {
 
     private Process launch(String name, String... command) throws IOException {
         File log = work.resolve(name + ".log").toFile();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         processes.add(p);
         return p;
     }
@@ -394,8 +430,8 @@ public final class LocalNode implements AutoCloseable {
             }
             for (Process p : processes) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("a node process exited while waiting for " + what + "; logs in "
-                            + work);
+                    throw new IllegalStateException(
+                            "a node process exited while waiting for " + what + "; logs in " + work);
                 }
             }
             Thread.sleep(250);

@@ -28,7 +28,9 @@ class CrdUpToDateTest {
         Path checkedIn = Path.of(System.getProperty("crds.dir", "../crds"), FILE);
         assertTrue(Files.exists(generated), "the Quarkus build did not generate " + generated);
         assertTrue(Files.exists(checkedIn), checkedIn + " is missing");
-        assertEquals(Files.readString(generated), Files.readString(checkedIn),
+        assertEquals(
+                Files.readString(generated),
+                Files.readString(checkedIn),
                 "crds/" + FILE + " is stale: copy " + generated + " to crds/");
     }
 }

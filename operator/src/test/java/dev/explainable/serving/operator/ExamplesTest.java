@@ -10,17 +10,19 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
+
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.policy.ModelPolicy;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** Every example parses into the API types and maps to objects (the control-plane test applies CRD rules). */
 class ExamplesTest {
 
     @Test
     void examplesAreValidExplainableModels() throws Exception {
-        Path dir = Path.of(System.getProperty("crds.dir", "../crds")).getParent().resolve("examples");
+        Path dir =
+                Path.of(System.getProperty("crds.dir", "../crds")).getParent().resolve("examples");
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.toString().endsWith(".yaml")).toList();
@@ -30,11 +32,14 @@ class ExamplesTest {
             ExplainableModel m = Serialization.unmarshal(Files.readString(f), ExplainableModel.class);
             m.getMetadata().setNamespace("default");
             assertThat(m.getSpec().getVersions()).as(f.toString()).isNotEmpty();
-            assertThat(m.getSpec().getVersions()).anyMatch(v -> v.getName().equals(m.getSpec().getDefaultVersion()));
+            assertThat(m.getSpec().getVersions())
+                    .anyMatch(v -> v.getName().equals(m.getSpec().getDefaultVersion()));
             assertThat(DesiredState.of(m, new TestConfig(true))).isNotEmpty();
             // they work with the operator's default policy: no file:// URI, no image override
-            assertThat(ModelPolicy.violations(m, new TestConfig(true, Optional.empty(),
-                    TestConfig.policy(List.of(), List.of())))).as(f.toString()).isEmpty();
+            assertThat(ModelPolicy.violations(
+                            m, new TestConfig(true, Optional.empty(), TestConfig.policy(List.of(), List.of()))))
+                    .as(f.toString())
+                    .isEmpty();
         }
     }
 }

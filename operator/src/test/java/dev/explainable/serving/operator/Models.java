@@ -14,8 +14,7 @@ import dev.explainable.serving.operator.api.VersionSpec;
 public final class Models {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private Models() {
-    }
+    private Models() {}
 
     public static VersionSpec version(String name, int gpus) {
         VersionSpec v = new VersionSpec();

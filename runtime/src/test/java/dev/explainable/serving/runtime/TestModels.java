@@ -24,8 +24,7 @@ public final class TestModels {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, LoadedModel> CACHE = new HashMap<>();
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     public static Path dir(String model) {
         return ROOT.resolve(model);
@@ -49,21 +48,28 @@ public final class TestModels {
 
     /** Integrated Gradients with the given steps, loaded once per JVM: loading natives and models is the slow part. */
     public static synchronized LoadedModel load(String model, int steps) {
-        return CACHE.computeIfAbsent(model + "@" + steps,
-                k -> ModelLoader.load(options(model).withIntegralSteps(steps)));
+        return CACHE.computeIfAbsent(
+                model + "@" + steps, k -> ModelLoader.load(options(model).withIntegralSteps(steps)));
     }
 
     /** Sampled Shapley with the given number of permutations, loaded once per JVM. */
     public static synchronized LoadedModel loadShapley(String model, int paths) {
-        return CACHE.computeIfAbsent(model + "#shapley@" + paths, k -> ModelLoader.load(
-                options(model).withMethod(AttributionMethod.SAMPLED_SHAPLEY).withPaths(paths)));
+        return CACHE.computeIfAbsent(
+                model + "#shapley@" + paths,
+                k -> ModelLoader.load(options(model)
+                        .withMethod(AttributionMethod.SAMPLED_SHAPLEY)
+                        .withPaths(paths)));
     }
 
     /** Any method and integration rule, loaded once per JVM. */
-    public static synchronized LoadedModel load(String model, AttributionMethod method, int steps,
-            IntegrationRule rule) {
-        return CACHE.computeIfAbsent(model + "#" + method + "@" + steps + "/" + rule, k -> ModelLoader.load(
-                options(model).withMethod(method).withIntegralSteps(steps).withIntegrationRule(rule)));
+    public static synchronized LoadedModel load(
+            String model, AttributionMethod method, int steps, IntegrationRule rule) {
+        return CACHE.computeIfAbsent(
+                model + "#" + method + "@" + steps + "/" + rule,
+                k -> ModelLoader.load(options(model)
+                        .withMethod(method)
+                        .withIntegralSteps(steps)
+                        .withIntegrationRule(rule)));
     }
 
     /** Image instance [h][w][3] in [0, 1] from the uint8 picture stored in expected.json. */
@@ -73,8 +79,13 @@ public final class TestModels {
             b.append(y == 0 ? "[" : ",[");
             for (int x = 0; x < uint8.get(y).size(); x++) {
                 JsonNode p = uint8.get(y).get(x);
-                b.append(x == 0 ? "[" : ",[").append(p.get(0).asInt() / 255.0).append(',')
-                        .append(p.get(1).asInt() / 255.0).append(',').append(p.get(2).asInt() / 255.0).append(']');
+                b.append(x == 0 ? "[" : ",[")
+                        .append(p.get(0).asInt() / 255.0)
+                        .append(',')
+                        .append(p.get(1).asInt() / 255.0)
+                        .append(',')
+                        .append(p.get(2).asInt() / 255.0)
+                        .append(']');
             }
             b.append(']');
         }
@@ -84,7 +95,10 @@ public final class TestModels {
     /** The explanation of the first output for one JSON instance. */
     public static LabelAttribution explain(LoadedModel loaded, String instanceJson) {
         try {
-            return loaded.pipeline().explainOne(JSON.readTree(instanceJson)).labels().get(0);
+            return loaded.pipeline()
+                    .explainOne(JSON.readTree(instanceJson))
+                    .labels()
+                    .get(0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

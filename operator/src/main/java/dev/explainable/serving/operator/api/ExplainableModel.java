@@ -14,24 +14,29 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("em")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
 // Services are named <model>-<version> and must be DNS-1035 labels (63 characters, a letter first); the API server
 // would refuse them only when the operator creates them, so the model is refused up front
-@ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+@ValidationRule(
+        value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
         message = "the model name must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter"
-                + " (it names Services)", reason = "FieldValueInvalid")
-@ValidationRule(value = "!has(self.spec) || self.spec.versions.all(v, size(self.metadata.name) + size(v.name) <= 62)",
+                + " (it names Services)",
+        reason = "FieldValueInvalid")
+@ValidationRule(
+        value = "!has(self.spec) || self.spec.versions.all(v, size(self.metadata.name) + size(v.name) <= 62)",
         message = "model name + '-' + version name must fit in 63 characters (they name the version's Service and"
-                + " Deployment)", reason = "FieldValueInvalid")
+                + " Deployment)",
+        reason = "FieldValueInvalid")
 public class ExplainableModel extends CustomResource<ExplainableModelSpec, ExplainableModelStatus>
         implements Namespaced {
 
     public static final String GROUP = "serving.explainable.dev";
     public static final String VERSION = "v1alpha1";
 
-    public ExplainableModel() {
-    }
+    public ExplainableModel() {}
 
     public ExplainableModel(String name, ExplainableModelSpec spec) {
         getMetadata().setName(name);

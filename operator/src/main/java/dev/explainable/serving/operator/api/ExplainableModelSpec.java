@@ -10,10 +10,14 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-@ValidationRule(value = "self.versions.exists(v, v.name == self.defaultVersion)",
-        message = "defaultVersion must name one of versions[]", reason = "FieldValueInvalid")
-@ValidationRule(value = "self.versions.all(v, self.versions.exists_one(w, w.name == v.name))",
-        message = "version names must be unique", reason = "FieldValueInvalid")
+@ValidationRule(
+        value = "self.versions.exists(v, v.name == self.defaultVersion)",
+        message = "defaultVersion must name one of versions[]",
+        reason = "FieldValueInvalid")
+@ValidationRule(
+        value = "self.versions.all(v, self.versions.exists_one(w, w.name == v.name))",
+        message = "version names must be unique",
+        reason = "FieldValueInvalid")
 public class ExplainableModelSpec {
 
     @Required

@@ -2,10 +2,11 @@ package dev.explainable.serving.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-import dev.explainable.serving.contract.AttributionMethod;
-import dev.explainable.serving.contract.ExplanationDefaults;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ExplanationDefaults;
 
 public class ExplanationSpec {
 
@@ -14,8 +15,8 @@ public class ExplanationSpec {
 
     @Min(1)
     @Max(ExplanationDefaults.MAX_STEPS_OR_PATHS)
-    @JsonPropertyDescription("Integrated Gradients and XRAI path steps (default " + ExplanationDefaults.INTEGRAL_STEPS
-            + ").")
+    @JsonPropertyDescription(
+            "Integrated Gradients and XRAI path steps (default " + ExplanationDefaults.INTEGRAL_STEPS + ").")
     private Integer integralSteps = ExplanationDefaults.INTEGRAL_STEPS;
 
     @Min(1)
@@ -28,7 +29,9 @@ public class ExplanationSpec {
      * {@link AttributionMethod#resourceName()}s, which map them (ExplanationSpecTest checks both lists agree).
      */
     public enum Method {
-        integratedGradients, xrai, sampledShapley;
+        integratedGradients,
+        xrai,
+        sampledShapley;
 
         /** The method as the runtime knows it. */
         public AttributionMethod contract() {

@@ -14,7 +14,8 @@ public class ResourcesSpec {
      * sign, and a non-zero digit in the number. The API server's own pattern lets "-1Gi" through to the Deployment,
      * which would refuse it only then.
      */
-    static final String QUANTITY = "^([0-9]*[1-9][0-9]*(\\.[0-9]*)?|[0-9]*\\.[0-9]*[1-9][0-9]*)([KMGTPE]i|[mkMGTPE]|[eE][+-]?[0-9]+)?$";
+    static final String QUANTITY =
+            "^([0-9]*[1-9][0-9]*(\\.[0-9]*)?|[0-9]*\\.[0-9]*[1-9][0-9]*)([KMGTPE]i|[mkMGTPE]|[eE][+-]?[0-9]+)?$";
 
     @Min(0)
     @Max(16)

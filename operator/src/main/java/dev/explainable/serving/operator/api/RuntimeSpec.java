@@ -12,7 +12,9 @@ public class RuntimeSpec {
     private PullPolicy imagePullPolicy;
 
     public enum PullPolicy {
-        Always, IfNotPresent, Never
+        Always,
+        IfNotPresent,
+        Never
     }
 
     public String getImage() {

@@ -13,14 +13,14 @@ public class VersionStatus {
      * Degraded (fails now; the reason says why, e.g. ModelLoadFailed, ModelFetchFailed, Unschedulable, FailedCreate).
      */
     private String state;
+
     private String reason;
     private String message;
     private String explainUrl;
     private String predictUrl;
     private String configHash;
 
-    public VersionStatus() {
-    }
+    public VersionStatus() {}
 
     public VersionStatus(String name) {
         this.name = name;

@@ -14,26 +14,29 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 public final class GpuTolerations {
 
     /** Without a setting: tolerate the taint NVIDIA's GPU node setups put on GPU nodes. */
-    public static final List<Toleration> DEFAULT = List.of(new TolerationBuilder().withKey("nvidia.com/gpu")
-            .withOperator("Exists").withEffect("NoSchedule").build());
+    public static final List<Toleration> DEFAULT = List.of(new TolerationBuilder()
+            .withKey("nvidia.com/gpu")
+            .withOperator("Exists")
+            .withEffect("NoSchedule")
+            .build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OPERATORS = Set.of("Exists", "Equal");
     private static final Set<String> EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
-    private GpuTolerations() {
-    }
+    private GpuTolerations() {}
 
     /** Parses and checks the setting; an invalid one is refused with what is wrong (the operator does not start). */
     public static List<Toleration> parse(String json) {
         List<Toleration> list;
         try {
-            list = JSON.readValue(json, new TypeReference<List<Toleration>>() {
-            });
+            list = JSON.readValue(json, new TypeReference<List<Toleration>>() {});
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("explainable.operator.gpu-tolerations must be a JSON list of "
-                    + "tolerations, e.g. [{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "explainable.operator.gpu-tolerations must be a JSON list of "
+                            + "tolerations, e.g. [{\"key\":\"nvidia.com/gpu\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]: "
+                            + e.getOriginalMessage(),
+                    e);
         }
         if (list == null) {
             throw new IllegalArgumentException("explainable.operator.gpu-tolerations must be a JSON list, not " + json);
@@ -48,8 +51,8 @@ public final class GpuTolerations {
             }
             String op = t.getOperator() == null ? "Equal" : t.getOperator();
             if (!OPERATORS.contains(op)) {
-                throw new IllegalArgumentException("gpu toleration " + t.getKey() + ": operator must be Exists or Equal, "
-                        + "not " + op);
+                throw new IllegalArgumentException(
+                        "gpu toleration " + t.getKey() + ": operator must be Exists or Equal, " + "not " + op);
             }
             if (t.getEffect() != null && !t.getEffect().isEmpty() && !EFFECTS.contains(t.getEffect())) {
                 throw new IllegalArgumentException("gpu toleration " + t.getKey() + ": effect must be one of " + EFFECTS

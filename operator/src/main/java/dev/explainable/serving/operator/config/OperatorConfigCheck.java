@@ -3,8 +3,9 @@ package dev.explainable.serving.operator.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.explainable.serving.operator.policy.ModelPolicy;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.explainable.serving.operator.policy.ModelPolicy;
 
 /** Refuses to start with a setting that would only fail later (a GPU version's reconciliation) or mislead (policy). */
 @ApplicationScoped

@@ -23,11 +23,10 @@ public final class AppliedHash {
 
     public static final String ANNOTATION = "serving.explainable.dev/applied-hash";
 
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private AppliedHash() {
-    }
+    private AppliedHash() {}
 
     /** The hash of {@code desired} (without any hash annotation it may carry). */
     public static String compute(HasMetadata desired) {
@@ -35,7 +34,8 @@ public final class AppliedHash {
             // through a tree: map keys sorted at every level, so equal objects give equal bytes
             Map<?, ?> tree = CANONICAL.convertValue(desired, Map.class);
             Object metadata = tree.get("metadata");
-            if (metadata instanceof Map<?, ?> meta && meta.get("annotations") instanceof Map<?, ?> annotations
+            if (metadata instanceof Map<?, ?> meta
+                    && meta.get("annotations") instanceof Map<?, ?> annotations
                     && annotations.containsKey(ANNOTATION)) {
                 Map<Object, Object> rest = new LinkedHashMap<>(annotations);
                 rest.remove(ANNOTATION);

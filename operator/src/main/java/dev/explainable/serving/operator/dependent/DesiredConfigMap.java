@@ -11,14 +11,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 
 /**
  * A version's ConfigMap: its explanation settings (the runtime reads them from environment variables that refer to
@@ -35,11 +36,10 @@ public final class DesiredConfigMap {
      */
     public static final String MODEL_URI_KEY = "EXPLAIN_MODEL_URI";
 
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private DesiredConfigMap() {
-    }
+    private DesiredConfigMap() {}
 
     /**
      * The version's effective settings, keyed by environment variable: the runtime's, and {@link #MODEL_URI_KEY}.
@@ -47,7 +47,9 @@ public final class DesiredConfigMap {
      */
     public static Map<String, String> settings(ExplainableModel m, VersionSpec v) {
         ExplanationSpec e = v.getExplanation() == null ? new ExplanationSpec() : v.getExplanation();
-        AttributionMethod method = e.getMethod() == null ? AttributionMethod.DEFAULT : e.getMethod().contract();
+        AttributionMethod method = e.getMethod() == null
+                ? AttributionMethod.DEFAULT
+                : e.getMethod().contract();
         Map<String, String> s = new LinkedHashMap<>();
         s.put(RuntimeSetting.MODEL_NAME.env(), m.getMetadata().getName());
         s.put(RuntimeSetting.MODEL_VERSION.env(), v.getName());
@@ -92,8 +94,11 @@ public final class DesiredConfigMap {
             data.put(METADATA_FILE, metadata);
         }
         return new ConfigMapBuilder()
-                .withMetadata(DesiredState.meta(m, DesiredState.configMapName(m, v.getName()),
+                .withMetadata(DesiredState.meta(
+                        m,
+                        DesiredState.configMapName(m, v.getName()),
                         Labels.forVersion(m.getMetadata().getName(), v.getName())))
-                .withData(data).build();
+                .withData(data)
+                .build();
     }
 }

@@ -6,12 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.explainable.serving.contract.RuntimeSetting;
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.ResourcesSpec;
-import dev.explainable.serving.operator.api.RuntimeSpec;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -28,6 +22,13 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 
+import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ResourcesSpec;
+import dev.explainable.serving.operator.api.RuntimeSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.OperatorConfig;
+
 /**
  * A version's Deployment: the runtime's pods, configured through its {@link RuntimeSetting}s, hardened to the
  * "restricted" Pod Security Standard, and rolled when the version's {@link DesiredConfigMap#configHash} changes.
@@ -35,8 +36,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 public final class DesiredDeployment {
 
     /** The runtime's JVM options (also the image's defaults, pom.xml). */
-    static final String RUNTIME_JVM_OPTIONS = "-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError "
-            + "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp";
+    static final String RUNTIME_JVM_OPTIONS =
+            "-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError " + "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp";
 
     public static final String GPU = "nvidia.com/gpu";
     public static final int HTTP_PORT = 8080;
@@ -50,11 +51,12 @@ public final class DesiredDeployment {
     /** The user the runtime image runs as. */
     public static final long RUNTIME_UID = 185;
 
-    private DesiredDeployment() {
-    }
+    private DesiredDeployment() {}
 
     static int gpus(VersionSpec v) {
-        return v.getResources() == null || v.getResources().getGpus() == null ? 0 : v.getResources().getGpus();
+        return v.getResources() == null || v.getResources().getGpus() == null
+                ? 0
+                : v.getResources().getGpus();
     }
 
     public static Deployment of(ExplainableModel m, VersionSpec v, OperatorConfig config) {
@@ -62,18 +64,24 @@ public final class DesiredDeployment {
         ResourcesSpec r = v.getResources() == null ? new ResourcesSpec() : v.getResources();
         int gpus = gpus(v);
         RuntimeSpec runtime = m.getSpec().getRuntime();
-        String image = runtime != null && runtime.getImage() != null ? runtime.getImage()
+        String image = runtime != null && runtime.getImage() != null
+                ? runtime.getImage()
                 : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
         String pullPolicy = runtime != null && runtime.getImagePullPolicy() != null
-                ? runtime.getImagePullPolicy().name() : config.imagePullPolicy();
+                ? runtime.getImagePullPolicy().name()
+                : config.imagePullPolicy();
         ModelLocation location = ModelLocation.of(v.getModelUri(), config.fetcherImage());
         String cm = DesiredState.configMapName(m, v.getName());
 
         List<EnvVar> env = new ArrayList<>();
         for (String key : DesiredConfigMap.settings(m, v).keySet()) {
             if (!key.equals(DesiredConfigMap.MODEL_URI_KEY)) {
-                env.add(new EnvVarBuilder().withName(key).withNewValueFrom().withNewConfigMapKeyRef(key, cm, false)
-                        .endValueFrom().build());
+                env.add(new EnvVarBuilder()
+                        .withName(key)
+                        .withNewValueFrom()
+                        .withNewConfigMapKeyRef(key, cm, false)
+                        .endValueFrom()
+                        .build());
             }
         }
         env.add(envVar(RuntimeSetting.MODEL_DIR.env(), location.modelDir()));
@@ -109,18 +117,25 @@ public final class DesiredDeployment {
             }
         }
         Map<String, String> podLabels = Labels.forVersion(model, v.getName());
-        Map<String, String> nodeSelector = v.getNodeSelector() != null || gpus == 0
-                || config.gpuNodeSelectorMap().isEmpty() ? v.getNodeSelector() : config.gpuNodeSelectorMap();
+        Map<String, String> nodeSelector = v.getNodeSelector() != null
+                        || gpus == 0
+                        || config.gpuNodeSelectorMap().isEmpty()
+                ? v.getNodeSelector()
+                : config.gpuNodeSelectorMap();
         return new DeploymentBuilder()
-                .withMetadata(DesiredState.meta(m, DesiredState.versionName(m, v.getName()),
-                        Labels.forVersion(model, v.getName())))
+                .withMetadata(DesiredState.meta(
+                        m, DesiredState.versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
                 .withNewSpec()
                 .withReplicas(DesiredState.replicas(v))
-                .withNewSelector().withMatchLabels(Labels.selector(model, v.getName())).endSelector()
+                .withNewSelector()
+                .withMatchLabels(Labels.selector(model, v.getName()))
+                .endSelector()
                 .withStrategy(strategy(gpus))
                 .withNewTemplate()
-                .withNewMetadata().withLabels(podLabels)
-                .addToAnnotations(Labels.CONFIG_HASH, DesiredConfigMap.configHash(m, v)).endMetadata()
+                .withNewMetadata()
+                .withLabels(podLabels)
+                .addToAnnotations(Labels.CONFIG_HASH, DesiredConfigMap.configHash(m, v))
+                .endMetadata()
                 .withNewSpec()
                 .withNodeSelector(nodeSelector)
                 .withTolerations(tolerations.isEmpty() ? null : tolerations)
@@ -130,27 +145,73 @@ public final class DesiredDeployment {
                 .withSecurityContext(podSecurityContext())
                 .withInitContainers(location.initContainers())
                 .addNewContainer()
-                .withName("runtime").withImage(image).withImagePullPolicy(pullPolicy)
+                .withName("runtime")
+                .withImage(image)
+                .withImagePullPolicy(pullPolicy)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(HTTP_PORT)
+                .withProtocol("TCP")
+                .endPort()
                 .withEnv(env)
-                .withNewResources().withRequests(requests).withLimits(limits).endResources()
+                .withNewResources()
+                .withRequests(requests)
+                .withLimits(limits)
+                .endResources()
                 .withSecurityContext(containerSecurityContext())
                 // The probes do no model work and answer on the event loop, but a pod whose cores TensorFlow saturates
                 // can still answer late: 5 s timeouts, and liveness kills only after a minute of failures.
-                .withNewStartupProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
-                .endHttpGet().withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(120).endStartupProbe()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/q/health/ready").withPort(new IntOrString("http"))
-                .endHttpGet().withPeriodSeconds(5).withTimeoutSeconds(5).withFailureThreshold(3).endReadinessProbe()
-                .withNewLivenessProbe().withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString("http"))
-                .endHttpGet().withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(6).endLivenessProbe()
+                .withNewStartupProbe()
+                .withNewHttpGet()
+                .withPath("/q/health/ready")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .withPeriodSeconds(5)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(120)
+                .endStartupProbe()
+                .withNewReadinessProbe()
+                .withNewHttpGet()
+                .withPath("/q/health/ready")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .withPeriodSeconds(5)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(3)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewHttpGet()
+                .withPath("/q/health/live")
+                .withPort(new IntOrString("http"))
+                .endHttpGet()
+                .withPeriodSeconds(10)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(6)
+                .endLivenessProbe()
                 .addToVolumeMounts(location.mount())
-                .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addNewVolumeMount()
+                .withName("config")
+                .withMountPath(CONFIG_MOUNT)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName("tmp")
+                .withMountPath("/tmp")
+                .endVolumeMount()
                 .endContainer()
                 .addToVolumes(location.volume())
-                .addNewVolume().withName("config").withNewConfigMap().withName(cm).endConfigMap().endVolume()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume()
+                .withName("config")
+                .withNewConfigMap()
+                .withName(cm)
+                .endConfigMap()
+                .endVolume()
+                .addNewVolume()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .endVolume()
                 .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
                 .endSpec()
                 .endTemplate()
@@ -167,15 +228,26 @@ public final class DesiredDeployment {
      * runtime's default seccomp profile; fsGroup makes emptyDir and PVC model folders readable by that uid.
      */
     public static PodSecurityContext podSecurityContext() {
-        return new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUNTIME_UID)
-                .withFsGroup(RUNTIME_UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUNTIME_UID)
+                .withFsGroup(RUNTIME_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .build();
     }
 
     /** The "restricted" Pod Security Standard per container (runtime and model fetcher alike), and a read-only root. */
     public static SecurityContext containerSecurityContext() {
-        return new SecurityContextBuilder().withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
-                .withRunAsNonRoot(true).withNewCapabilities().withDrop("ALL").endCapabilities().build();
+        return new SecurityContextBuilder()
+                .withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .build();
     }
 
     /**
@@ -185,9 +257,13 @@ public final class DesiredDeployment {
      * unavailable from the old pod's stop until the new one is ready.
      */
     public static DeploymentStrategy strategy(int gpus) {
-        return new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()
-                .withMaxSurge(new IntOrString(gpus > 0 ? 0 : 1)).withMaxUnavailable(new IntOrString(gpus > 0 ? 1 : 0))
-                .endRollingUpdate().build();
+        return new DeploymentStrategyBuilder()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(gpus > 0 ? 0 : 1))
+                .withMaxUnavailable(new IntOrString(gpus > 0 ? 1 : 0))
+                .endRollingUpdate()
+                .build();
     }
 
     /**
@@ -197,9 +273,14 @@ public final class DesiredDeployment {
      * drain. pod-template-hash: only pods of the same revision count, so a roll's new pods spread among themselves.
      */
     static TopologySpreadConstraint spreadOverNodes(String model, VersionSpec v) {
-        return new TopologySpreadConstraintBuilder().withMaxSkew(1).withTopologyKey("kubernetes.io/hostname")
-                .withWhenUnsatisfiable("ScheduleAnyway").withNewLabelSelector()
-                .withMatchLabels(Labels.selector(model, v.getName())).endLabelSelector()
-                .withMatchLabelKeys("pod-template-hash").build();
+        return new TopologySpreadConstraintBuilder()
+                .withMaxSkew(1)
+                .withTopologyKey("kubernetes.io/hostname")
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector()
+                .withMatchLabels(Labels.selector(model, v.getName()))
+                .endLabelSelector()
+                .withMatchLabelKeys("pod-template-hash")
+                .build();
     }
 }

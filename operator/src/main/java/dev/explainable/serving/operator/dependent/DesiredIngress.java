@@ -3,13 +3,14 @@ package dev.explainable.serving.operator.dependent;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.OperatorConfig;
 
 /**
  * The model's Ingress, where the operator's configuration turns ingresses on: the AI Platform URL paths of the
@@ -17,8 +18,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
  */
 public final class DesiredIngress {
 
-    private DesiredIngress() {
-    }
+    private DesiredIngress() {}
 
     public static Ingress of(ExplainableModel m, OperatorConfig config) {
         String model = m.getMetadata().getName();
@@ -29,15 +29,32 @@ public final class DesiredIngress {
                 paths.add(exact(DesiredState.path(m, v.getName(), verb), DesiredState.versionName(m, v.getName())));
             }
         }
-        return new IngressBuilder().withMetadata(DesiredState.meta(m, model, Labels.forModel(model)))
-                .withNewSpec().withIngressClassName(config.ingress().className().orElse(null))
-                .addNewRule().withHost(config.ingress().host().orElse(null))
-                .withNewHttp().withPaths(paths).endHttp().endRule()
-                .endSpec().build();
+        return new IngressBuilder()
+                .withMetadata(DesiredState.meta(m, model, Labels.forModel(model)))
+                .withNewSpec()
+                .withIngressClassName(config.ingress().className().orElse(null))
+                .addNewRule()
+                .withHost(config.ingress().host().orElse(null))
+                .withNewHttp()
+                .withPaths(paths)
+                .endHttp()
+                .endRule()
+                .endSpec()
+                .build();
     }
 
     private static HTTPIngressPath exact(String path, String service) {
-        return new HTTPIngressPathBuilder().withPath(path).withPathType("Exact").withNewBackend().withNewService()
-                .withName(service).withNewPort().withName("http").endPort().endService().endBackend().build();
+        return new HTTPIngressPathBuilder()
+                .withPath(path)
+                .withPathType("Exact")
+                .withNewBackend()
+                .withNewService()
+                .withName(service)
+                .withNewPort()
+                .withName("http")
+                .endPort()
+                .endService()
+                .endBackend()
+                .build();
     }
 }

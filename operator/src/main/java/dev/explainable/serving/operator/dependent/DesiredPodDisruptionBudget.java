@@ -1,10 +1,11 @@
 package dev.explainable.serving.operator.dependent;
 
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
 
 /**
  * Versions with more than one replica: voluntary disruptions (node drains) evict one pod of the version at a time.
@@ -14,16 +15,20 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
  */
 public final class DesiredPodDisruptionBudget {
 
-    private DesiredPodDisruptionBudget() {
-    }
+    private DesiredPodDisruptionBudget() {}
 
     public static PodDisruptionBudget of(ExplainableModel m, VersionSpec v) {
         String model = m.getMetadata().getName();
         return new PodDisruptionBudgetBuilder()
-                .withMetadata(DesiredState.meta(m, DesiredState.versionName(m, v.getName()),
-                        Labels.forVersion(model, v.getName())))
-                .withNewSpec().withMaxUnavailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(Labels.selector(model, v.getName())).endSelector()
-                .withUnhealthyPodEvictionPolicy("AlwaysAllow").endSpec().build();
+                .withMetadata(DesiredState.meta(
+                        m, DesiredState.versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(Labels.selector(model, v.getName()))
+                .endSelector()
+                .withUnhealthyPodEvictionPolicy("AlwaysAllow")
+                .endSpec()
+                .build();
     }
 }

@@ -4,14 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.OperatorConfig;
 
 /**
  * The Kubernetes objects an {@link ExplainableModel} stands for: pure functions of the resource and the operator
@@ -21,8 +22,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
  */
 public final class DesiredState {
 
-    private DesiredState() {
-    }
+    private DesiredState() {}
 
     /** Every object the model needs, in apply order (ConfigMaps before the Deployments that mount them). */
     public static List<HasMetadata> of(ExplainableModel m, OperatorConfig config) {
@@ -59,19 +59,29 @@ public final class DesiredState {
 
     /** URL paths of the AI Platform API for the model (the URL's project is the namespace). */
     public static String path(ExplainableModel m, String version, String verb) {
-        String base = "/v1/projects/" + m.getMetadata().getNamespace() + "/models/" + m.getMetadata().getName();
+        String base = "/v1/projects/" + m.getMetadata().getNamespace() + "/models/"
+                + m.getMetadata().getName();
         return (version == null ? base : base + "/versions/" + version) + ":" + verb;
     }
 
     /** Metadata of an object the model owns: in the model's namespace, with the model as its controller. */
     static ObjectMeta meta(ExplainableModel m, String name, Map<String, String> labels) {
-        return new ObjectMetaBuilder().withName(name).withNamespace(m.getMetadata().getNamespace())
-                .withLabels(labels).withOwnerReferences(owner(m)).build();
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(m.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withOwnerReferences(owner(m))
+                .build();
     }
 
     static OwnerReference owner(ExplainableModel m) {
-        return new OwnerReferenceBuilder().withApiVersion(m.getApiVersion()).withKind(m.getKind())
-                .withName(m.getMetadata().getName()).withUid(m.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(m.getApiVersion())
+                .withKind(m.getKind())
+                .withName(m.getMetadata().getName())
+                .withUid(m.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 }

@@ -12,8 +12,7 @@ public final class Labels {
     public static final String OPERATOR = "explainable-serving-operator";
     public static final String CONFIG_HASH = "serving.explainable.dev/config-hash";
 
-    private Labels() {
-    }
+    private Labels() {}
 
     public static Map<String, String> forModel(String model) {
         Map<String, String> l = new LinkedHashMap<>();

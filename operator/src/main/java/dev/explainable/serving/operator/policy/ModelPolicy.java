@@ -17,11 +17,12 @@ import dev.explainable.serving.operator.config.OperatorConfig;
  */
 public final class ModelPolicy {
 
-    static final String PATHS_SETTING = "explainable.operator.policy.allowed-model-paths, Helm: policy.allowedModelPaths";
-    static final String IMAGES_SETTING = "explainable.operator.policy.allowed-runtime-images, Helm: policy.allowedRuntimeImages";
+    static final String PATHS_SETTING =
+            "explainable.operator.policy.allowed-model-paths, Helm: policy.allowedModelPaths";
+    static final String IMAGES_SETTING =
+            "explainable.operator.policy.allowed-runtime-images, Helm: policy.allowedRuntimeImages";
 
-    private ModelPolicy() {
-    }
+    private ModelPolicy() {}
 
     /** One message per refused field, naming the field, the value and the setting that would allow it; empty: allowed. */
     public static List<String> violations(ExplainableModel model, OperatorConfig config) {
@@ -49,7 +50,8 @@ public final class ModelPolicy {
             List<String> images = config.policy().allowedRuntimeImages().orElse(List.of());
             if (images.isEmpty()) {
                 out.add("runtime.image " + image + " is refused: image overrides are not allowed by this operator's "
-                        + "policy (" + IMAGES_SETTING + "); leave runtime.image out to use the configured runtime image");
+                        + "policy (" + IMAGES_SETTING
+                        + "); leave runtime.image out to use the configured runtime image");
             } else if (images.stream().noneMatch(allowed -> imageMatches(image, allowed))) {
                 out.add("runtime.image " + image + " is refused: not among the images allowed by this operator's "
                         + "policy " + images + " (" + IMAGES_SETTING + ")");
@@ -79,11 +81,15 @@ public final class ModelPolicy {
     static boolean isUnder(String path, String allowed) {
         List<String> p = segments(path);
         List<String> a = segments(allowed);
-        return allowed.startsWith("/") && p.size() >= a.size() && p.subList(0, a.size()).equals(a);
+        return allowed.startsWith("/")
+                && p.size() >= a.size()
+                && p.subList(0, a.size()).equals(a);
     }
 
     private static List<String> segments(String path) {
-        return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty() && !s.equals(".")).toList();
+        return Arrays.stream(path.split("/"))
+                .filter(s -> !s.isEmpty() && !s.equals("."))
+                .toList();
     }
 
     /**

@@ -14,25 +14,14 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.ExplainableModelStatus;
-import dev.explainable.serving.operator.api.VersionStatus;
-import dev.explainable.serving.operator.config.OperatorConfig;
-import dev.explainable.serving.operator.dependent.AppliedHash;
-import dev.explainable.serving.operator.dependent.DesiredState;
-import dev.explainable.serving.operator.dependent.Labels;
-import dev.explainable.serving.operator.policy.ModelPolicy;
-import dev.explainable.serving.operator.policy.PolicyViolationStatus;
-import dev.explainable.serving.operator.status.Reason;
-import dev.explainable.serving.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -45,6 +34,18 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.api.VersionStatus;
+import dev.explainable.serving.operator.config.OperatorConfig;
+import dev.explainable.serving.operator.dependent.AppliedHash;
+import dev.explainable.serving.operator.dependent.DesiredState;
+import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.operator.policy.ModelPolicy;
+import dev.explainable.serving.operator.policy.PolicyViolationStatus;
+import dev.explainable.serving.operator.status.Reason;
+import dev.explainable.serving.operator.status.StatusCalculator;
 
 /**
  * Thin: applies {@link DesiredState} with server-side apply, deletes what a removed version left behind, and
@@ -63,8 +64,8 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     static final String FIELD_MANAGER = Labels.OPERATOR;
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
     /** Kinds the operator creates, in the order stale ones are deleted. */
-    static final List<Class<? extends HasMetadata>> OWNED = List.of(Ingress.class, Service.class,
-            PodDisruptionBudget.class, Deployment.class, ConfigMap.class);
+    static final List<Class<? extends HasMetadata>> OWNED =
+            List.of(Ingress.class, Service.class, PodDisruptionBudget.class, Deployment.class, ConfigMap.class);
 
     private final KubernetesClient client;
     private final OperatorConfig config;
@@ -86,19 +87,27 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             sources.add(source);
         }
         // pods belong to ReplicaSets: mapped to their model by label
-        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(Pod.class, ExplainableModel.class).withName("pods").withLabelSelector(MANAGED)
-                .withSecondaryToPrimaryMapper(p -> Set.of(new ResourceID(p.getMetadata().getLabels().get(Labels.MODEL),
-                        p.getMetadata().getNamespace())))
-                .build(), context));
+        sources.add(new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, ExplainableModel.class)
+                        .withName("pods")
+                        .withLabelSelector(MANAGED)
+                        .withSecondaryToPrimaryMapper(p -> Set.of(new ResourceID(
+                                p.getMetadata().getLabels().get(Labels.MODEL),
+                                p.getMetadata().getNamespace())))
+                        .build(),
+                context));
         return sources;
     }
 
     /** Objects the model owns (owner reference), mapped back to it by that reference. */
-    private static <R extends HasMetadata> InformerEventSource<R, ExplainableModel> owned(Class<R> kind,
-            EventSourceContext<ExplainableModel> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, ExplainableModel.class)
-                .withName(HasMetadata.getPlural(kind)).withLabelSelector(MANAGED).build(), context);
+    private static <R extends HasMetadata> InformerEventSource<R, ExplainableModel> owned(
+            Class<R> kind, EventSourceContext<ExplainableModel> context) {
+        return new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(kind, ExplainableModel.class)
+                        .withName(HasMetadata.getPlural(kind))
+                        .withLabelSelector(MANAGED)
+                        .build(),
+                context);
     }
 
     @Override
@@ -110,7 +119,8 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             if (sameStatus(model.getStatus(), refused)) {
                 return UpdateControl.noUpdate();
             }
-            if (model.getStatus() == null || !refused.getConditions().equals(model.getStatus().getConditions())) {
+            if (model.getStatus() == null
+                    || !refused.getConditions().equals(model.getStatus().getConditions())) {
                 event(model, "Warning", Reason.POLICY_VIOLATION.value(), String.join("; ", violations));
             }
             return UpdateControl.patchStatus(forStatusPatch(model, refused));
@@ -127,11 +137,13 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         deleteStale(model, desired, context);
 
         Map<String, Deployment> deployments = new HashMap<>();
-        context.getSecondaryResources(Deployment.class).forEach(d -> deployments.put(
-                d.getMetadata().getLabels().get(Labels.VERSION), d));
+        context.getSecondaryResources(Deployment.class)
+                .forEach(d -> deployments.put(d.getMetadata().getLabels().get(Labels.VERSION), d));
         Map<String, List<Pod>> pods = new HashMap<>();
-        context.getSecondaryResources(Pod.class).forEach(p -> pods.computeIfAbsent(
-                p.getMetadata().getLabels().get(Labels.VERSION), k -> new ArrayList<>()).add(p));
+        context.getSecondaryResources(Pod.class)
+                .forEach(p -> pods.computeIfAbsent(
+                                p.getMetadata().getLabels().get(Labels.VERSION), k -> new ArrayList<>())
+                        .add(p));
         ExplainableModelStatus status = StatusCalculator.compute(model, deploymentHashes, deployments, pods, now());
         if (sameStatus(model.getStatus(), status)) {
             return UpdateControl.noUpdate();
@@ -144,12 +156,16 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     @SuppressWarnings("unchecked")
     private <R extends HasMetadata> void apply(ExplainableModel model, R object, String hash) {
         var cache = (InformerEventSource<R, ExplainableModel>) caches.get(object.getClass());
-        ResourceID id = new ResourceID(object.getMetadata().getName(), object.getMetadata().getNamespace());
+        ResourceID id = new ResourceID(
+                object.getMetadata().getName(), object.getMetadata().getNamespace());
         R cached = cache == null ? null : cache.get(id).orElse(null);
         if (cached != null && hash.equals(AppliedHash.of(cached))) {
             return;
         }
-        R applied = client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        R applied = client.resource(object)
+                .fieldManager(FIELD_MANAGER)
+                .forceConflicts()
+                .serverSideApply();
         if (cache != null) {
             // the cache answers with what was just written, not the copy from before, until the watch catches up
             if (cached == null) {
@@ -168,13 +184,19 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             for (HasMetadata o : context.getSecondaryResources(kind)) {
                 boolean ours = o.getMetadata().getOwnerReferences().stream()
                         .anyMatch(r -> r.getUid().equals(model.getMetadata().getUid()));
-                if (ours && o.getMetadata().getDeletionTimestamp() == null
+                if (ours
+                        && o.getMetadata().getDeletionTimestamp() == null
                         && !keep.contains(o.getKind() + "/" + o.getMetadata().getName())) {
                     client.resource(o).delete();
-                    String why = o.getKind().equals("Ingress") ? "ingresses are turned off"
-                            : o.getKind().equals("PodDisruptionBudget") ? "its version was removed or has one replica"
-                            : "its version was removed";
-                    event(model, "Normal", Reason.DELETED.value(),
+                    String why = o.getKind().equals("Ingress")
+                            ? "ingresses are turned off"
+                            : o.getKind().equals("PodDisruptionBudget")
+                                    ? "its version was removed or has one replica"
+                                    : "its version was removed";
+                    event(
+                            model,
+                            "Normal",
+                            Reason.DELETED.value(),
                             "Deleted " + o.getKind() + " " + o.getMetadata().getName() + " (" + why + ")");
                 }
             }
@@ -187,8 +209,8 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
      * since a quota or an admission webhook may change its mind.
      */
     @Override
-    public ErrorStatusUpdateControl<ExplainableModel> updateErrorStatus(ExplainableModel model,
-            Context<ExplainableModel> context, Exception e) {
+    public ErrorStatusUpdateControl<ExplainableModel> updateErrorStatus(
+            ExplainableModel model, Context<ExplainableModel> context, Exception e) {
         String refusal = refusal(e);
         if (refusal == null) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
@@ -197,8 +219,9 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         if (sameStatus(model.getStatus(), status)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
-        LOG.infof("%s/%s: the API server refused an object: %s", model.getMetadata().getNamespace(),
-                model.getMetadata().getName(), refusal);
+        LOG.infof(
+                "%s/%s: the API server refused an object: %s",
+                model.getMetadata().getNamespace(), model.getMetadata().getName(), refusal);
         event(model, "Warning", Reason.APPLY_FAILED.value(), refusal);
         return ErrorStatusUpdateControl.patchStatus(forStatusPatch(model, status));
     }
@@ -221,8 +244,12 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
      */
     static String refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getCode() >= 400
-                    && k.getCode() < 500 && k.getCode() != 409 && k.getCode() != 429
+            if (t instanceof KubernetesClientException k
+                    && k.getStatus() != null
+                    && k.getCode() >= 400
+                    && k.getCode() < 500
+                    && k.getCode() != 409
+                    && k.getCode() != 429
                     && k.getStatus().getMessage() != null) {
                 return k.getStatus().getMessage();
             }
@@ -245,22 +272,35 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     private void announceChanges(ExplainableModel model, ExplainableModelStatus next) {
         ExplainableModelStatus prev = model.getStatus();
         if (prev == null) {
-            event(model, "Normal", Reason.CREATED.value(), "Created objects for versions " + next.getVersions().stream()
-                    .map(VersionStatus::getName).toList());
+            event(
+                    model,
+                    "Normal",
+                    Reason.CREATED.value(),
+                    "Created objects for versions "
+                            + next.getVersions().stream()
+                                    .map(VersionStatus::getName)
+                                    .toList());
             return;
         }
         for (VersionStatus v : next.getVersions()) {
-            prev.getVersions().stream().filter(p -> p.getName().equals(v.getName())).findFirst().ifPresent(p -> {
-                if (p.getConfigHash() != null && !p.getConfigHash().equals(v.getConfigHash())) {
-                    event(model, "Normal", Reason.CONFIG_CHANGED.value(), "Rolling version " + v.getName()
-                            + ": explanation metadata or method changed");
-                }
-                boolean newFailure = StatusCalculator.DEGRADED.equals(v.getState())
-                        && !(StatusCalculator.DEGRADED.equals(p.getState()) && v.getReason().equals(p.getReason()));
-                if (newFailure) {
-                    event(model, "Warning", v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
-                }
-            });
+            prev.getVersions().stream()
+                    .filter(p -> p.getName().equals(v.getName()))
+                    .findFirst()
+                    .ifPresent(p -> {
+                        if (p.getConfigHash() != null && !p.getConfigHash().equals(v.getConfigHash())) {
+                            event(
+                                    model,
+                                    "Normal",
+                                    Reason.CONFIG_CHANGED.value(),
+                                    "Rolling version " + v.getName() + ": explanation metadata or method changed");
+                        }
+                        boolean newFailure = StatusCalculator.DEGRADED.equals(v.getState())
+                                && !(StatusCalculator.DEGRADED.equals(p.getState())
+                                        && v.getReason().equals(p.getReason()));
+                        if (newFailure) {
+                            event(model, "Warning", v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
+                        }
+                    });
         }
     }
 
@@ -268,14 +308,31 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     private void event(ExplainableModel model, String type, String reason, String message) {
         try {
             String now = now();
-            client.v1().events().inNamespace(model.getMetadata().getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName(model.getMetadata().getName() + "-").endMetadata()
-                    .withNewInvolvedObject().withApiVersion(model.getApiVersion()).withKind(model.getKind())
-                    .withName(model.getMetadata().getName()).withNamespace(model.getMetadata().getNamespace())
-                    .withUid(model.getMetadata().getUid()).endInvolvedObject()
-                    .withReason(reason).withMessage(message).withType(type)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource().withComponent(Labels.OPERATOR).endSource().build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace(model.getMetadata().getNamespace())
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withGenerateName(model.getMetadata().getName() + "-")
+                            .endMetadata()
+                            .withNewInvolvedObject()
+                            .withApiVersion(model.getApiVersion())
+                            .withKind(model.getKind())
+                            .withName(model.getMetadata().getName())
+                            .withNamespace(model.getMetadata().getNamespace())
+                            .withUid(model.getMetadata().getUid())
+                            .endInvolvedObject()
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withType(type)
+                            .withFirstTimestamp(now)
+                            .withLastTimestamp(now)
+                            .withCount(1)
+                            .withNewSource()
+                            .withComponent(Labels.OPERATOR)
+                            .endSource()
+                            .build())
+                    .create();
         } catch (RuntimeException e) {
             LOG.debugf("could not record event %s: %s", reason, e.getMessage());
         }

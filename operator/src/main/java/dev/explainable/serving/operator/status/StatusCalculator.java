@@ -7,13 +7,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.ExplainableModelStatus;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.api.VersionStatus;
-import dev.explainable.serving.operator.dependent.AppliedHash;
-import dev.explainable.serving.operator.dependent.DesiredConfigMap;
-import dev.explainable.serving.operator.dependent.DesiredState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -24,6 +17,14 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.api.VersionStatus;
+import dev.explainable.serving.operator.dependent.AppliedHash;
+import dev.explainable.serving.operator.dependent.DesiredConfigMap;
+import dev.explainable.serving.operator.dependent.DesiredState;
 
 /**
  * Status from what the cluster reports: pure, so that every reason is unit-tested.
@@ -38,61 +39,126 @@ public final class StatusCalculator {
 
     /** Condition types on the model. */
     public static final String READY = "Ready";
+
     public static final String AVAILABLE = "Available";
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
     public static final List<String> CONDITION_TYPES = List.of(READY, AVAILABLE, PROGRESSING, DEGRADED);
 
     /** Waiting reasons of a container that will not start without a change (kubelet's names, passed on). */
-    static final Set<String> STUCK_WAITING = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
-            "CreateContainerConfigError", "CreateContainerError");
+    static final Set<String> STUCK_WAITING = Set.of(
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "InvalidImageName",
+            "CreateContainerConfigError",
+            "CreateContainerError");
+
     static final String RUNTIME_CONTAINER = "runtime";
 
-    private StatusCalculator() {
-    }
+    private StatusCalculator() {}
 
     /**
      * @param appliedHashes per version, the {@link AppliedHash} of the Deployment the operator wants: a cached
      *        Deployment with another hash predates the last apply, so it says nothing about the current configuration
      */
-    public static ExplainableModelStatus compute(ExplainableModel m, Map<String, String> appliedHashes,
-            Map<String, Deployment> deployments, Map<String, List<Pod>> pods, String now) {
+    public static ExplainableModelStatus compute(
+            ExplainableModel m,
+            Map<String, String> appliedHashes,
+            Map<String, Deployment> deployments,
+            Map<String, List<Pod>> pods,
+            String now) {
         List<Condition> old = previousConditions(m);
         Long generation = m.getMetadata().getGeneration();
         ExplainableModelStatus s = new ExplainableModelStatus();
         s.setObservedGeneration(generation);
         for (VersionSpec v : m.getSpec().getVersions()) {
-            s.getVersions().add(version(m, v, appliedHashes.get(v.getName()), deployments.get(v.getName()),
-                    pods.getOrDefault(v.getName(), List.of())));
+            s.getVersions()
+                    .add(version(
+                            m,
+                            v,
+                            appliedHashes.get(v.getName()),
+                            deployments.get(v.getName()),
+                            pods.getOrDefault(v.getName(), List.of())));
         }
         int total = s.getVersions().size();
-        List<VersionStatus> notAvailable = s.getVersions().stream().filter(v -> !AVAILABLE.equals(v.getState())).toList();
-        List<VersionStatus> degraded = s.getVersions().stream().filter(v -> DEGRADED.equals(v.getState())).toList();
-        List<VersionStatus> progressing = s.getVersions().stream().filter(v -> PROGRESSING.equals(v.getState())).toList();
+        List<VersionStatus> notAvailable = s.getVersions().stream()
+                .filter(v -> !AVAILABLE.equals(v.getState()))
+                .toList();
+        List<VersionStatus> degraded = s.getVersions().stream()
+                .filter(v -> DEGRADED.equals(v.getState()))
+                .toList();
+        List<VersionStatus> progressing = s.getVersions().stream()
+                .filter(v -> PROGRESSING.equals(v.getState()))
+                .toList();
         int ready = total - notAvailable.size();
 
         List<Condition> conditions = new ArrayList<>();
-        conditions.add(notAvailable.isEmpty()
-                ? condition(old, READY, true, Reason.ALL_VERSIONS_AVAILABLE.value(),
-                        "all " + total + " versions available", generation, now)
-                : condition(old, READY, false, Reason.VERSIONS_NOT_AVAILABLE.value(), notAvailable.size() + " of "
-                        + total + " versions not available: " + summary(notAvailable, false), generation, now));
-        VersionStatus def = s.getVersions().stream().filter(v -> v.getName().equals(m.getSpec().getDefaultVersion()))
-                .findFirst().orElse(null);
+        conditions.add(
+                notAvailable.isEmpty()
+                        ? condition(
+                                old,
+                                READY,
+                                true,
+                                Reason.ALL_VERSIONS_AVAILABLE.value(),
+                                "all " + total + " versions available",
+                                generation,
+                                now)
+                        : condition(
+                                old,
+                                READY,
+                                false,
+                                Reason.VERSIONS_NOT_AVAILABLE.value(),
+                                notAvailable.size() + " of " + total + " versions not available: "
+                                        + summary(notAvailable, false),
+                                generation,
+                                now));
+        VersionStatus def = s.getVersions().stream()
+                .filter(v -> v.getName().equals(m.getSpec().getDefaultVersion()))
+                .findFirst()
+                .orElse(null);
         boolean serving = def != null && def.getReadyReplicas() != null && def.getReadyReplicas() > 0;
-        conditions.add(serving
-                ? condition(old, AVAILABLE, true, Reason.DEFAULT_VERSION_SERVING.value(), "default version "
-                        + def.getName() + " has " + def.getReadyReplicas() + " ready replicas", generation, now)
-                : condition(old, AVAILABLE, false, Reason.DEFAULT_VERSION_NOT_SERVING.value(), "default version "
-                        + m.getSpec().getDefaultVersion() + " has no ready replica", generation, now));
+        conditions.add(
+                serving
+                        ? condition(
+                                old,
+                                AVAILABLE,
+                                true,
+                                Reason.DEFAULT_VERSION_SERVING.value(),
+                                "default version " + def.getName() + " has " + def.getReadyReplicas()
+                                        + " ready replicas",
+                                generation,
+                                now)
+                        : condition(
+                                old,
+                                AVAILABLE,
+                                false,
+                                Reason.DEFAULT_VERSION_NOT_SERVING.value(),
+                                "default version " + m.getSpec().getDefaultVersion() + " has no ready replica",
+                                generation,
+                                now));
         // a rolling or failing version's own reason names the condition
-        conditions.add(progressing.isEmpty()
-                ? condition(old, PROGRESSING, false, Reason.NO_ROLLOUT_IN_PROGRESS.value(), "", generation, now)
-                : condition(old, PROGRESSING, true, progressing.get(0).getReason(), summary(progressing, true),
-                        generation, now));
-        conditions.add(degraded.isEmpty()
-                ? condition(old, DEGRADED, false, Reason.AS_EXPECTED.value(), "", generation, now)
-                : condition(old, DEGRADED, true, degraded.get(0).getReason(), summary(degraded, true), generation, now));
+        conditions.add(
+                progressing.isEmpty()
+                        ? condition(old, PROGRESSING, false, Reason.NO_ROLLOUT_IN_PROGRESS.value(), "", generation, now)
+                        : condition(
+                                old,
+                                PROGRESSING,
+                                true,
+                                progressing.get(0).getReason(),
+                                summary(progressing, true),
+                                generation,
+                                now));
+        conditions.add(
+                degraded.isEmpty()
+                        ? condition(old, DEGRADED, false, Reason.AS_EXPECTED.value(), "", generation, now)
+                        : condition(
+                                old,
+                                DEGRADED,
+                                true,
+                                degraded.get(0).getReason(),
+                                summary(degraded, true),
+                                generation,
+                                now));
         s.setConditions(conditions);
         s.setVersionsReady(ready + "/" + total);
         if (def != null) {
@@ -119,7 +185,9 @@ public final class StatusCalculator {
         List<Condition> conditions = new ArrayList<>();
         conditions.add(condition(old, READY, false, reason, message, generation, now));
         // whether the default version serves did not change: keep what was known
-        conditions.add(old.stream().filter(c -> AVAILABLE.equals(c.getType())).findFirst()
+        conditions.add(old.stream()
+                .filter(c -> AVAILABLE.equals(c.getType()))
+                .findFirst()
                 .orElseGet(() -> condition(old, AVAILABLE, false, reason, message, generation, now)));
         conditions.add(condition(old, PROGRESSING, false, reason, message, generation, now));
         conditions.add(condition(old, DEGRADED, true, reason, message, generation, now));
@@ -135,7 +203,9 @@ public final class StatusCalculator {
         List<String> parts = new ArrayList<>();
         for (VersionStatus v : versions) {
             parts.add(v.getName() + " " + v.getReason()
-                    + (withMessage && v.getMessage() != null && !v.getMessage().isBlank() ? ": " + v.getMessage() : ""));
+                    + (withMessage && v.getMessage() != null && !v.getMessage().isBlank()
+                            ? ": " + v.getMessage()
+                            : ""));
         }
         return String.join("; ", parts);
     }
@@ -183,48 +253,67 @@ public final class StatusCalculator {
         // the deployment controller copies the ReplicaSet's FailedCreate (quota, Pod Security admission) here
         DeploymentCondition replicaFailure = deploymentCondition(d, "ReplicaFailure", "True");
         if (replicaFailure != null) {
-            return state(vs, DEGRADED, orDefault(replicaFailure.getReason(), Reason.FAILED_CREATE.value()),
+            return state(
+                    vs,
+                    DEGRADED,
+                    orDefault(replicaFailure.getReason(), Reason.FAILED_CREATE.value()),
                     replicaFailure.getMessage());
         }
 
         // as `kubectl rollout status`: the controller saw this generation, every replica runs the current template
         // (no old pod counted), and they are all ready and available
-        boolean observed = ds.getObservedGeneration() != null && d.getMetadata().getGeneration() != null
+        boolean observed = ds.getObservedGeneration() != null
+                && d.getMetadata().getGeneration() != null
                 && ds.getObservedGeneration() >= d.getMetadata().getGeneration();
         if (observed && updated >= desired && replicas == updated && ready >= desired && available >= desired) {
-            return state(vs, AVAILABLE, Reason.MINIMUM_REPLICAS_AVAILABLE.value(),
+            return state(
+                    vs,
+                    AVAILABLE,
+                    Reason.MINIMUM_REPLICAS_AVAILABLE.value(),
                     ready + "/" + desired + " replicas ready");
         }
         DeploymentCondition deadline = deploymentCondition(d, "Progressing", "False");
-        if (observed && deadline != null && Reason.PROGRESS_DEADLINE_EXCEEDED.value().equals(deadline.getReason())) {
+        if (observed
+                && deadline != null
+                && Reason.PROGRESS_DEADLINE_EXCEEDED.value().equals(deadline.getReason())) {
             return state(vs, DEGRADED, Reason.PROGRESS_DEADLINE_EXCEEDED.value(), deadline.getMessage());
         }
         if (!observed || updated < desired) {
             return state(vs, PROGRESSING, Reason.ROLLING_OUT.value(), updated + " of " + desired + " replicas updated");
         }
         if (replicas > updated) {
-            return state(vs, PROGRESSING, Reason.ROLLING_OUT.value(),
+            return state(
+                    vs,
+                    PROGRESSING,
+                    Reason.ROLLING_OUT.value(),
                     (replicas - updated) + " old replicas pending termination");
         }
-        return state(vs, PROGRESSING, Reason.STARTING.value(), Math.min(ready, available) + " of " + desired
-                + " updated replicas ready");
+        return state(
+                vs,
+                PROGRESSING,
+                Reason.STARTING.value(),
+                Math.min(ready, available) + " of " + desired + " updated replicas ready");
     }
 
     /** What makes this pod fail now, or null: a pod that restarted once and runs again is fine. */
     static VersionStatus podFailure(VersionStatus vs, Pod p) {
         for (PodCondition c : nullSafe(p.getStatus().getConditions())) {
-            if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+            if ("PodScheduled".equals(c.getType())
+                    && "False".equals(c.getStatus())
                     && Reason.UNSCHEDULABLE.value().equals(c.getReason())) {
                 return state(vs, DEGRADED, Reason.UNSCHEDULABLE.value(), c.getMessage());
             }
         }
         for (ContainerStatus cs : nullSafe(p.getStatus().getInitContainerStatuses())) {
-            ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
-            ContainerStateTerminated terminated = cs.getState() == null ? null : cs.getState().getTerminated();
+            ContainerStateWaiting waiting =
+                    cs.getState() == null ? null : cs.getState().getWaiting();
+            ContainerStateTerminated terminated =
+                    cs.getState() == null ? null : cs.getState().getTerminated();
             if (waiting != null && STUCK_WAITING.contains(waiting.getReason())) {
                 return state(vs, DEGRADED, waiting.getReason(), cs.getName() + ": " + waiting.getMessage());
             }
-            ContainerStateTerminated last = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
+            ContainerStateTerminated last =
+                    cs.getLastState() == null ? null : cs.getLastState().getTerminated();
             if (terminated != null && nonZero(terminated)) {
                 return state(vs, DEGRADED, Reason.MODEL_FETCH_FAILED.value(), exitMessage(cs.getName(), terminated));
             }
@@ -233,9 +322,12 @@ public final class StatusCalculator {
             }
         }
         for (ContainerStatus cs : nullSafe(p.getStatus().getContainerStatuses())) {
-            ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
-            ContainerStateTerminated terminated = cs.getState() == null ? null : cs.getState().getTerminated();
-            ContainerStateTerminated last = cs.getLastState() == null ? null : cs.getLastState().getTerminated();
+            ContainerStateWaiting waiting =
+                    cs.getState() == null ? null : cs.getState().getWaiting();
+            ContainerStateTerminated terminated =
+                    cs.getState() == null ? null : cs.getState().getTerminated();
+            ContainerStateTerminated last =
+                    cs.getLastState() == null ? null : cs.getLastState().getTerminated();
             if (waiting != null && STUCK_WAITING.contains(waiting.getReason())) {
                 return state(vs, DEGRADED, waiting.getReason(), waiting.getMessage());
             }
@@ -262,13 +354,18 @@ public final class StatusCalculator {
         if (t.getMessage() != null && !t.getMessage().isBlank()) {
             return t.getMessage().trim();
         }
-        return container + " exited with code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
+        return container + " exited with code " + t.getExitCode()
+                + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
     }
 
     private static DeploymentCondition deploymentCondition(Deployment d, String type, String status) {
         Predicate<DeploymentCondition> match = c -> type.equals(c.getType()) && status.equals(c.getStatus());
-        return d.getStatus() == null ? null
-                : nullSafe(d.getStatus().getConditions()).stream().filter(match).findFirst().orElse(null);
+        return d.getStatus() == null
+                ? null
+                : nullSafe(d.getStatus().getConditions()).stream()
+                        .filter(match)
+                        .findFirst()
+                        .orElse(null);
     }
 
     private static int orZero(Integer i) {
@@ -291,13 +388,22 @@ public final class StatusCalculator {
     }
 
     /** A condition that keeps its lastTransitionTime while its status stays the same (Kubernetes convention). */
-    public static Condition condition(List<Condition> old, String type, boolean on, String reason, String message,
-            Long generation, String now) {
+    public static Condition condition(
+            List<Condition> old, String type, boolean on, String reason, String message, Long generation, String now) {
         String status = on ? "True" : "False";
-        String since = old.stream().filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(now);
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withMessage(message == null ? "" : message).withObservedGeneration(generation)
-                .withLastTransitionTime(since).build();
+        String since = old.stream()
+                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(now);
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message == null ? "" : message)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(since)
+                .build();
     }
 }

@@ -15,9 +15,11 @@ class ExplanationSpecTest {
     /** A method added to the contract fails here until the CRD's enum (and so the schema) has it, and vice versa. */
     @Test
     void crdMethodsAreTheContractsByResourceName() {
-        assertThat(ExplanationSpec.Method.values()).extracting(Enum::name)
-                .containsExactlyInAnyOrderElementsOf(
-                        Arrays.stream(AttributionMethod.values()).map(AttributionMethod::resourceName).toList());
+        assertThat(ExplanationSpec.Method.values())
+                .extracting(Enum::name)
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(AttributionMethod.values())
+                        .map(AttributionMethod::resourceName)
+                        .toList());
         for (AttributionMethod a : AttributionMethod.values()) {
             assertThat(ExplanationSpec.Method.of(a).contract()).isEqualTo(a);
         }

@@ -8,20 +8,23 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.RuntimeSpec;
 import dev.explainable.serving.operator.policy.ModelPolicy;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** The settings as SmallRye Config maps them (the operator's own defaults; env as the Helm chart sets it). */
 class OperatorConfigDefaultsTest {
 
     static OperatorConfig fromEnv(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(OperatorConfig.class)
-                .withSources(new EnvConfigSource(env, 300)).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(OperatorConfig.class)
+                .withSources(new EnvConfigSource(env, 300))
+                .build();
         return config.getConfigMapping(OperatorConfig.class);
     }
 
@@ -46,7 +49,9 @@ class OperatorConfigDefaultsTest {
         assertThat(config.policy().allowedModelPaths()).isEqualTo(Optional.of(List.of("/srv/models", "/data")));
         assertThat(config.policy().allowedRuntimeImages()).isEqualTo(Optional.of(List.of("quay.io/es/")));
         // the chart leaves the variable out when a list is empty; an empty value means unset as well
-        assertThat(fromEnv(Map.of("EXPLAINABLE_OPERATOR_POLICY_ALLOWED_MODEL_PATHS", "")).policy()
-                .allowedModelPaths()).isEmpty();
+        assertThat(fromEnv(Map.of("EXPLAINABLE_OPERATOR_POLICY_ALLOWED_MODEL_PATHS", ""))
+                        .policy()
+                        .allowedModelPaths())
+                .isEmpty();
     }
 }

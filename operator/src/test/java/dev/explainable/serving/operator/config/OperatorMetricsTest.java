@@ -8,8 +8,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.api.ExplainableModel;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
@@ -18,6 +16,9 @@ import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceAc
 import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.api.ExplainableModel;
 
 /** The JOSDK metrics the application uses (the bean, as Quarkus wires it) do not grow with the number of models. */
 @QuarkusTest
@@ -30,8 +31,11 @@ class OperatorMetricsTest {
     MeterRegistry registry;
 
     void reconcile(int models) {
-        Map<String, Object> meta = Map.of(Constants.RESOURCE_GVK_KEY, GroupVersionKind.gvkFor(ExplainableModel.class),
-                Constants.CONTROLLER_NAME, "explainablemodel");
+        Map<String, Object> meta = Map.of(
+                Constants.RESOURCE_GVK_KEY,
+                GroupVersionKind.gvkFor(ExplainableModel.class),
+                Constants.CONTROLLER_NAME,
+                "explainablemodel");
         for (int i = 0; i < models; i++) {
             ExplainableModel m = Models.model("m" + i, "v1", Models.version("v1", 0));
             m.getMetadata().setNamespace("ns-" + i);
@@ -47,8 +51,11 @@ class OperatorMetricsTest {
         int afterOne = registry.getMeters().size();
         reconcile(200);
         assertThat(registry.getMeters()).hasSize(afterOne);
-        var josdk = registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("operator.sdk.")).toList();
-        assertThat(josdk).isNotEmpty().noneMatch(m -> m.getId().getTag("name") != null
-                || m.getId().getTag("namespace") != null);
+        var josdk = registry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("operator.sdk."))
+                .toList();
+        assertThat(josdk)
+                .isNotEmpty()
+                .noneMatch(m -> m.getId().getTag("name") != null || m.getId().getTag("namespace") != null);
     }
 }

@@ -17,17 +17,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
 /**
  * What the API server refuses: up front by the CRD (names that would not fit the generated objects, quantities
@@ -39,6 +40,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
     static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** The operator's identity here (impersonated, with every right), to tell its calls apart in the audit log. */
     static final String OPERATOR_USER = "operator-under-test";
+
     static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
 
     static OperatorOnControlPlane cluster;
@@ -56,16 +58,18 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(cp -> {
-            cp.addNode("cpu-node-1", 0);
-            asOperator = cp.clientAs(OPERATOR_USER, "system:masters");
-        }, cp -> startOperator());
+        cluster = OperatorOnControlPlane.start(
+                cp -> {
+                    cp.addNode("cpu-node-1", 0);
+                    asOperator = cp.clientAs(OPERATOR_USER, "system:masters");
+                },
+                cp -> startOperator());
         client = cluster.client();
     }
 
     static Operator startOperator() {
-        Operator op = new Operator(o -> o.withKubernetesClient(asOperator).withCloseClientOnStop(false)
-                .withMetrics(COUNTING));
+        Operator op = new Operator(o ->
+                o.withKubernetesClient(asOperator).withCloseClientOnStop(false).withMetrics(COUNTING));
         op.register(new ExplainableModelReconciler(asOperator, new TestConfig(false)));
         op.start();
         return op;
@@ -88,25 +92,33 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
         VersionSpec v = OperatorOnControlPlaneTest.version("v1", 0);
         breakIt.accept(v);
         ExplainableModel m = model(ns, name, v);
-        assertThatThrownBy(() -> client.resource(m).create()).as(name + " " + message)
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        assertThatThrownBy(() -> client.resource(m).create())
+                .as(name + " " + message)
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(422))
                 .hasMessageContaining(message);
     }
 
     static void assertAccepted(String ns, String name, Consumer<VersionSpec> change) {
         VersionSpec v = OperatorOnControlPlaneTest.version("v1", 0);
         change.accept(v);
-        assertThat(client.resource(model(ns, name, v)).dryRun().create().getMetadata().getName()).isEqualTo(name);
+        assertThat(client.resource(model(ns, name, v))
+                        .dryRun()
+                        .create()
+                        .getMetadata()
+                        .getName())
+                .isEqualTo(name);
     }
 
     @Test
     void theCrdRefusesNamesThatWouldNotFitTheGeneratedObjects() {
         String ns = cluster.namespace("names");
-        assertRefused(ns, "my.model", v -> { }, "the model name must be a DNS-1035 label");
-        assertRefused(ns, "1model", v -> { }, "the model name must be a DNS-1035 label");
+        assertRefused(ns, "my.model", v -> {}, "the model name must be a DNS-1035 label");
+        assertRefused(ns, "1model", v -> {}, "the model name must be a DNS-1035 label");
         String sixty = "m".repeat(60);
         // 60 + "-" + "v1" = 63: fits; "v12" would make 64
-        assertAccepted(ns, sixty, v -> { });
+        assertAccepted(ns, sixty, v -> {});
         assertRefused(ns, sixty, v -> v.setName("v12"), "must fit in 63 characters");
         assertRefused(ns, "m", v -> v.setName("v".repeat(41)), "name");
     }
@@ -134,8 +146,10 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
     void anObjectTheApiServerRefusesIsReportedInTheStatusWithAWarningEvent() {
         String ns = cluster.namespace("refused");
         VersionSpec v = OperatorOnControlPlaneTest.version("v1", 0);
-        Models.withMetadata(v, "{\"inputs\": {\"x\": {\"input_tensor_name\": \"x:0\", \"baseline\": \""
-                + "0".repeat(1_100_000) + "\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}}");
+        Models.withMetadata(
+                v,
+                "{\"inputs\": {\"x\": {\"input_tensor_name\": \"x:0\", \"baseline\": \"" + "0".repeat(1_100_000)
+                        + "\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}}");
         client.resource(model(ns, "big", v)).create();
         await().atMost(TIMEOUT).untilAsserted(() -> {
             ExplainableModel m = cluster.get(ns, "big");
@@ -153,11 +167,13 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
             });
         });
         // fixed: the error goes away
-        RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName("big"),
+        RetryOnConflict.edit(
+                client.resources(ExplainableModel.class).inNamespace(ns).withName("big"),
                 m -> m.getSpec().getVersions().get(0).setMetadata(null));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             ExplainableModel m = cluster.get(ns, "big");
-            assertThat(m.getStatus().getObservedGeneration()).isEqualTo(m.getMetadata().getGeneration());
+            assertThat(m.getStatus().getObservedGeneration())
+                    .isEqualTo(m.getMetadata().getGeneration());
             assertThat(condition(m, "Ready").getStatus()).isEqualTo("True");
             assertThat(condition(m, "Degraded").getStatus()).isEqualTo("False");
         });
@@ -165,7 +181,9 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     /** The operator's writes so far, as the API server's audit log recorded them. */
     static List<AuditedCall> operatorWrites() throws Exception {
-        return cluster.cp().auditedCalls(OPERATOR_USER).stream().filter(c -> WRITES.contains(c.verb())).toList();
+        return cluster.cp().auditedCalls(OPERATOR_USER).stream()
+                .filter(c -> WRITES.contains(c.verb()))
+                .toList();
     }
 
     /** Waits until the operator has written nothing for a while (the model converged). */
@@ -200,7 +218,9 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
             return c;
         });
         await().atMost(TIMEOUT).until(() -> reconciles.get() > before);
-        assertThat(awaitQuiet()).as("writes after a reconcile of an unchanged model").isEqualTo(writes);
+        assertThat(awaitQuiet())
+                .as("writes after a reconcile of an unchanged model")
+                .isEqualTo(writes);
 
         // a restarted operator reconciles every model once; still nothing to write
         cluster.stopOperator();
@@ -210,17 +230,34 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
         assertThat(awaitQuiet()).as("writes after an operator restart").isEqualTo(writes);
         List<AuditedCall> creates = operatorWrites().subList(earlier, writes);
         System.out.println("the operator's writes to create a model of 2 versions: " + creates.size() + " "
-                + creates.stream().map(c -> c.verb() + " " + c.rbacResource()).sorted().toList());
+                + creates.stream()
+                        .map(c -> c.verb() + " " + c.rbacResource())
+                        .sorted()
+                        .toList());
 
         // a real change is applied, and only what changed: one version's ConfigMap and Deployment, and status
-        RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName("m"),
+        RetryOnConflict.edit(
+                client.resources(ExplainableModel.class).inNamespace(ns).withName("m"),
                 x -> x.getSpec().getVersions().get(1).getExplanation().setIntegralSteps(20));
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.configMaps().inNamespace(ns)
-                .withName("m-v2-explain").get().getData()).containsEntry("EXPLAIN_INTEGRAL_STEPS", "20"));
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(client.configMaps()
+                                .inNamespace(ns)
+                                .withName("m-v2-explain")
+                                .get()
+                                .getData())
+                        .containsEntry("EXPLAIN_INTEGRAL_STEPS", "20"));
         awaitQuiet();
-        List<AuditedCall> applies = operatorWrites().subList(writes, operatorWrites().size()).stream()
-                .filter(c -> c.verb().equals("patch") && c.subresource().isEmpty()).toList();
+        List<AuditedCall> applies = operatorWrites()
+                .subList(writes, operatorWrites().size())
+                .stream()
+                .filter(c -> c.verb().equals("patch") && c.subresource().isEmpty())
+                .toList();
         assertThat(applies).extracting(AuditedCall::resource).containsExactlyInAnyOrder("configmaps", "deployments");
-        assertThat(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems()).hasSize(2);
+        assertThat(client.configMaps()
+                        .inNamespace(ns)
+                        .withLabel(Labels.MODEL, "m")
+                        .list()
+                        .getItems())
+                .hasSize(2);
     }
 }

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * One request as the API server's audit log recorded it (stage ResponseComplete): who made it (the impersonated
  * identity where there is one), the RBAC verb and resource, and the response code.
  */
-public record AuditedCall(String user, String verb, String group, String resource, String subresource,
-        String namespace, int code) {
+public record AuditedCall(
+        String user, String verb, String group, String resource, String subresource, String namespace, int code) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,13 +27,21 @@ public record AuditedCall(String user, String verb, String group, String resourc
         }
         for (String line : Files.readAllLines(log)) {
             JsonNode e = JSON.readTree(line);
-            if (!"ResponseComplete".equals(e.path("stage").asText()) || e.path("objectRef").isMissingNode()) {
+            if (!"ResponseComplete".equals(e.path("stage").asText())
+                    || e.path("objectRef").isMissingNode()) {
                 continue;
             }
             JsonNode ref = e.path("objectRef");
-            String user = e.path("impersonatedUser").path("username").asText(e.path("user").path("username").asText());
-            calls.add(new AuditedCall(user, e.path("verb").asText(), ref.path("apiGroup").asText(""),
-                    ref.path("resource").asText(), ref.path("subresource").asText(""), ref.path("namespace").asText(""),
+            String user = e.path("impersonatedUser")
+                    .path("username")
+                    .asText(e.path("user").path("username").asText());
+            calls.add(new AuditedCall(
+                    user,
+                    e.path("verb").asText(),
+                    ref.path("apiGroup").asText(""),
+                    ref.path("resource").asText(),
+                    ref.path("subresource").asText(""),
+                    ref.path("namespace").asText(""),
                     e.path("responseStatus").path("code").asInt()));
         }
         return calls;

@@ -36,6 +36,7 @@ public final class ControlPlane implements AutoCloseable {
     public static final String KWOK_TAINT = "kwok.x-k8s.io/node";
     /** The API server's --service-cluster-ip-range: where Services get their ClusterIPs. */
     public static final String SERVICE_RANGE = "10.96.0.0/16";
+
     private static final String TOKEN = "explainable-test-admin-token";
 
     private final Path work;
@@ -80,8 +81,11 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The binaries' cache folder, building them first if needed (tools/k8s/build-control-plane.sh). */
     public static Path binaries() throws Exception {
-        Process build = new ProcessBuilder("bash", repoRoot().resolve("tools/k8s/build-control-plane.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process build = new ProcessBuilder(
+                        "bash",
+                        repoRoot().resolve("tools/k8s/build-control-plane.sh").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String bin = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!build.waitFor(60, TimeUnit.MINUTES) || build.exitValue() != 0) {
             throw new IllegalStateException("building the control plane failed (see the output above)");
@@ -91,8 +95,9 @@ public final class ControlPlane implements AutoCloseable {
 
     private static ControlPlane start(String address, boolean forNodes) throws Exception {
         Path bins = binaries();
-        Path work = repoRoot().resolve("operator/target/control-plane/"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
+        Path work = repoRoot()
+                .resolve("operator/target/control-plane/"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
         Files.createDirectories(work);
         ControlPlane cp = new ControlPlane(work, freePort(), address, forNodes);
         try {
@@ -107,8 +112,10 @@ public final class ControlPlane implements AutoCloseable {
     private void boot(Path bins) throws Exception {
         this.bins = bins;
         KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-        Files.writeString(work.resolve("sa.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        Files.writeString(work.resolve("sa.pub"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        Files.writeString(
+                work.resolve("sa.key"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Files.writeString(
+                work.resolve("sa.pub"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
         Files.writeString(work.resolve("tokens.csv"), TOKEN + ",admin,admin,system:masters\n");
         Files.writeString(work.resolve("kubeconfig"), """
                 apiVersion: v1
@@ -128,18 +135,34 @@ public final class ControlPlane implements AutoCloseable {
                 """);
         int etcdPort = freePort();
         String kubeconfig = work.resolve("kubeconfig").toString();
-        launch("etcd", bins.resolve("etcd").toString(), "--data-dir", work.resolve("etcd").toString(),
-                "--listen-client-urls", "http://127.0.0.1:" + etcdPort,
-                "--advertise-client-urls", "http://127.0.0.1:" + etcdPort,
-                "--listen-peer-urls", "http://127.0.0.1:" + freePort(), "--log-level", "warn");
-        List<String> apiserver = new ArrayList<>(List.of(bins.resolve("kube-apiserver").toString(),
-                "--etcd-servers=http://127.0.0.1:" + etcdPort, "--secure-port=" + apiPort, "--bind-address=" + address,
-                "--cert-dir=" + work.resolve("certs"), "--token-auth-file=" + work.resolve("tokens.csv"),
-                "--authorization-mode=RBAC", "--service-account-issuer=https://kubernetes.default.svc",
+        launch(
+                "etcd",
+                bins.resolve("etcd").toString(),
+                "--data-dir",
+                work.resolve("etcd").toString(),
+                "--listen-client-urls",
+                "http://127.0.0.1:" + etcdPort,
+                "--advertise-client-urls",
+                "http://127.0.0.1:" + etcdPort,
+                "--listen-peer-urls",
+                "http://127.0.0.1:" + freePort(),
+                "--log-level",
+                "warn");
+        List<String> apiserver = new ArrayList<>(List.of(
+                bins.resolve("kube-apiserver").toString(),
+                "--etcd-servers=http://127.0.0.1:" + etcdPort,
+                "--secure-port=" + apiPort,
+                "--bind-address=" + address,
+                "--cert-dir=" + work.resolve("certs"),
+                "--token-auth-file=" + work.resolve("tokens.csv"),
+                "--authorization-mode=RBAC",
+                "--service-account-issuer=https://kubernetes.default.svc",
                 "--service-account-key-file=" + work.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + work.resolve("sa.key"),
-                "--service-cluster-ip-range=" + SERVICE_RANGE, "--allow-privileged=true",
-                "--audit-policy-file=" + work.resolve("audit-policy.yaml"), "--audit-log-format=json",
+                "--service-cluster-ip-range=" + SERVICE_RANGE,
+                "--allow-privileged=true",
+                "--audit-policy-file=" + work.resolve("audit-policy.yaml"),
+                "--audit-log-format=json",
                 "--audit-log-path=" + work.resolve("audit.log")));
         if (forNodes) {
             apiserver.addAll(List.of("--advertise-address=" + address, "--kubelet-preferred-address-types=InternalIP"));
@@ -148,36 +171,61 @@ public final class ControlPlane implements AutoCloseable {
             apiserver.add("--disable-admission-plugins=ServiceAccount");
         }
         launch("kube-apiserver", apiserver.toArray(String[]::new));
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(apiUrl()).withOauthToken(TOKEN).withTrustCerts(true)
-                .withRequestTimeout(30_000).build()).build();
+        client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl(apiUrl())
+                        .withOauthToken(TOKEN)
+                        .withTrustCerts(true)
+                        .withRequestTimeout(30_000)
+                        .build())
+                .build();
         awaitReady(Duration.ofSeconds(60));
-        List<String> controllerManager = new ArrayList<>(List.of(bins.resolve("kube-controller-manager").toString(),
-                "--kubeconfig=" + kubeconfig, "--service-account-private-key-file=" + work.resolve("sa.key"),
-                "--secure-port=0", "--leader-elect=false", "--controllers=*,-serviceaccount-token",
+        List<String> controllerManager = new ArrayList<>(List.of(
+                bins.resolve("kube-controller-manager").toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--service-account-private-key-file=" + work.resolve("sa.key"),
+                "--secure-port=0",
+                "--leader-elect=false",
+                "--controllers=*,-serviceaccount-token",
                 "--concurrent-gc-syncs=5",
                 // client-go's default of 20 requests/s per controller, not the operator, set the pace of tests
                 // with many models (OperatorScaleBenchmark)
-                "--kube-api-qps=200", "--kube-api-burst=400"));
+                "--kube-api-qps=200",
+                "--kube-api-burst=400"));
         if (forNodes) {
             // published to every namespace as kube-root-ca.crt, which pods' ServiceAccount volumes include
             controllerManager.add("--root-ca-file=" + work.resolve("certs/apiserver.crt"));
         }
         launch("kube-controller-manager", controllerManager.toArray(String[]::new));
-        launch("kube-scheduler", bins.resolve("kube-scheduler").toString(), "--kubeconfig=" + kubeconfig,
-                "--secure-port=0", "--leader-elect=false", "--kube-api-qps=200", "--kube-api-burst=400");
-        launch("kwok", bins.resolve("kwok").toString(), "--kubeconfig=" + kubeconfig,
-                "--config=" + bins.resolve("kwok-stages.yaml"), "--manage-all-nodes=false",
+        launch(
+                "kube-scheduler",
+                bins.resolve("kube-scheduler").toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--secure-port=0",
+                "--leader-elect=false",
+                "--kube-api-qps=200",
+                "--kube-api-burst=400");
+        launch(
+                "kwok",
+                bins.resolve("kwok").toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--config=" + bins.resolve("kwok-stages.yaml"),
+                "--manage-all-nodes=false",
                 "--manage-nodes-with-annotation-selector=" + KWOK_TAINT + "=fake",
                 "--manage-nodes-with-label-selector=",
                 "--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom",
-                "--disregard-status-with-label-selector=", "--cidr=10.0.0.1/24", "--node-ip=10.0.0.1",
+                "--disregard-status-with-label-selector=",
+                "--cidr=10.0.0.1/24",
+                "--node-ip=10.0.0.1",
                 "--node-lease-duration-seconds=40");
     }
 
     private void launch(String name, String... command) throws IOException {
         File log = work.resolve(name + ".log").toFile();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         processes.add(p);
     }
 
@@ -204,18 +252,32 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A kwok node: schedulable by the real scheduler, its pods marked Running and Ready by kwok. */
     public void addNode(String name, int gpus) {
-        Map<String, Quantity> capacity = new java.util.LinkedHashMap<>(Map.of("cpu", new Quantity("16"),
-                "memory", new Quantity("64Gi"), "pods", new Quantity("110")));
-        NodeBuilder node = new NodeBuilder().withNewMetadata().withName(name)
-                .addToAnnotations(KWOK_TAINT, "fake").addToLabels("type", "kwok")
-                .addToLabels("kubernetes.io/hostname", name).endMetadata()
-                .withNewSpec().addNewTaint().withKey(KWOK_TAINT).withValue("fake").withEffect("NoSchedule").endTaint()
+        Map<String, Quantity> capacity = new java.util.LinkedHashMap<>(
+                Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")));
+        NodeBuilder node = new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToAnnotations(KWOK_TAINT, "fake")
+                .addToLabels("type", "kwok")
+                .addToLabels("kubernetes.io/hostname", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewTaint()
+                .withKey(KWOK_TAINT)
+                .withValue("fake")
+                .withEffect("NoSchedule")
+                .endTaint()
                 .endSpec();
         if (gpus > 0) {
             capacity.put("nvidia.com/gpu", new Quantity(String.valueOf(gpus)));
             // As the NVIDIA device plugin's setups do: only pods that tolerate GPUs land here.
-            node.editSpec().addNewTaint().withKey("nvidia.com/gpu").withValue("present").withEffect("NoSchedule")
-                    .endTaint().endSpec();
+            node.editSpec()
+                    .addNewTaint()
+                    .withKey("nvidia.com/gpu")
+                    .withValue("present")
+                    .withEffect("NoSchedule")
+                    .endTaint()
+                    .endSpec();
             node.editMetadata().addToLabels("nvidia.com/gpu.present", "true").endMetadata();
         }
         node.withNewStatus().withCapacity(capacity).withAllocatable(capacity).endStatus();
@@ -224,8 +286,13 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Installs the checked-in CRD (crds/) and waits until the API server serves it. */
     public void installCrd() throws IOException {
-        try (var in = Files.newInputStream(repoRoot().resolve("crds/explainablemodels.serving.explainable.dev-v1.yml"))) {
-            var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+        try (var in =
+                Files.newInputStream(repoRoot().resolve("crds/explainablemodels.serving.explainable.dev-v1.yml"))) {
+            var crd = client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .load(in)
+                    .item();
             client.resource(crd).serverSideApply();
             awaitEstablished(crd.getMetadata().getName());
         }
@@ -233,12 +300,19 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Waits until the API server serves a CustomResourceDefinition (condition Established). */
     public void awaitEstablished(String crdName) {
-        client.apiextensions().v1().customResourceDefinitions().withName(crdName)
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(crdName)
                 // the first status the API server writes may carry no conditions yet
-                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                                .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
-                        30, TimeUnit.SECONDS);
+                .waitUntilCondition(
+                        c -> c.getStatus() != null
+                                && c.getStatus().getConditions() != null
+                                && c.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        30,
+                        TimeUnit.SECONDS);
     }
 
     /** A binary built by tools/k8s/build-control-plane.sh (helm, kube-apiserver, ...). */
@@ -248,14 +322,23 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A client acting as {@code user} (the admin impersonates it), to check what RBAC grants that identity. */
     public KubernetesClient clientAs(String user, String... groups) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(apiUrl()).withOauthToken(TOKEN).withTrustCerts(true)
-                .withImpersonateUsername(user).withImpersonateGroups(groups).withRequestTimeout(30_000).build()).build();
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl(apiUrl())
+                        .withOauthToken(TOKEN)
+                        .withTrustCerts(true)
+                        .withImpersonateUsername(user)
+                        .withImpersonateGroups(groups)
+                        .withRequestTimeout(30_000)
+                        .build())
+                .build();
     }
 
     /** The requests {@code user} made so far (directly or impersonated), from the API server's audit log. */
     public List<AuditedCall> auditedCalls(String user) throws IOException {
-        return AuditedCall.read(work.resolve("audit.log")).stream().filter(c -> c.user().equals(user)).toList();
+        return AuditedCall.read(work.resolve("audit.log")).stream()
+                .filter(c -> c.user().equals(user))
+                .toList();
     }
 
     /** The admin kubeconfig (for helm, kubelets and kube-proxy). */
@@ -301,7 +384,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -13,16 +13,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Voluntary disruptions and node loss: versions with more than one replica get a PodDisruptionBudget that the real
@@ -61,18 +62,25 @@ class DisruptionOnControlPlaneTest {
     }
 
     static void edit(String ns, String name, Consumer<ExplainableModel> change) {
-        RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName(name), change);
+        RetryOnConflict.edit(
+                client.resources(ExplainableModel.class).inNamespace(ns).withName(name), change);
     }
 
     static PodDisruptionBudget pdb(String ns, String name) {
-        return client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name).get();
+        return client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(ns)
+                .withName(name)
+                .get();
     }
 
     static List<Pod> readyPods(String ns, String version) {
         return client.pods().inNamespace(ns).withLabel(Labels.VERSION, version).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .filter(p -> p.getStatus().getConditions() != null
+                        && p.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
                 .toList();
     }
 
@@ -100,8 +108,11 @@ class DisruptionOnControlPlaneTest {
             assertThat(budget.getStatus().getCurrentHealthy()).isEqualTo(2);
             assertThat(budget.getStatus().getDisruptionsAllowed()).isEqualTo(1);
         });
-        assertThat(pdb(ns, "m-v2")).as("one replica: no budget, it would block every drain").isNull();
-        assertThat(pdb(ns, "m-v1").getMetadata().getOwnerReferences()).singleElement()
+        assertThat(pdb(ns, "m-v2"))
+                .as("one replica: no budget, it would block every drain")
+                .isNull();
+        assertThat(pdb(ns, "m-v1").getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getKind()).isEqualTo("ExplainableModel"));
 
         // a drain of both nodes cordons them, then evicts: the first of v1's pods may go, the second not while the
@@ -109,9 +120,17 @@ class DisruptionOnControlPlaneTest {
         List<Pod> v1 = readyPods(ns, "v1");
         cordon(true, "cpu-node-1", "cpu-node-2");
         try {
-            assertThat(client.pods().inNamespace(ns).withName(v1.get(0).getMetadata().getName()).evict()).isTrue();
-            assertThat(client.pods().inNamespace(ns).withName(v1.get(1).getMetadata().getName()).evict())
-                    .as("second eviction refused by the budget (429)").isFalse();
+            assertThat(client.pods()
+                            .inNamespace(ns)
+                            .withName(v1.get(0).getMetadata().getName())
+                            .evict())
+                    .isTrue();
+            assertThat(client.pods()
+                            .inNamespace(ns)
+                            .withName(v1.get(1).getMetadata().getName())
+                            .evict())
+                    .as("second eviction refused by the budget (429)")
+                    .isFalse();
         } finally {
             cordon(false, "cpu-node-1", "cpu-node-2");
         }
@@ -131,8 +150,11 @@ class DisruptionOnControlPlaneTest {
             assertThat(pdb(ns, "m-v2")).isNotNull();
         });
         // recorded just after the delete, which the budget's absence may show first
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
-                .anyMatch(e -> "Deleted".equals(e.getReason()) && e.getMessage().contains("PodDisruptionBudget m-v1")));
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(
+                                client.v1().events().inNamespace(ns).list().getItems())
+                        .anyMatch(e -> "Deleted".equals(e.getReason())
+                                && e.getMessage().contains("PodDisruptionBudget m-v1")));
         // a removed version's budget goes with it
         edit(ns, "m", m -> m.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pdb(ns, "m-v2")).isNull());
@@ -144,24 +166,36 @@ class DisruptionOnControlPlaneTest {
         // three pods, two schedulable nodes: a hard spread constraint (DoNotSchedule) would leave the third pending,
         // because the cordoned node counts as a domain with no pod
         cluster.create(ns, "m", version("v1", 3));
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(readyPods(ns, "v1")).hasSize(3));
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(readyPods(ns, "v1")).hasSize(3));
         assertThat(nodes(readyPods(ns, "v1"))).containsExactlyInAnyOrder("cpu-node-1", "cpu-node-2");
 
         // the same Deployment with DoNotSchedule: one pod pends (why the operator asks for ScheduleAnyway)
         ExplainableModel plain = Models.model("hard", "v1", version("v1", 3));
         plain.getMetadata().setNamespace(ns);
-        Deployment hard = DesiredDeployment.of(plain, plain.getSpec().getVersions().get(0), new TestConfig(false));
+        Deployment hard =
+                DesiredDeployment.of(plain, plain.getSpec().getVersions().get(0), new TestConfig(false));
         hard.getMetadata().setOwnerReferences(List.of());
-        hard.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().get(0).setWhenUnsatisfiable("DoNotSchedule");
+        hard.getSpec()
+                .getTemplate()
+                .getSpec()
+                .getTopologySpreadConstraints()
+                .get(0)
+                .setWhenUnsatisfiable("DoNotSchedule");
         client.resource(hard).create();
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            List<Pod> pods = client.pods().inNamespace(ns).withLabel(Labels.MODEL, "hard").list().getItems();
+            List<Pod> pods = client.pods()
+                    .inNamespace(ns)
+                    .withLabel(Labels.MODEL, "hard")
+                    .list()
+                    .getItems();
             assertThat(pods).hasSize(3);
             assertThat(pods).filteredOn(p -> p.getSpec().getNodeName() != null).hasSize(2);
-            assertThat(pods).anySatisfy(p -> assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
-                assertThat(c.getReason()).isEqualTo("Unschedulable");
-                assertThat(c.getMessage()).contains("didn't match pod topology spread constraints");
-            }));
+            assertThat(pods)
+                    .anySatisfy(p -> assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
+                        assertThat(c.getReason()).isEqualTo("Unschedulable");
+                        assertThat(c.getMessage()).contains("didn't match pod topology spread constraints");
+                    }));
         });
     }
 }

@@ -18,12 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.TestConfig;
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.config.GpuTolerations;
-import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -33,6 +27,13 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.GpuTolerations;
+import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 
 /**
  * The Helm chart: {@code helm lint}, {@code helm template} (helm built from its Go module, cached with the other
@@ -46,6 +47,7 @@ public class HelmChartOnControlPlaneTest {
     static final Path CHART = ControlPlane.repoRoot().resolve("helm/explainable-serving");
     /** The release's namespace. */
     static final String NAMESPACE = "es-system";
+
     static ControlPlane cp;
     static KubernetesClient admin;
 
@@ -78,24 +80,33 @@ public class HelmChartOnControlPlaneTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("HELM_CACHE_HOME", on.work().resolve("helm-cache").toString());
-        pb.environment().put("HELM_CONFIG_HOME", on.work().resolve("helm-config").toString());
+        pb.environment()
+                .put("HELM_CONFIG_HOME", on.work().resolve("helm-config").toString());
         pb.environment().put("HELM_DATA_HOME", on.work().resolve("helm-data").toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("helm " + String.join(" ", args) + "\n" + out).isEqualTo(exitCode);
+        assertThat(p.exitValue())
+                .as("helm " + String.join(" ", args) + "\n" + out)
+                .isEqualTo(exitCode);
         return out;
     }
 
     /** The rendered operator Deployment (the chart's only one). */
     static Deployment operatorDeployment(List<HasMetadata> rendered) {
-        return (Deployment) rendered.stream().filter(o -> o instanceof Deployment).findFirst().orElseThrow();
+        return (Deployment) rendered.stream()
+                .filter(o -> o instanceof Deployment)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The value of an env var of the rendered operator Deployment. */
     static String env(List<HasMetadata> rendered, String name) {
         return operatorDeployment(rendered).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> e.getName().equals(name)).findFirst().orElseThrow().getValue();
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
     }
 
     static List<HasMetadata> render(String... extra) throws Exception {
@@ -104,11 +115,13 @@ public class HelmChartOnControlPlaneTest {
 
     /** {@code helm template} of the chart as release "es" in es-system, CRD included, as objects. */
     static List<HasMetadata> render(ControlPlane on, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("template", "es", CHART.toString(), "--namespace", NAMESPACE,
-                "--include-crds"));
+        List<String> args = new ArrayList<>(
+                List.of("template", "es", CHART.toString(), "--namespace", NAMESPACE, "--include-crds"));
         args.addAll(List.of(extra));
-        return on.client().load(new ByteArrayInputStream(helm(on, 0, args.toArray(String[]::new))
-                .getBytes(StandardCharsets.UTF_8))).items();
+        return on.client()
+                .load(new ByteArrayInputStream(
+                        helm(on, 0, args.toArray(String[]::new)).getBytes(StandardCharsets.UTF_8)))
+                .items();
     }
 
     @Test
@@ -117,82 +130,152 @@ public class HelmChartOnControlPlaneTest {
         String file = "explainablemodels.serving.explainable.dev-v1.yml";
         assertThat(Files.readString(CHART.resolve("crds").resolve(file)))
                 .as("helm/explainable-serving/crds must be a copy of crds/")
-                .isEqualTo(Files.readString(ControlPlane.repoRoot().resolve("crds").resolve(file)));
+                .isEqualTo(
+                        Files.readString(ControlPlane.repoRoot().resolve("crds").resolve(file)));
     }
 
     @Test
     void templateRendersNamespacedRbacByDefaultAndClusterWideOnlyWhenAsked() throws Exception {
         // default: the release's own namespace, a Role there, nothing cluster-wide
         List<HasMetadata> own = render();
-        assertThat(own).extracting(HasMetadata::getKind).contains("CustomResourceDefinition", "ServiceAccount", "Role",
-                "RoleBinding", "Deployment", "Service").doesNotContain("ClusterRole", "ClusterRoleBinding",
-                "ServiceMonitor");
-        assertThat(own.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()))
+        assertThat(own)
+                .extracting(HasMetadata::getKind)
+                .contains("CustomResourceDefinition", "ServiceAccount", "Role", "RoleBinding", "Deployment", "Service")
+                .doesNotContain("ClusterRole", "ClusterRoleBinding", "ServiceMonitor");
+        assertThat(own.stream()
+                        .filter(o -> o instanceof Role)
+                        .map(o -> o.getMetadata().getNamespace()))
                 .containsExactly("es-system");
-        assertThat(env(own, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES")).isEqualTo("es-system");
+        assertThat(env(own, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
+                .isEqualTo("es-system");
         // the default GPU toleration reaches the operator as the JSON list it parses
         assertThat(GpuTolerations.parse(env(own, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS")))
                 .isEqualTo(GpuTolerations.DEFAULT);
         // the policy's allow-lists are empty: the operator gets no setting, so its defaults (none allowed) hold
-        assertThat(operatorDeployment(own).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        assertThat(operatorDeployment(own)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
                 .noneMatch(e -> e.getName().startsWith("EXPLAINABLE_OPERATOR_POLICY_"));
 
-        List<HasMetadata> cluster = render("--set", "watchAllNamespaces=true", "--set", "ingress.enabled=true",
-                "--set", "ingress.className=nginx", "--set", "gpu.nodeSelector.nvidia\\.com/gpu\\.present=true");
-        assertThat(cluster).extracting(HasMetadata::getKind).contains("ClusterRole", "ClusterRoleBinding")
+        List<HasMetadata> cluster = render(
+                "--set",
+                "watchAllNamespaces=true",
+                "--set",
+                "ingress.enabled=true",
+                "--set",
+                "ingress.className=nginx",
+                "--set",
+                "gpu.nodeSelector.nvidia\\.com/gpu\\.present=true");
+        assertThat(cluster)
+                .extracting(HasMetadata::getKind)
+                .contains("ClusterRole", "ClusterRoleBinding")
                 .doesNotContain("Role", "RoleBinding");
         assertThat(env(cluster, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
                 .isEqualTo("JOSDK_ALL_NAMESPACES");
-        assertThat(operatorDeployment(cluster).toString()).contains("EXPLAINABLE_OPERATOR_INGRESS_CLASS_NAME",
-                "nvidia.com/gpu.present=true");
+        assertThat(operatorDeployment(cluster).toString())
+                .contains("EXPLAINABLE_OPERATOR_INGRESS_CLASS_NAME", "nvidia.com/gpu.present=true");
         // the same rules either way
-        ClusterRole clusterRole = (ClusterRole) cluster.stream().filter(o -> o instanceof ClusterRole).findFirst()
+        ClusterRole clusterRole = (ClusterRole) cluster.stream()
+                .filter(o -> o instanceof ClusterRole)
+                .findFirst()
                 .orElseThrow();
-        Role role = (Role) own.stream().filter(o -> o instanceof Role).findFirst().orElseThrow();
+        Role role =
+                (Role) own.stream().filter(o -> o instanceof Role).findFirst().orElseThrow();
         assertThat(clusterRole.getRules()).isEqualTo(role.getRules());
 
         // the heap follows the memory limit (sized for 5,000 models), and an OutOfMemoryError restarts the pod
         assertThat(env(cluster, "JDK_JAVA_OPTIONS")).contains("-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError");
-        assertThat(operatorDeployment(cluster).getSpec().getTemplate().getSpec().getContainers().get(0).getResources()
-                .getLimits().get("memory").toString()).isEqualTo("1536Mi");
+        assertThat(operatorDeployment(cluster)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits()
+                        .get("memory")
+                        .toString())
+                .isEqualTo("1536Mi");
         List<HasMetadata> noTolerations = render("--set", "gpu.tolerations=null");
-        assertThat(GpuTolerations.parse(env(noTolerations, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS"))).isEmpty();
-        List<HasMetadata> listed = render("--set", "watchNamespaces={team-a,team-b}", "--set",
-                "metrics.serviceMonitor.enabled=true", "--set", "policy.allowedModelPaths={/srv/models,/data}",
-                "--set", "policy.allowedRuntimeImages={registry.example.org/team-a/}");
-        assertThat(listed.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()))
+        assertThat(GpuTolerations.parse(env(noTolerations, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS")))
+                .isEmpty();
+        List<HasMetadata> listed = render(
+                "--set",
+                "watchNamespaces={team-a,team-b}",
+                "--set",
+                "metrics.serviceMonitor.enabled=true",
+                "--set",
+                "policy.allowedModelPaths={/srv/models,/data}",
+                "--set",
+                "policy.allowedRuntimeImages={registry.example.org/team-a/}");
+        assertThat(listed.stream()
+                        .filter(o -> o instanceof Role)
+                        .map(o -> o.getMetadata().getNamespace()))
                 .containsExactlyInAnyOrder("team-a", "team-b");
-        assertThat(listed).extracting(HasMetadata::getKind).contains("ServiceMonitor").doesNotContain("ClusterRole");
-        assertThat(env(listed, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES")).isEqualTo("team-a,team-b");
-        assertThat(env(listed, "EXPLAINABLE_OPERATOR_POLICY_ALLOWED_MODEL_PATHS")).isEqualTo("/srv/models,/data");
+        assertThat(listed)
+                .extracting(HasMetadata::getKind)
+                .contains("ServiceMonitor")
+                .doesNotContain("ClusterRole");
+        assertThat(env(listed, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
+                .isEqualTo("team-a,team-b");
+        assertThat(env(listed, "EXPLAINABLE_OPERATOR_POLICY_ALLOWED_MODEL_PATHS"))
+                .isEqualTo("/srv/models,/data");
         assertThat(env(listed, "EXPLAINABLE_OPERATOR_POLICY_ALLOWED_RUNTIME_IMAGES"))
                 .isEqualTo("registry.example.org/team-a/");
         // both at once is a mistake, refused
-        assertThat(helmFails("template", "es", CHART.toString(), "--set", "watchAllNamespaces=true", "--set",
-                "watchNamespaces={team-a}")).contains("set either watchAllNamespaces or watchNamespaces, not both");
+        assertThat(helmFails(
+                        "template",
+                        "es",
+                        CHART.toString(),
+                        "--set",
+                        "watchAllNamespaces=true",
+                        "--set",
+                        "watchNamespaces={team-a}"))
+                .contains("set either watchAllNamespaces or watchNamespaces, not both");
     }
 
     @Test
     void renderedChartAppliesAndItsRbacIsExactlyWhatTheOperatorCalls() throws Exception {
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        admin.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NAMESPACE)
+                        .endMetadata()
+                        .build())
                 .create();
         for (HasMetadata o : render()) {
             admin.resource(o).serverSideApply();
         }
-        assertThat(admin.rbac().clusterRoles().withName("explainable-serving-operator-" + NAMESPACE).get()).isNull();
-        Role role = admin.rbac().roles().inNamespace(NAMESPACE).withName("explainable-serving-operator").get();
-        assertThat(role.getRules()).noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
+        assertThat(admin.rbac()
+                        .clusterRoles()
+                        .withName("explainable-serving-operator-" + NAMESPACE)
+                        .get())
+                .isNull();
+        Role role = admin.rbac()
+                .roles()
+                .inNamespace(NAMESPACE)
+                .withName("explainable-serving-operator")
+                .get();
+        assertThat(role.getRules())
+                .noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
         cp.awaitEstablished("explainablemodels.serving.explainable.dev");
 
-        try (KubernetesClient asOperator = cp.clientAs(OPERATOR_SA,
-                "system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated")) {
+        try (KubernetesClient asOperator = cp.clientAs(
+                OPERATOR_SA, "system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated")) {
             // with ingresses: a model of two versions converges (v2 with two replicas, so a PodDisruptionBudget),
             // then the removed version's objects are deleted
             runOperator(asOperator, true, () -> {
                 VersionSpec v1 = Models.version("v1", 0);
                 v1.setModelUri("file:///srv/models/v1");
-                v1.setTolerations(List.of(new TolerationBuilder().withKey(ControlPlane.KWOK_TAINT).withOperator("Exists")
-                        .withEffect("NoSchedule").build()));
+                v1.setTolerations(List.of(new TolerationBuilder()
+                        .withKey(ControlPlane.KWOK_TAINT)
+                        .withOperator("Exists")
+                        .withEffect("NoSchedule")
+                        .build()));
                 VersionSpec v2 = Models.version("v2", 0);
                 v2.setModelUri("file:///srv/models/v2");
                 v2.setTolerations(v1.getTolerations());
@@ -203,38 +286,88 @@ public class HelmChartOnControlPlaneTest {
                 m.getMetadata().setGeneration(null);
                 admin.resource(m).create();
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                    ExplainableModel got = admin.resources(ExplainableModel.class).inNamespace(NAMESPACE).withName("m")
+                    ExplainableModel got = admin.resources(ExplainableModel.class)
+                            .inNamespace(NAMESPACE)
+                            .withName("m")
                             .get();
                     assertThat(got.getStatus()).isNotNull();
                     assertThat(got.getStatus().getVersionsReady()).isEqualTo("2/2");
                 });
-                assertThat(admin.network().v1().ingresses().inNamespace(NAMESPACE).withName("m").get()).isNotNull();
-                assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("m-v2").get())
+                assertThat(admin.network()
+                                .v1()
+                                .ingresses()
+                                .inNamespace(NAMESPACE)
+                                .withName("m")
+                                .get())
                         .isNotNull();
-                RetryOnConflict.edit(admin.resources(ExplainableModel.class).inNamespace(NAMESPACE).withName("m"),
+                assertThat(admin.policy()
+                                .v1()
+                                .podDisruptionBudget()
+                                .inNamespace(NAMESPACE)
+                                .withName("m-v2")
+                                .get())
+                        .isNotNull();
+                RetryOnConflict.edit(
+                        admin.resources(ExplainableModel.class)
+                                .inNamespace(NAMESPACE)
+                                .withName("m"),
                         x -> x.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                    assertThat(admin.apps().deployments().inNamespace(NAMESPACE).withName("m-v2").get()).isNull();
-                    assertThat(admin.services().inNamespace(NAMESPACE).withName("m-v2").get()).isNull();
-                    assertThat(admin.configMaps().inNamespace(NAMESPACE).withName("m-v2-explain").get()).isNull();
-                    assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("m-v2").get())
+                    assertThat(admin.apps()
+                                    .deployments()
+                                    .inNamespace(NAMESPACE)
+                                    .withName("m-v2")
+                                    .get())
+                            .isNull();
+                    assertThat(admin.services()
+                                    .inNamespace(NAMESPACE)
+                                    .withName("m-v2")
+                                    .get())
+                            .isNull();
+                    assertThat(admin.configMaps()
+                                    .inNamespace(NAMESPACE)
+                                    .withName("m-v2-explain")
+                                    .get())
+                            .isNull();
+                    assertThat(admin.policy()
+                                    .v1()
+                                    .podDisruptionBudget()
+                                    .inNamespace(NAMESPACE)
+                                    .withName("m-v2")
+                                    .get())
                             .isNull();
                 });
             });
             // restarted with ingresses turned off: the model's Ingress goes, with an event (recorded just after the
             // delete, so awaited too before the operator stops)
-            runOperator(asOperator, false, () -> await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                assertThat(admin.network().v1().ingresses().inNamespace(NAMESPACE).withName("m").get()).isNull();
-                assertThat(admin.v1().events().inNamespace(NAMESPACE).list().getItems())
-                        .anyMatch(e -> "Deleted".equals(e.getReason()) && e.getMessage().contains("Ingress"));
-            }));
+            runOperator(
+                    asOperator,
+                    false,
+                    () -> await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                        assertThat(admin.network()
+                                        .v1()
+                                        .ingresses()
+                                        .inNamespace(NAMESPACE)
+                                        .withName("m")
+                                        .get())
+                                .isNull();
+                        assertThat(admin.v1()
+                                        .events()
+                                        .inNamespace(NAMESPACE)
+                                        .list()
+                                        .getItems())
+                                .anyMatch(e -> "Deleted".equals(e.getReason())
+                                        && e.getMessage().contains("Ingress"));
+                    }));
         }
 
         // The diff of the chart's Role against the calls the operator made (the API server's audit log)
         List<AuditedCall> calls = cp.auditedCalls(OPERATOR_SA);
         assertThat(calls).as("the operator's calls").isNotEmpty();
         assertThat(calls).as("forbidden calls").noneMatch(c -> c.code() == 403);
-        assertThat(calls).as("every call stays in the watched namespace").allMatch(c -> c.namespace().equals(NAMESPACE));
+        assertThat(calls)
+                .as("every call stays in the watched namespace")
+                .allMatch(c -> c.namespace().equals(NAMESPACE));
         Set<String> used = new TreeSet<>();
         calls.forEach(c -> used.addAll(c.permissions()));
         Set<String> granted = new TreeSet<>();
@@ -261,7 +394,8 @@ public class HelmChartOnControlPlaneTest {
      */
     static void runOperator(KubernetesClient client, boolean ingress, ThrowingRunnable scenario) throws Exception {
         Operator op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        op.register(new ExplainableModelReconciler(client, new TestConfig(ingress)), c -> c.settingNamespace(NAMESPACE));
+        op.register(
+                new ExplainableModelReconciler(client, new TestConfig(ingress)), c -> c.settingNamespace(NAMESPACE));
         op.start();
         try {
             scenario.run();

@@ -3,15 +3,16 @@ package dev.explainable.serving.operator.controlplane;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 
 /**
  * A real control plane with the CRD installed, a test's kwok nodes and the operator running: the fixture every
@@ -80,7 +81,12 @@ final class OperatorOnControlPlane implements AutoCloseable {
 
     /** Creates the namespace {@code name}; returns its name. */
     String namespace(String name) {
-        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        client().namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .endMetadata()
+                        .build())
                 .create();
         return name;
     }
@@ -111,12 +117,18 @@ final class OperatorOnControlPlane implements AutoCloseable {
 
     /** The model as the API server has it now (null if there is none). */
     ExplainableModel get(String ns, String name) {
-        return client().resources(ExplainableModel.class).inNamespace(ns).withName(name).get();
+        return client().resources(ExplainableModel.class)
+                .inNamespace(ns)
+                .withName(name)
+                .get();
     }
 
     /** The model's status condition of {@code type}; fails if the status has none. */
     static Condition condition(ExplainableModel m, String type) {
-        return m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+        return m.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Stops the operator, then the control plane. */

@@ -17,21 +17,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.TestConfig;
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.dependent.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.dependent.Labels;
 
 /**
  * The operator against a REAL control plane (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes:
@@ -64,20 +64,25 @@ class OperatorOnControlPlaneTest {
     static VersionSpec version(String name, int gpus) {
         VersionSpec v = Models.version(name, gpus);
         v.setModelUri("file:///srv/models/" + name); // kwok pods mount nothing; a PVC would need a provisioner
-        v.setTolerations(List.of(new TolerationBuilder().withKey(ControlPlane.KWOK_TAINT).withOperator("Exists")
-                .withEffect("NoSchedule").build()));
+        v.setTolerations(List.of(new TolerationBuilder()
+                .withKey(ControlPlane.KWOK_TAINT)
+                .withOperator("Exists")
+                .withEffect("NoSchedule")
+                .build()));
         return v;
     }
 
     static void edit(String ns, String name, Consumer<ExplainableModel> change) {
-        RetryOnConflict.edit(client.resources(ExplainableModel.class).inNamespace(ns).withName(name), change);
+        RetryOnConflict.edit(
+                client.resources(ExplainableModel.class).inNamespace(ns).withName(name), change);
     }
 
     static void awaitReady(String ns, String name, String versionsReady) {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             ExplainableModel m = cluster.get(ns, name);
             assertThat(m.getStatus()).isNotNull();
-            assertThat(m.getStatus().getObservedGeneration()).isEqualTo(m.getMetadata().getGeneration());
+            assertThat(m.getStatus().getObservedGeneration())
+                    .isEqualTo(m.getMetadata().getGeneration());
             assertThat(m.getStatus().getVersionsReady()).isEqualTo(versionsReady);
         });
     }
@@ -89,12 +94,18 @@ class OperatorOnControlPlaneTest {
     static Map<String, String> podUids(String ns, String model) {
         return client.pods().inNamespace(ns).withLabel(Labels.MODEL, model).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+                .collect(Collectors.toMap(
+                        p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
     }
 
     static Set<String> replicaSets(String ns, String model, String version) {
-        return names(client.apps().replicaSets().inNamespace(ns).withLabel(Labels.MODEL, model)
-                .withLabel(Labels.VERSION, version).list().getItems());
+        return names(client.apps()
+                .replicaSets()
+                .inNamespace(ns)
+                .withLabel(Labels.MODEL, model)
+                .withLabel(Labels.VERSION, version)
+                .list()
+                .getItems());
     }
 
     @Test
@@ -106,20 +117,44 @@ class OperatorOnControlPlaneTest {
                     .containsExactlyInAnyOrder("flowers-v1", "flowers-v2");
             assertThat(names(client.services().inNamespace(ns).list().getItems()))
                     .containsExactlyInAnyOrder("flowers", "flowers-v1", "flowers-v2");
-            assertThat(names(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, "flowers").list().getItems()))
+            assertThat(names(client.configMaps()
+                            .inNamespace(ns)
+                            .withLabel(Labels.MODEL, "flowers")
+                            .list()
+                            .getItems()))
                     .containsExactlyInAnyOrder("flowers-v1-explain", "flowers-v2-explain");
         });
-        Deployment gpu = client.apps().deployments().inNamespace(ns).withName("flowers-v2").get();
+        Deployment gpu = client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("flowers-v2")
+                .get();
         var podSpec = gpu.getSpec().getTemplate().getSpec();
-        assertThat(podSpec.getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
+        assertThat(podSpec.getContainers()
+                        .get(0)
+                        .getResources()
+                        .getLimits()
+                        .get("nvidia.com/gpu")
+                        .getAmount())
+                .isEqualTo("1");
         assertThat(podSpec.getTolerations()).anyMatch(t -> "nvidia.com/gpu".equals(t.getKey()));
         Service model = client.services().inNamespace(ns).withName("flowers").get();
         assertThat(model.getSpec().getSelector()).containsEntry(Labels.VERSION, "v2");
 
         awaitReady(ns, "flowers", "2/2");
         // the real scheduler put the GPU pod on the GPU node, the CPU pod elsewhere
-        Pod gpuPod = client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v2").list().getItems().get(0);
-        Pod cpuPod = client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v1").list().getItems().get(0);
+        Pod gpuPod = client.pods()
+                .inNamespace(ns)
+                .withLabel(Labels.VERSION, "v2")
+                .list()
+                .getItems()
+                .get(0);
+        Pod cpuPod = client.pods()
+                .inNamespace(ns)
+                .withLabel(Labels.VERSION, "v1")
+                .list()
+                .getItems()
+                .get(0);
         assertThat(gpuPod.getSpec().getNodeName()).isEqualTo("gpu-node-1");
         assertThat(cpuPod.getSpec().getNodeName()).startsWith("cpu-node-");
         ExplainableModel m = cluster.get(ns, "flowers");
@@ -127,9 +162,11 @@ class OperatorOnControlPlaneTest {
             assertThat(c.getType()).isEqualTo("Ready");
             assertThat(c.getStatus()).isEqualTo("True");
         });
-        assertThat(m.getStatus().getUrl()).isEqualTo("http://flowers.create.svc/v1/projects/create/models/flowers:explain");
+        assertThat(m.getStatus().getUrl())
+                .isEqualTo("http://flowers.create.svc/v1/projects/create/models/flowers:explain");
         assertThat(client.v1().events().inNamespace(ns).list().getItems())
-                .anyMatch(e -> "Created".equals(e.getReason()) && "flowers".equals(e.getInvolvedObject().getName()));
+                .anyMatch(e -> "Created".equals(e.getReason())
+                        && "flowers".equals(e.getInvolvedObject().getName()));
     }
 
     @Test
@@ -161,8 +198,14 @@ class OperatorOnControlPlaneTest {
         Set<String> rs1 = replicaSets(ns, "m", "v1");
         Set<String> rs2 = replicaSets(ns, "m", "v2");
         edit(ns, "m", m -> m.getSpec().setDefaultVersion("v2"));
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.services().inNamespace(ns).withName("m").get()
-                .getSpec().getSelector()).containsEntry(Labels.VERSION, "v2"));
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(client.services()
+                                .inNamespace(ns)
+                                .withName("m")
+                                .get()
+                                .getSpec()
+                                .getSelector())
+                        .containsEntry(Labels.VERSION, "v2"));
         awaitReady(ns, "m", "2/2");
         assertThat(podUids(ns, "m")).isEqualTo(pods);
         assertThat(replicaSets(ns, "m", "v1")).isEqualTo(rs1);
@@ -176,19 +219,30 @@ class OperatorOnControlPlaneTest {
         awaitReady(ns, "m", "2/2");
         Set<String> rs1 = replicaSets(ns, "m", "v1");
         Set<String> rs2 = replicaSets(ns, "m", "v2");
-        Map<String, String> v2Pods = client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v2").list().getItems()
-                .stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
-        edit(ns, "m", m -> Models.withMetadata(m.getSpec().getVersions().get(0),
-                "{\"inputs\": {\"x\": {\"input_tensor_name\": \"x:0\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}, \"framework\": \"tensorflow\"}"));
+        Map<String, String> v2Pods =
+                client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v2").list().getItems().stream()
+                        .collect(Collectors.toMap(
+                                p -> p.getMetadata().getName(),
+                                p -> p.getMetadata().getUid()));
+        edit(
+                ns,
+                "m",
+                m -> Models.withMetadata(
+                        m.getSpec().getVersions().get(0),
+                        "{\"inputs\": {\"x\": {\"input_tensor_name\": \"x:0\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": \"y:0\"}}, \"framework\": \"tensorflow\"}"));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(replicaSets(ns, "m", "v1")).hasSize(rs1.size() + 1).containsAll(rs1);
-            ConfigMap cm = client.configMaps().inNamespace(ns).withName("m-v1-explain").get();
+            ConfigMap cm =
+                    client.configMaps().inNamespace(ns).withName("m-v1-explain").get();
             assertThat(cm.getData()).containsKey("explanation_metadata.json");
         });
         awaitReady(ns, "m", "2/2");
         assertThat(replicaSets(ns, "m", "v2")).isEqualTo(rs2);
         assertThat(client.pods().inNamespace(ns).withLabel(Labels.VERSION, "v2").list().getItems().stream()
-                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()))).isEqualTo(v2Pods);
+                        .collect(Collectors.toMap(
+                                p -> p.getMetadata().getName(),
+                                p -> p.getMetadata().getUid())))
+                .isEqualTo(v2Pods);
     }
 
     @Test
@@ -198,9 +252,15 @@ class OperatorOnControlPlaneTest {
         awaitReady(ns, "m", "2/2");
         edit(ns, "m", m -> m.getSpec().getVersions().removeIf(v -> v.getName().equals("v2")));
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems())).containsExactly("m-v1");
-            assertThat(names(client.services().inNamespace(ns).list().getItems())).containsExactlyInAnyOrder("m", "m-v1");
-            assertThat(client.configMaps().inNamespace(ns).withName("m-v2-explain").get()).isNull();
+            assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems()))
+                    .containsExactly("m-v1");
+            assertThat(names(client.services().inNamespace(ns).list().getItems()))
+                    .containsExactlyInAnyOrder("m", "m-v1");
+            assertThat(client.configMaps()
+                            .inNamespace(ns)
+                            .withName("m-v2-explain")
+                            .get())
+                    .isNull();
         });
         awaitReady(ns, "m", "1/1");
     }
@@ -210,13 +270,17 @@ class OperatorOnControlPlaneTest {
         String ns = cluster.namespace("invalid");
         assertRejected(ns, m -> m.getSpec().setDefaultVersion("v9"), "defaultVersion must name one of versions[]");
         assertRejected(ns, m -> m.getSpec().getVersions().add(version("v1", 0)), "version names must be unique");
-        assertRejected(ns, m -> m.getSpec().getVersions().get(0).getExplanation().setIntegralSteps(0),
-                "integralSteps");
+        assertRejected(
+                ns, m -> m.getSpec().getVersions().get(0).getExplanation().setIntegralSteps(0), "integralSteps");
         assertRejected(ns, m -> m.getSpec().getVersions().get(0).setName("V_1"), "name");
         assertRejected(ns, m -> m.getSpec().getVersions().get(0).setModelUri("ftp://x"), "modelUri");
         assertRejected(ns, m -> m.getSpec().getVersions().get(0).getResources().setMemory("lots"), "memory");
         assertRejected(ns, m -> m.getSpec().getVersions().clear(), "versions");
-        assertThat(client.resources(ExplainableModel.class).inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.resources(ExplainableModel.class)
+                        .inNamespace(ns)
+                        .list()
+                        .getItems())
+                .isEmpty();
     }
 
     @Test
@@ -224,9 +288,12 @@ class OperatorOnControlPlaneTest {
         String ns = cluster.namespace("examples");
         try (var files = Files.list(ControlPlane.repoRoot().resolve("examples"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                ExplainableModel m = client.resources(ExplainableModel.class).load(Files.newInputStream(f)).item();
+                ExplainableModel m = client.resources(ExplainableModel.class)
+                        .load(Files.newInputStream(f))
+                        .item();
                 m.getMetadata().setNamespace(ns);
-                assertThat(client.resource(m).dryRun().create().getMetadata().getName()).as(f.toString())
+                assertThat(client.resource(m).dryRun().create().getMetadata().getName())
+                        .as(f.toString())
                         .isEqualTo(m.getMetadata().getName());
             }
         }
@@ -235,8 +302,10 @@ class OperatorOnControlPlaneTest {
     static void assertRejected(String ns, Consumer<ExplainableModel> breakIt, String message) {
         ExplainableModel m = OperatorOnControlPlane.model(ns, "bad", "v1", version("v1", 0));
         breakIt.accept(m);
-        assertThatThrownBy(() -> client.resource(m).create()).isInstanceOf(KubernetesClientException.class)
-                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        assertThatThrownBy(() -> client.resource(m).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e ->
+                        assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
                 .hasMessageContaining(message);
     }
 
@@ -244,32 +313,48 @@ class OperatorOnControlPlaneTest {
     @Test
     void editsRetryWhenTheObjectChangedBetweenReadAndWrite() {
         String ns = cluster.namespace("conflicts");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("c")
-                .endMetadata().addToData("a", "1").build()).create();
-        Runnable otherWriter = () -> client.configMaps().inNamespace(ns).withName("c").edit(o -> {
-            o.getData().merge("writes", "x", String::concat);
-            return o;
-        });
+        client.configMaps()
+                .inNamespace(ns)
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("c")
+                        .endMetadata()
+                        .addToData("a", "1")
+                        .build())
+                .create();
+        Runnable otherWriter =
+                () -> client.configMaps().inNamespace(ns).withName("c").edit(o -> {
+                    o.getData().merge("writes", "x", String::concat);
+                    return o;
+                });
         // a plain edit fails: it sends the resourceVersion it read
-        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).withName("c").edit(c -> {
-            otherWriter.run();
-            c.getData().put("a", "2");
-            return c;
-        })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThatThrownBy(() -> client.configMaps()
+                        .inNamespace(ns)
+                        .withName("c")
+                        .edit(c -> {
+                            otherWriter.run();
+                            c.getData().put("a", "2");
+                            return c;
+                        }))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
 
         AtomicInteger attempts = new AtomicInteger();
-        ConfigMap edited = RetryOnConflict.edit(client.configMaps().inNamespace(ns).withName("c"), c -> {
-            if (attempts.incrementAndGet() == 1) {
-                otherWriter.run();
-            }
-            c.getData().put("a", "3");
-        });
+        ConfigMap edited =
+                RetryOnConflict.edit(client.configMaps().inNamespace(ns).withName("c"), c -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        otherWriter.run();
+                    }
+                    c.getData().put("a", "3");
+                });
         assertThat(attempts).hasValue(2);
         assertThat(edited.getData()).containsEntry("a", "3").containsEntry("writes", "xx");
         // anything but a conflict is not retried
         AtomicInteger missing = new AtomicInteger();
-        assertThatThrownBy(() -> RetryOnConflict.edit(client.configMaps().inNamespace(ns).withName("absent"),
-                c -> missing.incrementAndGet())).isInstanceOf(KubernetesClientException.class);
+        assertThatThrownBy(() -> RetryOnConflict.edit(
+                        client.configMaps().inNamespace(ns).withName("absent"), c -> missing.incrementAndGet()))
+                .isInstanceOf(KubernetesClientException.class);
         assertThat(missing).hasValue(0);
     }
 
@@ -282,9 +367,20 @@ class OperatorOnControlPlaneTest {
         // the garbage collector notices a CRD installed moments ago only at its next discovery sync (every 30 s):
         // measured 1 s to 41 s here, depending on how long ago this run installed the CRD
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
-            assertThat(client.services().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems()).isEmpty();
-            assertThat(client.configMaps().inNamespace(ns).withLabel(Labels.MODEL, "m").list().getItems()).isEmpty();
+            assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
+                    .isEmpty();
+            assertThat(client.services()
+                            .inNamespace(ns)
+                            .withLabel(Labels.MODEL, "m")
+                            .list()
+                            .getItems())
+                    .isEmpty();
+            assertThat(client.configMaps()
+                            .inNamespace(ns)
+                            .withLabel(Labels.MODEL, "m")
+                            .list()
+                            .getItems())
+                    .isEmpty();
             assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
         });
     }
@@ -305,17 +401,26 @@ class OperatorOnControlPlaneTest {
         awaitReady(ns, "m", "2/2");
         assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems()))
                 .containsExactlyInAnyOrder("m-v2", "m-v3");
-        assertThat(client.services().inNamespace(ns).withName("m").get().getSpec().getSelector())
+        assertThat(client.services()
+                        .inNamespace(ns)
+                        .withName("m")
+                        .get()
+                        .getSpec()
+                        .getSelector())
                 .containsEntry(Labels.VERSION, "v3");
-        assertThat(client.configMaps().inNamespace(ns).withName("m-v1-explain").get()).isNull();
+        assertThat(client.configMaps().inNamespace(ns).withName("m-v1-explain").get())
+                .isNull();
         // a second restart with nothing changed leaves every object as it is
         Map<String, String> versions = client.apps().deployments().inNamespace(ns).list().getItems().stream()
-                .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getResourceVersion()));
+                .collect(Collectors.toMap(
+                        d -> d.getMetadata().getName(), d -> d.getMetadata().getResourceVersion()));
         cluster.stopOperator();
         cluster.startOperator();
         awaitReady(ns, "m", "2/2");
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems().stream()
-                .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d.getMetadata().getGeneration())))
+                        .collect(Collectors.toMap(
+                                d -> d.getMetadata().getName(),
+                                d -> d.getMetadata().getGeneration())))
                 .isEqualTo(Map.of("m-v2", 1L, "m-v3", 1L));
         assertThat(versions).hasSize(2);
         List<ReplicaSet> rs = client.apps().replicaSets().inNamespace(ns).list().getItems();

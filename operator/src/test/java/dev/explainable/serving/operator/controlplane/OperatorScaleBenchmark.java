@@ -24,12 +24,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The operator as it ships (target/quarkus-app, its own JVM) against the real control plane with 1,000
@@ -57,7 +58,9 @@ class OperatorScaleBenchmark {
     @Test
     void thousandModels() throws Exception {
         Path app = ControlPlane.repoRoot().resolve("operator/target/quarkus-app/quarkus-run.jar");
-        assertThat(app).as("build the operator first: ./mvnw -pl operator package -DskipTests").exists();
+        assertThat(app)
+                .as("build the operator first: ./mvnw -pl operator package -DskipTests")
+                .exists();
         cp = ControlPlane.start();
         try {
             client = cp.client();
@@ -70,8 +73,13 @@ class OperatorScaleBenchmark {
             List<String> namespaces = new ArrayList<>();
             for (int i = 0; i < NAMESPACES; i++) {
                 String ns = "team-" + i;
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata()
-                        .build()).create();
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(ns)
+                                .endMetadata()
+                                .build())
+                        .create();
                 namespaces.add(ns);
             }
             operator = startOperator(app);
@@ -82,17 +90,34 @@ class OperatorScaleBenchmark {
                     return super.put(key, value);
                 }
             };
-            figures.put("0 setup", MODELS + " models, " + NAMESPACES + " namespaces, operator -Xmx" + HEAP + ", "
-                    + Runtime.getRuntime().availableProcessors() + " cores");
+            figures.put(
+                    "0 setup",
+                    MODELS + " models, " + NAMESPACES + " namespaces, operator -Xmx" + HEAP + ", "
+                            + Runtime.getRuntime().availableProcessors() + " cores");
 
             long t0 = System.nanoTime();
-            parallel(MODELS, i -> client.resource(model(namespaces.get(i % NAMESPACES), "m" + i)).create());
+            parallel(
+                    MODELS,
+                    i -> client.resource(model(namespaces.get(i % NAMESPACES), "m" + i))
+                            .create());
             figures.put("1 create requests sent", seconds(t0));
-            awaitPhase("all objects exist", () -> deployments() == MODELS
-                    && client.services().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list()
-                            .getItems().size() == 2 * MODELS
-                    && client.configMaps().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list()
-                            .getItems().size() == MODELS);
+            awaitPhase(
+                    "all objects exist",
+                    () -> deployments() == MODELS
+                            && client.services()
+                                            .inAnyNamespace()
+                                            .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                                            .list()
+                                            .getItems()
+                                            .size()
+                                    == 2 * MODELS
+                            && client.configMaps()
+                                            .inAnyNamespace()
+                                            .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                                            .list()
+                                            .getItems()
+                                            .size()
+                                    == MODELS);
             figures.put("2 all objects exist", seconds(t0));
             awaitPhase("all Ready", () -> ready() == MODELS);
             figures.put("3 all Ready", seconds(t0));
@@ -100,51 +125,80 @@ class OperatorScaleBenchmark {
             figures.put("4 API requests per model to create", perModel(operatorCalls()));
 
             long t1 = System.nanoTime();
-            parallel(MODELS, i -> RetryOnConflict.edit(client.resources(ExplainableModel.class)
-                    .inNamespace(namespaces.get(i % NAMESPACES)).withName("m" + i),
-                    m -> Models.withMetadata(m.getSpec().getVersions().get(0), "{\"inputs\": {\"x\": "
-                            + "{\"input_tensor_name\": \"x:0\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": "
-                            + "\"y:0\"}}, \"framework\": \"tensorflow\"}")));
+            parallel(
+                    MODELS,
+                    i -> RetryOnConflict.edit(
+                            client.resources(ExplainableModel.class)
+                                    .inNamespace(namespaces.get(i % NAMESPACES))
+                                    .withName("m" + i),
+                            m -> Models.withMetadata(
+                                    m.getSpec().getVersions().get(0),
+                                    "{\"inputs\": {\"x\": "
+                                            + "{\"input_tensor_name\": \"x:0\"}}, \"outputs\": {\"y\": {\"output_tensor_name\": "
+                                            + "\"y:0\"}}, \"framework\": \"tensorflow\"}")));
             figures.put("5 metadata edits sent", seconds(t1));
-            awaitPhase("new config hash on every Deployment", () -> client.apps().deployments().inAnyNamespace()
-                    .withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list().getItems().stream()
-                    .filter(d -> d.getMetadata().getGeneration() > 1).count() == MODELS);
+            awaitPhase(
+                    "new config hash on every Deployment",
+                    () -> client
+                                    .apps()
+                                    .deployments()
+                                    .inAnyNamespace()
+                                    .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                                    .list()
+                                    .getItems()
+                                    .stream()
+                                    .filter(d -> d.getMetadata().getGeneration() > 1)
+                                    .count()
+                            == MODELS);
             figures.put("6 new config on all Deployments", seconds(t1));
             awaitPhase("all Ready after the change", () -> ready() == MODELS);
             figures.put("7 all Ready after the change", seconds(t1));
             List<AuditedCall> all = operatorCalls();
-            figures.put("8 API requests per model to roll", String.format("%.1f",
-                    (all.size() - createCalls) / (double) MODELS));
+            figures.put(
+                    "8 API requests per model to roll",
+                    String.format("%.1f", (all.size() - createCalls) / (double) MODELS));
 
             Thread.sleep(10_000); // idle: what the operator holds, not what it is building
             figures.put("9 operator heap after GC (MB)", String.valueOf(heapAfterGc()));
             figures.put("9 operator RSS now / peak (MB)", rss());
             String metrics = metrics();
-            figures.put("a /q/metrics with the models", metrics.length() / 1024 + " KiB, "
-                    + metrics.lines().count() + " lines");
+            figures.put(
+                    "a /q/metrics with the models",
+                    metrics.length() / 1024 + " KiB, " + metrics.lines().count() + " lines");
             figures.put("b operator calls by verb and resource", byVerb(all));
 
             long t2 = System.nanoTime();
             for (String ns : namespaces) {
                 client.resources(ExplainableModel.class).inNamespace(ns).delete();
             }
-            awaitPhase("models gone", () -> client.resources(ExplainableModel.class).inAnyNamespace().list()
-                    .getItems().isEmpty());
+            awaitPhase(
+                    "models gone",
+                    () -> client.resources(ExplainableModel.class)
+                            .inAnyNamespace()
+                            .list()
+                            .getItems()
+                            .isEmpty());
             Thread.sleep(10_000);
             figures.put("c models deleted", seconds(t2));
             String after = metrics();
-            figures.put("d /q/metrics after deleting them", after.length() / 1024 + " KiB, "
-                    + after.lines().count() + " lines");
+            figures.put(
+                    "d /q/metrics after deleting them",
+                    after.length() / 1024 + " KiB, " + after.lines().count() + " lines");
             figures.put("e operator heap after GC with no models (MB)", String.valueOf(heapAfterGc()));
-            figures.put("e operator reconciliations (JOSDK counters)", metrics.lines()
-                    .filter(l -> l.startsWith("operator_sdk_reconciliations_") && !l.startsWith("#"))
-                    .collect(Collectors.joining("; ")));
+            figures.put(
+                    "e operator reconciliations (JOSDK counters)",
+                    metrics.lines()
+                            .filter(l -> l.startsWith("operator_sdk_reconciliations_") && !l.startsWith("#"))
+                            .collect(Collectors.joining("; ")));
 
             System.out.println("=== OperatorScaleBenchmark (" + java.time.Instant.now() + ") ===");
             figures.forEach((k, v) -> System.out.println(k.substring(2) + ": " + v));
-            Files.writeString(ControlPlane.repoRoot().resolve("operator/target/operator-scale-benchmark.txt"),
-                    figures.entrySet().stream().map(e -> e.getKey().substring(2) + ": " + e.getValue())
-                            .collect(Collectors.joining("\n")) + "\n");
+            Files.writeString(
+                    ControlPlane.repoRoot().resolve("operator/target/operator-scale-benchmark.txt"),
+                    figures.entrySet().stream()
+                                    .map(e -> e.getKey().substring(2) + ": " + e.getValue())
+                                    .collect(Collectors.joining("\n"))
+                            + "\n");
         } finally {
             if (operator != null) {
                 operator.destroy();
@@ -158,7 +212,8 @@ class OperatorScaleBenchmark {
     Process startOperator(Path app) throws Exception {
         metricsPort = ControlPlane.freePort();
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", app.toString())
-                .redirectErrorStream(true).redirectOutput(cp.work().resolve("operator.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(cp.work().resolve("operator.log").toFile());
         Map<String, String> env = pb.environment();
         env.put("KUBECONFIG", cp.kubeconfig().toString());
         env.put("KUBERNETES_IMPERSONATE_USERNAME", OPERATOR_USER);
@@ -188,8 +243,13 @@ class OperatorScaleBenchmark {
     }
 
     long deployments() {
-        return client.apps().deployments().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.OPERATOR).list()
-                .getItems().size();
+        return client.apps()
+                .deployments()
+                .inAnyNamespace()
+                .withLabel(Labels.MANAGED_BY, Labels.OPERATOR)
+                .list()
+                .getItems()
+                .size();
     }
 
     long ready() {
@@ -197,7 +257,8 @@ class OperatorScaleBenchmark {
                 .filter(m -> m.getStatus() != null
                         && m.getMetadata().getGeneration().equals(m.getStatus().getObservedGeneration())
                         && m.getStatus().getConditions().stream()
-                                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
+                                .anyMatch(c -> c.getType().equals("Ready")
+                                        && c.getStatus().equals("True")))
                 .count();
     }
 
@@ -210,25 +271,34 @@ class OperatorScaleBenchmark {
     }
 
     static String byVerb(List<AuditedCall> calls) {
-        return calls.stream().collect(Collectors.groupingBy(c -> c.verb() + " " + c.rbacResource(), TreeMap::new,
-                Collectors.counting())).toString();
+        return calls.stream()
+                .collect(Collectors.groupingBy(
+                        c -> c.verb() + " " + c.rbacResource(), TreeMap::new, Collectors.counting()))
+                .toString();
     }
 
     String metrics() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics")).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 
     /** Heap in use after a full GC (jcmd GC.run), from the operator's own jvm_memory_used_bytes. */
     long heapAfterGc() throws Exception {
-        Process gc = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.run").redirectErrorStream(true)
+        Process gc = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.run")
+                .redirectErrorStream(true)
                 .start();
         gc.getInputStream().readAllBytes();
         gc.waitFor(60, TimeUnit.SECONDS);
-        double bytes = metrics().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        double bytes = metrics()
+                .lines()
+                .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
         return Math.round(bytes / 1024 / 1024);
     }
 

@@ -12,12 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.TestConfig;
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.dependent.DesiredDeployment;
-import dev.explainable.serving.operator.dependent.Labels;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -28,6 +22,13 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.dependent.DesiredDeployment;
+import dev.explainable.serving.operator.dependent.Labels;
 
 /**
  * Every pod the project creates passes the "restricted" Pod Security Standard, as the real API server's built-in
@@ -49,9 +50,15 @@ class PodSecurityOnControlPlaneTest {
         cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
             cp.addNode("cpu-node-1", 0);
             cp.addNode("cpu-node-2", 0);
-            cp.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(RESTRICTED)
-                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                    .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build())
+            cp.client()
+                    .namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(RESTRICTED)
+                            .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                            .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                            .endMetadata()
+                            .build())
                     .create();
         });
         client = cluster.client();
@@ -69,8 +76,11 @@ class PodSecurityOnControlPlaneTest {
         v.setModelUri(uri);
         v.setReplicas(replicas);
         // kwok's nodes are tainted: a test-harness need
-        v.setTolerations(List.of(new TolerationBuilder().withKey(ControlPlane.KWOK_TAINT).withOperator("Exists")
-                .withEffect("NoSchedule").build()));
+        v.setTolerations(List.of(new TolerationBuilder()
+                .withKey(ControlPlane.KWOK_TAINT)
+                .withOperator("Exists")
+                .withEffect("NoSchedule")
+                .build()));
         return v;
     }
 
@@ -79,29 +89,43 @@ class PodSecurityOnControlPlaneTest {
     }
 
     static List<Pod> pods(String labelKey, String labelValue) {
-        return client.pods().inNamespace(RESTRICTED).withLabel(labelKey, labelValue).list().getItems();
+        return client.pods()
+                .inNamespace(RESTRICTED)
+                .withLabel(labelKey, labelValue)
+                .list()
+                .getItems();
     }
 
     /** FailedCreate events of the ReplicaSets whose name starts with {@code prefix}: pods admission refused. */
     static List<Event> failedCreates(String prefix) {
         return client.v1().events().inNamespace(RESTRICTED).list().getItems().stream()
                 .filter(e -> "FailedCreate".equals(e.getReason()))
-                .filter(e -> e.getInvolvedObject().getName().startsWith(prefix)).toList();
+                .filter(e -> e.getInvolvedObject().getName().startsWith(prefix))
+                .toList();
     }
 
     @Test
     void runtimePodsOfEveryKindOfVersionAreAdmitted() {
         // an http(s) archive (model fetcher init container), two replicas on a PVC, and a GPU version
-        create("m", version("v1", "https://models.example.org/m/model.tar.gz", 0, 1),
-                version("v2", "pvc://models-claim/m/2", 0, 2), version("v3", "pvc://models-claim/m/3", 1, 1));
+        create(
+                "m",
+                version("v1", "https://models.example.org/m/model.tar.gz", 0, 1),
+                version("v2", "pvc://models-claim/m/2", 0, 2),
+                version("v3", "pvc://models-claim/m/3", 1, 1));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(pods(Labels.VERSION, "v1")).hasSize(1);
             assertThat(pods(Labels.VERSION, "v2")).hasSize(2);
             assertThat(pods(Labels.VERSION, "v3")).hasSize(1);
         });
-        assertThat(pods(Labels.VERSION, "v1").get(0).getSpec().getInitContainers()).hasSize(1);
+        assertThat(pods(Labels.VERSION, "v1").get(0).getSpec().getInitContainers())
+                .hasSize(1);
         assertThat(failedCreates("m-")).isEmpty();
-        assertThat(client.apps().replicaSets().inNamespace(RESTRICTED).withLabel(Labels.MODEL, "m").list().getItems())
+        assertThat(client.apps()
+                        .replicaSets()
+                        .inNamespace(RESTRICTED)
+                        .withLabel(Labels.MODEL, "m")
+                        .list()
+                        .getItems())
                 .allSatisfy(rs -> assertThat(rs.getStatus().getConditions())
                         .noneMatch(c -> "ReplicaFailure".equals(c.getType())));
     }
@@ -111,44 +135,67 @@ class PodSecurityOnControlPlaneTest {
         // the runtime pod as the operator makes it, less its seccomp profile: refused by the API server itself
         ExplainableModel m = Models.model("plain", "v1", version("v1", "pvc://models-claim/x", 0, 1));
         Deployment d = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), new TestConfig(false));
-        Pod pod = new PodBuilder().withNewMetadata().withName("no-seccomp").withNamespace(RESTRICTED).endMetadata()
-                .withSpec(d.getSpec().getTemplate().getSpec()).build();
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName("no-seccomp")
+                .withNamespace(RESTRICTED)
+                .endMetadata()
+                .withSpec(d.getSpec().getTemplate().getSpec())
+                .build();
         pod.getSpec().getSecurityContext().setSeccompProfile(null);
-        assertThatThrownBy(() -> client.resource(pod).create()).isInstanceOfSatisfying(KubernetesClientException.class,
-                e -> {
+        assertThatThrownBy(() -> client.resource(pod).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(403);
                     assertThat(e.getMessage()).contains("violates PodSecurity \"restricted:latest\"", "seccompProfile");
                 });
         // with it, the same pod is admitted (dry run: nothing is stored)
-        pod.getSpec().getSecurityContext()
+        pod.getSpec()
+                .getSecurityContext()
                 .setSeccompProfile(DesiredDeployment.podSecurityContext().getSeccompProfile());
-        assertThat(client.resource(pod).dryRun().create().getMetadata().getName()).isEqualTo("no-seccomp");
+        assertThat(client.resource(pod).dryRun().create().getMetadata().getName())
+                .isEqualTo("no-seccomp");
 
         // a file:// version (allowed by the test's operator policy) mounts a hostPath, which "restricted" forbids:
         // its ReplicaSet's pods are refused, and that shows as FailedCreate (what the other tests assert is absent)
         create("hostpath", version("v1", "file://" + TestConfig.MODEL_PATH + "/x", 0, 1));
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(failedCreates("hostpath-v1-")).anySatisfy(
-                e -> assertThat(e.getMessage()).contains("violates PodSecurity", "hostPath")));
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(failedCreates("hostpath-v1-"))
+                        .anySatisfy(e -> assertThat(e.getMessage()).contains("violates PodSecurity", "hostPath")));
         assertThat(pods(Labels.MODEL, "hostpath")).isEmpty();
     }
 
     @Test
     void chartOperatorDeploymentIsAdmitted() throws Exception {
         List<HasMetadata> rendered = HelmChartOnControlPlaneTest.render(cluster.cp());
-        ServiceAccount sa = (ServiceAccount) rendered.stream().filter(o -> o instanceof ServiceAccount).findFirst()
+        ServiceAccount sa = (ServiceAccount) rendered.stream()
+                .filter(o -> o instanceof ServiceAccount)
+                .findFirst()
                 .orElseThrow();
         Deployment operatorDeployment = HelmChartOnControlPlaneTest.operatorDeployment(rendered);
         for (HasMetadata o : List.of(sa, operatorDeployment)) {
             o.getMetadata().setNamespace(RESTRICTED);
         }
         // kwok's nodes are tainted: a test-harness need (the chart's tolerations value)
-        operatorDeployment.getSpec().getTemplate().getSpec().setTolerations(List.of(new TolerationBuilder()
-                .withKey(ControlPlane.KWOK_TAINT).withOperator("Exists").withEffect("NoSchedule").build()));
+        operatorDeployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .setTolerations(List.of(new TolerationBuilder()
+                        .withKey(ControlPlane.KWOK_TAINT)
+                        .withOperator("Exists")
+                        .withEffect("NoSchedule")
+                        .build()));
         client.resource(sa).create();
         client.resource(operatorDeployment).create();
-        Map<String, String> selector = operatorDeployment.getSpec().getSelector().getMatchLabels();
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.pods().inNamespace(RESTRICTED)
-                .withLabels(selector).list().getItems()).hasSize(1));
+        Map<String, String> selector =
+                operatorDeployment.getSpec().getSelector().getMatchLabels();
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(client.pods()
+                                .inNamespace(RESTRICTED)
+                                .withLabels(selector)
+                                .list()
+                                .getItems())
+                        .hasSize(1));
         assertThat(failedCreates(operatorDeployment.getMetadata().getName())).isEmpty();
     }
 }

@@ -16,12 +16,11 @@ public final class RetryOnConflict {
 
     static final int ATTEMPTS = 10;
 
-    private RetryOnConflict() {
-    }
+    private RetryOnConflict() {}
 
     /** {@code resource} must be a by-name handle ({@code withName}) so that every attempt reads the object afresh. */
     public static <T extends HasMetadata> T edit(Resource<T> resource, Consumer<T> change) {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return resource.edit(item -> {
                     change.accept(item);

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 class AppliedHashTest {
 

@@ -7,11 +7,12 @@ import static org.assertj.core.api.Assertions.entry;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /** A version's settings and metadata, and the hash that rolls its pods when they change. */
 class DesiredConfigMapTest {
@@ -21,21 +22,28 @@ class DesiredConfigMapTest {
         ExplainableModel before = twoVersions();
         ExplainableModel after = twoVersions();
         Models.withMetadata(after.getSpec().getVersions().get(0), "{\"inputs\": {}, \"outputs\": {}}");
-        String h1 = DesiredConfigMap.configHash(before, before.getSpec().getVersions().get(0));
-        String h1b = DesiredConfigMap.configHash(after, after.getSpec().getVersions().get(0));
+        String h1 = DesiredConfigMap.configHash(
+                before, before.getSpec().getVersions().get(0));
+        String h1b =
+                DesiredConfigMap.configHash(after, after.getSpec().getVersions().get(0));
         assertThat(h1).isNotEqualTo(h1b);
-        assertThat(DesiredConfigMap.configHash(before, before.getSpec().getVersions().get(1)))
-                .isEqualTo(DesiredConfigMap.configHash(after, after.getSpec().getVersions().get(1)));
+        assertThat(DesiredConfigMap.configHash(
+                        before, before.getSpec().getVersions().get(1)))
+                .isEqualTo(DesiredConfigMap.configHash(
+                        after, after.getSpec().getVersions().get(1)));
         Models.withMethod(after.getSpec().getVersions().get(1), ExplanationSpec.Method.sampledShapley, 50);
-        assertThat(DesiredConfigMap.configHash(after, after.getSpec().getVersions().get(1)))
-                .isNotEqualTo(DesiredConfigMap.configHash(before, before.getSpec().getVersions().get(1)));
+        assertThat(DesiredConfigMap.configHash(
+                        after, after.getSpec().getVersions().get(1)))
+                .isNotEqualTo(DesiredConfigMap.configHash(
+                        before, before.getSpec().getVersions().get(1)));
         // key order inside the metadata does not matter
         ExplainableModel a = twoVersions();
         ExplainableModel b = twoVersions();
         Models.withMetadata(a.getSpec().getVersions().get(0), "{\"a\": 1, \"b\": 2}");
         Models.withMetadata(b.getSpec().getVersions().get(0), "{\"b\": 2, \"a\": 1}");
         assertThat(DesiredConfigMap.configHash(a, a.getSpec().getVersions().get(0)))
-                .isEqualTo(DesiredConfigMap.configHash(b, b.getSpec().getVersions().get(0)));
+                .isEqualTo(
+                        DesiredConfigMap.configHash(b, b.getSpec().getVersions().get(0)));
         Deployment d = DesiredDeployment.of(after, after.getSpec().getVersions().get(0), CONFIG);
         assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("serving.explainable.dev/config-hash", h1b);
@@ -57,9 +65,13 @@ class DesiredConfigMapTest {
 
     static void assertDefaultSettings(ExplainableModel m, VersionSpec v) {
         // the model URI is the operator's own key: it only makes a new URI roll the pods
-        assertThat(DesiredConfigMap.settings(m, v)).containsExactly(entry("EXPLAIN_MODEL_NAME", "flowers"),
-                entry("EXPLAIN_MODEL_VERSION", "v1"), entry("EXPLAIN_METHOD", "integrated-gradients"),
-                entry("EXPLAIN_INTEGRAL_STEPS", "50"), entry("EXPLAIN_PATHS", "50"),
-                entry("EXPLAIN_MODEL_URI", "pvc://models-claim/flowers/v1"));
+        assertThat(DesiredConfigMap.settings(m, v))
+                .containsExactly(
+                        entry("EXPLAIN_MODEL_NAME", "flowers"),
+                        entry("EXPLAIN_MODEL_VERSION", "v1"),
+                        entry("EXPLAIN_METHOD", "integrated-gradients"),
+                        entry("EXPLAIN_INTEGRAL_STEPS", "50"),
+                        entry("EXPLAIN_PATHS", "50"),
+                        entry("EXPLAIN_MODEL_URI", "pvc://models-claim/flowers/v1"));
     }
 }

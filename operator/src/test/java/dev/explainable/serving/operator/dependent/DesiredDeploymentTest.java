@@ -13,13 +13,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.contract.RuntimeSetting;
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.TestConfig;
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.ExplanationSpec;
-import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.config.GpuTolerations;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -28,17 +21,32 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.GpuTolerations;
+
 /** The runtime's pods: their settings, resources, GPU scheduling, hardening, probes, roll and spread. */
 class DesiredDeploymentTest {
 
     static String env(Container c, String name) {
-        return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElse(null);
+        return c.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
     void runtimePodsGetTimeToDrainBeforeTheyAreKilled() {
-        var pod = DesiredDeployment.of(twoVersions(), twoVersions().getSpec().getVersions().get(0), CONFIG)
-                .getSpec().getTemplate().getSpec();
+        var pod = DesiredDeployment.of(
+                        twoVersions(), twoVersions().getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         // the runtime's 5 s shutdown delay plus its 25 s wait for in-flight requests fit in the grace period
         assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(5L + 25L);
     }
@@ -46,10 +54,14 @@ class DesiredDeploymentTest {
     @Test
     void gpuVersionGetsLimitTolerationAndGpuImageCpuVersionNone() {
         List<HasMetadata> objects = DesiredState.of(twoVersions(), CONFIG);
-        PodSpec gpu = find(objects, Deployment.class, "flowers-v2").getSpec().getTemplate().getSpec();
+        PodSpec gpu = find(objects, Deployment.class, "flowers-v2")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         Container c = gpu.getContainers().get(0);
         assertThat(c.getResources().getLimits()).containsKey("nvidia.com/gpu");
-        assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
+        assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount())
+                .isEqualTo("1");
         assertThat(c.getImage()).isEqualTo("example.org/runtime:1-gpu");
         assertThat(gpu.getNodeSelector()).containsEntry("nvidia.com/gpu.present", "true"); // operator default
         assertThat(gpu.getTolerations()).anySatisfy(t -> {
@@ -57,7 +69,10 @@ class DesiredDeploymentTest {
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
             assertThat(t.getOperator()).isEqualTo("Exists");
         });
-        PodSpec cpu = find(objects, Deployment.class, "flowers-v1").getSpec().getTemplate().getSpec();
+        PodSpec cpu = find(objects, Deployment.class, "flowers-v1")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(cpu.getContainers().get(0).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
         assertThat(cpu.getTolerations()).isNull();
         assertThat(cpu.getNodeSelector()).isNull();
@@ -71,25 +86,41 @@ class DesiredDeploymentTest {
                  {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoExecute"}]"""));
         ExplainableModel m = twoVersions();
         VersionSpec v2 = m.getSpec().getVersions().get(1);
-        PodSpec pod = DesiredDeployment.of(m, v2, custom).getSpec().getTemplate().getSpec();
-        assertThat(pod.getTolerations()).extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
+        PodSpec pod =
+                DesiredDeployment.of(m, v2, custom).getSpec().getTemplate().getSpec();
+        assertThat(pod.getTolerations())
+                .extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
                 .containsExactly("sku=gpu:NoSchedule", "nvidia.com/gpu=null:NoExecute");
         // the version's own toleration for a key replaces the setting's
-        v2.setTolerations(List.of(new TolerationBuilder().withKey("sku").withOperator("Exists").build()));
+        v2.setTolerations(List.of(
+                new TolerationBuilder().withKey("sku").withOperator("Exists").build()));
         pod = DesiredDeployment.of(m, v2, custom).getSpec().getTemplate().getSpec();
-        assertThat(pod.getTolerations()).extracting(t -> t.getKey() + ":" + t.getOperator() + ":" + t.getEffect())
+        assertThat(pod.getTolerations())
+                .extracting(t -> t.getKey() + ":" + t.getOperator() + ":" + t.getEffect())
                 .containsExactly("sku:Exists:null", "nvidia.com/gpu:Exists:NoExecute");
         // an explicit empty list adds none; CPU versions get none either way
-        assertThat(DesiredDeployment.of(twoVersions(), twoVersions().getSpec().getVersions().get(1),
-                new TestConfig(false, Optional.of("[]"))).getSpec().getTemplate().getSpec().getTolerations()).isNull();
-        assertThat(DesiredDeployment.of(m, m.getSpec().getVersions().get(0), custom).getSpec().getTemplate()
-                .getSpec().getTolerations()).isNull();
+        assertThat(DesiredDeployment.of(
+                                twoVersions(),
+                                twoVersions().getSpec().getVersions().get(1),
+                                new TestConfig(false, Optional.of("[]")))
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTolerations())
+                .isNull();
+        assertThat(DesiredDeployment.of(m, m.getSpec().getVersions().get(0), custom)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getTolerations())
+                .isNull();
     }
 
     @Test
     void invalidGpuTolerationsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> GpuTolerations.parse("{\"key\": \"a\"}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON list of tolerations");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JSON list of tolerations");
         assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"In\"}]"))
                 .hasMessageContaining("operator must be Exists or Equal, not In");
         assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"effect\": \"NoRun\"}]"))
@@ -98,18 +129,27 @@ class DesiredDeploymentTest {
                 .hasMessageContaining("without a key must use operator Exists");
         assertThatThrownBy(() -> GpuTolerations.parse("[{\"key\": \"a\", \"efect\": \"NoSchedule\"}]"))
                 .hasMessageContaining("unknown field(s) [efect]");
-        assertThat(GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"Exists\"}]")).hasSize(1);
+        assertThat(GpuTolerations.parse("[{\"key\": \"a\", \"operator\": \"Exists\"}]"))
+                .hasSize(1);
     }
 
     /** What the "restricted" Pod Security Standard asks of a container (PodSecurityOnControlPlaneTest: admission). */
     static void assertRestricted(Container c) {
         assertThat(c.getSecurityContext()).as(c.getName()).isNotNull();
-        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
-        assertThat(c.getSecurityContext().getCapabilities().getDrop()).as(c.getName()).containsExactly("ALL");
-        assertThat(c.getSecurityContext().getCapabilities().getAdd()).as(c.getName()).isNullOrEmpty();
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation())
+                .as(c.getName())
+                .isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop())
+                .as(c.getName())
+                .containsExactly("ALL");
+        assertThat(c.getSecurityContext().getCapabilities().getAdd())
+                .as(c.getName())
+                .isNullOrEmpty();
         assertThat(c.getSecurityContext().getPrivileged()).as(c.getName()).isNotEqualTo(Boolean.TRUE);
         assertThat(c.getSecurityContext().getRunAsNonRoot()).as(c.getName()).isNotEqualTo(Boolean.FALSE);
-        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(c.getName()).isTrue();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem())
+                .as(c.getName())
+                .isTrue();
         assertThat(c.getResources().getRequests()).as(c.getName()).containsKeys("cpu", "memory");
         assertThat(c.getResources().getLimits()).as(c.getName()).containsKey("memory");
     }
@@ -120,18 +160,23 @@ class DesiredDeploymentTest {
         http.setModelUri("https://example.org/m/model.tar.gz");
         ExplainableModel m = Models.model("flowers", "v1", http, Models.version("v2", 1));
         for (VersionSpec v : m.getSpec().getVersions()) {
-            PodSpec pod = DesiredDeployment.of(m, v, CONFIG).getSpec().getTemplate().getSpec();
+            PodSpec pod =
+                    DesiredDeployment.of(m, v, CONFIG).getSpec().getTemplate().getSpec();
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
             assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(185L);
             assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-            assertThat(pod.getAutomountServiceAccountToken()).as("the runtime never calls the API server").isFalse();
+            assertThat(pod.getAutomountServiceAccountToken())
+                    .as("the runtime never calls the API server")
+                    .isFalse();
             assertThat(pod.getHostNetwork()).isNull();
             assertThat(pod.getHostPID()).isNull();
-            assertThat(pod.getVolumes()).allSatisfy(vol -> assertThat(vol.getHostPath()).isNull());
+            assertThat(pod.getVolumes())
+                    .allSatisfy(vol -> assertThat(vol.getHostPath()).isNull());
             pod.getContainers().forEach(DesiredDeploymentTest::assertRestricted);
             pod.getInitContainers().forEach(DesiredDeploymentTest::assertRestricted);
         }
-        PodSpec withFetcher = DesiredDeployment.of(m, http, CONFIG).getSpec().getTemplate().getSpec();
+        PodSpec withFetcher =
+                DesiredDeployment.of(m, http, CONFIG).getSpec().getTemplate().getSpec();
         assertThat(withFetcher.getInitContainers()).singleElement().satisfies(c -> {
             assertThat(c.getName()).isEqualTo("fetch-model");
             assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
@@ -141,12 +186,16 @@ class DesiredDeploymentTest {
     @Test
     void cpuVersionsSurgeGpuVersionsReplaceOnePodAtATime() {
         ExplainableModel m = twoVersions();
-        var cpu = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG).getSpec().getStrategy();
+        var cpu = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getStrategy();
         assertThat(cpu.getType()).isEqualTo("RollingUpdate");
         assertThat(cpu.getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
         assertThat(cpu.getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
         // a surge pod of a GPU version would need a spare GPU
-        var gpu = DesiredDeployment.of(m, m.getSpec().getVersions().get(1), CONFIG).getSpec().getStrategy();
+        var gpu = DesiredDeployment.of(m, m.getSpec().getVersions().get(1), CONFIG)
+                .getSpec()
+                .getStrategy();
         assertThat(gpu.getType()).isEqualTo("RollingUpdate");
         assertThat(gpu.getRollingUpdate().getMaxSurge().getIntVal()).isZero();
         assertThat(gpu.getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
@@ -155,32 +204,48 @@ class DesiredDeploymentTest {
     @Test
     void podsPreferDifferentNodesButScheduleAnyway() {
         ExplainableModel m = twoVersions();
-        PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG).getSpec().getTemplate()
+        PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
                 .getSpec();
         assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
             assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
             assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
             assertThat(t.getMaxSkew()).isEqualTo(1);
-            assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(Map.of("serving.explainable.dev/model",
-                    "flowers", "serving.explainable.dev/version", "v1"));
+            assertThat(t.getLabelSelector().getMatchLabels())
+                    .isEqualTo(Map.of(
+                            "serving.explainable.dev/model", "flowers", "serving.explainable.dev/version", "v1"));
             assertThat(t.getMatchLabelKeys()).containsExactly("pod-template-hash");
         });
     }
 
     @Test
     void runtimeIsConfiguredThroughItsExplainSettings() {
-        ExplainableModel m = Models.model("flowers", "v1",
-                Models.withMethod(Models.withMetadata(Models.version("v1", 0),
-                        "{\"outputs\": {\"p\": {\"output_tensor_name\": \"y:0\"}}, \"inputs\": {}}"),
-                        ExplanationSpec.Method.xrai, 30));
+        ExplainableModel m = Models.model(
+                "flowers",
+                "v1",
+                Models.withMethod(
+                        Models.withMetadata(
+                                Models.version("v1", 0),
+                                "{\"outputs\": {\"p\": {\"output_tensor_name\": \"y:0\"}}, \"inputs\": {}}"),
+                        ExplanationSpec.Method.xrai,
+                        30));
         List<HasMetadata> objects = DesiredState.of(m, CONFIG);
         ConfigMap cm = find(objects, ConfigMap.class, "flowers-v1-explain");
-        assertThat(cm.getData()).containsEntry("EXPLAIN_METHOD", "xrai").containsEntry("EXPLAIN_INTEGRAL_STEPS", "30")
-                .containsEntry("EXPLAIN_MODEL_NAME", "flowers").containsEntry("EXPLAIN_MODEL_VERSION", "v1")
+        assertThat(cm.getData())
+                .containsEntry("EXPLAIN_METHOD", "xrai")
+                .containsEntry("EXPLAIN_INTEGRAL_STEPS", "30")
+                .containsEntry("EXPLAIN_MODEL_NAME", "flowers")
+                .containsEntry("EXPLAIN_MODEL_VERSION", "v1")
                 // canonical JSON: sorted keys, so equal metadata gives an equal hash
-                .containsEntry("explanation_metadata.json",
+                .containsEntry(
+                        "explanation_metadata.json",
                         "{\"inputs\":{},\"outputs\":{\"p\":{\"output_tensor_name\":\"y:0\"}}}");
-        Container c = find(objects, Deployment.class, "flowers-v1").getSpec().getTemplate().getSpec().getContainers()
+        Container c = find(objects, Deployment.class, "flowers-v1")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
                 .get(0);
         assertThat(env(c, "EXPLAIN_MODEL_DIR")).isEqualTo("/mnt/models/flowers/v1");
         assertThat(env(c, "EXPLAIN_METADATA_FILE")).isEqualTo("/etc/explainable/explanation_metadata.json");
@@ -193,7 +258,9 @@ class DesiredDeploymentTest {
         // probes that do not flap under load: explicit timeouts (Kubernetes' default is 1 s), a minute before a kill
         assertThat(c.getReadinessProbe().getTimeoutSeconds()).isEqualTo(5);
         assertThat(c.getLivenessProbe().getTimeoutSeconds()).isEqualTo(5);
-        assertThat(c.getLivenessProbe().getPeriodSeconds() * c.getLivenessProbe().getFailureThreshold()).isEqualTo(60);
+        assertThat(c.getLivenessProbe().getPeriodSeconds()
+                        * c.getLivenessProbe().getFailureThreshold())
+                .isEqualTo(60);
         assertThat(c.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
             assertThat(e.getValue()).contains("-XX:MaxRAMPercentage=40", "-XX:+ExitOnOutOfMemoryError");
@@ -205,10 +272,17 @@ class DesiredDeploymentTest {
     @Test
     void theRuntimeGetsEveryContractSettingAndNoOther() {
         ExplainableModel m = Models.model("flowers", "v1", Models.withMetadata(Models.version("v1", 0), "{}"));
-        Container c = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG).getSpec().getTemplate()
-                .getSpec().getContainers().get(0);
-        assertThat(c.getEnv()).extracting(EnvVar::getName).filteredOn(n -> n.startsWith("EXPLAIN_"))
-                .containsExactlyInAnyOrderElementsOf(Arrays.stream(RuntimeSetting.values()).map(RuntimeSetting::env)
+        Container c = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(c.getEnv())
+                .extracting(EnvVar::getName)
+                .filteredOn(n -> n.startsWith("EXPLAIN_"))
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(RuntimeSetting.values())
+                        .map(RuntimeSetting::env)
                         .toList())
                 .doesNotContain(DesiredConfigMap.MODEL_URI_KEY);
     }

@@ -7,13 +7,14 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.TestConfig;
-import dev.explainable.serving.operator.api.ExplainableModel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplainableModel;
 
 /** The pure spec -> objects mapping: which objects, their shared metadata, the Services, PDBs and Ingress. */
 class DesiredStateTest {
@@ -25,23 +26,35 @@ class DesiredStateTest {
     }
 
     static <T> T find(List<HasMetadata> objects, Class<T> kind, String name) {
-        return objects.stream().filter(kind::isInstance).filter(o -> o.getMetadata().getName().equals(name))
-                .map(kind::cast).findFirst().orElseThrow(() -> new AssertionError(kind.getSimpleName() + " " + name));
+        return objects.stream()
+                .filter(kind::isInstance)
+                .filter(o -> o.getMetadata().getName().equals(name))
+                .map(kind::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(kind.getSimpleName() + " " + name));
     }
 
     @Test
     void perVersionConfigMapDeploymentServiceAndAModelService() {
         List<HasMetadata> objects = DesiredState.of(twoVersions(), CONFIG);
-        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
-                "ConfigMap/flowers-v1-explain", "ConfigMap/flowers-v2-explain",
-                "Deployment/flowers-v1", "Service/flowers-v1", "Deployment/flowers-v2", "Service/flowers-v2",
-                "Service/flowers");
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactly(
+                        "ConfigMap/flowers-v1-explain",
+                        "ConfigMap/flowers-v2-explain",
+                        "Deployment/flowers-v1",
+                        "Service/flowers-v1",
+                        "Deployment/flowers-v2",
+                        "Service/flowers-v2",
+                        "Service/flowers");
         for (HasMetadata o : objects) {
             assertThat(o.getMetadata().getNamespace()).isEqualTo("team-a");
-            assertThat(o.getMetadata().getOwnerReferences()).singleElement()
+            assertThat(o.getMetadata().getOwnerReferences())
+                    .singleElement()
                     .satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-1"));
-            assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by",
-                    "explainable-serving-operator").containsEntry("serving.explainable.dev/model", "flowers");
+            assertThat(o.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/managed-by", "explainable-serving-operator")
+                    .containsEntry("serving.explainable.dev/model", "flowers");
         }
     }
 
@@ -50,15 +63,18 @@ class DesiredStateTest {
         ExplainableModel m = twoVersions();
         m.getSpec().getVersions().get(1).setReplicas(3);
         List<HasMetadata> objects = DesiredState.of(m, CONFIG);
-        assertThat(objects).filteredOn(o -> o instanceof PodDisruptionBudget).extracting(o -> o.getMetadata().getName())
+        assertThat(objects)
+                .filteredOn(o -> o instanceof PodDisruptionBudget)
+                .extracting(o -> o.getMetadata().getName())
                 .containsExactly("flowers-v2");
         PodDisruptionBudget pdb = find(objects, PodDisruptionBudget.class, "flowers-v2");
         assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
         assertThat(pdb.getSpec().getMinAvailable()).isNull();
-        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("serving.explainable.dev/model",
-                "flowers", "serving.explainable.dev/version", "v2"));
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(Map.of("serving.explainable.dev/model", "flowers", "serving.explainable.dev/version", "v2"));
         assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
-        assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(pdb.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-1"));
         assertThat(pdb.getMetadata().getLabels()).containsEntry("serving.explainable.dev/version", "v2");
         m.getSpec().getVersions().get(1).setReplicas(1);
@@ -69,14 +85,15 @@ class DesiredStateTest {
     void modelServiceSelectsTheDefaultVersionOnly() {
         ExplainableModel m = twoVersions();
         Service s = DesiredService.forModel(m);
-        assertThat(s.getSpec().getSelector()).isEqualTo(Map.of("serving.explainable.dev/model", "flowers",
-                "serving.explainable.dev/version", "v2"));
+        assertThat(s.getSpec().getSelector())
+                .isEqualTo(Map.of("serving.explainable.dev/model", "flowers", "serving.explainable.dev/version", "v2"));
         m.getSpec().setDefaultVersion("v1");
         assertThat(DesiredService.forModel(m).getSpec().getSelector())
                 .containsEntry("serving.explainable.dev/version", "v1");
         // the Deployments do not change with the default
         assertThat(DesiredDeployment.of(m, m.getSpec().getVersions().get(1), CONFIG))
-                .isEqualTo(DesiredDeployment.of(twoVersions(), twoVersions().getSpec().getVersions().get(1), CONFIG));
+                .isEqualTo(DesiredDeployment.of(
+                        twoVersions(), twoVersions().getSpec().getVersions().get(1), CONFIG));
     }
 
     @Test
@@ -85,8 +102,10 @@ class DesiredStateTest {
         Ingress ing = find(objects, Ingress.class, "flowers");
         assertThat(ing.getSpec().getIngressClassName()).isEqualTo("nginx");
         assertThat(ing.getSpec().getRules().get(0).getHttp().getPaths())
-                .extracting(p -> p.getPathType() + " " + p.getPath() + " -> " + p.getBackend().getService().getName())
-                .contains("Exact /v1/projects/team-a/models/flowers:explain -> flowers",
+                .extracting(p -> p.getPathType() + " " + p.getPath() + " -> "
+                        + p.getBackend().getService().getName())
+                .contains(
+                        "Exact /v1/projects/team-a/models/flowers:explain -> flowers",
                         "Exact /v1/projects/team-a/models/flowers/versions/v1:explain -> flowers-v1",
                         "Exact /v1/projects/team-a/models/flowers/versions/v2:predict -> flowers-v2",
                         "Exact /v1/projects/team-a/models/flowers:predict -> flowers");

@@ -11,7 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 class RefusalTest {
 
     static KubernetesClientException answered(int code, String message) {
-        return new KubernetesClientException(new StatusBuilder().withCode(code).withMessage(message).build());
+        return new KubernetesClientException(
+                new StatusBuilder().withCode(code).withMessage(message).build());
     }
 
     @Test
@@ -24,9 +25,12 @@ class RefusalTest {
 
     @Test
     void transientFailuresAreNotRefusals() {
-        assertThat(ExplainableModelReconciler.refusal(answered(409, "the object has been modified"))).isNull();
-        assertThat(ExplainableModelReconciler.refusal(answered(429, "too many requests"))).isNull();
+        assertThat(ExplainableModelReconciler.refusal(answered(409, "the object has been modified")))
+                .isNull();
+        assertThat(ExplainableModelReconciler.refusal(answered(429, "too many requests")))
+                .isNull();
         assertThat(ExplainableModelReconciler.refusal(answered(504, "timeout"))).isNull();
-        assertThat(ExplainableModelReconciler.refusal(new KubernetesClientException("connection reset"))).isNull();
+        assertThat(ExplainableModelReconciler.refusal(new KubernetesClientException("connection reset")))
+                .isNull();
     }
 }

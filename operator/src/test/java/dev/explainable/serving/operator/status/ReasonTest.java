@@ -11,11 +11,27 @@ class ReasonTest {
     /** kubectl columns, alerts, docs and the e2e tests match these strings: a rename breaks them. */
     @Test
     void reasonStringsStayAsTheyAre() {
-        assertThat(Arrays.stream(Reason.values()).map(Reason::value)).containsExactly(
-                "AllVersionsAvailable", "VersionsNotAvailable", "DefaultVersionServing", "DefaultVersionNotServing",
-                "NoRolloutInProgress", "AsExpected", "ApplyFailed", "PolicyViolation",
-                "Creating", "RollingOut", "Starting", "MinimumReplicasAvailable", "ModelLoadFailed", "ModelFetchFailed",
-                "Unschedulable", "ProgressDeadlineExceeded", "FailedCreate",
-                "Created", "ConfigChanged", "Deleted");
+        assertThat(Arrays.stream(Reason.values()).map(Reason::value))
+                .containsExactly(
+                        "AllVersionsAvailable",
+                        "VersionsNotAvailable",
+                        "DefaultVersionServing",
+                        "DefaultVersionNotServing",
+                        "NoRolloutInProgress",
+                        "AsExpected",
+                        "ApplyFailed",
+                        "PolicyViolation",
+                        "Creating",
+                        "RollingOut",
+                        "Starting",
+                        "MinimumReplicasAvailable",
+                        "ModelLoadFailed",
+                        "ModelFetchFailed",
+                        "Unschedulable",
+                        "ProgressDeadlineExceeded",
+                        "FailedCreate",
+                        "Created",
+                        "ConfigChanged",
+                        "Deleted");
     }
 }

@@ -7,11 +7,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.ExplainableModelStatus;
-import dev.explainable.serving.operator.api.VersionStatus;
-import dev.explainable.serving.operator.dependent.AppliedHash;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,6 +14,12 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.api.VersionStatus;
+import dev.explainable.serving.operator.dependent.AppliedHash;
 
 class StatusCalculatorTest {
 
@@ -31,11 +32,21 @@ class StatusCalculatorTest {
 
     /** A Deployment of 1 desired replica as the deployment controller reports it. */
     static DeploymentBuilder deployment(int replicas, int updated, int ready) {
-        return new DeploymentBuilder().withNewMetadata().withGeneration(2L)
-                .addToAnnotations(AppliedHash.ANNOTATION, HASH).endMetadata()
-                .withNewSpec().withReplicas(1).endSpec()
-                .withNewStatus().withObservedGeneration(2L).withReplicas(replicas).withUpdatedReplicas(updated)
-                .withReadyReplicas(ready).withAvailableReplicas(ready).endStatus();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withGeneration(2L)
+                .addToAnnotations(AppliedHash.ANNOTATION, HASH)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .endSpec()
+                .withNewStatus()
+                .withObservedGeneration(2L)
+                .withReplicas(replicas)
+                .withUpdatedReplicas(updated)
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .endStatus();
     }
 
     static Deployment rolledOut() {
@@ -43,60 +54,150 @@ class StatusCalculatorTest {
     }
 
     static Pod unschedulable() {
-        return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus().addNewCondition()
-                .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
-                .withMessage("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.").endCondition().endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.")
+                .endCondition()
+                .endStatus()
+                .build();
     }
 
     static Pod crashLooping() {
-        return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus().addNewContainerStatus()
-                .withName("runtime").withRestartCount(3).withNewState().withNewWaiting().withReason("CrashLoopBackOff")
-                .endWaiting().endState().withNewLastState().withNewTerminated().withExitCode(1)
-                .withMessage("model failed to load: no SavedModel at /mnt/models").endTerminated().endLastState()
-                .endContainerStatus().endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .endMetadata()
+                .withNewStatus()
+                .addNewContainerStatus()
+                .withName("runtime")
+                .withRestartCount(3)
+                .withNewState()
+                .withNewWaiting()
+                .withReason("CrashLoopBackOff")
+                .endWaiting()
+                .endState()
+                .withNewLastState()
+                .withNewTerminated()
+                .withExitCode(1)
+                .withMessage("model failed to load: no SavedModel at /mnt/models")
+                .endTerminated()
+                .endLastState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
     }
 
     /** Restarted once (OOMKilled), running and ready again. */
     static Pod restartedOnceAndReady() {
-        return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus().withPhase("Running")
-                .addNewCondition().withType("Ready").withStatus("True").endCondition()
-                .addNewContainerStatus().withName("runtime").withReady(true).withRestartCount(1)
-                .withNewState().withNewRunning().withStartedAt("2026-01-01T00:01:00Z").endRunning().endState()
-                .withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
-                .endLastState().endContainerStatus().endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .addNewContainerStatus()
+                .withName("runtime")
+                .withReady(true)
+                .withRestartCount(1)
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt("2026-01-01T00:01:00Z")
+                .endRunning()
+                .endState()
+                .withNewLastState()
+                .withNewTerminated()
+                .withExitCode(137)
+                .withReason("OOMKilled")
+                .endTerminated()
+                .endLastState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
     }
 
     static Pod initCrashLooping() {
-        return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus().withPhase("Pending")
-                .addNewInitContainerStatus().withName("fetch-model").withRestartCount(2)
-                .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
-                .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
-                .withMessage("wget: server returned error: HTTP/1.1 404 Not Found").endTerminated().endLastState()
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewInitContainerStatus()
+                .withName("fetch-model")
+                .withRestartCount(2)
+                .withNewState()
+                .withNewWaiting()
+                .withReason("CrashLoopBackOff")
+                .endWaiting()
+                .endState()
+                .withNewLastState()
+                .withNewTerminated()
+                .withExitCode(1)
+                .withReason("Error")
+                .withMessage("wget: server returned error: HTTP/1.1 404 Not Found")
+                .endTerminated()
+                .endLastState()
                 .endInitContainerStatus()
-                .addNewContainerStatus().withName("runtime").withNewState().withNewWaiting().withReason("PodInitializing")
-                .endWaiting().endState().endContainerStatus().endStatus().build();
+                .addNewContainerStatus()
+                .withName("runtime")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("PodInitializing")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
     }
 
     static Pod waiting(String reason, String message) {
-        return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus().withPhase("Pending")
-                .withContainerStatuses(new ContainerStatusBuilder().withName("runtime").withNewState().withNewWaiting()
-                        .withReason(reason).withMessage(message).endWaiting().endState().build())
-                .endStatus().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Pending")
+                .withContainerStatuses(new ContainerStatusBuilder()
+                        .withName("runtime")
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason(reason)
+                        .withMessage(message)
+                        .endWaiting()
+                        .endState()
+                        .build())
+                .endStatus()
+                .build();
     }
 
     static Condition condition(ExplainableModelStatus s, String type) {
-        return s.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+        return s.getConditions().stream()
+                .filter(c -> c.getType().equals(type))
+                .findFirst()
+                .orElseThrow();
     }
 
     static VersionStatus v1(Deployment d, Pod... pods) {
         return StatusCalculator.compute(model(), HASHES, Map.of("v1", d), Map.of("v1", List.of(pods)), "t")
-                .getVersions().get(0);
+                .getVersions()
+                .get(0);
     }
 
     @Test
     void readyWhenEveryVersionIsAvailable() {
-        ExplainableModelStatus s = StatusCalculator.compute(model(), HASHES,
-                Map.of("v1", rolledOut(), "v2", rolledOut()), Map.of(), "2026-01-01T00:00:00Z");
+        ExplainableModelStatus s = StatusCalculator.compute(
+                model(), HASHES, Map.of("v1", rolledOut(), "v2", rolledOut()), Map.of(), "2026-01-01T00:00:00Z");
         assertThat(s.getVersionsReady()).isEqualTo("2/2");
         assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(s, "Available").getStatus()).isEqualTo("True");
@@ -111,17 +212,21 @@ class StatusCalculatorTest {
     /** Kubernetes conventions: the same four condition types whatever the versions are called. */
     @Test
     void conditionTypesAreAFixedSetNotBuiltFromVersionNames() {
-        ExplainableModelStatus s = StatusCalculator.compute(model(), HASHES, Map.of("v1", rolledOut()),
-                Map.of("v2", List.of(unschedulable())), "t");
-        assertThat(s.getConditions()).extracting(Condition::getType)
+        ExplainableModelStatus s = StatusCalculator.compute(
+                model(), HASHES, Map.of("v1", rolledOut()), Map.of("v2", List.of(unschedulable())), "t");
+        assertThat(s.getConditions())
+                .extracting(Condition::getType)
                 .containsExactly("Ready", "Available", "Progressing", "Degraded");
     }
 
     @Test
     void unschedulableGpuVersionIsDegradedWithTheSchedulersMessage() {
-        ExplainableModelStatus s = StatusCalculator.compute(model(), HASHES,
+        ExplainableModelStatus s = StatusCalculator.compute(
+                model(),
+                HASHES,
                 Map.of("v1", rolledOut(), "v2", deployment(1, 1, 0).build()),
-                Map.of("v2", List.of(unschedulable())), "t");
+                Map.of("v2", List.of(unschedulable())),
+                "t");
         assertThat(s.getVersionsReady()).isEqualTo("1/2");
         assertThat(s.getVersions().get(1).getState()).isEqualTo("Degraded");
         Condition d = condition(s, "Degraded");
@@ -151,9 +256,19 @@ class StatusCalculatorTest {
 
     @Test
     void runtimeThatJustExitedIsModelLoadFailedUntilItRunsAgain() {
-        Pod exited = new PodBuilder(restartedOnceAndReady()).editStatus().editFirstContainerStatus().withReady(false)
-                .withNewState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated().endState()
-                .endContainerStatus().endStatus().build();
+        Pod exited = new PodBuilder(restartedOnceAndReady())
+                .editStatus()
+                .editFirstContainerStatus()
+                .withReady(false)
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(137)
+                .withReason("OOMKilled")
+                .endTerminated()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
         VersionStatus v = v1(deployment(1, 1, 0).build(), exited);
         assertThat(v.getReason()).isEqualTo("ModelLoadFailed");
         assertThat(v.getMessage()).isEqualTo("runtime exited with code 137 (OOMKilled)");
@@ -176,15 +291,25 @@ class StatusCalculatorTest {
             assertThat(v.getMessage()).isEqualTo("because " + reason);
         }
         // waiting for the init container is not a failure
-        assertThat(v1(deployment(1, 1, 0).build(), waiting("PodInitializing", "")).getState()).isEqualTo("Progressing");
+        assertThat(v1(deployment(1, 1, 0).build(), waiting("PodInitializing", ""))
+                        .getState())
+                .isEqualTo("Progressing");
     }
 
     @Test
     void replicaSetFailedCreateIsDegradedWithTheAdmissionMessage() {
-        Deployment refused = deployment(0, 0, 0).editStatus().addNewCondition().withType("ReplicaFailure")
-                .withStatus("True").withReason("FailedCreate")
-                .withMessage("pods \"m-v1-5d8f\" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0,"
-                        + " limited: pods=0").endCondition().endStatus().build();
+        Deployment refused = deployment(0, 0, 0)
+                .editStatus()
+                .addNewCondition()
+                .withType("ReplicaFailure")
+                .withStatus("True")
+                .withReason("FailedCreate")
+                .withMessage(
+                        "pods \"m-v1-5d8f\" is forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0,"
+                                + " limited: pods=0")
+                .endCondition()
+                .endStatus()
+                .build();
         VersionStatus v = v1(refused);
         assertThat(v.getState()).isEqualTo("Degraded");
         assertThat(v.getReason()).isEqualTo("FailedCreate");
@@ -193,9 +318,16 @@ class StatusCalculatorTest {
 
     @Test
     void progressDeadlineExceededIsDegraded() {
-        Deployment stuck = deployment(1, 1, 0).editStatus().addNewCondition().withType("Progressing")
-                .withStatus("False").withReason("ProgressDeadlineExceeded")
-                .withMessage("ReplicaSet \"m-v1-5d8f\" has timed out progressing.").endCondition().endStatus().build();
+        Deployment stuck = deployment(1, 1, 0)
+                .editStatus()
+                .addNewCondition()
+                .withType("Progressing")
+                .withStatus("False")
+                .withReason("ProgressDeadlineExceeded")
+                .withMessage("ReplicaSet \"m-v1-5d8f\" has timed out progressing.")
+                .endCondition()
+                .endStatus()
+                .build();
         VersionStatus v = v1(stuck);
         assertThat(v.getState()).isEqualTo("Degraded");
         assertThat(v.getReason()).isEqualTo("ProgressDeadlineExceeded");
@@ -210,7 +342,11 @@ class StatusCalculatorTest {
         assertThat(surging.getState()).isEqualTo("Progressing");
         assertThat(surging.getReason()).isEqualTo("RollingOut");
         // the controller has not seen the new generation yet: its counts describe the previous template
-        VersionStatus unobserved = v1(deployment(1, 1, 1).editStatus().withObservedGeneration(1L).endStatus().build());
+        VersionStatus unobserved = v1(deployment(1, 1, 1)
+                .editStatus()
+                .withObservedGeneration(1L)
+                .endStatus()
+                .build());
         assertThat(unobserved.getState()).isEqualTo("Progressing");
         // the new pod exists but is not ready
         VersionStatus starting = v1(deployment(1, 1, 0).build());
@@ -220,8 +356,11 @@ class StatusCalculatorTest {
     /** Right after an edit the cache may still hold the Deployment from before the apply. */
     @Test
     void aDeploymentOlderThanTheLastApplyIsNotReadyForTheNewGeneration() {
-        Deployment before = deployment(1, 1, 1).editMetadata().addToAnnotations(AppliedHash.ANNOTATION, "previous")
-                .endMetadata().build();
+        Deployment before = deployment(1, 1, 1)
+                .editMetadata()
+                .addToAnnotations(AppliedHash.ANNOTATION, "previous")
+                .endMetadata()
+                .build();
         VersionStatus v = v1(before);
         assertThat(v.getState()).isEqualTo("Progressing");
         assertThat(v.getReason()).isEqualTo("RollingOut");
@@ -231,31 +370,34 @@ class StatusCalculatorTest {
     void applyFailedKeepsTheVersionsAndSaysWhatTheServerRefused() {
         ExplainableModel m = model();
         m.setStatus(StatusCalculator.compute(m, HASHES, Map.of("v1", rolledOut(), "v2", rolledOut()), Map.of(), "t1"));
-        ExplainableModelStatus s = StatusCalculator.applyFailed(m,
-                "ConfigMap \"flowers-v1-explain\" is invalid: []: Too long: may not be more than 1048576 bytes", "t2");
+        ExplainableModelStatus s = StatusCalculator.applyFailed(
+                m,
+                "ConfigMap \"flowers-v1-explain\" is invalid: []: Too long: may not be more than 1048576 bytes",
+                "t2");
         assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
         assertThat(condition(s, "Ready").getReason()).isEqualTo("ApplyFailed");
         assertThat(condition(s, "Degraded").getStatus()).isEqualTo("True");
         assertThat(condition(s, "Degraded").getMessage()).contains("Too long");
         assertThat(condition(s, "Available")).isEqualTo(condition(m.getStatus(), "Available"));
         assertThat(s.getVersions()).isEqualTo(m.getStatus().getVersions());
-        assertThat(s.getConditions()).extracting(Condition::getType)
+        assertThat(s.getConditions())
+                .extracting(Condition::getType)
                 .containsExactly("Ready", "Available", "Progressing", "Degraded");
     }
 
     @Test
     void rollingOutAndLastTransitionTimeKept() {
         ExplainableModel m = model();
-        ExplainableModelStatus first = StatusCalculator.compute(m, HASHES, Map.of("v1", deployment(1, 0, 1).build()),
-                Map.of(), "t1");
+        ExplainableModelStatus first = StatusCalculator.compute(
+                m, HASHES, Map.of("v1", deployment(1, 0, 1).build()), Map.of(), "t1");
         assertThat(first.getVersions().get(0).getReason()).isEqualTo("RollingOut");
         m.setStatus(first);
-        ExplainableModelStatus second = StatusCalculator.compute(m, HASHES, Map.of("v1", deployment(1, 0, 1).build()),
-                Map.of(), "t2");
+        ExplainableModelStatus second = StatusCalculator.compute(
+                m, HASHES, Map.of("v1", deployment(1, 0, 1).build()), Map.of(), "t2");
         assertThat(condition(second, "Progressing").getLastTransitionTime()).isEqualTo("t1");
         m.setStatus(second);
-        ExplainableModelStatus third = StatusCalculator.compute(m, HASHES,
-                Map.of("v1", rolledOut(), "v2", rolledOut()), Map.of(), "t3");
+        ExplainableModelStatus third =
+                StatusCalculator.compute(m, HASHES, Map.of("v1", rolledOut(), "v2", rolledOut()), Map.of(), "t3");
         assertThat(condition(third, "Ready").getLastTransitionTime()).isEqualTo("t3");
         assertThat(condition(third, "Progressing").getLastTransitionTime()).isEqualTo("t3");
     }
@@ -263,7 +405,8 @@ class StatusCalculatorTest {
     @Test
     void previousStatusWithoutConditionsStartsAfresh() {
         ExplainableModel m = model();
-        m.setStatus(Serialization.unmarshal("{\"conditions\": null, \"versions\": null}",
+        m.setStatus(Serialization.unmarshal(
+                "{\"conditions\": null, \"versions\": null}",
                 ExplainableModelStatus.class)); // as a hand-written status may say
         assertThat(m.getStatus().getVersions()).isEmpty();
         ExplainableModelStatus s = StatusCalculator.compute(m, HASHES, Map.of("v1", rolledOut()), Map.of(), "t1");

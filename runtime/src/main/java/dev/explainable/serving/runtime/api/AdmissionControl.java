@@ -8,14 +8,15 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.work.Admission;
-import dev.explainable.serving.runtime.work.RequestDeadline;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.work.Admission;
+import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
  * The two admission queues, explanations and predictions (a cheap predict never waits behind explanations), their
@@ -32,14 +33,24 @@ public class AdmissionControl {
     private final Admission predictions;
     private final Duration shutdownWindow;
 
-    public AdmissionControl(ExplainConfig config, MeterRegistry registry,
+    public AdmissionControl(
+            ExplainConfig config,
+            MeterRegistry registry,
             @ConfigProperty(name = "quarkus.shutdown.delay", defaultValue = "0s") Duration shutdownDelay,
             @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "25s") Duration shutdownTimeout) {
         var a = config.admission();
-        this.explanations = new Admission("explanations", "explain.admission.max-concurrent-explanations / "
-                + "max-queued-explanations", a.maxConcurrentExplanations(), a.maxQueuedExplanations(), a.maxQueueWait());
-        this.predictions = new Admission("predictions", "explain.admission.max-concurrent-predictions / "
-                + "max-queued-predictions", a.maxConcurrentPredictions(), a.maxQueuedPredictions(), a.maxQueueWait());
+        this.explanations = new Admission(
+                "explanations",
+                "explain.admission.max-concurrent-explanations / " + "max-queued-explanations",
+                a.maxConcurrentExplanations(),
+                a.maxQueuedExplanations(),
+                a.maxQueueWait());
+        this.predictions = new Admission(
+                "predictions",
+                "explain.admission.max-concurrent-predictions / " + "max-queued-predictions",
+                a.maxConcurrentPredictions(),
+                a.maxQueuedPredictions(),
+                a.maxQueueWait());
         Duration window = shutdownDelay.plus(shutdownTimeout).minus(MARGIN);
         this.shutdownWindow = window.isNegative() ? Duration.ZERO : window;
         register(registry, "explain", explanations);
@@ -47,12 +58,18 @@ public class AdmissionControl {
     }
 
     private static void register(MeterRegistry registry, String verb, Admission admission) {
-        Gauge.builder("explainable.admission.running", admission, Admission::running).tag("verb", verb)
-                .description("requests being computed").register(registry);
-        Gauge.builder("explainable.admission.queued", admission, Admission::queued).tag("verb", verb)
-                .description("requests waiting for a slot").register(registry);
-        FunctionCounter.builder("explainable.admission.rejected", admission, Admission::rejected).tag("verb", verb)
-                .description("requests refused with 429: every slot and queue place taken").register(registry);
+        Gauge.builder("explainable.admission.running", admission, Admission::running)
+                .tag("verb", verb)
+                .description("requests being computed")
+                .register(registry);
+        Gauge.builder("explainable.admission.queued", admission, Admission::queued)
+                .tag("verb", verb)
+                .description("requests waiting for a slot")
+                .register(registry);
+        FunctionCounter.builder("explainable.admission.rejected", admission, Admission::rejected)
+                .tag("verb", verb)
+                .description("requests refused with 429: every slot and queue place taken")
+                .register(registry);
     }
 
     public Admission explanations() {

@@ -17,8 +17,7 @@ import dev.explainable.serving.runtime.tensor.HostTensor;
 /** The runtime's answers in AI Platform's JSON ({@code projects.explain} and {@code projects.predict}). */
 final class AiPlatformJson {
 
-    private AiPlatformJson() {
-    }
+    private AiPlatformJson() {}
 
     /** {@code {"explanations": [{"attributions_by_label": [...]}, ...]}} */
     static Map<String, Object> explanations(List<Explanation> explanations) {

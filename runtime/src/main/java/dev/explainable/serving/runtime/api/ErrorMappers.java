@@ -27,7 +27,10 @@ public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
     static Response error(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", message))
+                .build();
     }
 
     @ServerExceptionMapper
@@ -60,40 +63,59 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response notReady(ModelNotReadyException e) {
         LOG.debugf("request refused: %s", e.getMessage());
-        return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", 5)
-                .entity(Map.of("error", e.getMessage())).build();
+        return Response.status(503)
+                .type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", 5)
+                .entity(Map.of("error", e.getMessage()))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response overloaded(OverloadedException e) {
-        return Response.status(e.stopping() ? 503 : 429).type(MediaType.APPLICATION_JSON)
-                .header("Retry-After", e.retryAfterSeconds()).entity(Map.of("error", e.getMessage())).build();
+        return Response.status(e.stopping() ? 503 : 429)
+                .type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", e.retryAfterSeconds())
+                .entity(Map.of("error", e.getMessage()))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response deadline(DeadlineExceededException e) {
         // a cancelled request's client is gone (or the pod is stopping): the answer is for the log and the metrics
-        return e.cancelled() ? Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", 1)
-                .entity(Map.of("error", e.getMessage())).build() : error(504, e.getMessage());
+        return e.cancelled()
+                ? Response.status(503)
+                        .type(MediaType.APPLICATION_JSON)
+                        .header("Retry-After", 1)
+                        .entity(Map.of("error", e.getMessage()))
+                        .build()
+                : error(504, e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response exhausted(ResourceExhaustedException e) {
-        return Response.status(503).type(MediaType.APPLICATION_JSON).header("Retry-After", 1)
-                .entity(Map.of("error", e.getMessage())).build();
+        return Response.status(503)
+                .type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", 1)
+                .entity(Map.of("error", e.getMessage()))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         String message = switch (status) {
-            case 404 -> "not found; the endpoints are POST /v1/projects/{project}/models/{model}[/versions/{version}]"
-                    + ":explain and :predict";
+            case 404 ->
+                "not found; the endpoints are POST /v1/projects/{project}/models/{model}[/versions/{version}]"
+                        + ":explain and :predict";
             case 405 -> "method not allowed; use POST";
             case 406 -> "not acceptable; the API answers application/json";
             case 415 -> "unsupported media type; send Content-Type: application/json";
-            default -> Response.Status.fromStatusCode(status) != null
-                    ? Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase() : "request failed";
+            default ->
+                Response.Status.fromStatusCode(status) != null
+                        ? Response.Status.fromStatusCode(status)
+                                .getReasonPhrase()
+                                .toLowerCase()
+                        : "request failed";
         };
         if (status >= 500) {
             return unexpected(e);

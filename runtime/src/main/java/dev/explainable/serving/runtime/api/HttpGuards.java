@@ -7,8 +7,6 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.work.RequestDeadline;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -17,6 +15,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
  * What every request passes before any application code, on the event loop (no worker is held):
@@ -38,6 +39,7 @@ public class HttpGuards {
     static final String DEADLINE = "explainable.deadline";
     /** Longest a refused request's remaining body is read before its connection closes anyway. */
     static final long DRAIN_MILLIS = 10_000;
+
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -99,8 +101,11 @@ public class HttpGuards {
             long timer = vertx.setTimer(bodyTimeout.toMillis(), id -> {
                 if (!request.isEnded() && !response.ended()) {
                     LOG.debugf("body of %s %s not received within %s", request.method(), request.path(), bodyTimeout);
-                    refuse(ctx, 408, "the request body did not arrive within " + bodyTimeout.toSeconds()
-                            + " s (explain.limits.body-timeout)");
+                    refuse(
+                            ctx,
+                            408,
+                            "the request body did not arrive within " + bodyTimeout.toSeconds()
+                                    + " s (explain.limits.body-timeout)");
                 }
             });
             ctx.addEndHandler(done -> vertx.cancelTimer(timer));
@@ -138,7 +143,8 @@ public class HttpGuards {
             return;
         }
         HttpServerRequest request = ctx.request();
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         if (status == 429 || status == 503) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");
@@ -151,9 +157,9 @@ public class HttpGuards {
             if (!drain || request.isEnded()) {
                 request.connection().close();
             } else {
-                request.handler(bytes -> {
-                });
-                long cap = ctx.vertx().setTimer(DRAIN_MILLIS, id -> request.connection().close());
+                request.handler(bytes -> {});
+                long cap = ctx.vertx()
+                        .setTimer(DRAIN_MILLIS, id -> request.connection().close());
                 request.endHandler(end -> {
                     ctx.vertx().cancelTimer(cap);
                     request.connection().close();

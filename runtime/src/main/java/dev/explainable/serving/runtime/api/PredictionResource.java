@@ -22,6 +22,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.ext.web.RoutingContext;
+
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.metadata.MetadataException;
@@ -35,11 +41,6 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 import dev.explainable.serving.runtime.work.OverloadedException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.ext.web.RoutingContext;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * AI Platform's {@code projects.explain} and {@code projects.predict}:
@@ -61,8 +62,8 @@ public class PredictionResource {
     private final ExplainConfig config;
     private final AdmissionControl admission;
 
-    public PredictionResource(ModelHost models, ExplainConfig config, MeterRegistry registry,
-            AdmissionControl admission) {
+    public PredictionResource(
+            ModelHost models, ExplainConfig config, MeterRegistry registry, AdmissionControl admission) {
         this.admission = admission;
         this.models = models;
         this.reader = new RequestReader(config.maxRequestBytes());
@@ -73,33 +74,42 @@ public class PredictionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Explain or predict", description = "AI Platform projects.explain / projects.predict. "
-            + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
-            + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
-    public Uni<Map<String, Object>> call(@PathParam("project") String project,
-            @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target") String target,
-            @Context RoutingContext http, byte[] body) {
+    @Operation(
+            summary = "Explain or predict",
+            description = "AI Platform projects.explain / projects.predict. "
+                    + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
+                    + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
+    public Uni<Map<String, Object>> call(
+            @PathParam("project") String project,
+            @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target")
+                    String target,
+            @Context RoutingContext http,
+            byte[] body) {
         // Non-blocking signature: the body is read on the event loop, so a slow client holds a connection but no
         // worker; the work itself then runs on a worker thread.
         RequestDeadline deadline = HttpGuards.deadline(http);
-        return Uni.createFrom().item(() -> {
-            try {
-                return handle(project, target, deadline, body);
-            } catch (DeadlineExceededException e) {
-                if (deadline.isCancelled()) {
-                    // the client has gone and nobody reads an answer; counted in handle(), nothing to report
-                    return Map.<String, Object>of();
-                }
-                throw e;
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom()
+                .item(() -> {
+                    try {
+                        return handle(project, target, deadline, body);
+                    } catch (DeadlineExceededException e) {
+                        if (deadline.isCancelled()) {
+                            // the client has gone and nobody reads an answer; counted in handle(), nothing to report
+                            return Map.<String, Object>of();
+                        }
+                        throw e;
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private Map<String, Object> handle(String project, String target, RequestDeadline deadline, byte[] body) {
         Matcher m = TARGET.matcher(target);
         if (!m.matches()) {
-            throw new ApiException(404, "no such resource: projects/" + project + "/models/" + target
-                    + " (expected models/{model}[/versions/{version}]:explain or :predict)");
+            throw new ApiException(
+                    404,
+                    "no such resource: projects/" + project + "/models/" + target
+                            + " (expected models/{model}[/versions/{version}]:explain or :predict)");
         }
         String verb = m.group(3);
         if (!verb.equals("explain") && !verb.equals("predict")) {
@@ -111,13 +121,13 @@ public class PredictionResource {
         try (RequestDeadline.Scope scope = deadline.enter()) {
             ExplanationPipeline pipeline = resolve(m.group(1), m.group(2));
             // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
-            try (Admission.Permit permit = (explain ? admission.explanations() : admission.predictions())
-                    .acquire(deadline)) {
+            try (Admission.Permit permit =
+                    (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
                 RequestReader.Request request = reader.read(body);
                 List<JsonNode> instances = request.instances();
                 Map<String, Object> response = explain
-                        ? AiPlatformJson.explanations(pipeline.explain(instances,
-                                visualizationOverride(request.parameters())))
+                        ? AiPlatformJson.explanations(
+                                pipeline.explain(instances, visualizationOverride(request.parameters())))
                         : AiPlatformJson.predictions(pipeline.predict(instances));
                 outcome = "success";
                 registry.counter("explainable.instances", "verb", verb).increment(instances.size());
@@ -141,8 +151,11 @@ public class PredictionResource {
         } finally {
             sample.stop(Timer.builder("explainable.requests")
                     .description("explain and predict requests, by verb, attribution method and outcome")
-                    .tag("verb", verb).tag("method", explain ? models.method() : "none")
-                    .tag("outcome", outcome).publishPercentileHistogram().register(registry));
+                    .tag("verb", verb)
+                    .tag("method", explain ? models.method() : "none")
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(registry));
         }
     }
 
@@ -152,24 +165,32 @@ public class PredictionResource {
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Describe the model or version", description = "AI Platform projects.models.get and "
-            + "projects.models.versions.get for the version this runtime serves.")
+    @Operation(
+            summary = "Describe the model or version",
+            description = "AI Platform projects.models.get and "
+                    + "projects.models.versions.get for the version this runtime serves.")
     public Map<String, Object> describe(@PathParam("project") String project, @PathParam("target") String target) {
         Matcher m = RESOURCE.matcher(target);
         if (!m.matches()) {
             throw new ApiException(404, "no such resource: projects/" + project + "/models/" + target);
         }
         String modelName = "projects/" + project + "/models/" + models.modelName();
-        if (!m.group(1).equals(models.modelName()) || (m.group(2) != null && !m.group(2).equals(models.version()))) {
-            throw new ApiException(404, "projects/" + project + "/models/" + target + " is not served here"
-                    + " (this endpoint serves " + modelName + "/versions/" + models.version() + ")");
+        if (!m.group(1).equals(models.modelName())
+                || (m.group(2) != null && !m.group(2).equals(models.version()))) {
+            throw new ApiException(
+                    404,
+                    "projects/" + project + "/models/" + target + " is not served here" + " (this endpoint serves "
+                            + modelName + "/versions/" + models.version() + ")");
         }
         Map<String, Object> version = new LinkedHashMap<>();
         version.put("name", modelName + "/versions/" + models.version());
         version.put("isDefault", true);
         ModelState state = models.state();
-        version.put("state", state instanceof ModelState.Ready ? "READY"
-                : state instanceof ModelState.Failed ? "FAILED" : "CREATING");
+        version.put(
+                "state",
+                state instanceof ModelState.Ready
+                        ? "READY"
+                        : state instanceof ModelState.Failed ? "FAILED" : "CREATING");
         if (state instanceof ModelState.Failed f) {
             version.put("errorMessage", f.reason());
         }
@@ -196,19 +217,23 @@ public class PredictionResource {
         return switch (method) {
             case XRAI -> Map.of("xraiAttribution", Map.of("numIntegralSteps", config.integralSteps()));
             case SAMPLED_SHAPLEY -> Map.of("sampledShapleyAttribution", Map.of("numPaths", config.paths()));
-            case INTEGRATED_GRADIENTS -> Map.of("integratedGradientsAttribution",
-                    Map.of("numIntegralSteps", config.integralSteps()));
+            case INTEGRATED_GRADIENTS ->
+                Map.of("integratedGradientsAttribution", Map.of("numIntegralSteps", config.integralSteps()));
         };
     }
 
     private ExplanationPipeline resolve(String model, String version) {
         if (!model.equals(models.modelName())) {
-            throw new ApiException(404, "model '" + model + "' is not served here (this endpoint serves model '"
-                    + models.modelName() + "')");
+            throw new ApiException(
+                    404,
+                    "model '" + model + "' is not served here (this endpoint serves model '" + models.modelName()
+                            + "')");
         }
         if (version != null && !version.equals(models.version())) {
-            throw new ApiException(404, "version '" + version + "' of model '" + model
-                    + "' is not served here (this endpoint serves version '" + models.version() + "')");
+            throw new ApiException(
+                    404,
+                    "version '" + version + "' of model '" + model
+                            + "' is not served here (this endpoint serves version '" + models.version() + "')");
         }
         return models.ready().pipeline();
     }

@@ -24,8 +24,7 @@ public final class RequestReader {
     }
 
     /** The body's instances and its optional {@code parameters} object. */
-    public record Request(List<JsonNode> instances, JsonNode parameters) {
-    }
+    public record Request(List<JsonNode> instances, JsonNode parameters) {}
 
     public Request read(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
@@ -39,8 +38,10 @@ public final class RequestReader {
             root = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ")" : ""));
+                    + (e.getLocation() != null
+                            ? " (line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr() + ")"
+                            : ""));
         } catch (IOException e) {
             throw ApiException.badRequest("request body could not be read as JSON");
         }
@@ -67,7 +68,7 @@ public final class RequestReader {
     }
 
     public static ApiException tooLarge(long maxBytes) {
-        return new ApiException(413, "request body is larger than the limit of " + maxBytes
-                + " bytes (explain.max-request-bytes)");
+        return new ApiException(
+                413, "request body is larger than the limit of " + maxBytes + " bytes (explain.max-request-bytes)");
     }
 }

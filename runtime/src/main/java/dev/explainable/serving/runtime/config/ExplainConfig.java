@@ -2,11 +2,12 @@ package dev.explainable.serving.runtime.config;
 
 import java.util.Optional;
 
-import dev.explainable.serving.contract.AttributionMethod;
-import dev.explainable.serving.contract.ExplanationDefaults;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ExplanationDefaults;
 
 /**
  * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables). The API

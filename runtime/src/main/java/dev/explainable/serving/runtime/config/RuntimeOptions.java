@@ -15,14 +15,30 @@ import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
  * @param modelDir     the SavedModel folder (null when unset: loading then fails with a clear reason)
  * @param metadataFile the metadata file, or null for {@code <modelDir>/explanation_metadata.json}
  */
-public record RuntimeOptions(String modelDir, String metadataFile, String modelName, String modelVersion,
-        String signature, AttributionMethod method, int integralSteps, int paths, int batchSize,
-        IntegrationRule integrationRule, XraiParameters xrai, boolean includeRaw, int warmUpFreeDimension,
+public record RuntimeOptions(
+        String modelDir,
+        String metadataFile,
+        String modelName,
+        String modelVersion,
+        String signature,
+        AttributionMethod method,
+        int integralSteps,
+        int paths,
+        int batchSize,
+        IntegrationRule integrationRule,
+        XraiParameters xrai,
+        boolean includeRaw,
+        int warmUpFreeDimension,
         RequestLimits limits) {
 
     /** The bounds on one request's work (explain.limits.*). */
-    public record RequestLimits(int maxInstances, long maxImagePixels, long maxFreeDimension, long maxBatchElements,
-            long maxRequestElements, Duration deadline) {
+    public record RequestLimits(
+            int maxInstances,
+            long maxImagePixels,
+            long maxFreeDimension,
+            long maxBatchElements,
+            long maxRequestElements,
+            Duration deadline) {
 
         /** The shipped defaults. */
         public static RequestLimits defaults() {
@@ -32,9 +48,21 @@ public record RuntimeOptions(String modelDir, String metadataFile, String modelN
 
     /** The shipped defaults (those of {@link ExplainConfig}) for the model in {@code modelDir}. */
     public static RuntimeOptions defaults(String modelDir) {
-        return new RuntimeOptions(modelDir, null, "model", "v1", "serving_default", AttributionMethod.DEFAULT,
-                ExplanationDefaults.INTEGRAL_STEPS, ExplanationDefaults.PATHS, 64, IntegrationRule.TRAPEZOID,
-                XraiParameters.defaults(), false, 224, RequestLimits.defaults());
+        return new RuntimeOptions(
+                modelDir,
+                null,
+                "model",
+                "v1",
+                "serving_default",
+                AttributionMethod.DEFAULT,
+                ExplanationDefaults.INTEGRAL_STEPS,
+                ExplanationDefaults.PATHS,
+                64,
+                IntegrationRule.TRAPEZOID,
+                XraiParameters.defaults(),
+                false,
+                224,
+                RequestLimits.defaults());
     }
 
     /**
@@ -44,58 +72,195 @@ public record RuntimeOptions(String modelDir, String metadataFile, String modelN
     public static RuntimeOptions from(ExplainConfig c) {
         var x = c.xrai();
         var l = c.limits();
-        return new RuntimeOptions(c.model().dir().orElse(null), c.metadata().file().orElse(null), c.model().name(),
-                c.model().version(), c.model().signature(), AttributionMethod.fromRuntimeName(c.method()),
-                c.integralSteps(), c.paths(), c.batchSize(), IntegrationRule.parse(c.integrationRule()),
-                new XraiParameters(x.segmentationSize(), x.scales(), x.sigma(), x.minSegmentSize(), x.dilationRadius(),
-                        x.minPixelDiff(), x.areaThreshold()),
-                c.visualization().includeRaw(), c.warmUpFreeDimension(),
-                new RequestLimits(l.maxInstances(), l.maxImagePixels(), l.maxFreeDimension(), l.maxBatchElements(),
-                        l.maxRequestElements(), l.deadline()));
+        return new RuntimeOptions(
+                c.model().dir().orElse(null),
+                c.metadata().file().orElse(null),
+                c.model().name(),
+                c.model().version(),
+                c.model().signature(),
+                AttributionMethod.fromRuntimeName(c.method()),
+                c.integralSteps(),
+                c.paths(),
+                c.batchSize(),
+                IntegrationRule.parse(c.integrationRule()),
+                new XraiParameters(
+                        x.segmentationSize(),
+                        x.scales(),
+                        x.sigma(),
+                        x.minSegmentSize(),
+                        x.dilationRadius(),
+                        x.minPixelDiff(),
+                        x.areaThreshold()),
+                c.visualization().includeRaw(),
+                c.warmUpFreeDimension(),
+                new RequestLimits(
+                        l.maxInstances(),
+                        l.maxImagePixels(),
+                        l.maxFreeDimension(),
+                        l.maxBatchElements(),
+                        l.maxRequestElements(),
+                        l.deadline()));
     }
 
     public RuntimeOptions withMethod(AttributionMethod m) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, m, integralSteps, paths,
-                batchSize, integrationRule, xrai, includeRaw, warmUpFreeDimension, limits);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                m,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withIntegralSteps(int steps) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, method, steps, paths,
-                batchSize, integrationRule, xrai, includeRaw, warmUpFreeDimension, limits);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                steps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withPaths(int p) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, method, integralSteps, p,
-                batchSize, integrationRule, xrai, includeRaw, warmUpFreeDimension, limits);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                p,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withBatchSize(int size) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, method, integralSteps,
-                paths, size, integrationRule, xrai, includeRaw, warmUpFreeDimension, limits);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                size,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withIntegrationRule(IntegrationRule rule) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, method, integralSteps,
-                paths, batchSize, rule, xrai, includeRaw, warmUpFreeDimension, limits);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                rule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withMetadataFile(String file) {
-        return new RuntimeOptions(modelDir, file, modelName, modelVersion, signature, method, integralSteps, paths,
-                batchSize, integrationRule, xrai, includeRaw, warmUpFreeDimension, limits);
+        return new RuntimeOptions(
+                modelDir,
+                file,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withIncludeRaw(boolean raw) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, method, integralSteps,
-                paths, batchSize, integrationRule, xrai, raw, warmUpFreeDimension, limits);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                raw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withWarmUpFreeDimension(int size) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, method, integralSteps,
-                paths, batchSize, integrationRule, xrai, includeRaw, size, limits);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                size,
+                limits);
     }
 
     public RuntimeOptions withLimits(RequestLimits l) {
-        return new RuntimeOptions(modelDir, metadataFile, modelName, modelVersion, signature, method, integralSteps,
-                paths, batchSize, integrationRule, xrai, includeRaw, warmUpFreeDimension, l);
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                l);
     }
 }

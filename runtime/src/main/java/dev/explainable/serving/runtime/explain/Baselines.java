@@ -15,8 +15,7 @@ import dev.explainable.serving.runtime.work.InvalidInstanceException;
  */
 public final class Baselines {
 
-    private Baselines() {
-    }
+    private Baselines() {}
 
     public static List<float[]> forInput(String key, List<Object> baselines, long[] shape) {
         int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
@@ -92,7 +91,11 @@ public final class Baselines {
         for (int k = 0; k < count; k++) {
             Map<String, float[]> set = new LinkedHashMap<>();
             for (Map.Entry<String, List<float[]>> e : perInput.entrySet()) {
-                set.put(e.getKey(), e.getValue().size() == 1 ? e.getValue().get(0) : e.getValue().get(k));
+                set.put(
+                        e.getKey(),
+                        e.getValue().size() == 1
+                                ? e.getValue().get(0)
+                                : e.getValue().get(k));
             }
             sets.add(set);
         }

@@ -18,7 +18,8 @@ public record ExplainedInstance(List<InputValues> inputs, List<List<float[]>> ba
 
     /** With one zero baseline per input (the metadata's default). */
     public static ExplainedInstance withZeroBaselines(List<InputValues> inputs) {
-        return new ExplainedInstance(inputs, List.of(inputs.stream().map(i -> new float[i.size()]).toList()));
+        return new ExplainedInstance(
+                inputs, List.of(inputs.stream().map(i -> new float[i.size()]).toList()));
     }
 
     /** The values of all explained inputs: what each point a method evaluates holds. */

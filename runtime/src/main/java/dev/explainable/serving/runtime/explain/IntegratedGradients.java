@@ -9,8 +9,7 @@ package dev.explainable.serving.runtime.explain;
  */
 public final class IntegratedGradients {
 
-    private IntegratedGradients() {
-    }
+    private IntegratedGradients() {}
 
     /** Number of model evaluations per baseline. */
     public static int points(int steps) {

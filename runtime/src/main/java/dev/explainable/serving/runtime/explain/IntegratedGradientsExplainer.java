@@ -94,7 +94,8 @@ public final class IntegratedGradientsExplainer implements Explainer {
             InputValues x = inputs.get(i);
             double[] mean = new double[x.size()];
             for (int k = 0; k < sets; k++) {
-                double[] a = IntegratedGradients.attributions(x.values(), baselineSets.get(k).get(i), avgGrad[k][i]);
+                double[] a = IntegratedGradients.attributions(
+                        x.values(), baselineSets.get(k).get(i), avgGrad[k][i]);
                 for (int e = 0; e < mean.length; e++) {
                     mean[e] += a[e] / sets;
                 }

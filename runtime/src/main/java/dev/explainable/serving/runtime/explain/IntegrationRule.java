@@ -13,13 +13,15 @@ import java.util.Locale;
  * </ul>
  */
 public enum IntegrationRule {
-    TRAPEZOID, UNIFORM;
+    TRAPEZOID,
+    UNIFORM;
 
     public static IntegrationRule parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("explain.integration-rule must be trapezoid or uniform, got '" + s + "'");
+            throw new IllegalArgumentException(
+                    "explain.integration-rule must be trapezoid or uniform, got '" + s + "'");
         }
     }
 

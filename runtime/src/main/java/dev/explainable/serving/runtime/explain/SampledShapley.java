@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
  */
 public final class SampledShapley {
 
-    private SampledShapley() {
-    }
+    private SampledShapley() {}
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */
     public static int[] permutation(int n, SplittableRandom random) {

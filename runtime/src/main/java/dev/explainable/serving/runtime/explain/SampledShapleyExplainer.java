@@ -31,8 +31,7 @@ public final class SampledShapleyExplainer implements Explainer {
     }
 
     /** A player: the (input, element) cells it switches. */
-    record Player(int[] inputs, int[] elements) {
-    }
+    record Player(int[] inputs, int[] elements) {}
 
     static List<Player> players(List<InputValues> inputs) {
         List<Player> players = new ArrayList<>();
@@ -52,7 +51,8 @@ public final class SampledShapleyExplainer implements Explainer {
             }
         }
         for (List<int[]> cells : groups.values()) {
-            players.add(new Player(cells.stream().mapToInt(c -> c[0]).toArray(),
+            players.add(new Player(
+                    cells.stream().mapToInt(c -> c[0]).toArray(),
                     cells.stream().mapToInt(c -> c[1]).toArray()));
         }
         return players;
@@ -149,9 +149,10 @@ public final class SampledShapleyExplainer implements Explainer {
         }
         List<InputAttribution> attributions = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            attributions.add(new InputAttribution(inputs.get(i).name(), inputs.get(i).shape(), perInput.get(i)));
+            attributions.add(
+                    new InputAttribution(inputs.get(i).name(), inputs.get(i).shape(), perInput.get(i)));
         }
-        return new Attribution(attributions, base, example,
-                SampledShapley.approxError(sum, sumSq, paths, example - base));
+        return new Attribution(
+                attributions, base, example, SampledShapley.approxError(sum, sumSq, paths, example - base));
     }
 }

@@ -26,6 +26,5 @@ public interface ScoreFunction {
      * @param gradients with gradients: per explained input, the n gradients flattened like the points; otherwise
      *                  empty
      */
-    record Scores(float[] values, float[][] gradients) {
-    }
+    record Scores(float[] values, float[][] gradients) {}
 }

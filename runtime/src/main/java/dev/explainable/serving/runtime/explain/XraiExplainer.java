@@ -33,13 +33,14 @@ public final class XraiExplainer implements Explainer {
     @Override
     public Attribution explain(ExplainedInstance instance, ScoreFunction model) {
         if (instance.inputs().size() != 1) {
-            throw new IllegalArgumentException("xrai explains one image input, got " + instance.inputs().size());
+            throw new IllegalArgumentException(
+                    "xrai explains one image input, got " + instance.inputs().size());
         }
         InputValues image = instance.inputs().get(0);
         long[] shape = image.shape();
         if (shape.length < 2 || shape.length > 3) {
-            throw new IllegalArgumentException("xrai needs an image [height, width(, channels)], got "
-                    + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "xrai needs an image [height, width(, channels)], got " + Arrays.toString(shape));
         }
         float[] pixels = image.values();
         float min = Float.MAX_VALUE;
@@ -52,15 +53,18 @@ public final class XraiExplainer implements Explainer {
         int w = (int) shape[1];
         int c = shape.length == 3 ? (int) shape[2] : 1;
         // Segmentation needs only the image: it runs beside the IG batches instead of after them.
-        CompletableFuture<List<int[]>> segments = CompletableFuture
-                .supplyAsync(() -> XraiSegmenter.masks(pixels, h, w, c, parameters));
-        Attribution a = ig.integrate(instance, List.of(List.of(filled(pixels.length, min)),
-                List.of(filled(pixels.length, max))), model);
+        CompletableFuture<List<int[]>> segments =
+                CompletableFuture.supplyAsync(() -> XraiSegmenter.masks(pixels, h, w, c, parameters));
+        Attribution a = ig.integrate(
+                instance, List.of(List.of(filled(pixels.length, min)), List.of(filled(pixels.length, max))), model);
         double[] perPixel = maxOverChannels(a.inputs().get(0).values(), h * w, c);
-        double[] regions = XraiRegions.rank(perPixel, segments.join(), parameters.minPixelDiff(),
-                parameters.areaThreshold());
-        return new Attribution(List.of(new InputAttribution(image.name(), new long[] {h, w}, regions)),
-                a.baselineScore(), a.exampleScore(), a.approxError());
+        double[] regions =
+                XraiRegions.rank(perPixel, segments.join(), parameters.minPixelDiff(), parameters.areaThreshold());
+        return new Attribution(
+                List.of(new InputAttribution(image.name(), new long[] {h, w}, regions)),
+                a.baselineScore(),
+                a.exampleScore(),
+                a.approxError());
     }
 
     static float[] filled(int n, float v) {

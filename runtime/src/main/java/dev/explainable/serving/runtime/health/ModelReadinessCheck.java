@@ -24,15 +24,22 @@ public class ModelReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("model")
-                .withData("model", models.modelName()).withData("version", models.version())
+                .withData("model", models.modelName())
+                .withData("version", models.version())
                 .withData("method", models.method());
         ModelState state = models.state();
         if (state instanceof ModelState.Ready r) {
             return b.up().withData("warmUpMillis", r.model().warmUpMillis()).build();
         }
         if (state instanceof ModelState.Failed f) {
-            return b.down().withData("state", "failed").withData("reason", f.reason()).build();
+            return b.down()
+                    .withData("state", "failed")
+                    .withData("reason", f.reason())
+                    .build();
         }
-        return b.down().withData("state", "loading").withData("reason", "model is loading").build();
+        return b.down()
+                .withData("state", "loading")
+                .withData("reason", "model is loading")
+                .build();
     }
 }

@@ -39,6 +39,5 @@ public record ExplanationMetadata(
 
     public record OutputMetadata(
             @JsonProperty("output_tensor_name") String outputTensorName,
-            @JsonProperty("index_name_mapping") List<String> indexNameMapping) {
-    }
+            @JsonProperty("index_name_mapping") List<String> indexNameMapping) {}
 }

@@ -27,17 +27,21 @@ public final class MetadataLoader {
 
     private static final Set<String> FRAMEWORKS = Set.of("tensorflow", "tensorflow2");
     private static final Set<String> MODALITIES = Set.of("numeric", "image", "text", "categorical", "structured");
-    private static final Set<String> ENCODINGS = Set.of("identity", "bag_of_features", "bag_of_features_sparse",
-            "indicator", "combined_embedding", "concat_embedding");
-    private static final Set<String> NEEDS_FEATURE_MAPPING = Set.of("bag_of_features", "bag_of_features_sparse",
-            "indicator");
+    private static final Set<String> ENCODINGS = Set.of(
+            "identity",
+            "bag_of_features",
+            "bag_of_features_sparse",
+            "indicator",
+            "combined_embedding",
+            "concat_embedding");
+    private static final Set<String> NEEDS_FEATURE_MAPPING =
+            Set.of("bag_of_features", "bag_of_features_sparse", "indicator");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private MetadataLoader() {
-    }
+    private MetadataLoader() {}
 
     public static ExplanationMetadata load(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -56,8 +60,10 @@ public final class MetadataLoader {
         try {
             metadata = MAPPER.readValue(json, ExplanationMetadata.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new MetadataException("invalid explanation metadata: unknown key '" + e.getPropertyName()
-                    + "' (known keys: " + e.getKnownPropertyIds() + ")", e);
+            throw new MetadataException(
+                    "invalid explanation metadata: unknown key '" + e.getPropertyName() + "' (known keys: "
+                            + e.getKnownPropertyIds() + ")",
+                    e);
         } catch (JsonProcessingException e) {
             throw new MetadataException("invalid explanation metadata: " + e.getOriginalMessage(), e);
         }
@@ -108,8 +114,8 @@ public final class MetadataLoader {
             problems.add(where + ": give only one of 'input_baselines' and 'encoded_baselines'");
         }
         if (in.inputBaselines() != null && in.inputBaselines().size() > MAX_BASELINES) {
-            problems.add(where + ": at most " + MAX_BASELINES + " baselines (got " + in.inputBaselines().size()
-                    + "; each element of 'input_baselines' is one baseline)");
+            problems.add(where + ": at most " + MAX_BASELINES + " baselines (got "
+                    + in.inputBaselines().size() + "; each element of 'input_baselines' is one baseline)");
         }
         if (in.inputBaselines() != null) {
             for (Object b : in.inputBaselines()) {
@@ -131,7 +137,8 @@ public final class MetadataLoader {
             problems.add(where + ": encoding " + encoding + " needs 'index_feature_mapping'");
         }
         if (in.indexFeatureMapping() != null
-                && new HashSet<>(in.indexFeatureMapping()).size() != in.indexFeatureMapping().size()) {
+                && new HashSet<>(in.indexFeatureMapping()).size()
+                        != in.indexFeatureMapping().size()) {
             problems.add(where + ": 'index_feature_mapping' has duplicate names");
         }
         if (in.domain() != null) {

@@ -36,6 +36,7 @@ public final class FunctionInliner {
 
     /** Name scope of the inlined copies. */
     public static final String PREFIX = "explain_inlined/";
+
     private static final Set<String> CALL_OPS = Set.of("StatefulPartitionedCall", "PartitionedCall");
     private static volatile Map<String, OpDef> registeredOps;
 
@@ -144,8 +145,8 @@ public final class FunctionInliner {
             this.prefix = prefix;
             List<OpDef.ArgDef> inputArgs = fn.getSignature().getInputArgList();
             if (inputArgs.size() != callArgs.size()) {
-                throw new IllegalStateException("function " + fn.getSignature().getName() + " takes "
-                        + inputArgs.size() + " inputs, call passes " + callArgs.size());
+                throw new IllegalStateException("function " + fn.getSignature().getName() + " takes " + inputArgs.size()
+                        + " inputs, call passes " + callArgs.size());
             }
             for (int i = 0; i < inputArgs.size(); i++) {
                 args.put(inputArgs.get(i).getName(), callArgs.get(i));
@@ -170,7 +171,8 @@ public final class FunctionInliner {
             if (parts.length == 1) {
                 Output<?> arg = args.get(ref);
                 if (arg == null) {
-                    throw new IllegalStateException("unknown reference " + ref + " in " + fn.getSignature().getName());
+                    throw new IllegalStateException("unknown reference " + ref + " in "
+                            + fn.getSignature().getName());
                 }
                 return arg;
             }
@@ -179,12 +181,14 @@ public final class FunctionInliner {
             int index = parts.length > 2 ? Integer.parseInt(parts[2]) : 0;
             NodeDef def = nodes.get(node);
             if (def == null) {
-                throw new IllegalStateException("unknown node " + node + " in " + fn.getSignature().getName());
+                throw new IllegalStateException(
+                        "unknown node " + node + " in " + fn.getSignature().getName());
             }
             build(node);
             Output<?>[] call = builtCalls.get(node);
             if (call != null) {
-                List<OpDef.ArgDef> outs = library.get(functionName(def.getOp(), def.getAttrMap())).getSignature()
+                List<OpDef.ArgDef> outs = library.get(functionName(def.getOp(), def.getAttrMap()))
+                        .getSignature()
                         .getOutputArgList();
                 if (CALL_OPS.contains(def.getOp())) {
                     return call[index]; // the call's single list output "output"
@@ -217,8 +221,8 @@ public final class FunctionInliner {
             if (CALL_OPS.contains(def.getOp()) || library.containsKey(def.getOp())) {
                 // Control inputs of a nested call are dropped: inference bodies only order reads after
                 // variable creation, which the restored session has already done.
-                builtCalls.put(name, inlineFunction(functionName(def.getOp(), def.getAttrMap()),
-                        prefix + name + "/", inputs));
+                builtCalls.put(
+                        name, inlineFunction(functionName(def.getOp(), def.getAttrMap()), prefix + name + "/", inputs));
                 return;
             }
             OpDef opDef = opDef(def.getOp());

@@ -72,7 +72,8 @@ public final class ModelRunner {
                 size += Math.max(1, t.size());
             }
             pointsPerRun(1, size);
-            boolean fits = !current.isEmpty() && elements + size <= maxBatchElements
+            boolean fits = !current.isEmpty()
+                    && elements + size <= maxBatchElements
                     && sameShapes(instances.get(current.get(0)), instances.get(i));
             if (!current.isEmpty() && !fits) {
                 groups.add(current);
@@ -111,7 +112,8 @@ public final class ModelRunner {
     /** The signature's outputs per instance (predict), in instance order. */
     public List<Map<String, HostTensor>> predict(List<Map<String, HostTensor>> instances) {
         Map<String, String> outputs = model.signatureOutputs();
-        List<Output<?>> fetches = outputs.values().stream().<Output<?>>map(model::graphTensor).toList();
+        List<Output<?>> fetches =
+                outputs.values().stream().<Output<?>>map(model::graphTensor).toList();
         List<Map<String, HostTensor>> out = new ArrayList<>(Collections.nCopies(instances.size(), null));
         for (List<Integer> group : runGroups(instances)) {
             List<HostTensor> results = model.run(signatureFeeds(instances, group), fetches);
@@ -130,7 +132,9 @@ public final class ModelRunner {
     /** Decoded instances (by signature input key) -> explained values and outputs, in forward runs. */
     public List<ForwardResult> forward(List<Map<String, HostTensor>> instances) {
         List<Output<?>> fetches = new ArrayList<>();
-        List<ExplainedInput> internal = model.explainedInputs().stream().filter(e -> !e.isSignatureInput()).toList();
+        List<ExplainedInput> internal = model.explainedInputs().stream()
+                .filter(e -> !e.isSignatureInput())
+                .toList();
         internal.forEach(e -> fetches.add(e.tensor()));
         model.explainedOutputs().forEach(o -> fetches.add(o.tensor()));
         List<ForwardResult> out = new ArrayList<>(Collections.nCopies(instances.size(), null));
@@ -141,8 +145,11 @@ public final class ModelRunner {
                 Map<String, HostTensor> explained = new LinkedHashMap<>();
                 int r = 0;
                 for (ExplainedInput e : model.explainedInputs()) {
-                    explained.put(e.key(), e.isSignatureInput() ? signature.get(e.signatureKey())
-                            : results.get(r++).item(g));
+                    explained.put(
+                            e.key(),
+                            e.isSignatureInput()
+                                    ? signature.get(e.signatureKey())
+                                    : results.get(r++).item(g));
                 }
                 Map<String, HostTensor> outputs = new LinkedHashMap<>();
                 for (ExplainedOutput o : model.explainedOutputs()) {
@@ -164,8 +171,11 @@ public final class ModelRunner {
         } else {
             mask[label] = 1f;
         }
-        String name = label >= 0 && output.indexNameMapping() != null && label < output.indexNameMapping().size()
-                ? output.indexNameMapping().get(label) : null;
+        String name = label >= 0
+                        && output.indexNameMapping() != null
+                        && label < output.indexNameMapping().size()
+                ? output.indexNameMapping().get(label)
+                : null;
         return new LabelTarget(label, name, HostTensor.floats(output.shape(), mask));
     }
 
@@ -187,8 +197,8 @@ public final class ModelRunner {
      * methods see it: at most {@code batchSize} points per run, fewer where the element cap says so. Signature
      * inputs that are not explained keep the instance's value.
      */
-    public ScoreFunction scoreFunction(ForwardResult instance, ExplainedOutput output, LabelTarget target,
-            int batchSize) {
+    public ScoreFunction scoreFunction(
+            ForwardResult instance, ExplainedOutput output, LabelTarget target, int batchSize) {
         int perRun = pointsPerRun(batchSize, explainedElements(instance));
         return new ScoreFunction() {
             @Override
@@ -203,8 +213,13 @@ public final class ModelRunner {
         };
     }
 
-    private ScoreFunction.Scores evaluate(ForwardResult instance, ExplainedOutput output, LabelTarget target,
-            List<float[]> points, int n, boolean withGradients) {
+    private ScoreFunction.Scores evaluate(
+            ForwardResult instance,
+            ExplainedOutput output,
+            LabelTarget target,
+            List<float[]> points,
+            int n,
+            boolean withGradients) {
         Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
         List<ExplainedInput> explained = model.explainedInputs();
         for (int i = 0; i < explained.size(); i++) {
@@ -215,8 +230,10 @@ public final class ModelRunner {
         for (TensorSpec s : model.signatureInputs()) {
             boolean isExplained = explained.stream().anyMatch(e -> s.key().equals(e.signatureKey()));
             if (!isExplained) {
-                feeds.put(model.graphTensor(s.tensorName()),
-                        HostTensor.stack(Collections.nCopies(n, instance.signatureValues().get(s.key()))));
+                feeds.put(
+                        model.graphTensor(s.tensorName()),
+                        HostTensor.stack(Collections.nCopies(
+                                n, instance.signatureValues().get(s.key()))));
             }
         }
         feeds.put(output.mask().asOutput(), target.mask());

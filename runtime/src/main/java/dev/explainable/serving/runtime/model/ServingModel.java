@@ -13,14 +13,14 @@ import org.jboss.logging.Logger;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
-import org.tensorflow.exceptions.TFOutOfRangeException;
-import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -48,8 +48,8 @@ public final class ServingModel implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ServingModel.class);
 
     /** A metadata input: the tensor attributions are computed for. */
-    public record ExplainedInput(String key, Output<?> tensor, TensorSpec spec, String signatureKey,
-            InputMetadata metadata) {
+    public record ExplainedInput(
+            String key, Output<?> tensor, TensorSpec spec, String signatureKey, InputMetadata metadata) {
         /** True when the tensor is fed directly by the request (not computed inside the graph). */
         public boolean isSignatureInput() {
             return signatureKey != null;
@@ -57,9 +57,14 @@ public final class ServingModel implements AutoCloseable {
     }
 
     /** A metadata output: the score explained, selected per example by a mask over its values. */
-    public record ExplainedOutput(String key, Output<?> tensor, long[] shape, Placeholder<TFloat32> mask,
-            Output<?> target, Output<?>[] gradients, List<String> indexNameMapping) {
-    }
+    public record ExplainedOutput(
+            String key,
+            Output<?> tensor,
+            long[] shape,
+            Placeholder<TFloat32> mask,
+            Output<?> target,
+            Output<?>[] gradients,
+            List<String> indexNameMapping) {}
 
     private final SavedModelBundle bundle;
     private final Session session;
@@ -68,8 +73,12 @@ public final class ServingModel implements AutoCloseable {
     private final List<ExplainedInput> explainedInputs;
     private final List<ExplainedOutput> explainedOutputs;
 
-    private ServingModel(SavedModelBundle bundle, List<TensorSpec> signatureInputs, Map<String, String> outputs,
-            List<ExplainedInput> explainedInputs, List<ExplainedOutput> explainedOutputs) {
+    private ServingModel(
+            SavedModelBundle bundle,
+            List<TensorSpec> signatureInputs,
+            Map<String, String> outputs,
+            List<ExplainedInput> explainedInputs,
+            List<ExplainedOutput> explainedOutputs) {
         this.bundle = bundle;
         this.session = bundle.session();
         this.signatureInputs = signatureInputs;
@@ -89,11 +98,15 @@ public final class ServingModel implements AutoCloseable {
             LOG.debugf("cannot create %s/variables: %s", dir, e.getMessage());
         }
         long start = System.nanoTime();
-        SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").load();
+        SavedModelBundle bundle =
+                SavedModelBundle.loader(dir.toString()).withTags("serve").load();
         try {
             ServingModel model = build(bundle, metadata, defaultSignature);
-            LOG.infof("loaded %s in %d ms: inputs %s, explained %s, outputs %s", dir,
-                    (System.nanoTime() - start) / 1_000_000, model.signatureInputs.stream().map(TensorSpec::key).toList(),
+            LOG.infof(
+                    "loaded %s in %d ms: inputs %s, explained %s, outputs %s",
+                    dir,
+                    (System.nanoTime() - start) / 1_000_000,
+                    model.signatureInputs.stream().map(TensorSpec::key).toList(),
                     model.explainedInputs.stream().map(ExplainedInput::key).toList(),
                     model.explainedOutputs.stream().map(ExplainedOutput::key).toList());
             return model;
@@ -105,15 +118,23 @@ public final class ServingModel implements AutoCloseable {
 
     private static ServingModel build(SavedModelBundle bundle, ExplanationMetadata metadata, String defaultSignature) {
         String sigKey = metadata.servingSigdefKey() != null ? metadata.servingSigdefKey() : defaultSignature;
-        Signature signature = bundle.signatures().stream().filter(s -> s.key().equals(sigKey)).findFirst()
+        Signature signature = bundle.signatures().stream()
+                .filter(s -> s.key().equals(sigKey))
+                .findFirst()
                 .orElseThrow(() -> new MetadataException("the SavedModel has no signature '" + sigKey + "' (it has "
                         + bundle.signatures().stream().map(Signature::key).toList() + ")"));
         List<TensorSpec> inputs = new ArrayList<>();
-        signature.getInputs().forEach((key, d) -> inputs.add(new TensorSpec(key, d.name,
-                Tensors.dtype(d.dataType).orElseThrow(() -> new MetadataException("signature input '" + key
-                        + "' is " + d.dataType + ", which the runtime cannot feed (it feeds float32, float64, int32, "
-                        + "int64, bool and string inputs)")),
-                withoutBatch(d.shape))));
+        signature
+                .getInputs()
+                .forEach((key, d) -> inputs.add(new TensorSpec(
+                        key,
+                        d.name,
+                        Tensors.dtype(d.dataType)
+                                .orElseThrow(() -> new MetadataException("signature input '" + key
+                                        + "' is " + d.dataType
+                                        + ", which the runtime cannot feed (it feeds float32, float64, int32, "
+                                        + "int64, bool and string inputs)")),
+                        withoutBatch(d.shape))));
         Map<String, String> outputs = new LinkedHashMap<>();
         signature.getOutputs().forEach((key, d) -> outputs.put(key, d.name));
 
@@ -127,10 +148,16 @@ public final class ServingModel implements AutoCloseable {
                 throw new MetadataException("input '" + e.getKey() + "': tensor " + name + " is " + tensor.dataType()
                         + "; attributions need a float32 tensor (point input_tensor_name at one, e.g. after decoding)");
             }
-            String sigInput = inputs.stream().filter(s -> sameTensor(s.tensorName(), name)).map(TensorSpec::key)
-                    .findFirst().orElse(null);
-            explained.add(new ExplainedInput(e.getKey(), tensor,
-                    new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape())), sigInput,
+            String sigInput = inputs.stream()
+                    .filter(s -> sameTensor(s.tensorName(), name))
+                    .map(TensorSpec::key)
+                    .findFirst()
+                    .orElse(null);
+            explained.add(new ExplainedInput(
+                    e.getKey(),
+                    tensor,
+                    new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape())),
+                    sigInput,
                     e.getValue()));
         }
         Output<?>[] xs = explained.stream().map(ExplainedInput::tensor).toArray(Output<?>[]::new);
@@ -144,20 +171,30 @@ public final class ServingModel implements AutoCloseable {
                         + "; only the batch dimension may be unknown");
             }
             Ops tf = Ops.create(graph).withSubScope("explain_target_" + sanitize(e.getKey()));
-            Operand<TFloat32> yf = y.dataType() == DataType.DT_FLOAT ? y.expect(TFloat32.class)
-                    : tf.dtypes.cast(y, TFloat32.class);
+            Operand<TFloat32> yf =
+                    y.dataType() == DataType.DT_FLOAT ? y.expect(TFloat32.class) : tf.dtypes.cast(y, TFloat32.class);
             Placeholder<TFloat32> mask = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
             Operand<TFloat32> selected = tf.math.mul(yf, mask);
-            Operand<TFloat32> target = shape.length == 0 ? selected
-                    : tf.sum(selected, tf.constant(IntStream.rangeClosed(1, shape.length).toArray()));
+            Operand<TFloat32> target = shape.length == 0
+                    ? selected
+                    : tf.sum(
+                            selected,
+                            tf.constant(IntStream.rangeClosed(1, shape.length).toArray()));
             Output<?>[] grads = graph.addGradients(target.asOutput(), xs);
             for (int i = 0; i < grads.length; i++) {
                 if (grads[i] == null) {
                     throw new MetadataException("output '" + e.getKey() + "' does not depend on input '"
-                            + explained.get(i).key() + "' (" + explained.get(i).spec().tensorName() + ")");
+                            + explained.get(i).key() + "' ("
+                            + explained.get(i).spec().tensorName() + ")");
                 }
             }
-            explainedOutputs.add(new ExplainedOutput(e.getKey(), y, shape, mask, target.asOutput(), grads,
+            explainedOutputs.add(new ExplainedOutput(
+                    e.getKey(),
+                    y,
+                    shape,
+                    mask,
+                    target.asOutput(),
+                    grads,
                     e.getValue().indexNameMapping()));
         }
         return new ServingModel(bundle, inputs, outputs, explained, explainedOutputs);
@@ -237,8 +274,8 @@ public final class ServingModel implements AutoCloseable {
             throw new InvalidInstanceException("the model rejected the instance: " + firstLine(e.getMessage()));
         } catch (TFResourceExhaustedException e) {
             LOG.warnf("TensorFlow ran out of memory: %s", firstLine(e.getMessage()));
-            throw new ResourceExhaustedException("the model ran out of memory on this request; retry later or send "
-                    + "fewer or smaller instances");
+            throw new ResourceExhaustedException(
+                    "the model ran out of memory on this request; retry later or send " + "fewer or smaller instances");
         } finally {
             inputs.forEach(Tensor::close);
         }

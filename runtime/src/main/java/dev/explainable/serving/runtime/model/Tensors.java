@@ -19,20 +19,20 @@ import dev.explainable.serving.runtime.tensor.HostTensor;
 /** Host tensors to and from TensorFlow's native tensors: the one place that knows TensorFlow's dtypes. */
 final class Tensors {
 
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** The runtime's dtype for a TensorFlow dtype, or empty when the runtime cannot feed or read it. */
     static Optional<DType> dtype(DataType t) {
-        return Optional.ofNullable(switch (t) {
-            case DT_FLOAT -> DType.FLOAT;
-            case DT_DOUBLE -> DType.DOUBLE;
-            case DT_INT32 -> DType.INT32;
-            case DT_INT64 -> DType.INT64;
-            case DT_BOOL -> DType.BOOL;
-            case DT_STRING -> DType.STRING;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (t) {
+                    case DT_FLOAT -> DType.FLOAT;
+                    case DT_DOUBLE -> DType.DOUBLE;
+                    case DT_INT32 -> DType.INT32;
+                    case DT_INT64 -> DType.INT64;
+                    case DT_BOOL -> DType.BOOL;
+                    case DT_STRING -> DType.STRING;
+                    default -> null;
+                });
     }
 
     /** A native tensor with a copy of the data; the caller closes it. */
@@ -53,9 +53,9 @@ final class Tensors {
     static HostTensor toHost(Tensor t) {
         long[] shape = t.shape().asArray();
         int n = (int) HostTensor.elements(shape);
-        DType dtype = dtype(t.dataType()).orElseThrow(
-                () -> new IllegalArgumentException("the model returned a tensor of " + t.dataType()
-                        + ", which the runtime cannot read"));
+        DType dtype = dtype(t.dataType())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "the model returned a tensor of " + t.dataType() + ", which the runtime cannot read"));
         Object data = dtype.allocate(n);
         switch (dtype) {
             case FLOAT -> ((TFloat32) t).copyTo(DataBuffers.of((float[]) data, false, false));

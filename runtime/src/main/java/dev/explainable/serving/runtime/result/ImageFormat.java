@@ -2,7 +2,8 @@ package dev.explainable.serving.runtime.result;
 
 /** The picture formats a visualization is encoded in, by their metadata names. */
 public enum ImageFormat {
-    JPEG("jpeg"), PNG("png");
+    JPEG("jpeg"),
+    PNG("png");
 
     private final String wireName;
 

@@ -8,8 +8,14 @@ import java.util.Map;
  * scores at the baseline and the instance, the method's error estimate (null where undefined) and the attributions
  * per explained input, in input order.
  */
-public record LabelAttribution(String outputName, int labelIndex, String labelName, double baselineScore,
-        double exampleScore, Double approxError, Map<String, InputExplanation> attributions) {
+public record LabelAttribution(
+        String outputName,
+        int labelIndex,
+        String labelName,
+        double baselineScore,
+        double exampleScore,
+        Double approxError,
+        Map<String, InputExplanation> attributions) {
 
     public LabelAttribution {
         attributions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributions));

@@ -6,5 +6,4 @@ package dev.explainable.serving.runtime.result;
  * (explain.visualization.include-raw).
  */
 public record RenderedImage(ImageFormat format, byte[] encoded, TensorAttribution tensor, boolean includeRaw)
-        implements InputExplanation {
-}
+        implements InputExplanation {}

@@ -17,13 +17,12 @@ final class ExplainerFactory {
     /** Sampled Shapley's permutations are drawn from a fixed seed: the same request gets the same answer. */
     static final long SHAPLEY_SEED = 0L;
 
-    private ExplainerFactory() {
-    }
+    private ExplainerFactory() {}
 
     static Explainer create(RuntimeOptions options, ServingModel model) {
         return switch (options.method()) {
-            case INTEGRATED_GRADIENTS -> new IntegratedGradientsExplainer(options.integralSteps(),
-                    options.integrationRule());
+            case INTEGRATED_GRADIENTS ->
+                new IntegratedGradientsExplainer(options.integralSteps(), options.integrationRule());
             case SAMPLED_SHAPLEY -> new SampledShapleyExplainer(options.paths(), SHAPLEY_SEED);
             case XRAI -> {
                 checkXraiInput(model.explainedInputs());
@@ -35,7 +34,9 @@ final class ExplainerFactory {
     private static void checkXraiInput(List<ExplainedInput> inputs) {
         if (inputs.size() != 1 || !inputs.get(0).metadata().isImage()) {
             throw new MetadataException("xrai explains one input with modality image; the metadata has "
-                    + inputs.stream().map(i -> i.key() + (i.metadata().isImage() ? " (image)" : "")).toList());
+                    + inputs.stream()
+                            .map(i -> i.key() + (i.metadata().isImage() ? " (image)" : ""))
+                            .toList());
         }
         long[] shape = inputs.get(0).spec().shape();
         if (shape != null && (shape.length < 2 || shape.length > 3)) {

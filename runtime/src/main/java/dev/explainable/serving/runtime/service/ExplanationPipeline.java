@@ -44,8 +44,14 @@ public final class ExplanationPipeline {
     private final int batchSize;
     private final RequestLimits limits;
 
-    ExplanationPipeline(ServingModel model, ModelRunner runner, InstanceDecoder decoder, Explainer explainer,
-            ExplanationRenderer renderer, int batchSize, RequestLimits limits) {
+    ExplanationPipeline(
+            ServingModel model,
+            ModelRunner runner,
+            InstanceDecoder decoder,
+            Explainer explainer,
+            ExplanationRenderer renderer,
+            int batchSize,
+            RequestLimits limits) {
         this.model = model;
         this.runner = runner;
         this.decoder = decoder;
@@ -64,7 +70,8 @@ public final class ExplanationPipeline {
     public List<Explanation> explain(List<JsonNode> instances, Map<String, Object> visualization) {
         Map<String, VisualizationConfig> settings = visualizationSettings(visualization);
         List<ForwardResult> forward = runner.forward(decode(instances));
-        List<ExplainedInstance> explained = forward.stream().map(this::explainedInstance).toList();
+        List<ExplainedInstance> explained =
+                forward.stream().map(this::explainedInstance).toList();
         checkWork(forward, explained);
         List<Explanation> out = new ArrayList<>(forward.size());
         for (int i = 0; i < forward.size(); i++) {
@@ -113,7 +120,8 @@ public final class ExplanationPipeline {
         List<List<Object>> baselines = new ArrayList<>();
         for (ExplainedInput e : model.explainedInputs()) {
             HostTensor x = r.explainedValues().get(e.key());
-            inputs.add(new InputValues(e.key(), x.shape(), x.floats(), e.metadata().groupName()));
+            inputs.add(
+                    new InputValues(e.key(), x.shape(), x.floats(), e.metadata().groupName()));
             baselines.add(e.metadata().inputBaselines());
         }
         return new ExplainedInstance(inputs, Baselines.sets(inputs, baselines));
@@ -125,7 +133,9 @@ public final class ExplanationPipeline {
         for (int i = 0; i < forward.size(); i++) {
             long elements = runner.explainedElements(forward.get(i));
             runner.pointsPerRun(1, elements); // an instance larger than one model run may take
-            work += explainer.evaluations(explained.get(i)) * model.explainedOutputs().size() * elements;
+            work += explainer.evaluations(explained.get(i))
+                    * model.explainedOutputs().size()
+                    * elements;
         }
         if (work > limits.maxRequestElements()) {
             throw new LimitExceededException("explaining this request would evaluate " + work + " input values ("
@@ -139,8 +149,14 @@ public final class ExplanationPipeline {
         for (ExplainedOutput o : model.explainedOutputs()) {
             LabelTarget target = ModelRunner.target(r, o);
             Attribution a = explainer.explain(x, runner.scoreFunction(r, o, target, batchSize));
-            labels.add(new LabelAttribution(o.key(), target.labelIndex(), target.labelName(), a.baselineScore(),
-                    a.exampleScore(), a.approxError(), renderer.render(a.inputs(), x.inputs(), settings)));
+            labels.add(new LabelAttribution(
+                    o.key(),
+                    target.labelIndex(),
+                    target.labelName(),
+                    a.baselineScore(),
+                    a.exampleScore(),
+                    a.approxError(),
+                    renderer.render(a.inputs(), x.inputs(), settings)));
         }
         return new Explanation(labels);
     }

@@ -6,10 +6,11 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.config.RuntimeOptions;
 
 /**
  * Owns the one model version this process serves and its lifecycle: {@link ModelState.Loading} from start-up (in
@@ -39,8 +40,9 @@ public class ModelHost {
             // parsed here, not at injection: a bad method name is a load failure readiness reports, not a crash
             LoadedModel loaded = ModelLoader.load(RuntimeOptions.from(config));
             state = new ModelState.Ready(loaded);
-            LOG.infof("model %s version %s is ready (warm-up explain %d ms)", modelName(), version(),
-                    loaded.warmUpMillis());
+            LOG.infof(
+                    "model %s version %s is ready (warm-up explain %d ms)",
+                    modelName(), version(), loaded.warmUpMillis());
         } catch (RuntimeException | Error e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             state = new ModelState.Failed(reason);

@@ -28,8 +28,7 @@ import dev.explainable.serving.runtime.visualization.ExplanationRenderer;
  */
 public final class ModelLoader {
 
-    private ModelLoader() {
-    }
+    private ModelLoader() {}
 
     /** Loads, validates and warms up; every failure is a {@link MetadataException} saying what to fix. */
     public static LoadedModel load(RuntimeOptions options) {
@@ -40,7 +39,8 @@ public final class ModelLoader {
             throw new MetadataException("explain.batch-size must be at least 1, got " + options.batchSize());
         }
         Path dir = Path.of(options.modelDir());
-        Path metadataFile = options.metadataFile() != null ? Path.of(options.metadataFile())
+        Path metadataFile = options.metadataFile() != null
+                ? Path.of(options.metadataFile())
                 : dir.resolve(MetadataLoader.FILE_NAME);
         ExplanationMetadata metadata = MetadataLoader.load(metadataFile);
         ServingModel model = ServingModel.load(dir, metadata, options.signature());
@@ -60,8 +60,8 @@ public final class ModelLoader {
         }
     }
 
-    private static ExplanationPipeline compose(RuntimeOptions options, ServingModel model,
-            ExplanationMetadata metadata) {
+    private static ExplanationPipeline compose(
+            RuntimeOptions options, ServingModel model, ExplanationMetadata metadata) {
         var limits = options.limits();
         ModelRunner runner = new ModelRunner(model, limits.maxBatchElements());
         Map<String, String> aliases = new HashMap<>();
@@ -72,13 +72,19 @@ public final class ModelLoader {
             }
             inputMetadata.put(e.key(), e.metadata());
         }
-        InstanceDecoder decoder = new InstanceDecoder(model.signatureInputs(), aliases, limits.maxImagePixels(),
-                limits.maxFreeDimension(), limits.maxBatchElements());
+        InstanceDecoder decoder = new InstanceDecoder(
+                model.signatureInputs(),
+                aliases,
+                limits.maxImagePixels(),
+                limits.maxFreeDimension(),
+                limits.maxBatchElements());
         ExplanationRenderer renderer = new ExplanationRenderer(
-                model.explainedInputs().stream().map(ExplainedInput::spec).toList(), inputMetadata, options.method(),
+                model.explainedInputs().stream().map(ExplainedInput::spec).toList(),
+                inputMetadata,
+                options.method(),
                 options.includeRaw());
-        return new ExplanationPipeline(model, runner, decoder, ExplainerFactory.create(options, model), renderer,
-                options.batchSize(), limits);
+        return new ExplanationPipeline(
+                model, runner, decoder, ExplainerFactory.create(options, model), renderer, options.batchSize(), limits);
     }
 
     /**

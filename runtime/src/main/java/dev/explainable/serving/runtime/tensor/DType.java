@@ -9,7 +9,12 @@ import java.util.Arrays;
  * {@code byte[][]} (strings). TensorFlow's names for them are mapped in the model layer.
  */
 public enum DType {
-    FLOAT, DOUBLE, INT32, INT64, BOOL, STRING;
+    FLOAT,
+    DOUBLE,
+    INT32,
+    INT64,
+    BOOL,
+    STRING;
 
     /** A zero-filled array of {@code n} elements (empty strings for STRING). */
     public Object allocate(int n) {

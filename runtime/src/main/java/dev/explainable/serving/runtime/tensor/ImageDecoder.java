@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -22,15 +21,13 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false); // decode in memory; no temporary files from request bytes
     }
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     /**
      * Decodes to shape [height, width, channels] (channels 3 for RGB or 1 for grayscale), bilinearly resized
      * to {@code height x width} when those are fixed (>= 0). Refuses images of more than {@code maxPixels} pixels.
      */
-    public static HostTensor decode(byte[] bytes, long height, long width, int channels, long maxPixels,
-            String where) {
+    public static HostTensor decode(byte[] bytes, long height, long width, int channels, long maxPixels, String where) {
         BufferedImage img = read(bytes, maxPixels, where);
         int srcW = img.getWidth();
         int srcH = img.getHeight();
@@ -57,7 +54,9 @@ public final class ImageDecoder {
         for (int i = 0; i < gray.length; i++) {
             gray[i] = (rgb[3 * i] + rgb[3 * i + 1] + rgb[3 * i + 2]) / 3f;
         }
-        return channels == 1 ? HostTensor.floats(new long[] {h, w, 1}, gray) : HostTensor.floats(new long[] {h, w}, gray);
+        return channels == 1
+                ? HostTensor.floats(new long[] {h, w, 1}, gray)
+                : HostTensor.floats(new long[] {h, w}, gray);
     }
 
     /**

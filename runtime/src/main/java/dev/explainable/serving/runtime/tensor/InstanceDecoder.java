@@ -22,6 +22,7 @@ public final class InstanceDecoder {
     private final List<TensorSpec> inputs;
     /** Alternative names accepted for an input (the metadata's input keys). */
     private final Map<String, String> aliases;
+
     private final long maxImagePixels;
     private final long maxFreeDimension;
     private final long maxValues;
@@ -38,8 +39,12 @@ public final class InstanceDecoder {
      * @param maxFreeDimension largest size a request may give a free dimension
      * @param maxValues        most input values of one instance (no model run could take more)
      */
-    public InstanceDecoder(List<TensorSpec> inputs, Map<String, String> aliases, long maxImagePixels,
-            long maxFreeDimension, long maxValues) {
+    public InstanceDecoder(
+            List<TensorSpec> inputs,
+            Map<String, String> aliases,
+            long maxImagePixels,
+            long maxFreeDimension,
+            long maxValues) {
         this.inputs = List.copyOf(inputs);
         this.aliases = Map.copyOf(aliases);
         this.maxImagePixels = maxImagePixels;
@@ -73,10 +78,12 @@ public final class InstanceDecoder {
                 Map.Entry<String, JsonNode> f = fields.next();
                 TensorSpec spec = find(f.getKey());
                 if (spec == null) {
-                    throw new InvalidInstanceException("instance " + index + ": unknown input '" + f.getKey()
-                            + "'; the model takes " + names());
+                    throw new InvalidInstanceException(
+                            "instance " + index + ": unknown input '" + f.getKey() + "'; the model takes " + names());
                 }
-                values.put(spec.key(), decodeValue(f.getValue(), spec, "instance " + index + ", input '" + f.getKey() + "'"));
+                values.put(
+                        spec.key(),
+                        decodeValue(f.getValue(), spec, "instance " + index + ", input '" + f.getKey() + "'"));
             }
             List<String> missing = new ArrayList<>();
             for (TensorSpec s : inputs) {
@@ -137,11 +144,18 @@ public final class InstanceDecoder {
 
     /** The MIME decoder skips foreign characters silently; reject them so a typo is an error, not garbage. */
     private static String strictBase64(String s, String where) {
-        String url = s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? s.replace('-', '+').replace('_', '/') : s;
+        String url =
+                s.indexOf('-') >= 0 || s.indexOf('_') >= 0 ? s.replace('-', '+').replace('_', '/') : s;
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-                    || c == '/' || c == '=' || c == '\n' || c == '\r';
+            boolean ok = (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '+'
+                    || c == '/'
+                    || c == '='
+                    || c == '\n'
+                    || c == '\r';
             if (!ok) {
                 throw new InvalidInstanceException(where + ": invalid base64 data (illegal character '" + c + "')");
             }
@@ -176,7 +190,8 @@ public final class InstanceDecoder {
                 for (int i = 0; i < n; i++) {
                     f[i] = (float) number(leaves.get(i), where);
                     if (!Float.isFinite(f[i])) {
-                        throw new InvalidInstanceException(where + ": value " + leaves.get(i) + " is out of float32 range");
+                        throw new InvalidInstanceException(
+                                where + ": value " + leaves.get(i) + " is out of float32 range");
                     }
                 }
                 yield f;
@@ -227,12 +242,13 @@ public final class InstanceDecoder {
                     } else if (leaf.isTextual()) {
                         v[i] = leaf.asText().getBytes(StandardCharsets.UTF_8);
                     } else {
-                        throw new InvalidInstanceException(where + ": expected a string or {\"b64\": ...}, got " + leaf);
+                        throw new InvalidInstanceException(
+                                where + ": expected a string or {\"b64\": ...}, got " + leaf);
                     }
                 }
                 yield v;
             }
-                    };
+        };
         return new HostTensor(spec.dtype(), shape, data);
     }
 
@@ -248,14 +264,18 @@ public final class InstanceDecoder {
 
     private HostTensor decodeImage(byte[] bytes, TensorSpec spec, String where) {
         long[] s = spec.shape();
-        if (spec.dtype() != DType.FLOAT || s == null || s.length < 2 || s.length > 3
+        if (spec.dtype() != DType.FLOAT
+                || s == null
+                || s.length < 2
+                || s.length > 3
                 || (s.length == 3 && s[2] != 3 && s[2] != 1)) {
             throw new InvalidInstanceException(where + ": {\"b64\": ...} needs a string input or a float image input"
-                    + " of shape [height, width, 3]; this input is " + spec.dtype().displayName() + " " + spec.describeShape());
+                    + " of shape [height, width, 3]; this input is "
+                    + spec.dtype().displayName() + " " + spec.describeShape());
         }
         try {
-            HostTensor image = ImageDecoder.decode(bytes, s[0], s[1], s.length == 3 ? (int) s[2] : 0, maxImagePixels,
-                    where);
+            HostTensor image =
+                    ImageDecoder.decode(bytes, s[0], s[1], s.length == 3 ? (int) s[2] : 0, maxImagePixels, where);
             checkFreeDimensions(image.shape(), spec, where);
             return image;
         } catch (IllegalArgumentException e) {

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -21,8 +20,7 @@ import dev.explainable.serving.runtime.result.ImageFormat;
  */
 public final class AttributionRenderer {
 
-    private AttributionRenderer() {
-    }
+    private AttributionRenderer() {}
 
     /**
      * @param image        the input as the model saw it, [h, w, channels] row-major (channels 1 or 3, or none)
@@ -30,13 +28,15 @@ public final class AttributionRenderer {
      * @param domain       the input's value range (metadata {@code domain}), or null to detect it
      * @return packed RGB pixels, row-major
      */
-    public static int[] render(float[] image, int h, int w, double[] attributions, VisualizationConfig c,
-            double[] domain) {
+    public static int[] render(
+            float[] image, int h, int w, double[] attributions, VisualizationConfig c, double[] domain) {
         int pixels = h * w;
         double[] a = PixelMaps.blur(PixelMaps.sumChannels(attributions, pixels), h, w, c.blurSigma());
-        double[] pos = c.polarity() == Polarity.NEGATIVE ? new double[pixels]
+        double[] pos = c.polarity() == Polarity.NEGATIVE
+                ? new double[pixels]
                 : PixelMaps.normalized(a, false, c.clipBelowPercentile(), c.clipAbovePercentile());
-        double[] neg = c.polarity() == Polarity.POSITIVE ? new double[pixels]
+        double[] neg = c.polarity() == Polarity.POSITIVE
+                ? new double[pixels]
                 : PixelMaps.normalized(a, true, c.clipBelowPercentile(), c.clipAbovePercentile());
         double[] strength = new double[pixels];
         boolean[] negative = new boolean[pixels];
@@ -44,7 +44,8 @@ public final class AttributionRenderer {
             negative[i] = neg[i] > pos[i];
             strength[i] = Math.max(pos[i], neg[i]);
         }
-        double[] shown = c.type() == VisualizationType.OUTLINES ? Outlines.intensity(strength, h, w, c.shadeWithinOutlines())
+        double[] shown = c.type() == VisualizationType.OUTLINES
+                ? Outlines.intensity(strength, h, w, c.shadeWithinOutlines())
                 : strength;
         int[] base = ImageScale.toRgb(image, pixels, domain, c.overlayType() == OverlayType.GRAYSCALE);
         double m = c.overlayMultiplier();
@@ -68,8 +69,9 @@ public final class AttributionRenderer {
     }
 
     static int scale(int rgb, double f) {
-        return ColorMaps.rgb((int) Math.round(((rgb >> 16) & 0xff) * f), (int) Math.round(((rgb >> 8) & 0xff) * f),
-                (int) Math.round((rgb & 0xff) * f));
+        return ColorMaps.rgb(
+                (int) Math.round(((rgb >> 16) & 0xff) * f), (int) Math.round(((rgb >> 8) & 0xff) * f), (int)
+                        Math.round((rgb & 0xff) * f));
     }
 
     /** PNG (lossless, for goldens) or JPEG (quality 0.9). */

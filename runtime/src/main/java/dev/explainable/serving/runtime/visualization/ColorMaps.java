@@ -10,8 +10,7 @@ final class ColorMaps {
 
     private static final int[][] VIRIDIS = load("/visualization/viridis.txt");
 
-    private ColorMaps() {
-    }
+    private ColorMaps() {}
 
     /** Packed RGB of {@code strength} (0..1) with the sign of the attribution. */
     static int color(ColorMap map, double strength, boolean negative) {
@@ -30,8 +29,8 @@ final class ColorMaps {
 
     private static int[][] load(String resource) {
         int[][] table = new int[256][];
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                ColorMaps.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(ColorMaps.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
             int i = 0;
             String line;
             while ((line = in.readLine()) != null) {

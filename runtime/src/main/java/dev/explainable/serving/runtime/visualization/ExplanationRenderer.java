@@ -23,8 +23,7 @@ import dev.explainable.serving.runtime.work.InvalidInstanceException;
  */
 public final class ExplanationRenderer {
 
-    private record ImageInput(VisualizationConfig config, double[] domain, Map<String, Object> raw) {
-    }
+    private record ImageInput(VisualizationConfig config, double[] domain, Map<String, Object> raw) {}
 
     private final Map<String, ImageInput> images = new LinkedHashMap<>();
     private final Map<String, List<String>> featureNames = new LinkedHashMap<>();
@@ -36,8 +35,11 @@ public final class ExplanationRenderer {
      * @param metadata   their metadata, by input key
      * @param includeRaw whether answers show the raw map of image inputs (explain.visualization.include-raw)
      */
-    public ExplanationRenderer(List<TensorSpec> inputs, Map<String, InputMetadata> metadata,
-            AttributionMethod method, boolean includeRaw) {
+    public ExplanationRenderer(
+            List<TensorSpec> inputs,
+            Map<String, InputMetadata> metadata,
+            AttributionMethod method,
+            boolean includeRaw) {
         this.method = method;
         this.includeRaw = includeRaw;
         for (TensorSpec spec : inputs) {
@@ -49,15 +51,22 @@ public final class ExplanationRenderer {
                 continue;
             }
             long[] shape = spec.shape();
-            if (shape != null && (shape.length < 2 || shape.length > 3 || (shape.length == 3 && shape[2] != 3
-                    && shape[2] != 1 && shape[2] >= 0))) {
+            if (shape != null
+                    && (shape.length < 2
+                            || shape.length > 3
+                            || (shape.length == 3 && shape[2] != 3 && shape[2] != 1 && shape[2] >= 0))) {
                 throw new MetadataException("input '" + spec.key() + "' has modality image but its tensor has shape "
                         + spec.describeShape() + "; images are [batch, height, width(, 3)]");
             }
             double[] domain = m.domain() != null && m.domain().containsKey("min")
-                    ? new double[] {m.domain().get("min"), m.domain().get("max")} : null;
-            images.put(spec.key(), new ImageInput(VisualizationConfig.resolve(spec.key(), m.visualization(), method),
-                    domain, m.visualization()));
+                    ? new double[] {m.domain().get("min"), m.domain().get("max")}
+                    : null;
+            images.put(
+                    spec.key(),
+                    new ImageInput(
+                            VisualizationConfig.resolve(spec.key(), m.visualization(), method),
+                            domain,
+                            m.visualization()));
         }
     }
 
@@ -93,7 +102,9 @@ public final class ExplanationRenderer {
      * @param instance the explained inputs' values (the images drawn over)
      * @param settings from {@link #settings(Map)}
      */
-    public Map<String, InputExplanation> render(List<InputAttribution> attributions, List<InputValues> instance,
+    public Map<String, InputExplanation> render(
+            List<InputAttribution> attributions,
+            List<InputValues> instance,
             Map<String, VisualizationConfig> settings) {
         Map<String, InputExplanation> out = new LinkedHashMap<>();
         for (int i = 0; i < attributions.size(); i++) {
@@ -116,8 +127,8 @@ public final class ExplanationRenderer {
         int h = (int) map.shape()[0];
         int w = (int) map.shape()[1];
         int[] rgb = AttributionRenderer.render(pixels, h, w, map.values(), config, domain);
-        return new RenderedImage(config.outputFormat(), AttributionRenderer.encode(rgb, h, w, config.outputFormat()),
-                map, includeRaw);
+        return new RenderedImage(
+                config.outputFormat(), AttributionRenderer.encode(rgb, h, w, config.outputFormat()), map, includeRaw);
     }
 
     private static NamedFeatures named(String input, TensorAttribution tensor, List<String> names) {

@@ -3,8 +3,7 @@ package dev.explainable.serving.runtime.visualization;
 /** The model's input image as 0..255 RGB for overlays. */
 final class ImageScale {
 
-    private ImageScale() {
-    }
+    private ImageScale() {}
 
     /**
      * Scales with the metadata's domain [min, max] when given; otherwise detects [0, 1], [-1, 1] or [0, 255] from

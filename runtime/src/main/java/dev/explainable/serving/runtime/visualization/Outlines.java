@@ -17,8 +17,7 @@ final class Outlines {
     static final int MAX_COMPONENTS = 3;
     static final double INTERIOR = 0.3;
 
-    private Outlines() {
-    }
+    private Outlines() {}
 
     /** Per-pixel intensity: 1 on borders, {@link #INTERIOR} inside (when shading), 0 elsewhere. */
     static double[] intensity(double[] strength, int h, int w, boolean shadeInterior) {
@@ -130,8 +129,15 @@ final class Outlines {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int i = y * w + x;
-                out[i] = mask[i] && y > 0 && mask[i - w] && y < h - 1 && mask[i + w] && x > 0 && mask[i - 1]
-                        && x < w - 1 && mask[i + 1];
+                out[i] = mask[i]
+                        && y > 0
+                        && mask[i - w]
+                        && y < h - 1
+                        && mask[i + w]
+                        && x > 0
+                        && mask[i - 1]
+                        && x < w - 1
+                        && mask[i + 1];
             }
         }
         return out;

@@ -2,7 +2,10 @@ package dev.explainable.serving.runtime.visualization;
 
 /** What the colours are drawn over (metadata {@code visualization.overlay_type}). */
 public enum OverlayType {
-    NONE, GRAYSCALE, ORIGINAL, MASK_BLACK;
+    NONE,
+    GRAYSCALE,
+    ORIGINAL,
+    MASK_BLACK;
 
     /** The metadata's name for it. */
     public String wireName() {

@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Small pure functions over per-pixel maps (row-major, height x width). */
 final class PixelMaps {
 
-    private PixelMaps() {
-    }
+    private PixelMaps() {}
 
     /** Sum over the channels of an attribution tensor [h, w, c] (or [h, w]) per pixel. */
     static double[] sumChannels(double[] attributions, int pixels) {

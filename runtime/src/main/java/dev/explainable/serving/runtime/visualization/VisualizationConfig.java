@@ -23,20 +23,55 @@ import dev.explainable.serving.runtime.result.ImageFormat;
  * pixels, positive, viridis, grayscale overlay, no clipping (0..100). overlay_multiplier 0.4, jpeg, no blur,
  * shade_within_outlines true.
  */
-public record VisualizationConfig(VisualizationType type, Polarity polarity, double clipBelowPercentile,
-        double clipAbovePercentile, ColorMap colorMap, OverlayType overlayType, double overlayMultiplier,
-        ImageFormat outputFormat, double blurSigma, boolean shadeWithinOutlines) {
+public record VisualizationConfig(
+        VisualizationType type,
+        Polarity polarity,
+        double clipBelowPercentile,
+        double clipAbovePercentile,
+        ColorMap colorMap,
+        OverlayType overlayType,
+        double overlayMultiplier,
+        ImageFormat outputFormat,
+        double blurSigma,
+        boolean shadeWithinOutlines) {
 
     private static final Logger LOG = Logger.getLogger(VisualizationConfig.class);
-    static final Set<String> KEYS = Set.of("type", "polarity", "clip_below_percentile", "clip_above_percentile",
-            "color_map", "overlay_type", "overlay_multiplier", "output_format", "blur_sigma", "shade_within_outlines");
+    static final Set<String> KEYS = Set.of(
+            "type",
+            "polarity",
+            "clip_below_percentile",
+            "clip_above_percentile",
+            "color_map",
+            "overlay_type",
+            "overlay_multiplier",
+            "output_format",
+            "blur_sigma",
+            "shade_within_outlines");
 
     public static VisualizationConfig defaults(AttributionMethod method) {
         return method == AttributionMethod.XRAI
-                ? new VisualizationConfig(VisualizationType.PIXELS, Polarity.POSITIVE, 0, 100, ColorMap.VIRIDIS,
-                        OverlayType.GRAYSCALE, 0.4, ImageFormat.JPEG, 0, true)
-                : new VisualizationConfig(VisualizationType.OUTLINES, Polarity.POSITIVE, 62, 99.9, ColorMap.PINK_GREEN,
-                        OverlayType.ORIGINAL, 0.4, ImageFormat.JPEG, 0, true);
+                ? new VisualizationConfig(
+                        VisualizationType.PIXELS,
+                        Polarity.POSITIVE,
+                        0,
+                        100,
+                        ColorMap.VIRIDIS,
+                        OverlayType.GRAYSCALE,
+                        0.4,
+                        ImageFormat.JPEG,
+                        0,
+                        true)
+                : new VisualizationConfig(
+                        VisualizationType.OUTLINES,
+                        Polarity.POSITIVE,
+                        62,
+                        99.9,
+                        ColorMap.PINK_GREEN,
+                        OverlayType.ORIGINAL,
+                        0.4,
+                        ImageFormat.JPEG,
+                        0,
+                        true);
     }
 
     /** Resolves the metadata's settings for an input; every problem is listed in one exception. */
@@ -51,14 +86,14 @@ public record VisualizationConfig(VisualizationType type, Polarity polarity, dou
                 problems.add("unknown visualization key '" + k + "' (known: " + KEYS + ")");
             }
         }
-        VisualizationType type = choice(raw, "type", VisualizationType.values(), VisualizationType::wireName, d.type(),
-                problems);
+        VisualizationType type =
+                choice(raw, "type", VisualizationType.values(), VisualizationType::wireName, d.type(), problems);
         Polarity polarity = choice(raw, "polarity", Polarity.values(), Polarity::wireName, d.polarity(), problems);
         ColorMap colorMap = choice(raw, "color_map", ColorMap.values(), ColorMap::wireName, d.colorMap(), problems);
-        OverlayType overlay = choice(raw, "overlay_type", OverlayType.values(), OverlayType::wireName,
-                d.overlayType(), problems);
-        ImageFormat format = choice(raw, "output_format", ImageFormat.values(), ImageFormat::wireName,
-                d.outputFormat(), problems);
+        OverlayType overlay =
+                choice(raw, "overlay_type", OverlayType.values(), OverlayType::wireName, d.overlayType(), problems);
+        ImageFormat format =
+                choice(raw, "output_format", ImageFormat.values(), ImageFormat::wireName, d.outputFormat(), problems);
         double below = number(raw, "clip_below_percentile", d.clipBelowPercentile(), 0, 100, problems);
         double above = number(raw, "clip_above_percentile", d.clipAbovePercentile(), 0, 100, problems);
         double multiplier = number(raw, "overlay_multiplier", d.overlayMultiplier(), 0, 1, problems);
@@ -74,17 +109,25 @@ public record VisualizationConfig(VisualizationType type, Polarity polarity, dou
             problems.add("clip_below_percentile (" + below + ") must be below clip_above_percentile (" + above + ")");
         }
         if (!problems.isEmpty()) {
-            throw new MetadataException("invalid visualization of input '" + input + "': " + String.join("; ", problems));
+            throw new MetadataException(
+                    "invalid visualization of input '" + input + "': " + String.join("; ", problems));
         }
         if (method == AttributionMethod.XRAI && type == VisualizationType.OUTLINES) {
-            LOG.warnf("input '%s': visualization type outlines is not recommended with XRAI (AI Platform advises pixels)",
+            LOG.warnf(
+                    "input '%s': visualization type outlines is not recommended with XRAI (AI Platform advises pixels)",
                     input);
         }
-        return new VisualizationConfig(type, polarity, below, above, colorMap, overlay, multiplier, format, blur, shade);
+        return new VisualizationConfig(
+                type, polarity, below, above, colorMap, overlay, multiplier, format, blur, shade);
     }
 
-    private static <E extends Enum<E>> E choice(Map<String, Object> raw, String key, E[] allowed,
-            Function<E, String> wireName, E dflt, List<String> problems) {
+    private static <E extends Enum<E>> E choice(
+            Map<String, Object> raw,
+            String key,
+            E[] allowed,
+            Function<E, String> wireName,
+            E dflt,
+            List<String> problems) {
         Object v = raw.get(key);
         if (v == null) {
             return dflt;
@@ -95,18 +138,21 @@ public record VisualizationConfig(VisualizationType type, Polarity polarity, dou
                 return e;
             }
         }
-        problems.add("'" + key + "' must be one of " + Arrays.stream(allowed).map(wireName).toList() + " (got \""
-                + v + "\")");
+        problems.add("'" + key + "' must be one of "
+                + Arrays.stream(allowed).map(wireName).toList() + " (got \"" + v + "\")");
         return dflt;
     }
 
-    private static double number(Map<String, Object> raw, String key, double dflt, double min, double max,
-            List<String> problems) {
+    private static double number(
+            Map<String, Object> raw, String key, double dflt, double min, double max, List<String> problems) {
         Object v = raw.get(key);
         if (v == null) {
             return dflt;
         }
-        if (!(v instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
+        if (!(v instanceof Number n)
+                || Double.isNaN(n.doubleValue())
+                || n.doubleValue() < min
+                || n.doubleValue() > max) {
             problems.add("'" + key + "' must be a number in [" + min + ", " + max + "] (got " + v + ")");
             return dflt;
         }

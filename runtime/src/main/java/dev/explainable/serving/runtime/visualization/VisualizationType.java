@@ -2,7 +2,8 @@ package dev.explainable.serving.runtime.visualization;
 
 /** How attributions are drawn (metadata {@code visualization.type}): outlines of the strongest regions, or every pixel. */
 public enum VisualizationType {
-    OUTLINES, PIXELS;
+    OUTLINES,
+    PIXELS;
 
     /** The metadata's name for it. */
     public String wireName() {

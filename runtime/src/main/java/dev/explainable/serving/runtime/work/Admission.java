@@ -34,8 +34,8 @@ public final class Admission {
     /** @param maxWait longest a request waits in the queue before it is refused as overload */
     public Admission(String kind, String setting, int maxRunning, int maxQueued, Duration maxWait) {
         if (maxRunning < 1 || maxQueued < 0) {
-            throw new IllegalArgumentException(kind + ": need at least 1 running and 0 queued, got " + maxRunning
-                    + " and " + maxQueued);
+            throw new IllegalArgumentException(
+                    kind + ": need at least 1 running and 0 queued, got " + maxRunning + " and " + maxQueued);
         }
         this.kind = kind;
         this.setting = setting;
@@ -63,8 +63,11 @@ public final class Admission {
             if (queued.incrementAndGet() > maxQueued) {
                 queued.decrementAndGet();
                 rejected.incrementAndGet();
-                throw new OverloadedException("too many " + kind + " at once: " + maxRunning + " running and "
-                        + maxQueued + " queued (" + setting + "); retry later", 1, false);
+                throw new OverloadedException(
+                        "too many " + kind + " at once: " + maxRunning + " running and " + maxQueued + " queued ("
+                                + setting + "); retry later",
+                        1,
+                        false);
             }
             try {
                 long wait = Math.min(deadline.remainingNanos(), maxWait.toNanos());
@@ -73,8 +76,11 @@ public final class Admission {
                     rejected.incrementAndGet();
                     // Busy for longer than a client should wait: a quick 429 lets it retry elsewhere or later,
                     // rather than sit out its whole deadline for a 504.
-                    throw new OverloadedException("no slot for " + kind + " became free within "
-                            + maxWait.toSeconds() + " s (" + setting + ", max-queue-wait); retry later", 1, false);
+                    throw new OverloadedException(
+                            "no slot for " + kind + " became free within " + maxWait.toSeconds() + " s (" + setting
+                                    + ", max-queue-wait); retry later",
+                            1,
+                            false);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -71,8 +71,10 @@ public final class RequestDeadline {
         }
         long now = System.nanoTime();
         if (now - deadline > 0) {
-            throw new DeadlineExceededException("the request did not finish within its deadline of "
-                    + budget.toSeconds() + " s (explain.limits.deadline)", false);
+            throw new DeadlineExceededException(
+                    "the request did not finish within its deadline of " + budget.toSeconds()
+                            + " s (explain.limits.deadline)",
+                    false);
         }
         if (stopBy != Long.MAX_VALUE && now - stopBy > 0) {
             throw new DeadlineExceededException("the server is shutting down", true);

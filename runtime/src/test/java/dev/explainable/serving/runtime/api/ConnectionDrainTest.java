@@ -36,8 +36,9 @@ class ConnectionDrainTest {
     String exchange() throws Exception {
         try (Socket s = new Socket(root.getHost(), root.getPort())) {
             s.setSoTimeout(3000);
-            s.getOutputStream().write(("GET /q/health/live HTTP/1.1\r\nHost: " + root.getHost()
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /q/health/live HTTP/1.1\r\nHost: " + root.getHost() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             InputStream in = s.getInputStream();
             byte[] buf = new byte[4096];

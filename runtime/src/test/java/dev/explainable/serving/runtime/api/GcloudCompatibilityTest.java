@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.explainable.serving.runtime.TestModels;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.explainable.serving.runtime.TestModels;
 
 /**
  * Google's own client, unchanged, against this runtime: {@code gcloud beta ai-platform explain} and
@@ -47,7 +48,9 @@ class GcloudCompatibilityTest {
         config = Files.createTempDirectory("gcloud-config");
         instances = Files.createTempFile("instances", ".jsonl");
         StringBuilder lines = new StringBuilder();
-        TestModels.expected("tabular_classifier").get("instances").forEach(i -> lines.append(i).append('\n'));
+        TestModels.expected("tabular_classifier")
+                .get("instances")
+                .forEach(i -> lines.append(i).append('\n'));
         Files.writeString(instances, lines);
     }
 
@@ -77,17 +80,34 @@ class GcloudCompatibilityTest {
     void gcloudExplainWithVersionAndWithDefaultVersion() throws Exception {
         JsonNode expected = TestModels.expected("tabular_classifier").get("explanations");
         for (List<String> version : List.of(List.of("--version", "v1"), List.<String>of())) {
-            List<String> args = new ArrayList<>(List.of("beta", "ai-platform", "explain", "--model", "iris",
-                    "--json-instances", instances.toString(), "--region", "global", "--format", "json"));
+            List<String> args = new ArrayList<>(List.of(
+                    "beta",
+                    "ai-platform",
+                    "explain",
+                    "--model",
+                    "iris",
+                    "--json-instances",
+                    instances.toString(),
+                    "--region",
+                    "global",
+                    "--format",
+                    "json"));
             args.addAll(version);
             JsonNode out = TestModels.JSON.readTree(gcloud(args.toArray(String[]::new)));
             assertEquals(2, out.get("explanations").size());
             for (int i = 0; i < 2; i++) {
-                JsonNode got = out.get("explanations").get(i).get("attributions_by_label").get(0);
-                assertEquals(expected.get(i).get("label_index").asInt(), got.get("label_index").asInt());
+                JsonNode got = out.get("explanations")
+                        .get(i)
+                        .get("attributions_by_label")
+                        .get(0);
+                assertEquals(
+                        expected.get(i).get("label_index").asInt(),
+                        got.get("label_index").asInt());
                 for (int f = 0; f < 5; f++) {
-                    assertEquals(expected.get(i).get("attributions").get(f).asDouble(),
-                            got.get("attributions").get("features").get(f).asDouble(), 1e-4);
+                    assertEquals(
+                            expected.get(i).get("attributions").get(f).asDouble(),
+                            got.get("attributions").get("features").get(f).asDouble(),
+                            1e-4);
                 }
             }
         }
@@ -95,12 +115,24 @@ class GcloudCompatibilityTest {
 
     @Test
     void gcloudPredict() throws Exception {
-        JsonNode out = TestModels.JSON.readTree(gcloud("ai-platform", "predict", "--model", "iris", "--version", "v1",
-                "--json-instances", instances.toString(), "--region", "global", "--format", "json"));
+        JsonNode out = TestModels.JSON.readTree(gcloud(
+                "ai-platform",
+                "predict",
+                "--model",
+                "iris",
+                "--version",
+                "v1",
+                "--json-instances",
+                instances.toString(),
+                "--region",
+                "global",
+                "--format",
+                "json"));
         JsonNode expected = TestModels.expected("tabular_classifier").get("predictions");
         // gcloud prints the "predictions" list itself
         JsonNode predictions = out.has("predictions") ? out.get("predictions") : out;
         assertEquals(2, predictions.size());
-        assertEquals(expected.get(0).get(0).asDouble(), predictions.get(0).get(0).asDouble(), 1e-5);
+        assertEquals(
+                expected.get(0).get(0).asDouble(), predictions.get(0).get(0).asDouble(), 1e-5);
     }
 }

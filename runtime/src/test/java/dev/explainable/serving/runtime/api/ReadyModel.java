@@ -4,14 +4,13 @@ import static io.restassured.RestAssured.given;
 
 /** Waits for the readiness probe: the model loads in the background at start-up. */
 final class ReadyModel {
-    private ReadyModel() {
-    }
+    private ReadyModel() {}
 
     static void await() {
         // JSON numbers as doubles, so closeTo() compares them.
-        io.restassured.RestAssured.config = io.restassured.RestAssured.config().jsonConfig(
-                io.restassured.config.JsonConfig.jsonConfig().numberReturnType(
-                        io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config()
+                .jsonConfig(io.restassured.config.JsonConfig.jsonConfig()
+                        .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             if (given().get("/q/health/ready").statusCode() == 200) {
@@ -24,6 +23,7 @@ final class ReadyModel {
                 return;
             }
         }
-        throw new AssertionError("model did not become ready: " + given().get("/q/health/ready").asString());
+        throw new AssertionError(
+                "model did not become ready: " + given().get("/q/health/ready").asString());
     }
 }

@@ -27,44 +27,76 @@ class PackageGraphTest {
     private static final String RUNTIME = "dev.explainable.serving.runtime";
 
     @ArchTest
-    static final ArchRule packagesFormNoCycle = slices().matching(RUNTIME + ".(*)..").should().beFreeOfCycles();
+    static final ArchRule packagesFormNoCycle =
+            slices().matching(RUNTIME + ".(*)..").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule layersDependOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("api").definedBy(RUNTIME + ".api..")
-            .layer("health").definedBy(RUNTIME + ".health..")
-            .layer("service").definedBy(RUNTIME + ".service..")
-            .layer("config").definedBy(RUNTIME + ".config..")
-            .layer("visualization").definedBy(RUNTIME + ".visualization..")
-            .layer("model").definedBy(RUNTIME + ".model..")
-            .layer("explain").definedBy(RUNTIME + ".explain..")
-            .layer("result").definedBy(RUNTIME + ".result..")
-            .layer("tensor").definedBy(RUNTIME + ".tensor..")
-            .layer("metadata").definedBy(RUNTIME + ".metadata..")
-            .layer("work").definedBy(RUNTIME + ".work..")
-            .whereLayer("api").mayNotBeAccessedByAnyLayer()
-            .whereLayer("health").mayNotBeAccessedByAnyLayer()
-            .whereLayer("service").mayOnlyBeAccessedByLayers("api", "health")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("api", "service")
-            .whereLayer("visualization").mayOnlyBeAccessedByLayers("service")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("service")
-            .whereLayer("explain").mayOnlyBeAccessedByLayers("service", "config", "visualization", "model")
-            .whereLayer("result").mayOnlyBeAccessedByLayers("api", "service", "visualization")
-            .whereLayer("tensor").mayOnlyBeAccessedByLayers("api", "service", "visualization", "model")
-            .whereLayer("metadata").mayOnlyBeAccessedByLayers("api", "service", "visualization", "model");
+    static final ArchRule layersDependOneWay = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("api")
+            .definedBy(RUNTIME + ".api..")
+            .layer("health")
+            .definedBy(RUNTIME + ".health..")
+            .layer("service")
+            .definedBy(RUNTIME + ".service..")
+            .layer("config")
+            .definedBy(RUNTIME + ".config..")
+            .layer("visualization")
+            .definedBy(RUNTIME + ".visualization..")
+            .layer("model")
+            .definedBy(RUNTIME + ".model..")
+            .layer("explain")
+            .definedBy(RUNTIME + ".explain..")
+            .layer("result")
+            .definedBy(RUNTIME + ".result..")
+            .layer("tensor")
+            .definedBy(RUNTIME + ".tensor..")
+            .layer("metadata")
+            .definedBy(RUNTIME + ".metadata..")
+            .layer("work")
+            .definedBy(RUNTIME + ".work..")
+            .whereLayer("api")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("health")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("service")
+            .mayOnlyBeAccessedByLayers("api", "health")
+            .whereLayer("config")
+            .mayOnlyBeAccessedByLayers("api", "service")
+            .whereLayer("visualization")
+            .mayOnlyBeAccessedByLayers("service")
+            .whereLayer("model")
+            .mayOnlyBeAccessedByLayers("service")
+            .whereLayer("explain")
+            .mayOnlyBeAccessedByLayers("service", "config", "visualization", "model")
+            .whereLayer("result")
+            .mayOnlyBeAccessedByLayers("api", "service", "visualization")
+            .whereLayer("tensor")
+            .mayOnlyBeAccessedByLayers("api", "service", "visualization", "model")
+            .whereLayer("metadata")
+            .mayOnlyBeAccessedByLayers("api", "service", "visualization", "model");
 
     @ArchTest
-    static final ArchRule onlyTheModelLayerTouchesTensorFlow = noClasses().that()
-            .resideOutsideOfPackage(RUNTIME + ".model..").should().dependOnClassesThat()
+    static final ArchRule onlyTheModelLayerTouchesTensorFlow = noClasses()
+            .that()
+            .resideOutsideOfPackage(RUNTIME + ".model..")
+            .should()
+            .dependOnClassesThat()
             .resideInAPackage("org.tensorflow..");
 
     @ArchTest
-    static final ArchRule onlyTheApiEdgeSpeaksHttp = noClasses().that().resideOutsideOfPackage(RUNTIME + ".api..")
-            .should().dependOnClassesThat()
+    static final ArchRule onlyTheApiEdgeSpeaksHttp = noClasses()
+            .that()
+            .resideOutsideOfPackage(RUNTIME + ".api..")
+            .should()
+            .dependOnClassesThat()
             .resideInAnyPackage("jakarta.ws.rs..", "io.vertx..", "org.jboss.resteasy..", "io.smallrye.mutiny..");
 
     @ArchTest
-    static final ArchRule methodsArePlainJava = classes().that().resideInAPackage(RUNTIME + ".explain..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", RUNTIME + ".explain..",
-                    RUNTIME + ".work..");
+    static final ArchRule methodsArePlainJava = classes()
+            .that()
+            .resideInAPackage(RUNTIME + ".explain..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("java..", RUNTIME + ".explain..", RUNTIME + ".work..");
 }

@@ -14,16 +14,16 @@ import org.tensorflow.Output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.IntegratedGradients;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.ModelRunner;
 import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.service.LoadedModel;
-import dev.explainable.serving.runtime.service.ModelLoader;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.service.LoadedModel;
+import dev.explainable.serving.runtime.service.ModelLoader;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
 
@@ -48,8 +48,10 @@ class ExplainLatencyBenchmark {
             LoadedModel loaded = TestModels.load(model, STEPS);
             JsonNode instanceJson = instance(model);
             double explain = median(() -> loaded.pipeline().explainOne(instanceJson));
-            ForwardResult instance = new ModelRunner(loaded.model()).forward(List.of(new InstanceDecoder(
-                    loaded.model().signatureInputs(), Map.of()).decode(instanceJson, 0))).get(0);
+            ForwardResult instance = new ModelRunner(loaded.model())
+                    .forward(List.of(
+                            new InstanceDecoder(loaded.model().signatureInputs(), Map.of()).decode(instanceJson, 0)))
+                    .get(0);
             List<Map<Output<?>, HostTensor>> batches = rawBatches(loaded.model(), instance);
             ExplainedOutput out = loaded.model().explainedOutputs().get(0);
             List<Output<?>> fetches = new ArrayList<>();
@@ -72,7 +74,8 @@ class ExplainLatencyBenchmark {
         String model = TestModels.dir("fcn_image").toString();
         String meta = java.nio.file.Files.readString(TestModels.dir("fcn_image").resolve("explanation_metadata.json"));
         java.nio.file.Path two = dir.resolve("two.json");
-        java.nio.file.Files.writeString(two, meta.replace("\"modality\"", "\"input_baselines\": [0.0, 1.0], \"modality\""));
+        java.nio.file.Files.writeString(
+                two, meta.replace("\"modality\"", "\"input_baselines\": [0.0, 1.0], \"modality\""));
         var options = TestModels.options("fcn_image").withIntegralSteps(STEPS);
         var ig = ModelLoader.load(options);
         var ig2 = ModelLoader.load(options.withMetadataFile(two.toString()));
@@ -81,8 +84,14 @@ class ExplainLatencyBenchmark {
         for (int y = 0; y < 224; y++) {
             b.append(y == 0 ? "[" : ",[");
             for (int x = 0; x < 224; x++) {
-                b.append(x == 0 ? "" : ",").append('[').append(((x * 7 + y * 3) % 256) / 255.0).append(',')
-                        .append(((x * y) % 256) / 255.0).append(',').append((y < 112 ? 0.2 : 0.8)).append(']');
+                b.append(x == 0 ? "" : ",")
+                        .append('[')
+                        .append(((x * 7 + y * 3) % 256) / 255.0)
+                        .append(',')
+                        .append(((x * y) % 256) / 255.0)
+                        .append(',')
+                        .append((y < 112 ? 0.2 : 0.8))
+                        .append(']');
             }
             b.append(']');
         }
@@ -93,13 +102,16 @@ class ExplainLatencyBenchmark {
         long s0 = System.nanoTime();
         float[] pixels = new float[224 * 224 * 3];
         for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) image.get(i / (224 * 3)).get((i / 3) % 224).get(i % 3).asDouble();
+            pixels[i] = (float)
+                    image.get(i / (224 * 3)).get((i / 3) % 224).get(i % 3).asDouble();
         }
-        int masks = dev.explainable.serving.runtime.explain.xrai.XraiSegmenter.masks(pixels, 224, 224, 3,
-                dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults()).size();
+        int masks = dev.explainable.serving.runtime.explain.xrai.XraiSegmenter.masks(
+                        pixels, 224, 224, 3, dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults())
+                .size();
         double seg = (System.nanoTime() - s0) / 1e6;
-        System.out.printf("%n224x224, %d steps: IG %.0f ms, IG with black+white baselines %.0f ms, XRAI %.0f ms "
-                + "(segmentation %.0f ms, %d masks)%nXRAI / IG = %.2f, XRAI / IG(same two baselines) = %.2f%n",
+        System.out.printf(
+                "%n224x224, %d steps: IG %.0f ms, IG with black+white baselines %.0f ms, XRAI %.0f ms "
+                        + "(segmentation %.0f ms, %d masks)%nXRAI / IG = %.2f, XRAI / IG(same two baselines) = %.2f%n",
                 STEPS, tIg, tIg2, tXrai, seg, masks, tXrai / tIg, tXrai / tIg2);
         assertTrue(tXrai > 0 && tIg > 0);
     }
@@ -142,7 +154,8 @@ class ExplainLatencyBenchmark {
             int n = Math.min(64, points - start);
             float[] data = new float[n * x.size()];
             for (int p = 0; p < n; p++) {
-                IntegratedGradients.interpolate(new float[x.size()], x.floats(), (double) (start + p) / STEPS, data, p * x.size());
+                IntegratedGradients.interpolate(
+                        new float[x.size()], x.floats(), (double) (start + p) / STEPS, data, p * x.size());
             }
             long[] shape = new long[x.shape().length + 1];
             shape[0] = n;

@@ -9,12 +9,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.contract.AttributionMethod;
-import dev.explainable.serving.contract.RuntimeSetting;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.RuntimeSetting;
 
 /**
  * The operator sets the runtime through the environment variables of the shared contract: each one reaches the
@@ -24,9 +25,11 @@ class RuntimeSettingContractTest {
 
     static ExplainConfig configFrom(Map<String, String> env) {
         // Quarkus' duration syntax ("60s"), as the runtime reads it
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ExplainConfig.class)
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ExplainConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new EnvConfigSource(env, 300)).build();
+                .withSources(new EnvConfigSource(env, 300))
+                .build();
         return config.getConfigMapping(ExplainConfig.class);
     }
 

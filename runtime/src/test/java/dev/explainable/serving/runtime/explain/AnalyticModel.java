@@ -26,13 +26,17 @@ final class AnalyticModel implements ScoreFunction {
 
     /** f(x) = w . x + c */
     static AnalyticModel linear(double[] w, double c, int maxPoints, int... sizes) {
-        return new AnalyticModel(x -> {
-            double s = c;
-            for (int i = 0; i < x.length; i++) {
-                s += w[i] * x[i];
-            }
-            return s;
-        }, x -> w.clone(), maxPoints, sizes);
+        return new AnalyticModel(
+                x -> {
+                    double s = c;
+                    for (int i = 0; i < x.length; i++) {
+                        s += w[i] * x[i];
+                    }
+                    return s;
+                },
+                x -> w.clone(),
+                maxPoints,
+                sizes);
     }
 
     /** f(x) = x0 * x1 */
@@ -49,21 +53,29 @@ final class AnalyticModel implements ScoreFunction {
             }
             return Math.exp(s);
         };
-        return new AnalyticModel(f, x -> {
-            double e = f.apply(x);
-            double[] g = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                g[i] = w[i] * e;
-            }
-            return g;
-        }, maxPoints, w.length);
+        return new AnalyticModel(
+                f,
+                x -> {
+                    double e = f.apply(x);
+                    double[] g = new double[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        g[i] = w[i] * e;
+                    }
+                    return g;
+                },
+                maxPoints,
+                w.length);
     }
 
     /** f(x) = max(x0, x1): no useful gradient, the case Sampled Shapley is for. */
     static AnalyticModel max(int maxPoints) {
-        return new AnalyticModel(x -> Math.max(x[0], x[1]), x -> {
-            throw new UnsupportedOperationException("max has no gradient here");
-        }, maxPoints, 2);
+        return new AnalyticModel(
+                x -> Math.max(x[0], x[1]),
+                x -> {
+                    throw new UnsupportedOperationException("max has no gradient here");
+                },
+                maxPoints,
+                2);
     }
 
     double value(double... x) {

@@ -46,7 +46,8 @@ class IntegratedGradientsExplainerTest {
         // f = exp(w . x): completeness holds for the exact integral; the trapezoid's gap falls as 1/steps^2
         double[] w = {1.5, -0.5, 1.0};
         AnalyticModel f = AnalyticModel.exponential(w, 64);
-        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(AnalyticModel.input("x", 1f, 0.5f, 2f)));
+        ExplainedInstance instance =
+                ExplainedInstance.withZeroBaselines(List.of(AnalyticModel.input("x", 1f, 0.5f, 2f)));
         double exact = f.value(1, 0.5, 2) - f.value(0, 0, 0);
         double previous = Double.NaN;
         for (int steps : new int[] {10, 20, 40}) {

@@ -54,7 +54,9 @@ class SampledShapleyTest {
         AnalyticModel f = AnalyticModel.linear(new double[] {2, -1, 0.5}, 3, 4, 3);
         ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(AnalyticModel.input("x", 1, 2, 3)));
         Attribution one = new SampledShapleyExplainer(1, 0).explain(instance, f);
-        assertEquals(List.of(2.0, -2.0, 1.5), Arrays.stream(one.inputs().get(0).values()).boxed().toList());
+        assertEquals(
+                List.of(2.0, -2.0, 1.5),
+                Arrays.stream(one.inputs().get(0).values()).boxed().toList());
         assertNull(one.approxError(), "one path: no estimate");
         Attribution many = new SampledShapleyExplainer(5, 0).explain(instance, f);
         assertEquals(0, many.approxError(), 1e-6);
@@ -66,7 +68,8 @@ class SampledShapleyTest {
     void inputsOfOneGroupAreOnePlayerAndShareItsCredit() {
         // f = x0 * x1 with the two features in two inputs of one group: one player gets all of f(x) - f(0) = 6
         AnalyticModel f = new AnalyticModel(x -> x[0] * x[1], null, 64, 1, 1);
-        List<InputValues> inputs = List.of(new InputValues("a", new long[] {1}, new float[] {2}, "g"),
+        List<InputValues> inputs = List.of(
+                new InputValues("a", new long[] {1}, new float[] {2}, "g"),
                 new InputValues("b", new long[] {1}, new float[] {3}, "g"));
         Attribution a = new SampledShapleyExplainer(3, 0).explain(ExplainedInstance.withZeroBaselines(inputs), f);
         assertEquals(3, a.inputs().get(0).values()[0], 1e-6);
@@ -77,10 +80,10 @@ class SampledShapleyTest {
     @Test
     void tooManyPlayersAreRefusedBeforeAnyWork() {
         AnalyticModel f = AnalyticModel.linear(new double[3000], 0, 64, 3000);
-        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(
-                new InputValues("image", new long[] {3000}, new float[3000], null)));
-        LimitExceededException e = assertThrows(LimitExceededException.class,
-                () -> new SampledShapleyExplainer(10, 0).evaluations(instance));
+        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(
+                List.of(new InputValues("image", new long[] {3000}, new float[3000], null)));
+        LimitExceededException e = assertThrows(
+                LimitExceededException.class, () -> new SampledShapleyExplainer(10, 0).evaluations(instance));
         assertTrue(e.getMessage().contains("group_name"), e.getMessage());
         assertEquals(0, f.calls);
     }

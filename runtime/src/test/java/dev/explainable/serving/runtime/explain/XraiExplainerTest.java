@@ -33,8 +33,8 @@ class XraiExplainerTest {
             }
         }
         AnalyticModel f = AnalyticModel.linear(w, 0, 64, image.length);
-        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(
-                new InputValues("image", new long[] {H, W, 3}, image, null)));
+        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(
+                List.of(new InputValues("image", new long[] {H, W, 3}, image, null)));
         XraiExplainer xrai = new XraiExplainer(10, IntegrationRule.TRAPEZOID, XraiParameters.defaults());
         Attribution a = xrai.explain(instance, f);
 

@@ -42,20 +42,31 @@ class HardeningTest {
     public static class TightLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("explain.model.dir", "src/test/resources/models/fcn_image", "explain.model.name", "fcn",
-                    "explain.limits.max-instances", "4",
-                    "explain.limits.max-batch-elements", "4194304",
-                    "explain.limits.deadline", "4s",
-                    "explain.limits.body-timeout", "2s",
-                    "explain.admission.max-concurrent-explanations", "1",
-                    "explain.admission.max-queued-explanations", "1");
+            return Map.of(
+                    "explain.model.dir",
+                    "src/test/resources/models/fcn_image",
+                    "explain.model.name",
+                    "fcn",
+                    "explain.limits.max-instances",
+                    "4",
+                    "explain.limits.max-batch-elements",
+                    "4194304",
+                    "explain.limits.deadline",
+                    "4s",
+                    "explain.limits.body-timeout",
+                    "2s",
+                    "explain.admission.max-concurrent-explanations",
+                    "1",
+                    "explain.admission.max-queued-explanations",
+                    "1");
         }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EXPLAIN = "/v1/projects/p/models/fcn:explain";
     private static final String PREDICT = "/v1/projects/p/models/fcn:predict";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TestHTTPResource("/")
     URL base;
@@ -116,23 +127,42 @@ class HardeningTest {
     void refusalsOfTheHttpLayerAreJsonErrors() throws Exception {
         int port = base.getPort();
         byte[] body = images(Images.blackPng(8, 8)).getBytes(StandardCharsets.UTF_8);
-        RawHttp.Response chunked = RawHttp.send(port, ("POST " + PREDICT + " HTTP/1.1\r\nHost: localhost\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                + Integer.toHexString(body.length) + "\r\n" + new String(body, StandardCharsets.UTF_8) + "\r\n0\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8), 10_000);
+        RawHttp.Response chunked = RawHttp.send(
+                port,
+                ("POST " + PREDICT + " HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                + Integer.toHexString(body.length) + "\r\n" + new String(body, StandardCharsets.UTF_8)
+                                + "\r\n0\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8),
+                10_000);
         assertJsonError(chunked, 411);
-        assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, "application/json", null,
-                "Content-Length: 70000000"), 10_000), 413);
+        assertJsonError(
+                RawHttp.send(
+                        port,
+                        RawHttp.request("POST", PREDICT, "application/json", null, "Content-Length: 70000000"),
+                        10_000),
+                413);
         assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, "text/plain", body), 10_000), 415);
-        assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, "application/x-www-form-urlencoded",
-                body), 10_000), 415);
+        assertJsonError(
+                RawHttp.send(port, RawHttp.request("POST", PREDICT, "application/x-www-form-urlencoded", body), 10_000),
+                415);
         assertJsonError(RawHttp.send(port, RawHttp.request("POST", PREDICT, null, body), 10_000), 415);
-        assertJsonError(RawHttp.send(port, RawHttp.request("POST", "/v1/projects/p/models/fcn:explain", "application/json",
-                "{\"instances\": [".getBytes(StandardCharsets.UTF_8)), 10_000), 400);
-        assertJsonError(RawHttp.send(port, RawHttp.request("DELETE", PREDICT, "application/json", body), 10_000),
-                405);
-        RawHttp.Response badHost = RawHttp.send(port, ("GET /q/health/live HTTP/1.1\r\nHost: [::bad\r\n"
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), 10_000);
+        assertJsonError(
+                RawHttp.send(
+                        port,
+                        RawHttp.request(
+                                "POST",
+                                "/v1/projects/p/models/fcn:explain",
+                                "application/json",
+                                "{\"instances\": [".getBytes(StandardCharsets.UTF_8)),
+                        10_000),
+                400);
+        assertJsonError(RawHttp.send(port, RawHttp.request("DELETE", PREDICT, "application/json", body), 10_000), 405);
+        RawHttp.Response badHost = RawHttp.send(
+                port,
+                ("GET /q/health/live HTTP/1.1\r\nHost: [::bad\r\n" + "Connection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1),
+                10_000);
         assertJsonError(badHost, 400);
     }
 
@@ -144,7 +174,8 @@ class HardeningTest {
             String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
             assertTrue(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), path + ": " + csp);
             assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), path);
-            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), path);
+            assertEquals(
+                    "nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), path);
         }
         String page = get("/").body();
         assertFalse(page.contains("<script>") || page.contains("<style>"), "CSP allows no inline script or style");
@@ -159,7 +190,8 @@ class HardeningTest {
                 s.setSoTimeout(10_000);
                 OutputStream out = s.getOutputStream();
                 out.write(("POST " + EXPLAIN + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 1000\r\n\r\n{\"inst").getBytes(StandardCharsets.ISO_8859_1));
+                                + "Content-Length: 1000\r\n\r\n{\"inst")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 slow.add(s);
             }
@@ -238,8 +270,8 @@ class HardeningTest {
     private static void assertJsonError(RawHttp.Response r, int status) throws Exception {
         assertNotNull(r, "no answer at all");
         assertEquals(status, r.status(), r.head() + "\n" + r.body());
-        assertTrue(r.header("content-type") != null && r.header("content-type").startsWith("application/json"),
-                r.head());
+        assertTrue(
+                r.header("content-type") != null && r.header("content-type").startsWith("application/json"), r.head());
         JsonNode body = JSON.readTree(r.body());
         assertTrue(body.isObject() && body.size() == 1 && body.get("error").isTextual(), r.body());
     }
@@ -271,8 +303,11 @@ class HardeningTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base.toString()).resolve(path)).timeout(Duration.ofSeconds(20))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
@@ -280,8 +315,12 @@ class HardeningTest {
     }
 
     private CompletableFuture<HttpResponse<String>> postAsync(String path, String json) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(base.toString()).resolve(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

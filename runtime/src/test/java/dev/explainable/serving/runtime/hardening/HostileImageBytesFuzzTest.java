@@ -40,11 +40,17 @@ class HostileImageBytesFuzzTest {
         HostileRequestFuzzTest.awaitReady(base.getPort());
         for (String b64 : new String[] {"aGVsbG8gd29ybGQ=", "", "/9j/4AAQSkZJRgABAQ=="}) {
             for (String verb : new String[] {":explain", ":predict"}) {
-                RawHttp.Response r = RawHttp.send(base.getPort(), RawHttp.request("POST",
-                        "/v1/projects/p/models/jpeg" + verb, "application/json",
-                        ("{\"instances\": [{\"b64\": \"" + b64 + "\"}]}").getBytes(StandardCharsets.UTF_8)), 30_000);
+                RawHttp.Response r = RawHttp.send(
+                        base.getPort(),
+                        RawHttp.request(
+                                "POST",
+                                "/v1/projects/p/models/jpeg" + verb,
+                                "application/json",
+                                ("{\"instances\": [{\"b64\": \"" + b64 + "\"}]}").getBytes(StandardCharsets.UTF_8)),
+                        30_000);
                 assertEquals(400, r.status(), verb + " " + b64 + ": " + r.body());
-                String error = new ObjectMapper().readTree(r.body()).get("error").asText();
+                String error =
+                        new ObjectMapper().readTree(r.body()).get("error").asText();
                 assertTrue(error.startsWith("the model rejected the instance: "), error);
                 assertFalse(error.contains("node") || error.contains("StatefulPartitionedCall"), error);
             }

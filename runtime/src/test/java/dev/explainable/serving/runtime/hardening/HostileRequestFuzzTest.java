@@ -60,13 +60,16 @@ class HostileRequestFuzzTest {
                 }
                 if (response.status() >= 400 && !r.description().startsWith("HEAD")) {
                     JsonNode body = JSON.readTree(response.body());
-                    if (!body.isObject() || body.size() != 1 || !body.path("error").isTextual()) {
+                    if (!body.isObject()
+                            || body.size() != 1
+                            || !body.path("error").isTextual()) {
                         fail("not {\"error\"}: " + response.status() + " " + response.body() + " for "
                                 + r.description());
                     }
                     String error = body.get("error").asText();
-                    for (String internal : new String[] {"Exception", "StatefulPartitionedCall", "{{node", "\tat ",
-                            "org.tensorflow", "java."}) {
+                    for (String internal : new String[] {
+                        "Exception", "StatefulPartitionedCall", "{{node", "\tat ", "org.tensorflow", "java."
+                    }) {
                         assertTrue(!error.contains(internal), "internals in " + error + " for " + r.description());
                     }
                 }
@@ -78,9 +81,10 @@ class HostileRequestFuzzTest {
         assertEquals(count, sent[0]);
         awaitReady(port);
         long heapAfter = usedHeapAfterGc();
-        System.out.printf("fuzz %s: %d requests in %.1f s (%.1f s waiting for answers), statuses %s, heap after GC "
-                + "%d -> %d MB, RSS %d MB%n", model, count, seconds, waited[0] / 1e9, statuses, heapBefore >> 20,
-                heapAfter >> 20, rssBytes() >> 20);
+        System.out.printf(
+                "fuzz %s: %d requests in %.1f s (%.1f s waiting for answers), statuses %s, heap after GC "
+                        + "%d -> %d MB, RSS %d MB%n",
+                model, count, seconds, waited[0] / 1e9, statuses, heapBefore >> 20, heapAfter >> 20, rssBytes() >> 20);
         assertTrue(statuses.keySet().stream().anyMatch(s -> s == 200), "some requests were valid: " + statuses);
         assertTrue(statuses.getOrDefault(400, 0) > count / 4, "most were refused as bad requests: " + statuses);
         assertTrue(heapAfter - heapBefore < 256L << 20, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MB");

@@ -8,8 +8,7 @@ import java.util.zip.Deflater;
 /** PNGs written byte by byte: a black image compresses ~1000:1, and a header can claim any size. */
 final class Images {
 
-    private Images() {
-    }
+    private Images() {}
 
     /** A black RGB PNG of w x h, compressed at the highest level (a 10000 x 10000 one is ~300 KB). */
     static byte[] blackPng(int w, int h) {
@@ -38,8 +37,18 @@ final class Images {
     private static byte[] png(int w, int h, byte[] idat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0)
-                .put((byte) 0).put((byte) 0).array());
+        chunk(
+                out,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(w)
+                        .putInt(h)
+                        .put((byte) 8)
+                        .put((byte) 2)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
         if (idat != null) {
             chunk(out, "IDAT", idat);
         }

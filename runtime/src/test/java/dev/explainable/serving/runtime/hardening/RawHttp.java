@@ -14,15 +14,18 @@ import java.util.Locale;
  */
 final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** A response: status, headers (lower-cased names, as sent) and body. */
     record Response(int status, String head, String body) {
         String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+                if (colon > 0
+                        && line.substring(0, colon)
+                                .trim()
+                                .toLowerCase(Locale.ROOT)
+                                .equals(name)) {
                     return line.substring(colon + 1).trim();
                 }
             }

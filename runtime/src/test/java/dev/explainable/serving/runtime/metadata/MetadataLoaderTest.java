@@ -25,14 +25,16 @@ class MetadataLoaderTest {
 
     @Test
     void everyCommittedTestModelHasValidMetadata() {
-        for (String model : new String[] {"linear_regressor", "tabular_classifier", "two_inputs", "cnn_image",
-                "jpeg_cnn", "mobilenet_v2"}) {
+        for (String model : new String[] {
+            "linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet_v2"
+        }) {
             MetadataLoader.load(Path.of("src/test/resources/models", model, MetadataLoader.FILE_NAME));
         }
     }
 
     static String error(String json) {
-        return assertThrows(MetadataException.class, () -> MetadataLoader.parse(json)).getMessage();
+        return assertThrows(MetadataException.class, () -> MetadataLoader.parse(json))
+                .getMessage();
     }
 
     @Test
@@ -40,9 +42,11 @@ class MetadataLoaderTest {
         assertTrue(error(VALID.replace("\"framework\"", "\"frame_work\"")).contains("unknown key 'frame_work'"));
         assertTrue(error(VALID.replace("tensorflow", "pytorch")).contains("'framework' must be \"tensorflow\""));
         assertTrue(error(VALID.replace("\"input_tensor_name\": \"x:0\", ", "")).contains("needs 'input_tensor_name'"));
-        assertTrue(error(VALID.replace("\"output_tensor_name\": \"y:0\", ", "")).contains("needs 'output_tensor_name'"));
+        assertTrue(
+                error(VALID.replace("\"output_tensor_name\": \"y:0\", ", "")).contains("needs 'output_tensor_name'"));
         assertTrue(error(VALID.replace("numeric", "audio")).contains("unknown modality"));
-        assertTrue(error(VALID.replace("[0.0, [1, 2]]", "[0,1,2,3,4,5,6,7,8,9,10]")).contains("at most 10 baselines"));
+        assertTrue(error(VALID.replace("[0.0, [1, 2]]", "[0,1,2,3,4,5,6,7,8,9,10]"))
+                .contains("at most 10 baselines"));
         assertTrue(error(VALID.replace("[0.0, [1, 2]]", "[\"zero\"]")).contains("numbers or nested lists"));
         assertTrue(error(VALID.replace("\"modality\": \"numeric\"", "\"encoding\": \"bag_of_features\""))
                 .contains("needs 'index_feature_mapping'"));
@@ -50,13 +54,16 @@ class MetadataLoaderTest {
                 .contains("min and max together"));
         assertTrue(error(VALID.replace("\"modality\": \"numeric\"", "\"encoded_baselines\": [0]"))
                 .contains("only one of"));
-        assertTrue(error("{\"inputs\": {}, \"outputs\": {}, \"framework\": \"tensorflow\"}").contains("at least one input"));
+        assertTrue(error("{\"inputs\": {}, \"outputs\": {}, \"framework\": \"tensorflow\"}")
+                .contains("at least one input"));
         assertTrue(error("{not json").startsWith("invalid explanation metadata"));
     }
 
     @Test
     void listsEveryProblemAtOnce() {
         String msg = error("{\"inputs\": {\"a\": {}}, \"outputs\": {\"o\": {}}, \"framework\": \"tf\"}");
-        assertTrue(msg.contains("'framework'") && msg.contains("input 'a' needs") && msg.contains("output 'o' needs"), msg);
+        assertTrue(
+                msg.contains("'framework'") && msg.contains("input 'a' needs") && msg.contains("output 'o' needs"),
+                msg);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +55,9 @@ class IntegratedGradientsModelTest {
     }
 
     static void assertComplete(LabelAttribution a, double tolerance) {
-        double sum = a.attributions().values().stream().mapToDouble(v -> java.util.Arrays.stream(flat(v)).sum()).sum();
+        double sum = a.attributions().values().stream()
+                .mapToDouble(v -> java.util.Arrays.stream(flat(v)).sum())
+                .sum();
         double delta = a.exampleScore() - a.baselineScore();
         assertEquals(delta, sum, Math.abs(delta) * tolerance + 1e-7, "completeness: sum of attributions");
         assertTrue(a.approxError() <= tolerance, "approx_error " + a.approxError());
@@ -67,7 +68,8 @@ class IntegratedGradientsModelTest {
         JsonNode exp = TestModels.expected("linear_regressor");
         for (int i = 0; i < exp.get("instances").size(); i++) {
             JsonNode x = exp.get("instances").get(i);
-            LabelAttribution a = explainOne("linear_regressor", x.toString()).labels().get(0);
+            LabelAttribution a =
+                    explainOne("linear_regressor", x.toString()).labels().get(0);
             double[] attr = flat(a.attributions().get("data"));
             double predicted = exp.get("predictions").get(i).get(0).asDouble();
             for (int f = 0; f < 4; f++) {
@@ -94,10 +96,18 @@ class IntegratedGradientsModelTest {
         double[] xa = {1.0, -2.0, 4.0};
         double[] xb = {0.5, 3.0};
         for (int i = 0; i < 3; i++) {
-            assertEquals(exp.get("wa").get(i).asDouble() * (xa[i] - exp.get("baseline_a").get(i).asDouble()), av[i], 1e-4);
+            assertEquals(
+                    exp.get("wa").get(i).asDouble()
+                            * (xa[i] - exp.get("baseline_a").get(i).asDouble()),
+                    av[i],
+                    1e-4);
         }
         for (int i = 0; i < 2; i++) {
-            assertEquals(exp.get("wb").get(i).asDouble() * (xb[i] - exp.get("baseline_b").get(i).asDouble()), bv[i], 1e-4);
+            assertEquals(
+                    exp.get("wb").get(i).asDouble()
+                            * (xb[i] - exp.get("baseline_b").get(i).asDouble()),
+                    bv[i],
+                    1e-4);
         }
         assertComplete(a, 1e-4);
     }
@@ -107,8 +117,10 @@ class IntegratedGradientsModelTest {
         JsonNode exp = TestModels.expected("tabular_classifier");
         for (int i = 0; i < exp.get("instances").size(); i++) {
             JsonNode want = exp.get("explanations").get(i);
-            LabelAttribution a = explainOne("tabular_classifier", exp.get("instances").get(i).toString())
-                    .labels().get(0);
+            LabelAttribution a = explainOne(
+                            "tabular_classifier", exp.get("instances").get(i).toString())
+                    .labels()
+                    .get(0);
             assertEquals(want.get("label_index").asInt(), a.labelIndex());
             assertEquals(List.of("setosa", "versicolor", "virginica").get(a.labelIndex()), a.labelName());
             assertClose(flat(want.get("attributions")), flat(a.attributions().get("features")), 1e-4);
@@ -121,7 +133,8 @@ class IntegratedGradientsModelTest {
     @Test
     void cnnImageMatchesPythonGradientTape() throws Exception {
         JsonNode exp = TestModels.expected("cnn_image");
-        LabelAttribution a = explainOne("cnn_image", exp.get("image").toString()).labels().get(0);
+        LabelAttribution a =
+                explainOne("cnn_image", exp.get("image").toString()).labels().get(0);
         assertEquals(exp.get("label_index").asInt(), a.labelIndex());
         assertClose(flat(exp.get("attributions")), flat(a.attributions().get("image")), 1e-3);
         assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
@@ -132,7 +145,8 @@ class IntegratedGradientsModelTest {
     @Test
     void imageInputsCarryTheRenderedVisualization() throws Exception {
         JsonNode exp = TestModels.expected("cnn_image");
-        LabelAttribution a = explainOne("cnn_image", exp.get("image").toString()).labels().get(0);
+        LabelAttribution a =
+                explainOne("cnn_image", exp.get("image").toString()).labels().get(0);
         RenderedImage image = (RenderedImage) a.attributions().get("image");
         assertEquals(ImageFormat.JPEG, image.format());
         byte[] jpeg = image.encoded();
@@ -145,7 +159,11 @@ class IntegratedGradientsModelTest {
     void imageModelsAreCompleteWithinOnePercentAt200Steps() throws Exception {
         // ... and more steps close it, as the trapezoid rule promises.
         JsonNode exp = TestModels.expected("cnn_image");
-        assertComplete(explainOne("cnn_image", exp.get("image").toString(), 200).labels().get(0), 0.01);
+        assertComplete(
+                explainOne("cnn_image", exp.get("image").toString(), 200)
+                        .labels()
+                        .get(0),
+                0.01);
         byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
         String instance = "{\"b64\": \"" + Base64.getEncoder().encodeToString(jpeg) + "\"}";
         assertComplete(explainOne("jpeg_cnn", instance, 200).labels().get(0), 0.01);
@@ -172,7 +190,9 @@ class IntegratedGradientsModelTest {
     void mobileNetV2MatchesPythonGradientTape() throws Exception {
         // Depthwise convolutions, batch norm and ReLU6 in nested Keras functions: the inliner's real-world case.
         JsonNode exp = TestModels.expected("mobilenet_v2");
-        LabelAttribution a = explainOne("mobilenet_v2", unitImage(exp.get("image_uint8"))).labels().get(0);
+        LabelAttribution a = explainOne("mobilenet_v2", unitImage(exp.get("image_uint8")))
+                .labels()
+                .get(0);
         assertEquals(exp.get("label_index").asInt(), a.labelIndex());
         assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
         assertEquals(exp.get("baseline_score").asDouble(), a.baselineScore(), 1e-5);
@@ -180,7 +200,10 @@ class IntegratedGradientsModelTest {
         // A saturated softmax (0.9998) makes 50 steps far too few: approx_error reports it honestly ...
         assertTrue(a.approxError() > 0.05, "approx_error " + a.approxError());
         // ... and enough steps close the gap.
-        assertComplete(explainOne("mobilenet_v2", unitImage(exp.get("image_uint8")), 1000).labels().get(0),
+        assertComplete(
+                explainOne("mobilenet_v2", unitImage(exp.get("image_uint8")), 1000)
+                        .labels()
+                        .get(0),
                 0.01);
     }
 
@@ -204,7 +227,8 @@ class IntegratedGradientsModelTest {
         for (int i = 0; i < want.length; i++) {
             worst = Math.max(worst, Math.abs(want[i] - got[i]) / scale);
         }
-        System.out.printf("largest deviation from the reference: %.2e of the largest attribution (allowed %.0e)%n",
+        System.out.printf(
+                "largest deviation from the reference: %.2e of the largest attribution (allowed %.0e)%n",
                 worst, relative);
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], relative * scale, "element " + i);

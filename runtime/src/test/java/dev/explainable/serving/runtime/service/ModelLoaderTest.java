@@ -25,7 +25,8 @@ class ModelLoaderTest {
     LoadedModel loadWith(String metadataJson) throws Exception {
         Path file = tmp.resolve("override.json");
         Files.writeString(file, metadataJson);
-        return ModelLoader.load(TestModels.options("linear_regressor").withMetadataFile(file.toString())
+        return ModelLoader.load(TestModels.options("linear_regressor")
+                .withMetadataFile(file.toString())
                 .withIntegralSteps(10));
     }
 
@@ -57,7 +58,8 @@ class ModelLoaderTest {
                  "framework": "tensorflow"}""");
         LabelAttribution a = TestModels.explain(loaded, "{\"trip\": [1, 2, 3, 4]}");
         NamedFeatures trip = (NamedFeatures) a.attributions().get("trip");
-        assertEquals(java.util.List.of("start_hr", "weekday", "euclidean", "temp"),
+        assertEquals(
+                java.util.List.of("start_hr", "weekday", "euclidean", "temp"),
                 java.util.List.copyOf(trip.features().keySet()));
         assertEquals(12.0, trip.features().get("temp"), 1e-4);
         loaded.model().close();
@@ -73,12 +75,13 @@ class ModelLoaderTest {
 
     @Test
     void missingModelOrSettingIsAClearError() {
-        MetadataException e = assertThrows(MetadataException.class,
-                () -> ModelLoader.load(RuntimeOptions.defaults(tmp.toString())));
+        MetadataException e =
+                assertThrows(MetadataException.class, () -> ModelLoader.load(RuntimeOptions.defaults(tmp.toString())));
         assertTrue(e.getMessage().contains("explanation_metadata.json does not exist"), e.getMessage());
         e = assertThrows(MetadataException.class, () -> ModelLoader.load(RuntimeOptions.defaults(null)));
         assertTrue(e.getMessage().contains("EXPLAIN_MODEL_DIR"), e.getMessage());
-        e = assertThrows(MetadataException.class,
+        e = assertThrows(
+                MetadataException.class,
                 () -> ModelLoader.load(TestModels.options("linear_regressor").withBatchSize(0)));
         assertTrue(e.getMessage().contains("explain.batch-size"), e.getMessage());
     }
@@ -88,13 +91,21 @@ class ModelLoaderTest {
     void freeSizeModelsWithValidPaddingLoadWithTheWarmUpSize() throws Exception {
         RuntimeOptions options = TestModels.options("valid_fcn_image").withIntegralSteps(10);
         try (LoadedModel loaded = ModelLoader.load(options)) {
-            LabelAttribution a = TestModels.explain(loaded, "[" + String.join(",", java.util.Collections.nCopies(20,
-                    "[" + String.join(",", java.util.Collections.nCopies(20, "[0.5, 0.2, 0.1]")) + "]")) + "]");
+            LabelAttribution a = TestModels.explain(
+                    loaded,
+                    "["
+                            + String.join(
+                                    ",",
+                                    java.util.Collections.nCopies(
+                                            20,
+                                            "[" + String.join(",", java.util.Collections.nCopies(20, "[0.5, 0.2, 0.1]"))
+                                                    + "]"))
+                            + "]");
             assertTrue(Double.isFinite(a.exampleScore()));
         }
 
-        MetadataException tooSmall = assertThrows(MetadataException.class,
-                () -> ModelLoader.load(options.withWarmUpFreeDimension(1)));
+        MetadataException tooSmall =
+                assertThrows(MetadataException.class, () -> ModelLoader.load(options.withWarmUpFreeDimension(1)));
         assertTrue(tooSmall.getMessage().contains("explain.warm-up-free-dimension"), tooSmall.getMessage());
     }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 
@@ -30,7 +30,9 @@ class ReferenceParityTest {
 
     static String instance(String model) {
         JsonNode exp = TestModels.expected(model);
-        return exp.has("image") ? exp.get("image").toString() : IntegratedGradientsModelTest.unitImage(exp.get("image_uint8"));
+        return exp.has("image")
+                ? exp.get("image").toString()
+                : IntegratedGradientsModelTest.unitImage(exp.get("image_uint8"));
     }
 
     static LabelAttribution explain(String model, AttributionMethod method) throws Exception {
@@ -51,7 +53,8 @@ class ReferenceParityTest {
         JsonNode ref = reference(model);
         LabelAttribution a = explain(model, AttributionMethod.INTEGRATED_GRADIENTS);
         assertEquals(ref.get("label_index").asInt(), a.labelIndex());
-        IntegratedGradientsModelTest.assertClose(doubles(ref.get("integrated_gradients")),
+        IntegratedGradientsModelTest.assertClose(
+                doubles(ref.get("integrated_gradients")),
                 IntegratedGradientsModelTest.flat(a.attributions().get("image")),
                 IntegratedGradientsModelTest.tolerance(model));
     }

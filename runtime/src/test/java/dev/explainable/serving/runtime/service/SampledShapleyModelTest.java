@@ -42,7 +42,8 @@ class SampledShapleyModelTest {
         double[] attr = flat(a.attributions().get("data"));
         for (int f = 0; f < 4; f++) {
             double closed = exp.get("weights").get(f).asDouble()
-                    * (exp.get("instances").get(0).get(f).asDouble() - exp.get("baseline").get(f).asDouble());
+                    * (exp.get("instances").get(0).get(f).asDouble()
+                            - exp.get("baseline").get(f).asDouble());
             assertEquals(closed, attr[f], 1e-4);
         }
         assertEquals(0.0, a.approxError(), 1e-5, "every permutation credits a player the same");
@@ -57,8 +58,10 @@ class SampledShapleyModelTest {
     /** Exact Shapley values by enumerating all 2^n coalitions of the tabular classifier's features. */
     static double[] bruteForce(LoadedModel loaded, String json) throws Exception {
         ModelRunner runner = new ModelRunner(loaded.model());
-        ForwardResult instance = runner.forward(List.of(new InstanceDecoder(loaded.model().signatureInputs(),
-                Map.of()).decode(TestModels.JSON.readTree(json), 0))).get(0);
+        ForwardResult instance = runner.forward(
+                        List.of(new InstanceDecoder(loaded.model().signatureInputs(), Map.of())
+                                .decode(TestModels.JSON.readTree(json), 0)))
+                .get(0);
         ExplainedOutput out = loaded.model().explainedOutputs().get(0);
         LabelTarget target = ModelRunner.target(instance, out);
         float[] x = instance.explainedValues().get("features").floats();
@@ -92,7 +95,10 @@ class SampledShapleyModelTest {
 
     @Test
     void convergesToExactShapleyValuesOnANonAdditiveModel() throws Exception {
-        String x = TestModels.expected("tabular_classifier").get("instances").get(0).toString();
+        String x = TestModels.expected("tabular_classifier")
+                .get("instances")
+                .get(0)
+                .toString();
         LoadedModel few = TestModels.loadShapley("tabular_classifier", 10);
         LoadedModel many = TestModels.loadShapley("tabular_classifier", 2000);
         double[] exact = bruteForce(many, x);

@@ -70,7 +70,9 @@ class RendererPartsTest {
         assertEquals(ColorMaps.rgb(255, 128, 0), ImageScale.toRgb(new float[] {1f, 0.003f, -1f}, 1, null, false)[0]);
         assertEquals(ColorMaps.rgb(200, 100, 0), ImageScale.toRgb(new float[] {200, 100, 0}, 1, null, false)[0]);
         assertEquals(ColorMaps.rgb(100, 100, 100), ImageScale.toRgb(new float[] {200, 100, 0}, 1, null, true)[0]);
-        assertEquals(ColorMaps.rgb(128, 128, 128), ImageScale.toRgb(new float[] {0, 0, 0}, 1, new double[] {-1, 1}, false)[0]);
+        assertEquals(
+                ColorMaps.rgb(128, 128, 128),
+                ImageScale.toRgb(new float[] {0, 0, 0}, 1, new double[] {-1, 1}, false)[0]);
     }
 
     @Test
@@ -91,18 +93,26 @@ class RendererPartsTest {
         raw.put("type", "Outlines");
         raw.put("polarity", "BOTH");
         raw.put("output_format", "png");
-        VisualizationConfig c = VisualizationConfig.resolve("image", raw, AttributionMethod.XRAI); // accepted, with a warning logged
+        VisualizationConfig c =
+                VisualizationConfig.resolve("image", raw, AttributionMethod.XRAI); // accepted, with a warning logged
         assertEquals(VisualizationType.OUTLINES, c.type());
         assertEquals(Polarity.BOTH, c.polarity());
         assertEquals(ImageFormat.PNG, c.outputFormat());
 
-        Map<String, Object> bad = Map.of("clip_below_percentile", 99, "clip_above_percentile", 10,
-                "color_map", "jet", "colour", 1);
-        String msg = assertThrows(MetadataException.class, () -> VisualizationConfig.resolve("image", bad,
-                AttributionMethod.INTEGRATED_GRADIENTS)).getMessage();
-        assertTrue(msg.contains("must be below clip_above_percentile") && msg.contains("'color_map' must be one of")
-                && msg.contains("unknown visualization key 'colour'"), msg);
-        assertThrows(MetadataException.class, () -> VisualizationConfig.resolve("image",
-                Map.of("clip_above_percentile", 101), AttributionMethod.XRAI));
+        Map<String, Object> bad =
+                Map.of("clip_below_percentile", 99, "clip_above_percentile", 10, "color_map", "jet", "colour", 1);
+        String msg = assertThrows(
+                        MetadataException.class,
+                        () -> VisualizationConfig.resolve("image", bad, AttributionMethod.INTEGRATED_GRADIENTS))
+                .getMessage();
+        assertTrue(
+                msg.contains("must be below clip_above_percentile")
+                        && msg.contains("'color_map' must be one of")
+                        && msg.contains("unknown visualization key 'colour'"),
+                msg);
+        assertThrows(
+                MetadataException.class,
+                () -> VisualizationConfig.resolve(
+                        "image", Map.of("clip_above_percentile", 101), AttributionMethod.XRAI));
     }
 }

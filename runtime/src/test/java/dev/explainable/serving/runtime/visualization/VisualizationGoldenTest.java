@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
@@ -67,26 +66,60 @@ class VisualizationGoldenTest {
             for (Polarity polarity : Polarity.values()) {
                 for (ColorMap map : ColorMap.values()) {
                     for (OverlayType overlay : OverlayType.values()) {
-                        all.add(new VisualizationConfig(type, polarity, 62, 99.9, map, overlay, 0.4, ImageFormat.PNG, 0,
-                                true));
+                        all.add(new VisualizationConfig(
+                                type, polarity, 62, 99.9, map, overlay, 0.4, ImageFormat.PNG, 0, true));
                     }
                 }
             }
         }
-        all.add(new VisualizationConfig(VisualizationType.PIXELS, Polarity.POSITIVE, 0, 100, ColorMap.VIRIDIS,
-                OverlayType.GRAYSCALE, 0.4, ImageFormat.PNG, 0, true));
-        all.add(new VisualizationConfig(VisualizationType.PIXELS, Polarity.POSITIVE, 70, 99.9, ColorMap.PINK_GREEN,
-                OverlayType.ORIGINAL, 0.4, ImageFormat.PNG, 2.0, true));
-        all.add(new VisualizationConfig(VisualizationType.OUTLINES, Polarity.POSITIVE, 70, 99.9, ColorMap.PINK_GREEN,
-                OverlayType.GRAYSCALE, 0.7, ImageFormat.PNG, 0, false));
+        all.add(new VisualizationConfig(
+                VisualizationType.PIXELS,
+                Polarity.POSITIVE,
+                0,
+                100,
+                ColorMap.VIRIDIS,
+                OverlayType.GRAYSCALE,
+                0.4,
+                ImageFormat.PNG,
+                0,
+                true));
+        all.add(new VisualizationConfig(
+                VisualizationType.PIXELS,
+                Polarity.POSITIVE,
+                70,
+                99.9,
+                ColorMap.PINK_GREEN,
+                OverlayType.ORIGINAL,
+                0.4,
+                ImageFormat.PNG,
+                2.0,
+                true));
+        all.add(new VisualizationConfig(
+                VisualizationType.OUTLINES,
+                Polarity.POSITIVE,
+                70,
+                99.9,
+                ColorMap.PINK_GREEN,
+                OverlayType.GRAYSCALE,
+                0.7,
+                ImageFormat.PNG,
+                0,
+                false));
         return all;
     }
 
     static String name(VisualizationConfig c) {
-        return String.join("-", c.type().wireName(), c.polarity().wireName(), c.colorMap().wireName(),
-                c.overlayType().wireName(),
-                "clip" + fmt(c.clipBelowPercentile()) + "_" + fmt(c.clipAbovePercentile()), "m" + fmt(c.overlayMultiplier()),
-                "blur" + fmt(c.blurSigma()), c.shadeWithinOutlines() ? "shade" : "noshade") + ".png";
+        return String.join(
+                        "-",
+                        c.type().wireName(),
+                        c.polarity().wireName(),
+                        c.colorMap().wireName(),
+                        c.overlayType().wireName(),
+                        "clip" + fmt(c.clipBelowPercentile()) + "_" + fmt(c.clipAbovePercentile()),
+                        "m" + fmt(c.overlayMultiplier()),
+                        "blur" + fmt(c.blurSigma()),
+                        c.shadeWithinOutlines() ? "shade" : "noshade")
+                + ".png";
     }
 
     static String fmt(double d) {
@@ -125,8 +158,13 @@ class VisualizationGoldenTest {
 
     @Test
     void pngAndJpegEncodingsDecodeToTheRenderedSize() throws Exception {
-        int[] rgb = AttributionRenderer.render(image(), H, W, attributions(), VisualizationConfig.defaults(
-                dev.explainable.serving.contract.AttributionMethod.XRAI), null);
+        int[] rgb = AttributionRenderer.render(
+                image(),
+                H,
+                W,
+                attributions(),
+                VisualizationConfig.defaults(dev.explainable.serving.contract.AttributionMethod.XRAI),
+                null);
         for (ImageFormat format : ImageFormat.values()) {
             BufferedImage back = ImageIO.read(new ByteArrayInputStream(AttributionRenderer.encode(rgb, H, W, format)));
             assertEquals(W, back.getWidth());

@@ -1,7 +1,5 @@
 package dev.explainable.serving.runtime.explain.xrai;
 
-import java.util.Arrays;
-
 /**
  * Felzenszwalb and Huttenlocher's graph-based segmentation (IJCV 2004), following scikit-image's
  * {@code felzenszwalb}: Gaussian smoothing per channel (reflect borders, truncated at 4 sigma), an 8-connected grid
@@ -10,8 +8,7 @@ import java.util.Arrays;
  */
 public final class Felzenszwalb {
 
-    private Felzenszwalb() {
-    }
+    private Felzenszwalb() {}
 
     /** Labels 0..n-1 per pixel of an [h, w, c] image. */
     public static int[] segment(double[] image, int h, int w, int c, double scale, double sigma, int minSize) {

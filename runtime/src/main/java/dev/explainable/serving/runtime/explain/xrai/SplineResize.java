@@ -12,8 +12,7 @@ public final class SplineResize {
     private static final int PAD = 12;
     private static final double POLE = Math.sqrt(3) - 2;
 
-    private SplineResize() {
-    }
+    private SplineResize() {}
 
     /**
      * [h, w, c] -> [outH, outW, c], in double precision as scikit-image computes it, clipped to the input's

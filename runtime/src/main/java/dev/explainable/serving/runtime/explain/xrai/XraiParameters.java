@@ -8,8 +8,14 @@ import java.util.List;
  * segment 150 pixels, segments dilated by a disk of radius 5, masks adding fewer than 50 new pixels skipped,
  * regions added until the whole image (area threshold 1.0) is covered.
  */
-public record XraiParameters(int segmentationSize, List<Double> scales, double sigma, int minSegmentSize,
-        int dilationRadius, int minPixelDiff, double areaThreshold) {
+public record XraiParameters(
+        int segmentationSize,
+        List<Double> scales,
+        double sigma,
+        int minSegmentSize,
+        int dilationRadius,
+        int minPixelDiff,
+        double areaThreshold) {
 
     public static XraiParameters defaults() {
         return new XraiParameters(224, List.of(50.0, 100.0, 150.0, 250.0, 500.0, 1200.0), 0.8, 150, 5, 50, 1.0);

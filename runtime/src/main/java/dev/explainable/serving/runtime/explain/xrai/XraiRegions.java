@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class XraiRegions {
 
-    private XraiRegions() {
-    }
+    private XraiRegions() {}
 
     public static double[] rank(double[] attr, List<int[]> masks, int minPixelDiff, double areaThreshold) {
         int n = attr.length;

@@ -8,8 +8,7 @@ import java.util.Set;
 /** The candidate regions of XRAI: Felzenszwalb segments at several scales, one dilated mask per segment. */
 public final class XraiSegmenter {
 
-    private XraiSegmenter() {
-    }
+    private XraiSegmenter() {}
 
     /** Masks as sorted pixel indices of an h x w image; duplicates removed. */
     public static List<int[]> masks(float[] image, int h, int w, int c, XraiParameters p) {
@@ -127,8 +126,8 @@ public final class XraiSegmenter {
      * stamp their disk: the segment pixel nearest to any outside point is on the boundary. {@code stamp} is scratch
      * space shared across calls; a pixel belongs to this result when its stamp equals {@code generation}.
      */
-    static int[] dilate(int[] segment, int[] labels, int label, int h, int w, int[][] disk, int[] stamp,
-            int generation) {
+    static int[] dilate(
+            int[] segment, int[] labels, int label, int h, int w, int[][] disk, int[] stamp, int generation) {
         int minY = h;
         int maxY = -1;
         int minX = w;
@@ -141,8 +140,14 @@ public final class XraiSegmenter {
                 stamp[p] = generation;
                 n++;
             }
-            boolean interior = y > 0 && y < h - 1 && x > 0 && x < w - 1 && labels[p - 1] == label
-                    && labels[p + 1] == label && labels[p - w] == label && labels[p + w] == label;
+            boolean interior = y > 0
+                    && y < h - 1
+                    && x > 0
+                    && x < w - 1
+                    && labels[p - 1] == label
+                    && labels[p + 1] == label
+                    && labels[p - w] == label
+                    && labels[p + w] == label;
             if (interior) {
                 continue;
             }
