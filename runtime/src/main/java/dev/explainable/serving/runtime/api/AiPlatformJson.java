@@ -12,9 +12,13 @@ import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.result.NamedFeatures;
 import dev.explainable.serving.runtime.result.RenderedImage;
 import dev.explainable.serving.runtime.result.TensorAttribution;
+import dev.explainable.serving.runtime.service.ModelState;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 
-/** The runtime's answers in AI Platform's JSON ({@code projects.explain} and {@code projects.predict}). */
+/**
+ * The runtime's answers in AI Platform's JSON: {@code projects.explain}, {@code projects.predict} and the model and
+ * version resources.
+ */
 final class AiPlatformJson {
 
     private AiPlatformJson() {}
@@ -79,5 +83,36 @@ final class AiPlatformJson {
             }
         }
         return Map.of("predictions", predictions);
+    }
+
+    /**
+     * A {@code projects.models.versions} resource: this runtime's one version, always the default; its state is
+     * the model's (CREATING while loading, FAILED with the reason).
+     */
+    static Map<String, Object> version(String name, ModelState state, Map<String, Object> explanationConfig) {
+        Map<String, Object> version = new LinkedHashMap<>();
+        version.put("name", name);
+        version.put("isDefault", true);
+        version.put(
+                "state",
+                state instanceof ModelState.Ready
+                        ? "READY"
+                        : state instanceof ModelState.Failed ? "FAILED" : "CREATING");
+        if (state instanceof ModelState.Failed f) {
+            version.put("errorMessage", f.reason());
+        }
+        version.put("framework", "TENSORFLOW");
+        version.put("pythonVersion", "3.7");
+        version.put("runtimeVersion", "2.11");
+        version.put("explanationConfig", explanationConfig);
+        return version;
+    }
+
+    /** A {@code projects.models} resource with its default version. */
+    static Map<String, Object> model(String name, Map<String, Object> defaultVersion) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", name);
+        model.put("defaultVersion", defaultVersion);
+        return model;
     }
 }

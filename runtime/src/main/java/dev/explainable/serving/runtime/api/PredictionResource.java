@@ -1,6 +1,5 @@
 package dev.explainable.serving.runtime.api;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -34,7 +33,6 @@ import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.service.ModelNotReadyException;
-import dev.explainable.serving.runtime.service.ModelState;
 import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
@@ -182,29 +180,9 @@ public class PredictionResource {
                     "projects/" + project + "/models/" + target + " is not served here" + " (this endpoint serves "
                             + modelName + "/versions/" + models.version() + ")");
         }
-        Map<String, Object> version = new LinkedHashMap<>();
-        version.put("name", modelName + "/versions/" + models.version());
-        version.put("isDefault", true);
-        ModelState state = models.state();
-        version.put(
-                "state",
-                state instanceof ModelState.Ready
-                        ? "READY"
-                        : state instanceof ModelState.Failed ? "FAILED" : "CREATING");
-        if (state instanceof ModelState.Failed f) {
-            version.put("errorMessage", f.reason());
-        }
-        version.put("framework", "TENSORFLOW");
-        version.put("pythonVersion", "3.7");
-        version.put("runtimeVersion", "2.11");
-        version.put("explanationConfig", explanationConfig());
-        if (m.group(2) != null) {
-            return version;
-        }
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("name", modelName);
-        model.put("defaultVersion", version);
-        return model;
+        Map<String, Object> version = AiPlatformJson.version(
+                modelName + "/versions/" + models.version(), models.state(), explanationConfig());
+        return m.group(2) != null ? version : AiPlatformJson.model(modelName, version);
     }
 
     private Map<String, Object> explanationConfig() {
