@@ -37,6 +37,9 @@ public final class MetadataLoader {
     private static final Set<String> NEEDS_FEATURE_MAPPING =
             Set.of("bag_of_features", "bag_of_features_sparse", "indicator");
 
+    /** Encodings whose attributions are computed on an embedding ({@code encoded_tensor_name}). */
+    private static final Set<String> EMBEDDINGS = Set.of("combined_embedding", "concat_embedding");
+
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -131,6 +134,30 @@ public final class MetadataLoader {
         String encoding = in.encoding() == null ? "identity" : in.encoding().toLowerCase(Locale.ROOT);
         if (!ENCODINGS.contains(encoding)) {
             problems.add(where + ": unknown encoding " + quote(in.encoding()) + " (one of " + ENCODINGS + ")");
+        }
+        if (EMBEDDINGS.contains(encoding) && isBlank(in.encodedTensorName())) {
+            problems.add(where + ": encoding " + encoding + " needs 'encoded_tensor_name' (the embedding's output, "
+                    + "where attributions are computed)");
+        }
+        if (EMBEDDINGS.contains(encoding) && in.inputBaselines() != null) {
+            problems.add(where + ": with encoding " + encoding + " give 'encoded_baselines' (in the embedding's "
+                    + "space); 'input_baselines' of ids are not supported");
+        }
+        if (encoding.equals("bag_of_features_sparse")) {
+            problems.add(where + ": encoding bag_of_features_sparse (sparse inputs) is not supported; feed the"
+                    + " features dense with bag_of_features");
+        }
+        if (in.encodedBaselines() != null) {
+            if (isBlank(in.encodedTensorName())) {
+                problems.add(where + ": 'encoded_baselines' needs 'encoded_tensor_name'");
+            }
+            if (in.encodedBaselines().size() > MAX_BASELINES) {
+                problems.add(where + ": at most " + MAX_BASELINES + " encoded baselines (got "
+                        + in.encodedBaselines().size() + ")");
+            }
+            if (!in.encodedBaselines().stream().allMatch(MetadataLoader::isNumericTree)) {
+                problems.add(where + ": encoded baselines must be numbers or nested lists of numbers");
+            }
         }
         if (NEEDS_FEATURE_MAPPING.contains(encoding)
                 && (in.indexFeatureMapping() == null || in.indexFeatureMapping().isEmpty())) {

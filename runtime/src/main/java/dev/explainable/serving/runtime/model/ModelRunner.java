@@ -239,6 +239,9 @@ public final class ModelRunner {
         feeds.put(output.mask().asOutput(), target.mask());
         List<Output<?>> fetches = new ArrayList<>();
         fetches.add(output.target());
+        if (withGradients && output.gradients().length != explained.size()) {
+            throw new IllegalStateException("the model was loaded without gradient ops");
+        }
         if (withGradients) {
             fetches.addAll(Arrays.asList(output.gradients()));
         }

@@ -120,11 +120,24 @@ public final class ExplanationPipeline {
         List<List<Object>> baselines = new ArrayList<>();
         for (ExplainedInput e : model.explainedInputs()) {
             HostTensor x = r.explainedValues().get(e.key());
-            inputs.add(
-                    new InputValues(e.key(), x.shape(), x.floats(), e.metadata().groupName()));
-            baselines.add(e.metadata().inputBaselines());
+            inputs.add(new InputValues(
+                    e.key(), x.shape(), x.floats(), e.metadata().groupName(), featureWidth(e, x.shape())));
+            baselines.add(e.metadata().explainedBaselines());
         }
         return new ExplainedInstance(inputs, Baselines.sets(inputs, baselines));
+    }
+
+    /**
+     * How many values of the explained tensor make one feature: an embedding's width for concat_embedding (a token
+     * is one feature), the whole tensor for combined_embedding, else 1.
+     */
+    static int featureWidth(ExplainedInput e, long[] shape) {
+        int size = (int) HostTensor.elements(shape);
+        return switch (e.metadata().encodingName()) {
+            case "concat_embedding" -> shape.length == 0 ? 1 : (int) Math.max(1, shape[shape.length - 1]);
+            case "combined_embedding" -> Math.max(1, size);
+            default -> 1;
+        };
     }
 
     /** Refuses, before any gradient, a request whose explanation would evaluate more than the limits allow. */
