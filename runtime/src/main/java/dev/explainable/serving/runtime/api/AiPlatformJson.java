@@ -78,6 +78,11 @@ final class AiPlatformJson {
 
     /** {@code {"predictions": [...]}}: one output's value per instance, or an object of named outputs. */
     static Map<String, Object> predictions(List<Map<String, HostTensor>> results) {
+        return Map.of("predictions", predictionList(results));
+    }
+
+    /** One output's value per instance, or an object of named outputs (both contracts answer predictions so). */
+    static List<Object> predictionList(List<Map<String, HostTensor>> results) {
         List<Object> predictions = new ArrayList<>();
         for (Map<String, HostTensor> row : results) {
             if (row.size() == 1) {
@@ -88,7 +93,7 @@ final class AiPlatformJson {
                 predictions.add(named);
             }
         }
-        return Map.of("predictions", predictions);
+        return predictions;
     }
 
     /**

@@ -89,7 +89,14 @@ public final class ModelLoader {
                 options.method(),
                 options.includeRaw());
         return new ExplanationPipeline(
-                model, runner, decoder, ExplainerFactory.create(options, model), renderer, options.batchSize(), limits);
+                model,
+                runner,
+                decoder,
+                ExplainerFactory.create(options, model),
+                options,
+                renderer,
+                options.batchSize(),
+                limits);
     }
 
     /**

@@ -1,0 +1,121 @@
+package dev.explainable.serving.runtime.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
+
+/**
+ * Vertex AI's {@code endpoints.explain} and {@code endpoints.predict}:
+ * {@code POST /v1[beta1]/projects/{project}/locations/{location}/endpoints/{endpoint}:explain|:predict}. The endpoint
+ * is the model's name, {@code deployedModelId} a version's; without it the version this runtime serves (the default
+ * one, behind the model's Service) answers. Errors use Google's API error shape ({@link VertexJson#error}).
+ */
+@Path("/{apiVersion: v1|v1beta1}/projects/{project}/locations/{location}/endpoints/{target: .+}")
+public class VertexPredictionResource {
+
+    /** A path on Vertex's URL family: its errors take Google's shape. */
+    static final Pattern VERTEX_PATH = Pattern.compile("/v1(beta1)?/projects/[^/]+/locations/[^/]+/endpoints/.*");
+
+    private static final Pattern TARGET = Pattern.compile("([^/:]+):([A-Za-z]+)");
+
+    private final ModelHost models;
+    private final CallRunner calls;
+
+    public VertexPredictionResource(ModelHost models, CallRunner calls) {
+        this.models = models;
+        this.calls = calls;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Explain or predict (Vertex AI)",
+            description = "Vertex AI endpoints.explain / endpoints.predict. target is '{endpoint}:explain' or "
+                    + "':predict'; the endpoint is the model's name, deployedModelId a version's. Body: "
+                    + "{\"instances\": [...], \"deployedModelId\", \"explanationSpecOverride\"}. Errors: "
+                    + "{\"error\": {\"code\", \"message\", \"status\"}}.")
+    public Uni<Map<String, Object>> call(
+            @PathParam("project") String project,
+            @PathParam("location") String location,
+            @PathParam("target") String target,
+            @Context RoutingContext http,
+            byte[] body) {
+        Matcher m = TARGET.matcher(target);
+        if (!m.matches() || !(m.group(2).equals("explain") || m.group(2).equals("predict"))) {
+            throw new ApiException(
+                    404,
+                    "no such method: projects/" + project + "/locations/" + location + "/endpoints/" + target
+                            + " (expected endpoints/{endpoint}:explain or :predict)");
+        }
+        String endpoint = m.group(1);
+        String verb = m.group(2);
+        return calls.run(http, verb, body, () -> resolve(endpoint), (pipeline, request) -> {
+            String deployed = deployedModelId(request.body());
+            List<JsonNode> instances = request.instances();
+            List<Object> predictions = AiPlatformJson.predictionList(pipeline.predict(instances));
+            if (verb.equals("predict")) {
+                return VertexJson.predictions(predictions, deployed);
+            }
+            return VertexJson.explanations(
+                    pipeline.explain(
+                            instances,
+                            ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method())),
+                    instances,
+                    deployed,
+                    predictions);
+        });
+    }
+
+    private ExplanationPipeline resolve(String endpoint) {
+        if (!endpoint.equals(models.modelName())) {
+            throw new ApiException(
+                    404,
+                    "endpoint '" + endpoint + "' is not served here (this endpoint serves model '" + models.modelName()
+                            + "')");
+        }
+        return models.ready().pipeline();
+    }
+
+    /** The version that answers: the one this runtime serves, which a {@code deployedModelId} must name. */
+    private String deployedModelId(JsonNode body) {
+        JsonNode id = body.get("deployedModelId");
+        if (id == null || id.isNull() || (id.isTextual() && id.asText().isEmpty())) {
+            return models.version();
+        }
+        if (!id.isTextual()) {
+            throw new InvalidRequestException("deployedModelId must be a string");
+        }
+        if (!id.asText().equals(models.version())) {
+            throw new ApiException(
+                    404,
+                    "deployed model '" + abbreviate(id.asText()) + "' is not served by this runtime (it serves '"
+                            + models.version() + "'); address that version's own URL");
+        }
+        return id.asText();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}
