@@ -74,6 +74,20 @@ final class VertexJson {
         return response;
     }
 
+    /** An {@code Endpoint} resource with one deployed model taking all the traffic. */
+    static Map<String, Object> endpoint(String name, String displayName, String deployedModelId, String model) {
+        Map<String, Object> deployed = new LinkedHashMap<>();
+        deployed.put("id", deployedModelId);
+        deployed.put("model", model);
+        deployed.put("displayName", deployedModelId);
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", name);
+        e.put("displayName", displayName);
+        e.put("deployedModels", List.of(deployed));
+        e.put("trafficSplit", Map.of(deployedModelId, 100));
+        return e;
+    }
+
     /** Google's API error: {@code {"error": {"code", "message", "status"}}}. */
     static Map<String, Object> error(int code, String message) {
         Map<String, Object> e = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -85,6 +86,31 @@ public class VertexPredictionResource {
                     deployed,
                     predictions);
         });
+    }
+
+    /**
+     * Vertex's {@code endpoints.get}: Google's SDK reads the Endpoint before every call. This runtime's endpoint has
+     * one deployed model, the version it serves, with all the traffic.
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Describe the endpoint (Vertex AI)", description = "Vertex AI endpoints.get")
+    public Map<String, Object> describe(
+            @PathParam("apiVersion") String apiVersion,
+            @PathParam("project") String project,
+            @PathParam("location") String location,
+            @PathParam("target") String target) {
+        if (!target.equals(models.modelName())) {
+            throw new ApiException(
+                    404,
+                    "endpoint '" + abbreviate(target) + "' is not served here (this endpoint serves model '"
+                            + models.modelName() + "')");
+        }
+        return VertexJson.endpoint(
+                "projects/" + project + "/locations/" + location + "/endpoints/" + target,
+                models.modelName(),
+                models.version(),
+                "projects/" + project + "/locations/" + location + "/models/" + models.modelName());
     }
 
     private ExplanationPipeline resolve(String endpoint) {

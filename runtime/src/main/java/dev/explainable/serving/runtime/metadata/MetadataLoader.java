@@ -12,13 +12,17 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetadata;
 
-/** Reads and validates {@code explanation_metadata.json} with AI Platform's rules. */
+/**
+ * Reads and validates {@code explanation_metadata.json} with AI Platform's rules; Vertex AI's camelCase
+ * {@code ExplanationMetadata} is read too ({@link VertexMetadata}).
+ */
 public final class MetadataLoader {
 
     public static final String FILE_NAME = "explanation_metadata.json";
@@ -61,7 +65,11 @@ public final class MetadataLoader {
     public static ExplanationMetadata parse(String json) {
         ExplanationMetadata metadata;
         try {
-            metadata = MAPPER.readValue(json, ExplanationMetadata.class);
+            JsonNode root = MAPPER.readTree(json);
+            if (root != null && root.isObject() && VertexMetadata.isVertex(root)) {
+                root = VertexMetadata.toAiPlatform(root);
+            }
+            metadata = root == null || root.isNull() ? null : MAPPER.treeToValue(root, ExplanationMetadata.class);
         } catch (UnrecognizedPropertyException e) {
             throw new MetadataException(
                     "invalid explanation metadata: unknown key '" + e.getPropertyName() + "' (known keys: "

@@ -147,4 +147,21 @@ class ModelLoaderTest {
             }
         }
     }
+
+    /** A Vertex-format metadata file explains exactly as the AI Platform one it mirrors. */
+    @Test
+    void vertexMetadataFilesLoadLikeAiPlatformOnes() throws Exception {
+        LoadedModel vertex = loadWith("""
+                {"inputs": {"features": {"inputTensorName": "serving_default_x:0", "inputBaselines": [0, 1]}},
+                 "outputs": {"score": {"outputTensorName": "StatefulPartitionedCall_1:0"}}}""");
+        try (vertex) {
+            double[] attr = TestModels.flat(TestModels.explain(vertex, "{\"features\": [1, 2, 3, 4]}")
+                    .attributions()
+                    .get("features"));
+            double[] w = {2, -1, 0.5, 3};
+            for (int i = 0; i < 4; i++) {
+                assertEquals(w[i] * (i + 1 - 0.5), attr[i], 1e-5);
+            }
+        }
+    }
 }
