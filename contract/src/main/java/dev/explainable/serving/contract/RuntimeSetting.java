@@ -14,7 +14,12 @@ public enum RuntimeSetting {
     INTEGRAL_STEPS("explain.integral-steps"),
     PATHS("explain.paths"),
     METADATA_FILE("explain.metadata.file"),
-    EXIT_ON_LOAD_FAILURE("explain.exit-on-load-failure");
+    EXIT_ON_LOAD_FAILURE("explain.exit-on-load-failure"),
+    /**
+     * Where another version of the same model answers, {@code {version}} standing for its name: a Vertex request
+     * whose deployedModelId names another version is forwarded there (the model's Service reaches the default only).
+     */
+    ROUTING_VERSION_URL("explain.routing.version-url");
 
     private final String property;
 

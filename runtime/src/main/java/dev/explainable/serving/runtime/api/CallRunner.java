@@ -5,6 +5,8 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -47,24 +49,33 @@ public class CallRunner {
      * Runs one call on a worker thread. The body has been read on the event loop already (a slow client holds a
      * connection but no worker).
      *
+     * @param elsewhere another answerer for this request, decided before admission (another version forwards
+     *     it), or null when this process answers
      * @param resolve the pipeline the URL names (404 / 503 when none)
-     * @param work    the call itself, given the parsed request; answers the contract's JSON
+     * @param work the call itself, given the parsed request; answers the contract's JSON
      */
-    public Uni<Map<String, Object>> run(
+    public Uni<Response> run(
             RoutingContext http,
             String verb,
             byte[] body,
+            BiFunction<byte[], RequestDeadline, Response> elsewhere,
             Supplier<ExplanationPipeline> resolve,
             BiFunction<ExplanationPipeline, RequestReader.Request, Map<String, Object>> work) {
         RequestDeadline deadline = HttpGuards.deadline(http);
         return Uni.createFrom()
                 .item(() -> {
                     try {
-                        return handle(verb, deadline, body, resolve, work);
+                        Response other = elsewhere == null ? null : elsewhere.apply(body, deadline);
+                        if (other != null) {
+                            return other;
+                        }
+                        return Response.ok(handle(verb, deadline, body, resolve, work))
+                                .type(MediaType.APPLICATION_JSON)
+                                .build();
                     } catch (DeadlineExceededException e) {
                         if (deadline.isCancelled()) {
                             // the client has gone and nobody reads an answer; counted in handle()
-                            return Map.<String, Object>of();
+                            return Response.noContent().build();
                         }
                         throw e;
                     }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -57,7 +58,7 @@ public class PredictionResource {
             description = "AI Platform projects.explain / projects.predict. "
                     + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
                     + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
-    public Uni<Map<String, Object>> call(
+    public Uni<Response> call(
             @PathParam("project") String project,
             @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target")
                     String target,
@@ -78,6 +79,7 @@ public class PredictionResource {
                 http,
                 verb,
                 body,
+                null,
                 () -> resolve(m.group(1), m.group(2)),
                 (pipeline, request) -> verb.equals("explain")
                         ? AiPlatformJson.explanations(pipeline.explain(

@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.api;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -13,9 +14,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
@@ -39,12 +44,40 @@ public class VertexPredictionResource {
 
     private static final Pattern TARGET = Pattern.compile("([^/:]+):([A-Za-z]+)");
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private final ModelHost models;
     private final CallRunner calls;
+    private final VersionForwarder forwarder;
 
-    public VertexPredictionResource(ModelHost models, CallRunner calls) {
+    public VertexPredictionResource(ModelHost models, CallRunner calls, VersionForwarder forwarder) {
         this.models = models;
         this.calls = calls;
+        this.forwarder = forwarder;
+    }
+
+    /**
+     * The body's top-level {@code deployedModelId} when it is a string, read without building the JSON tree; null
+     * when absent or when the body does not parse (the full read then says why).
+     */
+    static String deployedModelIdOf(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("deployedModelId") && value == JsonToken.VALUE_STRING) {
+                    String id = p.getText();
+                    return id.isEmpty() ? null : id;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @POST
@@ -56,7 +89,7 @@ public class VertexPredictionResource {
                     + "':predict'; the endpoint is the model's name, deployedModelId a version's. Body: "
                     + "{\"instances\": [...], \"deployedModelId\", \"explanationSpecOverride\"}. Errors: "
                     + "{\"error\": {\"code\", \"message\", \"status\"}}.")
-    public Uni<Map<String, Object>> call(
+    public Uni<Response> call(
             @PathParam("project") String project,
             @PathParam("location") String location,
             @PathParam("target") String target,
@@ -71,21 +104,36 @@ public class VertexPredictionResource {
         }
         String endpoint = m.group(1);
         String verb = m.group(2);
-        return calls.run(http, verb, body, () -> resolve(endpoint), (pipeline, request) -> {
-            String deployed = deployedModelId(request.body());
-            List<JsonNode> instances = request.instances();
-            List<Object> predictions = AiPlatformJson.predictionList(pipeline.predict(instances));
-            if (verb.equals("predict")) {
-                return VertexJson.predictions(predictions, deployed);
-            }
-            return VertexJson.explanations(
-                    pipeline.explain(
+        boolean forwarded = http.request().getHeader(VersionForwarder.FORWARDED_HEADER) != null;
+        String pathAndQuery = http.request().uri();
+        return calls.run(
+                http,
+                verb,
+                body,
+                (raw, deadline) -> {
+                    // another version's request goes to that version, without taking one of this one's slots
+                    String other = deployedModelIdOf(raw);
+                    if (other == null || other.equals(models.version()) || forwarded || !forwarder.enabled()) {
+                        return null;
+                    }
+                    return forwarder.forward(other, pathAndQuery, raw, deadline, endpoint);
+                },
+                () -> resolve(endpoint),
+                (pipeline, request) -> {
+                    String deployed = deployedModelId(request.body());
+                    List<JsonNode> instances = request.instances();
+                    List<Object> predictions = AiPlatformJson.predictionList(pipeline.predict(instances));
+                    if (verb.equals("predict")) {
+                        return VertexJson.predictions(predictions, deployed);
+                    }
+                    return VertexJson.explanations(
+                            pipeline.explain(
+                                    instances,
+                                    ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method())),
                             instances,
-                            ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method())),
-                    instances,
-                    deployed,
-                    predictions);
-        });
+                            deployed,
+                            predictions);
+                });
     }
 
     /**

@@ -62,6 +62,18 @@ public interface ExplainConfig {
 
     Limits limits();
 
+    Routing routing();
+
+    /** How a request for another version of this model reaches it. */
+    interface Routing {
+        /**
+         * The URL of another version, {@code {version}} standing for its name (the operator sets
+         * {@code http://<model>-{version}}, the version's Service); unset: such requests answer 404.
+         */
+        @WithName("version-url")
+        Optional<String> versionUrl();
+    }
+
     Admission admission();
 
     /** Free dimensions (such as the height and width of a free-size image model) take this size in the warm-up. */

@@ -44,6 +44,7 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.PATHS.env(), "23");
         env.put(RuntimeSetting.METADATA_FILE.env(), "/etc/explain/metadata.json");
         env.put(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true");
+        env.put(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://iris-{version}");
         assertEquals(RuntimeSetting.values().length, env.size(), "a setting added to the contract is tested here");
 
         ExplainConfig config = configFrom(env);
@@ -56,6 +57,7 @@ class RuntimeSettingContractTest {
         assertEquals(23, options.paths());
         assertEquals("/etc/explain/metadata.json", options.metadataFile());
         assertTrue(config.exitOnLoadFailure());
+        assertEquals("http://iris-{version}", config.routing().versionUrl().orElseThrow());
     }
 
     @Test
