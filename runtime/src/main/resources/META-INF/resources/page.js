@@ -319,6 +319,7 @@ async function explain() {
   showRaw();
   if (!response.ok) {
     error.textContent = answer.error || `${response.status} ${response.statusText}`;
+    $('result').hidden = true; // an earlier result would pass for this request's
     return;
   }
   showResult(answer, latency);
