@@ -49,18 +49,17 @@ final class ModelDescriptions {
                     copy(e.spec().shape()),
                     m.modality() == null ? "numeric" : m.modality().toLowerCase(Locale.ROOT),
                     m.encoding() == null ? "identity" : m.encoding().toLowerCase(Locale.ROOT),
-                    m.indexFeatureMapping() == null ? null : List.copyOf(m.indexFeatureMapping()),
+                    copyOf(m.indexFeatureMapping()),
                     m.domain() == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(m.domain())),
                     m.groupName(),
-                    m.inputBaselines() == null ? null : Collections.unmodifiableList(m.inputBaselines()),
+                    copyOf(m.inputBaselines()),
                     m.isImage()
                             ? visualization(VisualizationConfig.resolve(e.key(), m.visualization(), options.method()))
                             : null));
         }
         List<ModelDescription.Output> outputs = new ArrayList<>();
         for (ExplainedOutput o : model.explainedOutputs()) {
-            outputs.add(new ModelDescription.Output(
-                    o.key(), copy(o.shape()), o.indexNameMapping() == null ? null : List.copyOf(o.indexNameMapping())));
+            outputs.add(new ModelDescription.Output(o.key(), copy(o.shape()), copyOf(o.indexNameMapping())));
         }
         return new ModelDescription(method(options), requestInputs, inputs, outputs, sampleInstance(requestInputs));
     }
@@ -159,6 +158,11 @@ final class ModelDescriptions {
         Map<String, Object> named = new LinkedHashMap<>();
         inputs.forEach(i -> named.put(i.name(), i.sample()));
         return Collections.unmodifiableMap(named);
+    }
+
+    /** An unmodifiable copy that, unlike {@code List.copyOf}, keeps whatever the metadata holds (nulls too). */
+    private static <T> List<T> copyOf(List<T> list) {
+        return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
     }
 
     private static long[] copy(long[] shape) {

@@ -121,6 +121,15 @@ class ModelDescriptionTest {
     }
 
     @Test
+    void freeSizeImagesHaveFreeDimensions() {
+        ModelDescription d = TestModels.load("fcn_image", 2).description();
+        ModelDescription.RequestInput ri = d.requestInputs().get(0);
+        assertArrayEquals(new long[] {-1, -1, 3}, ri.shape());
+        assertNull(ri.sample());
+        assertNull(d.sampleInstance());
+    }
+
+    @Test
     void bytesDecodedInsideTheGraph() {
         ModelDescription d = TestModels.load("jpeg_cnn", 50).description();
         ModelDescription.RequestInput ri = d.requestInputs().get(0);
