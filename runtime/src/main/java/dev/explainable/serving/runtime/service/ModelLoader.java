@@ -59,7 +59,8 @@ public final class ModelLoader {
                 throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
                         + options.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
             }
-            return new LoadedModel(model, pipeline, (System.nanoTime() - start) / 1_000_000);
+            long warmUpMillis = (System.nanoTime() - start) / 1_000_000;
+            return new LoadedModel(model, pipeline, warmUpMillis, ModelDescriptions.describe(options, model));
         } catch (RuntimeException e) {
             model.close();
             throw e;
