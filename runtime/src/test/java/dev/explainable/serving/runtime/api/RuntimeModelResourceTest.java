@@ -71,7 +71,7 @@ class RuntimeModelResourceTest {
         ModelHost loading = new ModelHost(config("iris"));
         RuntimeModelResource resource = new RuntimeModelResource(loading);
         ModelNotReadyException e = assertThrows(ModelNotReadyException.class, resource::describe);
-        Response r = new ErrorMappers().notReady(e);
+        Response r = new ErrorMappers().notReady(e, null); // no request: the AI Platform shape
         assertEquals(503, r.getStatus());
         assertEquals(Map.of("error", "model 'iris' is still loading; retry shortly"), r.getEntity());
     }
