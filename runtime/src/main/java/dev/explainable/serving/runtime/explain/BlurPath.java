@@ -102,7 +102,8 @@ public final class BlurPath implements GradientPath {
         private final int h;
         private final int w;
         private final int c;
-        private final double[] acc;
+        /** Allocated when first needed: paths wait in a queue. */
+        private double[] acc;
         /** The blur's derivative at points written and not yet accepted. */
         private final Map<Integer, double[]> derivatives = new HashMap<>();
 
@@ -111,7 +112,6 @@ public final class BlurPath implements GradientPath {
             this.h = h;
             this.w = w;
             this.c = c;
-            this.acc = new double[x.length];
         }
 
         @Override
@@ -143,33 +143,36 @@ public final class BlurPath implements GradientPath {
                 for (int e = 0; e < d.length; e++) {
                     d[e] = (d[e] - blurred[e]) / GRAD_STEP;
                 }
-                synchronized (derivatives) {
-                    derivatives.put(j, d);
-                }
+                derivatives.put(j, d);
             }
         }
 
         @Override
         public void accept(int j, float[][] gradients, int slot) {
-            double[] d;
-            synchronized (derivatives) {
-                d = derivatives.remove(j);
-            }
+            double[] d = derivatives.remove(j);
             if (d == null) {
                 return; // a zero weight
             }
+            if (acc == null) {
+                acc = new double[x.length];
+            }
             double wj = weight(j);
             float[] g = gradients[0];
-            int off = slot * acc.length;
-            for (int e = 0; e < acc.length; e++) {
+            int off = slot * x.length;
+            for (int e = 0; e < x.length; e++) {
                 acc[e] += wj * d[e] * g[off + e];
             }
         }
 
         @Override
+        public PathIntegral fresh() {
+            return new Blurs(x, h, w, c);
+        }
+
+        @Override
         public List<double[]> attributions() {
-            double[] a = new double[acc.length];
-            for (int e = 0; e < a.length; e++) {
+            double[] a = new double[x.length];
+            for (int e = 0; acc != null && e < a.length; e++) {
                 a[e] = -acc[e];
             }
             return List.of(a);

@@ -3,6 +3,7 @@ package dev.explainable.serving.runtime.explain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Integrates the paths of a {@link GradientPath}: the points of all its paths run in shared batches of at most
@@ -27,28 +28,31 @@ public final class PathAttributions {
 
     public static Attribution attribute(
             List<InputValues> inputs, List<List<float[]>> baselineSets, GradientPath path, ScoreFunction model) {
-        List<PathIntegral> paths = path.paths(inputs, baselineSets);
-        double[][] ends = integrate(inputs, paths, model);
+        PathIntegral[] paths = path.paths(inputs, baselineSets).toArray(PathIntegral[]::new);
+        int count = paths.length;
         int nIn = inputs.size();
-        List<InputAttribution> attributions = new ArrayList<>(nIn);
-        List<List<double[]>> each = new ArrayList<>(paths.size());
-        for (PathIntegral p : paths) {
-            each.add(p.attributions());
+        double[][] mean = new double[nIn][];
+        for (int i = 0; i < nIn; i++) {
+            mean[i] = new double[inputs.get(i).size()];
         }
+        double[][] ends = integrate(inputs, paths, model, done -> {
+            List<double[]> a = done.attributions();
+            for (int i = 0; i < nIn; i++) {
+                double[] ai = a.get(i);
+                double[] m = mean[i];
+                for (int e = 0; e < m.length; e++) {
+                    m[e] += ai[e] / count;
+                }
+            }
+        });
+        List<InputAttribution> attributions = new ArrayList<>(nIn);
         double sum = 0;
         for (int i = 0; i < nIn; i++) {
             InputValues x = inputs.get(i);
-            double[] mean = new double[x.size()];
-            for (List<double[]> a : each) {
-                double[] ai = a.get(i);
-                for (int e = 0; e < mean.length; e++) {
-                    mean[e] += ai[e] / paths.size();
-                }
-            }
-            for (double v : mean) {
+            for (double v : mean[i]) {
                 sum += v;
             }
-            attributions.add(new InputAttribution(x.name(), x.shape(), mean));
+            attributions.add(new InputAttribution(x.name(), x.shape(), mean[i]));
         }
         double start = mean(ends[0]);
         double end = mean(ends[1]);
@@ -70,35 +74,43 @@ public final class PathAttributions {
         return v.length == 0 ? 0 : s / v.length;
     }
 
-    /** Evaluates every point with gradients and hands them to the paths; returns the start and end scores. */
-    private static double[][] integrate(List<InputValues> inputs, List<PathIntegral> paths, ScoreFunction model) {
+    /**
+     * Evaluates every point with gradients, in path order, and hands them to the paths; each path goes to
+     * {@code done} (and is dropped) once its last point is in, so that only the paths of the current batch hold
+     * sums. Returns the start and end scores.
+     */
+    private static double[][] integrate(
+            List<InputValues> inputs, PathIntegral[] paths, ScoreFunction model, Consumer<PathIntegral> done) {
         int total = 0;
-        for (PathIntegral p : paths) {
-            total += p.points();
+        int[] last = new int[paths.length]; // the global index of each path's last point
+        for (int k = 0; k < paths.length; k++) {
+            total += paths[k].points();
+            last[k] = total - 1;
         }
         int[] owner = new int[total];
         int[] local = new int[total];
         int at = 0;
-        for (int k = 0; k < paths.size(); k++) {
-            for (int j = 0; j < paths.get(k).points(); j++) {
+        for (int k = 0; k < paths.length; k++) {
+            for (int j = 0; j < paths[k].points(); j++) {
                 owner[at] = k;
                 local[at++] = j;
             }
         }
-        double[] start = new double[paths.size()];
-        double[] end = new double[paths.size()];
+        double[] start = new double[paths.length];
+        double[] end = new double[paths.length];
         int perRun = Math.max(1, model.maxPointsPerCall());
+        int finished = 0;
         for (int from = 0; from < total; from += perRun) {
             int n = Math.min(perRun, total - from);
             List<float[]> batch = batch(inputs, n);
             for (int s = 0; s < n; s++) {
-                paths.get(owner[from + s]).point(local[from + s], batch, s);
+                paths[owner[from + s]].point(local[from + s], batch, s);
             }
             ScoreFunction.Scores eval = model.at(batch, n, true);
             for (int s = 0; s < n; s++) {
                 int k = owner[from + s];
                 int j = local[from + s];
-                PathIntegral p = paths.get(k);
+                PathIntegral p = paths[k];
                 p.accept(j, eval.gradients(), s);
                 if (j == p.startIndex()) {
                     start[k] = eval.values()[s];
@@ -106,6 +118,10 @@ public final class PathAttributions {
                 if (j == p.endIndex()) {
                     end[k] = eval.values()[s];
                 }
+            }
+            while (finished < paths.length && last[finished] < from + n) {
+                done.accept(paths[finished]);
+                paths[finished++] = null;
             }
         }
         return new double[][] {start, end};

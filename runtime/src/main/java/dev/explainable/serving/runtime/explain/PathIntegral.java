@@ -27,4 +27,7 @@ public interface PathIntegral {
 
     /** Per input (in input order), the attributions, once every point has been accepted. */
     List<double[]> attributions();
+
+    /** A new integral of the same path, nothing accepted yet (SmoothGrad's copies; shares the path's data). */
+    PathIntegral fresh();
 }

@@ -52,25 +52,56 @@ public final class SmoothGrad implements GradientPath {
         return config;
     }
 
+    /**
+     * Copy k of each inner path, in copy order. The noise of copy k is drawn when the first of its points is
+     * written, and only the latest copy's is kept: points must be written in path order, as
+     * {@link PathAttributions} does.
+     */
     @Override
     public List<PathIntegral> paths(List<InputValues> inputs, List<List<float[]>> baselineSets) {
-        DoubleSupplier z = standardNormals.get();
-        List<PathIntegral> out = new ArrayList<>();
+        Draws draws = new Draws(standardNormals.get(), inputs, config);
+        List<PathIntegral> prototypes = inner.paths(inputs, baselineSets);
+        List<PathIntegral> out = new ArrayList<>(config.noisySampleCount() * prototypes.size());
         for (int k = 0; k < config.noisySampleCount(); k++) {
-            List<float[]> noise = new ArrayList<>(inputs.size());
-            for (InputValues in : inputs) {
-                double sigma = config.sigmaFor(in.name());
-                float[] n = new float[in.size()];
-                for (int e = 0; e < n.length; e++) {
-                    n[e] = (float) (sigma * z.getAsDouble());
-                }
-                noise.add(n);
-            }
-            for (PathIntegral p : inner.paths(inputs, baselineSets)) {
-                out.add(new Noisy(p, noise));
+            for (PathIntegral p : prototypes) {
+                out.add(new Noisy(k == 0 ? p : p.fresh(), draws, k));
             }
         }
         return out;
+    }
+
+    /** The noise of each copy, drawn in order (copy, input, value) from one stream. */
+    private static final class Draws {
+        private final DoubleSupplier z;
+        private final List<InputValues> inputs;
+        private final SmoothGradConfig config;
+        private int copy = -1;
+        private List<float[]> noise;
+
+        Draws(DoubleSupplier z, List<InputValues> inputs, SmoothGradConfig config) {
+            this.z = z;
+            this.inputs = inputs;
+            this.config = config;
+        }
+
+        synchronized List<float[]> of(int k) {
+            if (k < copy) {
+                throw new IllegalStateException("noise of copy " + k + " asked after copy " + copy);
+            }
+            while (copy < k) {
+                noise = new ArrayList<>(inputs.size());
+                for (InputValues in : inputs) {
+                    double sigma = config.sigmaFor(in.name());
+                    float[] n = new float[in.size()];
+                    for (int e = 0; e < n.length; e++) {
+                        n[e] = (float) (sigma * z.getAsDouble());
+                    }
+                    noise.add(n);
+                }
+                copy++;
+            }
+            return noise;
+        }
     }
 
     @Override
@@ -88,8 +119,18 @@ public final class SmoothGrad implements GradientPath {
         return Optional.of(inner.unperturbed().orElse(inner));
     }
 
-    /** A path with {@code noise} (per input) added to each of its points. */
-    private record Noisy(PathIntegral path, List<float[]> noise) implements PathIntegral {
+    /** A path with copy k's noise (per input) added to each of its points. */
+    private static final class Noisy implements PathIntegral {
+        private final PathIntegral path;
+        private final Draws draws;
+        private final int copy;
+        private List<float[]> noise;
+
+        Noisy(PathIntegral path, Draws draws, int copy) {
+            this.path = path;
+            this.draws = draws;
+            this.copy = copy;
+        }
 
         @Override
         public int points() {
@@ -109,6 +150,9 @@ public final class SmoothGrad implements GradientPath {
         @Override
         public void point(int j, List<float[]> batch, int slot) {
             path.point(j, batch, slot);
+            if (noise == null) {
+                noise = draws.of(copy);
+            }
             for (int i = 0; i < noise.size(); i++) {
                 float[] n = noise.get(i);
                 float[] b = batch.get(i);
@@ -127,6 +171,11 @@ public final class SmoothGrad implements GradientPath {
         @Override
         public List<double[]> attributions() {
             return path.attributions();
+        }
+
+        @Override
+        public PathIntegral fresh() {
+            return new Noisy(path.fresh(), draws, copy);
         }
     }
 }

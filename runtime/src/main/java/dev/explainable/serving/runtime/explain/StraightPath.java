@@ -54,9 +54,6 @@ public final class StraightPath implements GradientPath {
             this.steps = steps;
             this.rule = rule;
             this.weightedGradient = new double[x.size()][];
-            for (int i = 0; i < x.size(); i++) {
-                weightedGradient[i] = new double[x.get(i).length];
-            }
         }
 
         @Override
@@ -87,6 +84,9 @@ public final class StraightPath implements GradientPath {
         public void accept(int j, float[][] gradients, int slot) {
             double w = rule.weight(j, steps);
             for (int i = 0; i < x.size(); i++) {
+                if (weightedGradient[i] == null) { // allocated when first needed: paths wait in a queue
+                    weightedGradient[i] = new double[x.get(i).length];
+                }
                 double[] acc = weightedGradient[i];
                 float[] g = gradients[i];
                 int off = slot * acc.length;
@@ -97,10 +97,16 @@ public final class StraightPath implements GradientPath {
         }
 
         @Override
+        public PathIntegral fresh() {
+            return new Line(x, baseline, steps, rule);
+        }
+
+        @Override
         public List<double[]> attributions() {
             List<double[]> out = new ArrayList<>(x.size());
             for (int i = 0; i < x.size(); i++) {
-                out.add(IntegratedGradients.attributions(x.get(i), baseline.get(i), weightedGradient[i]));
+                double[] g = weightedGradient[i] == null ? new double[x.get(i).length] : weightedGradient[i];
+                out.add(IntegratedGradients.attributions(x.get(i), baseline.get(i), g));
             }
             return out;
         }

@@ -142,6 +142,23 @@ class SmoothGradTest {
     }
 
     @Test
+    void theBatchSizeDoesNotChangeTheAnswer() {
+        // copies draw their noise when first written and paths are folded in as they finish: any batching agrees
+        List<InputValues> inputs = List.of(AnalyticModel.input("x", 1f, -2f, 0.5f));
+        ExplainedInstance instance = new ExplainedInstance(inputs, Baselines.sets(inputs, List.of(List.of(0, 1))));
+        IntegratedGradientsExplainer e = new IntegratedGradientsExplainer(smooth(6, 50, 0.2));
+        double[] one = e.explain(instance, quadratic(new double[] {1, 2, 3}, 1))
+                .inputs()
+                .get(0)
+                .values();
+        double[] many = e.explain(instance, quadratic(new double[] {1, 2, 3}, 64))
+                .inputs()
+                .get(0)
+                .values();
+        assertArrayEquals(one, many, 1e-12);
+    }
+
+    @Test
     void recordedNormalsAreScaledBySigma() {
         // a stream of 1s: every point moves by +sigma, so IG of x0^2 runs from 0.25 to (1 + 0.25)
         AnalyticModel f = quadratic(new double[] {1}, 64);
