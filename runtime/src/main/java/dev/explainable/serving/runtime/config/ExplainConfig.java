@@ -60,6 +60,14 @@ public interface ExplainConfig {
 
     Xrai xrai();
 
+    /** SmoothGrad for Integrated Gradients and XRAI (Vertex AI's smoothGradConfig); off by default. */
+    @WithName("smooth-grad")
+    SmoothGrad smoothGrad();
+
+    /** A blurred start for Integrated Gradients and XRAI (Vertex AI's blurBaselineConfig); off by default. */
+    @WithName("blur-ig")
+    BlurIg blurIg();
+
     Limits limits();
 
     Routing routing();
@@ -184,6 +192,42 @@ public interface ExplainConfig {
         @WithName("area-threshold")
         @WithDefault("1.0")
         double areaThreshold();
+    }
+
+    /** See SmoothGradConfig and SmoothGrad. */
+    interface SmoothGrad {
+        /** Noisy copies of each path, 1..50 (Vertex's noisySampleCount; a Vertex request's default is 3); 0: off. */
+        @WithName("noisy-sample-count")
+        @WithDefault("0")
+        int noisySampleCount();
+
+        /** Standard deviation of the noise, in the explained inputs' units (Vertex's noiseSigma, default 0.1). */
+        @WithName("noise-sigma")
+        @WithDefault("0.1")
+        double noiseSigma();
+
+        /**
+         * Per input, {@code name=sigma} (Vertex's featureNoiseSigma): replaces noise-sigma; inputs not named get no
+         * noise.
+         */
+        @WithName("feature-noise-sigma")
+        Optional<java.util.List<String>> featureNoiseSigma();
+    }
+
+    /** See BlurConfig and BlurPath. */
+    interface BlurIg {
+        /** Sigma of the most blurred image, in pixels, up to 1000 (Vertex's maxBlurSigma); 0: off. */
+        @WithName("max-blur-sigma")
+        @WithDefault("0")
+        double maxBlurSigma();
+
+        /** {@code blur} (Blur IG's path of blurs, default) or {@code straight} (a line from the blurred image). */
+        @WithDefault("blur")
+        String path();
+
+        /** {@code zero} (PAIR saliency's, default) or {@code reflect}: what the blur reads past the edges. */
+        @WithDefault("zero")
+        String boundary();
     }
 
     interface Visualization {
