@@ -37,6 +37,8 @@ final class ExplanationOverrides {
         requireObject(override, "explanationSpecOverride");
         unknownKeys(override, OVERRIDE_KEYS, "explanationSpecOverride");
         Integer steps = null;
+        ExplainOptions.SmoothGrad smoothGrad = null;
+        Double maxBlurSigma = null;
         Integer paths = null;
         int topK = 1;
         List<Integer> indices = null;
@@ -53,11 +55,12 @@ final class ExplanationOverrides {
                 String where = ig != null ? "integratedGradientsAttribution" : "xraiAttribution";
                 unknownKeys(pathBlock, Set.of("stepCount", "smoothGradConfig", "blurBaselineConfig"), where);
                 steps = integer(pathBlock.get("stepCount"), where + ".stepCount");
-                for (String unsupported : List.of("smoothGradConfig", "blurBaselineConfig")) {
-                    if (pathBlock.has(unsupported)
-                            && !pathBlock.get(unsupported).isNull()) {
-                        throw new InvalidRequestException(where + "." + unsupported + " is not supported yet");
-                    }
+                smoothGrad = smoothGrad(pathBlock.get("smoothGradConfig"), where + ".smoothGradConfig");
+                JsonNode blur = pathBlock.get("blurBaselineConfig");
+                if (blur != null && !blur.isNull()) {
+                    requireObject(blur, where + ".blurBaselineConfig");
+                    unknownKeys(blur, Set.of("maxBlurSigma"), where + ".blurBaselineConfig");
+                    maxBlurSigma = number(blur.get("maxBlurSigma"), where + ".blurBaselineConfig.maxBlurSigma");
                 }
             }
             if (shapley != null) {
@@ -77,7 +80,15 @@ final class ExplanationOverrides {
                 }
             }
         }
-        return new ExplainOptions(visualization, steps, paths, baselines(override.get("metadata")), topK, indices);
+        return new ExplainOptions(
+                visualization,
+                steps,
+                paths,
+                baselines(override.get("metadata")),
+                topK,
+                indices,
+                smoothGrad,
+                maxBlurSigma);
     }
 
     /** {@code "parameters": {"visualization": {...}}}: the runtime's extension, used by its page. */
@@ -136,6 +147,52 @@ final class ExplanationOverrides {
             out.put(f.getKey(), list);
         }
         return out;
+    }
+
+    /**
+     * {@code {"noiseSigma": s} | {"featureNoiseSigma": {"noiseSigma": [{"name", "sigma"}]}},
+     * "noisySampleCount": n}}
+     */
+    private static ExplainOptions.SmoothGrad smoothGrad(JsonNode n, String where) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        requireObject(n, where);
+        unknownKeys(n, Set.of("noiseSigma", "featureNoiseSigma", "noisySampleCount"), where);
+        Map<String, Double> perFeature = null;
+        JsonNode f = n.get("featureNoiseSigma");
+        if (f != null && !f.isNull()) {
+            requireObject(f, where + ".featureNoiseSigma");
+            unknownKeys(f, Set.of("noiseSigma"), where + ".featureNoiseSigma");
+            JsonNode list = f.get("noiseSigma");
+            if (list == null || !list.isArray()) {
+                throw new InvalidRequestException(
+                        where + ".featureNoiseSigma.noiseSigma must be a list of " + "{\"name\", \"sigma\"}");
+            }
+            perFeature = new LinkedHashMap<>();
+            for (JsonNode e : list) {
+                requireObject(e, where + ".featureNoiseSigma.noiseSigma[]");
+                unknownKeys(e, Set.of("name", "sigma"), where + ".featureNoiseSigma.noiseSigma[]");
+                if (e.get("name") == null || !e.get("name").isTextual()) {
+                    throw new InvalidRequestException(where + ".featureNoiseSigma.noiseSigma[].name must be a string");
+                }
+                perFeature.put(e.get("name").asText(), number(e.get("sigma"), where + ".featureNoiseSigma sigma"));
+            }
+        }
+        return new ExplainOptions.SmoothGrad(
+                integer(n.get("noisySampleCount"), where + ".noisySampleCount"),
+                number(n.get("noiseSigma"), where + ".noiseSigma"),
+                perFeature);
+    }
+
+    private static Double number(JsonNode n, String where) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
+            throw new InvalidRequestException(where + " must be a number, got " + abbreviate(n));
+        }
+        return n.doubleValue();
     }
 
     private static Integer integer(JsonNode n, String where) {

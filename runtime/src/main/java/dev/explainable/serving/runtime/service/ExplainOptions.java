@@ -18,6 +18,8 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  * @param topK          how many of a vector output's labels are explained, by score (1: AI Platform's top class;
  *                      -1: all)
  * @param outputIndices the labels to explain instead, or null
+ * @param smoothGrad    Vertex's {@code smoothGradConfig} for this request, or null
+ * @param maxBlurSigma  Vertex's {@code blurBaselineConfig.maxBlurSigma} for this request, or null
  */
 public record ExplainOptions(
         Map<String, Object> visualization,
@@ -25,12 +27,17 @@ public record ExplainOptions(
         Integer pathCount,
         Map<String, List<Object>> baselines,
         int topK,
-        List<Integer> outputIndices) {
+        List<Integer> outputIndices,
+        SmoothGrad smoothGrad,
+        Double maxBlurSigma) {
+
+    /** Vertex's {@code smoothGradConfig} as the request gives it: each field null when absent. */
+    public record SmoothGrad(Integer noisySampleCount, Double noiseSigma, Map<String, Double> featureNoiseSigma) {}
 
     public static final int MAX_STEPS = 100;
     public static final int MAX_PATHS = 50;
     public static final int MAX_BASELINES = 10;
-    public static final ExplainOptions NONE = new ExplainOptions(null, null, null, null, 1, null);
+    public static final ExplainOptions NONE = new ExplainOptions(null, null, null, null, 1, null, null, null);
 
     public ExplainOptions {
         if (stepCount != null && (stepCount < 1 || stepCount > MAX_STEPS)) {
@@ -65,7 +72,7 @@ public record ExplainOptions(
 
     /** Only the visualization differs from the configuration (the AI Platform page's extension). */
     public static ExplainOptions visualization(Map<String, Object> visualization) {
-        return new ExplainOptions(visualization, null, null, null, 1, null);
+        return new ExplainOptions(visualization, null, null, null, 1, null, null, null);
     }
 
     private static void checkNumeric(String input, Object b) {

@@ -11,9 +11,12 @@ import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.config.RuntimeOptions.RequestLimits;
 import dev.explainable.serving.runtime.explain.Attribution;
 import dev.explainable.serving.runtime.explain.Baselines;
+import dev.explainable.serving.runtime.explain.BlurConfig;
 import dev.explainable.serving.runtime.explain.ExplainedInstance;
 import dev.explainable.serving.runtime.explain.Explainer;
 import dev.explainable.serving.runtime.explain.InputValues;
+import dev.explainable.serving.runtime.explain.PathOptions;
+import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.LabelTarget;
@@ -94,7 +97,10 @@ public final class ExplanationPipeline {
 
     /** The configured method, or one with the request's step or path count. */
     private Explainer explainerFor(ExplainOptions request) {
-        if (request.stepCount() == null && request.pathCount() == null) {
+        if (request.stepCount() == null
+                && request.pathCount() == null
+                && request.smoothGrad() == null
+                && request.maxBlurSigma() == null) {
             return explainer;
         }
         if (request.stepCount() != null && !options.method().usesIntegralSteps()) {
@@ -108,7 +114,23 @@ public final class ExplanationPipeline {
         RuntimeOptions o = options;
         o = request.stepCount() != null ? o.withIntegralSteps(request.stepCount()) : o;
         o = request.pathCount() != null ? o.withPaths(request.pathCount()) : o;
-        return ExplainerFactory.create(o, model);
+        try {
+            PathOptions path = o.pathOptions();
+            ExplainOptions.SmoothGrad s = request.smoothGrad();
+            if (s != null) {
+                path = path.withSmoothGrad(
+                        SmoothGradConfig.fromVertex(s.noisySampleCount(), s.noiseSigma(), s.featureNoiseSigma()));
+            }
+            if (request.maxBlurSigma() != null) {
+                double sigma = request.maxBlurSigma();
+                path = path.withBlur(
+                        path.blur().map(b -> b.withMaxBlurSigma(sigma)).orElseGet(() -> BlurConfig.of(sigma)));
+            }
+            return ExplainerFactory.create(o, path, model);
+        } catch (IllegalArgumentException e) {
+            // a request's parameters that do not fit the method or the model: the client's to change
+            throw new InvalidRequestException(e.getMessage());
+        }
     }
 
     private void checkBaselineInputs(ExplainOptions request) {

@@ -182,6 +182,48 @@ class VertexContractTest {
     }
 
     @Test
+    void smoothGradAndBlurOverridesWithinVertexsRanges() {
+        String override = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": "
+                + "{\"integratedGradientsAttribution\": %s}}}";
+        String smooth = override.formatted("{\"smoothGradConfig\": {\"noisySampleCount\": 4, \"noiseSigma\": 0.2}}");
+        List<Number> first = post(EXPLAIN, smooth)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].featureAttributions");
+        List<Number> again = post(EXPLAIN, smooth)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].featureAttributions");
+        List<Number> plain = post(EXPLAIN, "{\"instances\": [" + X + "]}")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].featureAttributions");
+        assertEquals(first, again, "the same request, the same noise");
+        assertTrue(!first.equals(plain), "noise changes the answer");
+        post(EXPLAIN, override.formatted("{\"smoothGradConfig\": {\"noisySampleCount\": 51}}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("noisySampleCount"));
+        post(
+                        EXPLAIN,
+                        override.formatted(
+                                "{\"smoothGradConfig\": {\"noiseSigma\": 0.1, "
+                                        + "\"featureNoiseSigma\": {\"noiseSigma\": [{\"name\": \"features\", \"sigma\": 0.2}]}}}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("not both"));
+        // the tabular model has no image input to blur
+        post(EXPLAIN, override.formatted("{\"blurBaselineConfig\": {\"maxBlurSigma\": 10}}"))
+                .then()
+                .statusCode(400)
+                .body("error.status", equalTo("INVALID_ARGUMENT"))
+                .body("error.message", containsString("image"));
+    }
+
+    @Test
     void aiPlatformUrlsTakeTheSameOverrides() {
         post(
                         "/v1/projects/p/models/iris:explain",
