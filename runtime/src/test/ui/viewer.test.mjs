@@ -1,7 +1,9 @@
 // Usage: node viewer.test.mjs <base url> <expectations JSON> <screenshot file>
 // Drives the runtime's page as a user would, for the model the runtime serves, and checks what it shows:
-//   expectations: {"kind": "tabular" | "image", "label": "<label shown>", "warning": true|false,
-//                  "values": [numbers typed into the form] (tabular), "shotUntil": "<selector>"}
+//   expectations: {"kind": "tabular" | "image" | "text", "label": "<label shown>", "warning": true|false,
+//                  "values": [numbers typed into the form] (tabular),
+//                  "tokens": [ids typed, space-separated], "reference": [their expected attributions],
+//                  "tokens2": [ids typed next, as a JSON list] (text), "shotUntil": "<selector>"}
 //   the screenshot shows the page from the top down to the end of shotUntil (default #result)
 // Prints "N passed, M failed" and exits non-zero on any failure.
 import { chromium } from 'playwright-core';
@@ -22,6 +24,15 @@ function check(condition, what, detail) {
     failed++;
     console.error(`FAILED: ${what}`, detail === undefined ? '' : JSON.stringify(detail).slice(0, 400));
   }
+}
+
+// the token chips: text, value and background colour ({r, g, a})
+function tokenChips(page) {
+  return page.locator('#tokens .token').evaluateAll(cs => cs.map(c => {
+    const n = getComputedStyle(c).backgroundColor.match(/[\d.]+/g).map(Number);
+    return { token: c.textContent, value: Number(c.dataset.value), cls: c.className,
+      bg: { r: n[0], g: n[1], a: n.length > 3 ? n[3] : 1 } };
+  }));
 }
 
 try {
@@ -57,6 +68,39 @@ try {
     for (let i = 0; i < expect.values.length; i++) {
       await fields.nth(i).fill(String(expect.values[i]));
     }
+  } else if (expect.kind === 'text') {
+    // the description: the ids are the request input, the embedding is where attributions are computed
+    const ri = description.request_inputs[0];
+    const ex = description.inputs[0];
+    check(ri.explained_input === ex.name && ex.request_input === ri.name && ex.encoding === 'concat_embedding'
+      && ex.modality === 'text' && ex.dtype === ri.dtype && typeof ex.encoded_tensor_name === 'string'
+      && ex.encoded_shape.length === 2 && ex.encoded_shape[0] === ri.shape[0],
+    'the description links the ids to the embedding', ex);
+    check((await page.textContent('#about')).includes('concat_embedding'), 'the model facts name the encoding');
+    // one box for the tokens, prefilled with the sample ids; no number fields, picker or options
+    const box = page.locator('#inputs textarea[data-tokens]');
+    check(await box.count() === 1, 'one token box for a token input');
+    check(await page.locator('#inputs input[type=number]').count() === 0, 'no number fields for token ids');
+    check(await page.locator('#file').count() === 0, 'no file picker for a text model');
+    check(await page.isHidden('#visualization'), 'no visualization options for a text model');
+    check(await page.isHidden('#random'), 'no random values for token ids');
+    check(await box.inputValue() === ri.sample.join(' '), 'the box holds the sample ids', await box.inputValue());
+    // a wrong count is refused by the page, before any request (any run of spaces separates ids)
+    await box.fill(' 1  2\t3 ');
+    await page.click('#explain');
+    const refused = await page.textContent('#error');
+    check(refused.includes(`takes ${ri.shape[0]} tokens, not 3`), 'a wrong number of tokens is refused', refused);
+    // what the box takes for other token inputs (the page's own parser: this model has int32 ids)
+    const parsed = await page.evaluate(() => {
+      const words = { name: 'w', dtype: 'string' };
+      const attempt = (f) => { try { return f(); } catch (e) { return e.message; } };
+      return [parseTokens(' the  film ', words, null), parseTokens('["not", "good"]', words, 2),
+        attempt(() => parseTokens('[1, "a"]', words, null)), attempt(() => parseTokens('1 2.5', { name: 'i',
+          dtype: 'int64' }, null)), parseTokens('[7, 8]', { name: 'i', dtype: 'int64' }, null)];
+    });
+    check(JSON.stringify(parsed) === JSON.stringify([['the', 'film'], ['not', 'good'], 'input \'w\': 1 is not a string',
+      'input \'i\': "2.5" is not a token id (a whole number)', [7, 8]]), 'strings and ids, spaced or JSON', parsed);
+    await box.fill(expect.tokens.join(' '));
   } else {
     check(await page.locator('#inputs input[type=number]').count() === 0, 'no number fields for an image model');
     check(await page.isVisible('#file'), 'a file picker for an image model');
@@ -121,6 +165,47 @@ try {
     const curl = await page.textContent('#curl');
     check(curl.includes(':explain') && curl.includes(`-d '{"instances":[[${expect.values.join(',')}]]}'`),
       'the curl command carries the request', curl);
+  } else if (expect.kind === 'text') {
+    check(await page.textContent('#error') === '', 'the error goes with a valid request');
+    const request = JSON.parse(await page.textContent('#request-json'));
+    check(JSON.stringify(request.instances[0]) === JSON.stringify(expect.tokens), 'the ids are sent as a list',
+      request);
+    const attributions = label.attributions[description.inputs[0].name];
+    const chips = await tokenChips(page);
+    check(chips.length === expect.tokens.length && attributions.length === expect.tokens.length,
+      'one chip per token', chips.length);
+    check(chips.every((c, i) => c.token === String(expect.tokens[i])), 'the chips are the ids typed, in order',
+      chips.map(c => c.token));
+    check(chips.every((c, i) => c.value === attributions[i]), 'each chip holds its attribution from the response',
+      chips.map(c => c.value));
+    check(chips.every((c, i) => Math.abs(c.value - expect.reference[i]) < 1e-4),
+      'the attributions are the reference ones (expected.json)', chips.map(c => c.value));
+    check(chips.some(c => c.value < 0) && chips.some(c => c.value > 0), 'this instance has both signs');
+    check(chips.every(c => c.cls.includes(c.value >= 0 ? 'pos' : 'neg')), 'signed classes', chips.map(c => c.cls));
+    check(chips.every(c => c.value >= 0 ? c.bg.g > c.bg.r : c.bg.r > c.bg.g), 'coloured by sign: green, red',
+      chips.map(c => c.bg));
+    const max = Math.max(...attributions.map(Math.abs));
+    check(chips.every(c => Math.abs(c.bg.a - Math.abs(c.value) / max) < 0.01),
+      'the colour\'s intensity is |value| relative to the largest', chips.map(c => c.bg.a));
+    // keyboard: a token takes focus and shows its exact value; Tab goes on to the next one
+    await page.focus('#tokens .token');
+    const shown = await page.textContent('#token-value');
+    check(shown.includes(String(attributions[0])) && shown.includes(String(expect.tokens[0])),
+      'a focused token shows its exact value', shown);
+    await page.keyboard.press('Tab');
+    const next = await page.evaluate(() => [document.activeElement.dataset.value,
+      document.getElementById('token-value').textContent]);
+    check(Number(next[0]) === attributions[1] && next[1].includes(String(attributions[1])),
+      'Tab moves to the next token and shows its value', next);
+    check((await page.getAttribute('#tokens .token', 'aria-label')).startsWith(`${expect.tokens[0]}: `),
+      'a token is announced with its value');
+    // the bars stay: sorted by size and named by position and token
+    const bars = await page.locator('#chart .row').evaluateAll(rows => rows.map(r => r.dataset.name));
+    check(bars.length === expect.tokens.length && bars.includes(`tokens[0]: ${expect.tokens[0]}`),
+      'one bar per token, named by the token', bars);
+    // the chip with the largest value takes focus for the screenshot
+    const largest = attributions.map(Math.abs).indexOf(max);
+    await page.focus(`#tokens .token:nth-child(${largest + 1})`);
   } else {
     const images = await page.evaluate(() => ['input', 'overlay'].map(id => {
       const img = document.getElementById(id);
@@ -157,6 +242,20 @@ try {
   check(copied.startsWith('curl -s -X POST') && copied.includes(':explain'), 'Copy puts the command on the clipboard',
     copied.slice(0, 80));
   check(await page.getAttribute('#request-download', 'href') !== '#', 'request.json can be downloaded');
+
+  if (expect.kind === 'text') {
+    // a JSON list works too, and the chips follow the new answer
+    const again = page.waitForResponse(r => r.url().includes(':explain'), { timeout: 60000 });
+    await page.fill('#inputs textarea[data-tokens]', JSON.stringify(expect.tokens2));
+    await page.click('#explain');
+    const second = (await (await again).json()).explanations[0].attributions_by_label[0];
+    await page.waitForFunction(n => document.querySelector('#tokens .token').dataset.token === n,
+      String(expect.tokens2[0]), { timeout: 60000 });
+    const chips = await tokenChips(page);
+    check(chips.map(c => c.token).join(' ') === expect.tokens2.join(' ')
+      && chips.every((c, i) => c.value === second.attributions[description.inputs[0].name][i]),
+    'ids given as a JSON list are explained and shown', chips);
+  }
 
   if (expect.kind === 'image') {
     // an invalid option, applied live, is the API's 400 message and hides the earlier result; fixing it brings it back

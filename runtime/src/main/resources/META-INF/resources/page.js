@@ -1,12 +1,14 @@
 // The runtime's page: reads the model's description (GET /runtime/model), builds a form for its inputs, calls this
 // runtime's own :explain and shows the answer: a bar chart of attributions for numeric inputs, the original and
-// the overlay for images, the scores with approx_error, the raw JSON and the same call as curl and gcloud.
+// the overlay for images, the tokens coloured by attribution for token inputs, the scores with approx_error, the raw
+// JSON and the same call as curl and gcloud.
 // No external assets and no inline script or style (the page's Content-Security-Policy forbids both).
 'use strict';
 
 const APPROX_ERROR_LIMIT = 0.05; // Google's tools warn above it
 const MAX_BARS = 30;
 const PROJECT = 'local'; // any project is accepted
+const EMBEDDINGS = ['concat_embedding', 'combined_embedding'];
 
 const $ = (id) => document.getElementById(id);
 let description = null;
@@ -78,7 +80,10 @@ function showModel() {
   fact('method', methodText(d.method));
   fact('inputs', d.inputs.map(i => {
     const names = i.feature_names ? `: ${i.feature_names.join(', ')}` : '';
-    return `${i.name} (${i.modality}, ${i.dtype} ${shapeText(i.shape)}${names})`;
+    const encoding = i.encoding !== 'identity' ? `, ${i.encoding}` : '';
+    const embedding = i.encoded_tensor_name
+      ? `, attributions computed on the embedding ${i.encoded_tensor_name} ${shapeText(i.encoded_shape)}` : '';
+    return `${i.name} (${i.modality}${encoding}, ${i.dtype || 'tensor'} ${shapeText(i.shape)}${embedding}${names})`;
   }).join('; '));
   fact('outputs', d.outputs.map(o => o.label_names
     ? `${o.name} (labels ${o.label_names.join(', ')})` : `${o.name} ${shapeText(o.shape)}`).join('; '));
@@ -100,7 +105,15 @@ function explainedFor(ri) {
   return undefined;
 }
 
+// ids an embedding looks up, or text: typed as tokens, answered with one attribution per token (concat_embedding)
+function isTokenInput(ex) {
+  return Boolean(ex) && (EMBEDDINGS.includes(ex.encoding) || ex.modality === 'text');
+}
+
 function kindOf(ri, ex) {
+  if (isTokenInput(ex) && ['int32', 'int64', 'string'].includes(ri.dtype) && ri.shape && ri.shape.length === 1) {
+    return 'tokens';
+  }
   const isImage = ex && ex.modality === 'image';
   if (isImage && (ri.dtype === 'float32' || (ri.dtype === 'string' && ri.shape && ri.shape.length === 0))) {
     return 'image';
@@ -126,6 +139,8 @@ function buildForm() {
       widgets.push(imageWidget(fs, ri, ex, fileIds++));
     } else if (kind === 'numbers') {
       widgets.push(numbersWidget(fs, ri, ex));
+    } else if (kind === 'tokens') {
+      widgets.push(tokensWidget(fs, ri, ex));
     } else {
       widgets.push(jsonWidget(fs, ri, ex));
     }
@@ -208,6 +223,54 @@ function jsonWidget(fs, ri, ex) {
       }
     },
   };
+}
+
+function tokensWidget(fs, ri, ex) {
+  const id = `tokens-${ri.name}`;
+  const strings = ri.dtype === 'string';
+  const n = ri.shape[0] >= 0 ? ri.shape[0] : null;
+  const area = el('textarea', {id, rows: 2, spellcheck: 'false', required: true, 'aria-describedby': `${id}-hint`,
+    'data-tokens': ri.name});
+  area.value = Array.isArray(ri.sample) ? ri.sample.join(' ') : '';
+  const count = n === null ? '' : `${n} `;
+  const hint = el('p', {class: 'hint', id: `${id}-hint`, text: strings
+    ? `${count}tokens, separated by spaces (the film was good) or as a JSON list (["the", "film", "was", "good"]).`
+    : `${count}token ids, separated by spaces (1 2 3) or as a JSON list ([1, 2, 3]). The page knows no vocabulary: `
+      + 'the answer shows each id as typed, coloured by its attribution.'
+      + (!Array.isArray(ri.sample) ? '' : ri.sample.every(x => x === 0) ? ' Prefilled with zeros.'
+        : ' Prefilled with the sample.')});
+  fs.append(el('label', {for: id, text: strings ? 'Tokens' : 'Token ids'}), area, hint);
+  return {input: ri, kind: 'tokens', explained: ex, value: () => parseTokens(area.value, ri, n)};
+}
+
+function parseTokens(text, ri, n) {
+  const t = text.trim();
+  let tokens;
+  if (t.startsWith('[')) {
+    try {
+      tokens = JSON.parse(t);
+    } catch (e) {
+      throw new Error(`input '${ri.name}': not a JSON list (${e.message})`);
+    }
+    if (!Array.isArray(tokens)) throw new Error(`input '${ri.name}': not a JSON list`);
+  } else {
+    tokens = t === '' ? [] : t.split(/\s+/);
+  }
+  if (ri.dtype === 'string') {
+    const bad = tokens.find(x => typeof x !== 'string');
+    if (bad !== undefined) throw new Error(`input '${ri.name}': ${JSON.stringify(bad)} is not a string`);
+  } else {
+    tokens = tokens.map(x => {
+      const v = typeof x === 'string' ? Number(x) : x;
+      if (!Number.isInteger(v)) throw new Error(`input '${ri.name}': ${JSON.stringify(x)} is not a token id (a whole number)`);
+      return v;
+    });
+  }
+  if (n !== null && tokens.length !== n) {
+    throw new Error(`input '${ri.name}' takes ${n} token${n === 1 ? '' : 's'}, not ${tokens.length}`);
+  }
+  if (tokens.length === 0) throw new Error(`input '${ri.name}': give at least one token`);
+  return tokens;
 }
 
 function imageWidget(fs, ri, ex, n) {
@@ -370,7 +433,9 @@ function outputCard(label, first) {
     if (value && typeof value === 'object' && !Array.isArray(value) && (value.b64_jpeg || value.b64_png)) {
       card.append(imagePair(input, value, first));
     } else {
-      card.append(chart(input, value, first));
+      const tokens = tokensOf(input, value);
+      if (tokens) card.append(tokenChips(input, tokens, first));
+      card.append(chart(input, value, first, tokens ? tokens.names : null));
     }
   }
   return card;
@@ -395,8 +460,10 @@ function flatten(value, prefix, out) {
   return out;
 }
 
-function chart(input, value, first) {
-  const bars = flatten(value, input, []).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+function chart(input, value, first, names) {
+  let bars = flatten(value, input, []);
+  if (names) bars = bars.map(([, v], i) => [names[i], v]);
+  bars.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   const max = Math.max(...bars.map(b => Math.abs(b[1])), 1e-12);
   const shown = bars.slice(0, MAX_BARS);
   const figure = el('figure', {class: 'chart-figure'});
@@ -417,6 +484,58 @@ function chart(input, value, first) {
     list.append(row);
   }
   figure.append(caption, list);
+  return figure;
+}
+
+// The value the last request sent for a request input (an instance is the bare value when there is one input).
+function sentValue(requestInput) {
+  const instance = last.body.instances[0];
+  if (widgets.length === 1) return widgets[0].input.name === requestInput ? instance : undefined;
+  return instance && typeof instance === 'object' ? instance[requestInput] : undefined;
+}
+
+// A token input's attributions, one per token in input order, with the tokens the request sent: for inputs encoded
+// with concat_embedding (one attribution per id) and text inputs answered with a list of numbers.
+function tokensOf(input, value) {
+  const ex = description.inputs.find(i => i.name === input);
+  if (!ex || !Array.isArray(value)) return null;
+  const flat = value.every(v => typeof v === 'number');
+  if (ex.encoding !== 'concat_embedding' && !(ex.modality === 'text' && flat)) return null;
+  const values = flatten(value, input, []);
+  if (values.length === 0) return null;
+  const sent = ex.request_input ? sentValue(ex.request_input) : undefined;
+  const typed = Array.isArray(sent) ? sent.flat(Infinity) : [];
+  const known = typed.length === values.length; // else the graph made the tokens (from a string): numbered
+  const tokens = known ? typed.map(String) : values.map((_, i) => `#${i}`);
+  return {tokens, values: values.map(v => v[1]), positions: values.map(([name]) => name),
+    names: values.map(([name], i) => known ? `${name}: ${tokens[i]}` : name)};
+}
+
+function tokenChips(input, t, first) {
+  const max = Math.max(...t.values.map(Math.abs));
+  const figure = el('figure', {class: 'tokens-figure'});
+  const caption = el('figcaption', {text: `${input}: the tokens in input order, each coloured by its attribution. `
+    + `Green raises the score, red lowers it; the stronger the colour, the larger the value (the largest is ${fmt(max)}).`});
+  const list = el('div', {class: 'tokens', role: 'list', id: first ? 'tokens' : null, 'data-input': input});
+  const idle = 'Hover over a token or focus it (Tab) for its exact value.';
+  const readout = el('p', {class: 'readout', id: first ? 'token-value' : null, text: idle});
+  t.tokens.forEach((token, i) => {
+    const v = t.values[i];
+    const weight = max > 0 ? Math.abs(v) / max : 0;
+    const exact = `${token} (${t.positions[i]}): ${v}`;
+    const chip = el('span', {class: `token ${v >= 0 ? 'pos' : 'neg'}${weight > 0.9 ? ' strong' : ''}`,
+      role: 'listitem', tabindex: '0', title: exact, 'aria-label': `${token}: ${signed(v)}`,
+      'data-token': token, 'data-name': t.positions[i], 'data-value': String(v)}, token);
+    chip.style.setProperty('--w', weight.toFixed(3)); // CSSOM: allowed by the page's CSP
+    const show = () => { readout.textContent = exact; };
+    const hide = () => { if (readout.textContent === exact) readout.textContent = idle; };
+    chip.addEventListener('focus', show);
+    chip.addEventListener('mouseenter', show);
+    chip.addEventListener('blur', hide);
+    chip.addEventListener('mouseleave', () => { if (document.activeElement !== chip) hide(); });
+    list.append(chip);
+  });
+  figure.append(caption, list, readout);
   return figure;
 }
 

@@ -37,14 +37,17 @@ final class ModelDescriptionJson {
             m.put("name", i.name());
             m.put("tensor_name", i.tensorName());
             put(m, "request_input", i.requestInput());
-            m.put("dtype", i.dtype());
+            put(m, "dtype", i.dtype());
             put(m, "shape", shape(i.shape()));
             m.put("modality", i.modality());
             m.put("encoding", i.encoding());
+            put(m, "encoded_tensor_name", i.encodedTensorName());
+            put(m, "encoded_shape", shape(i.encodedShape()));
             put(m, "feature_names", i.featureNames());
             put(m, "domain", i.domain());
             put(m, "group_name", i.groupName());
             put(m, "baselines", i.baselines());
+            put(m, "encoded_baselines", i.encodedBaselines());
             put(m, "visualization", i.visualization());
             inputs.add(m);
         }

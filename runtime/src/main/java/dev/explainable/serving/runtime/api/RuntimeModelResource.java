@@ -29,9 +29,10 @@ public class RuntimeModelResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Describe the served model (runtime-specific)",
-            description = "The model's request inputs (signature), explained inputs (modality, encoding, feature "
-                    + "names, domain, baselines, effective visualization of images), explained outputs (label "
-                    + "names), the attribution method with its parameters, and a sample instance. "
+            description = "The model's request inputs (signature), explained inputs (modality, encoding, the "
+                    + "embedding of embedding encodings, feature names, domain, baselines, effective visualization "
+                    + "of images), explained outputs (label names), the attribution method with its parameters, and "
+                    + "a sample instance. "
                     + "503 {\"error\"} while the model loads or after it failed to load.")
     public Map<String, Object> describe() {
         return ModelDescriptionJson.write(

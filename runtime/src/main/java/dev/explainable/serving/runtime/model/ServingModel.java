@@ -50,6 +50,9 @@ public final class ServingModel implements AutoCloseable {
     /**
      * A metadata input: the tensor attributions are computed for (its encoded tensor where it has one).
      *
+     * @param spec the explained tensor's dtype and shape (float32), keyed by the metadata key
+     * @param input the metadata's {@code input_tensor_name} as resolved: {@code spec}'s tensor without an embedding
+     *     encoding, the ids the embedding looks up with one (its dtype null where the runtime has no name for it)
      * @param signatureKey the signature input that feeds {@code tensor} directly, or null when it is computed inside
      *     the graph
      * @param requestKey the signature input the request's values for this input go to (its input_tensor_name), or
@@ -59,6 +62,7 @@ public final class ServingModel implements AutoCloseable {
             String key,
             Output<?> tensor,
             TensorSpec spec,
+            TensorSpec input,
             String signatureKey,
             String requestKey,
             InputMetadata metadata) {
@@ -195,17 +199,19 @@ public final class ServingModel implements AutoCloseable {
                         + "; attributions need a float32 tensor (point " + field + " at one, e.g. after decoding"
                         + (m.encodedTensorName() == null ? ", or give the embedding as encoded_tensor_name)" : ")"));
             }
+            TensorSpec spec = new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape()));
+            TensorSpec input = spec;
             if (m.encodedTensorName() != null) {
-                resolve(inliner, m.inputTensorName(), "input '" + e.getKey() + "'");
+                Output<?> ids = resolve(inliner, m.inputTensorName(), "input '" + e.getKey() + "'");
+                input = new TensorSpec(
+                        e.getKey(),
+                        m.inputTensorName(),
+                        Tensors.dtype(ids.dataType()).orElse(null),
+                        withoutBatch(ids.shape()));
             }
             String sigInput = signatureKeyOf(inputs, name);
             explained.add(new ExplainedInput(
-                    e.getKey(),
-                    tensor,
-                    new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape())),
-                    sigInput,
-                    signatureKeyOf(inputs, m.inputTensorName()),
-                    m));
+                    e.getKey(), tensor, spec, input, sigInput, signatureKeyOf(inputs, m.inputTensorName()), m));
         }
         Output<?>[] xs = explained.stream().map(ExplainedInput::tensor).toArray(Output<?>[]::new);
         List<ExplainedOutput> explainedOutputs = new ArrayList<>();

@@ -35,8 +35,9 @@ public record ModelDescription(
     /**
      * One input of the serving signature: what an instance gives a value for.
      *
-     * @param explainedInput the metadata input this tensor is (null when the metadata explains a tensor computed from
-     *                       it inside the graph, or does not explain it)
+     * @param explainedInput the metadata input whose {@code input_tensor_name} this tensor is: the tensor explained,
+     *                       or under an embedding encoding the ids the embedding looks up (null when the metadata
+     *                       explains a tensor computed from it inside the graph, or does not explain it)
      * @param sample         a JSON value for it: the explained input's first baseline, zeros otherwise; null for
      *                       images, strings and shapes with a free dimension
      */
@@ -45,9 +46,14 @@ public record ModelDescription(
     /**
      * One explained input of the metadata.
      *
+     * @param tensorName    its {@code input_tensor_name}; {@code dtype} and {@code shape} are that tensor's (dtype
+     *                      null where the runtime has no name for it)
      * @param requestInput  the signature input that feeds it directly, or null when it is computed inside the graph
      * @param modality      the metadata's, {@code numeric} when not given
      * @param encoding      the metadata's, {@code identity} when not given
+     * @param encodedTensorName embedding encodings: the embedding the attributions are computed on (float32), null
+     *                      otherwise; {@code encodedShape} is its shape
+     * @param baselines     {@code input_baselines} as given; {@code encodedBaselines} the {@code encoded_baselines}
      * @param visualization for image inputs, the effective settings (the metadata's over the method's defaults) by
      *                      their metadata keys; null for other inputs
      */
@@ -59,10 +65,13 @@ public record ModelDescription(
             long[] shape,
             String modality,
             String encoding,
+            String encodedTensorName,
+            long[] encodedShape,
             List<String> featureNames,
             Map<String, Double> domain,
             String groupName,
             List<Object> baselines,
+            List<Object> encodedBaselines,
             Map<String, Object> visualization) {}
 
     /** One explained output of the metadata, with its label names ({@code index_name_mapping}) where given. */

@@ -28,7 +28,7 @@ final class ModelDescriptions {
         List<ModelDescription.RequestInput> requestInputs = new ArrayList<>();
         for (TensorSpec s : model.signatureInputs()) {
             ExplainedInput explained = model.explainedInputs().stream()
-                    .filter(e -> s.key().equals(e.signatureKey()))
+                    .filter(e -> s.key().equals(e.requestKey()))
                     .findFirst()
                     .orElse(null);
             requestInputs.add(new ModelDescription.RequestInput(
@@ -41,18 +41,22 @@ final class ModelDescriptions {
         List<ModelDescription.Input> inputs = new ArrayList<>();
         for (ExplainedInput e : model.explainedInputs()) {
             InputMetadata m = e.metadata();
+            boolean encoded = m.encodedTensorName() != null;
             inputs.add(new ModelDescription.Input(
                     e.key(),
-                    e.spec().tensorName(),
-                    e.signatureKey(),
-                    e.spec().dtype().displayName(),
-                    copy(e.spec().shape()),
+                    e.input().tensorName(),
+                    e.requestKey(),
+                    e.input().dtype() == null ? null : e.input().dtype().displayName(),
+                    copy(e.input().shape()),
                     m.modality() == null ? "numeric" : m.modality().toLowerCase(Locale.ROOT),
                     m.encoding() == null ? "identity" : m.encoding().toLowerCase(Locale.ROOT),
+                    encoded ? e.spec().tensorName() : null,
+                    encoded ? copy(e.spec().shape()) : null,
                     copyOf(m.indexFeatureMapping()),
                     m.domain() == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(m.domain())),
                     m.groupName(),
                     copyOf(m.inputBaselines()),
+                    copyOf(m.encodedBaselines()),
                     m.isImage()
                             ? visualization(VisualizationConfig.resolve(e.key(), m.visualization(), options.method()))
                             : null));

@@ -60,6 +60,7 @@ class RuntimeModelResourceTest {
                 .body("inputs[0].baselines", contains(0.0))
                 .body("inputs[0]", not(hasKey("visualization")))
                 .body("inputs[0]", not(hasKey("feature_names")))
+                .body("inputs[0]", not(hasKey("encoded_tensor_name")))
                 .body("outputs[0].name", equalTo("probabilities"))
                 .body("outputs[0].shape", contains(3))
                 .body("outputs[0].label_names", contains("setosa", "versicolor", "virginica"))

@@ -21,6 +21,9 @@ import dev.explainable.serving.runtime.config.RuntimeOptions;
 /** The description a client builds requests from, computed at load, on the committed models. */
 class ModelDescriptionTest {
 
+    /** The Keras Embedding's output dimension in text_embedding (tools/make-test-models.py: 20 ids, 4 wide). */
+    private static final long EMBEDDING_WIDTH = 4;
+
     @TempDir
     Path tmp;
 
@@ -141,6 +144,42 @@ class ModelDescriptionTest {
         assertNull(in.requestInput());
         assertEquals("image", in.modality());
         assertEquals("outlines", in.visualization().get("type"));
+    }
+
+    @Test
+    void tokenIdsLookedUpByAnEmbedding() {
+        ModelDescription d = TestModels.load("text_embedding", 2).description();
+        ModelDescription.RequestInput ri = d.requestInputs().get(0);
+        assertEquals("tokens", ri.name());
+        assertEquals("int32", ri.dtype());
+        assertArrayEquals(new long[] {6}, ri.shape());
+        assertEquals("tokens", ri.explainedInput(), "the ids are the metadata input's input_tensor_name");
+        assertEquals(List.of(0, 0, 0, 0, 0, 0), ri.sample(), "ids: input_baselines are refused for embeddings");
+        ModelDescription.Input in = d.inputs().get(0);
+        assertEquals("serving_default_tokens:0", in.tensorName());
+        assertEquals("tokens", in.requestInput());
+        assertEquals("int32", in.dtype(), "the ids, not the embedding");
+        assertArrayEquals(new long[] {6}, in.shape());
+        assertEquals("text", in.modality());
+        assertEquals("concat_embedding", in.encoding());
+        assertEquals(
+                "StatefulPartitionedCall_1/StatefulPartitionedCall/functional_1/embedding_1/GatherV2:0",
+                in.encodedTensorName());
+        assertArrayEquals(new long[] {6, EMBEDDING_WIDTH}, in.encodedShape());
+        assertNull(in.baselines());
+        assertNull(in.encodedBaselines(), "zeros in the embedding's space");
+        assertNull(in.visualization());
+        assertEquals(
+                List.of("negative", "neutral", "positive"), d.outputs().get(0).labelNames());
+    }
+
+    @Test
+    void identityInputsHaveNoEncodedTensor() {
+        ModelDescription.Input in =
+                TestModels.load("tabular_classifier", 2).description().inputs().get(0);
+        assertNull(in.encodedTensorName());
+        assertNull(in.encodedShape());
+        assertArrayEquals(new long[] {5}, in.shape());
     }
 
     @Test
