@@ -122,17 +122,18 @@ public class VertexPredictionResource {
                 (pipeline, request) -> {
                     String deployed = deployedModelId(request.body());
                     List<JsonNode> instances = request.instances();
-                    List<Object> predictions = AiPlatformJson.predictionList(pipeline.predict(instances));
                     if (verb.equals("predict")) {
-                        return VertexJson.predictions(predictions, deployed);
+                        return VertexJson.predictions(
+                                AiPlatformJson.predictionList(pipeline.predict(instances)), deployed);
                     }
+                    ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(
+                            instances,
+                            ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method()));
                     return VertexJson.explanations(
-                            pipeline.explain(
-                                    instances,
-                                    ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method())),
+                            answer.explanations(),
                             instances,
                             deployed,
-                            predictions);
+                            AiPlatformJson.predictionList(answer.predictions()));
                 });
     }
 

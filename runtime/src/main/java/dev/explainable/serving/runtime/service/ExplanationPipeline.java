@@ -71,10 +71,23 @@ public final class ExplanationPipeline {
 
     /** Explains every instance, with what the request changes ({@link ExplainOptions#NONE} for nothing). */
     public List<Explanation> explain(List<JsonNode> instances, ExplainOptions request) {
+        return explainDecoded(decode(instances), request);
+    }
+
+    /** Explanations and the signature's outputs (Vertex answers both), from one decode of the instances. */
+    public record ExplainedPredictions(List<Explanation> explanations, List<Map<String, HostTensor>> predictions) {}
+
+    public ExplainedPredictions explainAndPredict(List<JsonNode> instances, ExplainOptions request) {
+        List<Map<String, HostTensor>> decoded = decode(instances);
+        List<Map<String, HostTensor>> predictions = runner.predict(decoded);
+        return new ExplainedPredictions(explainDecoded(decoded, request), predictions);
+    }
+
+    private List<Explanation> explainDecoded(List<Map<String, HostTensor>> decoded, ExplainOptions request) {
         Map<String, VisualizationConfig> settings = visualizationSettings(request.visualization());
         Explainer method = explainerFor(request);
         checkBaselineInputs(request);
-        List<ForwardResult> forward = runner.forward(decode(instances));
+        List<ForwardResult> forward = runner.forward(decoded);
         List<ExplainedInstance> explained =
                 forward.stream().map(r -> explainedInstance(r, request)).toList();
         checkWork(method, request, forward, explained);
