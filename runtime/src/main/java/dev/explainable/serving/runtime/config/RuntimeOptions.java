@@ -6,6 +6,7 @@ import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
+import dev.explainable.serving.runtime.storage.StorageSettings;
 
 /**
  * What loading and serving a model needs to know, as plain values: read once from {@link ExplainConfig} (names and
@@ -100,6 +101,41 @@ public record RuntimeOptions(
                         l.maxBatchElements(),
                         l.maxRequestElements(),
                         l.deadline()));
+    }
+
+    /** The model fetcher's settings (explain.storage.*). */
+    public static StorageSettings storage(ExplainConfig c) {
+        var s = c.storage();
+        return new StorageSettings(
+                s.gcs().endpoint().orElse(null),
+                s.s3().endpoint().orElse(null),
+                s.s3().pathStyle(),
+                s.s3().region().orElse(null),
+                s.anonymous(),
+                s.maxBytes(),
+                s.maxObjects(),
+                s.timeout(),
+                s.attempts(),
+                s.requestTimeout());
+    }
+
+    /** The same options for the model in {@code dir} (a fetched copy of a URI's model). */
+    public RuntimeOptions withModelDir(String dir) {
+        return new RuntimeOptions(
+                dir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits);
     }
 
     public RuntimeOptions withMethod(AttributionMethod m) {
