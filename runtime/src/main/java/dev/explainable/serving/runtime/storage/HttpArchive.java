@@ -97,7 +97,12 @@ final class HttpArchive {
                     Path target = ObjectNames.resolve(into, name, uri.text());
                     if (entry.isDirectory()) {
                         Files.createDirectories(target);
-                    } else if (entry.isFile()) {
+                    } else if (entry.isFile()
+                            && !entry.isSymbolicLink()
+                            && !entry.isLink()
+                            && !entry.isCharacterDevice()
+                            && !entry.isBlockDevice()
+                            && !entry.isFIFO()) {
                         Files.createDirectories(target.getParent());
                         try (OutputStream out = Files.newOutputStream(target)) {
                             bytesBefore += fetcher.copy(tar, out, uri.text(), budget, -1, (b, off, len) -> {});

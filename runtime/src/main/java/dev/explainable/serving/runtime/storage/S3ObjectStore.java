@@ -11,6 +11,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -34,9 +36,11 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 final class S3ObjectStore implements ObjectStore {
 
     private final S3Client s3;
+    private final boolean awsEndpoint;
 
     S3ObjectStore(StorageSettings settings, String location) {
         AwsCredentialsProvider credentials = credentials(settings, location);
+        this.awsEndpoint = StorageSettings.nonBlank(settings.s3Endpoint()).isEmpty();
         S3ClientBuilder b = S3Client.builder()
                 .credentialsProvider(credentials)
                 .httpClientBuilder(Apache5HttpClient.builder()
@@ -44,7 +48,14 @@ final class S3ObjectStore implements ObjectStore {
                         .socketTimeout(settings.requestTimeout()))
                 // ModelFetcher retries, with backoff, under the fetch's deadline
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .forcePathStyle(settings.s3PathStyle());
+                .forcePathStyle(settings.s3PathStyle())
+                // AWS: the SDK asks for and checks the object's flexible checksum (CRC32, CRC32C, SHA) where it has
+                // one. Not of S3-compatible stores: some refuse the header (501); their ETag MD5 is checked instead
+                .responseChecksumValidation(
+                        awsEndpoint
+                                ? ResponseChecksumValidation.WHEN_SUPPORTED
+                                : ResponseChecksumValidation.WHEN_REQUIRED)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
         StorageSettings.nonBlank(settings.s3Endpoint()).map(URI::create).ifPresent(b::endpointOverride);
         String region = StorageSettings.nonBlank(settings.s3Region()).orElse(null);
         if (region != null) {
@@ -112,14 +123,11 @@ final class S3ObjectStore implements ObjectStore {
             ResponseInputStream<GetObjectResponse> in = s3.getObject(GetObjectRequest.builder()
                     .bucket(uri.bucket())
                     .key(object.name())
-                    // the listed version, or 412: the folder changed during the download
-                    .ifMatch(object.version())
-                    // the SDK checks the object's flexible checksum (CRC32, CRC32C, SHA) where it has one
-                    .checksumMode(ChecksumMode.ENABLED)
+                    .checksumMode(awsEndpoint ? ChecksumMode.ENABLED : null)
                     .build());
             String etag = in.response().eTag();
             if (object.version() != null && etag != null && !etag.equals(object.version())) {
-                // a store that ignores If-Match: the ETag still tells
+                // the listed version or nothing (not If-Match: some S3-compatible stores refuse it)
                 in.abort();
                 throw new StorageException(
                         StorageException.Kind.FAILED,
@@ -172,7 +180,7 @@ final class S3ObjectStore implements ObjectStore {
                 return new StorageException(
                         StorageException.Kind.FAILED, location, "the object changed during the download", e);
             }
-            if (status == 408 || status == 429 || status >= 500 || "SlowDown".equals(code)) {
+            if (status == 408 || status == 429 || (status >= 500 && status != 501) || "SlowDown".equals(code)) {
                 return new StorageException(StorageException.Kind.UNAVAILABLE, location, detail, e);
             }
             return new StorageException(StorageException.Kind.FAILED, location, detail, e);
