@@ -28,8 +28,8 @@ public class ExplainableModelSpec {
     @JsonPropertyDescription("Runtime image; defaults from the operator configuration.")
     private RuntimeSpec runtime;
 
-    @JsonPropertyDescription("How gs:// and s3:// versions are read: the pods' ServiceAccount, credentials Secrets,"
-            + " endpoints.")
+    @JsonPropertyDescription(
+            "How gs:// and s3:// versions are read: the pods' ServiceAccount, credentials Secrets," + " endpoints.")
     private StorageSpec storage;
 
     @Required

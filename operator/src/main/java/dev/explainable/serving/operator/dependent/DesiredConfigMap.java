@@ -82,7 +82,8 @@ public final class DesiredConfigMap {
         // how the model is fetched (credentials, endpoints, the pods' ServiceAccount) rolls the pods too
         if (m.getSpec().getStorage() != null) {
             try {
-                b.append("\nstorage=").append(CANONICAL.writeValueAsString(m.getSpec().getStorage()));
+                b.append("\nstorage=")
+                        .append(CANONICAL.writeValueAsString(m.getSpec().getStorage()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

@@ -158,7 +158,8 @@ public record ModelLocation(
             env.add(value(RuntimeSetting.STORAGE_ANONYMOUS.env(), "true"));
         }
         if (storage.getGcs() != null && storage.getGcs().getEndpoint() != null) {
-            env.add(value(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), storage.getGcs().getEndpoint()));
+            env.add(value(
+                    RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), storage.getGcs().getEndpoint()));
         }
         StorageSpec.S3 s3 = storage.getS3();
         if (s3 != null) {
@@ -166,7 +167,9 @@ public record ModelLocation(
                 env.add(value(RuntimeSetting.STORAGE_S3_ENDPOINT.env(), s3.getEndpoint()));
             }
             if (s3.getPathStyle() != null) {
-                env.add(value(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), s3.getPathStyle().toString()));
+                env.add(value(
+                        RuntimeSetting.STORAGE_S3_PATH_STYLE.env(),
+                        s3.getPathStyle().toString()));
             }
             if (s3.getRegion() != null) {
                 env.add(value(RuntimeSetting.STORAGE_S3_REGION.env(), s3.getRegion()));

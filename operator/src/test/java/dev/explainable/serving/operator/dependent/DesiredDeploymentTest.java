@@ -340,22 +340,20 @@ class DesiredDeploymentTest {
                         "gs://models/flowers/1",
                         "/mnt/models/model");
         assertThat(fetch.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
-        assertThat(fetch.getVolumeMounts())
-                .anySatisfy(vm -> {
-                    assertThat(vm.getMountPath()).isEqualTo("/mnt/models");
-                    assertThat(vm.getReadOnly()).isFalse();
-                });
+        assertThat(fetch.getVolumeMounts()).anySatisfy(vm -> {
+            assertThat(vm.getMountPath()).isEqualTo("/mnt/models");
+            assertThat(vm.getReadOnly()).isFalse();
+        });
         // Workload Identity: the ServiceAccount, no key; no token mounted for the API server
         assertThat(pod.getServiceAccountName()).isEqualTo("model-reader");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(fetch.getEnv()).extracting(EnvVar::getName).doesNotContain("GOOGLE_APPLICATION_CREDENTIALS");
         assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("model", "config", "tmp");
         Container runtime = pod.getContainers().get(0);
-        assertThat(runtime.getEnv())
-                .anySatisfy(e -> {
-                    assertThat(e.getName()).isEqualTo(RuntimeSetting.MODEL_DIR.env());
-                    assertThat(e.getValue()).isEqualTo("/mnt/models/model");
-                });
+        assertThat(runtime.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo(RuntimeSetting.MODEL_DIR.env());
+            assertThat(e.getValue()).isEqualTo("/mnt/models/model");
+        });
         assertRestricted(fetch);
     }
 
@@ -371,10 +369,13 @@ class DesiredDeploymentTest {
                 .getSpec()
                 .getTemplate()
                 .getSpec();
-        assertThat(pod.getVolumes()).anySatisfy(v -> {
-            assertThat(v.getSecret().getSecretName()).isEqualTo("gcs-reader-key");
-            assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("key.json");
-        });
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("gcs-reader-key");
+                    assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("key.json");
+                });
         Container fetch = pod.getInitContainers().get(0);
         assertThat(fetch.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("GOOGLE_APPLICATION_CREDENTIALS");
@@ -410,7 +411,10 @@ class DesiredDeploymentTest {
                 .isEqualTo("minio-keys");
         assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getKey())
                 .isEqualTo("accesskey");
-        assertThat(env.get("AWS_SECRET_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey())
+        assertThat(env.get("AWS_SECRET_ACCESS_KEY")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey())
                 .isEqualTo("AWS_SECRET_ACCESS_KEY");
         assertThat(fetch.getCommand()).contains("s3://models/flowers/1");
     }
@@ -420,7 +424,8 @@ class DesiredDeploymentTest {
         ExplainableModel m = modelAt("s3://models/flowers/1");
         String before = DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0));
         m.getSpec().setStorage(everyStorageSetting());
-        assertThat(DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0))).isNotEqualTo(before);
+        assertThat(DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0)))
+                .isNotEqualTo(before);
     }
 
     @Test

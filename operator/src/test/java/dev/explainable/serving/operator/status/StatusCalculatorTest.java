@@ -126,7 +126,8 @@ class StatusCalculatorTest {
                 .build();
     }
 
-    static final String FETCH_DENIED = "fetching gs://models/iris/1: access denied: listing bucket models: HTTP 403 ... (the pod's identity needs storage.objects.list and storage.objects.get on the bucket)";
+    static final String FETCH_DENIED =
+            "fetching gs://models/iris/1: access denied: listing bucket models: HTTP 403 ... (the pod's identity needs storage.objects.list and storage.objects.get on the bucket)";
 
     static Pod initCrashLooping() {
         return new PodBuilder()
