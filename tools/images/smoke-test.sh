@@ -88,7 +88,7 @@ fetch_from_image() {
   for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$port/storage/v1/b" >/dev/null && break; sleep 0.2; done
   local cfg=$work/runtime/.image-config.json
   mapfile -t env < <(python3 -c "import json;print('\n'.join(json.load(open('$cfg')).get('Env',[])))")
-  local cmd="java -cp '/deployments/app/*:/deployments/lib/main/*' dev.explainable.serving.runtime.service.ModelFetchMain"
+  local cmd="java -cp '/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*' dev.explainable.serving.runtime.service.ModelFetchMain"
   cmd="$cmd gs://models/iris /tmp/fetched/model"
   log=$work/fetch.log
   chroot --userspec=185:185 "$work/runtime" /usr/bin/env -i "${env[@]}" EXPLAIN_STORAGE_ANONYMOUS=true \

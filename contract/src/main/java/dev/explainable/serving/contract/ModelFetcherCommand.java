@@ -13,8 +13,8 @@ public final class ModelFetcherCommand {
     /** The fetcher's main class in the runtime's application jar. */
     public static final String MAIN_CLASS = "dev.explainable.serving.runtime.service.ModelFetchMain";
 
-    /** The runtime image's class path: the application jar and its libraries (Quarkus fast-jar under /deployments). */
-    public static final String CLASS_PATH = "/deployments/app/*:/deployments/lib/main/*";
+    /** The runtime image's class path: the application jar and its libraries (Quarkus fast-jar under /deployments; lib/boot holds smallrye-common and the log manager). */
+    public static final String CLASS_PATH = "/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*";
 
     private ModelFetcherCommand() {}
 

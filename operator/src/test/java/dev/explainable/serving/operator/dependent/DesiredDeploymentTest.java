@@ -335,7 +335,7 @@ class DesiredDeploymentTest {
                 .containsExactly(
                         "java",
                         "-cp",
-                        "/deployments/app/*:/deployments/lib/main/*",
+                        "/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*",
                         "dev.explainable.serving.runtime.service.ModelFetchMain",
                         "gs://models/flowers/1",
                         "/mnt/models/model");

@@ -4,26 +4,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 import dev.explainable.serving.contract.ModelFetcherCommand;
-import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.runtime.storage.ModelFetcher;
 import dev.explainable.serving.runtime.storage.StorageException;
+import dev.explainable.serving.runtime.storage.StorageSettings;
 
 /**
  * The model fetcher as a command, without Quarkus or TensorFlow: the operator's init container runs it from the
  * runtime image ({@link ModelFetcherCommand}) as
  *
  * <pre>
- * java -cp '/deployments/app/*:/deployments/lib/main/*' dev.explainable.serving.runtime.service.ModelFetchMain URI DIR
+ * java -cp '/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*' dev.explainable.serving.runtime.service.ModelFetchMain URI DIR
  * </pre>
  *
  * with the runtime's {@code EXPLAIN_STORAGE_*} settings in its environment. Exit 0 once the checked model is in DIR;
@@ -49,8 +45,7 @@ public final class ModelFetchMain {
             return 2;
         }
         try {
-            ExplainConfig config = config(env);
-            new ModelFetcher(RuntimeOptions.storage(config)).fetch(args[0], Path.of(args[1]));
+            new ModelFetcher(settings(env)).fetch(args[0], Path.of(args[1]));
             return 0;
         } catch (StorageException e) {
             return fail(e.getMessage(), terminationLog);
@@ -59,14 +54,28 @@ public final class ModelFetchMain {
         }
     }
 
-    /** The runtime's settings from the environment, with the runtime's defaults. */
-    static ExplainConfig config(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExplainConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new EnvConfigSource(env, 300))
-                .build();
-        return config.getConfigMapping(ExplainConfig.class);
+    /**
+     * The runtime's storage settings from the environment ({@code EXPLAIN_STORAGE_*}), with its defaults. Read here
+     * without SmallRye's mapping: outside Quarkus the fast-jar has no bytecode generator for it.
+     */
+    static StorageSettings settings(Map<String, String> env) {
+        StorageSettings d = StorageSettings.defaults();
+        DurationConverter durations = new DurationConverter();
+        return new StorageSettings(
+                env.get(RuntimeSetting.STORAGE_GCS_ENDPOINT.env()),
+                env.get(RuntimeSetting.STORAGE_S3_ENDPOINT.env()),
+                Boolean.parseBoolean(env.getOrDefault(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), "false")),
+                env.get(RuntimeSetting.STORAGE_S3_REGION.env()),
+                Boolean.parseBoolean(env.getOrDefault(RuntimeSetting.STORAGE_ANONYMOUS.env(), "false")),
+                Long.parseLong(env.getOrDefault("EXPLAIN_STORAGE_MAX_BYTES", String.valueOf(d.maxBytes()))),
+                Integer.parseInt(env.getOrDefault("EXPLAIN_STORAGE_MAX_OBJECTS", String.valueOf(d.maxObjects()))),
+                env.containsKey("EXPLAIN_STORAGE_TIMEOUT")
+                        ? durations.convert(env.get("EXPLAIN_STORAGE_TIMEOUT"))
+                        : d.timeout(),
+                Integer.parseInt(env.getOrDefault("EXPLAIN_STORAGE_ATTEMPTS", String.valueOf(d.attempts()))),
+                env.containsKey("EXPLAIN_STORAGE_REQUEST_TIMEOUT")
+                        ? durations.convert(env.get("EXPLAIN_STORAGE_REQUEST_TIMEOUT"))
+                        : d.requestTimeout());
     }
 
     private static int fail(String reason, Path terminationLog) {

@@ -84,6 +84,29 @@ class ModelFetchMainTest {
     }
 
     @Test
+    void theEnvironmentGivesTheSameSettingsAsTheRuntimesConfiguration() {
+        Map<String, String> env = Map.of(
+                RuntimeSetting.STORAGE_S3_ENDPOINT.env(),
+                "https://s3.example",
+                RuntimeSetting.STORAGE_S3_PATH_STYLE.env(),
+                "true",
+                RuntimeSetting.STORAGE_S3_REGION.env(),
+                "eu-west-1",
+                "EXPLAIN_STORAGE_MAX_BYTES",
+                "1000",
+                "EXPLAIN_STORAGE_TIMEOUT",
+                "2m",
+                "EXPLAIN_STORAGE_REQUEST_TIMEOUT",
+                "5s");
+        assertEquals(
+                dev.explainable.serving.runtime.config.RuntimeOptions.storage(
+                        dev.explainable.serving.runtime.config.RuntimeSettingContractTestAccess.configFrom(env)),
+                ModelFetchMain.settings(env));
+        assertEquals(
+                dev.explainable.serving.runtime.storage.StorageSettings.defaults(), ModelFetchMain.settings(Map.of()));
+    }
+
+    @Test
     void wrongArgumentsAreAUsageError() {
         assertEquals(2, ModelFetchMain.run(new String[] {"gs://models/iris"}, Map.of(), Path.of("/nonexistent")));
     }
