@@ -303,8 +303,172 @@ def valid_fcn_image():
     })
 
 
+def exact_shapley(fn, x, baseline):
+    """Exact Shapley values of fn by enumerating the coalitions of the elements where x differs from the baseline
+    (every other element is a dummy player: switching it changes nothing, so its value is 0)."""
+    x = np.asarray(x, np.float32)
+    baseline = np.broadcast_to(np.asarray(baseline, np.float32), x.shape)
+    active = [i for i in range(x.size) if x.flat[i] != baseline.flat[i]]
+    n = len(active)
+    points = []
+    for s in range(1 << n):
+        p = baseline.copy().reshape(-1)
+        for j, i in enumerate(active):
+            if s & (1 << j):
+                p[i] = x.flat[i]
+        points.append(p.reshape(x.shape))
+    f = fn(np.stack(points)).numpy().astype(np.float64)
+    from math import factorial
+    phi = np.zeros(x.size)
+    for j, i in enumerate(active):
+        for s in range(1 << n):
+            if not s & (1 << j):
+                k = bin(s).count("1")
+                phi[i] += factorial(k) * factorial(n - k - 1) / factorial(n) * (f[s | (1 << j)] - f[s])
+    return phi.reshape(x.shape)
+
+
+def recurrent_lstm():
+    """A Keras LSTM over a float sequence [8, 3] -> 2-way softmax. Its While loop and TensorList ops have no
+    gradient in TensorFlow's C++ registry: IG cannot be built on it (the load error says so), Sampled Shapley,
+    forward-only, serves it. expected.json keeps GradientTape's IG too, for when recurrent gradients land."""
+    path = fresh("recurrent_lstm")
+    inp = keras.Input(shape=(8, 3), name="sequence")
+    h = keras.layers.LSTM(4, name="lstm")(inp)
+    out = keras.layers.Dense(2, activation="softmax", name="probs")(h)
+    model = keras.Model(inp, out)
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"sequence": {"input_tensor_name": only_signature_input(path)}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0"),
+                              "index_name_mapping": ["negative", "positive"]}},
+        "framework": "tensorflow",
+    })
+    # few elements away from the zero baseline, so exact Shapley values are cheap to enumerate
+    x = np.zeros((8, 3), np.float32)
+    x[1, 0], x[4, 2], x[6, 1], x[7, 0] = 1.5, -2.0, 0.75, 1.0
+    probs = model(x[None]).numpy()[0]
+    label = int(np.argmax(probs))
+    shapley = exact_shapley(lambda p: model(p)[:, label], x, 0.0)
+    ig, base, ex = trapezoid_ig(lambda p: model(p)[:, label], x, 0.0)
+    write_json(os.path.join(path, "expected.json"), {
+        "instance": tolist(x), "label_index": label, "probabilities": tolist(probs),
+        "shapley": tolist(shapley), "ig_attributions": tolist(ig), "baseline_score": base, "example_score": ex,
+    })
+
+
+def tf1_example_parser():
+    """An estimator-era TF1 graph (v1 SavedModelBuilder): serialized tf.Example strings parsed inside the graph,
+    then a small tanh MLP with variables; explained through the parsed float tensor."""
+    path = fresh("tf1_example_parser")
+    rng = np.random.default_rng(11)
+    w1 = rng.normal(size=(4, 6)).astype(np.float32)
+    b1 = rng.normal(size=(6,)).astype(np.float32) * 0.1
+    w2 = rng.normal(size=(6, 3)).astype(np.float32)
+    b2 = rng.normal(size=(3,)).astype(np.float32) * 0.1
+    graph = tf.Graph()
+    with graph.as_default():
+        examples = tf.compat.v1.placeholder(tf.string, shape=[None], name="examples")
+        parsed = tf.io.parse_example(examples, {"measurements": tf.io.FixedLenFeature([4], tf.float32)})
+        x = tf.identity(parsed["measurements"], name="measurements")
+        v1 = tf.compat.v1.get_variable("w1", initializer=w1)
+        c1 = tf.compat.v1.get_variable("b1", initializer=b1)
+        v2 = tf.compat.v1.get_variable("w2", initializer=w2)
+        c2 = tf.compat.v1.get_variable("b2", initializer=b2)
+        scores = tf.nn.softmax(tf.matmul(tf.tanh(tf.matmul(x, v1) + c1), v2) + c2, name="scores")
+        with tf.compat.v1.Session(graph=graph) as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            builder = tf.compat.v1.saved_model.Builder(path)
+            sig = tf.compat.v1.saved_model.predict_signature_def({"examples": examples}, {"scores": scores})
+            builder.add_meta_graph_and_variables(sess, ["serve"], signature_def_map={"serving_default": sig})
+            builder.save()
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"measurements": {"input_tensor_name": "measurements:0",
+                                    "index_feature_mapping": ["sepal_length", "sepal_width", "petal_length",
+                                                              "petal_width"]}},
+        "outputs": {"scores": {"output_tensor_name": "scores:0",
+                               "index_name_mapping": ["setosa", "versicolor", "virginica"]}},
+        "framework": "tensorflow",
+    })
+
+    def fn(p):
+        return tf.nn.softmax(tf.matmul(tf.tanh(tf.matmul(p, w1) + b1), w2) + b2)
+
+    instances = [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]
+    expected = []
+    for v in instances:
+        serialized = tf.train.Example(features=tf.train.Features(feature={
+            "measurements": tf.train.Feature(float_list=tf.train.FloatList(value=v))})).SerializeToString()
+        probs = fn(np.array([v], np.float32)).numpy()[0]
+        label = int(np.argmax(probs))
+        attr, base, ex = trapezoid_ig(lambda p: fn(p)[:, label], np.array(v, np.float32), 0.0)
+        import base64
+        expected.append({"b64": base64.b64encode(serialized).decode(), "label_index": label,
+                         "attributions": tolist(attr), "baseline_score": base, "example_score": ex})
+    write_json(os.path.join(path, "expected.json"), {"instances": instances, "explanations": expected})
+
+
+def inner_tensor(model_dir, op_types, name_part):
+    """The name the runtime resolves for a tensor inside the functions of serving_default (call/.../node:0): the
+    first node of one of `op_types` whose name contains `name_part`, found by walking from the signature's output
+    call into nested calls."""
+    from tensorflow.core.protobuf import saved_model_pb2
+    sm = saved_model_pb2.SavedModel()
+    with open(os.path.join(model_dir, "saved_model.pb"), "rb") as f:
+        sm.ParseFromString(f.read())
+    graph = sm.meta_graphs[0].graph_def
+    library = {fn.signature.name: fn for fn in graph.library.function}
+    out = sm.meta_graphs[0].signature_def["serving_default"].outputs["output_0"].name.split(":")[0]
+    outer = {n.name: n for n in graph.node}
+
+    def search(fn_name, prefix):
+        for node in library[fn_name].node_def:
+            if node.op in op_types and name_part in node.name:
+                return prefix + node.name + ":0"
+            if node.op in ("StatefulPartitionedCall", "PartitionedCall"):
+                found = search(node.attr["f"].func.name, prefix + node.name + "/")
+                if found:
+                    return found
+        return None
+
+    return search(outer[out].attr["f"].func.name, out + "/")
+
+
+def text_embedding():
+    """A token-id text classifier: int32 ids [6] -> Embedding(20, 4) -> average -> 3-way softmax. Explained with
+    concat_embedding: attributions on the embedding output, one per token (the sum over its embedding)."""
+    path = fresh("text_embedding")
+    inp = keras.Input(shape=(6,), dtype="int32", name="tokens")
+    embedding = keras.layers.Embedding(20, 4, name="embedding")
+    pooled = keras.layers.GlobalAveragePooling1D(name="pool")(embedding(inp))
+    out = keras.layers.Dense(3, activation="softmax", name="probs")(pooled)
+    model = keras.Model(inp, out)
+    model.export(path, verbose=False)
+    encoded = inner_tensor(path, ("ResourceGather", "GatherV2"), "embedding")
+    vocabulary = ["<pad>", "the", "film", "was", "not", "good", "bad", "great", "boring", "plot", "acting", "very",
+                  "fun", "slow", "and", "but", "a", "story", "long", "loved"]
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"tokens": {"input_tensor_name": only_signature_input(path), "encoding": "concat_embedding",
+                              "encoded_tensor_name": encoded, "modality": "text"}},
+        "outputs": {"sentiment": {"output_tensor_name": signature_tensor(path, "output_0"),
+                                  "index_name_mapping": ["negative", "neutral", "positive"]}},
+        "framework": "tensorflow",
+    })
+    head = keras.Sequential([model.get_layer("pool"), model.get_layer("probs")])
+    instances = [[1, 2, 3, 4, 5, 0], [16, 17, 3, 11, 12, 19]]
+    expected = []
+    for ids in instances:
+        emb = embedding(np.array([ids], np.int32)).numpy()[0]
+        probs = model(np.array([ids], np.int32)).numpy()[0]
+        label = int(np.argmax(probs))
+        attr, base, ex = trapezoid_ig(lambda p: head(p)[:, label], emb, 0.0)
+        expected.append({"tokens": ids, "words": [vocabulary[i] for i in ids], "label_index": label,
+                         "attributions": tolist(attr.sum(axis=-1)), "baseline_score": base, "example_score": ex})
+    write_json(os.path.join(path, "expected.json"), {"encoded_tensor_name": encoded, "explanations": expected})
+
+
 MODELS = ["linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet",
-          "fcn_image", "valid_fcn_image"]
+          "fcn_image", "valid_fcn_image", "recurrent_lstm", "tf1_example_parser", "text_embedding"]
 
 
 def main():
@@ -327,6 +491,9 @@ def main():
     mobilenet()
     fcn_image()
     valid_fcn_image()
+    recurrent_lstm()
+    tf1_example_parser()
+    text_embedding()
     print("wrote test models to", OUT)
 
 

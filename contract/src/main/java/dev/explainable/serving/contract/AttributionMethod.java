@@ -40,6 +40,11 @@ public enum AttributionMethod {
         return this != SAMPLED_SHAPLEY;
     }
 
+    /** True for the methods that need the model's gradients; Sampled Shapley runs the model forward only. */
+    public boolean usesGradients() {
+        return this != SAMPLED_SHAPLEY;
+    }
+
     /** Parses a runtime name, case-insensitively; the message lists the valid names. */
     public static AttributionMethod fromRuntimeName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);

@@ -15,6 +15,11 @@ public enum RuntimeSetting {
     PATHS("explain.paths"),
     METADATA_FILE("explain.metadata.file"),
     EXIT_ON_LOAD_FAILURE("explain.exit-on-load-failure"),
+    /**
+     * Where another version of the same model answers, {@code {version}} standing for its name: a Vertex request
+     * whose deployedModelId names another version is forwarded there (the model's Service reaches the default only).
+     */
+    ROUTING_VERSION_URL("explain.routing.version-url"),
     /** The model fetcher's Cloud Storage endpoint (an emulator's, a private endpoint's); Google's when unset. */
     STORAGE_GCS_ENDPOINT("explain.storage.gcs.endpoint"),
     /** The model fetcher's S3 endpoint (an S3-compatible store); AWS's when unset. */

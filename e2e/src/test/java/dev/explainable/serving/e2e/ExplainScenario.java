@@ -211,6 +211,18 @@ final class ExplainScenario {
         Reply predict = caller.post("iris", "/v1/projects/demo/models/iris:predict", INSTANCES);
         assertThat(predict.body()).contains("predictions");
 
+        // Vertex's URLs through the model's Service: the default version answers; a deployedModelId naming a version
+        // that does not exist is a clear 404 in Google's error shape. (Forwarding to an existing other version needs
+        // the cluster's DNS to resolve its Service, which this single-node cluster does not run.)
+        String vertex = "/v1/projects/demo/locations/us-central1/endpoints/iris:explain";
+        Reply byDefault = caller.post("iris", vertex, INSTANCES);
+        assertThat(byDefault.statusCode()).as(byDefault.body()).isEqualTo(200);
+        assertThat(byDefault.body()).contains("\"deployedModelId\":\"v1\"").contains("featureAttributions");
+        Reply missing = caller.post(
+                "iris", vertex, "{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]], \"deployedModelId\": \"v9\"}");
+        assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
+        assertThat(missing.body()).contains("NOT_FOUND");
+
         // load on both the model's Service and v1's while the default switches and v1 rolls to new metadata;
         // bounded in time and count, and stopped whatever happens below
         AtomicBoolean running = new AtomicBoolean(true);

@@ -73,6 +73,10 @@ public record TestConfig(boolean ingressEnabled, Optional<String> gpuTolerations
             public Optional<String> host() {
                 return Optional.empty();
             }
+
+            public List<String> vertexLocations() {
+                return List.of("us-central1");
+            }
         };
     }
 }

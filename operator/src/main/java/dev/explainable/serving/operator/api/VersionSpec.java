@@ -12,8 +12,13 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Toleration;
 
+@ValidationRule(
+        value = "!has(self.explanationSpec) || !has(self.explanation)",
+        message = "give explanation (AI Platform's) or explanationSpec (Vertex's), not both",
+        reason = "FieldValueInvalid")
 public class VersionSpec {
 
     @Required
@@ -38,6 +43,10 @@ public class VersionSpec {
     @PreserveUnknownFields
     @JsonPropertyDescription("explanation_metadata.json inline; overrides the file in the model folder.")
     private JsonNode metadata;
+
+    @JsonPropertyDescription(
+            "Vertex AI's ExplanationSpec (parameters, metadata), instead of explanation and " + "metadata.")
+    private VertexExplanationSpec explanationSpec;
 
     @JsonPropertyDescription("Compute resources; gpus > 0 schedules on nvidia.com/gpu nodes.")
     private ResourcesSpec resources = new ResourcesSpec();
@@ -80,6 +89,14 @@ public class VersionSpec {
 
     public void setMetadata(JsonNode metadata) {
         this.metadata = metadata;
+    }
+
+    public VertexExplanationSpec getExplanationSpec() {
+        return explanationSpec;
+    }
+
+    public void setExplanationSpec(VertexExplanationSpec explanationSpec) {
+        this.explanationSpec = explanationSpec;
     }
 
     public ResourcesSpec getResources() {

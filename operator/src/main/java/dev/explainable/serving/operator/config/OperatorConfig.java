@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Operator settings ({@code explainable.operator.*}; the Helm chart sets them through env). */
 @ConfigMapping(prefix = "explainable.operator")
@@ -89,5 +90,13 @@ public interface OperatorConfig {
         Optional<String> className();
 
         Optional<String> host();
+
+        /**
+         * The Vertex locations ({@code --region}) the Ingress routes Vertex URLs for: an Ingress path cannot leave
+         * the location free without claiming every model's endpoints, so each listed one gets exact paths.
+         */
+        @WithName("vertex-locations")
+        @WithDefault("us-central1")
+        List<String> vertexLocations();
     }
 }

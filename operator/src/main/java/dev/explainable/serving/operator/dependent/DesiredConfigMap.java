@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -20,6 +21,7 @@ import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.api.VertexExplanationParameters;
 
 /**
  * A version's ConfigMap: its explanation settings (the runtime reads them from environment variables that refer to
@@ -47,28 +49,41 @@ public final class DesiredConfigMap {
      */
     public static Map<String, String> settings(ExplainableModel m, VersionSpec v) {
         ExplanationSpec e = v.getExplanation() == null ? new ExplanationSpec() : v.getExplanation();
-        AttributionMethod method = e.getMethod() == null
-                ? AttributionMethod.DEFAULT
-                : e.getMethod().contract();
+        VertexExplanationParameters vertex =
+                v.getExplanationSpec() == null ? null : v.getExplanationSpec().getParameters();
+        AttributionMethod method = vertex != null
+                ? vertex.method()
+                : e.getMethod() == null
+                        ? AttributionMethod.DEFAULT
+                        : e.getMethod().contract();
         Map<String, String> s = new LinkedHashMap<>();
         s.put(RuntimeSetting.MODEL_NAME.env(), m.getMetadata().getName());
         s.put(RuntimeSetting.MODEL_VERSION.env(), v.getName());
         s.put(RuntimeSetting.METHOD.env(), method.runtimeName());
-        int steps = e.getIntegralSteps() == null ? ExplanationDefaults.INTEGRAL_STEPS : e.getIntegralSteps();
-        int paths = e.getPaths() == null ? ExplanationDefaults.PATHS : e.getPaths();
+        int steps = vertex != null
+                ? vertex.steps()
+                : e.getIntegralSteps() == null ? ExplanationDefaults.INTEGRAL_STEPS : e.getIntegralSteps();
+        int paths = vertex != null ? vertex.paths() : e.getPaths() == null ? ExplanationDefaults.PATHS : e.getPaths();
         s.put(RuntimeSetting.INTEGRAL_STEPS.env(), String.valueOf(steps));
         s.put(RuntimeSetting.PATHS.env(), String.valueOf(paths));
         s.put(MODEL_URI_KEY, v.getModelUri());
         return s;
     }
 
-    /** Inline metadata as canonical JSON (sorted keys), or null when the model folder's file is used. */
+    /**
+     * Inline metadata as canonical JSON (sorted keys), or null when the model folder's file is used: AI Platform's
+     * {@code metadata}, or Vertex's {@code explanationSpec.metadata} (the runtime reads either format).
+     */
     public static String metadataJson(VersionSpec v) {
-        if (v.getMetadata() == null || v.getMetadata().isNull()) {
+        JsonNode metadata = v.getMetadata();
+        if ((metadata == null || metadata.isNull()) && v.getExplanationSpec() != null) {
+            metadata = v.getExplanationSpec().getMetadata();
+        }
+        if (metadata == null || metadata.isNull()) {
             return null;
         }
         try {
-            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(v.getMetadata(), Object.class));
+            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(metadata, Object.class));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("metadata of version " + v.getName() + " is not JSON", e);
         }

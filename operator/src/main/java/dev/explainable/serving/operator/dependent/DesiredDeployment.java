@@ -91,6 +91,8 @@ public final class DesiredDeployment {
             env.add(envVar(RuntimeSetting.METADATA_FILE.env(), CONFIG_MOUNT + "/" + DesiredConfigMap.METADATA_FILE));
         }
         env.add(envVar(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true"));
+        // a Vertex request naming another version (deployedModelId) is forwarded to that version's Service
+        env.add(envVar(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://" + DesiredState.versionName(m, "{version}")));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
         // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
         // Heap 40% of the container (TensorFlow's native memory needs the rest), exit on OutOfMemoryError so that

@@ -28,6 +28,15 @@ public final class DesiredIngress {
             for (VersionSpec v : m.getSpec().getVersions()) {
                 paths.add(exact(DesiredState.path(m, v.getName(), verb), DesiredState.versionName(m, v.getName())));
             }
+            // Vertex's URLs reach the model's Service; its runtime routes deployedModelId to other versions
+            for (String location : config.ingress().vertexLocations()) {
+                for (String api : List.of("v1", "v1beta1")) {
+                    paths.add(exact(
+                            "/" + api + "/projects/" + m.getMetadata().getNamespace() + "/locations/" + location
+                                    + "/endpoints/" + model + ":" + verb,
+                            model));
+                }
+            }
         }
         return new IngressBuilder()
                 .withMetadata(DesiredState.meta(m, model, Labels.forModel(model)))

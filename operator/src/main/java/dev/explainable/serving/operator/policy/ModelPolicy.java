@@ -29,6 +29,15 @@ public final class ModelPolicy {
         List<String> out = new ArrayList<>();
         List<String> paths = config.policy().allowedModelPaths().orElse(List.of());
         for (VersionSpec v : model.getSpec().getVersions()) {
+            // not expressible in the CRD's rules: schema-less (preserved) fields are invisible to CEL
+            if (v.getMetadata() != null
+                    && !v.getMetadata().isNull()
+                    && v.getExplanationSpec() != null
+                    && v.getExplanationSpec().getMetadata() != null
+                    && !v.getExplanationSpec().getMetadata().isNull()) {
+                out.add("version " + v.getName() + ": give the metadata once: metadata (AI Platform's) or "
+                        + "explanationSpec.metadata (Vertex's), not both");
+            }
             String uri = v.getModelUri();
             if (uri == null || !uri.startsWith("file://")) {
                 continue;

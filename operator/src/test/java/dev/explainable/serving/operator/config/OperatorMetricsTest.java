@@ -48,14 +48,23 @@ class OperatorMetricsTest {
     @Test
     void meterCountDoesNotGrowWithModelsAndNoMeterNamesAResource() {
         reconcile(1);
-        int afterOne = registry.getMeters().size();
+        // the operator's own meters: the JVM's and Vert.x's may still be registering while the test runs (a CI run
+        // saw one appear between the two counts), and they do not depend on models
+        long afterOne = operatorMeters();
         reconcile(200);
-        assertThat(registry.getMeters()).hasSize(afterOne);
+        assertThat(operatorMeters()).isEqualTo(afterOne);
         var josdk = registry.getMeters().stream()
                 .filter(m -> m.getId().getName().startsWith("operator.sdk."))
                 .toList();
         assertThat(josdk)
                 .isNotEmpty()
                 .noneMatch(m -> m.getId().getTag("name") != null || m.getId().getTag("namespace") != null);
+    }
+
+    long operatorMeters() {
+        return registry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("operator.")
+                        || m.getId().getName().startsWith("explainable"))
+                .count();
     }
 }

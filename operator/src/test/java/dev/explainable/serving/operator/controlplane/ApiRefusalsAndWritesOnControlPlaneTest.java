@@ -17,6 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,6 +30,8 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.api.VertexExplanationParameters;
+import dev.explainable.serving.operator.api.VertexExplanationSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 
@@ -121,6 +126,54 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
         assertAccepted(ns, sixty, v -> {});
         assertRefused(ns, sixty, v -> v.setName("v12"), "must fit in 63 characters");
         assertRefused(ns, "m", v -> v.setName("v".repeat(41)), "name");
+    }
+
+    /** Vertex's ExplanationSpec is an alternative: given beside AI Platform's fields, the API server refuses it. */
+    @Test
+    void theCrdRefusesContradictingExplanationSpecs() throws Exception {
+        String ns = cluster.namespace("vertex");
+        JsonNode vertexMetadata = new ObjectMapper()
+                .readTree("{\"inputs\": {\"x\": {\"inputTensorName\": \"x:0\"}}, "
+                        + "\"outputs\": {\"y\": {\"outputTensorName\": \"y:0\"}}}");
+        assertAccepted(ns, "m", v -> {
+            v.setExplanation(null);
+            v.setExplanationSpec(vertex(vertexMetadata, 20, null));
+        });
+        assertRefused(ns, "m", v -> v.setExplanationSpec(vertex(null, 20, null)), "not both");
+        assertRefused(
+                ns,
+                "m",
+                v -> {
+                    v.setExplanation(null);
+                    v.setExplanationSpec(vertex(null, 20, 10));
+                },
+                "give exactly one of");
+        assertRefused(
+                ns,
+                "m",
+                v -> {
+                    v.setExplanation(null);
+                    v.setExplanationSpec(vertex(null, 101, null));
+                },
+                "stepCount");
+    }
+
+    static VertexExplanationSpec vertex(JsonNode metadata, Integer steps, Integer paths) {
+        VertexExplanationSpec spec = new VertexExplanationSpec();
+        spec.setMetadata(metadata);
+        VertexExplanationParameters p = new VertexExplanationParameters();
+        if (steps != null) {
+            VertexExplanationParameters.StepCount s = new VertexExplanationParameters.StepCount();
+            s.setStepCount(steps);
+            p.setIntegratedGradientsAttribution(s);
+        }
+        if (paths != null) {
+            VertexExplanationParameters.PathCount c = new VertexExplanationParameters.PathCount();
+            c.setPathCount(paths);
+            p.setSampledShapleyAttribution(c);
+        }
+        spec.setParameters(steps == null && paths == null ? null : p);
+        return spec;
     }
 
     @Test

@@ -13,6 +13,8 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.api.VertexExplanationParameters;
+import dev.explainable.serving.operator.api.VertexExplanationSpec;
 
 /** A version's settings and metadata, and the hash that rolls its pods when they change. */
 class DesiredConfigMapTest {
@@ -73,5 +75,37 @@ class DesiredConfigMapTest {
                         entry("EXPLAIN_INTEGRAL_STEPS", "50"),
                         entry("EXPLAIN_PATHS", "50"),
                         entry("EXPLAIN_MODEL_URI", "pvc://models-claim/flowers/v1"));
+    }
+
+    /** Vertex's ExplanationSpec sets the method, its count and the metadata file as AI Platform's fields would. */
+    @Test
+    void vertexExplanationSpecSetsTheMethodCountAndMetadata() throws Exception {
+        ExplainableModel m = twoVersions();
+        VersionSpec v = m.getSpec().getVersions().get(0);
+        v.setExplanation(null);
+        VertexExplanationSpec spec = new VertexExplanationSpec();
+        VertexExplanationParameters p = new VertexExplanationParameters();
+        VertexExplanationParameters.StepCount xrai = new VertexExplanationParameters.StepCount();
+        xrai.setStepCount(80);
+        p.setXraiAttribution(xrai);
+        spec.setParameters(p);
+        spec.setMetadata(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"outputs\": {\"y\": {\"outputTensorName\": \"y:0\"}}, "
+                        + "\"inputs\": {\"image\": {\"inputTensorName\": \"x:0\", \"modality\": \"image\"}}}"));
+        v.setExplanationSpec(spec);
+        assertThat(DesiredConfigMap.settings(m, v))
+                .containsEntry("EXPLAIN_METHOD", "xrai")
+                .containsEntry("EXPLAIN_INTEGRAL_STEPS", "80");
+        assertThat(DesiredConfigMap.of(m, v).getData().get(DesiredConfigMap.METADATA_FILE))
+                .isEqualTo("{\"inputs\":{\"image\":{\"inputTensorName\":\"x:0\",\"modality\":\"image\"}},"
+                        + "\"outputs\":{\"y\":{\"outputTensorName\":\"y:0\"}}}");
+        VertexExplanationParameters shapley = new VertexExplanationParameters();
+        VertexExplanationParameters.PathCount paths = new VertexExplanationParameters.PathCount();
+        paths.setPathCount(7);
+        shapley.setSampledShapleyAttribution(paths);
+        spec.setParameters(shapley);
+        assertThat(DesiredConfigMap.settings(m, v))
+                .containsEntry("EXPLAIN_METHOD", "sampled-shapley")
+                .containsEntry("EXPLAIN_PATHS", "7");
     }
 }

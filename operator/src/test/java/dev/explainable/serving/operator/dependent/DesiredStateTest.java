@@ -108,6 +108,8 @@ class DesiredStateTest {
                         "Exact /v1/projects/team-a/models/flowers:explain -> flowers",
                         "Exact /v1/projects/team-a/models/flowers/versions/v1:explain -> flowers-v1",
                         "Exact /v1/projects/team-a/models/flowers/versions/v2:predict -> flowers-v2",
-                        "Exact /v1/projects/team-a/models/flowers:predict -> flowers");
+                        "Exact /v1/projects/team-a/models/flowers:predict -> flowers",
+                        "Exact /v1/projects/team-a/locations/us-central1/endpoints/flowers:explain -> flowers",
+                        "Exact /v1beta1/projects/team-a/locations/us-central1/endpoints/flowers:predict -> flowers");
     }
 }

@@ -188,4 +188,20 @@ class ModelPolicyTest {
                         .getConditions())
                 .isEqualTo(s.getConditions());
     }
+
+    /** Both metadata formats on one version contradict each other: refused with the reason in the status. */
+    @Test
+    void metadataGivenTwiceIsRefused() throws Exception {
+        ExplainableModel m = Models.model("m", "v1", Models.withMetadata(Models.version("v1", 0), "{\"inputs\": {}}"));
+        VersionSpec v = m.getSpec().getVersions().get(0);
+        dev.explainable.serving.operator.api.VertexExplanationSpec spec =
+                new dev.explainable.serving.operator.api.VertexExplanationSpec();
+        spec.setMetadata(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"inputs\": {}}"));
+        v.setExplanationSpec(spec);
+        assertThat(ModelPolicy.violations(m, new TestConfig(true)))
+                .containsExactly("version v1: give the metadata once: metadata (AI Platform's) or "
+                        + "explanationSpec.metadata (Vertex's), not both");
+        spec.setMetadata(null);
+        assertThat(ModelPolicy.violations(m, new TestConfig(true))).isEmpty();
+    }
 }

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.result.InputExplanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
@@ -20,6 +23,9 @@ import dev.explainable.serving.runtime.tensor.HostTensor;
  * version resources.
  */
 final class AiPlatformJson {
+
+    private static final ObjectMapper METADATA_JSON =
+            new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private AiPlatformJson() {}
 
@@ -72,6 +78,11 @@ final class AiPlatformJson {
 
     /** {@code {"predictions": [...]}}: one output's value per instance, or an object of named outputs. */
     static Map<String, Object> predictions(List<Map<String, HostTensor>> results) {
+        return Map.of("predictions", predictionList(results));
+    }
+
+    /** One output's value per instance, or an object of named outputs (both contracts answer predictions so). */
+    static List<Object> predictionList(List<Map<String, HostTensor>> results) {
         List<Object> predictions = new ArrayList<>();
         for (Map<String, HostTensor> row : results) {
             if (row.size() == 1) {
@@ -82,7 +93,7 @@ final class AiPlatformJson {
                 predictions.add(named);
             }
         }
-        return Map.of("predictions", predictions);
+        return predictions;
     }
 
     /**
@@ -105,6 +116,12 @@ final class AiPlatformJson {
         version.put("pythonVersion", "3.7");
         version.put("runtimeVersion", "2.11");
         version.put("explanationConfig", explanationConfig);
+        if (state instanceof ModelState.Ready r) {
+            // not AI Platform's: the metadata in effect, so users see what an inferred default explains
+            version.put(
+                    "explanationMetadata", METADATA_JSON.convertValue(r.model().metadata(), Map.class));
+            version.put("explanationMetadataInferred", r.model().metadataInferred());
+        }
         return version;
     }
 

@@ -10,6 +10,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.vertx.core.http.HttpServerRequest;
+
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.service.ModelNotReadyException;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
@@ -19,36 +21,49 @@ import dev.explainable.serving.runtime.work.OverloadedException;
 import dev.explainable.serving.runtime.work.ResourceExhaustedException;
 
 /**
- * The API edge: domain failures become an HTTP status and {@code {"error": "..."}}. Client errors are not logged
- * above DEBUG; an unexpected failure is logged with an id that the answer carries instead of its internals.
+ * The API edge: domain failures become an HTTP status and the contract's error body: {@code {"error": "..."}} on
+ * AI Platform's URLs, Google's {@code {"error": {"code", "message", "status"}}} on Vertex's. Client errors are not
+ * logged above DEBUG; an unexpected failure is logged with an id that the answer carries instead of its internals.
  */
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
-    static Response error(int status, String message) {
-        return Response.status(status)
-                .type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", message))
-                .build();
+    static Response error(HttpServerRequest request, int status, String message) {
+        return error(request, status, message, null);
+    }
+
+    static Response error(HttpServerRequest request, int status, String message, Integer retryAfterSeconds) {
+        Object body = request != null
+                        && VertexPredictionResource.VERTEX_PATH
+                                .matcher(request.path())
+                                .matches()
+                ? VertexJson.error(status, message)
+                : Map.of("error", message);
+        Response.ResponseBuilder b =
+                Response.status(status).type(MediaType.APPLICATION_JSON).entity(body);
+        if (retryAfterSeconds != null) {
+            b.header("Retry-After", retryAfterSeconds);
+        }
+        return b.build();
     }
 
     @ServerExceptionMapper
-    public Response api(ApiException e) {
+    public Response api(ApiException e, HttpServerRequest request) {
         if (e.status() >= 500) {
             LOG.warnf("request failed: %s", e.getMessage());
         }
-        return error(e.status(), e.getMessage());
+        return error(request, e.status(), e.getMessage());
     }
 
     @ServerExceptionMapper
-    public Response limit(LimitExceededException e) {
-        return error(400, e.getMessage());
+    public Response limit(LimitExceededException e, HttpServerRequest request) {
+        return error(request, 400, e.getMessage());
     }
 
     @ServerExceptionMapper
-    public Response invalidRequest(InvalidRequestException e) {
-        return error(400, e.getMessage());
+    public Response invalidRequest(InvalidRequestException e, HttpServerRequest request) {
+        return error(request, 400, e.getMessage());
     }
 
     /**
@@ -56,57 +71,40 @@ public class ErrorMappers {
      * concerns what the request sent (its instance against the metadata), so it is the client's too.
      */
     @ServerExceptionMapper
-    public Response metadata(MetadataException e) {
-        return error(400, e.getMessage());
+    public Response metadata(MetadataException e, HttpServerRequest request) {
+        return error(request, 400, e.getMessage());
     }
 
     @ServerExceptionMapper
-    public Response notReady(ModelNotReadyException e) {
+    public Response notReady(ModelNotReadyException e, HttpServerRequest request) {
         LOG.debugf("request refused: %s", e.getMessage());
-        return Response.status(503)
-                .type(MediaType.APPLICATION_JSON)
-                .header("Retry-After", 5)
-                .entity(Map.of("error", e.getMessage()))
-                .build();
+        return error(request, 503, e.getMessage(), 5);
     }
 
     @ServerExceptionMapper
-    public Response overloaded(OverloadedException e) {
-        return Response.status(e.stopping() ? 503 : 429)
-                .type(MediaType.APPLICATION_JSON)
-                .header("Retry-After", e.retryAfterSeconds())
-                .entity(Map.of("error", e.getMessage()))
-                .build();
+    public Response overloaded(OverloadedException e, HttpServerRequest request) {
+        return error(request, e.stopping() ? 503 : 429, e.getMessage(), (int) e.retryAfterSeconds());
     }
 
     @ServerExceptionMapper
-    public Response deadline(DeadlineExceededException e) {
+    public Response deadline(DeadlineExceededException e, HttpServerRequest request) {
         // a cancelled request's client is gone (or the pod is stopping): the answer is for the log and the metrics
-        return e.cancelled()
-                ? Response.status(503)
-                        .type(MediaType.APPLICATION_JSON)
-                        .header("Retry-After", 1)
-                        .entity(Map.of("error", e.getMessage()))
-                        .build()
-                : error(504, e.getMessage());
+        return e.cancelled() ? error(request, 503, e.getMessage(), 1) : error(request, 504, e.getMessage());
     }
 
     @ServerExceptionMapper
-    public Response exhausted(ResourceExhaustedException e) {
-        return Response.status(503)
-                .type(MediaType.APPLICATION_JSON)
-                .header("Retry-After", 1)
-                .entity(Map.of("error", e.getMessage()))
-                .build();
+    public Response exhausted(ResourceExhaustedException e, HttpServerRequest request) {
+        return error(request, 503, e.getMessage(), 1);
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, HttpServerRequest request) {
         int status = e.getResponse().getStatus();
         String message = switch (status) {
             case 404 ->
                 "not found; the endpoints are POST /v1/projects/{project}/models/{model}[/versions/{version}]"
-                        + ":explain and :predict";
+                        + ":explain and :predict (AI Platform), and POST /v1/projects/{project}/locations/{location}"
+                        + "/endpoints/{endpoint}:explain and :predict (Vertex AI)";
             case 405 -> "method not allowed; use POST";
             case 406 -> "not acceptable; the API answers application/json";
             case 415 -> "unsupported media type; send Content-Type: application/json";
@@ -118,15 +116,15 @@ public class ErrorMappers {
                         : "request failed";
         };
         if (status >= 500) {
-            return unexpected(e);
+            return unexpected(e, request);
         }
-        return error(status, message);
+        return error(request, status, message);
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Exception e) {
+    public Response unexpected(Exception e, HttpServerRequest request) {
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected failure (error id %s)", id);
-        return error(500, "internal error (error id " + id + ")");
+        return error(request, 500, "internal error (error id " + id + ")");
     }
 }

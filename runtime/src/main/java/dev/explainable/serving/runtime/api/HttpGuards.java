@@ -137,6 +137,14 @@ public class HttpGuards {
         refuse(ctx, status, message);
     }
 
+    /** The contract's error body for a path: Google's API error on Vertex's URLs, {@code {"error"}} elsewhere. */
+    static String errorBody(String path, int status, String message) {
+        return path != null
+                        && VertexPredictionResource.VERTEX_PATH.matcher(path).matches()
+                ? new JsonObject(VertexJson.error(status, message)).encode()
+                : new JsonObject().put("error", message).encode();
+    }
+
     static void refuse(RoutingContext ctx, int status, String message) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.headWritten()) {
@@ -153,7 +161,7 @@ public class HttpGuards {
         // (bounded by the body timeout): closing on unread bytes makes TCP reset the connection, and the client may
         // lose the answer it was sent. A body over the limit, or one that timed out, is not waited for.
         boolean drain = !request.isEnded() && status != 408 && status != 413 && status != 411;
-        response.end(new JsonObject().put("error", message).encode()).onComplete(done -> {
+        response.end(errorBody(request.path(), status, message)).onComplete(done -> {
             if (!drain || request.isEnded()) {
                 request.connection().close();
             } else {

@@ -1,6 +1,5 @@
 package dev.explainable.serving.runtime.api;
 
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,32 +12,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
-import dev.explainable.serving.runtime.service.ModelNotReadyException;
-import dev.explainable.serving.runtime.work.Admission;
-import dev.explainable.serving.runtime.work.DeadlineExceededException;
-import dev.explainable.serving.runtime.work.InvalidRequestException;
-import dev.explainable.serving.runtime.work.LimitExceededException;
-import dev.explainable.serving.runtime.work.OverloadedException;
-import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
  * AI Platform's {@code projects.explain} and {@code projects.predict}:
@@ -55,18 +41,13 @@ public class PredictionResource {
     private static final Pattern TARGET = Pattern.compile("([^/:]+)(?:/versions/([^/:]+))?:([A-Za-z]+)");
 
     private final ModelHost models;
-    private final RequestReader reader;
-    private final MeterRegistry registry;
     private final ExplainConfig config;
-    private final AdmissionControl admission;
+    private final CallRunner calls;
 
-    public PredictionResource(
-            ModelHost models, ExplainConfig config, MeterRegistry registry, AdmissionControl admission) {
-        this.admission = admission;
+    public PredictionResource(ModelHost models, ExplainConfig config, CallRunner calls) {
         this.models = models;
-        this.reader = new RequestReader(config.maxRequestBytes());
-        this.registry = registry;
         this.config = config;
+        this.calls = calls;
     }
 
     @POST
@@ -77,31 +58,12 @@ public class PredictionResource {
             description = "AI Platform projects.explain / projects.predict. "
                     + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
                     + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
-    public Uni<Map<String, Object>> call(
+    public Uni<Response> call(
             @PathParam("project") String project,
             @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target")
                     String target,
             @Context RoutingContext http,
             byte[] body) {
-        // Non-blocking signature: the body is read on the event loop, so a slow client holds a connection but no
-        // worker; the work itself then runs on a worker thread.
-        RequestDeadline deadline = HttpGuards.deadline(http);
-        return Uni.createFrom()
-                .item(() -> {
-                    try {
-                        return handle(project, target, deadline, body);
-                    } catch (DeadlineExceededException e) {
-                        if (deadline.isCancelled()) {
-                            // the client has gone and nobody reads an answer; counted in handle(), nothing to report
-                            return Map.<String, Object>of();
-                        }
-                        throw e;
-                    }
-                })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    private Map<String, Object> handle(String project, String target, RequestDeadline deadline, byte[] body) {
         Matcher m = TARGET.matcher(target);
         if (!m.matches()) {
             throw new ApiException(
@@ -113,48 +75,17 @@ public class PredictionResource {
         if (!verb.equals("explain") && !verb.equals("predict")) {
             throw new ApiException(404, "unknown method ':" + verb + "'; use :explain or :predict");
         }
-        boolean explain = verb.equals("explain");
-        Timer.Sample sample = Timer.start(registry);
-        String outcome = "error";
-        try (RequestDeadline.Scope scope = deadline.enter()) {
-            ExplanationPipeline pipeline = resolve(m.group(1), m.group(2));
-            // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
-            try (Admission.Permit permit =
-                    (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
-                RequestReader.Request request = reader.read(body);
-                List<JsonNode> instances = request.instances();
-                Map<String, Object> response = explain
-                        ? AiPlatformJson.explanations(
-                                pipeline.explain(instances, visualizationOverride(request.parameters())))
-                        : AiPlatformJson.predictions(pipeline.predict(instances));
-                outcome = "success";
-                registry.counter("explainable.instances", "verb", verb).increment(instances.size());
-                return response;
-            }
-        } catch (ApiException e) {
-            outcome = e.status() < 500 ? "client_error" : "server_error";
-            throw e;
-        } catch (LimitExceededException | InvalidRequestException | MetadataException e) {
-            outcome = "client_error";
-            throw e;
-        } catch (ModelNotReadyException e) {
-            outcome = "server_error"; // the model is loading or failed: not the client's doing
-            throw e;
-        } catch (OverloadedException e) {
-            outcome = "rejected";
-            throw e;
-        } catch (DeadlineExceededException e) {
-            outcome = e.cancelled() ? "cancelled" : "deadline_exceeded";
-            throw e;
-        } finally {
-            sample.stop(Timer.builder("explainable.requests")
-                    .description("explain and predict requests, by verb, attribution method and outcome")
-                    .tag("verb", verb)
-                    .tag("method", explain ? models.method() : "none")
-                    .tag("outcome", outcome)
-                    .publishPercentileHistogram()
-                    .register(registry));
-        }
+        return calls.run(
+                http,
+                verb,
+                body,
+                null,
+                () -> resolve(m.group(1), m.group(2)),
+                (pipeline, request) -> verb.equals("explain")
+                        ? AiPlatformJson.explanations(pipeline.explain(
+                                request.instances(),
+                                ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method())))
+                        : AiPlatformJson.predictions(pipeline.predict(request.instances())));
     }
 
     /**
@@ -215,22 +146,4 @@ public class PredictionResource {
         }
         return models.ready().pipeline();
     }
-
-    /**
-     * An extension of the AI Platform request: {@code "parameters": {"visualization": {...}}} overrides the
-     * metadata's visualization settings of image inputs for this request (the runtime's page uses it).
-     */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> visualizationOverride(JsonNode parameters) {
-        if (parameters == null || !parameters.has("visualization")) {
-            return null;
-        }
-        JsonNode v = parameters.get("visualization");
-        if (!v.isObject()) {
-            throw new InvalidRequestException("\"parameters.visualization\" must be an object");
-        }
-        return JSON.convertValue(v, Map.class);
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 }

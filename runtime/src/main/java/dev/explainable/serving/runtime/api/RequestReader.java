@@ -24,7 +24,7 @@ public final class RequestReader {
     }
 
     /** The body's instances and its optional {@code parameters} object. */
-    public record Request(List<JsonNode> instances, JsonNode parameters) {}
+    public record Request(List<JsonNode> instances, JsonNode parameters, JsonNode body) {}
 
     public Request read(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
@@ -37,7 +37,9 @@ public final class RequestReader {
         try {
             root = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage()
+            // Jackson's "(start marker at [Source: ...])" names parser internals, not the client's mistake
+            String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*\\]\\)", "");
+            throw ApiException.badRequest("request body is not valid JSON: " + reason
                     + (e.getLocation() != null
                             ? " (line " + e.getLocation().getLineNr() + ", column "
                                     + e.getLocation().getColumnNr() + ")"
@@ -64,7 +66,7 @@ public final class RequestReader {
         if (parameters != null && !parameters.isObject()) {
             throw ApiException.badRequest("\"parameters\" must be an object");
         }
-        return new Request(list, parameters);
+        return new Request(list, parameters, root);
     }
 
     public static ApiException tooLarge(long maxBytes) {

@@ -60,7 +60,27 @@ public interface ExplainConfig {
 
     Xrai xrai();
 
+    /** SmoothGrad for Integrated Gradients and XRAI (Vertex AI's smoothGradConfig); off by default. */
+    @WithName("smooth-grad")
+    SmoothGrad smoothGrad();
+
+    /** A blurred start for Integrated Gradients and XRAI (Vertex AI's blurBaselineConfig); off by default. */
+    @WithName("blur-ig")
+    BlurIg blurIg();
+
     Limits limits();
+
+    Routing routing();
+
+    /** How a request for another version of this model reaches it. */
+    interface Routing {
+        /**
+         * The URL of another version, {@code {version}} standing for its name (the operator sets
+         * {@code http://<model>-{version}}, the version's Service); unset: such requests answer 404.
+         */
+        @WithName("version-url")
+        Optional<String> versionUrl();
+    }
 
     Admission admission();
 
@@ -238,6 +258,42 @@ public interface ExplainConfig {
             /** The region; default the SDK's region chain (AWS_REGION), else us-east-1 with cross-region access. */
             Optional<String> region();
         }
+    }
+
+    /** See SmoothGradConfig and SmoothGrad. */
+    interface SmoothGrad {
+        /** Noisy copies of each path, 1..50 (Vertex's noisySampleCount; a Vertex request's default is 3); 0: off. */
+        @WithName("noisy-sample-count")
+        @WithDefault("0")
+        int noisySampleCount();
+
+        /** Standard deviation of the noise, in the explained inputs' units (Vertex's noiseSigma, default 0.1). */
+        @WithName("noise-sigma")
+        @WithDefault("0.1")
+        double noiseSigma();
+
+        /**
+         * Per input, {@code name=sigma} (Vertex's featureNoiseSigma): replaces noise-sigma; inputs not named get no
+         * noise.
+         */
+        @WithName("feature-noise-sigma")
+        Optional<java.util.List<String>> featureNoiseSigma();
+    }
+
+    /** See BlurConfig and BlurPath. */
+    interface BlurIg {
+        /** Sigma of the most blurred image, in pixels, up to 1000 (Vertex's maxBlurSigma); 0: off. */
+        @WithName("max-blur-sigma")
+        @WithDefault("0")
+        double maxBlurSigma();
+
+        /** {@code blur} (Blur IG's path of blurs, default) or {@code straight} (a line from the blurred image). */
+        @WithDefault("blur")
+        String path();
+
+        /** {@code zero} (PAIR saliency's, default) or {@code reflect}: what the blur reads past the edges. */
+        @WithDefault("zero")
+        String boundary();
     }
 
     interface Visualization {

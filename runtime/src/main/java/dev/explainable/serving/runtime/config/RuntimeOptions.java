@@ -1,10 +1,16 @@
 package dev.explainable.serving.runtime.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
+import dev.explainable.serving.runtime.explain.BlurConfig;
+import dev.explainable.serving.runtime.explain.GaussianBlur;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.explain.PathOptions;
+import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
 import dev.explainable.serving.runtime.storage.StorageSettings;
 
@@ -15,6 +21,8 @@ import dev.explainable.serving.runtime.storage.StorageSettings;
  *
  * @param modelDir     the SavedModel folder (null when unset: loading then fails with a clear reason)
  * @param metadataFile the metadata file, or null for {@code <modelDir>/explanation_metadata.json}
+ * @param smoothGrad   SmoothGrad for Integrated Gradients and XRAI (explain.smooth-grad.*), or empty
+ * @param blur         a blurred start for Integrated Gradients and XRAI (explain.blur-ig.*), or empty
  */
 public record RuntimeOptions(
         String modelDir,
@@ -30,7 +38,9 @@ public record RuntimeOptions(
         XraiParameters xrai,
         boolean includeRaw,
         int warmUpFreeDimension,
-        RequestLimits limits) {
+        RequestLimits limits,
+        Optional<SmoothGradConfig> smoothGrad,
+        Optional<BlurConfig> blur) {
 
     /** The bounds on one request's work (explain.limits.*). */
     public record RequestLimits(
@@ -63,7 +73,9 @@ public record RuntimeOptions(
                 XraiParameters.defaults(),
                 false,
                 224,
-                RequestLimits.defaults());
+                RequestLimits.defaults(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
@@ -100,7 +112,86 @@ public record RuntimeOptions(
                         l.maxFreeDimension(),
                         l.maxBatchElements(),
                         l.maxRequestElements(),
-                        l.deadline()));
+                        l.deadline()),
+                smoothGrad(c.smoothGrad()),
+                blur(c.blurIg()));
+    }
+
+    /**
+     * explain.smooth-grad.*: off at a sample count of 0, otherwise checked against Vertex's ranges (a value out of
+     * range fails startup naming the setting).
+     */
+    static Optional<SmoothGradConfig> smoothGrad(ExplainConfig.SmoothGrad s) {
+        if (s.noisySampleCount() == 0 && s.featureNoiseSigma().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new SmoothGradConfig(
+                    s.noisySampleCount(),
+                    s.noiseSigma(),
+                    SmoothGradConfig.parseFeatureNoiseSigma(
+                            s.featureNoiseSigma().orElse(List.of()))));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("explain.smooth-grad: " + e.getMessage(), e);
+        }
+    }
+
+    /** explain.blur-ig.*: off at a sigma of 0. */
+    static Optional<BlurConfig> blur(ExplainConfig.BlurIg b) {
+        if (b.maxBlurSigma() == 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new BlurConfig(
+                    b.maxBlurSigma(), BlurConfig.Path.parse(b.path()), GaussianBlur.Boundary.parse(b.boundary())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("explain.blur-ig: " + e.getMessage(), e);
+        }
+    }
+
+    /** How Integrated Gradients and XRAI integrate: steps, rule, SmoothGrad and blur. */
+    public PathOptions pathOptions() {
+        return new PathOptions(integralSteps, integrationRule, smoothGrad, blur);
+    }
+
+    public RuntimeOptions withSmoothGrad(SmoothGradConfig config) {
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits,
+                Optional.ofNullable(config),
+                blur);
+    }
+
+    public RuntimeOptions withBlur(BlurConfig config) {
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits,
+                smoothGrad,
+                Optional.ofNullable(config));
     }
 
     /** The model fetcher's settings (explain.storage.*). */
@@ -135,7 +226,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withMethod(AttributionMethod m) {
@@ -153,7 +246,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withIntegralSteps(int steps) {
@@ -171,7 +266,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withPaths(int p) {
@@ -189,7 +286,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withBatchSize(int size) {
@@ -207,7 +306,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withIntegrationRule(IntegrationRule rule) {
@@ -225,7 +326,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withMetadataFile(String file) {
@@ -243,7 +346,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withIncludeRaw(boolean raw) {
@@ -261,7 +366,9 @@ public record RuntimeOptions(
                 xrai,
                 raw,
                 warmUpFreeDimension,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withWarmUpFreeDimension(int size) {
@@ -279,7 +386,9 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 size,
-                limits);
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withLimits(RequestLimits l) {
@@ -297,6 +406,8 @@ public record RuntimeOptions(
                 xrai,
                 includeRaw,
                 warmUpFreeDimension,
-                l);
+                l,
+                smoothGrad,
+                blur);
     }
 }

@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
- * Sampled Shapley over input features: every element of an explained input is a player, except that inputs
- * sharing a group ({@link InputValues#group()}) act as one player (its credit is spread evenly over their
- * elements). {@code paths} permutations per baseline set; all path points are evaluated in batches.
+ * Sampled Shapley over input features: every feature of an explained input ({@link InputValues#featureWidth()}
+ * values, usually one) is a player, except that inputs sharing a group ({@link InputValues#group()}) act as one
+ * player; a player's credit is spread evenly over its values. {@code paths} permutations per baseline set; all path points are evaluated in batches.
  */
 public final class SampledShapleyExplainer implements Explainer {
 
@@ -45,8 +45,15 @@ public final class SampledShapleyExplainer implements Explainer {
                     cells.add(new int[] {i, e});
                 }
             } else {
-                for (int e = 0; e < size; e++) {
-                    players.add(new Player(new int[] {i}, new int[] {e}));
+                int width = inputs.get(i).featureWidth();
+                for (int f = 0; f < size / width; f++) {
+                    int[] in = new int[width];
+                    int[] elements = new int[width];
+                    for (int k = 0; k < width; k++) {
+                        in[k] = i;
+                        elements[k] = f * width + k;
+                    }
+                    players.add(new Player(in, elements));
                 }
             }
         }

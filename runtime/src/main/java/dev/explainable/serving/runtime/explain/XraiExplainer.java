@@ -12,22 +12,39 @@ import dev.explainable.serving.runtime.explain.xrai.XraiSegmenter;
  * XRAI (Kapishnikov et al., ICCV 2019) as PAIR's saliency implements it: Integrated Gradients from a black and a
  * white baseline (the image's min and max), averaged, maximum over channels; then regions from
  * {@link XraiSegmenter} ranked by attribution density ({@link XraiRegions}). The result is a per-pixel map
- * [height, width] of region scores. {@code approx_error} is the completeness gap of the underlying IG.
+ * [height, width] of region scores. {@code approx_error} is the completeness gap of the underlying IG. With
+ * {@link PathOptions} the IG's paths may be smoothed (SmoothGrad) or start from the blurred image instead of the
+ * two baselines; segmentation always sees the image as sent.
  * Explains one input: an image [height, width(, channels)].
  */
 public final class XraiExplainer implements Explainer {
 
-    private final IntegratedGradientsExplainer ig;
+    private final PathOptions options;
+    private final GradientPath path;
     private final XraiParameters parameters;
 
-    public XraiExplainer(int steps, IntegrationRule rule, XraiParameters parameters) {
-        this.ig = new IntegratedGradientsExplainer(steps, rule);
+    /**
+     * @param options the paths of the underlying Integrated Gradients: straight ones from the black and white
+     *                baselines, or the blurred image's path ({@code blurBaselineConfig}), smoothed where asked
+     */
+    public XraiExplainer(PathOptions options, XraiParameters parameters) {
+        this.options = options;
+        this.path = options.gradientPath();
         this.parameters = parameters;
+    }
+
+    public XraiExplainer(int steps, IntegrationRule rule, XraiParameters parameters) {
+        this(PathOptions.of(steps, rule), parameters);
+    }
+
+    public PathOptions options() {
+        return options;
     }
 
     @Override
     public long evaluations(ExplainedInstance instance) {
-        return ig.pointsPerPath() * 2; // two baselines: black and white (as PAIR saliency's XRAI)
+        // two baselines: black and white (as PAIR saliency's XRAI); a blurred start replaces both
+        return PathAttributions.evaluations(instance.inputs(), 2, path);
     }
 
     @Override
@@ -55,8 +72,11 @@ public final class XraiExplainer implements Explainer {
         // Segmentation needs only the image: it runs beside the IG batches instead of after them.
         CompletableFuture<List<int[]>> segments =
                 CompletableFuture.supplyAsync(() -> XraiSegmenter.masks(pixels, h, w, c, parameters));
-        Attribution a = ig.integrate(
-                instance, List.of(List.of(filled(pixels.length, min)), List.of(filled(pixels.length, max))), model);
+        Attribution a = PathAttributions.attribute(
+                instance.inputs(),
+                List.of(List.of(filled(pixels.length, min)), List.of(filled(pixels.length, max))),
+                path,
+                model);
         double[] perPixel = maxOverChannels(a.inputs().get(0).values(), h * w, c);
         double[] regions =
                 XraiRegions.rank(perPixel, segments.join(), parameters.minPixelDiff(), parameters.areaThreshold());

@@ -32,6 +32,21 @@ public record ExplanationMetadata(
             @JsonProperty("group_name") String groupName,
             Map<String, Object> visualization) {
 
+        /** The encoding, lower case; {@code identity} when none is given. */
+        public String encodingName() {
+            return encoding == null ? "identity" : encoding.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The tensor attributions are computed on: the encoded tensor where there is one, else the input's. */
+        public String explainedTensorName() {
+            return encodedTensorName != null ? encodedTensorName : inputTensorName;
+        }
+
+        /** The baselines in the explained tensor's space. */
+        public List<Object> explainedBaselines() {
+            return encodedTensorName != null ? encodedBaselines : inputBaselines;
+        }
+
         public boolean isImage() {
             return "image".equalsIgnoreCase(modality);
         }

@@ -12,13 +12,17 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetadata;
 
-/** Reads and validates {@code explanation_metadata.json} with AI Platform's rules. */
+/**
+ * Reads and validates {@code explanation_metadata.json} with AI Platform's rules; Vertex AI's camelCase
+ * {@code ExplanationMetadata} is read too ({@link VertexMetadata}).
+ */
 public final class MetadataLoader {
 
     public static final String FILE_NAME = "explanation_metadata.json";
@@ -36,6 +40,9 @@ public final class MetadataLoader {
             "concat_embedding");
     private static final Set<String> NEEDS_FEATURE_MAPPING =
             Set.of("bag_of_features", "bag_of_features_sparse", "indicator");
+
+    /** Encodings whose attributions are computed on an embedding ({@code encoded_tensor_name}). */
+    private static final Set<String> EMBEDDINGS = Set.of("combined_embedding", "concat_embedding");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -58,7 +65,11 @@ public final class MetadataLoader {
     public static ExplanationMetadata parse(String json) {
         ExplanationMetadata metadata;
         try {
-            metadata = MAPPER.readValue(json, ExplanationMetadata.class);
+            JsonNode root = MAPPER.readTree(json);
+            if (root != null && root.isObject() && VertexMetadata.isVertex(root)) {
+                root = VertexMetadata.toAiPlatform(root);
+            }
+            metadata = root == null || root.isNull() ? null : MAPPER.treeToValue(root, ExplanationMetadata.class);
         } catch (UnrecognizedPropertyException e) {
             throw new MetadataException(
                     "invalid explanation metadata: unknown key '" + e.getPropertyName() + "' (known keys: "
@@ -131,6 +142,30 @@ public final class MetadataLoader {
         String encoding = in.encoding() == null ? "identity" : in.encoding().toLowerCase(Locale.ROOT);
         if (!ENCODINGS.contains(encoding)) {
             problems.add(where + ": unknown encoding " + quote(in.encoding()) + " (one of " + ENCODINGS + ")");
+        }
+        if (EMBEDDINGS.contains(encoding) && isBlank(in.encodedTensorName())) {
+            problems.add(where + ": encoding " + encoding + " needs 'encoded_tensor_name' (the embedding's output, "
+                    + "where attributions are computed)");
+        }
+        if (EMBEDDINGS.contains(encoding) && in.inputBaselines() != null) {
+            problems.add(where + ": with encoding " + encoding + " give 'encoded_baselines' (in the embedding's "
+                    + "space); 'input_baselines' of ids are not supported");
+        }
+        if (encoding.equals("bag_of_features_sparse")) {
+            problems.add(where + ": encoding bag_of_features_sparse (sparse inputs) is not supported; feed the"
+                    + " features dense with bag_of_features");
+        }
+        if (in.encodedBaselines() != null) {
+            if (isBlank(in.encodedTensorName())) {
+                problems.add(where + ": 'encoded_baselines' needs 'encoded_tensor_name'");
+            }
+            if (in.encodedBaselines().size() > MAX_BASELINES) {
+                problems.add(where + ": at most " + MAX_BASELINES + " encoded baselines (got "
+                        + in.encodedBaselines().size() + ")");
+            }
+            if (!in.encodedBaselines().stream().allMatch(MetadataLoader::isNumericTree)) {
+                problems.add(where + ": encoded baselines must be numbers or nested lists of numbers");
+            }
         }
         if (NEEDS_FEATURE_MAPPING.contains(encoding)
                 && (in.indexFeatureMapping() == null || in.indexFeatureMapping().isEmpty())) {

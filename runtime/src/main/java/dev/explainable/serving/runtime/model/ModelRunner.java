@@ -14,6 +14,7 @@ import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
@@ -163,33 +164,51 @@ public final class ModelRunner {
 
     /** The top class for a vector output ({@code -1} for a scalar per example), as AI Platform explains it. */
     public static LabelTarget target(ForwardResult instance, ExplainedOutput output) {
-        HostTensor y = instance.outputs().get(output.key());
-        int label = labelIndex(y);
-        float[] mask = new float[(int) HostTensor.elements(output.shape())];
-        if (label < 0) {
-            mask = new float[] {1f};
-        } else {
-            mask[label] = 1f;
-        }
-        String name = label >= 0
-                        && output.indexNameMapping() != null
-                        && label < output.indexNameMapping().size()
-                ? output.indexNameMapping().get(label)
-                : null;
-        return new LabelTarget(label, name, HostTensor.floats(output.shape(), mask));
+        return targets(instance, output, LabelSelection.TOP).get(0);
     }
 
-    static int labelIndex(HostTensor output) {
-        if (output.shape().length == 0) {
-            return -1;
+    /**
+     * The labels {@code selection} picks for one output: a scalar output has one ({@code -1}); a vector output its
+     * top-k by score (ties by index) or the given indices, which must lie inside the output.
+     */
+    public static List<LabelTarget> targets(ForwardResult instance, ExplainedOutput output, LabelSelection selection) {
+        HostTensor y = instance.outputs().get(output.key());
+        if (y.shape().length == 0) {
+            return List.of(new LabelTarget(-1, null, HostTensor.floats(output.shape(), new float[] {1f})));
         }
-        int best = 0;
-        for (int i = 1; i < output.size(); i++) {
-            if (output.dtype().numberAt(output.data(), i) > output.dtype().numberAt(output.data(), best)) {
-                best = i;
+        List<Integer> labels;
+        if (selection.indices() != null) {
+            for (int i : selection.indices()) {
+                if (i < 0 || i >= y.size()) {
+                    throw new InvalidInstanceException("output index " + i + " is outside output '" + output.key()
+                            + "', which has " + y.size() + " values");
+                }
             }
+            labels = selection.indices();
+        } else {
+            Integer[] order = new Integer[y.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (p, q) -> {
+                int c = Double.compare(
+                        y.dtype().numberAt(y.data(), q), y.dtype().numberAt(y.data(), p));
+                return c != 0 ? c : Integer.compare(p, q);
+            });
+            int k = selection.topK() < 0 ? order.length : Math.min(selection.topK(), order.length);
+            labels = Arrays.asList(order).subList(0, k);
         }
-        return best;
+        List<LabelTarget> targets = new ArrayList<>(labels.size());
+        for (int label : labels) {
+            float[] mask = new float[(int) HostTensor.elements(output.shape())];
+            mask[label] = 1f;
+            String name = output.indexNameMapping() != null
+                            && label < output.indexNameMapping().size()
+                    ? output.indexNameMapping().get(label)
+                    : null;
+            targets.add(new LabelTarget(label, name, HostTensor.floats(output.shape(), mask)));
+        }
+        return targets;
     }
 
     /**
@@ -239,6 +258,9 @@ public final class ModelRunner {
         feeds.put(output.mask().asOutput(), target.mask());
         List<Output<?>> fetches = new ArrayList<>();
         fetches.add(output.target());
+        if (withGradients && output.gradients().length != explained.size()) {
+            throw new IllegalStateException("the model was loaded without gradient ops");
+        }
         if (withGradients) {
             fetches.addAll(Arrays.asList(output.gradients()));
         }

@@ -47,9 +47,25 @@ public final class ServingModel implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServingModel.class);
 
-    /** A metadata input: the tensor attributions are computed for. */
+    /**
+     * A metadata input: the tensor attributions are computed for (its encoded tensor where it has one).
+     *
+     * @param spec the explained tensor's dtype and shape (float32), keyed by the metadata key
+     * @param input the metadata's {@code input_tensor_name} as resolved: {@code spec}'s tensor without an embedding
+     *     encoding, the ids the embedding looks up with one (its dtype null where the runtime has no name for it)
+     * @param signatureKey the signature input that feeds {@code tensor} directly, or null when it is computed inside
+     *     the graph
+     * @param requestKey the signature input the request's values for this input go to (its input_tensor_name), or
+     *     null: requests may name it by the metadata key
+     */
     public record ExplainedInput(
-            String key, Output<?> tensor, TensorSpec spec, String signatureKey, InputMetadata metadata) {
+            String key,
+            Output<?> tensor,
+            TensorSpec spec,
+            TensorSpec input,
+            String signatureKey,
+            String requestKey,
+            InputMetadata metadata) {
         /** True when the tensor is fed directly by the request (not computed inside the graph). */
         public boolean isSignatureInput() {
             return signatureKey != null;
@@ -72,22 +88,46 @@ public final class ServingModel implements AutoCloseable {
     private final Map<String, String> signatureOutputs;
     private final List<ExplainedInput> explainedInputs;
     private final List<ExplainedOutput> explainedOutputs;
+    private final ExplanationMetadata metadata;
+    private final boolean metadataInferred;
 
     private ServingModel(
             SavedModelBundle bundle,
             List<TensorSpec> signatureInputs,
             Map<String, String> outputs,
             List<ExplainedInput> explainedInputs,
-            List<ExplainedOutput> explainedOutputs) {
+            List<ExplainedOutput> explainedOutputs,
+            ExplanationMetadata metadata,
+            boolean metadataInferred) {
         this.bundle = bundle;
         this.session = bundle.session();
         this.signatureInputs = signatureInputs;
         this.signatureOutputs = outputs;
         this.explainedInputs = explainedInputs;
         this.explainedOutputs = explainedOutputs;
+        this.metadata = metadata;
+        this.metadataInferred = metadataInferred;
     }
 
-    public static ServingModel load(Path dir, ExplanationMetadata metadata, String defaultSignature) {
+    /** The explanation metadata in effect: the model's, or the one inferred from its signature. */
+    public ExplanationMetadata metadata() {
+        return metadata;
+    }
+
+    /** True when the model came without metadata and {@link #metadata()} was inferred. */
+    public boolean metadataInferred() {
+        return metadataInferred;
+    }
+
+    /**
+     * Loads the SavedModel in {@code dir} and adds the explanation ops.
+     *
+     * @param metadata the explanation metadata, or null to infer it from the signature (see {@link #inferred})
+     * @param withGradients whether to build the gradient ops (Integrated Gradients and XRAI need them; Sampled
+     *     Shapley runs forward only, so models whose ops have no gradient, such as recurrent loops, serve it)
+     */
+    public static ServingModel load(
+            Path dir, ExplanationMetadata metadata, String defaultSignature, boolean withGradients) {
         if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
             throw new MetadataException("no SavedModel at " + dir + " (saved_model.pb is missing)");
         }
@@ -101,7 +141,12 @@ public final class ServingModel implements AutoCloseable {
         SavedModelBundle bundle =
                 SavedModelBundle.loader(dir.toString()).withTags("serve").load();
         try {
-            ServingModel model = build(bundle, metadata, defaultSignature);
+            ServingModel model = build(bundle, metadata, defaultSignature, withGradients);
+            if (metadata == null) {
+                LOG.infof(
+                        "%s has no explanation metadata; inferred (write explanation_metadata.json to change it): %s",
+                        dir, model.metadata());
+            }
             LOG.infof(
                     "loaded %s in %d ms: inputs %s, explained %s, outputs %s",
                     dir,
@@ -116,8 +161,9 @@ public final class ServingModel implements AutoCloseable {
         }
     }
 
-    private static ServingModel build(SavedModelBundle bundle, ExplanationMetadata metadata, String defaultSignature) {
-        String sigKey = metadata.servingSigdefKey() != null ? metadata.servingSigdefKey() : defaultSignature;
+    private static ServingModel build(
+            SavedModelBundle bundle, ExplanationMetadata given, String defaultSignature, boolean withGradients) {
+        String sigKey = given != null && given.servingSigdefKey() != null ? given.servingSigdefKey() : defaultSignature;
         Signature signature = bundle.signatures().stream()
                 .filter(s -> s.key().equals(sigKey))
                 .findFirst()
@@ -137,28 +183,35 @@ public final class ServingModel implements AutoCloseable {
                         withoutBatch(d.shape))));
         Map<String, String> outputs = new LinkedHashMap<>();
         signature.getOutputs().forEach((key, d) -> outputs.put(key, d.name));
+        ExplanationMetadata metadata = given != null ? given : inferred(inputs, outputs);
 
         Graph graph = bundle.graph();
         FunctionInliner inliner = new FunctionInliner(graph);
         List<ExplainedInput> explained = new ArrayList<>();
         for (Map.Entry<String, InputMetadata> e : metadata.inputs().entrySet()) {
-            String name = e.getValue().inputTensorName();
+            InputMetadata m = e.getValue();
+            // an embedding encoding explains its encoded tensor; the input tensor (ids) is what requests send
+            String name = m.explainedTensorName();
+            String field = m.encodedTensorName() != null ? "encoded_tensor_name" : "input_tensor_name";
             Output<?> tensor = resolve(inliner, name, "input '" + e.getKey() + "'");
             if (tensor.dataType() != DataType.DT_FLOAT) {
                 throw new MetadataException("input '" + e.getKey() + "': tensor " + name + " is " + tensor.dataType()
-                        + "; attributions need a float32 tensor (point input_tensor_name at one, e.g. after decoding)");
+                        + "; attributions need a float32 tensor (point " + field + " at one, e.g. after decoding"
+                        + (m.encodedTensorName() == null ? ", or give the embedding as encoded_tensor_name)" : ")"));
             }
-            String sigInput = inputs.stream()
-                    .filter(s -> sameTensor(s.tensorName(), name))
-                    .map(TensorSpec::key)
-                    .findFirst()
-                    .orElse(null);
+            TensorSpec spec = new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape()));
+            TensorSpec input = spec;
+            if (m.encodedTensorName() != null) {
+                Output<?> ids = resolve(inliner, m.inputTensorName(), "input '" + e.getKey() + "'");
+                input = new TensorSpec(
+                        e.getKey(),
+                        m.inputTensorName(),
+                        Tensors.dtype(ids.dataType()).orElse(null),
+                        withoutBatch(ids.shape()));
+            }
+            String sigInput = signatureKeyOf(inputs, name);
             explained.add(new ExplainedInput(
-                    e.getKey(),
-                    tensor,
-                    new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape())),
-                    sigInput,
-                    e.getValue()));
+                    e.getKey(), tensor, spec, input, sigInput, signatureKeyOf(inputs, m.inputTensorName()), m));
         }
         Output<?>[] xs = explained.stream().map(ExplainedInput::tensor).toArray(Output<?>[]::new);
         List<ExplainedOutput> explainedOutputs = new ArrayList<>();
@@ -180,7 +233,7 @@ public final class ServingModel implements AutoCloseable {
                     : tf.sum(
                             selected,
                             tf.constant(IntStream.rangeClosed(1, shape.length).toArray()));
-            Output<?>[] grads = graph.addGradients(target.asOutput(), xs);
+            Output<?>[] grads = withGradients ? gradients(graph, target.asOutput(), xs, e.getKey()) : new Output<?>[0];
             for (int i = 0; i < grads.length; i++) {
                 if (grads[i] == null) {
                     throw new MetadataException("output '" + e.getKey() + "' does not depend on input '"
@@ -197,7 +250,70 @@ public final class ServingModel implements AutoCloseable {
                     grads,
                     e.getValue().indexNameMapping()));
         }
-        return new ServingModel(bundle, inputs, outputs, explained, explainedOutputs);
+        return new ServingModel(bundle, inputs, outputs, explained, explainedOutputs, metadata, given == null);
+    }
+
+    private static String signatureKeyOf(List<TensorSpec> inputs, String tensorName) {
+        return inputs.stream()
+                .filter(s -> sameTensor(s.tensorName(), tensorName))
+                .map(TensorSpec::key)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * The metadata AI Platform users would write for a plain model: every float32 signature input explained as
+     * itself (identity encoding, zero baseline), and the signature's first output.
+     */
+    static ExplanationMetadata inferred(List<TensorSpec> inputs, Map<String, String> outputs) {
+        Map<String, InputMetadata> explained = new LinkedHashMap<>();
+        for (TensorSpec s : inputs) {
+            if (s.dtype() == DType.FLOAT) {
+                explained.put(
+                        s.key(),
+                        new InputMetadata(s.tensorName(), null, null, null, null, null, null, null, null, null, null));
+            }
+        }
+        if (explained.isEmpty() || outputs.isEmpty()) {
+            throw new MetadataException(
+                    "the model has no explanation_metadata.json, and its signature has "
+                            + (outputs.isEmpty() ? "no output" : "no float32 input")
+                            + " to explain by default; write the metadata (tools/list-tensors.sh lists the tensors it can name)");
+        }
+        Map.Entry<String, String> first = outputs.entrySet().iterator().next();
+        return new ExplanationMetadata(
+                explained,
+                Map.of(first.getKey(), new OutputMetadata(first.getValue(), null)),
+                "tensorflow",
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    /**
+     * The gradients of {@code target} with respect to {@code xs}. TensorFlow's C++ registry lacks gradients for some
+     * ops (the While loops and TensorList ops of recurrent layers, lookups): the error names the op and the method
+     * that needs none.
+     */
+    private static Output<?>[] gradients(Graph graph, Output<?> target, Output<?>[] xs, String output) {
+        try {
+            return graph.addGradients(target, xs);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : firstLine(e.getMessage());
+            if (message.contains("No gradient defined")) {
+                throw new MetadataException("output '" + output + "': TensorFlow has no gradient for an op between the"
+                        + " explained inputs and this output (" + message + "); integrated-gradients and xrai need"
+                        + " gradients: use explain.method=sampled-shapley, which runs the model forward only");
+            }
+            throw new MetadataException("output '" + output + "': the gradient ops could not be built: " + message);
+        }
+    }
+
+    /** True when the gradient ops were built (Integrated Gradients and XRAI). */
+    public boolean hasGradients() {
+        return explainedOutputs.stream().allMatch(o -> o.gradients().length == explainedInputs.size());
     }
 
     private static Output<?> resolve(FunctionInliner inliner, String name, String where) {

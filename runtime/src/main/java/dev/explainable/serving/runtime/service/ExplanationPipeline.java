@@ -6,12 +6,17 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.config.RuntimeOptions.RequestLimits;
 import dev.explainable.serving.runtime.explain.Attribution;
 import dev.explainable.serving.runtime.explain.Baselines;
+import dev.explainable.serving.runtime.explain.BlurConfig;
 import dev.explainable.serving.runtime.explain.ExplainedInstance;
 import dev.explainable.serving.runtime.explain.Explainer;
 import dev.explainable.serving.runtime.explain.InputValues;
+import dev.explainable.serving.runtime.explain.PathOptions;
+import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.LabelTarget;
@@ -40,6 +45,7 @@ public final class ExplanationPipeline {
     private final ModelRunner runner;
     private final InstanceDecoder decoder;
     private final Explainer explainer;
+    private final RuntimeOptions options;
     private final ExplanationRenderer renderer;
     private final int batchSize;
     private final RequestLimits limits;
@@ -49,6 +55,7 @@ public final class ExplanationPipeline {
             ModelRunner runner,
             InstanceDecoder decoder,
             Explainer explainer,
+            RuntimeOptions options,
             ExplanationRenderer renderer,
             int batchSize,
             RequestLimits limits) {
@@ -56,33 +63,89 @@ public final class ExplanationPipeline {
         this.runner = runner;
         this.decoder = decoder;
         this.explainer = explainer;
+        this.options = options;
         this.renderer = renderer;
         this.batchSize = batchSize;
         this.limits = limits;
     }
 
-    /**
-     * Explains every instance.
-     *
-     * @param visualization per-request visualization settings of image inputs (keys of a metadata
-     *                      {@code visualization}), or null for the metadata's
-     */
-    public List<Explanation> explain(List<JsonNode> instances, Map<String, Object> visualization) {
-        Map<String, VisualizationConfig> settings = visualizationSettings(visualization);
+    /** Explains every instance, with what the request changes ({@link ExplainOptions#NONE} for nothing). */
+    public List<Explanation> explain(List<JsonNode> instances, ExplainOptions request) {
+        Map<String, VisualizationConfig> settings = visualizationSettings(request.visualization());
+        Explainer method = explainerFor(request);
+        checkBaselineInputs(request);
         List<ForwardResult> forward = runner.forward(decode(instances));
         List<ExplainedInstance> explained =
-                forward.stream().map(this::explainedInstance).toList();
-        checkWork(forward, explained);
+                forward.stream().map(r -> explainedInstance(r, request)).toList();
+        checkWork(method, request, forward, explained);
         List<Explanation> out = new ArrayList<>(forward.size());
         for (int i = 0; i < forward.size(); i++) {
-            out.add(explain(forward.get(i), explained.get(i), settings));
+            out.add(explain(method, request, forward.get(i), explained.get(i), settings));
         }
         return out;
     }
 
-    /** One instance with the metadata's settings: what tests and the warm-up call. */
+    /** The method this model explains with (a request cannot change it). */
+    public AttributionMethod method() {
+        return options.method();
+    }
+
+    /** One instance with the model's configuration: what tests call. */
     public Explanation explainOne(JsonNode instance) {
-        return explain(List.of(instance), null).get(0);
+        return explain(List.of(instance), ExplainOptions.NONE).get(0);
+    }
+
+    /** The configured method, or one with the request's step or path count. */
+    private Explainer explainerFor(ExplainOptions request) {
+        if (request.stepCount() == null
+                && request.pathCount() == null
+                && request.smoothGrad() == null
+                && request.maxBlurSigma() == null) {
+            return explainer;
+        }
+        if (request.stepCount() != null && !options.method().usesIntegralSteps()) {
+            throw new InvalidRequestException("stepCount applies to integrated-gradients and xrai; this model explains"
+                    + " with " + options.method().runtimeName());
+        }
+        if (request.pathCount() != null && options.method().usesIntegralSteps()) {
+            throw new InvalidRequestException("pathCount applies to sampled-shapley; this model explains with "
+                    + options.method().runtimeName());
+        }
+        RuntimeOptions o = options;
+        o = request.stepCount() != null ? o.withIntegralSteps(request.stepCount()) : o;
+        o = request.pathCount() != null ? o.withPaths(request.pathCount()) : o;
+        try {
+            PathOptions path = o.pathOptions();
+            ExplainOptions.SmoothGrad s = request.smoothGrad();
+            if (s != null) {
+                path = path.withSmoothGrad(
+                        SmoothGradConfig.fromVertex(s.noisySampleCount(), s.noiseSigma(), s.featureNoiseSigma()));
+            }
+            if (request.maxBlurSigma() != null) {
+                double sigma = request.maxBlurSigma();
+                path = path.withBlur(
+                        path.blur().map(b -> b.withMaxBlurSigma(sigma)).orElseGet(() -> BlurConfig.of(sigma)));
+            }
+            return ExplainerFactory.create(o, path, model);
+        } catch (IllegalArgumentException e) {
+            // a request's parameters that do not fit the method or the model: the client's to change
+            throw new InvalidRequestException(e.getMessage());
+        }
+    }
+
+    private void checkBaselineInputs(ExplainOptions request) {
+        if (request.baselines() == null) {
+            return;
+        }
+        for (String input : request.baselines().keySet()) {
+            if (model.explainedInputs().stream().noneMatch(e -> e.key().equals(input))) {
+                throw new InvalidRequestException(
+                        "inputBaselines names input '" + input + "'; the explained inputs are "
+                                + model.explainedInputs().stream()
+                                        .map(ExplainedInput::key)
+                                        .toList());
+            }
+        }
     }
 
     /** The signature's outputs per instance, by output key. */
@@ -92,7 +155,12 @@ public final class ExplanationPipeline {
 
     /** Explains an instance already run forward (the warm-up's zeros). */
     Explanation explain(ForwardResult instance) {
-        return explain(instance, explainedInstance(instance), renderer.settings(null));
+        return explain(
+                explainer,
+                ExplainOptions.NONE,
+                instance,
+                explainedInstance(instance, ExplainOptions.NONE),
+                renderer.settings(null));
     }
 
     private List<Map<String, HostTensor>> decode(List<JsonNode> instances) {
@@ -115,27 +183,47 @@ public final class ExplanationPipeline {
         }
     }
 
-    private ExplainedInstance explainedInstance(ForwardResult r) {
+    private ExplainedInstance explainedInstance(ForwardResult r, ExplainOptions request) {
         List<InputValues> inputs = new ArrayList<>();
         List<List<Object>> baselines = new ArrayList<>();
         for (ExplainedInput e : model.explainedInputs()) {
             HostTensor x = r.explainedValues().get(e.key());
-            inputs.add(
-                    new InputValues(e.key(), x.shape(), x.floats(), e.metadata().groupName()));
-            baselines.add(e.metadata().inputBaselines());
+            inputs.add(new InputValues(
+                    e.key(), x.shape(), x.floats(), e.metadata().groupName(), featureWidth(e, x.shape())));
+            baselines.add(
+                    request.baselines() != null && request.baselines().containsKey(e.key())
+                            ? request.baselines().get(e.key())
+                            : e.metadata().explainedBaselines());
         }
         return new ExplainedInstance(inputs, Baselines.sets(inputs, baselines));
     }
 
+    /**
+     * How many values of the explained tensor make one feature: an embedding's width for concat_embedding (a token
+     * is one feature), the whole tensor for combined_embedding, else 1.
+     */
+    static int featureWidth(ExplainedInput e, long[] shape) {
+        int size = (int) HostTensor.elements(shape);
+        return switch (e.metadata().encodingName()) {
+            case "concat_embedding" -> shape.length == 0 ? 1 : (int) Math.max(1, shape[shape.length - 1]);
+            case "combined_embedding" -> Math.max(1, size);
+            default -> 1;
+        };
+    }
+
     /** Refuses, before any gradient, a request whose explanation would evaluate more than the limits allow. */
-    private void checkWork(List<ForwardResult> forward, List<ExplainedInstance> explained) {
+    private void checkWork(
+            Explainer method, ExplainOptions request, List<ForwardResult> forward, List<ExplainedInstance> explained) {
         long work = 0;
         for (int i = 0; i < forward.size(); i++) {
             long elements = runner.explainedElements(forward.get(i));
             runner.pointsPerRun(1, elements); // an instance larger than one model run may take
-            work += explainer.evaluations(explained.get(i))
-                    * model.explainedOutputs().size()
-                    * elements;
+            long labels = 0;
+            for (ExplainedOutput o : model.explainedOutputs()) {
+                labels +=
+                        ModelRunner.targets(forward.get(i), o, request.labels()).size();
+            }
+            work += method.evaluations(explained.get(i)) * labels * elements;
         }
         if (work > limits.maxRequestElements()) {
             throw new LimitExceededException("explaining this request would evaluate " + work + " input values ("
@@ -144,20 +232,36 @@ public final class ExplanationPipeline {
         }
     }
 
-    private Explanation explain(ForwardResult r, ExplainedInstance x, Map<String, VisualizationConfig> settings) {
+    private Explanation explain(
+            Explainer method,
+            ExplainOptions request,
+            ForwardResult r,
+            ExplainedInstance x,
+            Map<String, VisualizationConfig> settings) {
         List<LabelAttribution> labels = new ArrayList<>();
         for (ExplainedOutput o : model.explainedOutputs()) {
-            LabelTarget target = ModelRunner.target(r, o);
-            Attribution a = explainer.explain(x, runner.scoreFunction(r, o, target, batchSize));
-            labels.add(new LabelAttribution(
-                    o.key(),
-                    target.labelIndex(),
-                    target.labelName(),
-                    a.baselineScore(),
-                    a.exampleScore(),
-                    a.approxError(),
-                    renderer.render(a.inputs(), x.inputs(), settings)));
+            for (LabelTarget target : ModelRunner.targets(r, o, request.labels())) {
+                labels.add(explain(method, r, x, o, target, settings));
+            }
         }
         return new Explanation(labels);
+    }
+
+    private LabelAttribution explain(
+            Explainer method,
+            ForwardResult r,
+            ExplainedInstance x,
+            ExplainedOutput o,
+            LabelTarget target,
+            Map<String, VisualizationConfig> settings) {
+        Attribution a = method.explain(x, runner.scoreFunction(r, o, target, batchSize));
+        return new LabelAttribution(
+                o.key(),
+                target.labelIndex(),
+                target.labelName(),
+                a.baselineScore(),
+                a.exampleScore(),
+                a.approxError(),
+                renderer.render(a.inputs(), x.inputs(), settings));
     }
 }

@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.service;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,10 +43,15 @@ public final class ModelLoader {
         Path metadataFile = options.metadataFile() != null
                 ? Path.of(options.metadataFile())
                 : dir.resolve(MetadataLoader.FILE_NAME);
-        ExplanationMetadata metadata = MetadataLoader.load(metadataFile);
-        ServingModel model = ServingModel.load(dir, metadata, options.signature());
+        // a model folder without metadata is explained with metadata inferred from its signature; a metadata file
+        // named explicitly must exist
+        ExplanationMetadata metadata = options.metadataFile() == null && !Files.exists(metadataFile)
+                ? null
+                : MetadataLoader.load(metadataFile);
+        ServingModel model = ServingModel.load(
+                dir, metadata, options.signature(), options.method().usesGradients());
         try {
-            ExplanationPipeline pipeline = compose(options, model, metadata);
+            ExplanationPipeline pipeline = compose(options, model);
             long start = System.nanoTime();
             try {
                 pipeline.explain(warmUpInstance(model, options.warmUpFreeDimension()));
@@ -53,22 +59,22 @@ public final class ModelLoader {
                 throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
                         + options.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
             }
-            return new LoadedModel(model, pipeline, (System.nanoTime() - start) / 1_000_000);
+            long warmUpMillis = (System.nanoTime() - start) / 1_000_000;
+            return new LoadedModel(model, pipeline, warmUpMillis, ModelDescriptions.describe(options, model));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    private static ExplanationPipeline compose(
-            RuntimeOptions options, ServingModel model, ExplanationMetadata metadata) {
+    private static ExplanationPipeline compose(RuntimeOptions options, ServingModel model) {
         var limits = options.limits();
         ModelRunner runner = new ModelRunner(model, limits.maxBatchElements());
         Map<String, String> aliases = new HashMap<>();
         Map<String, InputMetadata> inputMetadata = new LinkedHashMap<>();
         for (ExplainedInput e : model.explainedInputs()) {
-            if (e.isSignatureInput()) {
-                aliases.put(e.key(), e.signatureKey());
+            if (e.requestKey() != null) {
+                aliases.put(e.key(), e.requestKey());
             }
             inputMetadata.put(e.key(), e.metadata());
         }
@@ -84,7 +90,14 @@ public final class ModelLoader {
                 options.method(),
                 options.includeRaw());
         return new ExplanationPipeline(
-                model, runner, decoder, ExplainerFactory.create(options, model), renderer, options.batchSize(), limits);
+                model,
+                runner,
+                decoder,
+                ExplainerFactory.create(options, model),
+                options,
+                renderer,
+                options.batchSize(),
+                limits);
     }
 
     /**

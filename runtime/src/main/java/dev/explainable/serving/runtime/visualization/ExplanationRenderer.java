@@ -27,6 +27,7 @@ public final class ExplanationRenderer {
 
     private final Map<String, ImageInput> images = new LinkedHashMap<>();
     private final Map<String, List<String>> featureNames = new LinkedHashMap<>();
+    private final Map<String, String> encodings = new LinkedHashMap<>();
     private final AttributionMethod method;
     private final boolean includeRaw;
 
@@ -44,6 +45,7 @@ public final class ExplanationRenderer {
         this.includeRaw = includeRaw;
         for (TensorSpec spec : inputs) {
             InputMetadata m = metadata.get(spec.key());
+            encodings.put(spec.key(), m.encodingName());
             if (!m.isImage()) {
                 if (m.indexFeatureMapping() != null && !m.indexFeatureMapping().isEmpty()) {
                     featureNames.put(spec.key(), m.indexFeatureMapping());
@@ -109,7 +111,7 @@ public final class ExplanationRenderer {
         Map<String, InputExplanation> out = new LinkedHashMap<>();
         for (int i = 0; i < attributions.size(); i++) {
             InputAttribution a = attributions.get(i);
-            TensorAttribution tensor = new TensorAttribution(a.shape(), a.values());
+            TensorAttribution tensor = toInputFeatures(encodings.get(a.input()), a);
             List<String> names = featureNames.get(a.input());
             ImageInput image = images.get(a.input());
             if (image != null) {
@@ -121,6 +123,28 @@ public final class ExplanationRenderer {
             }
         }
         return out;
+    }
+
+    /**
+     * Attributions computed on an embedding, mapped back to the input's features: concat_embedding sums each
+     * element's embedding (one attribution per token, as AI Platform documents); combined_embedding sums the one
+     * combined embedding into one attribution for the input, since the combiner has merged the ids before the model
+     * sees them. Other encodings are attributed on the input itself.
+     */
+    static TensorAttribution toInputFeatures(String encoding, InputAttribution a) {
+        long[] shape = a.shape();
+        if ("combined_embedding".equals(encoding)) {
+            return new TensorAttribution(new long[0], new double[] {a.sum()});
+        }
+        if (!"concat_embedding".equals(encoding) || shape.length == 0) {
+            return new TensorAttribution(shape, a.values());
+        }
+        int width = (int) shape[shape.length - 1];
+        double[] perElement = new double[width == 0 ? 0 : a.values().length / width];
+        for (int i = 0; i < a.values().length; i++) {
+            perElement[i / width] += a.values()[i];
+        }
+        return new TensorAttribution(java.util.Arrays.copyOf(shape, shape.length - 1), perElement);
     }
 
     private RenderedImage image(TensorAttribution map, float[] pixels, VisualizationConfig config, double[] domain) {

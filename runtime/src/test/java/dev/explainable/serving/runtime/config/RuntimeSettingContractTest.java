@@ -46,6 +46,7 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.PATHS.env(), "23");
         env.put(RuntimeSetting.METADATA_FILE.env(), "/etc/explain/metadata.json");
         env.put(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true");
+        env.put(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://iris-{version}");
         env.put(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), "http://gcs.example:4443");
         env.put(RuntimeSetting.STORAGE_S3_ENDPOINT.env(), "https://s3.example:9000");
         env.put(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), "true");
@@ -63,6 +64,7 @@ class RuntimeSettingContractTest {
         assertEquals(23, options.paths());
         assertEquals("/etc/explain/metadata.json", options.metadataFile());
         assertTrue(config.exitOnLoadFailure());
+        assertEquals("http://iris-{version}", config.routing().versionUrl().orElseThrow());
         StorageSettings storage = RuntimeOptions.storage(config);
         assertEquals("http://gcs.example:4443", storage.gcsEndpoint());
         assertEquals("https://s3.example:9000", storage.s3Endpoint());

@@ -26,7 +26,15 @@ class MetadataLoaderTest {
     @Test
     void everyCommittedTestModelHasValidMetadata() {
         for (String model : new String[] {
-            "linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet_v2"
+            "linear_regressor",
+            "tabular_classifier",
+            "two_inputs",
+            "cnn_image",
+            "jpeg_cnn",
+            "mobilenet_v2",
+            "recurrent_lstm",
+            "tf1_example_parser",
+            "text_embedding"
         }) {
             MetadataLoader.load(Path.of("src/test/resources/models", model, MetadataLoader.FILE_NAME));
         }
@@ -65,5 +73,41 @@ class MetadataLoaderTest {
         assertTrue(
                 msg.contains("'framework'") && msg.contains("input 'a' needs") && msg.contains("output 'o' needs"),
                 msg);
+    }
+
+    /** Vertex AI's ExplanationMetadata (camelCase, upper-case enums) becomes the same internal model. */
+    @Test
+    void vertexFormatIsReadAsTheSameMetadata() {
+        ExplanationMetadata m = MetadataLoader.parse("""
+                {"inputs": {"image": {"inputTensorName": "x:0", "encoding": "IDENTITY", "modality": "image",
+                   "inputBaselines": [0.0], "featureValueDomain": {"minValue": -1, "maxValue": 1},
+                   "visualization": {"type": "PIXELS", "polarity": "BOTH", "colorMap": "VIRIDIS",
+                     "clipPercentUpperbound": 99.5, "clipPercentLowerbound": 10, "overlayType": "GRAYSCALE"}},
+                  "tokens": {"inputTensorName": "ids:0", "encoding": "CONCAT_EMBEDDING",
+                   "encodedTensorName": "emb:0", "groupName": "text"}},
+                 "outputs": {"y": {"outputTensorName": "y:0", "indexDisplayNameMapping": ["cat", "dog"]}},
+                 "featureAttributionsSchemaUri": "gs://bucket/attributions.yaml"}""");
+        ExplanationMetadata.InputMetadata image = m.inputs().get("image");
+        assertEquals("x:0", image.inputTensorName());
+        assertEquals("identity", image.encodingName());
+        assertTrue(image.isImage());
+        assertEquals(-1.0, image.domain().get("min"));
+        assertEquals("pixels", image.visualization().get("type"));
+        assertEquals("viridis", image.visualization().get("color_map"));
+        assertEquals(99.5, ((Number) image.visualization().get("clip_above_percentile")).doubleValue());
+        assertEquals("concat_embedding", m.inputs().get("tokens").encodingName());
+        assertEquals("emb:0", m.inputs().get("tokens").encodedTensorName());
+        assertEquals("text", m.inputs().get("tokens").groupName());
+        assertEquals(java.util.List.of("cat", "dog"), m.outputs().get("y").indexNameMapping());
+        assertEquals("tensorflow", m.framework());
+
+        MetadataException e = assertThrows(MetadataException.class, () -> MetadataLoader.parse("""
+                {"inputs": {"x": {"inputTensorName": "x:0", "indicesTensorName": "i:0", "colour": 1}},
+                 "outputs": {"y": {"outputTensorName": "y:0", "displayNameMappingKey": "names"}}}"""));
+        assertTrue(
+                e.getMessage().contains("'indicesTensorName' (sparse inputs) is not supported")
+                        && e.getMessage().contains("unknown key 'colour'")
+                        && e.getMessage().contains("'displayNameMappingKey' is not supported"),
+                e.getMessage());
     }
 }

@@ -77,7 +77,12 @@ class ModelLoaderTest {
     void missingModelOrSettingIsAClearError() {
         MetadataException e =
                 assertThrows(MetadataException.class, () -> ModelLoader.load(RuntimeOptions.defaults(tmp.toString())));
-        assertTrue(e.getMessage().contains("explanation_metadata.json does not exist"), e.getMessage());
+        assertTrue(e.getMessage().contains("saved_model.pb is missing"), e.getMessage());
+        e = assertThrows(
+                MetadataException.class,
+                () -> ModelLoader.load(TestModels.options("linear_regressor")
+                        .withMetadataFile(tmp.resolve("missing.json").toString())));
+        assertTrue(e.getMessage().contains("missing.json does not exist"), e.getMessage());
         e = assertThrows(MetadataException.class, () -> ModelLoader.load(RuntimeOptions.defaults(null)));
         assertTrue(e.getMessage().contains("EXPLAIN_MODEL_DIR"), e.getMessage());
         e = assertThrows(
@@ -107,5 +112,56 @@ class ModelLoaderTest {
         MetadataException tooSmall =
                 assertThrows(MetadataException.class, () -> ModelLoader.load(options.withWarmUpFreeDimension(1)));
         assertTrue(tooSmall.getMessage().contains("explain.warm-up-free-dimension"), tooSmall.getMessage());
+    }
+
+    /** Without explanation_metadata.json: every float32 signature input explained as itself, the first output. */
+    @Test
+    void modelsWithoutMetadataAreExplainedWithMetadataInferredFromTheSignature() throws Exception {
+        Path dir = tmp.resolve("no-metadata");
+        copy(TestModels.dir("two_inputs"), dir);
+        Files.delete(dir.resolve("explanation_metadata.json"));
+        try (LoadedModel loaded =
+                ModelLoader.load(RuntimeOptions.defaults(dir.toString()).withIntegralSteps(10))) {
+            assertTrue(loaded.metadataInferred());
+            assertEquals(java.util.Set.of("a", "b"), loaded.metadata().inputs().keySet());
+            assertEquals(
+                    java.util.Set.of("output_0"), loaded.metadata().outputs().keySet());
+            LabelAttribution a = TestModels.explain(loaded, "{\"a\": [1.0, -2.0, 4.0], \"b\": [0.5, 3.0]}");
+            double[] wa = {1.5, -2.0, 0.25};
+            double[] attributions = TestModels.flat(a.attributions().get("a"));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(wa[i] * new double[] {1.0, -2.0, 4.0}[i], attributions[i], 1e-4, "zero baseline");
+            }
+        }
+    }
+
+    static void copy(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    /** A Vertex-format metadata file explains exactly as the AI Platform one it mirrors. */
+    @Test
+    void vertexMetadataFilesLoadLikeAiPlatformOnes() throws Exception {
+        LoadedModel vertex = loadWith("""
+                {"inputs": {"features": {"inputTensorName": "serving_default_x:0", "inputBaselines": [0, 1]}},
+                 "outputs": {"score": {"outputTensorName": "StatefulPartitionedCall_1:0"}}}""");
+        try (vertex) {
+            double[] attr = TestModels.flat(TestModels.explain(vertex, "{\"features\": [1, 2, 3, 4]}")
+                    .attributions()
+                    .get("features"));
+            double[] w = {2, -1, 0.5, 3};
+            for (int i = 0; i < 4; i++) {
+                assertEquals(w[i] * (i + 1 - 0.5), attr[i], 1e-5);
+            }
+        }
     }
 }

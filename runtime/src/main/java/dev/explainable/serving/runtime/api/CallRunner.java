@@ -1,0 +1,132 @@
+package dev.explainable.serving.runtime.api;
+
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.service.ModelNotReadyException;
+import dev.explainable.serving.runtime.work.Admission;
+import dev.explainable.serving.runtime.work.DeadlineExceededException;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
+import dev.explainable.serving.runtime.work.OverloadedException;
+import dev.explainable.serving.runtime.work.RequestDeadline;
+
+/**
+ * What every explain and predict call goes through, whichever contract's URL it came by: the request's deadline,
+ * admission before the body is parsed, the work on a worker thread, and the request metrics by outcome.
+ */
+@ApplicationScoped
+public class CallRunner {
+
+    private final ModelHost models;
+    private final AdmissionControl admission;
+    private final MeterRegistry registry;
+    private final RequestReader reader;
+
+    public CallRunner(ModelHost models, AdmissionControl admission, MeterRegistry registry, ExplainConfig config) {
+        this.models = models;
+        this.admission = admission;
+        this.registry = registry;
+        this.reader = new RequestReader(config.maxRequestBytes());
+    }
+
+    /**
+     * Runs one call on a worker thread. The body has been read on the event loop already (a slow client holds a
+     * connection but no worker).
+     *
+     * @param elsewhere another answerer for this request, decided before admission (another version forwards
+     *     it), or null when this process answers
+     * @param resolve the pipeline the URL names (404 / 503 when none)
+     * @param work the call itself, given the parsed request; answers the contract's JSON
+     */
+    public Uni<Response> run(
+            RoutingContext http,
+            String verb,
+            byte[] body,
+            BiFunction<byte[], RequestDeadline, Response> elsewhere,
+            Supplier<ExplanationPipeline> resolve,
+            BiFunction<ExplanationPipeline, RequestReader.Request, Map<String, Object>> work) {
+        RequestDeadline deadline = HttpGuards.deadline(http);
+        return Uni.createFrom()
+                .item(() -> {
+                    try {
+                        Response other = elsewhere == null ? null : elsewhere.apply(body, deadline);
+                        if (other != null) {
+                            return other;
+                        }
+                        return Response.ok(handle(verb, deadline, body, resolve, work))
+                                .type(MediaType.APPLICATION_JSON)
+                                .build();
+                    } catch (DeadlineExceededException e) {
+                        if (deadline.isCancelled()) {
+                            // the client has gone and nobody reads an answer; counted in handle()
+                            return Response.noContent().build();
+                        }
+                        throw e;
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Map<String, Object> handle(
+            String verb,
+            RequestDeadline deadline,
+            byte[] body,
+            Supplier<ExplanationPipeline> resolve,
+            BiFunction<ExplanationPipeline, RequestReader.Request, Map<String, Object>> work) {
+        boolean explain = verb.equals("explain");
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "error";
+        try (RequestDeadline.Scope scope = deadline.enter()) {
+            ExplanationPipeline pipeline = resolve.get();
+            // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
+            try (Admission.Permit permit =
+                    (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
+                RequestReader.Request request = reader.read(body);
+                Map<String, Object> response = work.apply(pipeline, request);
+                outcome = "success";
+                registry.counter("explainable.instances", "verb", verb)
+                        .increment(request.instances().size());
+                return response;
+            }
+        } catch (ApiException e) {
+            outcome = e.status() < 500 ? "client_error" : "server_error";
+            throw e;
+        } catch (LimitExceededException | InvalidRequestException | MetadataException e) {
+            outcome = "client_error";
+            throw e;
+        } catch (ModelNotReadyException e) {
+            outcome = "server_error"; // the model is loading or failed: not the client's doing
+            throw e;
+        } catch (OverloadedException e) {
+            outcome = "rejected";
+            throw e;
+        } catch (DeadlineExceededException e) {
+            outcome = e.cancelled() ? "cancelled" : "deadline_exceeded";
+            throw e;
+        } finally {
+            sample.stop(Timer.builder("explainable.requests")
+                    .description("explain and predict requests, by verb, attribution method and outcome")
+                    .tag("verb", verb)
+                    .tag("method", explain ? models.method() : "none")
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(registry));
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.explainable.serving.runtime.api;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
+
+/**
+ * Vertex AI's {@code endpoints.explain} and {@code endpoints.predict}:
+ * {@code POST /v1[beta1]/projects/{project}/locations/{location}/endpoints/{endpoint}:explain|:predict}. The endpoint
+ * is the model's name, {@code deployedModelId} a version's; without it the version this runtime serves (the default
+ * one, behind the model's Service) answers. Errors use Google's API error shape ({@link VertexJson#error}).
+ */
+@Path("/{apiVersion: v1|v1beta1}/projects/{project}/locations/{location}/endpoints/{target: .+}")
+public class VertexPredictionResource {
+
+    /** A path on Vertex's URL family: its errors take Google's shape. */
+    static final Pattern VERTEX_PATH = Pattern.compile("/v1(beta1)?/projects/[^/]+/locations/[^/]+/endpoints/.*");
+
+    private static final Pattern TARGET = Pattern.compile("([^/:]+):([A-Za-z]+)");
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final ModelHost models;
+    private final CallRunner calls;
+    private final VersionForwarder forwarder;
+
+    public VertexPredictionResource(ModelHost models, CallRunner calls, VersionForwarder forwarder) {
+        this.models = models;
+        this.calls = calls;
+        this.forwarder = forwarder;
+    }
+
+    /**
+     * The body's top-level {@code deployedModelId} when it is a string, read without building the JSON tree; null
+     * when absent or when the body does not parse (the full read then says why).
+     */
+    static String deployedModelIdOf(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("deployedModelId") && value == JsonToken.VALUE_STRING) {
+                    String id = p.getText();
+                    return id.isEmpty() ? null : id;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Explain or predict (Vertex AI)",
+            description = "Vertex AI endpoints.explain / endpoints.predict. target is '{endpoint}:explain' or "
+                    + "':predict'; the endpoint is the model's name, deployedModelId a version's. Body: "
+                    + "{\"instances\": [...], \"deployedModelId\", \"explanationSpecOverride\"}. Errors: "
+                    + "{\"error\": {\"code\", \"message\", \"status\"}}.")
+    public Uni<Response> call(
+            @PathParam("project") String project,
+            @PathParam("location") String location,
+            @PathParam("target") String target,
+            @Context RoutingContext http,
+            byte[] body) {
+        Matcher m = TARGET.matcher(target);
+        if (!m.matches() || !(m.group(2).equals("explain") || m.group(2).equals("predict"))) {
+            throw new ApiException(
+                    404,
+                    "no such method: projects/" + project + "/locations/" + location + "/endpoints/" + target
+                            + " (expected endpoints/{endpoint}:explain or :predict)");
+        }
+        String endpoint = m.group(1);
+        String verb = m.group(2);
+        boolean forwarded = http.request().getHeader(VersionForwarder.FORWARDED_HEADER) != null;
+        String pathAndQuery = http.request().uri();
+        return calls.run(
+                http,
+                verb,
+                body,
+                (raw, deadline) -> {
+                    // another version's request goes to that version, without taking one of this one's slots
+                    String other = deployedModelIdOf(raw);
+                    if (other == null || other.equals(models.version()) || forwarded || !forwarder.enabled()) {
+                        return null;
+                    }
+                    return forwarder.forward(other, pathAndQuery, raw, deadline, endpoint);
+                },
+                () -> resolve(endpoint),
+                (pipeline, request) -> {
+                    String deployed = deployedModelId(request.body());
+                    List<JsonNode> instances = request.instances();
+                    List<Object> predictions = AiPlatformJson.predictionList(pipeline.predict(instances));
+                    if (verb.equals("predict")) {
+                        return VertexJson.predictions(predictions, deployed);
+                    }
+                    return VertexJson.explanations(
+                            pipeline.explain(
+                                    instances,
+                                    ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method())),
+                            instances,
+                            deployed,
+                            predictions);
+                });
+    }
+
+    /**
+     * Vertex's {@code endpoints.get}: Google's SDK reads the Endpoint before every call. This runtime's endpoint has
+     * one deployed model, the version it serves, with all the traffic.
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Describe the endpoint (Vertex AI)", description = "Vertex AI endpoints.get")
+    public Map<String, Object> describe(
+            @PathParam("apiVersion") String apiVersion,
+            @PathParam("project") String project,
+            @PathParam("location") String location,
+            @PathParam("target") String target) {
+        if (!target.equals(models.modelName())) {
+            throw new ApiException(
+                    404,
+                    "endpoint '" + abbreviate(target) + "' is not served here (this endpoint serves model '"
+                            + models.modelName() + "')");
+        }
+        return VertexJson.endpoint(
+                "projects/" + project + "/locations/" + location + "/endpoints/" + target,
+                models.modelName(),
+                models.version(),
+                "projects/" + project + "/locations/" + location + "/models/" + models.modelName());
+    }
+
+    private ExplanationPipeline resolve(String endpoint) {
+        if (!endpoint.equals(models.modelName())) {
+            throw new ApiException(
+                    404,
+                    "endpoint '" + endpoint + "' is not served here (this endpoint serves model '" + models.modelName()
+                            + "')");
+        }
+        return models.ready().pipeline();
+    }
+
+    /** The version that answers: the one this runtime serves, which a {@code deployedModelId} must name. */
+    private String deployedModelId(JsonNode body) {
+        JsonNode id = body.get("deployedModelId");
+        if (id == null || id.isNull() || (id.isTextual() && id.asText().isEmpty())) {
+            return models.version();
+        }
+        if (!id.isTextual()) {
+            throw new InvalidRequestException("deployedModelId must be a string");
+        }
+        if (!id.asText().equals(models.version())) {
+            throw new ApiException(
+                    404,
+                    "deployed model '" + abbreviate(id.asText()) + "' is not served by this runtime (it serves '"
+                            + models.version() + "'); address that version's own URL");
+        }
+        return id.asText();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.explainable.serving.runtime.explain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Integrates the paths of a {@link GradientPath}: the points of all its paths run in shared batches of at most
+ * {@link ScoreFunction#maxPointsPerCall()} points (one forward + backward run each); the attributions are the
+ * mean over the paths. {@code approx_error} is the completeness gap of that mean against the mean score change
+ * along the paths; the reported baseline and instance scores are the paths' end scores, or, for perturbed paths,
+ * those of the unperturbed ones (evaluated forward only).
+ */
+public final class PathAttributions {
+
+    private PathAttributions() {}
+
+    /** Points evaluated to attribute {@code inputs} along {@code path} from {@code baselineSets} sets. */
+    public static long evaluations(List<InputValues> inputs, int baselineSets, GradientPath path) {
+        long points = (long) path.pathCount(inputs, baselineSets) * path.pointsPerPath();
+        Optional<GradientPath> clean = path.unperturbed();
+        if (clean.isPresent()) {
+            points += 2L * clean.get().pathCount(inputs, baselineSets);
+        }
+        return points;
+    }
+
+    public static Attribution attribute(
+            List<InputValues> inputs, List<List<float[]>> baselineSets, GradientPath path, ScoreFunction model) {
+        PathIntegral[] paths = path.paths(inputs, baselineSets).toArray(PathIntegral[]::new);
+        int count = paths.length;
+        int nIn = inputs.size();
+        double[][] mean = new double[nIn][];
+        for (int i = 0; i < nIn; i++) {
+            mean[i] = new double[inputs.get(i).size()];
+        }
+        double[][] ends = integrate(inputs, paths, model, done -> {
+            List<double[]> a = done.attributions();
+            for (int i = 0; i < nIn; i++) {
+                double[] ai = a.get(i);
+                double[] m = mean[i];
+                for (int e = 0; e < m.length; e++) {
+                    m[e] += ai[e] / count;
+                }
+            }
+        });
+        List<InputAttribution> attributions = new ArrayList<>(nIn);
+        double sum = 0;
+        for (int i = 0; i < nIn; i++) {
+            InputValues x = inputs.get(i);
+            for (double v : mean[i]) {
+                sum += v;
+            }
+            attributions.add(new InputAttribution(x.name(), x.shape(), mean[i]));
+        }
+        double start = mean(ends[0]);
+        double end = mean(ends[1]);
+        double approx = IntegratedGradients.approxError(sum, end, start);
+        Optional<GradientPath> clean = path.unperturbed();
+        if (clean.isPresent()) {
+            double[][] cleanEnds = endScores(inputs, clean.get().paths(inputs, baselineSets), model);
+            start = mean(cleanEnds[0]);
+            end = mean(cleanEnds[1]);
+        }
+        return new Attribution(attributions, start, end, approx);
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double d : v) {
+            s += d;
+        }
+        return v.length == 0 ? 0 : s / v.length;
+    }
+
+    /**
+     * Evaluates every point with gradients, in path order, and hands them to the paths; each path goes to
+     * {@code done} (and is dropped) once its last point is in, so that only the paths of the current batch hold
+     * sums. Returns the start and end scores.
+     */
+    private static double[][] integrate(
+            List<InputValues> inputs, PathIntegral[] paths, ScoreFunction model, Consumer<PathIntegral> done) {
+        int total = 0;
+        int[] last = new int[paths.length]; // the global index of each path's last point
+        for (int k = 0; k < paths.length; k++) {
+            total += paths[k].points();
+            last[k] = total - 1;
+        }
+        int[] owner = new int[total];
+        int[] local = new int[total];
+        int at = 0;
+        for (int k = 0; k < paths.length; k++) {
+            for (int j = 0; j < paths[k].points(); j++) {
+                owner[at] = k;
+                local[at++] = j;
+            }
+        }
+        double[] start = new double[paths.length];
+        double[] end = new double[paths.length];
+        int perRun = Math.max(1, model.maxPointsPerCall());
+        int finished = 0;
+        for (int from = 0; from < total; from += perRun) {
+            int n = Math.min(perRun, total - from);
+            List<float[]> batch = batch(inputs, n);
+            for (int s = 0; s < n; s++) {
+                paths[owner[from + s]].point(local[from + s], batch, s);
+            }
+            ScoreFunction.Scores eval = model.at(batch, n, true);
+            for (int s = 0; s < n; s++) {
+                int k = owner[from + s];
+                int j = local[from + s];
+                PathIntegral p = paths[k];
+                p.accept(j, eval.gradients(), s);
+                if (j == p.startIndex()) {
+                    start[k] = eval.values()[s];
+                }
+                if (j == p.endIndex()) {
+                    end[k] = eval.values()[s];
+                }
+            }
+            while (finished < paths.length && last[finished] < from + n) {
+                done.accept(paths[finished]);
+                paths[finished++] = null;
+            }
+        }
+        return new double[][] {start, end};
+    }
+
+    /** The scores at each path's two ends, forward only (a path without a start point scores 0 there). */
+    private static double[][] endScores(List<InputValues> inputs, List<PathIntegral> paths, ScoreFunction model) {
+        List<int[]> points = new ArrayList<>(); // {path, index, 0 for start / 1 for end}
+        for (int k = 0; k < paths.size(); k++) {
+            if (paths.get(k).startIndex() >= 0) {
+                points.add(new int[] {k, paths.get(k).startIndex(), 0});
+            }
+            points.add(new int[] {k, paths.get(k).endIndex(), 1});
+        }
+        double[][] scores = new double[2][paths.size()];
+        int perRun = Math.max(1, model.maxPointsPerCall());
+        for (int from = 0; from < points.size(); from += perRun) {
+            int n = Math.min(perRun, points.size() - from);
+            List<float[]> batch = batch(inputs, n);
+            for (int s = 0; s < n; s++) {
+                int[] p = points.get(from + s);
+                paths.get(p[0]).point(p[1], batch, s);
+            }
+            float[] values = model.at(batch, n, false).values();
+            for (int s = 0; s < n; s++) {
+                int[] p = points.get(from + s);
+                scores[p[2]][p[0]] = values[s];
+            }
+        }
+        return scores;
+    }
+
+    private static List<float[]> batch(List<InputValues> inputs, int n) {
+        List<float[]> batch = new ArrayList<>(inputs.size());
+        for (InputValues in : inputs) {
+            batch.add(new float[n * in.size()]);
+        }
+        return batch;
+    }
+}

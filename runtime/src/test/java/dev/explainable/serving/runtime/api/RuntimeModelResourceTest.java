@@ -1,0 +1,98 @@
+package dev.explainable.serving.runtime.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+
+import jakarta.ws.rs.core.Response;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.service.ModelNotReadyException;
+
+/** {@code GET /runtime/model} on the tabular classifier, and its 503 while the model is not ready. */
+@QuarkusTest
+class RuntimeModelResourceTest {
+
+    @BeforeEach
+    void ready() {
+        ReadyModel.await();
+    }
+
+    @Test
+    void describesTheServedModel() {
+        given().get("/runtime/model")
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .header("Content-Security-Policy", containsString("default-src 'none'"))
+                .body("model", equalTo("iris"))
+                .body("version", equalTo("v1"))
+                .body("method.name", equalTo("integrated-gradients"))
+                .body("method.parameters.integral_steps", equalTo(50))
+                .body("method.parameters.integration_rule", equalTo("trapezoid"))
+                .body("request_inputs", hasSize(1))
+                .body("request_inputs[0].name", equalTo("features"))
+                .body("request_inputs[0].dtype", equalTo("float32"))
+                .body("request_inputs[0].shape", contains(5))
+                .body("request_inputs[0].explained_input", equalTo("features"))
+                .body("request_inputs[0].sample", contains(0.0, 0.0, 0.0, 0.0, 0.0))
+                .body("inputs[0].name", equalTo("features"))
+                .body("inputs[0].tensor_name", equalTo("serving_default_features:0"))
+                .body("inputs[0].request_input", equalTo("features"))
+                .body("inputs[0].modality", equalTo("numeric"))
+                .body("inputs[0].encoding", equalTo("identity"))
+                .body("inputs[0].baselines", contains(0.0))
+                .body("inputs[0]", not(hasKey("visualization")))
+                .body("inputs[0]", not(hasKey("feature_names")))
+                .body("inputs[0]", not(hasKey("encoded_tensor_name")))
+                .body("outputs[0].name", equalTo("probabilities"))
+                .body("outputs[0].shape", contains(3))
+                .body("outputs[0].label_names", contains("setosa", "versicolor", "virginica"))
+                .body("sample_instance", contains(0.0, 0.0, 0.0, 0.0, 0.0));
+    }
+
+    @Test
+    void answers503WithTheReasonWhileTheModelLoads() {
+        ModelHost loading = new ModelHost(config("iris"));
+        RuntimeModelResource resource = new RuntimeModelResource(loading);
+        ModelNotReadyException e = assertThrows(ModelNotReadyException.class, resource::describe);
+        Response r = new ErrorMappers().notReady(e, null); // no request: the AI Platform shape
+        assertEquals(503, r.getStatus());
+        assertEquals(Map.of("error", "model 'iris' is still loading; retry shortly"), r.getEntity());
+    }
+
+    /** The settings ModelHost reads before loading: the model's name. */
+    private static ExplainConfig config(String name) {
+        ExplainConfig.Model model = (ExplainConfig.Model) Proxy.newProxyInstance(
+                ExplainConfig.class.getClassLoader(),
+                new Class<?>[] {ExplainConfig.Model.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "name" -> name;
+                    case "version" -> "v1";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (ExplainConfig) Proxy.newProxyInstance(
+                ExplainConfig.class.getClassLoader(),
+                new Class<?>[] {ExplainConfig.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "model" -> model;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}

@@ -1,0 +1,236 @@
+package dev.explainable.serving.runtime.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+import dev.explainable.serving.runtime.TestModels;
+
+/**
+ * Vertex AI's explain contract beside AI Platform's: paths, request fields, response shape, Google's error shape,
+ * and the per-request overrides (on both URL families), on the tabular classifier ("iris", version "v1").
+ */
+@QuarkusTest
+class VertexContractTest {
+
+    static final String EXPLAIN = "/v1/projects/p/locations/us-central1/endpoints/iris:explain";
+    static final String X = "[0.3, -1.2, 2.0, 0.7, -0.4]";
+
+    @BeforeEach
+    void ready() {
+        ReadyModel.await();
+    }
+
+    static Response post(String path, String body) {
+        return given().contentType("application/json").body(body).post(path);
+    }
+
+    @Test
+    void explainAnswersVertexsShapeWithTheDeployedModelAndPredictions() {
+        JsonNode want =
+                TestModels.expected("tabular_classifier").get("explanations").get(0);
+        post(EXPLAIN, "{\"instances\": [" + X + "]}")
+                .then()
+                .statusCode(200)
+                .body("deployedModelId", equalTo("v1"))
+                .body("predictions", hasSize(1))
+                .body("predictions[0]", hasSize(3))
+                .body("explanations", hasSize(1))
+                .body("explanations[0].attributions", hasSize(1))
+                .body("explanations[0].attributions[0].outputName", equalTo("probabilities"))
+                .body(
+                        "explanations[0].attributions[0].outputIndex",
+                        contains(want.get("label_index").asInt()))
+                .body(
+                        "explanations[0].attributions[0].outputDisplayName",
+                        equalTo("setosa versicolor virginica"
+                                .split(" ")[want.get("label_index").asInt()]))
+                .body(
+                        "explanations[0].attributions[0].instanceOutputValue",
+                        closeTo(want.get("example_score").asDouble(), 1e-5))
+                .body(
+                        "explanations[0].attributions[0].baselineOutputValue",
+                        closeTo(want.get("baseline_score").asDouble(), 1e-5))
+                .body("explanations[0].attributions[0]", hasKey("approximationError"))
+                // a bare instance: featureAttributions is the one input's value, as the instance is
+                .body("explanations[0].attributions[0].featureAttributions", hasSize(5))
+                .body(
+                        "explanations[0].attributions[0].featureAttributions[2]",
+                        closeTo(want.get("attributions").get(2).asDouble(), 1e-4));
+    }
+
+    @Test
+    void namedInstancesGetNamedAttributionsAndV1beta1AndPredictWork() {
+        post(
+                        EXPLAIN.replace("/v1/", "/v1beta1/"),
+                        "{\"instances\": [{\"features\": " + X + "}], \"deployedModelId\": \"v1\"}")
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions[0].featureAttributions.features", hasSize(5));
+        post(EXPLAIN.replace(":explain", ":predict"), "{\"instances\": [" + X + "]}")
+                .then()
+                .statusCode(200)
+                .body("deployedModelId", equalTo("v1"))
+                .body("predictions[0]", hasSize(3))
+                .body("$", not(hasKey("explanations")));
+    }
+
+    @Test
+    void errorsTakeGooglesShape() {
+        post(EXPLAIN, "{\"instances\": [" + X + "], \"deployedModelId\": \"v2\"}")
+                .then()
+                .statusCode(404)
+                .body("error.code", equalTo(404))
+                .body("error.status", equalTo("NOT_FOUND"))
+                .body("error.message", containsString("'v2'"));
+        post(EXPLAIN.replace("iris", "tulip"), "{\"instances\": [" + X + "]}")
+                .then()
+                .statusCode(404)
+                .body("error.status", equalTo("NOT_FOUND"));
+        post(EXPLAIN, "{\"instances\": [[1, 2]]}")
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo(400))
+                .body("error.status", equalTo("INVALID_ARGUMENT"))
+                .body("error.message", containsString("expected shape"));
+        post(EXPLAIN, "{not json").then().statusCode(400).body("error.status", equalTo("INVALID_ARGUMENT"));
+        // refused by the HTTP layer before JAX-RS: the same shape
+        given().body("{\"instances\": []}")
+                .post(EXPLAIN)
+                .then()
+                .statusCode(415)
+                .body("error.code", equalTo(415))
+                .body("error.status", equalTo("INVALID_ARGUMENT"));
+        // AI Platform's URLs keep their own shape
+        post("/v1/projects/p/models/iris:explain", "{\"instances\": [[1, 2]]}")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("expected shape"));
+    }
+
+    @Test
+    void stepCountTopKOutputIndicesAndBaselinesOverrideWithinBounds() {
+        String override = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": %s}}";
+        double fewSteps = post(EXPLAIN, override.formatted("{\"integratedGradientsAttribution\": {\"stepCount\": 2}}"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].approximationError");
+        double manySteps = post(
+                        EXPLAIN, override.formatted("{\"integratedGradientsAttribution\": {\"stepCount\": 100}}"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].approximationError");
+        assertTrue(manySteps < fewSteps, "more steps, smaller error: " + fewSteps + " -> " + manySteps);
+
+        post(EXPLAIN, override.formatted("{\"integratedGradientsAttribution\": {\"stepCount\": 101}}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("stepCount must be between 1 and 100"));
+        post(EXPLAIN, override.formatted("{\"sampledShapleyAttribution\": {\"pathCount\": 5}}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("cannot change the method"));
+        post(EXPLAIN, override.formatted("{\"topK\": -1}"))
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions", hasSize(3))
+                .body("explanations[0].attributions.outputIndex.flatten()", hasSize(3));
+        post(EXPLAIN, override.formatted("{\"outputIndices\": [2, 0]}"))
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions.outputIndex.flatten()", contains(2, 0))
+                .body("explanations[0].attributions.outputDisplayName", contains("virginica", "setosa"));
+        post(EXPLAIN, override.formatted("{\"outputIndices\": [3]}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("outside output"));
+
+        // the instance as its own baseline: nothing to attribute
+        Response same = post(
+                EXPLAIN,
+                "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"metadata\": "
+                        + "{\"inputs\": {\"features\": {\"inputBaselines\": [" + X + "]}}}}}");
+        same.then().statusCode(200);
+        List<Number> attributions = same.path("explanations[0].attributions[0].featureAttributions");
+        attributions.forEach(a -> assertEquals(0.0, a.doubleValue(), 1e-6));
+        post(
+                        EXPLAIN,
+                        "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"metadata\": "
+                                + "{\"inputs\": {\"nope\": {\"inputBaselines\": [0]}}}}}")
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("'nope'"));
+    }
+
+    @Test
+    void smoothGradAndBlurOverridesWithinVertexsRanges() {
+        String override = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": "
+                + "{\"integratedGradientsAttribution\": %s}}}";
+        String smooth = override.formatted("{\"smoothGradConfig\": {\"noisySampleCount\": 4, \"noiseSigma\": 0.2}}");
+        List<Number> first = post(EXPLAIN, smooth)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].featureAttributions");
+        List<Number> again = post(EXPLAIN, smooth)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].featureAttributions");
+        List<Number> plain = post(EXPLAIN, "{\"instances\": [" + X + "]}")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("explanations[0].attributions[0].featureAttributions");
+        assertEquals(first, again, "the same request, the same noise");
+        assertTrue(!first.equals(plain), "noise changes the answer");
+        post(EXPLAIN, override.formatted("{\"smoothGradConfig\": {\"noisySampleCount\": 51}}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("noisySampleCount"));
+        post(
+                        EXPLAIN,
+                        override.formatted(
+                                "{\"smoothGradConfig\": {\"noiseSigma\": 0.1, "
+                                        + "\"featureNoiseSigma\": {\"noiseSigma\": [{\"name\": \"features\", \"sigma\": 0.2}]}}}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("not both"));
+        // the tabular model has no image input to blur
+        post(EXPLAIN, override.formatted("{\"blurBaselineConfig\": {\"maxBlurSigma\": 10}}"))
+                .then()
+                .statusCode(400)
+                .body("error.status", equalTo("INVALID_ARGUMENT"))
+                .body("error.message", containsString("image"));
+    }
+
+    @Test
+    void aiPlatformUrlsTakeTheSameOverrides() {
+        post(
+                        "/v1/projects/p/models/iris:explain",
+                        "{\"instances\": [" + X + "], \"explanationSpecOverride\": "
+                                + "{\"parameters\": {\"topK\": 2}}}")
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions_by_label", hasSize(2));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.explainable.serving.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.explainable.serving.runtime.explain.BlurConfig;
+import dev.explainable.serving.runtime.explain.GaussianBlur;
+import dev.explainable.serving.runtime.explain.PathOptions;
+import dev.explainable.serving.runtime.explain.SmoothGradConfig;
+
+/** explain.smooth-grad.* and explain.blur-ig.*, set through the environment as the operator sets the others. */
+class PathSettingsTest {
+
+    static RuntimeOptions from(Map<String, String> env) {
+        return RuntimeOptions.from(RuntimeSettingContractTest.configFrom(env));
+    }
+
+    @Test
+    void offByDefault() {
+        PathOptions path = from(Map.of()).pathOptions();
+        assertEquals(Optional.empty(), path.smoothGrad());
+        assertEquals(Optional.empty(), path.blur());
+        assertEquals(50, path.steps());
+    }
+
+    @Test
+    void settingsReachThePathOptions() {
+        PathOptions path = from(Map.of(
+                        "EXPLAIN_SMOOTH_GRAD_NOISY_SAMPLE_COUNT", "5",
+                        "EXPLAIN_SMOOTH_GRAD_NOISE_SIGMA", "0.2",
+                        "EXPLAIN_BLUR_IG_MAX_BLUR_SIGMA", "20",
+                        "EXPLAIN_BLUR_IG_PATH", "straight",
+                        "EXPLAIN_BLUR_IG_BOUNDARY", "reflect"))
+                .pathOptions();
+        assertEquals(new SmoothGradConfig(5, 0.2, Map.of()), path.smoothGrad().orElseThrow());
+        assertEquals(
+                new BlurConfig(20, BlurConfig.Path.STRAIGHT, GaussianBlur.Boundary.REFLECT),
+                path.blur().orElseThrow());
+        SmoothGradConfig perInput = from(Map.of(
+                        "EXPLAIN_SMOOTH_GRAD_NOISY_SAMPLE_COUNT", "3",
+                        "EXPLAIN_SMOOTH_GRAD_FEATURE_NOISE_SIGMA", "image=0.3,mask=0"))
+                .smoothGrad()
+                .orElseThrow();
+        assertEquals(Map.of("image", 0.3, "mask", 0.0), perInput.featureNoiseSigma());
+    }
+
+    @Test
+    void outOfRangeFailsStartupNamingTheSetting() {
+        String count = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> from(Map.of("EXPLAIN_SMOOTH_GRAD_NOISY_SAMPLE_COUNT", "51")))
+                .getMessage();
+        assertTrue(count.startsWith("explain.smooth-grad: ") && count.contains("1..50"), count);
+        String sigma = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> from(Map.of(
+                                "EXPLAIN_SMOOTH_GRAD_NOISY_SAMPLE_COUNT", "3",
+                                "EXPLAIN_SMOOTH_GRAD_NOISE_SIGMA", "-1")))
+                .getMessage();
+        assertTrue(sigma.contains("noiseSigma"), sigma);
+        String blur = assertThrows(
+                        IllegalArgumentException.class, () -> from(Map.of("EXPLAIN_BLUR_IG_MAX_BLUR_SIGMA", "-2")))
+                .getMessage();
+        assertTrue(blur.startsWith("explain.blur-ig: "), blur);
+        String path = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> from(Map.of("EXPLAIN_BLUR_IG_MAX_BLUR_SIGMA", "2", "EXPLAIN_BLUR_IG_PATH", "zigzag")))
+                .getMessage();
+        assertTrue(path.contains("blur or straight"), path);
+    }
+}
