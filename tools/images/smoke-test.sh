@@ -74,6 +74,32 @@ check "runtime image answers :explain" sh -c "curl -sf -X POST http://127.0.0.1:
   -d '{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}' | grep -q attributions_by_label"
 check "runtime image runs as uid 185" sh -c "ps -o uid= -p ${pids[0]} | grep -q 185 || pgrep -u 185 -f quarkus-run.jar >/dev/null"
 
+# the model fetcher (the operator's init container): the runtime image's class path and main class, as uid 185,
+# fetching gs://models/iris from fake-gcs-server (built by the storage tests' script) into /tmp
+fetch_from_image() {
+  local servers gcs port data log
+  servers=$(tools/storage/build-object-stores.sh) || return 1
+  gcs=$(echo "$servers" | head -1)
+  port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+  data=$work/gcs-data; mkdir -p "$data/models"
+  cp -r runtime/src/test/resources/models/tabular_classifier "$data/models/iris"
+  "$gcs" -scheme http -host 127.0.0.1 -port "$port" -backend memory -data "$data" -log-level error >/dev/null 2>&1 &
+  local gcs_pid=$!
+  for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$port/storage/v1/b" >/dev/null && break; sleep 0.2; done
+  local cfg=$work/runtime/.image-config.json
+  mapfile -t env < <(python3 -c "import json;print('\n'.join(json.load(open('$cfg')).get('Env',[])))")
+  local cmd="java -cp '/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*' dev.explainable.serving.runtime.service.ModelFetchMain"
+  cmd="$cmd gs://models/iris /tmp/fetched/model"
+  log=$work/fetch.log
+  chroot --userspec=185:185 "$work/runtime" /usr/bin/env -i "${env[@]}" EXPLAIN_STORAGE_ANONYMOUS=true \
+    EXPLAIN_STORAGE_GCS_ENDPOINT="http://127.0.0.1:$port" /bin/sh -c "cd /deployments && exec $cmd" > "$log" 2>&1
+  local rc=$?
+  kill "$gcs_pid" 2>/dev/null || true
+  [ "$rc" -eq 0 ] && [ -s "$work/runtime/tmp/fetched/model/saved_model.pb" ] \
+    && [ -s "$work/runtime/tmp/fetched/model/variables/variables.index" ] || { tail -20 "$log"; return 1; }
+}
+check "runtime image fetches a gs:// model as the init container does" fetch_from_image
+
 # operator: with no API server to reach here it must boot the app and register its controller (the operator
 # itself is exercised against a real API server by the operator tests)
 mkdir -p "$work/operator"

@@ -19,7 +19,17 @@ public enum RuntimeSetting {
      * Where another version of the same model answers, {@code {version}} standing for its name: a Vertex request
      * whose deployedModelId names another version is forwarded there (the model's Service reaches the default only).
      */
-    ROUTING_VERSION_URL("explain.routing.version-url");
+    ROUTING_VERSION_URL("explain.routing.version-url"),
+    /** The model fetcher's Cloud Storage endpoint (an emulator's, a private endpoint's); Google's when unset. */
+    STORAGE_GCS_ENDPOINT("explain.storage.gcs.endpoint"),
+    /** The model fetcher's S3 endpoint (an S3-compatible store); AWS's when unset. */
+    STORAGE_S3_ENDPOINT("explain.storage.s3.endpoint"),
+    /** Path-style S3 requests (endpoint/bucket/key): "true" or "false". */
+    STORAGE_S3_PATH_STYLE("explain.storage.s3.path-style"),
+    /** The S3 region. */
+    STORAGE_S3_REGION("explain.storage.s3.region"),
+    /** Unsigned requests for public buckets: "true" or "false"; never a fallback when credentials are missing. */
+    STORAGE_ANONYMOUS("explain.storage.anonymous");
 
     private final String property;
 

@@ -48,10 +48,6 @@ public record TestConfig(boolean ingressEnabled, Optional<String> gpuTolerations
         return "IfNotPresent";
     }
 
-    public String fetcherImage() {
-        return "busybox:1.36";
-    }
-
     public String defaultCpu() {
         return "1";
     }

@@ -28,6 +28,10 @@ public class ExplainableModelSpec {
     @JsonPropertyDescription("Runtime image; defaults from the operator configuration.")
     private RuntimeSpec runtime;
 
+    @JsonPropertyDescription(
+            "How gs:// and s3:// versions are read: the pods' ServiceAccount, credentials Secrets," + " endpoints.")
+    private StorageSpec storage;
+
     @Required
     @Size(min = 1, max = 16)
     @JsonPropertyDescription("The model's versions, one Deployment and Service each.")
@@ -47,6 +51,14 @@ public class ExplainableModelSpec {
 
     public void setRuntime(RuntimeSpec runtime) {
         this.runtime = runtime;
+    }
+
+    public StorageSpec getStorage() {
+        return storage;
+    }
+
+    public void setStorage(StorageSpec storage) {
+        this.storage = storage;
     }
 
     public List<VersionSpec> getVersions() {

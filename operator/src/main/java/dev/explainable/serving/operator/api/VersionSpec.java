@@ -28,9 +28,13 @@ public class VersionSpec {
     private String name;
 
     @Required
-    @Pattern("^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/.*)?|https?://.+|file:///.*)$")
-    @JsonPropertyDescription("Where the SavedModel folder is: pvc://<claim>/<path>, http(s)://.../model.tar.gz "
-            + "or file:///<host path> (only under host paths the operator's policy allows; none by default).")
+    @Size(max = 2048)
+    @Pattern("^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/.*)?|(gs|s3)://[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](/.*)?"
+            + "|https?://.+|file:///.*)$")
+    @JsonPropertyDescription("Where the SavedModel folder is (the folder AI Platform's deploymentUri named: "
+            + "saved_model.pb, variables/, explanation_metadata.json): gs://<bucket>/<path>, s3://<bucket>/<path> "
+            + "(see spec.storage), pvc://<claim>/<path>, http(s)://.../model.tar.gz or file:///<host path> (only under "
+            + "host paths the operator's policy allows; none by default).")
     private String modelUri;
 
     @JsonPropertyDescription("Attribution method and its parameters.")

@@ -12,7 +12,10 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "explainable.operator")
 public interface OperatorConfig {
 
-    /** Runtime image for CPU versions. */
+    /**
+     * Runtime image for CPU versions; also the model fetcher's init container image (gs://, s3://, http(s):// model
+     * URIs), for every version.
+     */
     @WithDefault("explainable-serving/runtime:0.1.0")
     String runtimeImage();
 
@@ -22,10 +25,6 @@ public interface OperatorConfig {
 
     @WithDefault("IfNotPresent")
     String imagePullPolicy();
-
-    /** Image with wget and tar that downloads http(s) model archives in an init container. */
-    @WithDefault("busybox:1.36")
-    String fetcherImage();
 
     /** Default CPU and memory of a runtime pod when a version does not set them. */
     @WithDefault("1")

@@ -94,6 +94,15 @@ public final class DesiredConfigMap {
         StringBuilder b = new StringBuilder();
         settings(m, v).forEach((k, val) -> b.append(k).append('=').append(val).append('\n'));
         b.append("metadata=").append(metadataJson(v));
+        // how the model is fetched (credentials, endpoints, the pods' ServiceAccount) rolls the pods too
+        if (m.getSpec().getStorage() != null) {
+            try {
+                b.append("\nstorage=")
+                        .append(CANONICAL.writeValueAsString(m.getSpec().getStorage()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 8);

@@ -70,7 +70,9 @@ public final class DesiredDeployment {
         String pullPolicy = runtime != null && runtime.getImagePullPolicy() != null
                 ? runtime.getImagePullPolicy().name()
                 : config.imagePullPolicy();
-        ModelLocation location = ModelLocation.of(v.getModelUri(), config.fetcherImage());
+        // the fetcher runs from the CPU runtime image, whatever image serves the version
+        ModelLocation location =
+                ModelLocation.of(v.getModelUri(), m.getSpec().getStorage(), config.runtimeImage(), pullPolicy);
         String cm = DesiredState.configMapName(m, v.getName());
 
         List<EnvVar> env = new ArrayList<>();
@@ -142,7 +144,12 @@ public final class DesiredDeployment {
                 .withNodeSelector(nodeSelector)
                 .withTolerations(tolerations.isEmpty() ? null : tolerations)
                 .withTopologySpreadConstraints(spreadOverNodes(model, v))
-                // the runtime never calls the API server
+                // the runtime never calls the API server; a cloud identity (Workload Identity, IRSA, Pod Identity)
+                // comes with the ServiceAccount, through its own projected token or the metadata server
+                .withServiceAccountName(
+                        m.getSpec().getStorage() == null
+                                ? null
+                                : m.getSpec().getStorage().getServiceAccountName())
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(podSecurityContext())
                 .withInitContainers(location.initContainers())
@@ -203,6 +210,7 @@ public final class DesiredDeployment {
                 .endVolumeMount()
                 .endContainer()
                 .addToVolumes(location.volume())
+                .addAllToVolumes(location.extraVolumes())
                 .addNewVolume()
                 .withName("config")
                 .withNewConfigMap()

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
@@ -128,6 +129,46 @@ class PodSecurityOnControlPlaneTest {
                         .getItems())
                 .allSatisfy(rs -> assertThat(rs.getStatus().getConditions())
                         .noneMatch(c -> "ReplicaFailure".equals(c.getType())));
+    }
+
+    @Test
+    void fetcherPodsWithCloudCredentialsAreAdmitted() {
+        // gs:// with a service-account key Secret, s3:// with access keys from a Secret, both as a ServiceAccount of
+        // the namespace (Workload Identity, IRSA): the fetcher init container, its secret volume and env refs
+        client.serviceAccounts()
+                .inNamespace(RESTRICTED)
+                .resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName("model-reader")
+                        .endMetadata()
+                        .build())
+                .create();
+        // one version: the fetcher gets the key volume, the S3 settings and the key refs all at once
+        ExplainableModel m = Models.model("stores", "gcs", version("gcs", "gs://models/m/1", 0, 1));
+        m.getMetadata().setNamespace(RESTRICTED);
+        m.getMetadata().setUid(null);
+        m.getMetadata().setGeneration(null);
+        StorageSpec storage = new StorageSpec();
+        storage.setServiceAccountName("model-reader");
+        storage.setGcs(new StorageSpec.Gcs());
+        StorageSpec.SecretKey key = new StorageSpec.SecretKey();
+        key.setName("gcs-reader-key");
+        storage.getGcs().setCredentialsSecret(key);
+        storage.setS3(new StorageSpec.S3());
+        storage.getS3().setEndpoint("https://objects.example.org");
+        storage.getS3().setPathStyle(true);
+        StorageSpec.S3Secret keys = new StorageSpec.S3Secret();
+        keys.setName("s3-keys");
+        storage.getS3().setCredentialsSecret(keys);
+        m.getSpec().setStorage(storage);
+        client.resource(m).create();
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(pods(Labels.MODEL, "stores")).hasSize(1));
+        assertThat(pods(Labels.MODEL, "stores")).allSatisfy(p -> {
+            assertThat(p.getSpec().getServiceAccountName()).isEqualTo("model-reader");
+            assertThat(p.getSpec().getInitContainers()).hasSize(1);
+        });
+        assertThat(failedCreates("stores-")).isEmpty();
     }
 
     @Test

@@ -26,6 +26,7 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
+import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
 
@@ -179,7 +180,7 @@ class DesiredDeploymentTest {
                 DesiredDeployment.of(m, http, CONFIG).getSpec().getTemplate().getSpec();
         assertThat(withFetcher.getInitContainers()).singleElement().satisfies(c -> {
             assertThat(c.getName()).isEqualTo("fetch-model");
-            assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
+            assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
         });
     }
 
@@ -268,40 +269,183 @@ class DesiredDeploymentTest {
         assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("MALLOC_ARENA_MAX"));
     }
 
-    /** The contract lists the settings the operator sets: all of them, and no other EXPLAIN_ variable. */
+    /**
+     * The contract lists the settings the operator sets: all of them (the storage ones on the fetcher, for a model that
+     * sets them all), and no other EXPLAIN_ variable.
+     */
     @Test
-    void theRuntimeGetsEveryContractSettingAndNoOther() {
+    void thePodGetsEveryContractSettingAndNoOther() {
         ExplainableModel m = Models.model("flowers", "v1", Models.withMetadata(Models.version("v1", 0), "{}"));
-        Container c = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+        m.getSpec().getVersions().get(0).setModelUri("s3://models/flowers/1");
+        m.getSpec().setStorage(everyStorageSetting());
+        PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
                 .getSpec()
                 .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
-        assertThat(c.getEnv())
-                .extracting(EnvVar::getName)
-                .filteredOn(n -> n.startsWith("EXPLAIN_"))
+                .getSpec();
+        List<String> names = java.util.stream.Stream.concat(
+                        pod.getContainers().stream(), pod.getInitContainers().stream())
+                .flatMap(c -> c.getEnv().stream())
+                .map(EnvVar::getName)
+                .filter(n -> n.startsWith("EXPLAIN_"))
+                .toList();
+        assertThat(names)
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(RuntimeSetting.values())
                         .map(RuntimeSetting::env)
                         .toList())
                 .doesNotContain(DesiredConfigMap.MODEL_URI_KEY);
     }
 
+    static StorageSpec everyStorageSetting() {
+        StorageSpec storage = new StorageSpec();
+        storage.setAnonymous(true);
+        storage.setGcs(new StorageSpec.Gcs());
+        storage.getGcs().setEndpoint("http://gcs.example:4443");
+        storage.setS3(new StorageSpec.S3());
+        storage.getS3().setEndpoint("https://minio.example:9000");
+        storage.getS3().setPathStyle(true);
+        storage.getS3().setRegion("eu-west-1");
+        return storage;
+    }
+
+    private static Container fetcher(ExplainableModel m) {
+        return DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getInitContainers()
+                .get(0);
+    }
+
+    private static ExplainableModel modelAt(String uri) {
+        ExplainableModel m = Models.model("flowers", "v1", Models.version("v1", 0));
+        m.getSpec().getVersions().get(0).setModelUri(uri);
+        return m;
+    }
+
+    @Test
+    void aGcsModelIsFetchedByTheRuntimeImageIntoTheEmptyDir() {
+        ExplainableModel m = modelAt("gs://models/flowers/1");
+        m.getSpec().setStorage(new StorageSpec());
+        m.getSpec().getStorage().setServiceAccountName("model-reader");
+        Deployment d = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG);
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        Container fetch = pod.getInitContainers().get(0);
+        assertThat(fetch.getImage()).isEqualTo(CONFIG.runtimeImage());
+        assertThat(fetch.getCommand())
+                .containsExactly(
+                        "java",
+                        "-cp",
+                        "/deployments/app/*:/deployments/lib/main/*:/deployments/lib/boot/*",
+                        "dev.explainable.serving.runtime.service.ModelFetchMain",
+                        "gs://models/flowers/1",
+                        "/mnt/models/model");
+        assertThat(fetch.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+        assertThat(fetch.getVolumeMounts()).anySatisfy(vm -> {
+            assertThat(vm.getMountPath()).isEqualTo("/mnt/models");
+            assertThat(vm.getReadOnly()).isFalse();
+        });
+        // Workload Identity: the ServiceAccount, no key; no token mounted for the API server
+        assertThat(pod.getServiceAccountName()).isEqualTo("model-reader");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(fetch.getEnv()).extracting(EnvVar::getName).doesNotContain("GOOGLE_APPLICATION_CREDENTIALS");
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("model", "config", "tmp");
+        Container runtime = pod.getContainers().get(0);
+        assertThat(runtime.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo(RuntimeSetting.MODEL_DIR.env());
+            assertThat(e.getValue()).isEqualTo("/mnt/models/model");
+        });
+        assertRestricted(fetch);
+    }
+
+    @Test
+    void aGcsKeySecretIsMountedIntoTheFetcherOnly() {
+        ExplainableModel m = modelAt("gs://models/flowers/1");
+        m.getSpec().setStorage(new StorageSpec());
+        m.getSpec().getStorage().setGcs(new StorageSpec.Gcs());
+        StorageSpec.SecretKey key = new StorageSpec.SecretKey();
+        key.setName("gcs-reader-key");
+        m.getSpec().getStorage().getGcs().setCredentialsSecret(key);
+        PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("gcs-reader-key");
+                    assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("key.json");
+                });
+        Container fetch = pod.getInitContainers().get(0);
+        assertThat(fetch.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("GOOGLE_APPLICATION_CREDENTIALS");
+            assertThat(e.getValue()).isEqualTo("/var/run/secrets/explainable/gcs/key.json");
+        });
+        assertThat(fetch.getVolumeMounts()).anySatisfy(vm -> {
+            assertThat(vm.getMountPath()).isEqualTo("/var/run/secrets/explainable/gcs");
+            assertThat(vm.getReadOnly()).isTrue();
+        });
+        // the runtime never sees the key
+        assertThat(pod.getContainers().get(0).getVolumeMounts())
+                .noneSatisfy(vm -> assertThat(vm.getName()).isEqualTo("gcs-credentials"));
+    }
+
+    @Test
+    void anS3ModelGetsItsEndpointAndKeysFromTheSecret() {
+        ExplainableModel m = modelAt("s3://models/flowers/1");
+        StorageSpec storage = everyStorageSetting();
+        storage.setAnonymous(null);
+        StorageSpec.S3Secret keys = new StorageSpec.S3Secret();
+        keys.setName("minio-keys");
+        keys.setAccessKeyIdKey("accesskey");
+        storage.getS3().setCredentialsSecret(keys);
+        m.getSpec().setStorage(storage);
+        Container fetch = fetcher(m);
+        Map<String, EnvVar> env = new java.util.LinkedHashMap<>();
+        fetch.getEnv().forEach(e -> env.put(e.getName(), e));
+        assertThat(env.get("EXPLAIN_STORAGE_S3_ENDPOINT").getValue()).isEqualTo("https://minio.example:9000");
+        assertThat(env.get("EXPLAIN_STORAGE_S3_PATH_STYLE").getValue()).isEqualTo("true");
+        assertThat(env.get("EXPLAIN_STORAGE_S3_REGION").getValue()).isEqualTo("eu-west-1");
+        assertThat(env).doesNotContainKey("EXPLAIN_STORAGE_ANONYMOUS");
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("minio-keys");
+        assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getKey())
+                .isEqualTo("accesskey");
+        assertThat(env.get("AWS_SECRET_ACCESS_KEY")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey())
+                .isEqualTo("AWS_SECRET_ACCESS_KEY");
+        assertThat(fetch.getCommand()).contains("s3://models/flowers/1");
+    }
+
+    @Test
+    void theStorageSettingsRollThePods() {
+        ExplainableModel m = modelAt("s3://models/flowers/1");
+        String before = DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0));
+        m.getSpec().setStorage(everyStorageSetting());
+        assertThat(DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0)))
+                .isNotEqualTo(before);
+    }
+
     @Test
     void modelLocationPerScheme() {
-        ModelLocation pvc = ModelLocation.of("pvc://models-claim/flowers/1", "busybox");
+        ModelLocation pvc = ModelLocation.of("pvc://models-claim/flowers/1", "runtime");
         assertThat(pvc.volume().getPersistentVolumeClaim().getClaimName()).isEqualTo("models-claim");
         assertThat(pvc.volume().getPersistentVolumeClaim().getReadOnly()).isTrue();
         assertThat(pvc.modelDir()).isEqualTo("/mnt/models/flowers/1");
         assertThat(pvc.initContainers()).isEmpty();
-        ModelLocation http = ModelLocation.of("https://example.org/m/model.tar.gz", "busybox");
-        assertThat(http.volume().getEmptyDir()).isNotNull();
-        assertThat(http.initContainers()).singleElement().satisfies(c -> {
-            assertThat(c.getImage()).isEqualTo("busybox");
-            assertThat(c.getEnv().get(0).getValue()).isEqualTo("https://example.org/m/model.tar.gz");
-        });
-        ModelLocation file = ModelLocation.of("file:///srv/models/flowers", "busybox");
+        for (String uri : List.of("https://example.org/m/model.tar.gz", "gs://bucket/m", "s3://bucket/m")) {
+            ModelLocation fetched = ModelLocation.of(uri, "runtime");
+            assertThat(fetched.volume().getEmptyDir()).isNotNull();
+            assertThat(fetched.modelDir()).isEqualTo("/mnt/models/model");
+            assertThat(fetched.initContainers()).singleElement().satisfies(c -> {
+                assertThat(c.getImage()).isEqualTo("runtime");
+                assertThat(c.getCommand()).endsWith(uri, "/mnt/models/model");
+            });
+        }
+        ModelLocation file = ModelLocation.of("file:///srv/models/flowers", "runtime");
         assertThat(file.volume().getHostPath().getPath()).isEqualTo("/srv/models/flowers");
-        assertThatThrownBy(() -> ModelLocation.of("gs://bucket/m", "busybox")).hasMessageContaining("unsupported");
+        assertThatThrownBy(() -> ModelLocation.of("ftp://host/m", "runtime")).hasMessageContaining("unsupported");
     }
 }

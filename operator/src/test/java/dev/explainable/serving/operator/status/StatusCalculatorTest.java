@@ -126,6 +126,9 @@ class StatusCalculatorTest {
                 .build();
     }
 
+    static final String FETCH_DENIED =
+            "fetching gs://models/iris/1: access denied: listing bucket models: HTTP 403 ... (the pod's identity needs storage.objects.list and storage.objects.get on the bucket)";
+
     static Pod initCrashLooping() {
         return new PodBuilder()
                 .withNewMetadata()
@@ -145,7 +148,7 @@ class StatusCalculatorTest {
                 .withNewTerminated()
                 .withExitCode(1)
                 .withReason("Error")
-                .withMessage("wget: server returned error: HTTP/1.1 404 Not Found")
+                .withMessage(FETCH_DENIED)
                 .endTerminated()
                 .endLastState()
                 .endInitContainerStatus()
@@ -279,7 +282,8 @@ class StatusCalculatorTest {
         VersionStatus v = v1(deployment(1, 1, 0).build(), initCrashLooping());
         assertThat(v.getState()).isEqualTo("Degraded");
         assertThat(v.getReason()).isEqualTo("ModelFetchFailed");
-        assertThat(v.getMessage()).isEqualTo("wget: server returned error: HTTP/1.1 404 Not Found");
+        // the fetcher's reason, from its termination message (/dev/termination-log, or its log's tail)
+        assertThat(v.getMessage()).isEqualTo(FETCH_DENIED);
     }
 
     @Test

@@ -84,6 +84,9 @@ public interface ExplainConfig {
 
     Admission admission();
 
+    /** Where models with a URI for {@code model.dir} come from: the stores' endpoints and the fetch's bounds. */
+    Storage storage();
+
     /** Free dimensions (such as the height and width of a free-size image model) take this size in the warm-up. */
     @WithName("warm-up-free-dimension")
     @WithDefault("224")
@@ -192,6 +195,69 @@ public interface ExplainConfig {
         @WithName("area-threshold")
         @WithDefault("1.0")
         double areaThreshold();
+    }
+
+    /**
+     * The model fetcher ({@code gs://}, {@code s3://}, {@code http(s)://} models): the operator's init container, and
+     * the runtime itself when {@code model.dir} is a URI. Credentials are never settings here: they come the way each
+     * cloud's client finds them (Application Default Credentials; the AWS default provider chain).
+     */
+    interface Storage {
+        Gcs gcs();
+
+        S3 s3();
+
+        /**
+         * Send unsigned requests (public buckets, emulators). Off by default: without credentials a fetch fails,
+         * never falling back to anonymous access by itself.
+         */
+        @WithDefault("false")
+        boolean anonymous();
+
+        /** Most bytes one model may have; a larger one is refused before its download. */
+        @WithName("max-bytes")
+        @WithDefault("10737418240")
+        long maxBytes();
+
+        /** Most objects (or archive entries) one model may have. */
+        @WithName("max-objects")
+        @WithDefault("10000")
+        int maxObjects();
+
+        /** Longest one fetch may take, retries included. */
+        @WithDefault("30m")
+        java.time.Duration timeout();
+
+        /** Attempts of one request before a transient failure (no answer, 5xx, 429) is final; backoff in between. */
+        @WithDefault("5")
+        int attempts();
+
+        /** Longest one request may wait for a connection or for the next bytes. */
+        @WithName("request-timeout")
+        @WithDefault("60s")
+        java.time.Duration requestTimeout();
+
+        /** Where the runtime keeps models it fetched itself (model.dir a URI); default: java.io.tmpdir's. */
+        @WithName("cache-dir")
+        Optional<String> cacheDir();
+
+        interface Gcs {
+            /** Cloud Storage endpoint, e.g. an emulator's http://127.0.0.1:4443; default Google's. */
+            Optional<String> endpoint();
+        }
+
+        interface S3 {
+            /** Endpoint of an S3-compatible store; default AWS's. */
+            Optional<String> endpoint();
+
+            /** Path-style requests (endpoint/bucket/key), which most S3-compatible stores need. */
+            @WithName("path-style")
+            @WithDefault("false")
+            boolean pathStyle();
+
+            /** The region; default the SDK's region chain (AWS_REGION), else us-east-1 with cross-region access. */
+            Optional<String> region();
+        }
     }
 
     /** See SmoothGradConfig and SmoothGrad. */

@@ -12,6 +12,7 @@ import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
+import dev.explainable.serving.runtime.storage.StorageSettings;
 
 /**
  * What loading and serving a model needs to know, as plain values: read once from {@link ExplainConfig} (names and
@@ -191,6 +192,43 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 Optional.ofNullable(config));
+    }
+
+    /** The model fetcher's settings (explain.storage.*). */
+    public static StorageSettings storage(ExplainConfig c) {
+        var s = c.storage();
+        return new StorageSettings(
+                s.gcs().endpoint().orElse(null),
+                s.s3().endpoint().orElse(null),
+                s.s3().pathStyle(),
+                s.s3().region().orElse(null),
+                s.anonymous(),
+                s.maxBytes(),
+                s.maxObjects(),
+                s.timeout(),
+                s.attempts(),
+                s.requestTimeout());
+    }
+
+    /** The same options for the model in {@code dir} (a fetched copy of a URI's model). */
+    public RuntimeOptions withModelDir(String dir) {
+        return new RuntimeOptions(
+                dir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits,
+                smoothGrad,
+                blur);
     }
 
     public RuntimeOptions withMethod(AttributionMethod m) {

@@ -1,5 +1,7 @@
 package dev.explainable.serving.runtime.service;
 
+import java.nio.file.Path;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,7 +40,12 @@ public class ModelHost {
     private void load() {
         try {
             // parsed here, not at injection: a bad method name is a load failure readiness reports, not a crash
-            LoadedModel loaded = ModelLoader.load(RuntimeOptions.from(config));
+            // a URI (gs://, s3://, https://) is fetched into the cache folder first; a failed fetch fails here
+            RuntimeOptions options = ModelSource.local(
+                    RuntimeOptions.from(config),
+                    RuntimeOptions.storage(config),
+                    config.storage().cacheDir().map(Path::of).orElseGet(ModelSource::defaultCacheDir));
+            LoadedModel loaded = ModelLoader.load(options);
             state = new ModelState.Ready(loaded);
             LOG.infof(
                     "model %s version %s is ready (warm-up explain %d ms)",

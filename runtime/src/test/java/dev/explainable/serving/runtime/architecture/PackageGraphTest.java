@@ -16,6 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <pre>
  * api, health -> service -> config, visualization, model -> explain -> work
  *                                     \-> result, tensor, metadata
+ *                     \-> storage (the model fetcher: cloud storage clients, java.*, work)
  * </pre>
  *
  * The attribution methods know nothing of TensorFlow, HTTP or the container; only the model layer touches
@@ -53,6 +54,8 @@ class PackageGraphTest {
             .definedBy(RUNTIME + ".tensor..")
             .layer("metadata")
             .definedBy(RUNTIME + ".metadata..")
+            .layer("storage")
+            .definedBy(RUNTIME + ".storage..")
             .layer("work")
             .definedBy(RUNTIME + ".work..")
             .whereLayer("api")
@@ -74,7 +77,27 @@ class PackageGraphTest {
             .whereLayer("tensor")
             .mayOnlyBeAccessedByLayers("api", "service", "visualization", "model")
             .whereLayer("metadata")
-            .mayOnlyBeAccessedByLayers("api", "service", "visualization", "model");
+            .mayOnlyBeAccessedByLayers("api", "service", "visualization", "model")
+            .whereLayer("storage")
+            .mayOnlyBeAccessedByLayers("service", "config");
+
+    @ArchTest
+    static final ArchRule theFetcherKnowsOnlyStoresAndWork = classes()
+            .that()
+            .resideInAPackage(RUNTIME + ".storage..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    "javax.crypto..",
+                    RUNTIME + ".storage..",
+                    RUNTIME + ".work..",
+                    "org.jboss.logging..",
+                    "com.google.cloud..",
+                    "com.google.auth..",
+                    "com.google.api.gax..",
+                    "software.amazon.awssdk..",
+                    "org.apache.commons.compress..");
 
     @ArchTest
     static final ArchRule onlyTheModelLayerTouchesTensorFlow = noClasses()

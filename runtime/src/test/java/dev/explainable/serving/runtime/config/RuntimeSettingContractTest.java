@@ -15,7 +15,9 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
 import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ModelFetcherCommand;
 import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.runtime.storage.StorageSettings;
 
 /**
  * The operator sets the runtime through the environment variables of the shared contract: each one reaches the
@@ -45,6 +47,11 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.METADATA_FILE.env(), "/etc/explain/metadata.json");
         env.put(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true");
         env.put(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://iris-{version}");
+        env.put(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), "http://gcs.example:4443");
+        env.put(RuntimeSetting.STORAGE_S3_ENDPOINT.env(), "https://s3.example:9000");
+        env.put(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), "true");
+        env.put(RuntimeSetting.STORAGE_S3_REGION.env(), "eu-central-1");
+        env.put(RuntimeSetting.STORAGE_ANONYMOUS.env(), "true");
         assertEquals(RuntimeSetting.values().length, env.size(), "a setting added to the contract is tested here");
 
         ExplainConfig config = configFrom(env);
@@ -58,11 +65,24 @@ class RuntimeSettingContractTest {
         assertEquals("/etc/explain/metadata.json", options.metadataFile());
         assertTrue(config.exitOnLoadFailure());
         assertEquals("http://iris-{version}", config.routing().versionUrl().orElseThrow());
+        StorageSettings storage = RuntimeOptions.storage(config);
+        assertEquals("http://gcs.example:4443", storage.gcsEndpoint());
+        assertEquals("https://s3.example:9000", storage.s3Endpoint());
+        assertTrue(storage.s3PathStyle());
+        assertEquals("eu-central-1", storage.s3Region());
+        assertTrue(storage.anonymous());
+    }
+
+    @Test
+    void theFetcherMainClassIsTheContracts() {
+        assertEquals(
+                ModelFetcherCommand.MAIN_CLASS, dev.explainable.serving.runtime.service.ModelFetchMain.class.getName());
     }
 
     @Test
     void theShippedDefaultsAreTheContractsAndRuntimeOptionsDefaults() {
         ExplainConfig config = configFrom(Map.of(RuntimeSetting.MODEL_DIR.env(), "/models/m"));
         assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(config));
+        assertEquals(StorageSettings.defaults(), RuntimeOptions.storage(config));
     }
 }

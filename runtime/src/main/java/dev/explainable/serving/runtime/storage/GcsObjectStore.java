@@ -1,0 +1,185 @@
+package dev.explainable.serving.runtime.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import com.google.api.gax.paging.Page;
+import com.google.auth.Credentials;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.ReadChannel;
+import com.google.cloud.ServiceOptions;
+import com.google.cloud.http.HttpTransportOptions;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+
+/**
+ * Google Cloud Storage through Google's Java client (JSON API over HTTP). Credentials are Application Default
+ * Credentials: {@code GOOGLE_APPLICATION_CREDENTIALS} (a service-account key, e.g. from a Secret), GKE Workload
+ * Identity (the metadata server), or gcloud's user credentials locally; none found is an error unless anonymous
+ * access was asked for.
+ */
+final class GcsObjectStore implements ObjectStore {
+
+    /** Sent as the client's project: reading objects bills the bucket's project, not this one. */
+    private static final String PROJECT = "explainable-serving";
+
+    private final Storage storage;
+    /** The listed blobs by name: their checksums are those of the listed generation. */
+    private final java.util.Map<String, Blob> listed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    GcsObjectStore(StorageSettings settings, String location) {
+        int timeoutMs = (int) settings.requestTimeout().toMillis();
+        StorageOptions.Builder b = StorageOptions.http()
+                .setProjectId(PROJECT)
+                .setCredentials(credentials(settings, location))
+                // ModelFetcher retries, with backoff, under the fetch's deadline
+                .setRetrySettings(ServiceOptions.getNoRetrySettings())
+                .setTransportOptions(HttpTransportOptions.newBuilder()
+                        .setConnectTimeout(timeoutMs)
+                        .setReadTimeout(timeoutMs)
+                        .build());
+        StorageSettings.nonBlank(settings.gcsEndpoint()).ifPresent(b::setHost);
+        this.storage = b.build().getService();
+    }
+
+    private static Credentials credentials(StorageSettings settings, String location) {
+        if (settings.anonymous()) {
+            return NoCredentials.getInstance();
+        }
+        try {
+            return GoogleCredentials.getApplicationDefault();
+        } catch (IOException e) {
+            throw new StorageException(
+                    StorageException.Kind.NO_CREDENTIALS,
+                    location,
+                    "no Google Application Default Credentials (set GOOGLE_APPLICATION_CREDENTIALS to a service-account"
+                            + " key file, run with Workload Identity, or set explain.storage.anonymous=true for a"
+                            + " public bucket): " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(ModelUri uri) {
+        String prefix = uri.listPrefix();
+        List<StoredObject> objects = new ArrayList<>();
+        try {
+            Page<Blob> page = storage.list(
+                    uri.bucket(), Storage.BlobListOption.prefix(prefix), Storage.BlobListOption.pageSize(1000));
+            for (Blob blob : page.iterateAll()) {
+                if (blob.getName().endsWith("/")) {
+                    continue;
+                }
+                listed.put(blob.getName(), blob);
+                objects.add(new StoredObject(
+                        blob.getName(),
+                        blob.getName().substring(prefix.length()),
+                        blob.getSize() == null ? 0 : blob.getSize(),
+                        blob.getGeneration() == null ? null : String.valueOf(blob.getGeneration())));
+            }
+            return objects;
+        } catch (com.google.cloud.storage.StorageException e) {
+            throw mapped(e, uri.text(), "listing bucket " + uri.bucket());
+        }
+    }
+
+    @Override
+    public Opened open(ModelUri uri, StoredObject object) {
+        String location = "gs://" + uri.bucket() + "/" + object.name();
+        try {
+            Long generation = object.version() == null ? null : Long.valueOf(object.version());
+            BlobId id = BlobId.of(uri.bucket(), object.name(), generation);
+            Blob blob = listed.containsKey(object.name()) ? listed.get(object.name()) : storage.get(id);
+            if (blob == null) {
+                throw new StorageException(
+                        StorageException.Kind.NOT_FOUND, location, "the object disappeared during the download");
+            }
+            ReadChannel channel = storage.reader(id);
+            channel.setChunkSize(2 * 1024 * 1024);
+            return new Opened(new GcsStream(channel, location), decode(blob.getMd5()), crc32c(blob.getCrc32c()));
+        } catch (com.google.cloud.storage.StorageException e) {
+            throw mapped(e, location, "reading");
+        }
+    }
+
+    private static byte[] decode(String base64) {
+        return base64 == null ? null : Base64.getDecoder().decode(base64);
+    }
+
+    private static Integer crc32c(String base64) {
+        byte[] b = decode(base64);
+        return b == null || b.length != 4 ? null : ByteBuffer.wrap(b).getInt();
+    }
+
+    static StorageException mapped(com.google.cloud.storage.StorageException e, String location, String what) {
+        int code = e.getCode();
+        String detail = what + ": HTTP " + code + " " + e.getMessage();
+        if (code == 404) {
+            return new StorageException(StorageException.Kind.NOT_FOUND, location, detail, e);
+        }
+        if (code == 401 || code == 403) {
+            return new StorageException(
+                    StorageException.Kind.ACCESS_DENIED,
+                    location,
+                    detail + " (the pod's identity needs storage.objects.list and storage.objects.get on the bucket)",
+                    e);
+        }
+        if (code == 0 || code == 408 || code == 429 || code >= 500 || e.isRetryable()) {
+            return new StorageException(StorageException.Kind.UNAVAILABLE, location, detail, e);
+        }
+        return new StorageException(StorageException.Kind.FAILED, location, detail, e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            storage.close();
+        } catch (Exception e) {
+            // nothing held that outlives the process
+        }
+    }
+
+    /** The read channel as a stream; the client's errors inside reads become {@link StorageException}s. */
+    private static final class GcsStream extends java.io.InputStream {
+        private final ReadChannel channel;
+        private final java.io.InputStream in;
+        private final String location;
+
+        GcsStream(ReadChannel channel, String location) {
+            this.channel = channel;
+            this.in = Channels.newInputStream(channel);
+            this.location = location;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (com.google.cloud.storage.StorageException e) {
+                throw mapped(e, location, "reading");
+            } catch (IOException e) {
+                if (e.getCause() instanceof com.google.cloud.storage.StorageException se) {
+                    throw mapped(se, location, "reading");
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            channel.close();
+        }
+    }
+}

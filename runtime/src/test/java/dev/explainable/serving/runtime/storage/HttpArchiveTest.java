@@ -1,0 +1,187 @@
+package dev.explainable.serving.runtime.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * http(s):// model archives, as busybox wget and tar fetched them before, from a real HTTP server (the JDK's): a
+ * tar.gz of the committed model (flat or in one folder), not found, server errors retried with backoff, and archives
+ * that would write outside the model folder or hold links.
+ */
+class HttpArchiveTest {
+
+    static HttpServer server;
+    static final Map<String, byte[]> FILES = new ConcurrentHashMap<>();
+    static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path model = Path.of("src/test/resources/models/tabular_classifier");
+        FILES.put("/flat.tar.gz", tar(model, "", true, null));
+        FILES.put("/nested.tgz", tar(model, "iris/", true, null));
+        FILES.put("/plain.tar", tar(model, "./", false, null));
+        FILES.put("/traversal.tar.gz", tar(model, "", true, entry("../../escape", TarArchiveEntry.LF_NORMAL)));
+        FILES.put("/link.tar.gz", tar(model, "", true, entry("variables/link", TarArchiveEntry.LF_SYMLINK)));
+        FILES.put("/not-a-model.tar.gz", tar(model.resolve("variables"), "", true, null));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = FILES.get(path.replace("/flaky", ""));
+            if (path.startsWith("/flaky") && FAILURES_LEFT.getAndDecrement() > 0) {
+                exchange.sendResponseHeaders(503, -1);
+            } else if (body == null) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+    }
+
+    static String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    static StorageSettings settings() {
+        return StorageSettings.defaults().withRetries(3, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void flatNestedAndUncompressedArchivesUnpackToTheModel(@TempDir Path cache) {
+        for (String name : new String[] {"/flat.tar.gz", "/nested.tgz", "/plain.tar"}) {
+            Path dir = new ModelFetcher(settings()).fetch(url(name), cache.resolve("m"));
+            assertTrue(Files.isRegularFile(dir.resolve("saved_model.pb")), name);
+            assertTrue(Files.isRegularFile(dir.resolve("variables/variables.index")), name);
+            GcsFetchTest.assertNoLeftovers(cache);
+        }
+    }
+
+    @Test
+    void notFoundIsNotFound(@TempDir Path cache) {
+        assertEquals(
+                StorageException.Kind.NOT_FOUND,
+                fails(url("/missing.tar.gz"), cache).kind());
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithBackoff(@TempDir Path cache) {
+        FAILURES_LEFT.set(2);
+        Path dir = new ModelFetcher(settings()).fetch(url("/flaky/flat.tar.gz"), cache.resolve("retried"));
+        assertTrue(Files.isRegularFile(dir.resolve("saved_model.pb")));
+        FAILURES_LEFT.set(5);
+        StorageException e = fails(url("/flaky/flat.tar.gz"), cache);
+        assertEquals(StorageException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().contains("gave up after 3 attempts"), e.getMessage());
+    }
+
+    @Test
+    void entriesOutsideTheFolderAndLinksAreRefused(@TempDir Path cache) {
+        StorageException traversal = fails(url("/traversal.tar.gz"), cache);
+        assertEquals(StorageException.Kind.UNSAFE_NAME, traversal.kind());
+        assertFalse(Files.exists(cache.getParent().resolve("escape")));
+        StorageException link = fails(url("/link.tar.gz"), cache);
+        assertEquals(StorageException.Kind.UNSAFE_NAME, link.kind());
+        assertTrue(link.getMessage().contains("link"), link.getMessage());
+    }
+
+    @Test
+    void anArchiveWithoutSavedModelIsRefused(@TempDir Path cache) {
+        assertEquals(
+                StorageException.Kind.BAD_LAYOUT,
+                fails(url("/not-a-model.tar.gz"), cache).kind());
+    }
+
+    @Test
+    void theByteAndEntryLimitsHold(@TempDir Path cache) {
+        StorageException bytes = assertThrows(
+                StorageException.class,
+                () -> new ModelFetcher(settings().withLimits(1000, 100))
+                        .fetch(url("/flat.tar.gz"), cache.resolve("m")));
+        assertTrue(bytes.getMessage().contains("explain.storage.max-bytes"), bytes.getMessage());
+        StorageException entries = assertThrows(
+                StorageException.class,
+                () -> new ModelFetcher(settings().withLimits(1L << 30, 2))
+                        .fetch(url("/flat.tar.gz"), cache.resolve("m")));
+        assertTrue(entries.getMessage().contains("explain.storage.max-objects"), entries.getMessage());
+        assertFalse(Files.exists(cache.resolve("m")));
+        GcsFetchTest.assertNoLeftovers(cache);
+    }
+
+    private static StorageException fails(String uri, Path cache) {
+        StorageException e =
+                assertThrows(StorageException.class, () -> new ModelFetcher(settings()).fetch(uri, cache.resolve("m")));
+        assertFalse(Files.exists(cache.resolve("m")));
+        GcsFetchTest.assertNoLeftovers(cache);
+        return e;
+    }
+
+    private static TarArchiveEntry entry(String name, byte type) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type);
+        if (type == TarArchiveEntry.LF_SYMLINK) {
+            e.setLinkName("/etc/passwd");
+        }
+        return e;
+    }
+
+    /** The folder's files under {@code prefix}, and one extra entry (with a byte of content for a file). */
+    static byte[] tar(Path dir, String prefix, boolean gzip, TarArchiveEntry extra) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream z = gzip ? new GzipCompressorOutputStream(bytes) : bytes;
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(z)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f :
+                        (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                    TarArchiveEntry e = new TarArchiveEntry(
+                            prefix + dir.relativize(f).toString().replace('\\', '/'));
+                    e.setSize(Files.size(f));
+                    tar.putArchiveEntry(e);
+                    Files.copy(f, tar);
+                    tar.closeArchiveEntry();
+                }
+            }
+            if (extra != null) {
+                byte[] content = extra.isFile() ? "x".getBytes(StandardCharsets.UTF_8) : new byte[0];
+                extra.setSize(content.length);
+                tar.putArchiveEntry(extra);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.explainable.serving.runtime.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.service.LoadedModel;
+import dev.explainable.serving.runtime.service.ModelLoader;
+
+/**
+ * s3:// models from a real S3 server (gofakes3, a folder served as a bucket, path-style) through the AWS SDK v2, with
+ * keys from the SDK's default credential chain (here its system-property provider; in a pod environment keys from
+ * a Secret, IRSA or Pod Identity).
+ */
+class S3FetchTest {
+
+    @TempDir
+    static Path bucket;
+
+    static ObjectStoreServers.Server server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        ObjectStoreServers.assumeAvailable();
+        ObjectStoreServers.copyModel("tabular_classifier", bucket.resolve("models/iris/1"));
+        ObjectStoreServers.copyModel("tabular_classifier", bucket.resolve("half"));
+        Files.delete(bucket.resolve("half/saved_model.pb"));
+        server = ObjectStoreServers.gofakes3("model-bucket", bucket);
+        System.setProperty("aws.accessKeyId", "test-key");
+        System.setProperty("aws.secretAccessKey", "test-secret");
+    }
+
+    @AfterAll
+    static void stop() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static StorageSettings settings() {
+        return StorageSettings.defaults()
+                .withS3(server.endpoint(), true, "eu-west-1")
+                .withRetries(3, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void fetchesTheCommittedModelAndExplainsItAsTheLocalCopy(@TempDir Path cache) {
+        Path dir = new ModelFetcher(settings()).fetch("s3://model-bucket/models/iris/1", cache.resolve("m"));
+        ModelLayout.check(dir, "test");
+        GcsFetchTest.assertNoLeftovers(cache);
+        try (LoadedModel fetched = ModelLoader.load(RuntimeOptions.defaults(dir.toString()));
+                LoadedModel local = ModelLoader.load(RuntimeOptions.defaults(
+                        TestModels.dir("tabular_classifier").toString()))) {
+            GcsFetchTest.assertSameExplanation(local, fetched);
+        }
+    }
+
+    @Test
+    void aMissingFolderOrBucketIsNotFound(@TempDir Path cache) {
+        StorageException folder = fails("s3://model-bucket/models/iris/2", cache);
+        assertEquals(StorageException.Kind.NOT_FOUND, folder.kind(), folder.getMessage());
+        StorageException noBucket = fails("s3://other-bucket/models/iris/1", cache);
+        assertEquals(StorageException.Kind.NOT_FOUND, noBucket.kind(), noBucket.getMessage());
+        assertTrue(noBucket.getMessage().contains("NoSuchBucket"), noBucket.getMessage());
+    }
+
+    @Test
+    void aHalfUploadedFolderIsRefused(@TempDir Path cache) {
+        StorageException e = fails("s3://model-bucket/half", cache);
+        assertEquals(StorageException.Kind.BAD_LAYOUT, e.kind());
+        assertTrue(e.getMessage().contains("no saved_model.pb"), e.getMessage());
+    }
+
+    @Test
+    void anObjectChangedAfterTheListingIsNeverLoaded(@TempDir Path cache) throws IOException {
+        Path dest = cache.resolve("m");
+        Path shard = bucket.resolve("models/iris/1/variables/variables.data-00000-of-00001");
+        byte[] original = Files.readAllBytes(shard);
+        ModelFetcher.Listener rewrite = new ModelFetcher.Listener() {
+            @Override
+            public void listed(java.util.List<StoredObject> objects) {
+                try {
+                    // same size, other bytes: an upload overwriting the model while it is fetched
+                    byte[] changed = original.clone();
+                    changed[changed.length / 2] ^= 0x5a;
+                    Files.write(shard, changed);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        try {
+            StorageException e = assertThrows(
+                    StorageException.class,
+                    () -> new ModelFetcher(settings(), rewrite).fetch("s3://model-bucket/models/iris/1", dest));
+            assertTrue(
+                    e.kind() == StorageException.Kind.FAILED || e.kind() == StorageException.Kind.CHECKSUM_MISMATCH,
+                    e.getMessage());
+            assertFalse(Files.exists(dest));
+            GcsFetchTest.assertNoLeftovers(cache);
+        } finally {
+            Files.write(shard, original);
+        }
+    }
+
+    @Test
+    void withoutCredentialsNothingFallsBackToAnonymous(@TempDir Path cache) {
+        System.clearProperty("aws.accessKeyId");
+        try {
+            StorageException e = fails("s3://model-bucket/models/iris/1", cache);
+            assertEquals(StorageException.Kind.NO_CREDENTIALS, e.kind(), e.getMessage());
+        } finally {
+            System.setProperty("aws.accessKeyId", "test-key");
+        }
+    }
+
+    private static StorageException fails(String uri, Path cache) {
+        StorageException e =
+                assertThrows(StorageException.class, () -> new ModelFetcher(settings()).fetch(uri, cache.resolve("m")));
+        assertFalse(Files.exists(cache.resolve("m")));
+        GcsFetchTest.assertNoLeftovers(cache);
+        return e;
+    }
+}
