@@ -12,6 +12,10 @@ fixtures:
   mean over k of IntegratedGradients.GetMask(x + n_k, x_baseline=0 + n_k): saliency's GetSmoothedMask loop
   (magnitude=False) with the noise on every path point, the runtime's SmoothGrad. The script also prints how far
   saliency's own GetSmoothedMask (noise on the input end only) lies from it, with the same noise.
+- recurrent_image_rows (an LSTM reading the image's rows: the gradients run through a While loop) gets the same
+  IG, XRAI and Blur IG fixtures, no SmoothGrad.
+Arguments: the models folder, the output folder, then optionally only these models (e.g. recurrent_image_rows), so
+one fixture is added without regenerating the others.
 The runtime's parity tests compare its IG (with explain.integration-rule=uniform, the rule saliency uses), Blur IG
 and SmoothGrad within tolerances of the map's largest value, and its XRAI by the IoU of the top-10% regions. Run
 through tools/make-reference-fixtures.sh; the outputs are committed.
@@ -73,7 +77,12 @@ def smooth_grad_ig(image, call_model):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for model in ["cnn_image", "mobilenet_v2"]:
+    models = ["cnn_image", "mobilenet_v2", "recurrent_image_rows"]
+    only = sys.argv[3:]
+    unknown = [m for m in only if m not in models]
+    if unknown:
+        raise SystemExit(f"unknown {unknown}: choose among {models}")
+    for model in only or models:
         loaded = tf.saved_model.load(os.path.join(MODELS, model))
         fn = loaded.signatures["serving_default"]
         (in_name,) = fn.structured_input_signature[1].keys()

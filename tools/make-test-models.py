@@ -355,6 +355,122 @@ def recurrent_lstm():
         "instance": tolist(x), "label_index": label, "probabilities": tolist(probs),
         "shapley": tolist(shapley), "ig_attributions": tolist(ig), "baseline_score": base, "example_score": ex,
     })
+    recurrent_lstm_dense()
+
+
+def dense_sequence(seed, shape=(8, 3)):
+    """A dense random sequence: every element at least 0.1 away from the zero baseline (so every attribution is
+    nonzero), with two decimals, so the JSON numbers parse back to exactly the float32 values used here."""
+    x = np.random.default_rng(seed).normal(size=shape)
+    x = np.where(np.abs(x) < 0.1, np.where(x < 0, -0.1, 0.1) + x, x)
+    return np.round(x, 2).astype(np.float32)
+
+
+def recurrent_lstm_dense():
+    """Adds a DENSE-instance IG reference to recurrent_lstm/expected.json (keys dense_*), computed with GradientTape
+    through the COMMITTED SavedModel's serving signature (tf.saved_model.load): the model is not rebuilt, its
+    weights and every other key of expected.json stay as they are."""
+    path = os.path.join(OUT, "recurrent_lstm")
+    loaded = tf.saved_model.load(path)  # kept referenced: the signature needs its variables alive
+    fn = loaded.signatures["serving_default"]
+    (in_name,) = fn.structured_input_signature[1].keys()
+    (out_name,) = fn.structured_outputs.keys()
+
+    def model(p):
+        return fn(**{in_name: tf.convert_to_tensor(p, tf.float32)})[out_name]
+
+    x = dense_sequence(101)
+    probs = model(x[None]).numpy()[0]
+    label = int(np.argmax(probs))
+    ig, base, ex = trapezoid_ig(lambda p: model(p)[:, label], x, 0.0)
+    with open(os.path.join(path, "expected.json")) as f:
+        expected = json.load(f)
+    expected.update({"dense_instance": tolist(x), "dense_label_index": label, "dense_probabilities": tolist(probs),
+                     "dense_ig_attributions": tolist(ig), "dense_baseline_score": base, "dense_example_score": ex})
+    write_json(os.path.join(path, "expected.json"), expected)
+
+
+def recurrent_classifier(name, recurrent, seed):
+    """keras.Input [8, 3] named "sequence" -> recurrent(...) -> Dense(2, softmax) "probs", exported with
+    model.export, with its own seed (the same weights whether made alone or with every model). expected.json: two
+    dense random instances (the first at top level, both under "explanations"), their probabilities and GradientTape
+    IG (trapezoid, STEPS intervals, zero baseline) for the top class."""
+    keras.utils.set_random_seed(seed)
+    path = fresh(name)
+    inp = keras.Input(shape=(8, 3), name="sequence")
+    out = keras.layers.Dense(2, activation="softmax", name="probs")(recurrent(inp))
+    model = keras.Model(inp, out)
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"sequence": {"input_tensor_name": only_signature_input(path), "input_baselines": [0.0]}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0"),
+                              "index_name_mapping": ["negative", "positive"]}},
+        "framework": "tensorflow",
+    })
+    explanations = []
+    for k in range(2):
+        x = dense_sequence(seed * 10 + k)
+        probs = model(x[None]).numpy()[0]
+        label = int(np.argmax(probs))
+        ig, base, ex = trapezoid_ig(lambda p: model(p)[:, label], x, 0.0)
+        explanations.append({"instance": tolist(x), "label_index": label, "probabilities": tolist(probs),
+                             "ig_attributions": tolist(ig), "baseline_score": base, "example_score": ex})
+    write_json(os.path.join(path, "expected.json"), {**explanations[0], "explanations": explanations})
+
+
+def recurrent_gru():
+    """A Keras GRU(4) (reset_after, Keras' default) over [8, 3]: one While loop."""
+    recurrent_classifier("recurrent_gru", lambda x: keras.layers.GRU(4, name="gru")(x), 21)
+
+
+def recurrent_simple_rnn():
+    """A Keras SimpleRNN(4) (tanh) over [8, 3]: one While loop."""
+    recurrent_classifier("recurrent_simple_rnn", lambda x: keras.layers.SimpleRNN(4, name="simple_rnn")(x), 22)
+
+
+def recurrent_bidirectional():
+    """Bidirectional(LSTM(3)) over [8, 3]: two While loops, the backward one on the reversed sequence
+    (go_backwards), outputs concatenated."""
+    recurrent_classifier("recurrent_bidirectional",
+                         lambda x: keras.layers.Bidirectional(keras.layers.LSTM(3), name="bidirectional")(x), 23)
+
+
+def recurrent_stacked():
+    """LSTM(4, return_sequences=True) -> GRU(3) over [8, 3]: two While loops, the first writing every step."""
+    recurrent_classifier("recurrent_stacked", lambda x: keras.layers.GRU(3, name="gru")(
+        keras.layers.LSTM(4, return_sequences=True, name="lstm")(x)), 24)
+
+
+def row_image(seed=5):
+    """A deterministic 12x12 grey test picture: a vertical gradient, a bright diagonal bar and a dark block, with
+    a little noise, on the 0..255 grid (what a client sends as integers, rescaled)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:12, 0:12]
+    img = 0.2 + 0.4 * y / 11.0
+    img[np.abs(x - y) <= 1] = 0.9
+    img[7:10, 1:4] = 0.05
+    img = np.clip(img + rng.normal(0, 0.03, img.shape), 0, 1)[..., None]
+    return (np.round(img * 255.0) / 255.0).astype(np.float32)
+
+
+def recurrent_image_rows():
+    """An image [12, 12, 1] read row by row: Reshape to a sequence of 12 rows of 12 -> LSTM(6) -> Dense(3,
+    softmax); modality image, for IG and XRAI on images through a While loop (tools/make-reference-fixtures.py
+    adds PAIR saliency's IG and XRAI for it)."""
+    keras.utils.set_random_seed(25)
+    path = fresh("recurrent_image_rows")
+    inp = keras.Input(shape=(12, 12, 1), name="image")
+    h = keras.layers.LSTM(6, name="lstm")(keras.layers.Reshape((12, 12), name="rows")(inp))
+    model = keras.Model(inp, keras.layers.Dense(3, activation="softmax", name="probs")(h))
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "input_baselines": [0.0],
+                             "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+    image = row_image()
+    write_json(os.path.join(path, "expected.json"), {"image": tolist(image), **image_expected(model, image)})
 
 
 def tf1_example_parser():
@@ -468,7 +584,9 @@ def text_embedding():
 
 
 MODELS = ["linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet",
-          "fcn_image", "valid_fcn_image", "recurrent_lstm", "tf1_example_parser", "text_embedding"]
+          "fcn_image", "valid_fcn_image", "recurrent_lstm", "tf1_example_parser", "text_embedding",
+          "recurrent_lstm_dense", "recurrent_gru", "recurrent_simple_rnn", "recurrent_bidirectional",
+          "recurrent_stacked", "recurrent_image_rows"]
 
 
 def main():
@@ -494,6 +612,12 @@ def main():
     recurrent_lstm()
     tf1_example_parser()
     text_embedding()
+    # each seeds itself, after the others, so adding them changed none of the models above
+    recurrent_gru()
+    recurrent_simple_rnn()
+    recurrent_bidirectional()
+    recurrent_stacked()
+    recurrent_image_rows()
     print("wrote test models to", OUT)
 
 
