@@ -1,17 +1,22 @@
 package dev.explainable.serving.runtime.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.GraphOperationBuilder;
 import org.tensorflow.Output;
+import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -31,11 +36,18 @@ import org.tensorflow.proto.OpDef;
  * own inliner names it; nested calls compose ({@code c/inner_call/n}). The copies live under {@link #PREFIX}
  * because TensorFlow's runtime inliner uses the plain {@code c/n} names itself when the original call runs.
  * The original call ops stay in the graph, untouched.
+ *
+ * <p>Loops: given the restored session, {@code While} loops whose condition does not depend on the request (the
+ * recurrent layers of Keras exports with a fixed sequence length) are unrolled into the copy, and their TensorList
+ * reads and writes become plain tensors, so that recurrent models get gradients. Other loops are copied as they are.
  */
 public final class FunctionInliner {
 
     /** Name scope of the inlined copies. */
     public static final String PREFIX = "explain_inlined/";
+
+    /** Beyond this many steps a loop stays a {@code While}: the unrolled graph grows with every step. */
+    static final int MAX_UNROLLED_STEPS = 1024;
 
     private static final Set<String> CALL_OPS = Set.of("StatefulPartitionedCall", "PartitionedCall");
     private static volatile Map<String, OpDef> registeredOps;
@@ -45,10 +57,21 @@ public final class FunctionInliner {
     /** The graph's nodes as loaded, before any inlining: where call ops' attributes are read. */
     private final Map<String, NodeDef> outerNodes = new HashMap<>();
     /** Outer call op name -> its inlined outputs. */
-    private final Map<String, Output<?>[]> inlinedCalls = new HashMap<>();
+    private final Map<String, Object[]> inlinedCalls = new HashMap<>();
+    /** Evaluates loop conditions; null: loops are copied, not unrolled. */
+    private final StaticValues statics;
+    /** Why loops stayed loops, for the error when their gradient is missing. */
+    private final Set<String> notUnrolled = new LinkedHashSet<>();
 
+    /** An inliner that copies loops as they are (listing tensors, forward-only use). */
     public FunctionInliner(Graph graph) {
+        this(graph, null);
+    }
+
+    /** An inliner that unrolls loops with a static number of steps, evaluating their conditions in {@code session}. */
+    public FunctionInliner(Graph graph, Session session) {
         this.graph = graph;
+        this.statics = session == null ? null : new StaticValues(graph, session);
         GraphDef def = graph.toGraphDef();
         for (FunctionDef f : def.getLibrary().getFunctionList()) {
             library.put(f.getSignature().getName(), f);
@@ -84,7 +107,16 @@ public final class FunctionInliner {
 
     /** True when the op is a function call this class can inline. */
     public boolean isCall(GraphOperation op) {
-        return CALL_OPS.contains(op.type()) || library.containsKey(op.type());
+        return isFunctionCall(op.type());
+    }
+
+    private boolean isFunctionCall(String opType) {
+        return CALL_OPS.contains(opType) || library.containsKey(opType);
+    }
+
+    /** Why loops were copied as loops rather than unrolled (empty when every loop was unrolled). */
+    public Set<String> loopsNotUnrolled() {
+        return Set.copyOf(notUnrolled);
     }
 
     /**
@@ -96,9 +128,9 @@ public final class FunctionInliner {
         if (!isCall(op)) {
             return tensor;
         }
-        Output<?>[] outputs = inlinedCalls.get(op.name());
+        Object[] outputs = inlinedCalls.get(op.name());
         if (outputs == null) {
-            List<Output<?>> args = new ArrayList<>();
+            List<Object> args = new ArrayList<>();
             for (int i = 0; i < op.numInputs(); i++) {
                 args.add(inlined(op.input(i)));
             }
@@ -109,7 +141,7 @@ public final class FunctionInliner {
             outputs = inlineFunction(functionName(op.type(), def.getAttrMap()), PREFIX + op.name() + "/", args);
             inlinedCalls.put(op.name(), outputs);
         }
-        return outputs[tensor.index()];
+        return outputsOf(List.of(outputs[tensor.index()])).get(0);
     }
 
     private String functionName(String opType, Map<String, AttrValue> attrs) {
@@ -123,7 +155,7 @@ public final class FunctionInliner {
         return opType;
     }
 
-    private Output<?>[] inlineFunction(String name, String prefix, List<Output<?>> args) {
+    private Object[] inlineFunction(String name, String prefix, List<?> args) {
         FunctionDef fn = library.get(name);
         if (fn == null) {
             throw new IllegalStateException("function " + name + " is not in the graph's library");
@@ -135,12 +167,13 @@ public final class FunctionInliner {
     private final class Body {
         private final FunctionDef fn;
         private final String prefix;
-        private final Map<String, Output<?>> args = new HashMap<>();
+        private final Map<String, Object> args = new HashMap<>();
         private final Map<String, NodeDef> nodes = new HashMap<>();
         private final Map<String, GraphOperation> builtOps = new HashMap<>();
-        private final Map<String, Output<?>[]> builtCalls = new HashMap<>();
+        /** Calls, unrolled loops and list ops: their outputs as values (tensors or {@link TensorListValue}s). */
+        private final Map<String, Object[]> builtValues = new HashMap<>();
 
-        Body(FunctionDef fn, String prefix, List<Output<?>> callArgs) {
+        Body(FunctionDef fn, String prefix, List<?> callArgs) {
             this.fn = fn;
             this.prefix = prefix;
             List<OpDef.ArgDef> inputArgs = fn.getSignature().getInputArgList();
@@ -156,9 +189,9 @@ public final class FunctionInliner {
             }
         }
 
-        Output<?>[] outputs() {
+        Object[] outputs() {
             List<OpDef.ArgDef> outs = fn.getSignature().getOutputArgList();
-            Output<?>[] result = new Output<?>[outs.size()];
+            Object[] result = new Object[outs.size()];
             for (int i = 0; i < outs.size(); i++) {
                 result[i] = resolve(fn.getRetOrThrow(outs.get(i).getName()));
             }
@@ -166,10 +199,10 @@ public final class FunctionInliner {
         }
 
         /** A data reference inside the body: {@code arg} or {@code node:output_arg:index}. */
-        private Output<?> resolve(String ref) {
+        private Object resolve(String ref) {
             String[] parts = ref.split(":");
             if (parts.length == 1) {
-                Output<?> arg = args.get(ref);
+                Object arg = args.get(ref);
                 if (arg == null) {
                     throw new IllegalStateException("unknown reference " + ref + " in "
                             + fn.getSignature().getName());
@@ -185,17 +218,19 @@ public final class FunctionInliner {
                         "unknown node " + node + " in " + fn.getSignature().getName());
             }
             build(node);
-            Output<?>[] call = builtCalls.get(node);
-            if (call != null) {
-                List<OpDef.ArgDef> outs = library.get(functionName(def.getOp(), def.getAttrMap()))
-                        .getSignature()
-                        .getOutputArgList();
-                if (CALL_OPS.contains(def.getOp())) {
-                    return call[index]; // the call's single list output "output"
+            Object[] values = builtValues.get(node);
+            if (values != null) {
+                if (!isFunctionCall(def.getOp())) {
+                    return values[flatOutputIndex(opDef(def.getOp()), def.getAttrMap(), outArg, index)];
                 }
+                if (CALL_OPS.contains(def.getOp())) {
+                    return values[index]; // the call's single list output "output"
+                }
+                List<OpDef.ArgDef> outs =
+                        library.get(def.getOp()).getSignature().getOutputArgList();
                 for (int i = 0; i < outs.size(); i++) {
                     if (outs.get(i).getName().equals(outArg)) {
-                        return call[i + index];
+                        return values[i + index];
                     }
                 }
                 throw new IllegalStateException("no output " + outArg + " on call " + node);
@@ -205,11 +240,11 @@ public final class FunctionInliner {
         }
 
         private void build(String name) {
-            if (builtOps.containsKey(name) || builtCalls.containsKey(name)) {
+            if (builtOps.containsKey(name) || builtValues.containsKey(name)) {
                 return;
             }
             NodeDef def = nodes.get(name);
-            List<Output<?>> inputs = new ArrayList<>();
+            List<Object> inputs = new ArrayList<>();
             List<String> controls = new ArrayList<>();
             for (String in : def.getInputList()) {
                 if (in.startsWith("^")) {
@@ -218,18 +253,32 @@ public final class FunctionInliner {
                     inputs.add(resolve(in));
                 }
             }
-            if (CALL_OPS.contains(def.getOp()) || library.containsKey(def.getOp())) {
+            if (isFunctionCall(def.getOp())) {
                 // Control inputs of a nested call are dropped: inference bodies only order reads after
                 // variable creation, which the restored session has already done.
-                builtCalls.put(
+                builtValues.put(
                         name, inlineFunction(functionName(def.getOp(), def.getAttrMap()), prefix + name + "/", inputs));
                 return;
             }
-            OpDef opDef = opDef(def.getOp());
-            GraphOperationBuilder b = graph.opBuilder(def.getOp(), prefix + name, graph.baseScope());
+            Object[] virtual = virtualOp(name, def, inputs);
+            if (virtual != null) {
+                builtValues.put(name, virtual);
+                return;
+            }
+            builtOps.put(name, buildOp(def.getOp(), prefix + name, def.getAttrMap(), outputsOf(inputs), controls));
+        }
+
+        private GraphOperation buildOp(
+                String type,
+                String opName,
+                Map<String, AttrValue> attrs,
+                List<Output<?>> inputs,
+                List<String> controls) {
+            OpDef opDef = opDef(type);
+            GraphOperationBuilder b = graph.opBuilder(type, opName, graph.baseScope());
             int next = 0;
             for (OpDef.ArgDef arg : opDef.getInputArgList()) {
-                int n = argLength(arg, def.getAttrMap());
+                int n = argLength(arg, attrs);
                 if (isList(arg)) {
                     b.addInputList(inputs.subList(next, next + n).toArray(new Output<?>[0]));
                 } else {
@@ -237,7 +286,7 @@ public final class FunctionInliner {
                 }
                 next += n;
             }
-            for (Map.Entry<String, AttrValue> a : def.getAttrMap().entrySet()) {
+            for (Map.Entry<String, AttrValue> a : attrs.entrySet()) {
                 if (!a.getKey().startsWith("_")) { // "_" attrs are runtime hints, not op attributes
                     b.setAttr(a.getKey(), a.getValue());
                 }
@@ -249,7 +298,171 @@ public final class FunctionInliner {
                     b.addControlInput(dep);
                 }
             }
-            builtOps.put(name, b.build());
+            return b.build();
+        }
+
+        /**
+         * The ops an unrolled loop replaces by plain tensors: {@code While} loops with a static trip count, and the
+         * TensorList ops they read and write; null for every other op (and for these where unrolling is off).
+         */
+        private Object[] virtualOp(String name, NodeDef def, List<Object> inputs) {
+            if (statics == null) {
+                return null;
+            }
+            String type = def.getOp();
+            return switch (type) {
+                case "While", "StatelessWhile" -> unrolledOrReal(name, def, inputs);
+                case "Identity" -> inputs.get(0) instanceof TensorListValue ? new Object[] {inputs.get(0)} : null;
+                case "TensorListReserve" -> {
+                    GraphOperation real = buildOp(type, prefix + name, def.getAttrMap(), outputsOf(inputs), List.of());
+                    OptionalLong n = statics.scalar((Output<?>) inputs.get(1));
+                    yield new Object[] {
+                        n.isPresent() && n.getAsLong() >= 0 && n.getAsLong() <= MAX_UNROLLED_STEPS
+                                ? TensorListValue.of(real.output(0), (int) n.getAsLong())
+                                : new TensorListValue(real.output(0), null)
+                    };
+                }
+                case "TensorListFromTensor" -> {
+                    GraphOperation real = buildOp(type, prefix + name, def.getAttrMap(), outputsOf(inputs), List.of());
+                    Output<?> tensor = (Output<?>) inputs.get(0);
+                    long n = tensor.shape().numDimensions() > 0 ? tensor.shape().size(0) : -1;
+                    if (n < 0 || n > MAX_UNROLLED_STEPS) {
+                        yield new Object[] {new TensorListValue(real.output(0), null)};
+                    }
+                    GraphOperation unstack = graph.opBuilder("Unpack", prefix + name + "/unstacked", graph.baseScope())
+                            .addInput(tensor)
+                            .setAttr("num", n)
+                            .setAttr("axis", 0L)
+                            .build();
+                    List<Output<?>> items = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        items.add(unstack.output(i));
+                    }
+                    yield new Object[] {new TensorListValue(real.output(0), items)};
+                }
+                case "TensorListGetItem" -> {
+                    TensorListValue list = knownList(inputs.get(0), def);
+                    int i = staticIndex(inputs.get(1), def, list.items().size());
+                    Output<?> item = list.items().get(i);
+                    if (item == null) {
+                        throw new NotUnrollable(def.getName() + " reads item " + i + " before it is written");
+                    }
+                    yield new Object[] {item};
+                }
+                case "TensorListSetItem" -> {
+                    TensorListValue list = knownList(inputs.get(0), def);
+                    boolean grows = def.getAttrMap().containsKey("resize_if_index_out_of_bounds")
+                            && def.getAttrMap()
+                                    .get("resize_if_index_out_of_bounds")
+                                    .getB();
+                    int i = staticIndex(
+                            inputs.get(1),
+                            def,
+                            grows ? MAX_UNROLLED_STEPS : list.items().size());
+                    yield new Object[] {list.with(i, (Output<?>) inputs.get(2))};
+                }
+                case "TensorListLength" -> {
+                    TensorListValue list = knownList(inputs.get(0), def);
+                    yield new Object[] {
+                        statics.constant(
+                                prefix + name, DataType.DT_INT32, list.items().size())
+                    };
+                }
+                case "TensorListStack" -> {
+                    if (!(inputs.get(0) instanceof TensorListValue list) || list.handle() != null) {
+                        yield null; // a real list: the real op
+                    }
+                    if (list.items().isEmpty() || list.items().contains(null)) {
+                        throw new NotUnrollable(def.getName() + " stacks a list with items never written");
+                    }
+                    GraphOperation pack = graph.opBuilder("Pack", prefix + name, graph.baseScope())
+                            .addInputList(list.items().toArray(new Output<?>[0]))
+                            .setAttr("axis", 0L)
+                            .build();
+                    yield new Object[] {pack.output(0)};
+                }
+                default -> null;
+            };
+        }
+
+        /**
+         * Unrolls a loop whose condition is static at every step: the body is copied once per step, its loop
+         * variables threaded through. Why: TensorFlow's C++ gradient registry has no gradient for {@code While} nor
+         * the TensorList ops (Python builds the backward loop itself), while every op of an unrolled recurrent cell
+         * has one. A loop that cannot be unrolled stays a {@code While}; its reason is kept for the load error.
+         */
+        private Object[] unrolledOrReal(String name, NodeDef def, List<Object> inputs) {
+            String cond = def.getAttrMap().get("cond").getFunc().getName();
+            String body = def.getAttrMap().get("body").getFunc().getName();
+            Object[] vars = inputs.toArray();
+            try {
+                for (int step = 0; ; step++) {
+                    Object c = inlineFunction(cond, prefix + name + "/cond_" + step + "/", List.of(vars))[0];
+                    OptionalLong goOn = c instanceof Output<?> o ? statics.scalar(o) : OptionalLong.empty();
+                    if (goOn.isEmpty()) {
+                        throw new NotUnrollable("the number of steps of loop " + def.getName()
+                                + " depends on the input (a sequence length not fixed in the signature)");
+                    }
+                    if (goOn.getAsLong() == 0) {
+                        return vars;
+                    }
+                    if (step == MAX_UNROLLED_STEPS) {
+                        throw new NotUnrollable(
+                                "loop " + def.getName() + " runs more than " + MAX_UNROLLED_STEPS + " steps");
+                    }
+                    vars = inlineFunction(body, prefix + name + "/step_" + step + "/", List.of(vars));
+                    for (int i = 0; i < vars.length; i++) {
+                        if (vars[i] instanceof Output<?> o) {
+                            vars[i] = statics.folded(o);
+                        }
+                    }
+                }
+            } catch (NotUnrollable e) {
+                notUnrolled.add(e.getMessage());
+                GraphOperation loop =
+                        buildOp(def.getOp(), prefix + name, def.getAttrMap(), outputsOf(inputs), List.of());
+                return Arrays.copyOf(loop.outputList(0, inputs.size()), inputs.size(), Object[].class);
+            }
+        }
+
+        private TensorListValue knownList(Object value, NodeDef def) {
+            if (value instanceof TensorListValue list && list.itemsKnown()) {
+                return list;
+            }
+            throw new NotUnrollable(def.getName() + " (" + def.getOp() + ") works on a list of unknown length");
+        }
+
+        private int staticIndex(Object value, NodeDef def, int size) {
+            OptionalLong i = value instanceof Output<?> o ? statics.scalar(o) : OptionalLong.empty();
+            if (i.isEmpty() || i.getAsLong() < 0 || i.getAsLong() >= size) {
+                throw new NotUnrollable(def.getName() + " (" + def.getOp() + ") has no static index within the list");
+            }
+            return (int) i.getAsLong();
+        }
+    }
+
+    /** The values as graph tensors: a list that exists only unrolled has none, and stops the unrolling around it. */
+    private static List<Output<?>> outputsOf(List<Object> values) {
+        List<Output<?>> outputs = new ArrayList<>(values.size());
+        for (Object v : values) {
+            if (v instanceof TensorListValue list) {
+                if (list.handle() == null) {
+                    throw new NotUnrollable("a list built by an unrolled loop reaches an op that cannot be unrolled");
+                }
+                outputs.add(list.handle());
+            } else if (v instanceof Object[] many) {
+                throw new IllegalStateException("unexpected nested outputs " + many.length);
+            } else {
+                outputs.add((Output<?>) v);
+            }
+        }
+        return outputs;
+    }
+
+    /** Why a loop stays a {@code While}. */
+    private static final class NotUnrollable extends RuntimeException {
+        NotUnrollable(String message) {
+            super(message, null, false, false);
         }
     }
 

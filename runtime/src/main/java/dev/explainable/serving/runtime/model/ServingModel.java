@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import org.jboss.logging.Logger;
@@ -186,7 +187,8 @@ public final class ServingModel implements AutoCloseable {
         ExplanationMetadata metadata = given != null ? given : inferred(inputs, outputs);
 
         Graph graph = bundle.graph();
-        FunctionInliner inliner = new FunctionInliner(graph);
+        // gradients need recurrent loops unrolled (see FunctionInliner); forward-only methods keep them as loops
+        FunctionInliner inliner = new FunctionInliner(graph, withGradients ? bundle.session() : null);
         List<ExplainedInput> explained = new ArrayList<>();
         for (Map.Entry<String, InputMetadata> e : metadata.inputs().entrySet()) {
             InputMetadata m = e.getValue();
@@ -233,7 +235,9 @@ public final class ServingModel implements AutoCloseable {
                     : tf.sum(
                             selected,
                             tf.constant(IntStream.rangeClosed(1, shape.length).toArray()));
-            Output<?>[] grads = withGradients ? gradients(graph, target.asOutput(), xs, e.getKey()) : new Output<?>[0];
+            Output<?>[] grads = withGradients
+                    ? gradients(graph, target.asOutput(), xs, e.getKey(), inliner.loopsNotUnrolled())
+                    : new Output<?>[0];
             for (int i = 0; i < grads.length; i++) {
                 if (grads[i] == null) {
                     throw new MetadataException("output '" + e.getKey() + "' does not depend on input '"
@@ -297,15 +301,19 @@ public final class ServingModel implements AutoCloseable {
      * ops (the While loops and TensorList ops of recurrent layers, lookups): the error names the op and the method
      * that needs none.
      */
-    private static Output<?>[] gradients(Graph graph, Output<?> target, Output<?>[] xs, String output) {
+    private static Output<?>[] gradients(
+            Graph graph, Output<?> target, Output<?>[] xs, String output, Set<String> loopsNotUnrolled) {
         try {
             return graph.addGradients(target, xs);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : firstLine(e.getMessage());
             if (message.contains("No gradient defined")) {
+                String loops = loopsNotUnrolled.isEmpty()
+                        ? ""
+                        : "; a loop could not be unrolled: " + String.join("; ", loopsNotUnrolled);
                 throw new MetadataException("output '" + output + "': TensorFlow has no gradient for an op between the"
-                        + " explained inputs and this output (" + message + "); integrated-gradients and xrai need"
-                        + " gradients: use explain.method=sampled-shapley, which runs the model forward only");
+                        + " explained inputs and this output (" + message + loops + "); integrated-gradients and xrai"
+                        + " need gradients: use explain.method=sampled-shapley, which runs the model forward only");
             }
             throw new MetadataException("output '" + output + "': the gradient ops could not be built: " + message);
         }

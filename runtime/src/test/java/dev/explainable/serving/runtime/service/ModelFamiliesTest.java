@@ -1,19 +1,19 @@
 package dev.explainable.serving.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.result.NamedFeatures;
 
@@ -51,12 +51,62 @@ class ModelFamiliesTest {
         }
     }
 
+    /**
+     * Integrated Gradients through Keras recurrent layers: their While loops are unrolled at load time (the trip
+     * count is static), so every op on the path has a gradient. Equal to GradientTape's IG on dense instances (every
+     * element moves away from the baseline, every step of the loop carries gradient).
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "recurrent_gru",
+                "recurrent_simple_rnn",
+                "recurrent_bidirectional",
+                "recurrent_stacked",
+            })
+    void integratedGradientsThroughUnrolledRecurrentLayersMatchGradientTape(String model) throws Exception {
+        LoadedModel loaded = TestModels.load(model, 50);
+        assertTrue(loaded.model().hasGradients());
+        for (JsonNode want : TestModels.expected(model).get("explanations")) {
+            assertMatchesGradientTape(
+                    loaded,
+                    want.get("instance"),
+                    want.get("label_index").asInt(),
+                    want.get("ig_attributions"),
+                    want.get("example_score").asDouble(),
+                    want.get("baseline_score").asDouble());
+        }
+    }
+
     @Test
-    void gradientMethodsOnARecurrentModelNameTheOpAndTheMethodThatNeedsNone() {
-        MetadataException e =
-                assertThrows(MetadataException.class, () -> ModelLoader.load(TestModels.options("recurrent_lstm")));
-        assertTrue(e.getMessage().contains("No gradient defined for op"), e.getMessage());
-        assertTrue(e.getMessage().contains("explain.method=sampled-shapley"), e.getMessage());
+    void integratedGradientsThroughAnUnrolledLstmMatchGradientTape() throws Exception {
+        JsonNode exp = TestModels.expected("recurrent_lstm");
+        LoadedModel loaded = TestModels.load("recurrent_lstm", 50);
+        assertMatchesGradientTape(
+                loaded,
+                exp.get("instance"),
+                exp.get("label_index").asInt(),
+                exp.get("ig_attributions"),
+                exp.get("example_score").asDouble(),
+                exp.get("baseline_score").asDouble());
+        assertMatchesGradientTape(
+                loaded,
+                exp.get("dense_instance"),
+                exp.get("dense_label_index").asInt(),
+                exp.get("dense_ig_attributions"),
+                exp.get("dense_example_score").asDouble(),
+                exp.get("dense_baseline_score").asDouble());
+    }
+
+    private static void assertMatchesGradientTape(
+            LoadedModel loaded, JsonNode instance, int label, JsonNode ig, double example, double baseline)
+            throws Exception {
+        LabelAttribution a = TestModels.explain(loaded, instance.toString());
+        assertEquals(label, a.labelIndex());
+        IntegratedGradientsModelTest.assertClose(
+                flatten(ig), TestModels.flat(a.attributions().get("sequence")), 1e-4);
+        assertEquals(example, a.exampleScore(), 1e-5);
+        assertEquals(baseline, a.baselineScore(), 1e-5);
     }
 
     /**

@@ -48,7 +48,7 @@ class ReferenceParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
+    @ValueSource(strings = {"cnn_image", "mobilenet_v2", "recurrent_image_rows"})
     void integratedGradientsMatchesSaliency(String model) throws Exception {
         JsonNode ref = reference(model);
         LabelAttribution a = explain(model, AttributionMethod.INTEGRATED_GRADIENTS);
@@ -60,7 +60,7 @@ class ReferenceParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
+    @ValueSource(strings = {"cnn_image", "mobilenet_v2", "recurrent_image_rows"})
     void xraiTopRegionsMatchSaliency(String model) throws Exception {
         JsonNode ref = reference(model);
         LabelAttribution a = explain(model, AttributionMethod.XRAI);
