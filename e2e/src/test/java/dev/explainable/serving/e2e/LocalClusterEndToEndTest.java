@@ -29,6 +29,9 @@ import dev.explainable.serving.operator.controlplane.HelmChartOnControlPlaneTest
  * operator tests, a kubelet with Debian's containerd and runc ({@link LocalNode}), kube-proxy, the chart installed
  * with {@code helm install} (the operator runs as a pod from its image), and the runtime pods started from the
  * runtime image. Requests go to the Services' ClusterIPs, which kube-proxy's iptables rules route to the pods.
+ * After {@link ExplainScenario}, {@link GcsModelScenario} serves a model from {@code gs://}: fake-gcs-server
+ * ({@link FakeGcsServer}) listens on {@value LocalNode#CONTROL_PLANE_ADDRESS}, this machine's end of the node's veth
+ * pair, which the pods reach through the node as they reach the API server.
  * Skipped with one line where the node cannot run (not root, not Linux, containerd cannot be installed) or the
  * image tarballs are missing or stale; on CI ({@code CI=true}) missing or stale tarballs fail the build instead.
  */
@@ -124,6 +127,14 @@ class LocalClusterEndToEndTest {
         Path models = ExplainScenario.stageModel(ExplainScenario.ROOT.resolve("e2e/target/models"));
         scenario.createModelsClaim(models.toString());
         scenario.run();
+        // then a model from gs://: fake-gcs-server on this machine's end of the node's veth pair, which the pods
+        // reach through the node, seeded with the same model folder
+        Path buckets = ExplainScenario.ROOT.resolve("e2e/target/gcs-data");
+        ExplainScenario.stageModel(buckets.resolve("models"));
+        try (FakeGcsServer gcs = FakeGcsServer.start(
+                LocalNode.CONTROL_PLANE_ADDRESS, buckets, node.work().resolve("fake-gcs-server.log"))) {
+            new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp).run(gcs.endpoint());
+        }
         // the operator pod, with the chart's RBAC, never got a forbidden answer
         assertThat(cp.auditedCalls(HelmChartOnControlPlaneTest.OPERATOR_SA))
                 .isNotEmpty()
