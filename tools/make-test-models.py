@@ -583,10 +583,37 @@ def text_embedding():
     write_json(os.path.join(path, "expected.json"), {"encoded_tensor_name": encoded, "explanations": expected})
 
 
+def recurrent_variable_length():
+    """An LSTM over sequences of any length ([None, 3]): the loop's trip count comes from the request's shape, so it
+    cannot be unrolled at load time. Gradient methods are refused with the reason; Sampled Shapley serves it.
+    expected.json: a 5-step instance with few non-zero elements and its exact Shapley values."""
+    keras.utils.set_random_seed(26)
+    path = fresh("recurrent_variable_length")
+    inp = keras.Input(shape=(None, 3), name="sequence")
+    out = keras.layers.Dense(2, activation="softmax", name="probs")(keras.layers.LSTM(4, name="lstm")(inp))
+    model = keras.Model(inp, out)
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"sequence": {"input_tensor_name": only_signature_input(path)}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0"),
+                              "index_name_mapping": ["negative", "positive"]}},
+        "framework": "tensorflow",
+    })
+    x = np.zeros((5, 3), np.float32)
+    x[0, 1], x[2, 0], x[3, 2], x[4, 1] = 1.25, -1.5, 2.0, 0.5
+    probs = model(x[None]).numpy()[0]
+    label = int(np.argmax(probs))
+    shapley = exact_shapley(lambda p: model(p)[:, label], x, 0.0)
+    write_json(os.path.join(path, "expected.json"), {
+        "instance": tolist(x), "label_index": label, "probabilities": tolist(probs), "shapley": tolist(shapley),
+        "example_score": float(probs[label]),
+    })
+
+
 MODELS = ["linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet",
           "fcn_image", "valid_fcn_image", "recurrent_lstm", "tf1_example_parser", "text_embedding",
           "recurrent_lstm_dense", "recurrent_gru", "recurrent_simple_rnn", "recurrent_bidirectional",
-          "recurrent_stacked", "recurrent_image_rows"]
+          "recurrent_stacked", "recurrent_image_rows", "recurrent_variable_length"]
 
 
 def main():
@@ -618,6 +645,7 @@ def main():
     recurrent_bidirectional()
     recurrent_stacked()
     recurrent_image_rows()
+    recurrent_variable_length()
     print("wrote test models to", OUT)
 
 

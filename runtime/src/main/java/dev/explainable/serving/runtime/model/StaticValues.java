@@ -27,6 +27,7 @@ final class StaticValues {
     private final Graph graph;
     private final Session session;
     private final Map<String, Boolean> staticOps = new HashMap<>();
+    private final Map<String, Long> values = new HashMap<>();
     private int folded;
 
     StaticValues(Graph graph, Session session) {
@@ -40,6 +41,10 @@ final class StaticValues {
         if ((type != DataType.DT_INT32 && type != DataType.DT_INT64 && type != DataType.DT_BOOL)
                 || !isStatic((GraphOperation) t.op())) {
             return OptionalLong.empty();
+        }
+        Long known = interpreted(t);
+        if (known != null) {
+            return OptionalLong.of(known);
         }
         try (Result r = session.runner().fetch(t).run()) {
             Tensor v = r.get(0);
@@ -78,6 +83,66 @@ final class StaticValues {
                     .setAttr("value", t)
                     .build()
                     .output(0);
+        }
+    }
+
+    /**
+     * The scalar computed in Java for the few ops loop conditions and counters use, or null. Why: each session run on
+     * a graph that grew since the last one copies the graph into the session, which made unrolling quadratic in its
+     * steps; the session remains the fallback for every other op.
+     */
+    private Long interpreted(Output<?> t) {
+        if (t.shape().numDimensions() != 0) {
+            return null;
+        }
+        String key = t.op().name() + ":" + t.index();
+        if (values.containsKey(key)) {
+            return values.get(key);
+        }
+        GraphOperation op = (GraphOperation) t.op();
+        Long v = switch (op.type()) {
+            case "Const" -> constantScalar(op);
+            case "Identity", "Max", "Min" -> interpreted(op.input(0)); // a reduction of a scalar is itself
+            case "AddV2", "Add" -> both(op, (a, b) -> a + b);
+            case "Sub" -> both(op, (a, b) -> a - b);
+            case "Mul" -> both(op, (a, b) -> a * b);
+            case "Maximum" -> both(op, Math::max);
+            case "Minimum" -> both(op, Math::min);
+            case "Less" -> both(op, (a, b) -> a < b ? 1L : 0L);
+            case "LessEqual" -> both(op, (a, b) -> a <= b ? 1L : 0L);
+            case "Greater" -> both(op, (a, b) -> a > b ? 1L : 0L);
+            case "GreaterEqual" -> both(op, (a, b) -> a >= b ? 1L : 0L);
+            case "Equal" -> both(op, (a, b) -> a.equals(b) ? 1L : 0L);
+            case "NotEqual" -> both(op, (a, b) -> a.equals(b) ? 0L : 1L);
+            case "LogicalAnd" -> both(op, (a, b) -> a != 0 && b != 0 ? 1L : 0L);
+            case "LogicalOr" -> both(op, (a, b) -> a != 0 || b != 0 ? 1L : 0L);
+            case "LogicalNot" -> {
+                Long a = interpreted(op.input(0));
+                yield a == null ? null : a == 0 ? 1L : 0L;
+            }
+            default -> null;
+        };
+        values.put(key, v);
+        return v;
+    }
+
+    private Long both(GraphOperation op, java.util.function.BinaryOperator<Long> f) {
+        Long a = interpreted(op.input(0));
+        Long b = a == null ? null : interpreted(op.input(1));
+        return b == null ? null : f.apply(a, b);
+    }
+
+    private static Long constantScalar(GraphOperation op) {
+        try (Tensor v = op.attributes().getAttrTensor("value")) {
+            if (v.shape().numDimensions() != 0) {
+                return null;
+            }
+            return switch (v.dataType()) {
+                case DT_INT32 -> (long) v.asRawTensor().data().asInts().getInt(0);
+                case DT_INT64 -> v.asRawTensor().data().asLongs().getLong(0);
+                case DT_BOOL -> v.asRawTensor().data().getByte(0) != 0 ? 1L : 0L;
+                default -> null;
+            };
         }
     }
 

@@ -33,6 +33,12 @@ class MetadataLoaderTest {
             "jpeg_cnn",
             "mobilenet_v2",
             "recurrent_lstm",
+            "recurrent_gru",
+            "recurrent_simple_rnn",
+            "recurrent_bidirectional",
+            "recurrent_stacked",
+            "recurrent_image_rows",
+            "recurrent_variable_length",
             "tf1_example_parser",
             "text_embedding"
         }) {

@@ -1,6 +1,7 @@
 package dev.explainable.serving.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.result.NamedFeatures;
 
@@ -107,6 +109,34 @@ class ModelFamiliesTest {
                 flatten(ig), TestModels.flat(a.attributions().get("sequence")), 1e-4);
         assertEquals(example, a.exampleScore(), 1e-5);
         assertEquals(baseline, a.baselineScore(), 1e-5);
+    }
+
+    /**
+     * A sequence of any length: the loop's trip count comes from the request, so the loop stays a While and the
+     * gradient methods are refused with the reason and the method that needs no gradient; Sampled Shapley serves
+     * it, on a sequence length the signature leaves open.
+     */
+    @Test
+    void aLoopOfRequestDependentLengthIsRefusedForGradientsAndServedBySampledShapley() throws Exception {
+        MetadataException e = assertThrows(
+                MetadataException.class, () -> ModelLoader.load(TestModels.options("recurrent_variable_length")));
+        assertTrue(e.getMessage().contains("No gradient defined for op"), e.getMessage());
+        assertTrue(e.getMessage().contains("depends on the input"), e.getMessage());
+        assertTrue(e.getMessage().contains("explain.method=sampled-shapley"), e.getMessage());
+
+        JsonNode exp = TestModels.expected("recurrent_variable_length");
+        try (LoadedModel loaded = ModelLoader.load(TestModels.options("recurrent_variable_length")
+                .withMethod(AttributionMethod.SAMPLED_SHAPLEY)
+                .withPaths(50))) {
+            LabelAttribution a = TestModels.explain(loaded, exp.get("instance").toString());
+            assertEquals(exp.get("label_index").asInt(), a.labelIndex());
+            assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
+            double[] sampled = TestModels.flat(a.attributions().get("sequence"));
+            double[] exact = flatten(exp.get("shapley"));
+            double error = SampledShapleyModelTest.distance(sampled, exact);
+            double stderr = a.approxError() * Math.abs(a.exampleScore() - a.baselineScore());
+            assertTrue(error <= 4 * stderr + 1e-6, "L2 error " + error + " vs reported standard error " + stderr);
+        }
     }
 
     /**
