@@ -72,6 +72,38 @@ public interface ExplainConfig {
 
     Routing routing();
 
+    /** TensorFlow runs shared by concurrent requests of the model (cross-request batching). */
+    Batching batching();
+
+    /**
+     * Concurrent explanations and predictions put their points into common TensorFlow runs: a run takes every
+     * compatible waiting point up to {@code max-points} (and explain.limits.max-batch-elements), so runs get fewer
+     * and larger as load grows, and a lone request waits for nobody.
+     */
+    interface Batching {
+        /** Off: every request runs its own batches, as before. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most points (rows) of one shared run. */
+        @WithName("max-points")
+        @WithDefault("512")
+        int maxPoints();
+
+        /**
+         * How long a run that is not full waits for other requests' points before it starts; 0 starts at once with
+         * whatever is waiting (runs still merge while all runners are busy).
+         */
+        @WithName("max-wait")
+        @WithDefault("0ms")
+        java.time.Duration maxWait();
+
+        /** TensorFlow runs at once for this model (each uses TensorFlow's own threads); 0: the CPU count. */
+        @WithName("concurrent-runs")
+        @WithDefault("0")
+        int concurrentRuns();
+    }
+
     /** How a request for another version of this model reaches it. */
     interface Routing {
         /**

@@ -40,7 +40,35 @@ public record RuntimeOptions(
         int warmUpFreeDimension,
         RequestLimits limits,
         Optional<SmoothGradConfig> smoothGrad,
-        Optional<BlurConfig> blur) {
+        Optional<BlurConfig> blur,
+        Batching batching) {
+
+    /**
+     * Cross-request batching (explain.batching.*).
+     *
+     * @param concurrentRuns TensorFlow runs at once (resolved: never 0)
+     */
+    public record Batching(boolean enabled, int maxPoints, Duration maxWait, int concurrentRuns) {
+        public Batching {
+            if (maxPoints < 1 || maxWait.isNegative() || concurrentRuns < 0) {
+                throw new IllegalArgumentException("explain.batching: max-points must be at least 1, max-wait and"
+                        + " concurrent-runs not negative");
+            }
+            if (concurrentRuns == 0) {
+                concurrentRuns = Math.max(2, Runtime.getRuntime().availableProcessors());
+            }
+        }
+
+        /** The shipped defaults. */
+        public static Batching defaults() {
+            return new Batching(true, 512, Duration.ZERO, 0);
+        }
+
+        /** Each request runs alone. */
+        public static Batching off() {
+            return new Batching(false, 1, Duration.ZERO, 0);
+        }
+    }
 
     /** The bounds on one request's work (explain.limits.*). */
     public record RequestLimits(
@@ -75,7 +103,8 @@ public record RuntimeOptions(
                 224,
                 RequestLimits.defaults(),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                Batching.defaults());
     }
 
     /**
@@ -114,7 +143,12 @@ public record RuntimeOptions(
                         l.maxRequestElements(),
                         l.deadline()),
                 smoothGrad(c.smoothGrad()),
-                blur(c.blurIg()));
+                blur(c.blurIg()),
+                new Batching(
+                        c.batching().enabled(),
+                        c.batching().maxPoints(),
+                        c.batching().maxWait(),
+                        c.batching().concurrentRuns()));
     }
 
     /**
@@ -171,7 +205,29 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 Optional.ofNullable(config),
-                blur);
+                blur,
+                batching);
+    }
+
+    public RuntimeOptions withBatching(Batching b) {
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits,
+                smoothGrad,
+                blur,
+                b);
     }
 
     public RuntimeOptions withBlur(BlurConfig config) {
@@ -191,7 +247,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                Optional.ofNullable(config));
+                Optional.ofNullable(config),
+                batching);
     }
 
     /** The model fetcher's settings (explain.storage.*). */
@@ -228,7 +285,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withMethod(AttributionMethod m) {
@@ -248,7 +306,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withIntegralSteps(int steps) {
@@ -268,7 +327,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withPaths(int p) {
@@ -288,7 +348,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withBatchSize(int size) {
@@ -308,7 +369,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withIntegrationRule(IntegrationRule rule) {
@@ -328,7 +390,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withMetadataFile(String file) {
@@ -348,7 +411,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withIncludeRaw(boolean raw) {
@@ -368,7 +432,8 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withWarmUpFreeDimension(int size) {
@@ -388,7 +453,8 @@ public record RuntimeOptions(
                 size,
                 limits,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 
     public RuntimeOptions withLimits(RequestLimits l) {
@@ -408,6 +474,7 @@ public record RuntimeOptions(
                 warmUpFreeDimension,
                 l,
                 smoothGrad,
-                blur);
+                blur,
+                batching);
     }
 }

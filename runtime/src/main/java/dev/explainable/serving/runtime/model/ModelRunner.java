@@ -26,15 +26,30 @@ public final class ModelRunner {
 
     private final ServingModel model;
     private final long maxBatchElements;
+    /** Where runs go: shared with other requests' runs, or null to run each alone. */
+    private final SharedRuns shared;
 
     public ModelRunner(ServingModel model) {
-        this(model, Long.MAX_VALUE);
+        this(model, Long.MAX_VALUE, null);
     }
 
-    /** @param maxBatchElements most input values fed in one TensorFlow run (explain.limits.max-batch-elements) */
-    public ModelRunner(ServingModel model, long maxBatchElements) {
+    /**
+     * @param maxBatchElements most input values fed in one TensorFlow run (explain.limits.max-batch-elements)
+     * @param shared the model's shared runs (cross-request batching), or null to run each request's batches alone
+     */
+    public ModelRunner(ServingModel model, long maxBatchElements, SharedRuns shared) {
         this.model = model;
         this.maxBatchElements = maxBatchElements;
+        this.shared = shared;
+    }
+
+    /** The model's shared runs, or null when each request runs alone (explain.batching.enabled=false). */
+    public SharedRuns sharedRuns() {
+        return shared;
+    }
+
+    private List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows) {
+        return shared == null ? model.run(feeds, fetches) : shared.run(feeds, fetches, rows);
     }
 
     /**
@@ -117,7 +132,7 @@ public final class ModelRunner {
                 outputs.values().stream().<Output<?>>map(model::graphTensor).toList();
         List<Map<String, HostTensor>> out = new ArrayList<>(Collections.nCopies(instances.size(), null));
         for (List<Integer> group : runGroups(instances)) {
-            List<HostTensor> results = model.run(signatureFeeds(instances, group), fetches);
+            List<HostTensor> results = run(signatureFeeds(instances, group), fetches, group.size());
             for (int g = 0; g < group.size(); g++) {
                 Map<String, HostTensor> row = new LinkedHashMap<>();
                 int k = 0;
@@ -140,7 +155,7 @@ public final class ModelRunner {
         model.explainedOutputs().forEach(o -> fetches.add(o.tensor()));
         List<ForwardResult> out = new ArrayList<>(Collections.nCopies(instances.size(), null));
         for (List<Integer> group : runGroups(instances)) {
-            List<HostTensor> results = model.run(signatureFeeds(instances, group), fetches);
+            List<HostTensor> results = run(signatureFeeds(instances, group), fetches, group.size());
             for (int g = 0; g < group.size(); g++) {
                 Map<String, HostTensor> signature = instances.get(group.get(g));
                 Map<String, HostTensor> explained = new LinkedHashMap<>();
@@ -255,7 +270,8 @@ public final class ModelRunner {
                                 n, instance.signatureValues().get(s.key()))));
             }
         }
-        feeds.put(output.mask().asOutput(), target.mask());
+        // one mask row per point: points of requests explaining different labels can share a run
+        feeds.put(output.mask().asOutput(), HostTensor.stack(Collections.nCopies(n, target.mask())));
         List<Output<?>> fetches = new ArrayList<>();
         fetches.add(output.target());
         if (withGradients && output.gradients().length != explained.size()) {
@@ -264,7 +280,7 @@ public final class ModelRunner {
         if (withGradients) {
             fetches.addAll(Arrays.asList(output.gradients()));
         }
-        List<HostTensor> results = model.run(feeds, fetches);
+        List<HostTensor> results = run(feeds, fetches, n);
         float[][] grads = new float[withGradients ? results.size() - 1 : 0][];
         for (int i = 0; i < grads.length; i++) {
             grads[i] = results.get(1 + i).floats();

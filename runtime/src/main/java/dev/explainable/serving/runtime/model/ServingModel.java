@@ -228,7 +228,11 @@ public final class ServingModel implements AutoCloseable {
             Ops tf = Ops.create(graph).withSubScope("explain_target_" + sanitize(e.getKey()));
             Operand<TFloat32> yf =
                     y.dataType() == DataType.DT_FLOAT ? y.expect(TFloat32.class) : tf.dtypes.cast(y, TFloat32.class);
-            Placeholder<TFloat32> mask = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+            // per example: [batch, ...output shape], so that each row may select its own label
+            long[] batched = new long[shape.length + 1];
+            batched[0] = -1;
+            System.arraycopy(shape, 0, batched, 1, shape.length);
+            Placeholder<TFloat32> mask = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(batched)));
             Operand<TFloat32> selected = tf.math.mul(yf, mask);
             Operand<TFloat32> target = shape.length == 0
                     ? selected

@@ -70,6 +70,11 @@ public final class ExplanationPipeline {
     }
 
     /** Explains every instance, with what the request changes ({@link ExplainOptions#NONE} for nothing). */
+    /** The model's shared runs (cross-request batching), or null when off. */
+    public dev.explainable.serving.runtime.model.SharedRuns sharedRuns() {
+        return runner.sharedRuns();
+    }
+
     public List<Explanation> explain(List<JsonNode> instances, ExplainOptions request) {
         return explainDecoded(decode(instances), request);
     }

@@ -16,6 +16,7 @@ import dev.explainable.serving.runtime.model.ModelRunner;
 import dev.explainable.serving.runtime.model.ServingModel;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.model.SharedRuns;
 import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
@@ -69,7 +70,16 @@ public final class ModelLoader {
 
     private static ExplanationPipeline compose(RuntimeOptions options, ServingModel model) {
         var limits = options.limits();
-        ModelRunner runner = new ModelRunner(model, limits.maxBatchElements());
+        var batching = options.batching();
+        SharedRuns shared = batching.enabled()
+                ? new SharedRuns(
+                        model::run,
+                        Math.max(batching.maxPoints(), options.batchSize()),
+                        limits.maxBatchElements(),
+                        batching.maxWait().toNanos(),
+                        batching.concurrentRuns())
+                : null;
+        ModelRunner runner = new ModelRunner(model, limits.maxBatchElements(), shared);
         Map<String, String> aliases = new HashMap<>();
         Map<String, InputMetadata> inputMetadata = new LinkedHashMap<>();
         for (ExplainedInput e : model.explainedInputs()) {

@@ -54,6 +54,43 @@ public record HostTensor(DType dtype, long[] shape, Object data) {
         return new HostTensor(first.dtype, shape, data);
     }
 
+    /** Joins tensors along their leading (batch) dimension; the other dimensions must agree. */
+    public static HostTensor concat(List<HostTensor> parts) {
+        HostTensor first = parts.get(0);
+        long rows = 0;
+        int size = 0;
+        for (HostTensor t : parts) {
+            if (t.dtype != first.dtype
+                    || t.shape.length != first.shape.length
+                    || t.shape.length == 0
+                    || !Arrays.equals(t.shape, 1, t.shape.length, first.shape, 1, first.shape.length)) {
+                throw new IllegalArgumentException("tensors of shapes " + Arrays.toString(first.shape) + " and "
+                        + Arrays.toString(t.shape) + " cannot be joined");
+            }
+            rows += t.shape[0];
+            size += t.size();
+        }
+        long[] shape = first.shape.clone();
+        shape[0] = rows;
+        Object data = first.dtype.allocate(size);
+        int at = 0;
+        for (HostTensor t : parts) {
+            System.arraycopy(t.data, 0, data, at, t.size());
+            at += t.size();
+        }
+        return new HostTensor(first.dtype, shape, data);
+    }
+
+    /** Rows {@code from} to {@code from + count} along the leading (batch) dimension. */
+    public HostTensor rows(int from, int count) {
+        long[] s = shape.clone();
+        s[0] = count;
+        int n = (int) elements(Arrays.copyOfRange(shape, 1, shape.length));
+        Object out = dtype.allocate(n * count);
+        System.arraycopy(data, from * n, out, 0, n * count);
+        return new HostTensor(dtype, s, out);
+    }
+
     /** Item {@code i} along the leading (batch) dimension. */
     public HostTensor item(int i) {
         long[] inner = Arrays.copyOfRange(shape, 1, shape.length);

@@ -48,6 +48,16 @@ public final class RequestDeadline {
         return () -> CURRENT.set(previous);
     }
 
+    /**
+     * No request's deadline on this thread until the scope closes: for work done on behalf of several requests (a
+     * shared run), which each request's own checks bound instead.
+     */
+    public static Scope none() {
+        RequestDeadline previous = CURRENT.get();
+        CURRENT.remove();
+        return () -> CURRENT.set(previous);
+    }
+
     /** Ends the request at its next check (the client went away). */
     public void cancel(String reason) {
         if (cancelled == null) {

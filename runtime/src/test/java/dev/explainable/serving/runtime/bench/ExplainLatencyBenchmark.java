@@ -162,7 +162,9 @@ class ExplainLatencyBenchmark {
             System.arraycopy(x.shape(), 0, shape, 1, x.shape().length);
             Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
             feeds.put(in.tensor(), HostTensor.floats(shape, data));
-            feeds.put(out.mask().asOutput(), HostTensor.floats(out.shape(), mask));
+            feeds.put(
+                    out.mask().asOutput(),
+                    HostTensor.stack(java.util.Collections.nCopies(n, HostTensor.floats(out.shape(), mask))));
             batches.add(feeds);
         }
         return batches;

@@ -1,0 +1,302 @@
+package dev.explainable.serving.runtime.model;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.tensorflow.Output;
+
+import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.work.RequestDeadline;
+
+/**
+ * TensorFlow runs shared by the concurrent requests of one model (cross-request batching).
+ *
+ * <p>Each request hands in its rows (path points, perturbations, instances) with the feeds and fetches of one run.
+ * At most {@code concurrentRuns} runs execute at once; a free runner takes the oldest waiting rows together with
+ * every waiting part that feeds and fetches the same tensors at the same row shape, up to {@code maxPoints} rows and
+ * {@code maxElements} fed values, joins them along the batch dimension, runs once and hands each request its own
+ * rows back. There is no batching thread: a waiting request's own thread runs whatever batch is next (its part or
+ * others'), so a lone request starts at once and waits for nobody.
+ *
+ * <p>Why this is exact: every row of a run is computed independently (inference graphs do not mix the batch), and
+ * the explained target is a sum of per-row scores, so each row's gradient is that row's own.
+ *
+ * <p>Isolation: a part whose request is overdue or cancelled is dropped before its run; if a shared run fails (a
+ * request's values the graph rejects), each part is run again alone, so the error reaches only its own request.
+ */
+public final class SharedRuns {
+
+    /** How often a waiting request looks at its own deadline. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** The function that runs one joined batch (the model's session). */
+    @FunctionalInterface
+    public interface Runner {
+        List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches);
+    }
+
+    private final Runner runner;
+    private final int maxPoints;
+    private final long maxElements;
+    private final long maxWaitNanos;
+    private final int concurrentRuns;
+    private final ArrayDeque<Part> queue = new ArrayDeque<>();
+    private int running;
+    private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong partsRun = new AtomicLong();
+
+    /**
+     * @param maxPoints most rows of one run
+     * @param maxElements most values fed in one run (explain.limits.max-batch-elements)
+     * @param maxWaitNanos how long a run that is not full waits for more parts
+     * @param concurrentRuns runs at once
+     */
+    public SharedRuns(Runner runner, int maxPoints, long maxElements, long maxWaitNanos, int concurrentRuns) {
+        this.runner = runner;
+        this.maxPoints = maxPoints;
+        this.maxElements = maxElements;
+        this.maxWaitNanos = maxWaitNanos;
+        this.concurrentRuns = Math.max(1, concurrentRuns);
+    }
+
+    /** Runs this request's {@code rows} rows, alone or with others'; the fetches' rows in order. */
+    public List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows) {
+        RequestDeadline.checkCurrent();
+        Part me = new Part(feeds, fetches, rows, RequestDeadline.current());
+        synchronized (this) {
+            queue.add(me);
+            notifyAll();
+        }
+        while (true) {
+            List<Part> batch;
+            synchronized (this) {
+                batch = awaitTurnOrResult(me);
+            }
+            if (batch == null) {
+                break;
+            }
+            try {
+                execute(batch);
+            } finally {
+                synchronized (this) {
+                    running--;
+                    notifyAll();
+                }
+            }
+        }
+        if (me.error != null) {
+            throw me.error;
+        }
+        return me.result;
+    }
+
+    /** Runs and parts run so far (parts / runs is the mean number of requests per run). */
+    public long runs() {
+        return runs.get();
+    }
+
+    public long partsRun() {
+        return partsRun.get();
+    }
+
+    /** Holding the lock: null once {@code me} is done, else the batch this thread is to run. */
+    private List<Part> awaitTurnOrResult(Part me) {
+        while (!me.done) {
+            if (running < concurrentRuns && !queue.isEmpty()) {
+                running++;
+                fillWait();
+                return take();
+            }
+            try {
+                wait(TimeUnit.NANOSECONDS.toMillis(POLL_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                queue.remove(me);
+                throw new IllegalStateException("interrupted while waiting for a model run", e);
+            }
+            if (!me.taken) {
+                try {
+                    RequestDeadline.checkCurrent();
+                } catch (RuntimeException e) {
+                    queue.remove(me); // never started: nothing else refers to it
+                    throw e;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Holding the lock: waits up to max-wait for more rows compatible with the oldest part. */
+    private void fillWait() {
+        if (maxWaitNanos <= 0) {
+            return;
+        }
+        long until = System.nanoTime() + maxWaitNanos;
+        Part head = queue.peek();
+        while (compatibleRows(head) < maxPoints) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (queue.peek() != head) {
+                return; // another runner took it
+            }
+        }
+    }
+
+    private int compatibleRows(Part head) {
+        int rows = 0;
+        for (Part p : queue) {
+            if (p.key.equals(head.key)) {
+                rows += p.rows;
+            }
+        }
+        return rows;
+    }
+
+    /** Holding the lock: the oldest part and the compatible parts after it that fit. */
+    private List<Part> take() {
+        Part head = queue.poll();
+        head.taken = true;
+        List<Part> batch = new ArrayList<>();
+        batch.add(head);
+        int rows = head.rows;
+        long elements = head.elements;
+        for (Iterator<Part> it = queue.iterator(); it.hasNext(); ) {
+            Part p = it.next();
+            if (p.key.equals(head.key) && rows + p.rows <= maxPoints && elements + p.elements <= maxElements) {
+                it.remove();
+                p.taken = true;
+                batch.add(p);
+                rows += p.rows;
+                elements += p.elements;
+            }
+        }
+        return batch;
+    }
+
+    private void execute(List<Part> batch) {
+        List<Part> live = new ArrayList<>(batch.size());
+        for (Part p : batch) {
+            try {
+                if (p.deadline != null) {
+                    p.deadline.check();
+                }
+                live.add(p);
+            } catch (RuntimeException e) {
+                finish(p, null, e);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        runs.incrementAndGet();
+        partsRun.addAndGet(live.size());
+        if (live.size() == 1) {
+            runAlone(live.get(0));
+            return;
+        }
+        List<HostTensor> joined;
+        try (RequestDeadline.Scope none = RequestDeadline.none()) {
+            joined = runner.run(joinedFeeds(live), live.get(0).fetches);
+        } catch (RuntimeException e) {
+            live.forEach(this::runAlone); // only the part that caused it fails
+            return;
+        }
+        int total = live.stream().mapToInt(p -> p.rows).sum();
+        if (joined.stream().anyMatch(t -> t.shape().length == 0 || t.shape()[0] != total)) {
+            live.forEach(this::runAlone); // a fetch that is not per row cannot be split
+            return;
+        }
+        int at = 0;
+        for (Part p : live) {
+            List<HostTensor> mine = new ArrayList<>(joined.size());
+            for (HostTensor t : joined) {
+                mine.add(t.rows(at, p.rows));
+            }
+            at += p.rows;
+            finish(p, mine, null);
+        }
+    }
+
+    private void runAlone(Part p) {
+        try (RequestDeadline.Scope scope = p.deadline != null ? p.deadline.enter() : RequestDeadline.none()) {
+            finish(p, runner.run(p.feeds, p.fetches), null);
+        } catch (RuntimeException e) {
+            finish(p, null, e);
+        }
+    }
+
+    private Map<Output<?>, HostTensor> joinedFeeds(List<Part> parts) {
+        Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
+        for (Output<?> o : parts.get(0).feeds.keySet()) {
+            List<HostTensor> columns = new ArrayList<>(parts.size());
+            parts.forEach(p -> columns.add(p.feeds.get(o)));
+            feeds.put(o, HostTensor.concat(columns));
+        }
+        return feeds;
+    }
+
+    private synchronized void finish(Part p, List<HostTensor> result, RuntimeException error) {
+        p.result = result;
+        p.error = error;
+        p.done = true;
+        notifyAll();
+    }
+
+    /** One request's rows of one run. */
+    private static final class Part {
+        final Map<Output<?>, HostTensor> feeds;
+        final List<Output<?>> fetches;
+        final int rows;
+        final long elements;
+        final RequestDeadline deadline;
+        /** What must agree for parts to share a run: the tensors fed and fetched, and each feed's row shape. */
+        final String key;
+
+        boolean taken;
+        boolean done;
+        List<HostTensor> result;
+        RuntimeException error;
+
+        Part(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows, RequestDeadline deadline) {
+            this.feeds = feeds;
+            this.fetches = fetches;
+            this.rows = rows;
+            this.deadline = deadline;
+            StringBuilder k = new StringBuilder();
+            long values = 0;
+            for (Map.Entry<Output<?>, HostTensor> f : feeds.entrySet()) {
+                HostTensor t = f.getValue();
+                boolean perRow = t.shape().length > 0 && t.shape()[0] == rows;
+                k.append(f.getKey().op().name())
+                        .append(':')
+                        .append(f.getKey().index())
+                        .append(t.dtype())
+                        // a feed that is not per row (a scalar setting) keeps its parts apart: its whole value
+                        .append(perRow ? Arrays.toString(Arrays.copyOfRange(t.shape(), 1, t.shape().length)) : "!")
+                        .append(perRow ? "" : System.identityHashCode(this))
+                        .append(';');
+                values += t.size();
+            }
+            for (Output<?> o : fetches) {
+                k.append('>').append(o.op().name()).append(':').append(o.index());
+            }
+            this.key = k.toString();
+            this.elements = values;
+        }
+    }
+}
