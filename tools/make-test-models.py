@@ -609,11 +609,81 @@ def recurrent_variable_length():
         "example_score": float(probs[label]),
     })
 
+def sparse_bag():
+    """A bag of terms sent as a SparseTensor (tf.SparseTensorSpec [None, 8], float32 weights): TensorFlow 2.18 exports
+    the argument `bag` as three signature inputs, `bag` (indices, int64 [None, 2]), `bag_1` (values, float32 [None])
+    and `bag_2` (dense_shape, int64 [2]). The body multiplies the SparseTensor with a weight matrix
+    (SparseTensorDenseMatMul) and densifies it for a second path (SparseToDense): two ops without a C++ gradient,
+    which the runtime supplies. Plain tf.Variables in a tf.Module (Keras 3 layers in a bare tf.Module are not restored
+    by the C++ loader). Explained as bag_of_features_sparse on the values: IG with GradientTape on the stored
+    values (one attribution each, zero baseline), and exact Shapley values over the stored values."""
+    path = fresh("sparse_bag")
+    terms = ["fast", "cheap", "reliable", "slow", "pricey", "broken", "support", "refund"]
+    rng = np.random.default_rng(17)
+
+    class SparseBag(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.Variable(rng.normal(size=(len(terms), 6)).astype(np.float32), name="w")
+            self.b = tf.Variable(rng.normal(size=(6,)).astype(np.float32) * 0.1, name="b")
+            self.skip = tf.Variable(rng.normal(size=(len(terms), 3)).astype(np.float32) * 0.3, name="skip")
+            self.head = tf.Variable(rng.normal(size=(6, 3)).astype(np.float32), name="head")
+
+        def scores(self, bag):
+            h = tf.tanh(tf.sparse.sparse_dense_matmul(bag, self.w) + self.b)
+            squares = tf.square(tf.sparse.to_dense(bag))
+            return tf.nn.softmax(tf.matmul(h, self.head) + tf.matmul(squares, self.skip))
+
+        @tf.function(input_signature=[tf.SparseTensorSpec(shape=[None, len(terms)], dtype=tf.float32)])
+        def serve(self, bag):
+            return {"probs": self.scores(bag)}
+
+    module = SparseBag()
+    tf.saved_model.save(module, path, signatures={"serving_default": module.serve})
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"terms": {"input_tensor_name": signature_tensor(path, "bag_1", outputs=False),
+                             "indices_tensor_name": signature_tensor(path, "bag", outputs=False),
+                             "dense_shape_tensor_name": signature_tensor(path, "bag_2", outputs=False),
+                             "encoding": "bag_of_features_sparse", "index_feature_mapping": terms,
+                             "input_baselines": [0.0]}},
+        "outputs": {"sentiment": {"output_tensor_name": signature_tensor(path, "probs"),
+                                  "index_name_mapping": ["complaint", "neutral", "praise"]}},
+        "framework": "tensorflow",
+    })
+
+    def batch(columns, values):
+        """k rows of the same stored columns: values [k, nnz] -> a SparseTensor [k, 8]."""
+        values = tf.convert_to_tensor(values, tf.float32)
+        k, nnz = values.shape
+        rows = np.repeat(np.arange(k), nnz)
+        cols = np.tile(np.asarray(columns), k)
+        indices = np.stack([rows, cols], 1).astype(np.int64)
+        return tf.SparseTensor(indices, tf.reshape(values, [-1]), [k, len(terms)])
+
+    instances = [([0, 2, 5], [1.0, 2.0, 0.5]), ([1, 3, 4, 7], [0.7, 1.5, -0.8, 1.2]), ([6], [2.0])]
+    expected = []
+    for columns, values in instances:
+        x = np.array(values, np.float32)
+        probs = module.scores(batch(columns, x[None])).numpy()[0]
+        label = int(np.argmax(probs))
+        fn = lambda p: module.scores(batch(columns, p))[:, label]  # noqa: E731
+        attr, base, ex = trapezoid_ig(fn, x, 0.0)
+        shapley = exact_shapley(fn, x, 0.0)
+        expected.append({"indices": [[c] for c in columns], "values": values, "label_index": label,
+                         "probabilities": tolist(probs), "attributions": tolist(attr),
+                         "features": [terms[c] for c in columns], "shapley": tolist(shapley),
+                         "baseline_score": base, "example_score": ex})
+    rows = [(r, c, v) for r, (columns, values) in enumerate(instances) for c, v in zip(columns, values)]
+    together = tf.SparseTensor([[r, c] for r, c, _ in rows], [v for _, _, v in rows], [len(instances), len(terms)])
+    write_json(os.path.join(path, "expected.json"), {"explanations": expected,
+                                                     "predictions": tolist(module.scores(together))})
+
 
 MODELS = ["linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet",
           "fcn_image", "valid_fcn_image", "recurrent_lstm", "tf1_example_parser", "text_embedding",
           "recurrent_lstm_dense", "recurrent_gru", "recurrent_simple_rnn", "recurrent_bidirectional",
-          "recurrent_stacked", "recurrent_image_rows", "recurrent_variable_length"]
+          "recurrent_stacked", "recurrent_image_rows", "recurrent_variable_length",
+          "sparse_bag"]
 
 
 def main():
@@ -646,6 +716,7 @@ def main():
     recurrent_stacked()
     recurrent_image_rows()
     recurrent_variable_length()
+    sparse_bag()
     print("wrote test models to", OUT)
 
 

@@ -49,6 +49,8 @@ final class ModelDescriptionJson {
             put(m, "baselines", i.baselines());
             put(m, "encoded_baselines", i.encodedBaselines());
             put(m, "visualization", i.visualization());
+            put(m, "indices_request_input", i.indicesRequestInput());
+            put(m, "dense_shape_request_input", i.denseShapeRequestInput());
             inputs.add(m);
         }
         out.put("inputs", inputs);

@@ -27,6 +27,7 @@ public record ExplanationMetadata(
             @JsonProperty("index_feature_mapping") List<String> indexFeatureMapping,
             @JsonProperty("encoded_tensor_name") String encodedTensorName,
             @JsonProperty("encoded_baselines") List<Object> encodedBaselines,
+            @JsonProperty("indices_tensor_name") String indicesTensorName,
             @JsonProperty("dense_shape_tensor_name") String denseShapeTensorName,
             Map<String, Double> domain,
             @JsonProperty("group_name") String groupName,
@@ -45,6 +46,14 @@ public record ExplanationMetadata(
         /** The baselines in the explained tensor's space. */
         public List<Object> explainedBaselines() {
             return encodedTensorName != null ? encodedBaselines : inputBaselines;
+        }
+
+        /**
+         * True for a sparse input: a SparseTensor whose values are {@code input_tensor_name}, with
+         * {@code indices_tensor_name} and {@code dense_shape_tensor_name} (TensorFlow's COO triple).
+         */
+        public boolean isSparse() {
+            return indicesTensorName != null;
         }
 
         public boolean isImage() {

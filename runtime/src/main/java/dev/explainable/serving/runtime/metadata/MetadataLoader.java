@@ -151,10 +151,7 @@ public final class MetadataLoader {
             problems.add(where + ": with encoding " + encoding + " give 'encoded_baselines' (in the embedding's "
                     + "space); 'input_baselines' of ids are not supported");
         }
-        if (encoding.equals("bag_of_features_sparse")) {
-            problems.add(where + ": encoding bag_of_features_sparse (sparse inputs) is not supported; feed the"
-                    + " features dense with bag_of_features");
-        }
+        validateSparse(where, in, problems);
         if (in.encodedBaselines() != null) {
             if (isBlank(in.encodedTensorName())) {
                 problems.add(where + ": 'encoded_baselines' needs 'encoded_tensor_name'");
@@ -187,6 +184,36 @@ public final class MetadataLoader {
             if (min && max && in.domain().get("min") >= in.domain().get("max")) {
                 problems.add(where + ": 'domain' min must be below max");
             }
+        }
+    }
+
+    /**
+     * A sparse input is TensorFlow's COO triple, as Google's metadata names it: {@code input_tensor_name} the values,
+     * {@code indices_tensor_name} the indices, {@code dense_shape_tensor_name} the dense shape; both or neither of the
+     * last two. The runtime attributes the float values themselves, so embedding encodings (attributions on an
+     * encoded tensor) and images are refused, and a baseline is one number for every stored value.
+     */
+    private static void validateSparse(String where, InputMetadata in, List<String> problems) {
+        boolean indices = !isBlank(in.indicesTensorName());
+        boolean denseShape = !isBlank(in.denseShapeTensorName());
+        if (indices != denseShape) {
+            problems.add(where + ": a sparse input needs both 'indices_tensor_name' and 'dense_shape_tensor_name'"
+                    + " (got only " + (indices ? "'indices_tensor_name'" : "'dense_shape_tensor_name'") + ")");
+            return;
+        }
+        if (!indices) {
+            return;
+        }
+        if (!isBlank(in.encodedTensorName()) || in.encodedBaselines() != null) {
+            problems.add(where + ": sparse inputs with an encoded tensor ('encoded_tensor_name', 'encoded_baselines')"
+                    + " are not supported; the runtime attributes the sparse values themselves");
+        }
+        if (in.isImage()) {
+            problems.add(where + ": a sparse input cannot have modality image");
+        }
+        if (in.inputBaselines() != null && !in.inputBaselines().stream().allMatch(b -> b instanceof Number)) {
+            problems.add(where + ": baselines of a sparse input are numbers (the value every stored value starts"
+                    + " from); lists cannot fit instances that store different numbers of values");
         }
     }
 

@@ -24,6 +24,7 @@ public final class VertexMetadata {
             Map.entry("indexFeatureMapping", "index_feature_mapping"),
             Map.entry("encodedTensorName", "encoded_tensor_name"),
             Map.entry("encodedBaselines", "encoded_baselines"),
+            Map.entry("indicesTensorName", "indices_tensor_name"),
             Map.entry("denseShapeTensorName", "dense_shape_tensor_name"),
             Map.entry("modality", "modality"),
             Map.entry("featureValueDomain", "domain"),
@@ -99,10 +100,7 @@ public final class VertexMetadata {
             String key = INPUT_KEYS.get(e.getKey());
             JsonNode v = e.getValue();
             if (key == null) {
-                problems.add(where + ": "
-                        + (e.getKey().equals("indicesTensorName")
-                                ? "'indicesTensorName' (sparse inputs) is not supported"
-                                : "unknown key '" + e.getKey() + "'"));
+                problems.add(where + ": unknown key '" + e.getKey() + "'");
             } else if (key.equals("encoding") || key.equals("modality")) {
                 enumValue(v).ifPresent(s -> out.put(key, s));
             } else if (key.equals("domain")) {

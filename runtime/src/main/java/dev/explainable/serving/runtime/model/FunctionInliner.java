@@ -32,6 +32,8 @@ import org.tensorflow.proto.OpDef;
  * {@link Graph#addGradients} sees ordinary ops with registered gradients. The session keeps the restored
  * variables because the inlined ops read the same resource handles.
  *
+ * <p>Two sparse ops without a C++ gradient are copied as differentiable equivalents ({@link SparseOps}).
+ *
  * <p>Naming: a node {@code n} of the function called by outer op {@code c} becomes {@code c/n}, as TensorFlow's
  * own inliner names it; nested calls compose ({@code c/inner_call/n}). The copies live under {@link #PREFIX}
  * because TensorFlow's runtime inliner uses the plain {@code c/n} names itself when the original call runs.
@@ -259,6 +261,14 @@ public final class FunctionInliner {
                 builtValues.put(
                         name, inlineFunction(functionName(def.getOp(), def.getAttrMap()), prefix + name + "/", inputs));
                 return;
+            }
+            if (SparseOps.isSubstituted(def.getOp())) {
+                // control inputs dropped, as for nested calls: these ops read no state
+                GraphOperation copy = SparseOps.substitute(graph, def, prefix + name, outputsOf(inputs));
+                if (copy != null) {
+                    builtOps.put(name, copy);
+                    return;
+                }
             }
             Object[] virtual = virtualOp(name, def, inputs);
             if (virtual != null) {

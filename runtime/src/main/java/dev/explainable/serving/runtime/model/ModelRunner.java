@@ -13,6 +13,8 @@ import dev.explainable.serving.runtime.explain.ScoreFunction;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.SparseSpec;
+import dev.explainable.serving.runtime.tensor.SparseTensors;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
@@ -49,7 +51,10 @@ public final class ModelRunner {
     }
 
     private List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows) {
-        return shared == null ? model.run(feeds, fetches) : shared.run(feeds, fetches, rows);
+        // sparse inputs are fed as one flat list of values per run, not per row: their runs are never joined
+        return shared == null || !model.sparseInputs().isEmpty()
+                ? model.run(feeds, fetches)
+                : shared.run(feeds, fetches, rows);
     }
 
     /**
@@ -105,14 +110,35 @@ public final class ModelRunner {
         return groups;
     }
 
-    private static boolean sameShapes(Map<String, HostTensor> a, Map<String, HostTensor> b) {
+    /**
+     * True when two instances can share a run: every dense input of the same shape, every sparse input of the same
+     * dense shape (their numbers of stored values may differ).
+     */
+    private boolean sameShapes(Map<String, HostTensor> a, Map<String, HostTensor> b) {
         for (Map.Entry<String, HostTensor> e : a.entrySet()) {
             HostTensor other = b.get(e.getKey());
-            if (other == null || !Arrays.equals(e.getValue().shape(), other.shape())) {
+            SparseSpec sparse = sparsePart(e.getKey());
+            if (other == null) {
+                return false;
+            }
+            if (sparse == null
+                    ? !Arrays.equals(e.getValue().shape(), other.shape())
+                    : e.getKey().equals(sparse.denseShapeKey())
+                            && !Arrays.equals((long[]) e.getValue().data(), (long[]) other.data())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The sparse input {@code signatureKey} is a part of, or null. */
+    private SparseSpec sparsePart(String signatureKey) {
+        for (SparseSpec s : model.sparseInputs()) {
+            if (s.isPart(signatureKey)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private Map<Output<?>, HostTensor> signatureFeeds(List<Map<String, HostTensor>> instances, List<Integer> group) {
@@ -120,7 +146,18 @@ public final class ModelRunner {
         for (TensorSpec s : model.signatureInputs()) {
             List<HostTensor> column = new ArrayList<>();
             group.forEach(i -> column.add(instances.get(i).get(s.key())));
-            feeds.put(model.graphTensor(s.tensorName()), HostTensor.stack(column));
+            SparseSpec sparse = sparsePart(s.key());
+            HostTensor batch;
+            if (sparse == null) {
+                batch = HostTensor.stack(column);
+            } else if (s.key().equals(sparse.indicesKey())) {
+                batch = SparseTensors.batchIndices(column);
+            } else if (s.key().equals(sparse.denseShapeKey())) {
+                batch = SparseTensors.batchShape(column.get(0), column.size()); // the same in a run group
+            } else {
+                batch = SparseTensors.concat(column);
+            }
+            feeds.put(model.graphTensor(s.tensorName()), batch);
         }
         return feeds;
     }
@@ -259,16 +296,28 @@ public final class ModelRunner {
         for (int i = 0; i < explained.size(); i++) {
             ExplainedInput in = explained.get(i);
             long[] shape = instance.explainedValues().get(in.key()).shape();
-            feeds.put(in.tensor(), HostTensor.floats(prepend(n, shape), points.get(i)));
+            // a sparse input's values: one flat list for all points, each point a row of the batch
+            long[] pointsShape = in.sparse() != null ? new long[] {n * HostTensor.elements(shape)} : prepend(n, shape);
+            feeds.put(in.tensor(), HostTensor.floats(pointsShape, points.get(i)));
         }
         for (TensorSpec s : model.signatureInputs()) {
             boolean isExplained = explained.stream().anyMatch(e -> s.key().equals(e.signatureKey()));
-            if (!isExplained) {
-                feeds.put(
-                        model.graphTensor(s.tensorName()),
-                        HostTensor.stack(Collections.nCopies(
-                                n, instance.signatureValues().get(s.key()))));
+            if (isExplained) {
+                continue;
             }
+            HostTensor value = instance.signatureValues().get(s.key());
+            SparseSpec sparse = sparsePart(s.key());
+            HostTensor copies;
+            if (sparse == null) {
+                copies = HostTensor.stack(Collections.nCopies(n, value));
+            } else if (s.key().equals(sparse.indicesKey())) {
+                copies = SparseTensors.repeatIndices(value, n);
+            } else if (s.key().equals(sparse.denseShapeKey())) {
+                copies = SparseTensors.batchShape(value, n);
+            } else {
+                copies = SparseTensors.concat(Collections.nCopies(n, value));
+            }
+            feeds.put(model.graphTensor(s.tensorName()), copies);
         }
         // one mask row per point: points of requests explaining different labels can share a run
         feeds.put(output.mask().asOutput(), HostTensor.stack(Collections.nCopies(n, target.mask())));

@@ -34,6 +34,7 @@ import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetada
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.SparseSpec;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
@@ -58,6 +59,8 @@ public final class ServingModel implements AutoCloseable {
      *     the graph
      * @param requestKey the signature input the request's values for this input go to (its input_tensor_name), or
      *     null: requests may name it by the metadata key
+     * @param sparse for a sparse input (the metadata names indices and a dense shape), its three signature inputs;
+     *     {@code tensor} is then the values, {@code spec}'s shape {@code [-1]} (one value per stored value); else null
      */
     public record ExplainedInput(
             String key,
@@ -66,7 +69,8 @@ public final class ServingModel implements AutoCloseable {
             TensorSpec input,
             String signatureKey,
             String requestKey,
-            InputMetadata metadata) {
+            InputMetadata metadata,
+            SparseSpec sparse) {
         /** True when the tensor is fed directly by the request (not computed inside the graph). */
         public boolean isSignatureInput() {
             return signatureKey != null;
@@ -171,20 +175,28 @@ public final class ServingModel implements AutoCloseable {
                 .orElseThrow(() -> new MetadataException("the SavedModel has no signature '" + sigKey + "' (it has "
                         + bundle.signatures().stream().map(Signature::key).toList() + ")"));
         List<TensorSpec> inputs = new ArrayList<>();
-        signature
-                .getInputs()
-                .forEach((key, d) -> inputs.add(new TensorSpec(
-                        key,
-                        d.name,
-                        Tensors.dtype(d.dataType)
-                                .orElseThrow(() -> new MetadataException("signature input '" + key
-                                        + "' is " + d.dataType
-                                        + ", which the runtime cannot feed (it feeds float32, float64, int32, "
-                                        + "int64, bool and string inputs)")),
-                        withoutBatch(d.shape))));
+        Map<String, Shape> signatureShapes = new LinkedHashMap<>();
+        signature.getInputs().forEach((key, d) -> {
+            inputs.add(new TensorSpec(
+                    key,
+                    d.name,
+                    Tensors.dtype(d.dataType)
+                            .orElseThrow(() -> new MetadataException("signature input '" + key
+                                    + "' is " + d.dataType
+                                    + ", which the runtime cannot feed (it feeds float32, float64, int32, "
+                                    + "int64, bool and string inputs)")),
+                    withoutBatch(d.shape)));
+            signatureShapes.put(key, d.shape);
+        });
         Map<String, String> outputs = new LinkedHashMap<>();
         signature.getOutputs().forEach((key, d) -> outputs.put(key, d.name));
         ExplanationMetadata metadata = given != null ? given : inferred(inputs, outputs);
+        Map<String, SparseSpec> sparse = new LinkedHashMap<>();
+        metadata.inputs().forEach((key, m) -> {
+            if (m.isSparse()) {
+                sparse.put(key, sparseSpec(key, m, inputs, signatureShapes));
+            }
+        });
 
         Graph graph = bundle.graph();
         // gradients need recurrent loops unrolled (see FunctionInliner); forward-only methods keep them as loops
@@ -192,6 +204,7 @@ public final class ServingModel implements AutoCloseable {
         List<ExplainedInput> explained = new ArrayList<>();
         for (Map.Entry<String, InputMetadata> e : metadata.inputs().entrySet()) {
             InputMetadata m = e.getValue();
+            SparseSpec sparseInput = sparse.get(e.getKey());
             // an embedding encoding explains its encoded tensor; the input tensor (ids) is what requests send
             String name = m.explainedTensorName();
             String field = m.encodedTensorName() != null ? "encoded_tensor_name" : "input_tensor_name";
@@ -201,7 +214,11 @@ public final class ServingModel implements AutoCloseable {
                         + "; attributions need a float32 tensor (point " + field + " at one, e.g. after decoding"
                         + (m.encodedTensorName() == null ? ", or give the embedding as encoded_tensor_name)" : ")"));
             }
-            TensorSpec spec = new TensorSpec(e.getKey(), name, DType.FLOAT, withoutBatch(tensor.shape()));
+            TensorSpec spec = new TensorSpec(
+                    e.getKey(),
+                    name,
+                    DType.FLOAT,
+                    sparseInput != null ? new long[] {-1} : withoutBatch(tensor.shape()));
             TensorSpec input = spec;
             if (m.encodedTensorName() != null) {
                 Output<?> ids = resolve(inliner, m.inputTensorName(), "input '" + e.getKey() + "'");
@@ -213,7 +230,14 @@ public final class ServingModel implements AutoCloseable {
             }
             String sigInput = signatureKeyOf(inputs, name);
             explained.add(new ExplainedInput(
-                    e.getKey(), tensor, spec, input, sigInput, signatureKeyOf(inputs, m.inputTensorName()), m));
+                    e.getKey(),
+                    tensor,
+                    spec,
+                    input,
+                    sigInput,
+                    signatureKeyOf(inputs, m.inputTensorName()),
+                    m,
+                    sparseInput));
         }
         Output<?>[] xs = explained.stream().map(ExplainedInput::tensor).toArray(Output<?>[]::new);
         List<ExplainedOutput> explainedOutputs = new ArrayList<>();
@@ -261,6 +285,101 @@ public final class ServingModel implements AutoCloseable {
         return new ServingModel(bundle, inputs, outputs, explained, explainedOutputs, metadata, given == null);
     }
 
+    /**
+     * A sparse input's three signature inputs, checked against what TensorFlow exports for a
+     * {@code tf.SparseTensorSpec}: float32 values {@code [None]}, int64 indices {@code [None, rank]}, an int64 dense
+     * shape {@code [rank]}, rank at least 2 (the batch and the features). Their entries in {@code inputs} get the
+     * shapes one instance gives them (without the batch: values {@code [-1]}, indices {@code [-1, rank - 1]}, dense
+     * shape {@code [rank - 1]}). Sparse tensors computed inside the graph are not supported.
+     */
+    private static SparseSpec sparseSpec(
+            String key, InputMetadata m, List<TensorSpec> inputs, Map<String, Shape> shapes) {
+        String where = "input '" + key + "' (sparse)";
+        String values = signatureKeyOf(inputs, m.inputTensorName());
+        String indices = signatureKeyOf(inputs, m.indicesTensorName());
+        String denseShape = signatureKeyOf(inputs, m.denseShapeTensorName());
+        List<String> internal = new ArrayList<>();
+        if (values == null) {
+            internal.add("input_tensor_name " + m.inputTensorName());
+        }
+        if (indices == null) {
+            internal.add("indices_tensor_name " + m.indicesTensorName());
+        }
+        if (denseShape == null) {
+            internal.add("dense_shape_tensor_name " + m.denseShapeTensorName());
+        }
+        if (!internal.isEmpty()) {
+            throw new MetadataException(where + ": the values, indices and dense shape must be inputs of the serving"
+                    + " signature (as TensorFlow exports a tf.SparseTensorSpec argument); "
+                    + String.join(", ", internal)
+                    + (internal.size() == 1 ? " is not one" : " are not")
+                    + " (sparse tensors computed inside the graph are not supported)");
+        }
+        if (values.equals(indices) || values.equals(denseShape) || indices.equals(denseShape)) {
+            throw new MetadataException(where + ": values, indices and dense shape must be three different tensors");
+        }
+        Shape v = shapes.get(values);
+        Shape i = shapes.get(indices);
+        Shape d = shapes.get(denseShape);
+        checkPart(where, "values", m.inputTensorName(), dtypeOf(inputs, values), DType.FLOAT, v, 1);
+        checkPart(where, "indices", m.indicesTensorName(), dtypeOf(inputs, indices), DType.INT64, i, 2);
+        checkPart(where, "dense shape", m.denseShapeTensorName(), dtypeOf(inputs, denseShape), DType.INT64, d, 1);
+        long fromIndices = i.isUnknown() ? -1 : i.size(1);
+        long fromShape = d.isUnknown() ? -1 : d.size(0);
+        if (fromIndices >= 0 && fromShape >= 0 && fromIndices != fromShape) {
+            throw new MetadataException(where + ": the indices have " + fromIndices + " coordinates but the dense"
+                    + " shape " + fromShape + " sizes");
+        }
+        long rank = Math.max(fromIndices, fromShape);
+        if (rank < 0) {
+            throw new MetadataException(where + ": the rank of the sparse tensor is unknown (neither "
+                    + m.indicesTensorName() + " nor " + m.denseShapeTensorName() + " has a static size)");
+        }
+        if (rank < 2) {
+            throw new MetadataException(where + ": a sparse input needs a batch dimension and at least one more"
+                    + " (its indices have " + rank + " coordinates)");
+        }
+        int r = (int) rank - 1;
+        long[] indicesShape = {-1, r};
+        replaceShape(inputs, values, new long[] {-1});
+        replaceShape(inputs, indices, indicesShape);
+        replaceShape(inputs, denseShape, new long[] {r});
+        int features =
+                m.indexFeatureMapping() == null || m.indexFeatureMapping().isEmpty()
+                        ? -1
+                        : m.indexFeatureMapping().size();
+        return new SparseSpec(key, values, indices, denseShape, r, features);
+    }
+
+    private static void checkPart(
+            String where, String part, String name, DType dtype, DType wanted, Shape shape, int rank) {
+        if (dtype != wanted) {
+            throw new MetadataException(where + ": the " + part + " (" + name + ") must be " + wanted.displayName()
+                    + ", not " + (dtype == null ? "unknown" : dtype.displayName()));
+        }
+        if (!shape.isUnknown() && shape.numDimensions() != rank) {
+            throw new MetadataException(
+                    where + ": the " + part + " (" + name + ") must have rank " + rank + ", not shape " + shape);
+        }
+    }
+
+    private static DType dtypeOf(List<TensorSpec> inputs, String key) {
+        return inputs.stream()
+                .filter(s -> s.key().equals(key))
+                .map(TensorSpec::dtype)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static void replaceShape(List<TensorSpec> inputs, String key, long[] shape) {
+        for (int k = 0; k < inputs.size(); k++) {
+            TensorSpec s = inputs.get(k);
+            if (s.key().equals(key)) {
+                inputs.set(k, new TensorSpec(s.key(), s.tensorName(), s.dtype(), shape));
+            }
+        }
+    }
+
     private static String signatureKeyOf(List<TensorSpec> inputs, String tensorName) {
         return inputs.stream()
                 .filter(s -> sameTensor(s.tensorName(), tensorName))
@@ -279,7 +398,8 @@ public final class ServingModel implements AutoCloseable {
             if (s.dtype() == DType.FLOAT) {
                 explained.put(
                         s.key(),
-                        new InputMetadata(s.tensorName(), null, null, null, null, null, null, null, null, null, null));
+                        new InputMetadata(
+                                s.tensorName(), null, null, null, null, null, null, null, null, null, null, null));
             }
         }
         if (explained.isEmpty() || outputs.isEmpty()) {
@@ -371,6 +491,14 @@ public final class ServingModel implements AutoCloseable {
 
     public List<ExplainedOutput> explainedOutputs() {
         return explainedOutputs;
+    }
+
+    /** The sparse inputs, each three signature inputs (see {@link SparseSpec}). */
+    public List<SparseSpec> sparseInputs() {
+        return explainedInputs.stream()
+                .map(ExplainedInput::sparse)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     /**

@@ -28,6 +28,7 @@ import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
+import dev.explainable.serving.runtime.tensor.SparseTensors;
 import dev.explainable.serving.runtime.visualization.ExplanationRenderer;
 import dev.explainable.serving.runtime.visualization.VisualizationConfig;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
@@ -280,6 +281,20 @@ public final class ExplanationPipeline {
                 a.baselineScore(),
                 a.exampleScore(),
                 a.approxError(),
-                renderer.render(a.inputs(), x.inputs(), settings));
+                renderer.render(a.inputs(), x.inputs(), settings, sparseFeatures(r)));
+    }
+
+    /** For each sparse input, the feature of each stored value: the last coordinate of its index. */
+    private Map<String, long[]> sparseFeatures(ForwardResult r) {
+        Map<String, long[]> features = new java.util.LinkedHashMap<>();
+        for (ExplainedInput e : model.explainedInputs()) {
+            if (e.sparse() != null) {
+                features.put(
+                        e.key(),
+                        SparseTensors.lastCoordinates(
+                                r.signatureValues().get(e.sparse().indicesKey())));
+            }
+        }
+        return features;
     }
 }

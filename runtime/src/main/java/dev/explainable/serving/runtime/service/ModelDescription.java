@@ -56,6 +56,9 @@ public record ModelDescription(
      * @param baselines     {@code input_baselines} as given; {@code encodedBaselines} the {@code encoded_baselines}
      * @param visualization for image inputs, the effective settings (the metadata's over the method's defaults) by
      *                      their metadata keys; null for other inputs
+     * @param indicesRequestInput for a sparse input (its {@code requestInput} takes the values), the signature input
+     *                      that takes the indices; null for dense inputs
+     * @param denseShapeRequestInput for a sparse input, the signature input that takes the dense shape
      */
     public record Input(
             String name,
@@ -72,7 +75,9 @@ public record ModelDescription(
             String groupName,
             List<Object> baselines,
             List<Object> encodedBaselines,
-            Map<String, Object> visualization) {}
+            Map<String, Object> visualization,
+            String indicesRequestInput,
+            String denseShapeRequestInput) {}
 
     /** One explained output of the metadata, with its label names ({@code index_name_mapping}) where given. */
     public record Output(String name, long[] shape, List<String> labelNames) {}

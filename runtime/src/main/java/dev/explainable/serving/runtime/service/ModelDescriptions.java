@@ -28,7 +28,8 @@ final class ModelDescriptions {
         List<ModelDescription.RequestInput> requestInputs = new ArrayList<>();
         for (TensorSpec s : model.signatureInputs()) {
             ExplainedInput explained = model.explainedInputs().stream()
-                    .filter(e -> s.key().equals(e.requestKey()))
+                    .filter(e -> s.key().equals(e.requestKey())
+                            || (e.sparse() != null && e.sparse().isPart(s.key())))
                     .findFirst()
                     .orElse(null);
             requestInputs.add(new ModelDescription.RequestInput(
@@ -59,7 +60,9 @@ final class ModelDescriptions {
                     copyOf(m.encodedBaselines()),
                     m.isImage()
                             ? visualization(VisualizationConfig.resolve(e.key(), m.visualization(), options.method()))
-                            : null));
+                            : null,
+                    e.sparse() == null ? null : e.sparse().indicesKey(),
+                    e.sparse() == null ? null : e.sparse().denseShapeKey()));
         }
         List<ModelDescription.Output> outputs = new ArrayList<>();
         for (ExplainedOutput o : model.explainedOutputs()) {
@@ -111,15 +114,15 @@ final class ModelDescriptions {
     /**
      * A value for one signature input: for an explained input its first baseline (a scalar broadcast to the shape),
      * zeros without one; zeros (false) for other numeric inputs. None for images (a picture is what a client sends),
-     * strings, and shapes with a free dimension or an unknown rank.
+     * sparse inputs' parts, strings, and shapes with a free dimension or an unknown rank.
      */
     private static Object sample(TensorSpec s, ExplainedInput explained) {
         long[] shape = s.shape();
         if (shape == null || Arrays.stream(shape).anyMatch(d -> d < 0) || s.dtype() == DType.STRING) {
             return null;
         }
-        if (explained != null && explained.metadata().isImage()) {
-            return null;
+        if (explained != null && (explained.metadata().isImage() || explained.sparse() != null)) {
+            return null; // a picture, or a sparse input's part: what a client fills in
         }
         if (elements(shape) > 4096) {
             return null; // not a form anyone fills in by hand

@@ -20,6 +20,7 @@ import dev.explainable.serving.runtime.model.SharedRuns;
 import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
+import dev.explainable.serving.runtime.tensor.SparseSpec;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
 import dev.explainable.serving.runtime.visualization.ExplanationRenderer;
 
@@ -83,7 +84,10 @@ public final class ModelLoader {
         Map<String, String> aliases = new HashMap<>();
         Map<String, InputMetadata> inputMetadata = new LinkedHashMap<>();
         for (ExplainedInput e : model.explainedInputs()) {
-            if (e.requestKey() != null) {
+            // the metadata key names its request input too, unless it is the name of another signature input
+            boolean namesAnother = model.signatureInputs().stream()
+                    .anyMatch(s -> s.key().equals(e.key()) && !s.key().equals(e.requestKey()));
+            if (e.requestKey() != null && !namesAnother) {
                 aliases.put(e.key(), e.requestKey());
             }
             inputMetadata.put(e.key(), e.metadata());
@@ -91,6 +95,7 @@ public final class ModelLoader {
         InstanceDecoder decoder = new InstanceDecoder(
                 model.signatureInputs(),
                 aliases,
+                model.sparseInputs(),
                 limits.maxImagePixels(),
                 limits.maxFreeDimension(),
                 limits.maxBatchElements());
@@ -122,6 +127,19 @@ public final class ModelLoader {
         Map<String, HostTensor> explained = new LinkedHashMap<>();
         for (ExplainedInput e : model.explainedInputs()) {
             explained.put(e.key(), zeros(DType.FLOAT, e.spec().shape(), freeDimension));
+        }
+        for (SparseSpec s : model.sparseInputs()) {
+            // one stored zero at the first index; free sizes as for dense inputs, the features' size where fixed
+            long[] dims = new long[s.rank()];
+            java.util.Arrays.fill(dims, Math.max(1, freeDimension));
+            if (s.features() >= 0) {
+                dims[dims.length - 1] = s.features();
+            }
+            HostTensor value = HostTensor.floats(new long[] {1}, new float[1]);
+            signature.put(s.valuesKey(), value);
+            signature.put(s.indicesKey(), new HostTensor(DType.INT64, new long[] {1, s.rank()}, new long[s.rank()]));
+            signature.put(s.denseShapeKey(), new HostTensor(DType.INT64, new long[] {s.rank()}, dims));
+            explained.put(s.key(), value);
         }
         Map<String, HostTensor> outputs = new LinkedHashMap<>();
         for (ExplainedOutput o : model.explainedOutputs()) {

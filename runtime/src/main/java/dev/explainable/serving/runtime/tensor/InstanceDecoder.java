@@ -22,6 +22,8 @@ public final class InstanceDecoder {
     private final List<TensorSpec> inputs;
     /** Alternative names accepted for an input (the metadata's input keys). */
     private final Map<String, String> aliases;
+    /** Sparse inputs: three signature inputs each, decoded together. */
+    private final List<SparseSpec> sparse;
 
     private final long maxImagePixels;
     private final long maxFreeDimension;
@@ -45,8 +47,23 @@ public final class InstanceDecoder {
             long maxImagePixels,
             long maxFreeDimension,
             long maxValues) {
+        this(inputs, aliases, List.of(), maxImagePixels, maxFreeDimension, maxValues);
+    }
+
+    /**
+     * @param sparse the sparse inputs among {@code inputs}: each instance gives their values, indices and dense shape
+     *     (see {@link SparseTensors#check})
+     */
+    public InstanceDecoder(
+            List<TensorSpec> inputs,
+            Map<String, String> aliases,
+            List<SparseSpec> sparse,
+            long maxImagePixels,
+            long maxFreeDimension,
+            long maxValues) {
         this.inputs = List.copyOf(inputs);
         this.aliases = Map.copyOf(aliases);
+        this.sparse = List.copyOf(sparse);
         this.maxImagePixels = maxImagePixels;
         this.maxFreeDimension = maxFreeDimension;
         this.maxValues = maxValues;
@@ -81,9 +98,12 @@ public final class InstanceDecoder {
                     throw new InvalidInstanceException(
                             "instance " + index + ": unknown input '" + f.getKey() + "'; the model takes " + names());
                 }
-                values.put(
-                        spec.key(),
-                        decodeValue(f.getValue(), spec, "instance " + index + ", input '" + f.getKey() + "'"));
+                String where = "instance " + index + ", input '" + f.getKey() + "'";
+                if (values.containsKey(spec.key())) {
+                    throw new InvalidInstanceException(where + ": input '" + spec.key() + "' is given twice");
+                }
+                // a sparse input's parts have shapes of their own: checked together below
+                values.put(spec.key(), decodeValue(f.getValue(), isSparsePart(spec) ? anyShape(spec) : spec, where));
             }
             List<String> missing = new ArrayList<>();
             for (TensorSpec s : inputs) {
@@ -94,6 +114,18 @@ public final class InstanceDecoder {
             if (!missing.isEmpty()) {
                 throw new InvalidInstanceException("instance " + index + ": missing input(s) " + missing);
             }
+            for (SparseSpec s : sparse) {
+                HostTensor[] parts = SparseTensors.check(
+                        s,
+                        values.get(s.valuesKey()),
+                        values.get(s.indicesKey()),
+                        values.get(s.denseShapeKey()),
+                        maxFreeDimension,
+                        "instance " + index + ", sparse input '" + s.key() + "'");
+                values.put(s.valuesKey(), parts[0]);
+                values.put(s.indicesKey(), parts[1]);
+                values.put(s.denseShapeKey(), parts[2]);
+            }
             return values;
         }
         if (inputs.size() != 1) {
@@ -103,6 +135,14 @@ public final class InstanceDecoder {
         TensorSpec only = inputs.get(0);
         values.put(only.key(), decodeValue(instance, only, "instance " + index));
         return values;
+    }
+
+    private boolean isSparsePart(TensorSpec spec) {
+        return sparse.stream().anyMatch(s -> s.isPart(spec.key()));
+    }
+
+    private static TensorSpec anyShape(TensorSpec spec) {
+        return new TensorSpec(spec.key(), spec.tensorName(), spec.dtype(), null);
     }
 
     private String names() {

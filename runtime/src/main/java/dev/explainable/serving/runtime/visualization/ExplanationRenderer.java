@@ -108,13 +108,27 @@ public final class ExplanationRenderer {
             List<InputAttribution> attributions,
             List<InputValues> instance,
             Map<String, VisualizationConfig> settings) {
+        return render(attributions, instance, settings, Map.of());
+    }
+
+    /**
+     * @param sparseFeatures for each sparse input, the feature (the index's last coordinate) of each stored value
+     */
+    public Map<String, InputExplanation> render(
+            List<InputAttribution> attributions,
+            List<InputValues> instance,
+            Map<String, VisualizationConfig> settings,
+            Map<String, long[]> sparseFeatures) {
         Map<String, InputExplanation> out = new LinkedHashMap<>();
         for (int i = 0; i < attributions.size(); i++) {
             InputAttribution a = attributions.get(i);
             TensorAttribution tensor = toInputFeatures(encodings.get(a.input()), a);
             List<String> names = featureNames.get(a.input());
             ImageInput image = images.get(a.input());
-            if (image != null) {
+            long[] features = sparseFeatures.get(a.input());
+            if (features != null) {
+                out.put(a.input(), names == null ? tensor : sparse(a.input(), tensor, features, names));
+            } else if (image != null) {
                 out.put(a.input(), image(tensor, instance.get(i).values(), settings.get(a.input()), image.domain()));
             } else if (names != null) {
                 out.put(a.input(), named(a.input(), tensor, names));
@@ -153,6 +167,31 @@ public final class ExplanationRenderer {
         int[] rgb = AttributionRenderer.render(pixels, h, w, map.values(), config, domain);
         return new RenderedImage(
                 config.outputFormat(), AttributionRenderer.encode(rgb, h, w, config.outputFormat()), map, includeRaw);
+    }
+
+    /**
+     * A sparse input's attributions (one per stored value) by feature name: each value's feature is its index's last
+     * coordinate in {@code index_feature_mapping}, values of one feature are summed, in feature order. Features the
+     * instance does not store are left out: with the usual zero baseline an absent feature is the baseline itself
+     * and gets nothing, and a large vocabulary would otherwise fill every answer with zeros.
+     */
+    static NamedFeatures sparse(String input, TensorAttribution tensor, long[] features, List<String> names) {
+        java.util.TreeMap<Long, Double> sums = new java.util.TreeMap<>();
+        for (int k = 0; k < features.length; k++) {
+            if (features[k] < 0 || features[k] >= names.size()) {
+                throw new InvalidInstanceException("input '" + input + "': index " + features[k]
+                        + " is outside its index_feature_mapping (" + names.size() + " features)");
+            }
+            sums.merge(features[k], tensor.values()[k], Double::sum);
+        }
+        Map<String, Double> named = new LinkedHashMap<>();
+        double[] values = new double[sums.size()];
+        int i = 0;
+        for (Map.Entry<Long, Double> e : sums.entrySet()) {
+            named.put(names.get(e.getKey().intValue()), e.getValue());
+            values[i++] = e.getValue();
+        }
+        return new NamedFeatures(named, new TensorAttribution(new long[] {values.length}, values));
     }
 
     private static NamedFeatures named(String input, TensorAttribution tensor, List<String> names) {

@@ -40,7 +40,8 @@ class MetadataLoaderTest {
             "recurrent_image_rows",
             "recurrent_variable_length",
             "tf1_example_parser",
-            "text_embedding"
+            "text_embedding",
+            "sparse_bag"
         }) {
             MetadataLoader.load(Path.of("src/test/resources/models", model, MetadataLoader.FILE_NAME));
         }
@@ -108,12 +109,61 @@ class MetadataLoaderTest {
         assertEquals("tensorflow", m.framework());
 
         MetadataException e = assertThrows(MetadataException.class, () -> MetadataLoader.parse("""
-                {"inputs": {"x": {"inputTensorName": "x:0", "indicesTensorName": "i:0", "colour": 1}},
+                {"inputs": {"x": {"inputTensorName": "x:0", "colour": 1}},
                  "outputs": {"y": {"outputTensorName": "y:0", "displayNameMappingKey": "names"}}}"""));
         assertTrue(
-                e.getMessage().contains("'indicesTensorName' (sparse inputs) is not supported")
-                        && e.getMessage().contains("unknown key 'colour'")
+                e.getMessage().contains("unknown key 'colour'")
                         && e.getMessage().contains("'displayNameMappingKey' is not supported"),
                 e.getMessage());
+    }
+
+    /**
+     * Sparse inputs as Google's metadata names them: the values as {@code input_tensor_name}, with the indices and the
+     * dense shape; {@code bag_of_features_sparse} maps the indices' last coordinate to feature names.
+     */
+    @Test
+    void sparseInputsNameTheirIndicesAndDenseShape() {
+        String sparse = """
+                {"inputs": {"terms": {"input_tensor_name": "v:0", "indices_tensor_name": "i:0",
+                   "dense_shape_tensor_name": "s:0", "encoding": "bag_of_features_sparse",
+                   "index_feature_mapping": ["a", "b"], "input_baselines": [0.0]}},
+                 "outputs": {"y": {"output_tensor_name": "y:0"}}, "framework": "tensorflow"}""";
+        ExplanationMetadata.InputMetadata in =
+                MetadataLoader.parse(sparse).inputs().get("terms");
+        assertTrue(in.isSparse());
+        assertEquals("i:0", in.indicesTensorName());
+        assertEquals("s:0", in.denseShapeTensorName());
+        assertEquals("bag_of_features_sparse", in.encodingName());
+
+        ExplanationMetadata.InputMetadata vertex =
+                MetadataLoader.parse("""
+                        {"inputs": {"terms": {"inputTensorName": "v:0", "indicesTensorName": "i:0",
+                           "denseShapeTensorName": "s:0", "encoding": "BAG_OF_FEATURES_SPARSE",
+                           "indexFeatureMapping": ["a", "b"]}},
+                         "outputs": {"y": {"outputTensorName": "y:0"}}}""").inputs().get("terms");
+        assertTrue(vertex.isSparse());
+        assertEquals("s:0", vertex.denseShapeTensorName());
+        assertEquals("bag_of_features_sparse", vertex.encodingName());
+        assertTrue(error("""
+                        {"inputs": {"x": {"inputTensorName": "x:0", "indicesTensorName": "i:0"}},
+                         "outputs": {"y": {"outputTensorName": "y:0"}}}""").contains("needs both 'indices_tensor_name' and 'dense_shape_tensor_name'"));
+
+        // bag_of_features_sparse on a dense tensor, as Google's SDK shows it (zeros are absent features)
+        assertTrue(!MetadataLoader.parse(VALID.replace(
+                        "\"modality\": \"numeric\"",
+                        "\"encoding\": \"bag_of_features_sparse\", \"index_feature_mapping\": [\"a\"]"))
+                .inputs()
+                .get("data")
+                .isSparse());
+
+        assertTrue(error(sparse.replace("\"indices_tensor_name\": \"i:0\",", ""))
+                .contains("needs both 'indices_tensor_name' and 'dense_shape_tensor_name'"));
+        assertTrue(error(sparse.replace("\"index_feature_mapping\": [\"a\", \"b\"],", ""))
+                .contains("needs 'index_feature_mapping'"));
+        assertTrue(error(sparse.replace("[0.0]", "[[0.0, 1.0]]")).contains("baselines of a sparse input are numbers"));
+        assertTrue(error(sparse.replace("\"input_baselines\": [0.0]", "\"modality\": \"image\""))
+                .contains("cannot have modality image"));
+        assertTrue(error(sparse.replace("\"input_baselines\": [0.0]", "\"encoded_tensor_name\": \"e:0\""))
+                .contains("with an encoded tensor"));
     }
 }
