@@ -20,6 +20,11 @@ public enum RuntimeSetting {
      * whose deployedModelId names another version is forwarded there (the model's Service reaches the default only).
      */
     ROUTING_VERSION_URL("explain.routing.version-url"),
+    /**
+     * Most requests a pod forwards to other versions at once (each holds a worker thread while the other version
+     * answers); past it a forward is refused with 429. The operator sets {@link RoutingDefaults#MAX_CONCURRENT_FORWARDS}.
+     */
+    ROUTING_MAX_CONCURRENT_FORWARDS("explain.routing.max-concurrent-forwards"),
     /** The model fetcher's Cloud Storage endpoint (an emulator's, a private endpoint's); Google's when unset. */
     STORAGE_GCS_ENDPOINT("explain.storage.gcs.endpoint"),
     /** The model fetcher's S3 endpoint (an S3-compatible store); AWS's when unset. */

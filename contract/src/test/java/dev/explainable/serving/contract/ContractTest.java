@@ -33,5 +33,9 @@ class ContractTest {
     void textDefaultsMatchNumbers() {
         assertEquals(ExplanationDefaults.INTEGRAL_STEPS, Integer.parseInt(ExplanationDefaults.INTEGRAL_STEPS_TEXT));
         assertEquals(ExplanationDefaults.PATHS, Integer.parseInt(ExplanationDefaults.PATHS_TEXT));
+        assertEquals(
+                RoutingDefaults.MAX_CONCURRENT_FORWARDS,
+                Integer.parseInt(RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
+        assertEquals("EXPLAIN_ROUTING_MAX_CONCURRENT_FORWARDS", RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env());
     }
 }

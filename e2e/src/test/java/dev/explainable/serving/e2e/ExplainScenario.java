@@ -31,8 +31,10 @@ import dev.explainable.serving.operator.controlplane.RetryOnConflict;
 /**
  * The end-to-end scenario, the same on every cluster: {@code helm install} of the chart with the locally built
  * images, {@code examples/tabular.yaml} applied as written (its model on a PVC), a second version added, both
- * {@code :explain} paths and {@code :predict} through the Services, then a default switch and a metadata rollout
- * while a load generator calls both the model's and the version's Service, with zero failed requests.
+ * {@code :explain} paths and {@code :predict} through the Services, Vertex's URL through the model's Service with a
+ * {@code deployedModelId} naming the other version (forwarded by the default version's runtime to that version's
+ * Service, found by the cluster's DNS), then a default switch and a metadata rollout while a load generator calls
+ * both the model's and the version's Service, with zero failed requests.
  */
 final class ExplainScenario {
 
@@ -40,6 +42,7 @@ final class ExplainScenario {
     static final String NS = "demo";
     static final String TAG = "0.1.0-SNAPSHOT";
     static final String INSTANCES = "{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}";
+    static final String VERTEX = "/v1/projects/demo/locations/us-central1/endpoints/iris:explain";
     /** Limits of the load generator: it stops by itself even if the scenario hangs or fails. */
     static final Duration LOAD_LIMIT = Duration.ofMinutes(7);
 
@@ -211,17 +214,21 @@ final class ExplainScenario {
         Reply predict = caller.post("iris", "/v1/projects/demo/models/iris:predict", INSTANCES);
         assertThat(predict.body()).contains("predictions");
 
-        // Vertex's URLs through the model's Service: the default version answers; a deployedModelId naming a version
-        // that does not exist is a clear 404 in Google's error shape. (Forwarding to an existing other version needs
-        // the cluster's DNS to resolve its Service, which this single-node cluster does not run.)
-        String vertex = "/v1/projects/demo/locations/us-central1/endpoints/iris:explain";
-        Reply byDefault = caller.post("iris", vertex, INSTANCES);
+        // Vertex's URLs through the model's Service: the default version answers; a deployedModelId naming another
+        // version is forwarded by the default version's runtime to that version's Service, by its name
+        // (http://iris-v2, resolved by the cluster's DNS); one naming a version that does not exist (no Service of
+        // that name) is a clear 404 in Google's error shape
+        long forwarding = System.nanoTime();
+        Reply byDefault = caller.post("iris", VERTEX, INSTANCES);
         assertThat(byDefault.statusCode()).as(byDefault.body()).isEqualTo(200);
         assertThat(byDefault.body()).contains("\"deployedModelId\":\"v1\"").contains("featureAttributions");
-        Reply missing = caller.post(
-                "iris", vertex, "{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]], \"deployedModelId\": \"v9\"}");
+        assertForwarded("v2");
+        Reply missing = caller.post("iris", VERTEX, vertexRequest("v9"));
         assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
         assertThat(missing.body()).contains("NOT_FOUND");
+        System.out.printf(
+                "Vertex explain by the model's Service, forwarded to v2 and refused for v9: %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - forwarding));
 
         // load on both the model's Service and v1's while the default switches and v1 rolls to new metadata;
         // bounded in time and count, and stopped whatever happens below
@@ -282,10 +289,39 @@ final class ExplainScenario {
         Reply rolled = caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain", INSTANCES);
         assertThat(rolled.statusCode()).isEqualTo(200);
         assertThat(rolled.body()).isNotEqualTo(viaModel.body());
+        // and the other way round: the default is v2 now, whose runtime forwards v1's requests to the new v1 pod,
+        // which answers with its own baseline
+        long reverse = System.nanoTime();
+        assertForwarded("v1");
+        assertThat(caller.post("iris", VERTEX, vertexRequest("v1")).body())
+                .isNotEqualTo(caller.post("iris", VERTEX, INSTANCES).body());
+        System.out.printf(
+                "Vertex explain by the model's Service forwarded to v1 after the rollout: %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reverse));
         // the status follows the rollout's last Deployment update (eventually, not in the same instant)
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() ->
                         assertThat(iris().get().getStatus().getVersionsReady()).isEqualTo("2/2"));
+    }
+
+    static String vertexRequest(String deployedModelId) {
+        return "{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]], \"deployedModelId\": \"" + deployedModelId + "\"}";
+    }
+
+    /**
+     * A Vertex explain to the model's Service naming a version that is not the default reaches that version: 200 with
+     * its {@code deployedModelId}, and the same answer (attributions, baselines, predictions) as that version's own
+     * Service gives.
+     */
+    private void assertForwarded(String version) throws Exception {
+        Reply forwarded = caller.post("iris", VERTEX, vertexRequest(version));
+        assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
+        assertThat(forwarded.body())
+                .contains("\"deployedModelId\":\"" + version + "\"")
+                .contains("featureAttributions");
+        Reply own = caller.post("iris-" + version, VERTEX, INSTANCES);
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(forwarded.body()).isEqualTo(own.body());
     }
 
     /** The default moves to v2 (the model's Service follows), then v1's metadata changes (v1 rolls to a new pod). */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +32,9 @@ import dev.explainable.serving.operator.controlplane.HelmChartOnControlPlaneTest
  * runtime image. Requests go to the Services' ClusterIPs, which kube-proxy's iptables rules route to the pods.
  * After {@link ExplainScenario}, {@link GcsModelScenario} serves a model from {@code gs://}: fake-gcs-server
  * ({@link FakeGcsServer}) listens on {@value LocalNode#CONTROL_PLANE_ADDRESS}, this machine's end of the node's veth
- * pair, which the pods reach through the node as they reach the API server.
+ * pair, which the pods reach through the node as they reach the API server. The cluster's DNS ({@link ClusterDns},
+ * CoreDNS) listens there too, as the pods' nameserver: a runtime forwards a request for another version to that
+ * version's Service by name.
  * Skipped with one line where the node cannot run (not root, not Linux, containerd cannot be installed) or the
  * image tarballs are missing or stale; on CI ({@code CI=true}) missing or stale tarballs fail the build instead.
  */
@@ -45,6 +48,7 @@ class LocalClusterEndToEndTest {
 
     static ControlPlane cp;
     static LocalNode node;
+    static ClusterDns dns;
     static KubernetesClient client;
 
     @BeforeAll
@@ -66,10 +70,27 @@ class LocalClusterEndToEndTest {
         cp = ControlPlane.startForNodes(LocalNode.CONTROL_PLANE_ADDRESS);
         client = cp.client();
         node = LocalNode.start(cp, List.of(RUNTIME_IMAGE, OPERATOR_IMAGE));
+        // the cluster's DNS, where the kubelet points the pods (LocalNode.CLUSTER_DNS), before any pod starts
+        long dnsStart = System.nanoTime();
+        dns = ClusterDns.start(LocalNode.CLUSTER_DNS, cp.kubeconfig(), node.work());
+        assertThat(dns.lookUp("kubernetes.default.svc." + ClusterDns.DOMAIN))
+                .as("the API server's Service by its cluster name")
+                .containsExactly(client.services()
+                        .inNamespace("default")
+                        .withName("kubernetes")
+                        .get()
+                        .getSpec()
+                        .getClusterIP());
+        System.out.printf(
+                "cluster DNS (CoreDNS) serving in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dnsStart));
     }
 
     @AfterAll
     static void stop() {
+        if (dns != null) {
+            dns.close();
+        }
         if (node != null) {
             node.close(client);
         }

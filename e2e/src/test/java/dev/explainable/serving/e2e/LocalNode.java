@@ -46,6 +46,8 @@ public final class LocalNode implements AutoCloseable {
     public static final String BRIDGE = "es-br0";
     public static final String POD_GATEWAY = "10.234.0.1";
     public static final String POD_SUBNET = "10.234.0.0/24";
+    /** The pods' nameserver: the cluster's DNS ({@link ClusterDns}) listens on this machine's end of the veth pair. */
+    public static final String CLUSTER_DNS = CONTROL_PLANE_ADDRESS;
 
     private final Path work;
     private final Path bins;
@@ -222,7 +224,11 @@ public final class LocalNode implements AutoCloseable {
                 imageGCHighThresholdPercent: 100
                 imageGCLowThresholdPercent: 99
                 resolvConf: /etc/resolv.conf
-                """.formatted(socket, NODE_ADDRESS, work));
+                # the cluster's DNS (ClusterDns): CoreDNS on this machine's end of the veth pair, as the API server
+                clusterDNS: ["%s"]
+                clusterDomain: %s
+                """.formatted(
+                        socket, NODE_ADDRESS, work, CLUSTER_DNS, ClusterDns.DOMAIN));
         String kubeconfig = cp.kubeconfig().toString();
         launch(
                 "kubelet",

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 
+import dev.explainable.serving.contract.RoutingDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ResourcesSpec;
@@ -91,8 +92,11 @@ public final class DesiredDeployment {
             env.add(envVar(RuntimeSetting.METADATA_FILE.env(), CONFIG_MOUNT + "/" + DesiredConfigMap.METADATA_FILE));
         }
         env.add(envVar(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true"));
-        // a Vertex request naming another version (deployedModelId) is forwarded to that version's Service
+        // a Vertex request naming another version (deployedModelId) is forwarded to that version's Service, a bounded
+        // number at once
         env.add(envVar(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://" + DesiredState.versionName(m, "{version}")));
+        env.add(envVar(
+                RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
         // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
         // Heap 40% of the container (TensorFlow's native memory needs the rest), exit on OutOfMemoryError so that

@@ -19,8 +19,9 @@ import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
- * The two admission queues, explanations and predictions (a cheap predict never waits behind explanations), their
- * metrics, and their part in shutdown: every request still running ends before the pod's grace period does.
+ * The two admission queues, explanations and predictions (a cheap predict never waits behind explanations), the
+ * bound on requests forwarded to other versions ({@link VersionForwarder}), their metrics, and their part in
+ * shutdown: every request still running, computed here or forwarded, ends before the pod's grace period does.
  */
 @ApplicationScoped
 public class AdmissionControl {
@@ -31,6 +32,7 @@ public class AdmissionControl {
 
     private final Admission explanations;
     private final Admission predictions;
+    private final Admission forwards;
     private final Duration shutdownWindow;
 
     public AdmissionControl(
@@ -51,10 +53,18 @@ public class AdmissionControl {
                 a.maxConcurrentPredictions(),
                 a.maxQueuedPredictions(),
                 a.maxQueueWait());
+        // no queue: the other version queues with its own admission control, and a forward waiting here would hold
+        // a worker thread for nothing
+        this.forwards = new Admission(
+                "forwarded requests",
+                "explain.routing.max-concurrent-forwards",
+                config.routing().maxConcurrentForwards(),
+                0);
         Duration window = shutdownDelay.plus(shutdownTimeout).minus(MARGIN);
         this.shutdownWindow = window.isNegative() ? Duration.ZERO : window;
         register(registry, "explain", explanations);
         register(registry, "predict", predictions);
+        register(registry, "forward", forwards);
     }
 
     private static void register(MeterRegistry registry, String verb, Admission admission) {
@@ -80,6 +90,11 @@ public class AdmissionControl {
         return predictions;
     }
 
+    /** Requests in flight to another version of the model. */
+    public Admission forwards() {
+        return forwards;
+    }
+
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
         LOG.infof("shutting down: requests still running at %d s are cancelled", shutdownWindow.toSeconds());
         RequestDeadline.stopAllAfter(shutdownWindow);
@@ -88,6 +103,7 @@ public class AdmissionControl {
     void onShutdown(@Observes ShutdownEvent event) {
         explanations.stop();
         predictions.stop();
+        forwards.stop();
         RequestDeadline.stopAllAfter(Duration.ZERO);
     }
 }

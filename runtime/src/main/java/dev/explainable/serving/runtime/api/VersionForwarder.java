@@ -9,8 +9,18 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +30,17 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.work.Admission;
+import dev.explainable.serving.runtime.work.DeadlineExceededException;
+import dev.explainable.serving.runtime.work.OverloadedException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
@@ -28,6 +48,14 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
  * the cluster the model's Service reaches the default version's pods only). The target is the configured URL
  * template ({@code explain.routing.version-url}) with a version name that must be a DNS label, so a request cannot
  * send the runtime anywhere else; a forwarded request is not forwarded again.
+ *
+ * <p>A forward is bounded like local work: at most {@code explain.routing.max-concurrent-forwards} in flight (429
+ * past it, at once), the body within {@code explain.max-request-bytes}, the answer within {@link #MAX_ANSWER_BYTES},
+ * and the request's own deadline. The wait is checked against the {@link RequestDeadline} every
+ * {@link #POLL_MILLIS} ms, so a forward ends, and its connection to the other version is closed (which cancels the
+ * work there), when the deadline passes (504), when the client goes away, or at the shutdown cut-off (503), as a
+ * local explanation does at its next TensorFlow run. Failures to reach the other version answer Google's error
+ * shape with a message of this runtime's own, never the exception's text or the other version's address.
  */
 @ApplicationScoped
 public class VersionForwarder {
@@ -35,20 +63,44 @@ public class VersionForwarder {
     /** Set on a forwarded request: the receiving runtime answers for itself. */
     static final String FORWARDED_HEADER = "X-Explainable-Forwarded";
 
+    /**
+     * Largest answer taken from another version (buffered before it is passed on): with the default of 8 forwards in
+     * flight, at most 512 MiB, and only if each answer is that large.
+     */
+    static final long MAX_ANSWER_BYTES = 64L << 20;
+
+    /** How often a waiting forward checks its deadline, its client and the shutdown cut-off. */
+    static final long POLL_MILLIS = 100;
+
     private static final Logger LOG = Logger.getLogger(VersionForwarder.class);
     private static final Pattern VERSION = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Optional<String> template;
+    private final Admission forwards;
+    private final long maxRequestBytes;
+    private final long maxAnswerBytes;
+    private final MeterRegistry registry;
     private final HttpClient client;
 
     @Inject
-    public VersionForwarder(ExplainConfig config) {
-        this(config.routing().versionUrl());
+    public VersionForwarder(ExplainConfig config, AdmissionControl admission, MeterRegistry registry) {
+        this(config.routing().versionUrl(), admission.forwards(), config.maxRequestBytes(), MAX_ANSWER_BYTES, registry);
     }
 
-    VersionForwarder(Optional<String> template) {
+    VersionForwarder(
+            Optional<String> template,
+            Admission forwards,
+            long maxRequestBytes,
+            long maxAnswerBytes,
+            MeterRegistry registry) {
         this.template = template.filter(t -> t.contains("{version}"));
+        this.forwards = forwards;
+        this.maxRequestBytes = maxRequestBytes;
+        this.maxAnswerBytes = maxAnswerBytes;
+        this.registry = registry != null ? registry : new SimpleMeterRegistry();
         this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // the runtime speaks HTTP/1.1 only (ConnectionDrain)
                 .connectTimeout(Duration.ofSeconds(2))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -60,58 +112,338 @@ public class VersionForwarder {
     }
 
     /**
-     * The other version's answer, passed through (status and body), or a Google API error when it cannot be
-     * reached: 404 for a version that does not exist, 504 past the deadline, 503 otherwise.
+     * The other version's answer, passed through (status, JSON body, {@code Retry-After}), or a Google API error:
+     * 404 for a version that does not exist, 429 past the forward limit, 413 for a body over the limit, 503 when the
+     * version cannot be reached (no pod accepts the connection, it closed the connection, this process is stopping),
+     * 504 past the deadline. An error answer of the other version that is not Google's shape is replaced by one.
      */
     Response forward(String version, String pathAndQuery, byte[] body, RequestDeadline deadline, String endpoint) {
+        Timer.Sample sample = Timer.start(registry);
+        Outcome outcome = new Outcome();
+        try {
+            return forward(version, pathAndQuery, body, deadline, endpoint, outcome);
+        } finally {
+            sample.stop(Timer.builder("explainable.forwards")
+                    .description("requests forwarded to another version of the model, by outcome")
+                    .tag("outcome", outcome.name)
+                    .register(registry));
+        }
+    }
+
+    /** What became of a forward, for the metrics. */
+    private static final class Outcome {
+        String name = "error";
+    }
+
+    private Response forward(
+            String version,
+            String pathAndQuery,
+            byte[] body,
+            RequestDeadline deadline,
+            String endpoint,
+            Outcome outcome) {
         if (!VERSION.matcher(version).matches()) {
+            outcome.name = "not_found";
             return error(
                     404,
                     "deployed model '" + abbreviate(version) + "' is not deployed on endpoint '" + endpoint
                             + "' (version names are DNS labels)");
         }
-        URI target = URI.create(template.orElseThrow().replace("{version}", version) + pathAndQuery);
-        Duration left = Duration.ofNanos(Math.max(1_000_000, deadline.remainingNanos()));
-        HttpRequest request = HttpRequest.newBuilder(target)
-                .timeout(left)
-                .header("Content-Type", MediaType.APPLICATION_JSON)
-                .header(FORWARDED_HEADER, "1")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        if (body.length > maxRequestBytes) {
+            // the HTTP layer refuses such bodies first; this holds for any caller
+            outcome.name = "client_error";
+            return error(413, RequestReader.tooLarge(maxRequestBytes).getMessage());
+        }
+        Admission.Permit permit;
         try {
-            HttpResponse<byte[]> answer = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return Response.status(answer.statusCode())
-                    .type(answer.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON))
+            permit = forwards.acquire(deadline);
+        } catch (OverloadedException e) {
+            outcome.name = "rejected";
+            return error(e.stopping() ? 503 : 429, e.getMessage(), e.retryAfterSeconds());
+        }
+        try (permit) {
+            return send(version, pathAndQuery, body, deadline, endpoint, outcome);
+        }
+    }
+
+    private Response send(
+            String version,
+            String pathAndQuery,
+            byte[] body,
+            RequestDeadline deadline,
+            String endpoint,
+            Outcome outcome) {
+        URI target = URI.create(template.orElseThrow().replace("{version}", version) + pathAndQuery);
+        String who = "deployed model '" + version + "' of endpoint '" + abbreviate(endpoint) + "'";
+        for (int attempt = 1; ; attempt++) {
+            long left = deadline.remainingNanos();
+            if (left <= 0 || deadline.isCancelled()) {
+                return overdue(deadline, who, outcome);
+            }
+            HttpRequest request = HttpRequest.newBuilder(target)
+                    .timeout(Duration.ofNanos(left)) // the polling below ends it first; a safety net
+                    .header("Content-Type", MediaType.APPLICATION_JSON)
+                    .header(FORWARDED_HEADER, "1")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            CompletableFuture<HttpResponse<byte[]>> answer =
+                    client.sendAsync(request, info -> new BoundedBody(maxAnswerBytes));
+            try {
+                return passOn(await(answer, deadline), who, outcome);
+            } catch (Overdue e) {
+                return overdue(deadline, who, outcome);
+            } catch (InterruptedException e) {
+                answer.cancel(true);
+                Thread.currentThread().interrupt();
+                outcome.name = "cancelled";
+                return error(503, "the request was interrupted; retry shortly", 1L);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (attempt == 1 && closedBeforeAnswering(cause)) {
+                    // A kept-alive connection the other version closed just as this request went out: once more,
+                    // on a new connection. Explaining and predicting change nothing, so a repeat is harmless.
+                    LOG.debugf("version %s closed the connection before answering, retrying: %s", version, cause);
+                    continue;
+                }
+                return unreachable(cause, version, who, endpoint, target, deadline, outcome);
+            }
+        }
+    }
+
+    /** Thrown by {@link #await} when the deadline passed, the client went away or the process is stopping. */
+    private static final class Overdue extends Exception {
+        Overdue() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The answer, checking the deadline, the client and the shutdown cut-off every {@link #POLL_MILLIS} ms while it
+     * is awaited; when one of them ends the request, the exchange is cancelled, which closes its connection, and the
+     * other version cancels the work at its next run.
+     */
+    private static HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> answer, RequestDeadline deadline)
+            throws Overdue, InterruptedException, ExecutionException {
+        while (true) {
+            long wait = Math.min(deadline.remainingNanos(), TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+            if (wait <= 0 || deadline.isCancelled()) {
+                answer.cancel(true);
+                throw new Overdue();
+            }
+            try {
+                return answer.get(wait, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // not yet
+            }
+        }
+    }
+
+    /** An I/O failure after the connection was made and before any answer: not a refusal, not a timeout. */
+    private static boolean closedBeforeAnswering(Throwable cause) {
+        return cause instanceof IOException
+                && !(cause instanceof ConnectException)
+                && !(cause instanceof HttpTimeoutException)
+                && !unresolved(cause)
+                && !(cause instanceof AnswerTooLargeException);
+    }
+
+    /** The version's host name did not resolve (the JDK's client: a ConnectException caused by it). */
+    private static boolean unresolved(Throwable cause) {
+        return cause instanceof UnknownHostException
+                || cause.getCause() instanceof UnknownHostException
+                || cause.getCause() instanceof UnresolvedAddressException;
+    }
+
+    /** The deadline passed, the client went away, or the process is stopping. */
+    private static Response overdue(RequestDeadline deadline, String who, Outcome outcome) {
+        try {
+            deadline.check();
+        } catch (DeadlineExceededException e) {
+            if (e.cancelled()) {
+                // the client has gone (nobody reads this) or the pod is stopping (503, as for local work)
+                outcome.name = "cancelled";
+                return error(503, e.getMessage(), 1L);
+            }
+        }
+        outcome.name = "deadline_exceeded";
+        return error(
+                504,
+                who + " did not answer within the request's deadline of " + seconds(deadline.budget())
+                        + " s (explain.limits.deadline)");
+    }
+
+    private Response unreachable(
+            Throwable cause,
+            String version,
+            String who,
+            String endpoint,
+            URI target,
+            RequestDeadline deadline,
+            Outcome outcome) {
+        if (cause instanceof AnswerTooLargeException) {
+            outcome.name = "error";
+            LOG.warnf("the answer of version %s was larger than %d bytes", version, maxAnswerBytes);
+            return error(
+                    500,
+                    "the answer of " + who + " is larger than the " + (maxAnswerBytes >> 20)
+                            + " MiB a forwarded answer may have; send fewer instances, or call that version's own "
+                            + "URL");
+        }
+        if (unresolved(cause)) {
+            // no Service of that name: the version does not exist
+            outcome.name = "not_found";
+            LOG.debugf("version %s unresolved at %s: %s", version, target, cause);
+            return error(
+                    404, "deployed model '" + version + "' is not deployed on endpoint '" + abbreviate(endpoint) + "'");
+        }
+        if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+            return overdue(deadline, who, outcome);
+        }
+        outcome.name = "unavailable";
+        if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+            // the Service exists but no pod accepted the connection: none ready, or the version is starting
+            LOG.debugf("version %s unreachable at %s: %s", version, target, cause);
+            return error(
+                    503,
+                    who + " is not reachable: none of its pods accepted the connection (none is ready yet, or "
+                            + "they are restarting); retry shortly",
+                    1L);
+        }
+        LOG.warnf("forwarding to version %s at %s failed: %s", version, target, cause);
+        return error(503, who + " closed the connection before answering; retry shortly", 1L);
+    }
+
+    /**
+     * The other version's answer: a JSON success or a Google API error as it is (with its {@code Retry-After});
+     * anything else (an error of another shape, a body that is not JSON, a redirect) as a Google API error of this
+     * runtime's own, without the other side's text.
+     */
+    private static Response passOn(HttpResponse<byte[]> answer, String who, Outcome outcome) {
+        int status = answer.statusCode();
+        String type = answer.headers().firstValue("Content-Type").orElse("");
+        boolean json = type.toLowerCase().startsWith(MediaType.APPLICATION_JSON);
+        if (status >= 200 && status < 300 && json) {
+            outcome.name = "success";
+            return Response.status(status)
+                    .type(MediaType.APPLICATION_JSON)
                     .entity(answer.body())
                     .build();
-        } catch (HttpConnectTimeoutException | ConnectException | UnknownHostException e) {
-            LOG.debugf("version %s unreachable at %s: %s", version, target, e.toString());
-            return error(
-                    404,
-                    "deployed model '" + version + "' is not deployed on endpoint '" + endpoint
-                            + "' (or none of its pods is ready)");
-        } catch (HttpTimeoutException e) {
-            return error(504, "deployed model '" + version + "' did not answer before the request's deadline");
-        } catch (IOException e) {
-            LOG.warnf("forwarding to version %s failed: %s", version, e.toString());
-            if (e.getCause() instanceof UnknownHostException) {
-                return error(404, "deployed model '" + version + "' is not deployed on endpoint '" + endpoint + "'");
+        }
+        if (status >= 400 && status < 600) {
+            outcome.name = status < 500 ? "client_error" : "server_error";
+            Optional<String> retryAfter = answer.headers().firstValue("Retry-After");
+            if (json && isGoogleError(answer.body(), status)) {
+                Response.ResponseBuilder b =
+                        Response.status(status).type(MediaType.APPLICATION_JSON).entity(answer.body());
+                retryAfter.ifPresent(r -> b.header("Retry-After", r));
+                return b.build();
             }
-            return error(503, "deployed model '" + version + "' could not be reached; retry shortly");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return error(503, "the request was interrupted");
+            Long retry = status == 429 || status == 503 ? Long.valueOf(1) : null;
+            return error(status, who + " answered HTTP " + status + " without an API error", retry);
+        }
+        outcome.name = "server_error";
+        return error(
+                500, who + " gave an answer that is not the API's (HTTP " + status + ", " + abbreviate(type) + ")");
+    }
+
+    /** {@code {"error": {"code": status, "message": "...", "status": "..."}}}, as this runtime answers errors. */
+    private static boolean isGoogleError(byte[] body, int status) {
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            return error.path("code").asInt() == status
+                    && error.path("message").isTextual()
+                    && error.path("status").isTextual();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
     private static Response error(int status, String message) {
-        return Response.status(status)
-                .type(MediaType.APPLICATION_JSON)
-                .entity(VertexJson.error(status, message))
-                .build();
+        return error(status, message, null);
+    }
+
+    private static Response error(int status, String message, Long retryAfterSeconds) {
+        Map<String, Object> body = VertexJson.error(status, message);
+        Response.ResponseBuilder b =
+                Response.status(status).type(MediaType.APPLICATION_JSON).entity(body);
+        if (retryAfterSeconds != null) {
+            b.header("Retry-After", retryAfterSeconds);
+        }
+        return b.build();
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds()) : String.valueOf(d.toMillis() / 1000.0);
     }
 
     private static String abbreviate(String s) {
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** The answer crossed {@link #maxAnswerBytes}. */
+    static final class AnswerTooLargeException extends IOException {
+        AnswerTooLargeException(long max) {
+            super("answer larger than " + max + " bytes");
+        }
+    }
+
+    /**
+     * Collects the answer's bytes up to a bound: past it, stops reading (which closes the connection) and fails the
+     * answer, so an answer of any size costs at most the bound.
+     */
+    static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final HttpResponse.BodySubscriber<byte[]> bytes = HttpResponse.BodySubscribers.ofByteArray();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final long max;
+        private long seen;
+        private Flow.Subscription subscription;
+
+        BoundedBody(long max) {
+            this.max = max;
+            bytes.getBody().whenComplete((b, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(b);
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            bytes.onSubscribe(s);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : item) {
+                seen += b.remaining();
+            }
+            if (seen > max) {
+                subscription.cancel();
+                result.completeExceptionally(new AnswerTooLargeException(max));
+                return;
+            }
+            bytes.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            bytes.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+            bytes.onComplete();
+        }
     }
 }

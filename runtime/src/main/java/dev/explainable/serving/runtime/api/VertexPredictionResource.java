@@ -105,7 +105,9 @@ public class VertexPredictionResource {
         String endpoint = m.group(1);
         String verb = m.group(2);
         boolean forwarded = http.request().getHeader(VersionForwarder.FORWARDED_HEADER) != null;
-        String pathAndQuery = http.request().uri();
+        // the path, not the request target as sent (which may be an absolute URI naming another host)
+        String query = http.request().query();
+        String pathAndQuery = http.request().path() + (query != null ? "?" + query : "");
         return calls.run(
                 http,
                 verb,

@@ -8,6 +8,7 @@ import io.smallrye.config.WithName;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
+import dev.explainable.serving.contract.RoutingDefaults;
 
 /**
  * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables). The API
@@ -112,6 +113,15 @@ public interface ExplainConfig {
          */
         @WithName("version-url")
         Optional<String> versionUrl();
+
+        /**
+         * Forwards in flight at once (each holds a worker thread until the other version answers or the request's
+         * deadline passes); past it a forward is refused with 429 at once, without a queue: the other version
+         * queues with its own admission control.
+         */
+        @WithName("max-concurrent-forwards")
+        @WithDefault(RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT)
+        int maxConcurrentForwards();
     }
 
     Admission admission();

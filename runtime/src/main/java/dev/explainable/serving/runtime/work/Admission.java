@@ -64,7 +64,8 @@ public final class Admission {
                 queued.decrementAndGet();
                 rejected.incrementAndGet();
                 throw new OverloadedException(
-                        "too many " + kind + " at once: " + maxRunning + " running and " + maxQueued + " queued ("
+                        "too many " + kind + " at once: " + maxRunning + " running"
+                                + (maxQueued > 0 ? " and " + maxQueued + " queued" : "") + " ("
                                 + setting + "); retry later",
                         1,
                         false);

@@ -69,6 +69,11 @@ public final class RequestDeadline {
         return cancelled != null;
     }
 
+    /** The time the request was given from its arrival. */
+    public Duration budget() {
+        return budget;
+    }
+
     /** Nanoseconds left before the deadline or the shutdown cut-off, whichever comes first (may be negative). */
     public long remainingNanos() {
         long now = System.nanoTime();
@@ -97,7 +102,7 @@ public final class RequestDeadline {
     }
 
     /** Clears the shutdown cut-off (tests). */
-    static void resetStop() {
+    public static void resetStop() {
         stopBy = Long.MAX_VALUE;
     }
 

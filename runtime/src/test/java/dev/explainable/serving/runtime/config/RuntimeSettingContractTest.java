@@ -16,6 +16,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ModelFetcherCommand;
+import dev.explainable.serving.contract.RoutingDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.runtime.storage.StorageSettings;
 
@@ -47,6 +48,7 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.METADATA_FILE.env(), "/etc/explain/metadata.json");
         env.put(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true");
         env.put(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://iris-{version}");
+        env.put(RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), "3");
         env.put(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), "http://gcs.example:4443");
         env.put(RuntimeSetting.STORAGE_S3_ENDPOINT.env(), "https://s3.example:9000");
         env.put(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), "true");
@@ -65,6 +67,7 @@ class RuntimeSettingContractTest {
         assertEquals("/etc/explain/metadata.json", options.metadataFile());
         assertTrue(config.exitOnLoadFailure());
         assertEquals("http://iris-{version}", config.routing().versionUrl().orElseThrow());
+        assertEquals(3, config.routing().maxConcurrentForwards());
         StorageSettings storage = RuntimeOptions.storage(config);
         assertEquals("http://gcs.example:4443", storage.gcsEndpoint());
         assertEquals("https://s3.example:9000", storage.s3Endpoint());
@@ -84,5 +87,6 @@ class RuntimeSettingContractTest {
         ExplainConfig config = configFrom(Map.of(RuntimeSetting.MODEL_DIR.env(), "/models/m"));
         assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(config));
         assertEquals(StorageSettings.defaults(), RuntimeOptions.storage(config));
+        assertEquals(RoutingDefaults.MAX_CONCURRENT_FORWARDS, config.routing().maxConcurrentForwards());
     }
 }
