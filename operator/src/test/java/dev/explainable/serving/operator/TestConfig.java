@@ -60,6 +60,10 @@ public record TestConfig(boolean ingressEnabled, Optional<String> gpuTolerations
         return Optional.of("nvidia.com/gpu.present=true");
     }
 
+    public Autoscaling autoscaling() {
+        return () -> DEFAULT_IN_FLIGHT_METRIC;
+    }
+
     public Ingress ingress() {
         return new Ingress() {
             public boolean enabled() {

@@ -53,7 +53,13 @@ public class VersionSpec {
 
     @Min(0)
     @Max(100)
+    @JsonPropertyDescription("Pods of this version (default 1); with autoscaling, the count the version returns to "
+            + "when autoscaling is removed.")
     private Integer replicas = 1;
+
+    @JsonPropertyDescription(
+            "A HorizontalPodAutoscaler for this version's Deployment: it, not replicas, then sets " + "the pod count.")
+    private AutoscalingSpec autoscaling;
 
     private Map<String, String> nodeSelector;
 
@@ -113,6 +119,14 @@ public class VersionSpec {
 
     public void setReplicas(Integer replicas) {
         this.replicas = replicas;
+    }
+
+    public AutoscalingSpec getAutoscaling() {
+        return autoscaling;
+    }
+
+    public void setAutoscaling(AutoscalingSpec autoscaling) {
+        this.autoscaling = autoscaling;
     }
 
     public Map<String, String> getNodeSelector() {

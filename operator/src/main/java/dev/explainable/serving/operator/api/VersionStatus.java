@@ -4,7 +4,9 @@ package dev.explainable.serving.operator.api;
 public class VersionStatus {
 
     private String name;
+    /** Desired replicas: the spec's, or for an autoscaled version the count its autoscaler last set. */
     private Integer replicas;
+
     private Integer readyReplicas;
     /** Replicas running the current pod template. */
     private Integer updatedReplicas;
@@ -19,6 +21,8 @@ public class VersionStatus {
     private String explainUrl;
     private String predictUrl;
     private String configHash;
+    /** Only for autoscaled versions. */
+    private AutoscalingStatus autoscaling;
 
     public VersionStatus() {}
 
@@ -104,5 +108,13 @@ public class VersionStatus {
 
     public void setConfigHash(String configHash) {
         this.configHash = configHash;
+    }
+
+    public AutoscalingStatus getAutoscaling() {
+        return autoscaling;
+    }
+
+    public void setAutoscaling(AutoscalingStatus autoscaling) {
+        this.autoscaling = autoscaling;
     }
 }

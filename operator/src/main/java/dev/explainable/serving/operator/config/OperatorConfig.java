@@ -61,6 +61,20 @@ public interface OperatorConfig {
 
     Ingress ingress();
 
+    Autoscaling autoscaling();
+
+    interface Autoscaling {
+        /**
+         * The custom metric (custom.metrics.k8s.io, per pod) that autoscaled versions with targetInFlightPerPod scale
+         * on: the name the cluster's metrics adapter serves the runtime's explanations in flight under
+         * (docs/operations.md has the Prometheus Adapter rule).
+         */
+        @WithDefault(DEFAULT_IN_FLIGHT_METRIC)
+        String inFlightMetric();
+    }
+
+    String DEFAULT_IN_FLIGHT_METRIC = "explainable_explanations_in_flight";
+
     /** What an ExplainableModel may ask for beyond the operator's own choices (Helm: policy.*). */
     Policy policy();
 

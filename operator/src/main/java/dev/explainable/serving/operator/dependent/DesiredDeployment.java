@@ -134,7 +134,9 @@ public final class DesiredDeployment {
                 .withMetadata(DesiredState.meta(
                         m, DesiredState.versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
                 .withNewSpec()
-                .withReplicas(DesiredState.replicas(v))
+                // an autoscaled version's count is its HorizontalPodAutoscaler's: not in what the operator applies,
+                // so that server-side apply neither overwrites it nor, once the operator has let go, resets it
+                .withReplicas(DesiredState.autoscaled(v) ? null : DesiredState.replicas(v))
                 .withNewSelector()
                 .withMatchLabels(Labels.selector(model, v.getName()))
                 .endSelector()

@@ -18,13 +18,17 @@ import dev.explainable.serving.operator.config.OperatorConfig;
  * The Kubernetes objects an {@link ExplainableModel} stands for: pure functions of the resource and the operator
  * configuration, so the reconciler only applies what comes out and deletes what no longer does. One class per kind
  * builds it ({@link DesiredConfigMap}, {@link DesiredDeployment}, {@link DesiredService},
- * {@link DesiredPodDisruptionBudget}, {@link DesiredIngress}); the names and metadata they share are here.
+ * {@link DesiredPodDisruptionBudget}, {@link DesiredHorizontalPodAutoscaler}, {@link DesiredIngress}); the names and
+ * metadata they share are here.
  */
 public final class DesiredState {
 
     private DesiredState() {}
 
-    /** Every object the model needs, in apply order (ConfigMaps before the Deployments that mount them). */
+    /**
+     * Every object the model needs, in apply order (ConfigMaps before the Deployments that mount them, a Deployment
+     * before the autoscaler that scales it).
+     */
     public static List<HasMetadata> of(ExplainableModel m, OperatorConfig config) {
         List<HasMetadata> out = new ArrayList<>();
         for (VersionSpec v : m.getSpec().getVersions()) {
@@ -33,8 +37,13 @@ public final class DesiredState {
         for (VersionSpec v : m.getSpec().getVersions()) {
             out.add(DesiredDeployment.of(m, v, config));
             out.add(DesiredService.forVersion(m, v));
-            if (replicas(v) > 1) {
+            // an autoscaled version may grow past one pod: its budget keeps drains to one pod at a time then, and
+            // at one pod it still lets that pod go (maxUnavailable 1)
+            if (autoscaled(v) ? v.getAutoscaling().max() > 1 : replicas(v) > 1) {
                 out.add(DesiredPodDisruptionBudget.of(m, v));
+            }
+            if (autoscaled(v)) {
+                out.add(DesiredHorizontalPodAutoscaler.of(m, v, config));
             }
         }
         out.add(DesiredService.forModel(m));
@@ -44,11 +53,16 @@ public final class DesiredState {
         return out;
     }
 
-    static int replicas(VersionSpec v) {
+    public static int replicas(VersionSpec v) {
         return v.getReplicas() == null ? 1 : v.getReplicas();
     }
 
-    /** The name of a version's Deployment, Service and PodDisruptionBudget. */
+    /** The version has a HorizontalPodAutoscaler, which sets its Deployment's replicas. */
+    public static boolean autoscaled(VersionSpec v) {
+        return v.getAutoscaling() != null;
+    }
+
+    /** The name of a version's Deployment, Service, PodDisruptionBudget and HorizontalPodAutoscaler. */
     public static String versionName(ExplainableModel m, String version) {
         return m.getMetadata().getName() + "-" + version;
     }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -17,9 +18,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,8 +39,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
+import dev.explainable.serving.operator.api.AutoscalingSpec;
+import dev.explainable.serving.operator.api.AutoscalingStatus;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.dependent.AppliedHash;
@@ -55,6 +62,11 @@ import dev.explainable.serving.operator.status.StatusCalculator;
  * what differs: an object whose cached copy carries the {@link AppliedHash} of the desired one is not applied again,
  * and an unchanged status is not patched. A refusal by the API server lands in the status ({@code ApplyFailed}) with
  * a Warning event.
+ *
+ * <p>An autoscaled version's replicas are its HorizontalPodAutoscaler's: the Deployment the operator applies leaves
+ * them out, so server-side apply never takes them back, and when the operator still owns them (the version was not
+ * autoscaled before) it first hands them over as Kubernetes documents it ({@link #handOverReplicas}). Removing
+ * autoscaling deletes the autoscaler before the Deployment is applied with the spec's replicas again.
  */
 @ControllerConfiguration(name = "explainablemodel")
 public class ExplainableModelReconciler implements Reconciler<ExplainableModel> {
@@ -62,10 +74,20 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
     private static final Logger LOG = Logger.getLogger(ExplainableModelReconciler.class);
     private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     static final String FIELD_MANAGER = Labels.OPERATOR;
+    /** Holds an autoscaled Deployment's replicas between the operator letting go and the autoscaler's first scale. */
+    static final String HANDOVER_MANAGER = Labels.OPERATOR + "-handover";
+
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
     /** Kinds the operator creates, in the order stale ones are deleted. */
-    static final List<Class<? extends HasMetadata>> OWNED =
-            List.of(Ingress.class, Service.class, PodDisruptionBudget.class, Deployment.class, ConfigMap.class);
+    static final List<Class<? extends HasMetadata>> OWNED = List.of(
+            Ingress.class,
+            Service.class,
+            PodDisruptionBudget.class,
+            HorizontalPodAutoscaler.class,
+            Deployment.class,
+            ConfigMap.class);
+    /** Deleted before anything is applied: an autoscaler no longer wanted must not scale what the operator sets. */
+    static final List<Class<? extends HasMetadata>> DELETED_FIRST = List.of(HorizontalPodAutoscaler.class);
 
     private final KubernetesClient client;
     private final OperatorConfig config;
@@ -126,6 +148,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             return UpdateControl.patchStatus(forStatusPatch(model, refused));
         }
         List<HasMetadata> desired = DesiredState.of(model, config);
+        deleteStale(model, desired, context, DELETED_FIRST);
         Map<String, String> deploymentHashes = new HashMap<>();
         for (HasMetadata object : desired) {
             String hash = AppliedHash.stamp(object);
@@ -134,7 +157,11 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             }
             apply(model, object, hash);
         }
-        deleteStale(model, desired, context);
+        deleteStale(
+                model,
+                desired,
+                context,
+                OWNED.stream().filter(k -> !DELETED_FIRST.contains(k)).toList());
 
         Map<String, Deployment> deployments = new HashMap<>();
         context.getSecondaryResources(Deployment.class)
@@ -144,7 +171,11 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                 .forEach(p -> pods.computeIfAbsent(
                                 p.getMetadata().getLabels().get(Labels.VERSION), k -> new ArrayList<>())
                         .add(p));
-        ExplainableModelStatus status = StatusCalculator.compute(model, deploymentHashes, deployments, pods, now());
+        Map<String, HorizontalPodAutoscaler> autoscalers = new HashMap<>();
+        context.getSecondaryResources(HorizontalPodAutoscaler.class)
+                .forEach(h -> autoscalers.put(h.getMetadata().getLabels().get(Labels.VERSION), h));
+        ExplainableModelStatus status =
+                StatusCalculator.compute(model, deploymentHashes, deployments, pods, autoscalers, now());
         if (sameStatus(model.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
@@ -162,6 +193,9 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         if (cached != null && hash.equals(AppliedHash.of(cached))) {
             return;
         }
+        if (object instanceof Deployment d && cached instanceof Deployment live) {
+            handOverReplicas(model, d, live);
+        }
         R applied = client.resource(object)
                 .fieldManager(FIELD_MANAGER)
                 .forceConflicts()
@@ -176,11 +210,64 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         }
     }
 
-    /** Objects of this model that the desired state no longer lists (a removed version, a disabled ingress). */
-    private void deleteStale(ExplainableModel model, List<HasMetadata> desired, Context<ExplainableModel> context) {
+    /**
+     * A Deployment that becomes autoscaled while the operator owns its replicas: applied without them, server-side
+     * apply would reset them to the default of 1 (no other manager owns them), dropping pods until the autoscaler
+     * raises them again. So first a second field manager applies just the replicas, at the current count within the
+     * autoscaler's bounds; it keeps them until the autoscaler's first scale takes them over (the handover Kubernetes'
+     * server-side apply documentation describes for HorizontalPodAutoscalers).
+     */
+    private void handOverReplicas(ExplainableModel model, Deployment desired, Deployment live) {
+        if (desired.getSpec().getReplicas() != null || !ownsReplicas(live, FIELD_MANAGER)) {
+            return;
+        }
+        String version = desired.getMetadata().getLabels().get(Labels.VERSION);
+        AutoscalingSpec a = model.getSpec().getVersions().stream()
+                .filter(v -> v.getName().equals(version))
+                .map(VersionSpec::getAutoscaling)
+                .findFirst()
+                .orElseThrow();
+        int current = live.getSpec() == null || live.getSpec().getReplicas() == null
+                ? a.min()
+                : live.getSpec().getReplicas();
+        int replicas = Math.max(a.min(), Math.min(a.max(), current));
+        client.resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(desired.getMetadata().getName())
+                        .withNamespace(desired.getMetadata().getNamespace())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(replicas)
+                        .endSpec()
+                        .build())
+                .fieldManager(HANDOVER_MANAGER)
+                .forceConflicts()
+                .serverSideApply();
+    }
+
+    /** {@code manager}'s server-side apply owns the Deployment's spec.replicas. */
+    static boolean ownsReplicas(Deployment d, String manager) {
+        for (ManagedFieldsEntry e : d.getMetadata().getManagedFields()) {
+            if (manager.equals(e.getManager())
+                    && "Apply".equals(e.getOperation())
+                    && e.getFieldsV1() != null
+                    && e.getFieldsV1().getAdditionalProperties().get("f:spec") instanceof Map<?, ?> spec
+                    && spec.containsKey("f:replicas")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Objects of this model of these kinds that the desired state no longer lists (a removed version, ...). */
+    private void deleteStale(
+            ExplainableModel model,
+            List<HasMetadata> desired,
+            Context<ExplainableModel> context,
+            List<Class<? extends HasMetadata>> kinds) {
         Set<String> keep = new HashSet<>();
         desired.forEach(o -> keep.add(o.getKind() + "/" + o.getMetadata().getName()));
-        for (Class<? extends HasMetadata> kind : OWNED) {
+        for (Class<? extends HasMetadata> kind : kinds) {
             for (HasMetadata o : context.getSecondaryResources(kind)) {
                 boolean ours = o.getMetadata().getOwnerReferences().stream()
                         .anyMatch(r -> r.getUid().equals(model.getMetadata().getUid()));
@@ -188,11 +275,12 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                         && o.getMetadata().getDeletionTimestamp() == null
                         && !keep.contains(o.getKind() + "/" + o.getMetadata().getName())) {
                     client.resource(o).delete();
-                    String why = o.getKind().equals("Ingress")
-                            ? "ingresses are turned off"
-                            : o.getKind().equals("PodDisruptionBudget")
-                                    ? "its version was removed or has one replica"
-                                    : "its version was removed";
+                    String why = switch (o.getKind()) {
+                        case "Ingress" -> "ingresses are turned off";
+                        case "PodDisruptionBudget" -> "its version was removed or has one replica";
+                        case "HorizontalPodAutoscaler" -> "its version was removed or is no longer autoscaled";
+                        default -> "its version was removed";
+                    };
                     event(
                             model,
                             "Normal",
@@ -299,6 +387,20 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                                         && v.getReason().equals(p.getReason()));
                         if (newFailure) {
                             event(model, "Warning", v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
+                        }
+                        AutoscalingStatus scaling = v.getAutoscaling();
+                        AutoscalingStatus before = p.getAutoscaling();
+                        boolean cannotScale = scaling != null
+                                && StatusCalculator.SCALING_INACTIVE.equals(scaling.getState())
+                                && !(before != null
+                                        && StatusCalculator.SCALING_INACTIVE.equals(before.getState())
+                                        && Objects.equals(scaling.getReason(), before.getReason()));
+                        if (cannotScale) {
+                            event(
+                                    model,
+                                    "Warning",
+                                    scaling.getReason() == null ? "AutoscalingInactive" : scaling.getReason(),
+                                    "Version " + v.getName() + " cannot autoscale: " + scaling.getMessage());
                         }
                     });
         }

@@ -49,7 +49,19 @@ public enum Reason {
     /** Normal event: a version's configuration changed, so its pods roll. */
     CONFIG_CHANGED("ConfigChanged"),
     /** Normal event: an object no longer desired (removed version, ingresses turned off) was deleted. */
-    DELETED("Deleted");
+    DELETED("Deleted"),
+
+    /**
+     * An autoscaled version's {@code status.versions[].autoscaling}: its HorizontalPodAutoscaler has not reported yet.
+     * Besides these two, the autoscaler's own reasons are passed on (ValidMetricFound, TooManyReplicas,
+     * FailedUpdateScale, ...).
+     */
+    AUTOSCALER_PENDING("AutoscalerPending"),
+    /**
+     * An autoscaled version's autoscaler cannot read its metric (metrics-server for CPU, the metrics adapter for
+     * explanations in flight), so it does not scale; also its Warning event.
+     */
+    METRICS_UNAVAILABLE("MetricsUnavailable");
 
     private final String value;
 

@@ -17,7 +17,12 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerStatus;
 
+import dev.explainable.serving.operator.api.AutoscalingSpec;
+import dev.explainable.serving.operator.api.AutoscalingStatus;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
@@ -57,28 +62,43 @@ public final class StatusCalculator {
 
     private StatusCalculator() {}
 
-    /**
-     * @param appliedHashes per version, the {@link AppliedHash} of the Deployment the operator wants: a cached
-     *        Deployment with another hash predates the last apply, so it says nothing about the current configuration
-     */
+    /** As {@link #compute(ExplainableModel, Map, Map, Map, Map, String)} for a model without autoscalers. */
     public static ExplainableModelStatus compute(
             ExplainableModel m,
             Map<String, String> appliedHashes,
             Map<String, Deployment> deployments,
             Map<String, List<Pod>> pods,
             String now) {
+        return compute(m, appliedHashes, deployments, pods, Map.of(), now);
+    }
+
+    /**
+     * @param appliedHashes per version, the {@link AppliedHash} of the Deployment the operator wants: a cached
+     *        Deployment with another hash predates the last apply, so it says nothing about the current configuration
+     * @param autoscalers per version, its HorizontalPodAutoscaler as cached (autoscaled versions only)
+     */
+    public static ExplainableModelStatus compute(
+            ExplainableModel m,
+            Map<String, String> appliedHashes,
+            Map<String, Deployment> deployments,
+            Map<String, List<Pod>> pods,
+            Map<String, HorizontalPodAutoscaler> autoscalers,
+            String now) {
         List<Condition> old = previousConditions(m);
         Long generation = m.getMetadata().getGeneration();
         ExplainableModelStatus s = new ExplainableModelStatus();
         s.setObservedGeneration(generation);
         for (VersionSpec v : m.getSpec().getVersions()) {
-            s.getVersions()
-                    .add(version(
-                            m,
-                            v,
-                            appliedHashes.get(v.getName()),
-                            deployments.get(v.getName()),
-                            pods.getOrDefault(v.getName(), List.of())));
+            VersionStatus vs = version(
+                    m,
+                    v,
+                    appliedHashes.get(v.getName()),
+                    deployments.get(v.getName()),
+                    pods.getOrDefault(v.getName(), List.of()));
+            if (v.getAutoscaling() != null) {
+                vs.setAutoscaling(autoscaling(v.getAutoscaling(), autoscalers.get(v.getName())));
+            }
+            s.getVersions().add(vs);
         }
         int total = s.getVersions().size();
         List<VersionStatus> notAvailable = s.getVersions().stream()
@@ -221,7 +241,19 @@ public final class StatusCalculator {
         vs.setExplainUrl(url(m, v.getName(), "explain"));
         vs.setPredictUrl(url(m, v.getName(), "predict"));
         vs.setConfigHash(DesiredConfigMap.configHash(m, v));
-        int desired = v.getReplicas() == null ? 1 : v.getReplicas();
+        AutoscalingSpec autoscaling = v.getAutoscaling();
+        // an autoscaled version wants what its autoscaler last set on the Deployment (within its bounds, where the
+        // autoscaler takes it next), and serves as asked once minReplicas pods are ready: a scale-up is no rollout
+        int desired = autoscaling == null
+                ? DesiredState.replicas(v)
+                : Math.max(
+                        autoscaling.min(),
+                        Math.min(
+                                autoscaling.max(),
+                                d != null && d.getSpec() != null && d.getSpec().getReplicas() != null
+                                        ? d.getSpec().getReplicas()
+                                        : autoscaling.min()));
+        int needed = autoscaling == null ? desired : autoscaling.min();
         vs.setReplicas(desired);
         if (d == null) {
             vs.setReadyReplicas(0);
@@ -265,7 +297,7 @@ public final class StatusCalculator {
         boolean observed = ds.getObservedGeneration() != null
                 && d.getMetadata().getGeneration() != null
                 && ds.getObservedGeneration() >= d.getMetadata().getGeneration();
-        if (observed && updated >= desired && replicas == updated && ready >= desired && available >= desired) {
+        if (observed && updated >= needed && replicas == updated && ready >= needed && available >= needed) {
             return state(
                     vs,
                     AVAILABLE,
@@ -278,7 +310,7 @@ public final class StatusCalculator {
                 && Reason.PROGRESS_DEADLINE_EXCEEDED.value().equals(deadline.getReason())) {
             return state(vs, DEGRADED, Reason.PROGRESS_DEADLINE_EXCEEDED.value(), deadline.getMessage());
         }
-        if (!observed || updated < desired) {
+        if (!observed || updated < needed) {
             return state(vs, PROGRESSING, Reason.ROLLING_OUT.value(), updated + " of " + desired + " replicas updated");
         }
         if (replicas > updated) {
@@ -293,6 +325,97 @@ public final class StatusCalculator {
                 PROGRESSING,
                 Reason.STARTING.value(),
                 Math.min(ready, available) + " of " + desired + " updated replicas ready");
+    }
+
+    /** The HorizontalPodAutoscaler's conditions whose failure reasons are metrics it could not read. */
+    static final Set<String> METRIC_FAILURES = Set.of(
+            "FailedGetResourceMetric",
+            "FailedGetContainerResourceMetric",
+            "FailedGetPodsMetric",
+            "FailedGetObjectMetric",
+            "FailedGetExternalMetric");
+
+    /** {@link AutoscalingStatus#getState()}'s values. */
+    public static final String SCALING_ACTIVE = "Active";
+
+    public static final String SCALING_LIMITED = "Limited";
+    public static final String SCALING_INACTIVE = "Inactive";
+    public static final String SCALING_PENDING = "Pending";
+
+    /**
+     * An autoscaled version's autoscaler as it reports itself: its counts, and from its conditions whether it can
+     * scale. A condition that stops it (AbleToScale or ScalingActive False) comes first, with the autoscaler's own
+     * reason, except that metrics it cannot read are {@link Reason#METRICS_UNAVAILABLE} with what provides them.
+     */
+    static AutoscalingStatus autoscaling(AutoscalingSpec spec, HorizontalPodAutoscaler hpa) {
+        AutoscalingStatus as = new AutoscalingStatus();
+        as.setMinReplicas(spec.min());
+        as.setMaxReplicas(spec.max());
+        HorizontalPodAutoscalerStatus hs = hpa == null ? null : hpa.getStatus();
+        List<HorizontalPodAutoscalerCondition> conditions = hs == null ? List.of() : nullSafe(hs.getConditions());
+        if (hs != null) {
+            as.setCurrentReplicas(hs.getCurrentReplicas());
+            as.setDesiredReplicas(hs.getDesiredReplicas());
+            as.setLastScaleTime(hs.getLastScaleTime());
+        }
+        HorizontalPodAutoscalerCondition able = hpaCondition(conditions, "AbleToScale");
+        HorizontalPodAutoscalerCondition active = hpaCondition(conditions, "ScalingActive");
+        HorizontalPodAutoscalerCondition limited = hpaCondition(conditions, "ScalingLimited");
+        if (able != null && "False".equals(able.getStatus())) {
+            return scaling(as, SCALING_INACTIVE, able.getReason(), able.getMessage());
+        }
+        if (active != null && "False".equals(active.getStatus())) {
+            if (METRIC_FAILURES.contains(active.getReason())) {
+                return scaling(
+                        as,
+                        SCALING_INACTIVE,
+                        Reason.METRICS_UNAVAILABLE.value(),
+                        active.getMessage() + " (" + metricsHint(spec, active) + ")");
+            }
+            return scaling(as, SCALING_INACTIVE, active.getReason(), active.getMessage());
+        }
+        if (active == null) {
+            return scaling(
+                    as,
+                    SCALING_PENDING,
+                    Reason.AUTOSCALER_PENDING.value(),
+                    hpa == null
+                            ? "the HorizontalPodAutoscaler is being created"
+                            : "the HorizontalPodAutoscaler has not reported yet");
+        }
+        if (limited != null && "True".equals(limited.getStatus())) {
+            return scaling(as, SCALING_LIMITED, limited.getReason(), limited.getMessage());
+        }
+        return scaling(as, SCALING_ACTIVE, active.getReason(), active.getMessage());
+    }
+
+    /** What provides the metric the autoscaler could not read. */
+    private static String metricsHint(AutoscalingSpec spec, HorizontalPodAutoscalerCondition failed) {
+        String message = failed.getMessage() == null ? "" : failed.getMessage();
+        if (message.contains("missing request for cpu")) {
+            return "the runtime container needs a CPU request: resources.cpu, or the operator's default-cpu";
+        }
+        if (spec.getTargetCPUUtilizationPercentage() != null) {
+            return "CPU targets need the resource metrics API, metrics.k8s.io: install metrics-server";
+        }
+        return "targetInFlightPerPod needs the custom metrics API, custom.metrics.k8s.io, serving the runtime's"
+                + " explanations in flight: scrape the runtime pods and add the Prometheus Adapter rule of"
+                + " docs/operations.md#autoscaling";
+    }
+
+    private static HorizontalPodAutoscalerCondition hpaCondition(
+            List<HorizontalPodAutoscalerCondition> conditions, String type) {
+        return conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static AutoscalingStatus scaling(AutoscalingStatus as, String state, String reason, String message) {
+        as.setState(state);
+        as.setReason(reason);
+        as.setMessage(message == null ? "" : message);
+        return as;
     }
 
     /** What makes this pod fail now, or null: a pod that restarted once and runs again is fine. */

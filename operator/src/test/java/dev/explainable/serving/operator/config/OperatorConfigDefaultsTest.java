@@ -54,4 +54,13 @@ class OperatorConfigDefaultsTest {
                         .allowedModelPaths())
                 .isEmpty();
     }
+
+    @Test
+    void theInFlightMetricHasADefaultNameTheChartCanChange() {
+        assertThat(fromEnv(Map.of()).autoscaling().inFlightMetric()).isEqualTo("explainable_explanations_in_flight");
+        assertThat(fromEnv(Map.of("EXPLAINABLE_OPERATOR_AUTOSCALING_IN_FLIGHT_METRIC", "inflight"))
+                        .autoscaling()
+                        .inFlightMetric())
+                .isEqualTo("inflight");
+    }
 }

@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.Operator;
 
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.AutoscalingSpec;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
@@ -148,6 +149,8 @@ public class HelmChartOnControlPlaneTest {
                 .containsExactly("es-system");
         assertThat(env(own, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
                 .isEqualTo("es-system");
+        assertThat(env(own, "EXPLAINABLE_OPERATOR_AUTOSCALING_IN_FLIGHT_METRIC"))
+                .isEqualTo("explainable_explanations_in_flight");
         // the default GPU toleration reaches the operator as the JSON list it parses
         assertThat(GpuTolerations.parse(env(own, "EXPLAINABLE_OPERATOR_GPU_TOLERATIONS")))
                 .isEqualTo(GpuTolerations.DEFAULT);
@@ -266,8 +269,8 @@ public class HelmChartOnControlPlaneTest {
 
         try (KubernetesClient asOperator = cp.clientAs(
                 OPERATOR_SA, "system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated")) {
-            // with ingresses: a model of two versions converges (v2 with two replicas, so a PodDisruptionBudget),
-            // then the removed version's objects are deleted
+            // with ingresses: a model of two versions converges (v2 autoscaled from two replicas, so a
+            // PodDisruptionBudget and a HorizontalPodAutoscaler), then the removed version's objects are deleted
             runOperator(asOperator, true, () -> {
                 VersionSpec v1 = Models.version("v1", 0);
                 v1.setModelUri("file:///srv/models/v1");
@@ -279,7 +282,11 @@ public class HelmChartOnControlPlaneTest {
                 VersionSpec v2 = Models.version("v2", 0);
                 v2.setModelUri("file:///srv/models/v2");
                 v2.setTolerations(v1.getTolerations());
-                v2.setReplicas(2);
+                AutoscalingSpec autoscaling = new AutoscalingSpec();
+                autoscaling.setMinReplicas(2);
+                autoscaling.setMaxReplicas(3);
+                autoscaling.setTargetCPUUtilizationPercentage(80);
+                v2.setAutoscaling(autoscaling);
                 ExplainableModel m = Models.model("m", "v1", v1, v2);
                 m.getMetadata().setNamespace(NAMESPACE);
                 m.getMetadata().setUid(null);
@@ -303,6 +310,13 @@ public class HelmChartOnControlPlaneTest {
                 assertThat(admin.policy()
                                 .v1()
                                 .podDisruptionBudget()
+                                .inNamespace(NAMESPACE)
+                                .withName("m-v2")
+                                .get())
+                        .isNotNull();
+                assertThat(admin.autoscaling()
+                                .v2()
+                                .horizontalPodAutoscalers()
                                 .inNamespace(NAMESPACE)
                                 .withName("m-v2")
                                 .get())
@@ -332,6 +346,13 @@ public class HelmChartOnControlPlaneTest {
                     assertThat(admin.policy()
                                     .v1()
                                     .podDisruptionBudget()
+                                    .inNamespace(NAMESPACE)
+                                    .withName("m-v2")
+                                    .get())
+                            .isNull();
+                    assertThat(admin.autoscaling()
+                                    .v2()
+                                    .horizontalPodAutoscalers()
                                     .inNamespace(NAMESPACE)
                                     .withName("m-v2")
                                     .get())

@@ -32,6 +32,8 @@ class ReasonTest {
                         "FailedCreate",
                         "Created",
                         "ConfigChanged",
-                        "Deleted");
+                        "Deleted",
+                        "AutoscalerPending",
+                        "MetricsUnavailable");
     }
 }
