@@ -51,6 +51,10 @@ final class AiPlatformJson {
         m.put("attributions", attributions);
         m.put("baseline_score", l.baselineScore());
         m.put("example_score", l.exampleScore());
+        if (l.integralSteps() != null) {
+            // not AI Platform's: the steps a target approx_error led to (parameters.targetApproxError)
+            m.put("integral_steps_used", l.integralSteps());
+        }
         m.put("label_index", l.labelIndex());
         if (l.labelName() != null) {
             m.put("label_name", l.labelName());

@@ -16,23 +16,36 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
 
 /**
  * Reads what a request changes about its explanation: Vertex's {@code explanationSpecOverride} (accepted on both URL
- * families) and the runtime's {@code parameters.visualization}. The method itself cannot change, as on Vertex.
+ * families) and the runtime's extensions {@code parameters.visualization} and {@code targetApproxError} (in
+ * {@code parameters}, or in {@code explanationSpecOverride.parameters}: Google has no such field on either). The
+ * method itself cannot change, as on Vertex.
  */
 final class ExplanationOverrides {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OVERRIDE_KEYS = Set.of("parameters", "metadata");
+    /** The runtime's extension beside Google's keys: the approx_error to refine the steps towards. */
+    static final String TARGET_APPROX_ERROR = "targetApproxError";
+
     private static final Set<String> PARAMETER_KEYS = Set.of(
-            "integratedGradientsAttribution", "xraiAttribution", "sampledShapleyAttribution", "topK", "outputIndices");
+            "integratedGradientsAttribution",
+            "xraiAttribution",
+            "sampledShapleyAttribution",
+            "topK",
+            "outputIndices",
+            TARGET_APPROX_ERROR);
 
     private ExplanationOverrides() {}
 
     /** The request's options; {@code method} is the model's (a parameter block of another method is refused). */
     static ExplainOptions read(JsonNode body, JsonNode parameters, AttributionMethod method) {
         Map<String, Object> visualization = visualization(parameters);
+        Double target = parameters == null
+                ? null
+                : number(parameters.get(TARGET_APPROX_ERROR), "parameters." + TARGET_APPROX_ERROR);
         JsonNode override = body == null ? null : body.get("explanationSpecOverride");
         if (override == null || override.isNull()) {
-            return ExplainOptions.visualization(visualization);
+            return ExplainOptions.visualization(visualization).withTargetApproxError(target);
         }
         requireObject(override, "explanationSpecOverride");
         unknownKeys(override, OVERRIDE_KEYS, "explanationSpecOverride");
@@ -67,6 +80,13 @@ final class ExplanationOverrides {
                 unknownKeys(shapley, Set.of("pathCount"), "sampledShapleyAttribution");
                 paths = integer(shapley.get("pathCount"), "sampledShapleyAttribution.pathCount");
             }
+            Double overridden =
+                    number(p.get(TARGET_APPROX_ERROR), "explanationSpecOverride.parameters." + TARGET_APPROX_ERROR);
+            if (overridden != null && target != null) {
+                throw new InvalidRequestException("targetApproxError is given twice, in parameters and in "
+                        + "explanationSpecOverride.parameters; give it once");
+            }
+            target = overridden != null ? overridden : target;
             Integer k = integer(p.get("topK"), "topK");
             topK = k != null ? k : 1;
             JsonNode idx = p.get("outputIndices");
@@ -88,7 +108,8 @@ final class ExplanationOverrides {
                 topK,
                 indices,
                 smoothGrad,
-                maxBlurSigma);
+                maxBlurSigma,
+                target);
     }
 
     /** {@code "parameters": {"visualization": {...}}}: the runtime's extension, used by its page. */

@@ -62,6 +62,10 @@ final class VertexJson {
         if (l.approxError() != null) {
             m.put("approximationError", l.approxError());
         }
+        if (l.integralSteps() != null) {
+            // not Vertex's: the steps a target approx_error led to (targetApproxError)
+            m.put("integralStepsUsed", l.integralSteps());
+        }
         m.put("outputName", l.outputName());
         return m;
     }

@@ -59,6 +59,18 @@ public interface ExplainConfig {
     @WithDefault("trapezoid")
     String integrationRule();
 
+    /**
+     * Where set, Integrated Gradients and XRAI double their steps from integral-steps until approx_error is at most
+     * this (1e-4..0.5) or max-integral-steps is reached; unset: the steps are fixed (AI Platform's behaviour).
+     */
+    @WithName("target-approx-error")
+    Optional<Double> targetApproxError();
+
+    /** The most steps a refinement towards a target approx_error may reach (1..1000); the work bounds count it. */
+    @WithName("max-integral-steps")
+    @WithDefault("400")
+    int maxIntegralSteps();
+
     Xrai xrai();
 
     /** SmoothGrad for Integrated Gradients and XRAI (Vertex AI's smoothGradConfig); off by default. */

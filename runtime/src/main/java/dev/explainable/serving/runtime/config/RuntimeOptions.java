@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
+import dev.explainable.serving.runtime.explain.AdaptiveSteps;
 import dev.explainable.serving.runtime.explain.BlurConfig;
 import dev.explainable.serving.runtime.explain.GaussianBlur;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
@@ -23,6 +24,10 @@ import dev.explainable.serving.runtime.storage.StorageSettings;
  * @param metadataFile the metadata file, or null for {@code <modelDir>/explanation_metadata.json}
  * @param smoothGrad   SmoothGrad for Integrated Gradients and XRAI (explain.smooth-grad.*), or empty
  * @param blur         a blurred start for Integrated Gradients and XRAI (explain.blur-ig.*), or empty
+ * @param targetApproxError the approx_error Integrated Gradients and XRAI refine their steps towards
+ *                     (explain.target-approx-error), or empty for fixed steps
+ * @param maxIntegralSteps  the most steps a refinement may reach (explain.max-integral-steps), a request's target
+ *                     included
  */
 public record RuntimeOptions(
         String modelDir,
@@ -41,7 +46,9 @@ public record RuntimeOptions(
         RequestLimits limits,
         Optional<SmoothGradConfig> smoothGrad,
         Optional<BlurConfig> blur,
-        Batching batching) {
+        Batching batching,
+        Optional<Double> targetApproxError,
+        int maxIntegralSteps) {
 
     /**
      * Cross-request batching (explain.batching.*).
@@ -104,7 +111,9 @@ public record RuntimeOptions(
                 RequestLimits.defaults(),
                 Optional.empty(),
                 Optional.empty(),
-                Batching.defaults());
+                Batching.defaults(),
+                Optional.empty(),
+                400);
     }
 
     /**
@@ -114,6 +123,8 @@ public record RuntimeOptions(
     public static RuntimeOptions from(ExplainConfig c) {
         var x = c.xrai();
         var l = c.limits();
+        IntegrationRule rule = IntegrationRule.parse(c.integrationRule());
+        adaptiveSteps(c.targetApproxError(), c.maxIntegralSteps(), rule);
         return new RuntimeOptions(
                 c.model().dir().orElse(null),
                 c.metadata().file().orElse(null),
@@ -124,7 +135,7 @@ public record RuntimeOptions(
                 c.integralSteps(),
                 c.paths(),
                 c.batchSize(),
-                IntegrationRule.parse(c.integrationRule()),
+                rule,
                 new XraiParameters(
                         x.segmentationSize(),
                         x.scales(),
@@ -148,7 +159,9 @@ public record RuntimeOptions(
                         c.batching().enabled(),
                         c.batching().maxPoints(),
                         c.batching().maxWait(),
-                        c.batching().concurrentRuns()));
+                        c.batching().concurrentRuns()),
+                c.targetApproxError(),
+                c.maxIntegralSteps());
     }
 
     /**
@@ -183,9 +196,88 @@ public record RuntimeOptions(
         }
     }
 
-    /** How Integrated Gradients and XRAI integrate: steps, rule, SmoothGrad and blur. */
+    /**
+     * explain.target-approx-error and explain.max-integral-steps, checked at startup (a value out of range, or a
+     * target with the uniform rule, fails it naming the setting): the refinement, or empty without a target.
+     */
+    static Optional<AdaptiveSteps> adaptiveSteps(Optional<Double> target, int maxSteps, IntegrationRule rule) {
+        try {
+            // the cap is checked with or without a target: a request may bring one
+            AdaptiveSteps.checkMaxSteps(maxSteps);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("explain.max-integral-steps: " + e.getMessage(), e);
+        }
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            AdaptiveSteps a = new AdaptiveSteps(target.get(), maxSteps);
+            PathOptions.of(1, rule).withAdaptiveSteps(a);
+            return Optional.of(a);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("explain.target-approx-error: " + e.getMessage(), e);
+        }
+    }
+
+    /** How Integrated Gradients and XRAI integrate: steps, rule, SmoothGrad, blur and a target error. */
     public PathOptions pathOptions() {
-        return new PathOptions(integralSteps, integrationRule, smoothGrad, blur);
+        return new PathOptions(
+                integralSteps,
+                integrationRule,
+                smoothGrad,
+                blur,
+                adaptiveSteps(targetApproxError, maxIntegralSteps, integrationRule));
+    }
+
+    /** The refinement towards a request's target {@code approx_error}, within this runtime's step cap. */
+    public AdaptiveSteps adaptiveSteps(double target) {
+        return new AdaptiveSteps(target, maxIntegralSteps);
+    }
+
+    public RuntimeOptions withTargetApproxError(Double target) {
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits,
+                smoothGrad,
+                blur,
+                batching,
+                Optional.ofNullable(target),
+                maxIntegralSteps);
+    }
+
+    public RuntimeOptions withMaxIntegralSteps(int cap) {
+        return new RuntimeOptions(
+                modelDir,
+                metadataFile,
+                modelName,
+                modelVersion,
+                signature,
+                method,
+                integralSteps,
+                paths,
+                batchSize,
+                integrationRule,
+                xrai,
+                includeRaw,
+                warmUpFreeDimension,
+                limits,
+                smoothGrad,
+                blur,
+                batching,
+                targetApproxError,
+                cap);
     }
 
     public RuntimeOptions withSmoothGrad(SmoothGradConfig config) {
@@ -206,7 +298,9 @@ public record RuntimeOptions(
                 limits,
                 Optional.ofNullable(config),
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withBatching(Batching b) {
@@ -227,7 +321,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                b);
+                b,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withBlur(BlurConfig config) {
@@ -248,7 +344,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 Optional.ofNullable(config),
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     /** The model fetcher's settings (explain.storage.*). */
@@ -286,7 +384,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withMethod(AttributionMethod m) {
@@ -307,7 +407,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withIntegralSteps(int steps) {
@@ -328,7 +430,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withPaths(int p) {
@@ -349,7 +453,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withBatchSize(int size) {
@@ -370,7 +476,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withIntegrationRule(IntegrationRule rule) {
@@ -391,7 +499,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withMetadataFile(String file) {
@@ -412,7 +522,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withIncludeRaw(boolean raw) {
@@ -433,7 +545,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withWarmUpFreeDimension(int size) {
@@ -454,7 +568,9 @@ public record RuntimeOptions(
                 limits,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 
     public RuntimeOptions withLimits(RequestLimits l) {
@@ -475,6 +591,8 @@ public record RuntimeOptions(
                 l,
                 smoothGrad,
                 blur,
-                batching);
+                batching,
+                targetApproxError,
+                maxIntegralSteps);
     }
 }

@@ -4,13 +4,23 @@ import java.util.List;
 
 /**
  * A method's answer for one explained output: attributions per input, the scores at the baseline and at the
- * instance, and the method's error estimate ({@code approx_error}; null where undefined).
+ * instance, the method's error estimate ({@code approx_error}; null where undefined) and, where the path integral
+ * was refined towards a target error ({@link AdaptiveSteps}), the steps it reached (null otherwise).
  */
 public record Attribution(
-        List<InputAttribution> inputs, double baselineScore, double exampleScore, Double approxError) {
+        List<InputAttribution> inputs,
+        double baselineScore,
+        double exampleScore,
+        Double approxError,
+        Integer integralSteps) {
 
     public Attribution {
         inputs = List.copyOf(inputs);
+    }
+
+    /** An answer with no refined steps to report. */
+    public Attribution(List<InputAttribution> inputs, double baselineScore, double exampleScore, Double approxError) {
+        this(inputs, baselineScore, exampleScore, approxError, null);
     }
 
     public double sum() {

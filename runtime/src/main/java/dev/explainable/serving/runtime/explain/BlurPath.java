@@ -16,7 +16,9 @@ import java.util.Map;
  * {@code attribution = -sum_j W_j * dBlur/dsigma(sigma_j) * dF/dx(blur(sigma_j))}, which sums to about
  * {@code F(image) - F(most blurred)}. The weights follow the {@link IntegrationRule}: {@code uniform} is saliency's
  * left sum ({@code W_j = sigma_(j+1) - sigma_j} for {@code j < steps}, the last point only gives the start's score),
- * {@code trapezoid} the trapezoid rule over the same {@code steps + 1} points.
+ * {@code trapezoid} the trapezoid rule over the same {@code steps + 1} points; {@code midpoint} (a refinement's new
+ * points, see {@link StepDoubling}) the {@code steps} blurs halfway between those, {@code sigma = (j + 1/2) *
+ * maxBlurSigma / steps}, each weighted {@code maxBlurSigma / steps}.
  *
  * <p>{@link BlurConfig.Path#STRAIGHT}: Integrated Gradients on the straight line from the most blurred image.
  */
@@ -60,7 +62,12 @@ public final class BlurPath implements GradientPath {
 
     @Override
     public int pointsPerPath() {
-        return config.path() == BlurConfig.Path.STRAIGHT ? rule.points(steps) : steps + 1;
+        return config.path() == BlurConfig.Path.STRAIGHT ? rule.points(steps) : blurPoints();
+    }
+
+    /** Points of the blur path: both ends and the steps between, or only the midpoints. */
+    private int blurPoints() {
+        return rule == IntegrationRule.MIDPOINT ? steps : steps + 1;
     }
 
     /** The one explained input, an image [height, width(, channels)]. */
@@ -84,15 +91,19 @@ public final class BlurPath implements GradientPath {
         return f;
     }
 
-    /** sigma_j as saliency computes it: {@code float(j) * max_sigma / float(steps)}. */
+    /** sigma_j as saliency computes it: {@code float(j) * max_sigma / float(steps)}; midway for the midpoints. */
     double sigma(int j) {
-        return (double) j * config.maxBlurSigma() / steps;
+        double at = rule == IntegrationRule.MIDPOINT ? j + 0.5 : j;
+        return at * config.maxBlurSigma() / steps;
     }
 
     /** The weight of point j in sigma units. */
     double weight(int j) {
         if (rule == IntegrationRule.UNIFORM) {
             return j < steps ? sigma(j + 1) - sigma(j) : 0;
+        }
+        if (rule == IntegrationRule.MIDPOINT) {
+            return config.maxBlurSigma() / steps;
         }
         return (j == 0 || j == steps ? 0.5 : 1.0) * config.maxBlurSigma() / steps;
     }
@@ -116,17 +127,17 @@ public final class BlurPath implements GradientPath {
 
         @Override
         public int points() {
-            return steps + 1;
+            return blurPoints();
         }
 
         @Override
         public int startIndex() {
-            return steps;
+            return rule == IntegrationRule.MIDPOINT ? -1 : steps;
         }
 
         @Override
         public int endIndex() {
-            return 0;
+            return rule == IntegrationRule.MIDPOINT ? -1 : 0;
         }
 
         @Override

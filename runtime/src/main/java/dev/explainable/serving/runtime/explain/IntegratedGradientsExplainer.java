@@ -1,10 +1,13 @@
 package dev.explainable.serving.runtime.explain;
 
+import java.util.List;
+
 /**
  * Integrated Gradients: the paths of {@link PathOptions} (straight lines from every baseline set, or a blurred
  * image's path, smoothed where asked) evaluated in shared batches of at most {@link ScoreFunction#maxPointsPerCall()}
  * points (one forward + backward run each); attributions are averaged over the paths (see
- * {@link PathAttributions}).
+ * {@link PathAttributions}), or with a target {@code approx_error} refined by doubling the steps
+ * ({@link StepDoubling}).
  */
 public final class IntegratedGradientsExplainer implements Explainer {
 
@@ -27,12 +30,25 @@ public final class IntegratedGradientsExplainer implements Explainer {
 
     @Override
     public Attribution explain(ExplainedInstance instance, ScoreFunction model) {
-        return PathAttributions.attribute(instance.inputs(), instance.baselineSets(), path, model);
+        return attribute(instance.inputs(), instance.baselineSets(), options, path, model);
     }
 
+    /** The paths' attributions at the options' steps, or refined towards their target error. */
+    static Attribution attribute(
+            List<InputValues> inputs,
+            List<List<float[]>> baselineSets,
+            PathOptions options,
+            GradientPath path,
+            ScoreFunction model) {
+        return options.adaptiveSteps().isPresent()
+                ? StepDoubling.attribute(inputs, baselineSets, options, model)
+                : PathAttributions.attribute(inputs, baselineSets, path, model);
+    }
+
+    /** Counted at the most steps a refinement may reach. */
     @Override
     public long evaluations(ExplainedInstance instance) {
         return PathAttributions.evaluations(
-                instance.inputs(), instance.baselineSets().size(), path);
+                instance.inputs(), instance.baselineSets().size(), options.mostWork());
     }
 }

@@ -10,19 +10,24 @@ import java.util.Locale;
  * falls as 1/steps^2.</li>
  * <li>{@code uniform}: {@code steps} points {@code linspace(0, 1, steps)} with equal weights, exactly as PAIR's
  * saliency library computes IG ({@code sum(grads) * (x - baseline) / steps}); for numbers comparable with it.</li>
+ * <li>{@link #MIDPOINT}: not a setting. {@code steps} points at the middles of the trapezoid rule's intervals,
+ * weight 1/steps, no point at either end. It is what refining the trapezoid rule evaluates
+ * ({@link StepDoubling}): {@code T_2n = (T_n + M_n) / 2}, so the trapezoid rule at twice the steps costs only the
+ * n midpoints, and every earlier point is reused.</li>
  * </ul>
  */
 public enum IntegrationRule {
     TRAPEZOID,
-    UNIFORM;
+    UNIFORM,
+    MIDPOINT;
 
+    /** The rules a setting may name: {@code trapezoid} and {@code uniform}. */
     public static IntegrationRule parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "explain.integration-rule must be trapezoid or uniform, got '" + s + "'");
+        String name = s.trim().toUpperCase(Locale.ROOT);
+        if (name.equals(TRAPEZOID.name()) || name.equals(UNIFORM.name())) {
+            return valueOf(name);
         }
+        throw new IllegalArgumentException("explain.integration-rule must be trapezoid or uniform, got '" + s + "'");
     }
 
     public int points(int steps) {
@@ -30,10 +35,11 @@ public enum IntegrationRule {
     }
 
     public double alpha(int j, int steps) {
-        if (this == TRAPEZOID) {
-            return (double) j / steps;
-        }
-        return steps == 1 ? 1.0 : (double) j / (steps - 1);
+        return switch (this) {
+            case TRAPEZOID -> (double) j / steps;
+            case UNIFORM -> steps == 1 ? 1.0 : (double) j / (steps - 1);
+            case MIDPOINT -> (j + 0.5) / steps;
+        };
     }
 
     public double weight(int j, int steps) {
@@ -45,11 +51,11 @@ public enum IntegrationRule {
 
     /** Index of the point at the baseline (alpha 0), or -1 when the rule has none. */
     public int first(int steps) {
-        return this == UNIFORM && steps == 1 ? -1 : 0;
+        return this == MIDPOINT || (this == UNIFORM && steps == 1) ? -1 : 0;
     }
 
-    /** Index of the point at the input (alpha 1). */
+    /** Index of the point at the input (alpha 1), or -1 when the rule has none. */
     public int last(int steps) {
-        return points(steps) - 1;
+        return this == MIDPOINT ? -1 : points(steps) - 1;
     }
 }

@@ -28,6 +28,34 @@ public final class PathAttributions {
 
     public static Attribution attribute(
             List<InputValues> inputs, List<List<float[]>> baselineSets, GradientPath path, ScoreFunction model) {
+        return answer(inputs, baselineSets, path, model, mean(inputs, baselineSets, path, model), null);
+    }
+
+    /**
+     * The mean over the paths of their attributions, per input, and of their start and end scores (a path without
+     * such a point scores 0 there). Every quantity is linear in the gradients, which is what lets
+     * {@link StepDoubling} combine the means of two rules.
+     */
+    record PathMean(double[][] attributions, double start, double end) {
+
+        double sum() {
+            double sum = 0;
+            for (double[] a : attributions) {
+                for (double v : a) {
+                    sum += v;
+                }
+            }
+            return sum;
+        }
+
+        /** The completeness gap against the paths' own ends. */
+        double approxError() {
+            return IntegratedGradients.approxError(sum(), end, start);
+        }
+    }
+
+    static PathMean mean(
+            List<InputValues> inputs, List<List<float[]>> baselineSets, GradientPath path, ScoreFunction model) {
         PathIntegral[] paths = path.paths(inputs, baselineSets).toArray(PathIntegral[]::new);
         int count = paths.length;
         int nIn = inputs.size();
@@ -45,25 +73,36 @@ public final class PathAttributions {
                 }
             }
         });
-        List<InputAttribution> attributions = new ArrayList<>(nIn);
-        double sum = 0;
-        for (int i = 0; i < nIn; i++) {
+        return new PathMean(mean, mean(ends[0]), mean(ends[1]));
+    }
+
+    /**
+     * The answer from the paths' mean: {@code approx_error} against the paths' own ends, the reported scores those
+     * ends or, for perturbed paths, the unperturbed ones' (evaluated here, forward only).
+     *
+     * @param steps the steps a refinement reached, or null for the configured ones
+     */
+    static Attribution answer(
+            List<InputValues> inputs,
+            List<List<float[]>> baselineSets,
+            GradientPath path,
+            ScoreFunction model,
+            PathMean m,
+            Integer steps) {
+        List<InputAttribution> attributions = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
             InputValues x = inputs.get(i);
-            for (double v : mean[i]) {
-                sum += v;
-            }
-            attributions.add(new InputAttribution(x.name(), x.shape(), mean[i]));
+            attributions.add(new InputAttribution(x.name(), x.shape(), m.attributions()[i]));
         }
-        double start = mean(ends[0]);
-        double end = mean(ends[1]);
-        double approx = IntegratedGradients.approxError(sum, end, start);
+        double start = m.start();
+        double end = m.end();
         Optional<GradientPath> clean = path.unperturbed();
         if (clean.isPresent()) {
             double[][] cleanEnds = endScores(inputs, clean.get().paths(inputs, baselineSets), model);
             start = mean(cleanEnds[0]);
             end = mean(cleanEnds[1]);
         }
-        return new Attribution(attributions, start, end, approx);
+        return new Attribution(attributions, start, end, m.approxError(), steps);
     }
 
     private static double mean(double[] v) {

@@ -14,7 +14,7 @@ public interface PathIntegral {
     /** Index of the point at the path's start (the baseline), or -1 when the path has none. */
     int startIndex();
 
-    /** Index of the point at the path's end (the explained values). */
+    /** Index of the point at the path's end (the explained values), or -1 when the path has none. */
     int endIndex();
 
     /**

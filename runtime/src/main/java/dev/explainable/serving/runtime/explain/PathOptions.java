@@ -3,21 +3,38 @@ package dev.explainable.serving.runtime.explain;
 import java.util.Optional;
 
 /**
- * How Integrated Gradients and XRAI integrate: the steps and rule of each path, and optionally SmoothGrad and a
- * blurred start (Vertex AI's {@code stepCount}, {@code smoothGradConfig}, {@code blurBaselineConfig}). The
- * runtime-wide settings build one; a request's parameters derive theirs from it with the {@code with*} methods.
- * Each part checks its own ranges on construction.
+ * How Integrated Gradients and XRAI integrate: the steps and rule of each path, and optionally SmoothGrad, a
+ * blurred start (Vertex AI's {@code stepCount}, {@code smoothGradConfig}, {@code blurBaselineConfig}) and a target
+ * {@code approx_error} the steps are doubled towards ({@link AdaptiveSteps}; then {@code steps} is where the
+ * refinement starts). The runtime-wide settings build one; a request's parameters derive theirs from it with the
+ * {@code with*} methods. Each part checks its own ranges on construction.
  */
 public record PathOptions(
-        int steps, IntegrationRule rule, Optional<SmoothGradConfig> smoothGrad, Optional<BlurConfig> blur) {
+        int steps,
+        IntegrationRule rule,
+        Optional<SmoothGradConfig> smoothGrad,
+        Optional<BlurConfig> blur,
+        Optional<AdaptiveSteps> adaptiveSteps) {
 
     public PathOptions {
         if (steps < 1) {
             throw new IllegalArgumentException("integral steps must be >= 1, got " + steps);
         }
-        if (rule == null || smoothGrad == null || blur == null) {
+        if (rule == null || smoothGrad == null || blur == null || adaptiveSteps == null) {
             throw new IllegalArgumentException("path options need a rule; absent parts are Optional.empty()");
         }
+        if (adaptiveSteps.isPresent() && rule != IntegrationRule.TRAPEZOID) {
+            // uniform's points do not nest when doubled, and its first-order error would make the target costly
+            throw new IllegalArgumentException("targetApproxError (explain.target-approx-error) refines the trapezoid"
+                    + " rule, not " + rule.name().toLowerCase(java.util.Locale.ROOT)
+                    + " (explain.integration-rule)");
+        }
+    }
+
+    /** Without a target {@code approx_error}: the steps are fixed. */
+    public PathOptions(
+            int steps, IntegrationRule rule, Optional<SmoothGradConfig> smoothGrad, Optional<BlurConfig> blur) {
+        this(steps, rule, smoothGrad, blur, Optional.empty());
     }
 
     /** Plain Integrated Gradients paths. */
@@ -26,27 +43,43 @@ public record PathOptions(
     }
 
     public PathOptions withSteps(int s) {
-        return new PathOptions(s, rule, smoothGrad, blur);
+        return new PathOptions(s, rule, smoothGrad, blur, adaptiveSteps);
     }
 
     public PathOptions withRule(IntegrationRule r) {
-        return new PathOptions(steps, r, smoothGrad, blur);
+        return new PathOptions(steps, r, smoothGrad, blur, adaptiveSteps);
     }
 
     /** With SmoothGrad ({@code null}: without). */
     public PathOptions withSmoothGrad(SmoothGradConfig config) {
-        return new PathOptions(steps, rule, Optional.ofNullable(config), blur);
+        return new PathOptions(steps, rule, Optional.ofNullable(config), blur, adaptiveSteps);
     }
 
     /** With a blurred start ({@code null}: from the baselines). */
     public PathOptions withBlur(BlurConfig config) {
-        return new PathOptions(steps, rule, smoothGrad, Optional.ofNullable(config));
+        return new PathOptions(steps, rule, smoothGrad, Optional.ofNullable(config), adaptiveSteps);
     }
 
-    /** The paths these options describe, from the baselines or the blurred image, smoothed where asked. */
+    /** Refined towards a target {@code approx_error} ({@code null}: fixed steps). */
+    public PathOptions withAdaptiveSteps(AdaptiveSteps a) {
+        return new PathOptions(steps, rule, smoothGrad, blur, Optional.ofNullable(a));
+    }
+
+    /** The paths these options describe at {@link #steps()}, from the baselines or the blurred image, smoothed. */
     public GradientPath gradientPath() {
         GradientPath path = blur.<GradientPath>map(b -> new BlurPath(steps, rule, b))
                 .orElseGet(() -> new StraightPath(steps, rule));
         return smoothGrad.<GradientPath>map(s -> new SmoothGrad(path, s)).orElse(path);
+    }
+
+    /**
+     * The paths at the most steps these options may reach: {@link #gradientPath()}, or where refined the trapezoid
+     * rule at the cap's steps, whose points are exactly those every round of the refinement evaluates together.
+     * What the work bounds count.
+     */
+    public GradientPath mostWork() {
+        return adaptiveSteps
+                .map(a -> withSteps(a.finalSteps(steps)).gradientPath())
+                .orElseGet(this::gradientPath);
     }
 }

@@ -14,7 +14,8 @@ import dev.explainable.serving.runtime.explain.xrai.XraiSegmenter;
  * {@link XraiSegmenter} ranked by attribution density ({@link XraiRegions}). The result is a per-pixel map
  * [height, width] of region scores. {@code approx_error} is the completeness gap of the underlying IG. With
  * {@link PathOptions} the IG's paths may be smoothed (SmoothGrad) or start from the blurred image instead of the
- * two baselines; segmentation always sees the image as sent.
+ * two baselines, and be refined towards a target error ({@link StepDoubling}); segmentation always sees the image
+ * as sent.
  * Explains one input: an image [height, width(, channels)].
  */
 public final class XraiExplainer implements Explainer {
@@ -44,7 +45,7 @@ public final class XraiExplainer implements Explainer {
     @Override
     public long evaluations(ExplainedInstance instance) {
         // two baselines: black and white (as PAIR saliency's XRAI); a blurred start replaces both
-        return PathAttributions.evaluations(instance.inputs(), 2, path);
+        return PathAttributions.evaluations(instance.inputs(), 2, options.mostWork());
     }
 
     @Override
@@ -72,9 +73,10 @@ public final class XraiExplainer implements Explainer {
         // Segmentation needs only the image: it runs beside the IG batches instead of after them.
         CompletableFuture<List<int[]>> segments =
                 CompletableFuture.supplyAsync(() -> XraiSegmenter.masks(pixels, h, w, c, parameters));
-        Attribution a = PathAttributions.attribute(
+        Attribution a = IntegratedGradientsExplainer.attribute(
                 instance.inputs(),
                 List.of(List.of(filled(pixels.length, min)), List.of(filled(pixels.length, max))),
+                options,
                 path,
                 model);
         double[] perPixel = maxOverChannels(a.inputs().get(0).values(), h * w, c);
@@ -84,7 +86,8 @@ public final class XraiExplainer implements Explainer {
                 List.of(new InputAttribution(image.name(), new long[] {h, w}, regions)),
                 a.baselineScore(),
                 a.exampleScore(),
-                a.approxError());
+                a.approxError(),
+                a.integralSteps());
     }
 
     static float[] filled(int n, float v) {

@@ -5,8 +5,9 @@ import java.util.Map;
 /**
  * The explanation of one output of an instance (AI Platform's {@code attributions_by_label} entry): the label
  * explained ({@code labelIndex} -1 for a scalar output; {@code labelName} null where the metadata maps none), the
- * scores at the baseline and the instance, the method's error estimate (null where undefined) and the attributions
- * per explained input, in input order.
+ * scores at the baseline and the instance, the method's error estimate (null where undefined), the path steps a
+ * refinement towards a target error reached (null without a target) and the attributions per explained input, in
+ * input order.
  */
 public record LabelAttribution(
         String outputName,
@@ -15,6 +16,7 @@ public record LabelAttribution(
         double baselineScore,
         double exampleScore,
         Double approxError,
+        Integer integralSteps,
         Map<String, InputExplanation> attributions) {
 
     public LabelAttribution {

@@ -3,12 +3,14 @@ package dev.explainable.serving.runtime.service;
 import java.util.List;
 import java.util.Map;
 
+import dev.explainable.serving.runtime.explain.AdaptiveSteps;
 import dev.explainable.serving.runtime.model.LabelSelection;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
 
 /**
  * What one request may change about its explanation, within bounds: the visualization of image inputs, the path
- * steps or permutations of the configured method, the baselines of named inputs, and which labels are explained.
+ * steps or permutations of the configured method, a target error for the steps, the baselines of named inputs, and
+ * which labels are explained.
  * Null fields keep the model's configuration.
  *
  * @param visualization keys of a metadata {@code visualization}, merged over each image input's
@@ -20,6 +22,8 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  * @param outputIndices the labels to explain instead, or null
  * @param smoothGrad    Vertex's {@code smoothGradConfig} for this request, or null
  * @param maxBlurSigma  Vertex's {@code blurBaselineConfig.maxBlurSigma} for this request, or null
+ * @param targetApproxError the {@code approx_error} to refine the steps towards, {@link AdaptiveSteps#MIN_TARGET}
+ *                      to {@link AdaptiveSteps#MAX_TARGET} (this project's extension, no Google field), or null
  */
 public record ExplainOptions(
         Map<String, Object> visualization,
@@ -29,7 +33,8 @@ public record ExplainOptions(
         int topK,
         List<Integer> outputIndices,
         SmoothGrad smoothGrad,
-        Double maxBlurSigma) {
+        Double maxBlurSigma,
+        Double targetApproxError) {
 
     /** Vertex's {@code smoothGradConfig} as the request gives it: each field null when absent. */
     public record SmoothGrad(Integer noisySampleCount, Double noiseSigma, Map<String, Double> featureNoiseSigma) {}
@@ -37,11 +42,16 @@ public record ExplainOptions(
     public static final int MAX_STEPS = 100;
     public static final int MAX_PATHS = 50;
     public static final int MAX_BASELINES = 10;
-    public static final ExplainOptions NONE = new ExplainOptions(null, null, null, null, 1, null, null, null);
+    public static final ExplainOptions NONE = new ExplainOptions(null, null, null, null, 1, null, null, null, null);
 
     public ExplainOptions {
         if (stepCount != null && (stepCount < 1 || stepCount > MAX_STEPS)) {
             throw new InvalidRequestException("stepCount must be between 1 and " + MAX_STEPS + ", got " + stepCount);
+        }
+        if (targetApproxError != null
+                && !(targetApproxError >= AdaptiveSteps.MIN_TARGET && targetApproxError <= AdaptiveSteps.MAX_TARGET)) {
+            throw new InvalidRequestException("targetApproxError must be between " + AdaptiveSteps.MIN_TARGET + " and "
+                    + AdaptiveSteps.MAX_TARGET + ", got " + targetApproxError);
         }
         if (pathCount != null && (pathCount < 1 || pathCount > MAX_PATHS)) {
             throw new InvalidRequestException("pathCount must be between 1 and " + MAX_PATHS + ", got " + pathCount);
@@ -72,7 +82,13 @@ public record ExplainOptions(
 
     /** Only the visualization differs from the configuration (the AI Platform page's extension). */
     public static ExplainOptions visualization(Map<String, Object> visualization) {
-        return new ExplainOptions(visualization, null, null, null, 1, null, null, null);
+        return new ExplainOptions(visualization, null, null, null, 1, null, null, null, null);
+    }
+
+    /** The same options with a target {@code approx_error} ({@code null}: none). */
+    public ExplainOptions withTargetApproxError(Double target) {
+        return new ExplainOptions(
+                visualization, stepCount, pathCount, baselines, topK, outputIndices, smoothGrad, maxBlurSigma, target);
     }
 
     private static void checkNumeric(String input, Object b) {

@@ -55,15 +55,21 @@ final class ExplainerFactory {
     }
 
     /**
-     * Refuses SmoothGrad or a blurred start where they cannot apply: with Sampled Shapley (Vertex has them for
-     * Integrated Gradients and XRAI only), a blur without exactly one image input {@code [height, width(,
-     * channels)]}, a per-input noise sigma naming no explained input.
+     * Refuses SmoothGrad, a blurred start or a target error where they cannot apply: with Sampled Shapley (Vertex
+     * has the first two for Integrated Gradients and XRAI only; the third refines path steps), a blur without
+     * exactly one image input {@code [height, width(, channels)]}, a per-input noise sigma naming no explained
+     * input.
      */
     static void checkPathOptions(AttributionMethod method, PathOptions path, List<ExplainedInput> inputs) {
         if (method == AttributionMethod.SAMPLED_SHAPLEY
                 && (path.smoothGrad().isPresent() || path.blur().isPresent())) {
             throw new IllegalArgumentException("smoothGradConfig (explain.smooth-grad) and blurBaselineConfig "
                     + "(explain.blur-ig) apply to integrated-gradients and xrai, not to sampled-shapley");
+        }
+        if (method == AttributionMethod.SAMPLED_SHAPLEY && path.adaptiveSteps().isPresent()) {
+            // its approx_error is a standard error over permutations: no step count moves it
+            throw new IllegalArgumentException("targetApproxError (explain.target-approx-error) refines the path steps"
+                    + " of integrated-gradients and xrai, not sampled-shapley");
         }
         path.smoothGrad()
                 .ifPresent(s ->

@@ -114,17 +114,22 @@ public final class ExplanationPipeline {
         return explain(List.of(instance), ExplainOptions.NONE).get(0);
     }
 
-    /** The configured method, or one with the request's step or path count. */
+    /** The configured method, or one with the request's steps, paths, path options or target error. */
     private Explainer explainerFor(ExplainOptions request) {
         if (request.stepCount() == null
                 && request.pathCount() == null
                 && request.smoothGrad() == null
-                && request.maxBlurSigma() == null) {
+                && request.maxBlurSigma() == null
+                && request.targetApproxError() == null) {
             return explainer;
         }
         if (request.stepCount() != null && !options.method().usesIntegralSteps()) {
             throw new InvalidRequestException("stepCount applies to integrated-gradients and xrai; this model explains"
                     + " with " + options.method().runtimeName());
+        }
+        if (request.targetApproxError() != null && !options.method().usesIntegralSteps()) {
+            throw new InvalidRequestException("targetApproxError refines the steps of integrated-gradients and xrai;"
+                    + " this model explains with " + options.method().runtimeName());
         }
         if (request.pathCount() != null && options.method().usesIntegralSteps()) {
             throw new InvalidRequestException("pathCount applies to sampled-shapley; this model explains with "
@@ -144,6 +149,9 @@ public final class ExplanationPipeline {
                 double sigma = request.maxBlurSigma();
                 path = path.withBlur(
                         path.blur().map(b -> b.withMaxBlurSigma(sigma)).orElseGet(() -> BlurConfig.of(sigma)));
+            }
+            if (request.targetApproxError() != null) {
+                path = path.withAdaptiveSteps(o.adaptiveSteps(request.targetApproxError()));
             }
             return ExplainerFactory.create(o, path, model);
         } catch (IllegalArgumentException e) {
@@ -245,9 +253,16 @@ public final class ExplanationPipeline {
             work += method.evaluations(explained.get(i)) * labels * elements;
         }
         if (work > limits.maxRequestElements()) {
+            boolean refined = options.method().usesIntegralSteps()
+                    && (request.targetApproxError() != null
+                            || options.targetApproxError().isPresent());
             throw new LimitExceededException("explaining this request would evaluate " + work + " input values ("
                     + "instances x points x values per point), more than the limit of " + limits.maxRequestElements()
-                    + " (explain.limits.max-request-elements); send fewer or smaller instances");
+                    + " (explain.limits.max-request-elements); send fewer or smaller instances"
+                    + (refined
+                            ? "; with a target approx_error the points the steps may reach are counted, up to "
+                                    + "explain.max-integral-steps (" + options.maxIntegralSteps() + ")"
+                            : ""));
         }
     }
 
@@ -281,6 +296,7 @@ public final class ExplanationPipeline {
                 a.baselineScore(),
                 a.exampleScore(),
                 a.approxError(),
+                a.integralSteps(),
                 renderer.render(a.inputs(), x.inputs(), settings, sparseFeatures(r)));
     }
 

@@ -28,7 +28,8 @@ public record ModelDescription(
 
     /**
      * The attribution method by its runtime name ({@code explain.method}) and its parameters by snake_case name
-     * ({@code integral_steps}, {@code integration_rule}, {@code paths}, {@code xrai}).
+     * ({@code integral_steps}, {@code integration_rule}, with a target error {@code target_approx_error} and
+     * {@code max_integral_steps}, {@code paths}, {@code xrai}).
      */
     public record Method(String name, Map<String, Object> parameters) {}
 

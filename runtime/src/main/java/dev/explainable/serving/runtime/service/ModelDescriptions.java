@@ -77,6 +77,10 @@ final class ModelDescriptions {
         if (method.usesIntegralSteps()) {
             parameters.put("integral_steps", options.integralSteps());
             parameters.put("integration_rule", options.integrationRule().name().toLowerCase(Locale.ROOT));
+            options.targetApproxError().ifPresent(t -> {
+                parameters.put("target_approx_error", t);
+                parameters.put("max_integral_steps", options.maxIntegralSteps());
+            });
         } else {
             parameters.put("paths", options.paths());
         }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -221,6 +222,73 @@ class VertexContractTest {
                 .statusCode(400)
                 .body("error.status", equalTo("INVALID_ARGUMENT"))
                 .body("error.message", containsString("image"));
+    }
+
+    @Test
+    void aTargetApproxErrorOnBothUrlFamiliesReportsTheStepsUsed() {
+        String aiPlatform = "/v1/projects/p/models/iris:explain";
+        Response ai = post(aiPlatform, "{\"instances\": [" + X + "], \"parameters\": {\"targetApproxError\": 0.001}}");
+        ai.then()
+                .statusCode(200)
+                .body("explanations[0].attributions_by_label[0]", hasKey("integral_steps_used"))
+                .body("explanations[0].attributions_by_label[0].approx_error", lessThanOrEqualTo(0.001));
+        int steps = ai.path("explanations[0].attributions_by_label[0].integral_steps_used");
+        assertTrue(steps == 50 || steps == 100 || steps == 200 || steps == 400, "50 doubled: " + steps);
+
+        String override = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": %s}}";
+        post(EXPLAIN, override.formatted("{\"targetApproxError\": 0.001}"))
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions[0].integralStepsUsed", equalTo(steps))
+                .body("explanations[0].attributions[0].approximationError", lessThanOrEqualTo(0.001));
+        // stepCount is where the refinement starts
+        Response fromTwo = post(
+                EXPLAIN,
+                override.formatted(
+                        "{\"integratedGradientsAttribution\": {\"stepCount\": 2}, \"targetApproxError\": 0.001}"));
+        fromTwo.then()
+                .statusCode(200)
+                .body("explanations[0].attributions[0].approximationError", lessThanOrEqualTo(0.001));
+        int refined = fromTwo.path("explanations[0].attributions[0].integralStepsUsed");
+        assertTrue(refined > 2 && Integer.bitCount(refined / 2) == 1, "2 doubled: " + refined);
+        // the AI Platform form on the Vertex URL, and the Vertex form on AI Platform's
+        post(EXPLAIN, "{\"instances\": [" + X + "], \"parameters\": {\"targetApproxError\": 0.001}}")
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions[0].integralStepsUsed", equalTo(steps));
+        post(aiPlatform, override.formatted("{\"targetApproxError\": 0.001}"))
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions_by_label[0].integral_steps_used", equalTo(steps));
+        // without a target, the contracts' fields only
+        post(EXPLAIN, "{\"instances\": [" + X + "]}")
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions[0]", not(hasKey("integralStepsUsed")));
+        post(aiPlatform, "{\"instances\": [" + X + "]}")
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions_by_label[0]", not(hasKey("integral_steps_used")));
+
+        post(EXPLAIN, override.formatted("{\"targetApproxError\": 0.6}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("targetApproxError must be between 1.0E-4 and 0.5"));
+        post(aiPlatform, "{\"instances\": [" + X + "], \"parameters\": {\"targetApproxError\": 0.00001}}")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("targetApproxError must be between"));
+        post(aiPlatform, "{\"instances\": [" + X + "], \"parameters\": {\"targetApproxError\": \"0.01\"}}")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("parameters.targetApproxError must be a number"));
+        post(
+                        EXPLAIN,
+                        "{\"instances\": [" + X + "], \"parameters\": {\"targetApproxError\": 0.01}, "
+                                + "\"explanationSpecOverride\": {\"parameters\": {\"targetApproxError\": 0.01}}}")
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("give it once"));
     }
 
     @Test

@@ -9,12 +9,16 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.explainable.serving.runtime.explain.AdaptiveSteps;
 import dev.explainable.serving.runtime.explain.BlurConfig;
 import dev.explainable.serving.runtime.explain.GaussianBlur;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 
-/** explain.smooth-grad.* and explain.blur-ig.*, set through the environment as the operator sets the others. */
+/**
+ * explain.smooth-grad.*, explain.blur-ig.*, explain.target-approx-error and explain.max-integral-steps, set through
+ * the environment as the operator sets the others.
+ */
 class PathSettingsTest {
 
     static RuntimeOptions from(Map<String, String> env) {
@@ -48,6 +52,33 @@ class PathSettingsTest {
                 .smoothGrad()
                 .orElseThrow();
         assertEquals(Map.of("image", 0.3, "mask", 0.0), perInput.featureNoiseSigma());
+    }
+
+    @Test
+    void aTargetApproxErrorRefinesTheStepsUpToTheCap() {
+        assertEquals(Optional.empty(), from(Map.of()).pathOptions().adaptiveSteps(), "fixed steps by default");
+        assertEquals(400, from(Map.of()).maxIntegralSteps());
+        PathOptions path = from(Map.of(
+                        "EXPLAIN_TARGET_APPROX_ERROR", "0.01",
+                        "EXPLAIN_MAX_INTEGRAL_STEPS", "800"))
+                .pathOptions();
+        assertEquals(new AdaptiveSteps(0.01, 800), path.adaptiveSteps().orElseThrow());
+        assertEquals(50, path.steps(), "where the refinement starts");
+        String target = assertThrows(
+                        IllegalArgumentException.class, () -> from(Map.of("EXPLAIN_TARGET_APPROX_ERROR", "0.6")))
+                .getMessage();
+        assertTrue(target.startsWith("explain.target-approx-error: ") && target.contains("0.5"), target);
+        String cap = assertThrows(
+                        IllegalArgumentException.class, () -> from(Map.of("EXPLAIN_MAX_INTEGRAL_STEPS", "1001")))
+                .getMessage();
+        assertTrue(cap.startsWith("explain.max-integral-steps: "), cap);
+        String uniform = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> from(Map.of(
+                                "EXPLAIN_TARGET_APPROX_ERROR", "0.01",
+                                "EXPLAIN_INTEGRATION_RULE", "uniform")))
+                .getMessage();
+        assertTrue(uniform.contains("trapezoid"), uniform);
     }
 
     @Test

@@ -1,0 +1,56 @@
+package dev.explainable.serving.runtime.explain;
+
+/**
+ * Refining the path integral until {@code approx_error} reaches a target (this project's extension; AI Platform
+ * and Vertex only know a fixed step count): the trapezoid rule's steps double from the configured count while the
+ * completeness gap is above {@code targetApproxError} and the doubled count stays within {@code maxSteps}
+ * ({@link StepDoubling}).
+ *
+ * @param targetApproxError the completeness gap to reach, {@link #MIN_TARGET} to {@link #MAX_TARGET}: below 1e-4
+ *                          float32 gradients leave too little to gain, above 0.5 the answer would be no answer
+ * @param maxSteps          the most steps a refinement may reach, 1 to {@link #MAX_STEPS}: bounds the work, which
+ *                          is counted at this cap before any of it starts
+ */
+public record AdaptiveSteps(double targetApproxError, int maxSteps) {
+
+    public static final double MIN_TARGET = 1e-4;
+    public static final double MAX_TARGET = 0.5;
+    /** The most steps a model may configure (the contract's bound on integral steps). */
+    public static final int MAX_STEPS = 1000;
+
+    public AdaptiveSteps {
+        if (!(targetApproxError >= MIN_TARGET && targetApproxError <= MAX_TARGET)) {
+            throw new IllegalArgumentException("targetApproxError must be between " + MIN_TARGET + " and " + MAX_TARGET
+                    + ", got " + targetApproxError);
+        }
+        checkMaxSteps(maxSteps);
+    }
+
+    /** Refuses a step cap out of 1..{@link #MAX_STEPS}. */
+    public static void checkMaxSteps(int maxSteps) {
+        if (maxSteps < 1 || maxSteps > MAX_STEPS) {
+            throw new IllegalArgumentException("the step cap must be 1.." + MAX_STEPS + ", got " + maxSteps);
+        }
+    }
+
+    /**
+     * The most steps a refinement starting at {@code start} can reach: {@code start} doubled while the double stays
+     * within the cap ({@code start} itself when it is already at or past it).
+     */
+    public int finalSteps(int start) {
+        int steps = start;
+        while (mayDouble(steps)) {
+            steps *= 2;
+        }
+        return steps;
+    }
+
+    /** Whether a refinement at {@code steps} may double them once more. */
+    boolean mayDouble(int steps) {
+        return steps <= maxSteps / 2;
+    }
+
+    boolean reached(double approxError) {
+        return approxError <= targetApproxError;
+    }
+}

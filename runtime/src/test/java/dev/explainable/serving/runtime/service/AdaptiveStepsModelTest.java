@@ -1,0 +1,158 @@
+package dev.explainable.serving.runtime.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.config.RuntimeOptions.RequestLimits;
+import dev.explainable.serving.runtime.explain.AdaptiveSteps;
+import dev.explainable.serving.runtime.explain.Attribution;
+import dev.explainable.serving.runtime.explain.ExplainedInstance;
+import dev.explainable.serving.runtime.explain.InputValues;
+import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer;
+import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.explain.PathOptions;
+import dev.explainable.serving.runtime.explain.ScoreFunction;
+import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.ModelRunner;
+import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.result.LabelAttribution;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+import dev.explainable.serving.runtime.tensor.InstanceDecoder;
+import dev.explainable.serving.runtime.work.LimitExceededException;
+
+/**
+ * A target approx_error on a real SavedModel (the committed small CNN, its sample image): the refinement reaches
+ * the target with fewer model evaluations than a fixed 200-step run that reaches it too, the pipeline reports the
+ * steps, and the work bound counts the refinement's worst case.
+ */
+class AdaptiveStepsModelTest {
+
+    /**
+     * Between the sample's gap at 50 steps and at 100 (both printed, and checked below: the test is about a
+     * refinement that stops at 100, not at the first or the last doubling).
+     */
+    static final double TARGET = 0.01;
+
+    /** Counts the points the method evaluates, with and without gradients. */
+    static final class Counting implements ScoreFunction {
+        final ScoreFunction model;
+        long points;
+
+        Counting(ScoreFunction model) {
+            this.model = model;
+        }
+
+        @Override
+        public Scores at(List<float[]> batch, int n, boolean withGradients) {
+            points += n;
+            return model.at(batch, n, withGradients);
+        }
+
+        @Override
+        public int maxPointsPerCall() {
+            return model.maxPointsPerCall();
+        }
+    }
+
+    @Test
+    void cnnImageReachesTheTargetWithFewerEvaluationsThanFixed200Steps() {
+        var loaded = TestModels.load("cnn_image", 50);
+        JsonNode image = TestModels.expected("cnn_image").get("image");
+        ModelRunner runner = new ModelRunner(loaded.model());
+        ForwardResult r = runner.forward(
+                        List.of(new InstanceDecoder(loaded.model().signatureInputs(), Map.of()).decode(image, 0)))
+                .get(0);
+        ExplainedOutput out = loaded.model().explainedOutputs().get(0);
+        ScoreFunction model = runner.scoreFunction(r, out, ModelRunner.target(r, out), 64);
+        HostTensor x = r.explainedValues().get("image");
+        ExplainedInstance instance =
+                ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", x.shape(), x.floats(), null)));
+
+        double[] gaps = new double[3];
+        int[] fixedSteps = {50, 100, 200};
+        for (int i = 0; i < 3; i++) {
+            gaps[i] = new IntegratedGradientsExplainer(fixedSteps[i], IntegrationRule.TRAPEZOID)
+                    .explain(instance, model)
+                    .approxError();
+        }
+        System.out.printf("cnn_image approx_error at 50, 100, 200 steps: %.5f %.5f %.5f%n", gaps[0], gaps[1], gaps[2]);
+        assertTrue(gaps[0] > TARGET && gaps[1] <= TARGET, "the sample needs one doubling from 50");
+
+        Counting fixedCount = new Counting(model);
+        Attribution fixed =
+                new IntegratedGradientsExplainer(200, IntegrationRule.TRAPEZOID).explain(instance, fixedCount);
+        Counting adaptiveCount = new Counting(model);
+        Attribution adaptive = new IntegratedGradientsExplainer(
+                        PathOptions.of(50, IntegrationRule.TRAPEZOID).withAdaptiveSteps(new AdaptiveSteps(TARGET, 400)))
+                .explain(instance, adaptiveCount);
+        assertTrue(fixed.approxError() <= TARGET, "the fixed run reaches the target too: " + fixed.approxError());
+        assertTrue(adaptive.approxError() <= TARGET, "approx_error " + adaptive.approxError());
+        assertEquals(100, adaptive.integralSteps());
+        assertEquals(201, fixedCount.points);
+        assertEquals(101, adaptiveCount.points, "51 points, then the 50 midpoints");
+        assertEquals(gaps[1], adaptive.approxError(), 1e-5, "the 100-step trapezoid rule, reached by refinement");
+
+        // the same through the pipeline, as a request's targetApproxError
+        LabelAttribution answered = loaded.pipeline()
+                .explain(List.of(image), ExplainOptions.NONE.withTargetApproxError(TARGET))
+                .get(0)
+                .labels()
+                .get(0);
+        assertEquals(100, answered.integralSteps());
+        assertEquals(adaptive.approxError(), answered.approxError(), 1e-9);
+        assertNull(loaded.pipeline().explainOne(image).labels().get(0).integralSteps(), "no target, no steps");
+    }
+
+    @Test
+    void theWorkBoundCountsTheStepsARefinementMayReach() throws Exception {
+        // the tabular model: 5 values per point; 51 points at 50 steps fit 1,000 values, 401 at the cap do not
+        RequestLimits l = RequestLimits.defaults();
+        var limited = ModelLoader.load(TestModels.options("tabular_classifier")
+                .withLimits(new RequestLimits(
+                        l.maxInstances(),
+                        l.maxImagePixels(),
+                        l.maxFreeDimension(),
+                        l.maxBatchElements(),
+                        1_000,
+                        l.deadline())));
+        try (limited) {
+            JsonNode x = TestModels.JSON.readTree("[0.3, -1.2, 2.0, 0.7, -0.4]");
+            limited.pipeline().explain(List.of(x), ExplainOptions.NONE);
+            String refused = assertThrows(
+                            LimitExceededException.class,
+                            () -> limited.pipeline()
+                                    .explain(List.of(x), ExplainOptions.NONE.withTargetApproxError(0.01)))
+                    .getMessage();
+            assertTrue(
+                    refused.contains("2005 input values") && refused.contains("explain.max-integral-steps"), refused);
+            // a lower cap fits: 50 doubled once is 100, 101 points
+            var capped = ModelLoader.load(TestModels.options("tabular_classifier")
+                    .withMaxIntegralSteps(199)
+                    .withLimits(new RequestLimits(
+                            l.maxInstances(),
+                            l.maxImagePixels(),
+                            l.maxFreeDimension(),
+                            l.maxBatchElements(),
+                            1_000,
+                            l.deadline())));
+            try (capped) {
+                LabelAttribution a = capped.pipeline()
+                        .explain(List.of(x), ExplainOptions.NONE.withTargetApproxError(1e-4))
+                        .get(0)
+                        .labels()
+                        .get(0);
+                assertTrue(a.integralSteps() == 50 || a.integralSteps() == 100, "steps " + a.integralSteps());
+            }
+        }
+    }
+}
