@@ -5,8 +5,8 @@ For each model (the committed test SavedModels: tabular_classifier, cnn_image, m
 variant, one server at a time on 127.0.0.1:
 
   runtime-batched    runtime/target/quarkus-app/quarkus-run.jar with its default settings (cross-request batching
-                     on, once it exists), plus --runtime-env and --batched-env
-  runtime-unbatched  the same jar with EXPLAIN_BATCHING_MAX_WAIT=0ms (or --unbatched-env), plus --runtime-env
+                     on: explain.batching.*), plus --runtime-env and --batched-env
+  runtime-unbatched  the same jar with EXPLAIN_BATCHING_ENABLED=false (or --unbatched-env), plus --runtime-env
   python             tools/bench/python_ig_server.py: tf.GradientTape IG in a tf.function behind ThreadingHTTPServer,
                      in TensorFlow 2.18 from the virtualenv tools/make-test-models.sh makes (created here if missing)
 
@@ -130,20 +130,22 @@ class Server:
         self.kind, self.model, self.port = kind, model, free_port()
         self.log_path = os.path.join(logdir, f"{model}-{kind}.log")
         model_dir = os.path.join(MODELS_DIR, model)
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+        # the runtime's settings are the benchmark's only: none inherited from the calling shell
+        env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLAIN_")}
+        env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+        overrides = {}
         if kind == "python":
             cmd = [python, PY_SERVER, model_dir, "--port", str(self.port), "--steps", str(STEPS),
                    "--rule", "trapezoid", "--mode", args.python_mode]
         else:
             cmd = ["java", "-jar", JAR]
-            env.update(MALLOC_ARENA_MAX="2", EXPLAIN_MODEL_DIR=model_dir, EXPLAIN_MODEL_NAME="model", QUARKUS_HTTP_PORT=str(self.port),
-                       JAVA_TOOL_OPTIONS=JVM, EXPLAIN_INTEGRAL_STEPS=str(STEPS), EXPLAIN_INTEGRATION_RULE="trapezoid",
-                       EXPLAIN_METHOD="integrated-gradients")
-            env.update(args.runtime_env)
-            env.update(args.batched_env if kind == "runtime-batched" else args.unbatched_env)
-        self.settings = " ".join(f"{k}={v}" for k, v in sorted(env.items())
-                                 if k.startswith(("EXPLAIN_BATCHING", "EXPLAIN_ADMISSION")) or
-                                 (kind != "python" and k in args.runtime_env))
+            env.update(MALLOC_ARENA_MAX="2", EXPLAIN_MODEL_DIR=model_dir, EXPLAIN_MODEL_NAME="model",
+                       QUARKUS_HTTP_PORT=str(self.port), JAVA_TOOL_OPTIONS=JVM, EXPLAIN_INTEGRAL_STEPS=str(STEPS),
+                       EXPLAIN_INTEGRATION_RULE="trapezoid", EXPLAIN_METHOD="integrated-gradients")
+            overrides = dict(args.runtime_env)
+            overrides.update(args.batched_env if kind == "runtime-batched" else args.unbatched_env)
+            env.update(overrides)
+        self.settings = " ".join(f"{k}={v}" for k, v in sorted(overrides.items()))
         self.log = open(self.log_path, "w")
         self.started = time.time()
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -368,7 +370,7 @@ def main():
                          "EXPLAIN_ADMISSION_MAX_QUEUED_EXPLANATIONS to 64 so that 32 clients are all admitted")
     ap.add_argument("--batched-env", action="append", metavar="K=V", help="runtime-batched only (repeatable)")
     ap.add_argument("--unbatched-env", action="append", metavar="K=V",
-                    help="runtime-unbatched only (repeatable; default EXPLAIN_BATCHING_MAX_WAIT=0ms)")
+                    help="runtime-unbatched only (repeatable; default EXPLAIN_BATCHING_ENABLED=false)")
     ap.add_argument("--python-mode", choices=["function", "eager"], default="function",
                     help="the Python server's IG: one tf.function (default) or an eager GradientTape")
     ap.add_argument("--rounds", type=int, default=1,
@@ -378,7 +380,7 @@ def main():
     args = ap.parse_args()
     args.runtime_env = parse_env(args.runtime_env or ["EXPLAIN_ADMISSION_MAX_QUEUED_EXPLANATIONS=64"])
     args.batched_env = parse_env(args.batched_env)
-    args.unbatched_env = parse_env(args.unbatched_env or ["EXPLAIN_BATCHING_MAX_WAIT=0ms"])
+    args.unbatched_env = parse_env(args.unbatched_env or ["EXPLAIN_BATCHING_ENABLED=false"])
     models = [m for m in args.models.split(",") if m]
     servers = [s for s in args.servers.split(",") if s]
     levels = [int(x) for x in args.levels.split(",") if x]
