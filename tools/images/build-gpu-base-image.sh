@@ -29,8 +29,7 @@ tar --numeric-owner --owner=0 --group=0 --sort=name --mtime='2025-01-01 00:00:00
   -cf "$work/cuda-layer.tar" ./usr ./etc
 rm -rf "$work/cuda"
 diff_id=$(sha256sum "$work/cuda-layer.tar" | cut -d' ' -f1)
-log "compressing the CUDA layer ($(du -h "$work/cuda-layer.tar" | cut -f1))"
-gzip -n -6 "$work/cuda-layer.tar"
+# uncompressed, as the JRE layer: Jib compresses a tar:// base's layers itself (a gzipped one it would gzip again)
 python3 - "$work" "$diff_id" "$LIB" "$libs/VERSIONS" <<'PY'
 import json, os, sys
 work, diff_id, lib, versions = sys.argv[1:]
@@ -49,7 +48,7 @@ config["config"]["Labels"] = {
 config["rootfs"]["diff_ids"].append("sha256:" + diff_id)
 json.dump(config, open(os.path.join(work, "config.json"), "w"))
 manifest = json.load(open(os.path.join(work, "manifest.json")))
-manifest[0]["Layers"].append("cuda-layer.tar.gz")
+manifest[0]["Layers"].append("cuda-layer.tar")
 manifest[0]["RepoTags"] = ["explainable-serving/base-jre17-cuda12:latest"]
 json.dump(manifest, open(os.path.join(work, "manifest.json"), "w"))
 PY

@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 image=${1:-runtime/target/jib-image.tar}
 # what a node's driver installation brings (never in an image): the CUDA driver API, NVML
-DRIVER_LIBS='^(libcuda\.so\.1|libnvidia-ml\.so\.1)$'
+DRIVER_LIBS='^(libcuda\.so(\.1)?|libnvidia-ml\.so(\.1)?)$'
 # the soname TensorFlow 2.18's dso_loader opens for each API prefix (name + ".so." + the version it was built with)
 declare -A SONAME=([cuda]=libcudart.so.12 [cublas]=libcublas.so.12 [cublasLt]=libcublasLt.so.12
   [cufft]=libcufft.so.11 [cusolver]=libcusolver.so.11 [cusparse]=libcusparse.so.12 [cudnn]=libcudnn.so.9
@@ -50,9 +50,19 @@ python3 - "$work/unpack" "$rootfs" <<'PY'
 import json, os, subprocess, sys
 unpack, rootfs = sys.argv[1], sys.argv[2]
 m = json.load(open(os.path.join(unpack, "manifest.json")))[0]
-for layer in m["Layers"]:
-    subprocess.run(["tar", "-xf", os.path.join(unpack, layer), "-C", rootfs, "--warning=no-unknown-keyword"], check=True)
-c = json.load(open(os.path.join(unpack, m["Config"])))["config"]
+full = json.load(open(os.path.join(unpack, m["Config"])))
+for layer, diff_id in zip(m["Layers"], full["rootfs"]["diff_ids"]):
+    path = os.path.join(unpack, layer)
+    # each layer must uncompress to the tar its config names (diff_id), as a container runtime checks on import
+    with open(path, "rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+    digest = subprocess.run(f"{'gzip -dc' if gz else 'cat'} '{path}' | sha256sum", shell=True, check=True,
+                            capture_output=True, text=True).stdout.split()[0]
+    if "sha256:" + digest != diff_id:
+        sys.exit(f"layer {layer} does not match its diff_id {diff_id} (sha256:{digest})")
+    subprocess.run(["tar", "-xf", path, "-C", rootfs, "--warning=no-unknown-keyword"], check=True)
+print(f"ok: {len(m['Layers'])} layers match their diff_ids")
+c = full["config"]
 c["RepoTags"] = m.get("RepoTags", [])
 with open(os.path.join(rootfs, ".image-config.json"), "w") as f:
     json.dump(c, f)
@@ -95,7 +105,7 @@ prefix_of() { # API prefix of a function name
     nccl*) echo nccl ;; nvrtc*) echo nvrtc ;; nvJitLink*) echo nvJitLink ;; cuda[A-Z]*) echo cuda ;; cu[A-Z]*) echo cu ;;
   esac
 }
-opened=(); linked=(); unused=()
+opened=(); linked=(); unused=(); opened_by=()
 for p in "${!SONAME[@]}"; do
   stubs=0; bodies=0
   while read -r size name; do
@@ -106,19 +116,38 @@ for p in "${!SONAME[@]}"; do
   else unused+=("${SONAME[$p]}"); fi
 done
 mapfile -t opened < <(printf '%s\n' "${opened[@]}" $cuda_needed | sort -u)
-echo "  opened at run time (stubs): ${opened[*]}"
+echo "  opened by the natives at run time (stubs): ${opened[*]}"
 echo "  linked into the natives: ${linked[*]:-none}"
-echo "  never used: ${unused[*]:-none}"
+echo "  not used by the natives themselves: ${unused[*]:-none}"
 
 # 2. each resolves in the image, with its dependencies
-resolve() { # LD_LIBRARY_PATH, soname: the file the loader would open, as dlopen searches (LD_LIBRARY_PATH, ld.so.cache)
+resolve() { # LD_LIBRARY_PATH, soname: the file the loader would open, as dlopen searches (LD_LIBRARY_PATH, ld.so.cache);
+  # a name without its version (cuDNN asks for "libcudnn_adv.so" and appends it) matches the versioned file
   in_image "LD_LIBRARY_PATH=$1" /bin/sh -c 'n=$1; IFS=:
-    for d in $LD_LIBRARY_PATH; do [ -e "$d/$n" ] && { echo "$d/$n"; exit 0; }; done
-    /sbin/ldconfig -p | sed -n "s|^[[:space:]]*$n (.*) => ||p" | head -1' sh "$2"
+    for d in $LD_LIBRARY_PATH; do for f in "$d/$n" "$d/$n".*; do [ -e "$f" ] && { echo "$f"; exit 0; }; done; done
+    /sbin/ldconfig -p | sed -n "s|^[[:space:]]*$n[.0-9]* (.*) => ||p" | head -1' sh "$2"
 }
+# the libraries those open in turn, by name (cuDNN its parts and nvrtc, nvrtc its builtins, ...): CUDA sonames in
+# their strings, followed until no new one appears
+queue=("${opened[@]}")
+declare -A seen=()
+for n in "${opened[@]}"; do seen[$n]=1; done
+while [ ${#queue[@]} -gt 0 ]; do
+  n=${queue[0]}; queue=("${queue[@]:1}")
+  echo "$n" | grep -qE "$DRIVER_LIBS" && continue
+  f=$(resolve "$ld_path" "$n"); [ -n "$f" ] || continue
+  for m in $(grep -aoE 'lib(cu|nv)[A-Za-z0-9_-]*\.so(\.[0-9]+)*' "$rootfs$f" | sort -u); do
+    base=$(basename "$(resolve "$ld_path" "$m")" 2>/dev/null); [ -n "$base" ] && [ "$base" != . ] || base=$m
+    [ -n "${seen[$base]:-}" ] && continue
+    seen[$base]=1; queue+=("$base"); opened_by+=("$base")
+  done
+done
+mapfile -t opened_by < <(printf '%s\n' "${opened_by[@]}" | grep -vE "$DRIVER_LIBS" | grep . | sort -u)
+echo "  opened by those, by name: ${opened_by[*]:-none}"
+mapfile -t all < <(printf '%s\n' "${opened[@]}" "${opened_by[@]}" | grep . | sort -u)
 echo "--- in the image (chroot, the image's LD_LIBRARY_PATH)"
 missing=(); control=0
-for n in "${opened[@]}"; do
+for n in "${all[@]}"; do
   if echo "$n" | grep -qE "$DRIVER_LIBS"; then echo "  $n: the driver's, from the node"; continue; fi
   [ -z "$(resolve "" "$n")" ] && control=$((control + 1))
   f=$(resolve "$ld_path" "$n")
@@ -147,9 +176,9 @@ if chroot --userspec="$user:$user" "$rootfs" /usr/bin/env -i "${probe_env[@]}" T
     TF_CPP_VMODULE=dso_loader=1 /bin/sh -c 'cd /tmp && exec java --add-modules jdk.incubator.foreign \
     --enable-native-access=ALL-UNNAMED GpuLibsProbe.java /tmp/tf-natives' > "$work/probe.log" 2>&1; then
   probe_rc=0; else probe_rc=$?; fi
-grep -aE '^probe:|dso_loader' "$work/probe.log" | sed -E 's/; LD_LIBRARY_PATH: .*//' | cut -c1-220 | sed 's/^/  /'
+{ grep -aE '^probe:|dso_loader' "$work/probe.log" || true; } | sed -E 's/; LD_LIBRARY_PATH: .*//' | cut -c1-220 | sed 's/^/  /'
 if [ "$probe_rc" -eq 0 ]; then ok "TensorFlow's stubs load every library but the driver's"
-else fail "GpuLibsProbe exited $probe_rc"; grep -avE '^probe:|dso_loader' "$work/probe.log" | tail -5; fi
+else fail "GpuLibsProbe exited $probe_rc"; { grep -avE '^probe:|dso_loader' "$work/probe.log" || true; } | tail -15; fi
 
 # 4. the runtime, on the CPU, with TensorFlow's full log
 echo "--- the runtime in the image (TF_CPP_MIN_LOG_LEVEL=0, dso_loader at VLOG 1), serving a test model"
