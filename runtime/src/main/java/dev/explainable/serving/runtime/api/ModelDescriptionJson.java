@@ -64,6 +64,16 @@ final class ModelDescriptionJson {
         }
         out.put("outputs", outputs);
         put(out, "sample_instance", d.sampleInstance());
+        out.put("device", d.device());
+        List<Object> devices = new ArrayList<>();
+        for (ModelDescription.Device device : d.devices()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", device.name());
+            m.put("type", device.type());
+            m.put("memory_bytes", device.memoryBytes());
+            devices.add(m);
+        }
+        out.put("devices", devices);
         return out;
     }
 

@@ -141,6 +141,22 @@ public interface ExplainConfig {
     /** Where models with a URI for {@code model.dir} come from: the stores' endpoints and the fetch's bounds. */
     Storage storage();
 
+    /** How TensorFlow takes GPU memory (the -gpu image); the CPU image ignores it. */
+    Gpu gpu();
+
+    /**
+     * One model per pod: by default TensorFlow grows its GPU memory as the model needs it (and keeps what it took);
+     * with a fraction it takes that much of each visible GPU at load, and never more.
+     */
+    interface Gpu {
+        /**
+         * Fraction of each visible GPU's memory TensorFlow takes at load, in (0, 1] (TensorFlow's
+         * {@code per_process_gpu_memory_fraction}); unset (default): memory growth ({@code allow_growth}).
+         */
+        @WithName("memory-fraction")
+        Optional<Double> memoryFraction();
+    }
+
     /** Free dimensions (such as the height and width of a free-size image model) take this size in the warm-up. */
     @WithName("warm-up-free-dimension")
     @WithDefault("224")

@@ -3,6 +3,7 @@ package dev.explainable.serving.runtime.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
@@ -363,6 +364,11 @@ public record RuntimeOptions(
                 s.timeout(),
                 s.attempts(),
                 s.requestTimeout());
+    }
+
+    /** How TensorFlow takes GPU memory (explain.gpu.*); a fraction outside (0, 1] throws naming the setting. */
+    public static GpuSettings gpu(ExplainConfig c) {
+        return new GpuSettings(c.gpu().memoryFraction().map(OptionalDouble::of).orElse(OptionalDouble.empty()));
     }
 
     /** The same options for the model in {@code dir} (a fetched copy of a URI's model). */

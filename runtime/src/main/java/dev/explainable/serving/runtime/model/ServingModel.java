@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -25,6 +26,7 @@ import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
@@ -95,6 +97,7 @@ public final class ServingModel implements AutoCloseable {
     private final List<ExplainedOutput> explainedOutputs;
     private final ExplanationMetadata metadata;
     private final boolean metadataInferred;
+    private final List<TensorFlowDevices.Device> devices;
 
     private ServingModel(
             SavedModelBundle bundle,
@@ -103,7 +106,8 @@ public final class ServingModel implements AutoCloseable {
             List<ExplainedInput> explainedInputs,
             List<ExplainedOutput> explainedOutputs,
             ExplanationMetadata metadata,
-            boolean metadataInferred) {
+            boolean metadataInferred,
+            List<TensorFlowDevices.Device> devices) {
         this.bundle = bundle;
         this.session = bundle.session();
         this.signatureInputs = signatureInputs;
@@ -112,6 +116,7 @@ public final class ServingModel implements AutoCloseable {
         this.explainedOutputs = explainedOutputs;
         this.metadata = metadata;
         this.metadataInferred = metadataInferred;
+        this.devices = devices;
     }
 
     /** The explanation metadata in effect: the model's, or the one inferred from its signature. */
@@ -124,15 +129,26 @@ public final class ServingModel implements AutoCloseable {
         return metadataInferred;
     }
 
+    /** The devices TensorFlow gives the model's session: the CPU, and the GPUs it can use. */
+    public List<TensorFlowDevices.Device> devices() {
+        return devices;
+    }
+
     /**
      * Loads the SavedModel in {@code dir} and adds the explanation ops.
      *
      * @param metadata the explanation metadata, or null to infer it from the signature (see {@link #inferred})
      * @param withGradients whether to build the gradient ops (Integrated Gradients and XRAI need them; Sampled
      *     Shapley runs forward only, so models whose ops have no gradient, such as recurrent loops, serve it)
+     * @param gpuMemoryFraction the fraction of each GPU's memory TensorFlow takes at load, or empty to let it grow as
+     *     needed (see {@link TensorFlowDevices#configProto})
      */
     public static ServingModel load(
-            Path dir, ExplanationMetadata metadata, String defaultSignature, boolean withGradients) {
+            Path dir,
+            ExplanationMetadata metadata,
+            String defaultSignature,
+            boolean withGradients,
+            OptionalDouble gpuMemoryFraction) {
         if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
             throw new MetadataException("no SavedModel at " + dir + " (saved_model.pb is missing)");
         }
@@ -143,10 +159,21 @@ public final class ServingModel implements AutoCloseable {
             LOG.debugf("cannot create %s/variables: %s", dir, e.getMessage());
         }
         long start = System.nanoTime();
-        SavedModelBundle bundle =
-                SavedModelBundle.loader(dir.toString()).withTags("serve").load();
+        ConfigProto config = TensorFlowDevices.configProto(gpuMemoryFraction);
+        SavedModelBundle bundle = SavedModelBundle.loader(dir.toString())
+                .withTags("serve")
+                .withConfigProto(config)
+                .load();
         try {
-            ServingModel model = build(bundle, metadata, defaultSignature, withGradients);
+            List<TensorFlowDevices.Device> devices = TensorFlowDevices.list(config);
+            LOG.infof(
+                    "TensorFlow runs the model on %s (devices %s; GPU memory: %s)",
+                    devices.stream().anyMatch(d -> d.type().equals("GPU")) ? "the GPU" : "the CPU, it sees no GPU",
+                    devices.stream().map(d -> d.name()).toList(),
+                    gpuMemoryFraction.isPresent()
+                            ? "a fraction of " + gpuMemoryFraction.getAsDouble() + " taken at load"
+                            : "grows as needed");
+            ServingModel model = build(bundle, metadata, defaultSignature, withGradients, devices);
             if (metadata == null) {
                 LOG.infof(
                         "%s has no explanation metadata; inferred (write explanation_metadata.json to change it): %s",
@@ -167,7 +194,11 @@ public final class ServingModel implements AutoCloseable {
     }
 
     private static ServingModel build(
-            SavedModelBundle bundle, ExplanationMetadata given, String defaultSignature, boolean withGradients) {
+            SavedModelBundle bundle,
+            ExplanationMetadata given,
+            String defaultSignature,
+            boolean withGradients,
+            List<TensorFlowDevices.Device> devices) {
         String sigKey = given != null && given.servingSigdefKey() != null ? given.servingSigdefKey() : defaultSignature;
         Signature signature = bundle.signatures().stream()
                 .filter(s -> s.key().equals(sigKey))
@@ -282,7 +313,7 @@ public final class ServingModel implements AutoCloseable {
                     grads,
                     e.getValue().indexNameMapping()));
         }
-        return new ServingModel(bundle, inputs, outputs, explained, explainedOutputs, metadata, given == null);
+        return new ServingModel(bundle, inputs, outputs, explained, explainedOutputs, metadata, given == null, devices);
     }
 
     /**

@@ -12,19 +12,36 @@ import java.util.Map;
  *
  * @param sampleInstance a complete JSON instance built from the samples of the request inputs, or null where one of
  *                       them has none (an image, bytes, a free dimension)
+ * @param devices        the devices TensorFlow runs the model with: the CPU, and each GPU it can use
  */
 public record ModelDescription(
         Method method,
         List<RequestInput> requestInputs,
         List<Input> inputs,
         List<Output> outputs,
-        Object sampleInstance) {
+        Object sampleInstance,
+        List<Device> devices) {
 
     public ModelDescription {
         requestInputs = List.copyOf(requestInputs);
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+        devices = List.copyOf(devices);
     }
+
+    /** {@code GPU} when TensorFlow has a GPU (ops with a GPU kernel run on the first one), {@code CPU} otherwise. */
+    public String device() {
+        return devices.stream().anyMatch(d -> d.type().equals("GPU")) ? "GPU" : "CPU";
+    }
+
+    /**
+     * One TensorFlow device.
+     *
+     * @param name        TensorFlow's name, e.g. {@code /job:localhost/replica:0/task:0/device:GPU:0}
+     * @param type        {@code CPU} or {@code GPU}
+     * @param memoryBytes the memory TensorFlow may use on it
+     */
+    public record Device(String name, String type, long memoryBytes) {}
 
     /**
      * The attribution method by its runtime name ({@code explain.method}) and its parameters by snake_case name

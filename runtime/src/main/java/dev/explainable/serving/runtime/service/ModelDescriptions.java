@@ -68,7 +68,11 @@ final class ModelDescriptions {
         for (ExplainedOutput o : model.explainedOutputs()) {
             outputs.add(new ModelDescription.Output(o.key(), copy(o.shape()), copyOf(o.indexNameMapping())));
         }
-        return new ModelDescription(method(options), requestInputs, inputs, outputs, sampleInstance(requestInputs));
+        List<ModelDescription.Device> devices = model.devices().stream()
+                .map(d -> new ModelDescription.Device(d.name(), d.type(), d.memoryBytes()))
+                .toList();
+        return new ModelDescription(
+                method(options), requestInputs, inputs, outputs, sampleInstance(requestInputs), devices);
     }
 
     static ModelDescription.Method method(RuntimeOptions options) {

@@ -45,7 +45,7 @@ public class ModelHost {
                     RuntimeOptions.from(config),
                     RuntimeOptions.storage(config),
                     config.storage().cacheDir().map(Path::of).orElseGet(ModelSource::defaultCacheDir));
-            LoadedModel loaded = ModelLoader.load(options);
+            LoadedModel loaded = ModelLoader.load(options, RuntimeOptions.gpu(config));
             state = new ModelState.Ready(loaded);
             LOG.infof(
                     "model %s version %s is ready (warm-up explain %d ms)",
@@ -83,6 +83,16 @@ public class ModelHost {
 
     public String version() {
         return config.model().version();
+    }
+
+    /** How many devices of {@code type} ({@code CPU}, {@code GPU}) the ready model runs with; 0 before it is ready. */
+    public int deviceCount(String type) {
+        ModelState s = state;
+        return s instanceof ModelState.Ready r
+                ? (int) r.model().description().devices().stream()
+                        .filter(d -> d.type().equals(type))
+                        .count()
+                : 0;
     }
 
     /** The configured method's name as configured (normalized), also when it does not parse. */

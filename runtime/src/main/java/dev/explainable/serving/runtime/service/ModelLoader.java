@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.explainable.serving.runtime.config.GpuSettings;
 import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
@@ -33,8 +34,13 @@ public final class ModelLoader {
 
     private ModelLoader() {}
 
-    /** Loads, validates and warms up; every failure is a {@link MetadataException} saying what to fix. */
+    /** {@link #load(RuntimeOptions, GpuSettings)} with the default GPU settings (memory growth). */
     public static LoadedModel load(RuntimeOptions options) {
+        return load(options, GpuSettings.defaults());
+    }
+
+    /** Loads, validates and warms up; every failure is a {@link MetadataException} saying what to fix. */
+    public static LoadedModel load(RuntimeOptions options, GpuSettings gpu) {
         if (options.modelDir() == null) {
             throw new MetadataException("explain.model.dir (EXPLAIN_MODEL_DIR) is not set");
         }
@@ -51,7 +57,7 @@ public final class ModelLoader {
                 ? null
                 : MetadataLoader.load(metadataFile);
         ServingModel model = ServingModel.load(
-                dir, metadata, options.signature(), options.method().usesGradients());
+                dir, metadata, options.signature(), options.method().usesGradients(), gpu.memoryFraction());
         try {
             ExplanationPipeline pipeline = compose(options, model);
             long start = System.nanoTime();

@@ -64,7 +64,17 @@ class RuntimeModelResourceTest {
                 .body("outputs[0].name", equalTo("probabilities"))
                 .body("outputs[0].shape", contains(3))
                 .body("outputs[0].label_names", contains("setosa", "versicolor", "virginica"))
-                .body("sample_instance", contains(0.0, 0.0, 0.0, 0.0, 0.0));
+                .body("sample_instance", contains(0.0, 0.0, 0.0, 0.0, 0.0))
+                // the CPU build of TensorFlow: one CPU device, no GPU
+                .body("device", equalTo("CPU"))
+                .body("devices", hasSize(1))
+                .body("devices[0].type", equalTo("CPU"))
+                .body("devices[0].name", equalTo("/job:localhost/replica:0/task:0/device:CPU:0"));
+        org.hamcrest.MatcherAssert.assertThat(
+                given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                org.hamcrest.Matchers.allOf(
+                        containsString("explainable_model_devices{type=\"CPU\"} 1.0"),
+                        containsString("explainable_model_devices{type=\"GPU\"} 0.0")));
     }
 
     @Test
