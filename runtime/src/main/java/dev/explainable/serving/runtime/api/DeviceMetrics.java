@@ -11,7 +11,10 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.explainable.serving.runtime.service.ModelHost;
 
-/** {@code explainable_model_devices{type}}: the devices TensorFlow runs the model with (0 until it is ready). */
+/**
+ * {@code explainable_model_devices{type}}: the devices TensorFlow runs the model with (0 until it is ready); and
+ * {@code explainable_model_fitted_rows_per_run}: the batch fitted to the device's memory (0 until a run ran out of it).
+ */
 @ApplicationScoped
 public class DeviceMetrics {
 
@@ -22,5 +25,9 @@ public class DeviceMetrics {
                     .description("TensorFlow devices of the served model's session, by type")
                     .register(registry);
         }
+        Gauge.builder("explainable.model.fitted.rows.per.run", models, ModelHost::fittedRowsPerRun)
+                .description("Rows one model run may take since TensorFlow ran out of memory on a larger one; 0 if"
+                        + " it never has")
+                .register(registry);
     }
 }

@@ -18,6 +18,7 @@ import dev.explainable.serving.runtime.tensor.SparseTensors;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
+import dev.explainable.serving.runtime.work.ResourceExhaustedException;
 
 /**
  * The model's runs, in batches bounded by explain.limits.max-batch-elements: predictions, the forward run of a
@@ -30,19 +31,27 @@ public final class ModelRunner {
     private final long maxBatchElements;
     /** Where runs go: shared with other requests' runs, or null to run each alone. */
     private final SharedRuns shared;
+    /** The rows a run may take as the device's memory allows (shared with {@code shared}). */
+    private final RowLimit rowLimit;
 
     public ModelRunner(ServingModel model) {
-        this(model, Long.MAX_VALUE, null);
+        this(model, Long.MAX_VALUE, null, new RowLimit());
     }
 
     /**
      * @param maxBatchElements most input values fed in one TensorFlow run (explain.limits.max-batch-elements)
      * @param shared the model's shared runs (cross-request batching), or null to run each request's batches alone
      */
-    public ModelRunner(ServingModel model, long maxBatchElements, SharedRuns shared) {
+    public ModelRunner(ServingModel model, long maxBatchElements, SharedRuns shared, RowLimit rowLimit) {
         this.model = model;
         this.maxBatchElements = maxBatchElements;
         this.shared = shared;
+        this.rowLimit = rowLimit;
+    }
+
+    /** The rows one run may take, lowered when TensorFlow runs out of memory. */
+    public RowLimit rowLimit() {
+        return rowLimit;
     }
 
     /** The model's shared runs, or null when each request runs alone (explain.batching.enabled=false). */
@@ -279,12 +288,61 @@ public final class ModelRunner {
 
             @Override
             public int maxPointsPerCall() {
-                return perRun;
+                return Math.min(perRun, rowLimit.get());
             }
         };
     }
 
+    /**
+     * The scores of {@code n} points in runs of at most the row limit's rows. A run that runs out of memory lowers
+     * the limit to half its rows and is run again as two halves; only a single point that does not fit fails.
+     */
     private ScoreFunction.Scores evaluate(
+            ForwardResult instance,
+            ExplainedOutput output,
+            LabelTarget target,
+            List<float[]> points,
+            int n,
+            boolean withGradients) {
+        int limit = rowLimit.get();
+        if (n > limit) {
+            return evaluateSplit(instance, output, target, points, n, limit, withGradients);
+        }
+        try {
+            return evaluateOnce(instance, output, target, points, n, withGradients);
+        } catch (ResourceExhaustedException e) {
+            if (n < 2) {
+                throw e;
+            }
+            rowLimit.ranOutOfMemoryAt(n);
+            return evaluateSplit(instance, output, target, points, n, (n + 1) / 2, withGradients);
+        }
+    }
+
+    /** The scores of {@code n} points, evaluated {@code rows} at a time and joined in order. */
+    private ScoreFunction.Scores evaluateSplit(
+            ForwardResult instance,
+            ExplainedOutput output,
+            LabelTarget target,
+            List<float[]> points,
+            int n,
+            int rows,
+            boolean withGradients) {
+        ScoreFunction.Scores joined = null;
+        for (int from = 0; from < n; from += rows) {
+            int count = Math.min(rows, n - from);
+            List<float[]> part = new ArrayList<>(points.size());
+            for (float[] p : points) {
+                int perPoint = p.length / n;
+                part.add(Arrays.copyOfRange(p, from * perPoint, (from + count) * perPoint));
+            }
+            ScoreFunction.Scores s = evaluate(instance, output, target, part, count, withGradients);
+            joined = joined == null ? s : ScoreFunction.Scores.concat(joined, s);
+        }
+        return joined;
+    }
+
+    private ScoreFunction.Scores evaluateOnce(
             ForwardResult instance,
             ExplainedOutput output,
             LabelTarget target,

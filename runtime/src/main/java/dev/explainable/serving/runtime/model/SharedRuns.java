@@ -44,6 +44,9 @@ public final class SharedRuns {
 
     private final Runner runner;
     private final int maxPoints;
+    /** Fewer rows than {@code maxPoints} once a run has run out of memory. */
+    private final RowLimit rowLimit;
+
     private final long maxElements;
     private final long maxWaitNanos;
     private final int concurrentRuns;
@@ -59,8 +62,15 @@ public final class SharedRuns {
      * @param concurrentRuns runs at once
      */
     public SharedRuns(Runner runner, int maxPoints, long maxElements, long maxWaitNanos, int concurrentRuns) {
+        this(runner, maxPoints, new RowLimit(), maxElements, maxWaitNanos, concurrentRuns);
+    }
+
+    /** @param rowLimit the model's rows per run as its device's memory allows: joined runs take no more */
+    public SharedRuns(
+            Runner runner, int maxPoints, RowLimit rowLimit, long maxElements, long maxWaitNanos, int concurrentRuns) {
         this.runner = runner;
         this.maxPoints = maxPoints;
+        this.rowLimit = rowLimit;
         this.maxElements = maxElements;
         this.maxWaitNanos = maxWaitNanos;
         this.concurrentRuns = Math.max(1, concurrentRuns);
@@ -140,7 +150,7 @@ public final class SharedRuns {
         }
         long until = System.nanoTime() + maxWaitNanos;
         Part head = queue.peek();
-        while (compatibleRows(head) < maxPoints) {
+        while (compatibleRows(head) < maxRows()) {
             long left = until - System.nanoTime();
             if (left <= 0) {
                 return;
@@ -155,6 +165,10 @@ public final class SharedRuns {
                 return; // another runner took it
             }
         }
+    }
+
+    private int maxRows() {
+        return Math.min(maxPoints, rowLimit.get());
     }
 
     private int compatibleRows(Part head) {
@@ -175,9 +189,10 @@ public final class SharedRuns {
         batch.add(head);
         int rows = head.rows;
         long elements = head.elements;
+        int maxRows = maxRows();
         for (Iterator<Part> it = queue.iterator(); it.hasNext(); ) {
             Part p = it.next();
-            if (p.key.equals(head.key) && rows + p.rows <= maxPoints && elements + p.elements <= maxElements) {
+            if (p.key.equals(head.key) && rows + p.rows <= maxRows && elements + p.elements <= maxElements) {
                 it.remove();
                 p.taken = true;
                 batch.add(p);

@@ -70,12 +70,17 @@ public final class ExplanationPipeline {
         this.limits = limits;
     }
 
-    /** Explains every instance, with what the request changes ({@link ExplainOptions#NONE} for nothing). */
     /** The model's shared runs (cross-request batching), or null when off. */
     public dev.explainable.serving.runtime.model.SharedRuns sharedRuns() {
         return runner.sharedRuns();
     }
 
+    /** The rows one run of the model may take, as its device's memory has allowed. */
+    public dev.explainable.serving.runtime.model.RowLimit rowLimit() {
+        return runner.rowLimit();
+    }
+
+    /** Explains every instance, with what the request changes ({@link ExplainOptions#NONE} for nothing). */
     public List<Explanation> explain(List<JsonNode> instances, ExplainOptions request) {
         return explainDecoded(decode(instances), request);
     }

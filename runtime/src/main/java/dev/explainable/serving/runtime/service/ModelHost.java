@@ -95,6 +95,17 @@ public class ModelHost {
                 : 0;
     }
 
+    /**
+     * The rows one run of the ready model may take since TensorFlow ran out of memory on a larger run (the batch
+     * size fitted to the device's memory); 0 while none has, or before the model is ready.
+     */
+    public int fittedRowsPerRun() {
+        return state instanceof ModelState.Ready r
+                        && r.model().pipeline().rowLimit().lowered()
+                ? r.model().pipeline().rowLimit().get()
+                : 0;
+    }
+
     /** The configured method's name as configured (normalized), also when it does not parse. */
     public String method() {
         return config.method().trim().toLowerCase(java.util.Locale.ROOT);

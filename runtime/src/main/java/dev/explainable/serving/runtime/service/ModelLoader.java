@@ -14,6 +14,7 @@ import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.metadata.MetadataLoader;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.ModelRunner;
+import dev.explainable.serving.runtime.model.RowLimit;
 import dev.explainable.serving.runtime.model.ServingModel;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
 import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
@@ -78,15 +79,17 @@ public final class ModelLoader {
     private static ExplanationPipeline compose(RuntimeOptions options, ServingModel model) {
         var limits = options.limits();
         var batching = options.batching();
+        RowLimit rowLimit = new RowLimit();
         SharedRuns shared = batching.enabled()
                 ? new SharedRuns(
                         model::run,
                         Math.max(batching.maxPoints(), options.batchSize()),
+                        rowLimit,
                         limits.maxBatchElements(),
                         batching.maxWait().toNanos(),
                         batching.concurrentRuns())
                 : null;
-        ModelRunner runner = new ModelRunner(model, limits.maxBatchElements(), shared);
+        ModelRunner runner = new ModelRunner(model, limits.maxBatchElements(), shared, rowLimit);
         Map<String, String> aliases = new HashMap<>();
         Map<String, InputMetadata> inputMetadata = new LinkedHashMap<>();
         for (ExplainedInput e : model.explainedInputs()) {

@@ -74,7 +74,9 @@ class RuntimeModelResourceTest {
                 given().get("/q/metrics").then().statusCode(200).extract().asString(),
                 org.hamcrest.Matchers.allOf(
                         containsString("explainable_model_devices{type=\"CPU\"} 1.0"),
-                        containsString("explainable_model_devices{type=\"GPU\"} 0.0")));
+                        containsString("explainable_model_devices{type=\"GPU\"} 0.0"),
+                        // no run has run out of memory
+                        containsString("explainable_model_fitted_rows_per_run 0.0")));
     }
 
     @Test
