@@ -20,8 +20,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 image=${1:-runtime/target/jib-image.tar}
-# what a node's driver installation brings (never in an image): the CUDA driver API, NVML
-DRIVER_LIBS='^(libcuda\.so(\.1)?|libnvidia-ml\.so(\.1)?)$'
+# what a node's driver installation brings (never in an image): the CUDA driver API, NVML and the driver's other
+# components (libnvidia-*, OptiX), which CUPTI names for tracing them
+DRIVER_LIBS='^(libcuda\.so(\.1)?|libnvidia-[a-z0-9_-]+\.so(\.1)?|libnvoptix\.so(\.1)?)$'
+# names in a library's strings that are left out of the image on purpose: not opened on TensorFlow's paths
+declare -A OPTIONAL=(
+  [libnvperf_host.so]="CUPTI's PerfWorks library for hardware metrics; CUPTI is opened only by TensorFlow's profiler, which traces activities"
+  [libnvvm.so]="NVVM, which nvJitLink needs only to link LTO intermediate code (from the nvcc wheel, left out)")
 # the soname TensorFlow 2.18's dso_loader opens for each API prefix (name + ".so." + the version it was built with)
 declare -A SONAME=([cuda]=libcudart.so.12 [cublas]=libcublas.so.12 [cublasLt]=libcublasLt.so.12
   [cufft]=libcufft.so.11 [cusolver]=libcusolver.so.11 [cusparse]=libcusparse.so.12 [cudnn]=libcudnn.so.9
@@ -135,6 +140,7 @@ for n in "${opened[@]}"; do seen[$n]=1; done
 while [ ${#queue[@]} -gt 0 ]; do
   n=${queue[0]}; queue=("${queue[@]:1}")
   echo "$n" | grep -qE "$DRIVER_LIBS" && continue
+  [ -n "${OPTIONAL[$n]:-}" ] && continue
   f=$(resolve "$ld_path" "$n"); [ -n "$f" ] || continue
   for m in $(grep -aoE 'lib(cu|nv)[A-Za-z0-9_-]*\.so(\.[0-9]+)*' "$rootfs$f" | sort -u); do
     base=$(basename "$(resolve "$ld_path" "$m")" 2>/dev/null); [ -n "$base" ] && [ "$base" != . ] || base=$m
@@ -149,6 +155,7 @@ echo "--- in the image (chroot, the image's LD_LIBRARY_PATH)"
 missing=(); control=0
 for n in "${all[@]}"; do
   if echo "$n" | grep -qE "$DRIVER_LIBS"; then echo "  $n: the driver's, from the node"; continue; fi
+  if [ -n "${OPTIONAL[$n]:-}" ]; then echo "  $n: left out: ${OPTIONAL[$n]}"; continue; fi
   [ -z "$(resolve "" "$n")" ] && control=$((control + 1))
   f=$(resolve "$ld_path" "$n")
   if [ -z "$f" ]; then missing+=("$n"); echo "  $n: NOT FOUND"; continue; fi
@@ -166,7 +173,9 @@ else fail "missing in the image: ${missing[*]}"; fi
 if [ "$control" -gt 0 ]; then ok "control: without LD_LIBRARY_PATH, $control of them do not resolve"
 else echo "note: they resolve without LD_LIBRARY_PATH too (ld.so.cache)"; fi
 
-# 3. TensorFlow loads them, through its own stubs
+# 3. TensorFlow loads them, through its own stubs (with /proc: the loader resolves java's $ORIGIN, where libjli is,
+# through /proc/self/exe)
+mkdir -p "$rootfs/proc" && mount -t proc proc "$rootfs/proc"
 echo "--- GpuLibsProbe in the image (uid 185, the image's env, TF_CPP_VMODULE=dso_loader=1)"
 cp tools/images/GpuLibsProbe.java "$rootfs/tmp/"
 user=$(conf "print(c.get('User','0'))")
@@ -182,9 +191,8 @@ else fail "GpuLibsProbe exited $probe_rc"; { grep -avE '^probe:|dso_loader' "$wo
 
 # 4. the runtime, on the CPU, with TensorFlow's full log
 echo "--- the runtime in the image (TF_CPP_MIN_LOG_LEVEL=0, dso_loader at VLOG 1), serving a test model"
-mkdir -p "$rootfs/models" "$rootfs/proc" && chmod 1777 "$rootfs/tmp"
+mkdir -p "$rootfs/models" && chmod 1777 "$rootfs/tmp"
 cp -r runtime/src/test/resources/models/tabular_classifier "$rootfs/models/iris"
-mount -t proc proc "$rootfs/proc"
 mapfile -t cmd < <(conf "print('\n'.join(c['Entrypoint']))")
 port=18183
 chroot --userspec="$user:$user" "$rootfs" /usr/bin/env -i "${env[@]}" TF_CPP_MIN_LOG_LEVEL=0 \
