@@ -65,6 +65,10 @@ public class AdmissionControl {
         register(registry, "explain", explanations);
         register(registry, "predict", predictions);
         register(registry, "forward", forwards);
+        // what an autoscaler's per-pod target reads: running alone stops at the slot count, the sum shows the excess
+        Gauge.builder("explainable.explanations.in.flight", explanations, a -> a.running() + a.queued())
+                .description("explanations running or waiting for a slot")
+                .register(registry);
     }
 
     private static void register(MeterRegistry registry, String verb, Admission admission) {

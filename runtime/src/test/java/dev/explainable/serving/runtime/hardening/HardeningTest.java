@@ -219,6 +219,7 @@ class HardeningTest {
         awaitMetric("explainable_admission_running{verb=\"explain\"} 1.0");
         CompletableFuture<HttpResponse<String>> queued = postAsync(EXPLAIN, large);
         awaitMetric("explainable_admission_queued{verb=\"explain\"} 1.0");
+        awaitMetric("explainable_explanations_in_flight 2.0"); // the autoscaler's per-pod metric: running + queued
 
         HttpResponse<String> refused = post(EXPLAIN, images(Images.blackPng(16, 16)));
         assertEquals(429, refused.statusCode(), refused.body());
