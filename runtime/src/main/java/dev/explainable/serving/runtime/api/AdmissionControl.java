@@ -66,7 +66,7 @@ public class AdmissionControl {
         register(registry, "predict", predictions);
         register(registry, "forward", forwards);
         // what an autoscaler's per-pod target reads: running alone stops at the slot count, the sum shows the excess
-        Gauge.builder("explainable.explanations.in.flight", explanations, a -> a.running() + a.queued())
+        Gauge.builder("explainable.explanations.in.flight", explanations, e -> e.running() + e.queued())
                 .description("explanations running or waiting for a slot")
                 .register(registry);
     }

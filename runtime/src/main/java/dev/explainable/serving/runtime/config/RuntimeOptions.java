@@ -236,118 +236,23 @@ public record RuntimeOptions(
     }
 
     public RuntimeOptions withTargetApproxError(Double target) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                Optional.ofNullable(target),
-                maxIntegralSteps);
+        return toBuilder().targetApproxError(Optional.ofNullable(target)).build();
     }
 
     public RuntimeOptions withMaxIntegralSteps(int cap) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                cap);
+        return toBuilder().maxIntegralSteps(cap).build();
     }
 
     public RuntimeOptions withSmoothGrad(SmoothGradConfig config) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                Optional.ofNullable(config),
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().smoothGrad(Optional.ofNullable(config)).build();
     }
 
     public RuntimeOptions withBatching(Batching b) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                b,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().batching(b).build();
     }
 
     public RuntimeOptions withBlur(BlurConfig config) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                Optional.ofNullable(config),
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().blur(Optional.ofNullable(config)).build();
     }
 
     /** The model fetcher's settings (explain.storage.*). */
@@ -373,232 +278,188 @@ public record RuntimeOptions(
 
     /** The same options for the model in {@code dir} (a fetched copy of a URI's model). */
     public RuntimeOptions withModelDir(String dir) {
-        return new RuntimeOptions(
-                dir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().modelDir(dir).build();
     }
 
     public RuntimeOptions withMethod(AttributionMethod m) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                m,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().method(m).build();
     }
 
     public RuntimeOptions withIntegralSteps(int steps) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                steps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().integralSteps(steps).build();
     }
 
     public RuntimeOptions withPaths(int p) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                p,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().paths(p).build();
     }
 
     public RuntimeOptions withBatchSize(int size) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                size,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().batchSize(size).build();
     }
 
     public RuntimeOptions withIntegrationRule(IntegrationRule rule) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                rule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().integrationRule(rule).build();
     }
 
     public RuntimeOptions withMetadataFile(String file) {
-        return new RuntimeOptions(
-                modelDir,
-                file,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().metadataFile(file).build();
     }
 
     public RuntimeOptions withIncludeRaw(boolean raw) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                raw,
-                warmUpFreeDimension,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().includeRaw(raw).build();
     }
 
     public RuntimeOptions withWarmUpFreeDimension(int size) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                size,
-                limits,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().warmUpFreeDimension(size).build();
     }
 
     public RuntimeOptions withLimits(RequestLimits l) {
-        return new RuntimeOptions(
-                modelDir,
-                metadataFile,
-                modelName,
-                modelVersion,
-                signature,
-                method,
-                integralSteps,
-                paths,
-                batchSize,
-                integrationRule,
-                xrai,
-                includeRaw,
-                warmUpFreeDimension,
-                l,
-                smoothGrad,
-                blur,
-                batching,
-                targetApproxError,
-                maxIntegralSteps);
+        return toBuilder().limits(l).build();
+    }
+
+    /** This record with every value copied, for the {@code with*} methods to change one. */
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        b.modelDir = modelDir;
+        b.metadataFile = metadataFile;
+        b.modelName = modelName;
+        b.modelVersion = modelVersion;
+        b.signature = signature;
+        b.method = method;
+        b.integralSteps = integralSteps;
+        b.paths = paths;
+        b.batchSize = batchSize;
+        b.integrationRule = integrationRule;
+        b.xrai = xrai;
+        b.includeRaw = includeRaw;
+        b.warmUpFreeDimension = warmUpFreeDimension;
+        b.limits = limits;
+        b.smoothGrad = smoothGrad;
+        b.blur = blur;
+        b.batching = batching;
+        b.targetApproxError = targetApproxError;
+        b.maxIntegralSteps = maxIntegralSteps;
+        return b;
+    }
+
+    /** The values of a {@link RuntimeOptions} being changed: one place that lists them all. */
+    private static final class Builder {
+        private String modelDir;
+        private String metadataFile;
+        private String modelName;
+        private String modelVersion;
+        private String signature;
+        private AttributionMethod method;
+        private int integralSteps;
+        private int paths;
+        private int batchSize;
+        private IntegrationRule integrationRule;
+        private XraiParameters xrai;
+        private boolean includeRaw;
+        private int warmUpFreeDimension;
+        private RequestLimits limits;
+        private Optional<SmoothGradConfig> smoothGrad;
+        private Optional<BlurConfig> blur;
+        private Batching batching;
+        private Optional<Double> targetApproxError;
+        private int maxIntegralSteps;
+
+        Builder modelDir(String v) {
+            this.modelDir = v;
+            return this;
+        }
+
+        Builder metadataFile(String v) {
+            this.metadataFile = v;
+            return this;
+        }
+
+        Builder method(AttributionMethod v) {
+            this.method = v;
+            return this;
+        }
+
+        Builder integralSteps(int v) {
+            this.integralSteps = v;
+            return this;
+        }
+
+        Builder paths(int v) {
+            this.paths = v;
+            return this;
+        }
+
+        Builder batchSize(int v) {
+            this.batchSize = v;
+            return this;
+        }
+
+        Builder integrationRule(IntegrationRule v) {
+            this.integrationRule = v;
+            return this;
+        }
+
+        Builder includeRaw(boolean v) {
+            this.includeRaw = v;
+            return this;
+        }
+
+        Builder warmUpFreeDimension(int v) {
+            this.warmUpFreeDimension = v;
+            return this;
+        }
+
+        Builder limits(RequestLimits v) {
+            this.limits = v;
+            return this;
+        }
+
+        Builder smoothGrad(Optional<SmoothGradConfig> v) {
+            this.smoothGrad = v;
+            return this;
+        }
+
+        Builder blur(Optional<BlurConfig> v) {
+            this.blur = v;
+            return this;
+        }
+
+        Builder batching(Batching v) {
+            this.batching = v;
+            return this;
+        }
+
+        Builder targetApproxError(Optional<Double> v) {
+            this.targetApproxError = v;
+            return this;
+        }
+
+        Builder maxIntegralSteps(int v) {
+            this.maxIntegralSteps = v;
+            return this;
+        }
+
+        RuntimeOptions build() {
+            return new RuntimeOptions(
+                    modelDir,
+                    metadataFile,
+                    modelName,
+                    modelVersion,
+                    signature,
+                    method,
+                    integralSteps,
+                    paths,
+                    batchSize,
+                    integrationRule,
+                    xrai,
+                    includeRaw,
+                    warmUpFreeDimension,
+                    limits,
+                    smoothGrad,
+                    blur,
+                    batching,
+                    targetApproxError,
+                    maxIntegralSteps);
+        }
     }
 }

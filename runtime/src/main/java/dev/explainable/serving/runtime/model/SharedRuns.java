@@ -14,6 +14,7 @@ import org.tensorflow.Output;
 
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.work.RequestDeadline;
+import dev.explainable.serving.runtime.work.ResourceExhaustedException;
 
 /**
  * TensorFlow runs shared by the concurrent requests of one model (cross-request batching).
@@ -224,14 +225,18 @@ public final class SharedRuns {
             runAlone(live.get(0));
             return;
         }
+        int total = live.stream().mapToInt(p -> p.rows).sum();
         List<HostTensor> joined;
         try (RequestDeadline.Scope none = RequestDeadline.none()) {
             joined = runner.run(joinedFeeds(live), live.get(0).fetches);
+        } catch (ResourceExhaustedException e) {
+            rowLimit.ranOutOfMemoryAt(total); // later joins stay under it
+            live.forEach(this::runAlone);
+            return;
         } catch (RuntimeException e) {
             live.forEach(this::runAlone); // only the part that caused it fails
             return;
         }
-        int total = live.stream().mapToInt(p -> p.rows).sum();
         if (joined.stream().anyMatch(t -> t.shape().length == 0 || t.shape()[0] != total)) {
             live.forEach(this::runAlone); // a fetch that is not per row cannot be split
             return;

@@ -28,6 +28,7 @@ import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
+import dev.explainable.serving.runtime.work.ResourceExhaustedException;
 
 /**
  * Cross-request batching on its own: the runner is a stand-in that doubles each fed row (and records the batches
@@ -211,5 +212,46 @@ class SharedRunsTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aJoinedRunThatRunsOutOfMemoryLowersTheRowLimitAndEveryPartStillGetsItsAnswer() throws Exception {
+        Doubler d = new Doubler(30);
+        // the device holds 4 rows: more fail as TensorFlow's allocator would
+        SharedRuns.Runner small = (feeds, fetches) -> {
+            if (feeds.get(x).shape()[0] > 4) {
+                synchronized (d.batchRows) {
+                    d.batchRows.add((int) feeds.get(x).shape()[0]);
+                }
+                throw new ResourceExhaustedException("out of memory");
+            }
+            return d.run(feeds, fetches);
+        };
+        RowLimit limit = new RowLimit();
+        SharedRuns shared = new SharedRuns(small, 512, limit, 1 << 20, TimeUnit.MILLISECONDS.toNanos(100), 1);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < 2; round++) {
+                List<Future<List<HostTensor>>> answers = new ArrayList<>();
+                for (int c = 0; c < 3; c++) {
+                    float first = 100 * c;
+                    answers.add(pool.submit(() -> submit(shared, rows(first, 3))));
+                }
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(
+                            200f * c,
+                            answers.get(c).get(10, TimeUnit.SECONDS).get(0).floats()[0]);
+                }
+                if (round == 0) {
+                    assertTrue(limit.lowered(), "batches " + d.batchRows);
+                    assertTrue(limit.get() <= 4, "limit " + limit.get());
+                    d.batchRows.clear();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // after the first out-of-memory, no join goes past the limit: nothing fails and runs again
+        assertTrue(d.batchRows.stream().allMatch(r -> r <= limit.get()), "batches " + d.batchRows);
     }
 }
