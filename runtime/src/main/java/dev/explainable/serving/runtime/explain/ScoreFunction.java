@@ -26,21 +26,5 @@ public interface ScoreFunction {
      * @param gradients with gradients: per explained input, the n gradients flattened like the points; otherwise
      *                  empty
      */
-    record Scores(float[] values, float[][] gradients) {
-
-        /** The scores of {@code a}'s points followed by {@code b}'s. */
-        public static Scores concat(Scores a, Scores b) {
-            float[][] gradients = new float[a.gradients.length][];
-            for (int i = 0; i < gradients.length; i++) {
-                gradients[i] = concat(a.gradients[i], b.gradients[i]);
-            }
-            return new Scores(concat(a.values, b.values), gradients);
-        }
-
-        private static float[] concat(float[] a, float[] b) {
-            float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-            System.arraycopy(b, 0, c, a.length, b.length);
-            return c;
-        }
-    }
+    record Scores(float[] values, float[][] gradients) {}
 }

@@ -280,10 +280,11 @@ public final class ModelRunner {
     public ScoreFunction scoreFunction(
             ForwardResult instance, ExplainedOutput output, LabelTarget target, int batchSize) {
         int perRun = pointsPerRun(batchSize, explainedElements(instance));
+        PointRun once = (points, n, withGradients) -> evaluate(instance, output, target, points, n, withGradients);
         return new ScoreFunction() {
             @Override
             public Scores at(List<float[]> points, int n, boolean withGradients) {
-                return evaluate(instance, output, target, points, n, withGradients);
+                return fitted(once, points, n, withGradients);
             }
 
             @Override
@@ -293,42 +294,36 @@ public final class ModelRunner {
         };
     }
 
+    /** One run of points: their scores, and where asked their gradients. */
+    @FunctionalInterface
+    private interface PointRun {
+        ScoreFunction.Scores at(List<float[]> points, int n, boolean withGradients);
+    }
+
     /**
      * The scores of {@code n} points in runs of at most the row limit's rows. A run that runs out of memory lowers
      * the limit to half its rows and is run again as two halves; only a single point that does not fit fails.
      */
-    private ScoreFunction.Scores evaluate(
-            ForwardResult instance,
-            ExplainedOutput output,
-            LabelTarget target,
-            List<float[]> points,
-            int n,
-            boolean withGradients) {
-        int limit = rowLimit.get();
-        if (n > limit) {
-            return evaluateSplit(instance, output, target, points, n, limit, withGradients);
-        }
-        try {
-            return evaluateOnce(instance, output, target, points, n, withGradients);
-        } catch (ResourceExhaustedException e) {
-            if (n < 2) {
-                throw e;
+    private ScoreFunction.Scores fitted(PointRun once, List<float[]> points, int n, boolean withGradients) {
+        int rows = rowLimit.get();
+        if (n <= rows) {
+            try {
+                return once.at(points, n, withGradients);
+            } catch (ResourceExhaustedException e) {
+                if (n < 2) {
+                    throw e;
+                }
+                rowLimit.ranOutOfMemoryAt(n);
+                rows = (n + 1) / 2;
             }
-            rowLimit.ranOutOfMemoryAt(n);
-            return evaluateSplit(instance, output, target, points, n, (n + 1) / 2, withGradients);
         }
+        return inParts(once, points, n, rows, withGradients);
     }
 
-    /** The scores of {@code n} points, evaluated {@code rows} at a time and joined in order. */
-    private ScoreFunction.Scores evaluateSplit(
-            ForwardResult instance,
-            ExplainedOutput output,
-            LabelTarget target,
-            List<float[]> points,
-            int n,
-            int rows,
-            boolean withGradients) {
-        ScoreFunction.Scores joined = null;
+    /** The scores of {@code n} points, {@code rows} at a time (each part fitted again), written into one answer. */
+    private ScoreFunction.Scores inParts(PointRun once, List<float[]> points, int n, int rows, boolean withGradients) {
+        float[] values = new float[n];
+        float[][] gradients = null;
         for (int from = 0; from < n; from += rows) {
             int count = Math.min(rows, n - from);
             List<float[]> part = new ArrayList<>(points.size());
@@ -336,13 +331,23 @@ public final class ModelRunner {
                 int perPoint = p.length / n;
                 part.add(Arrays.copyOfRange(p, from * perPoint, (from + count) * perPoint));
             }
-            ScoreFunction.Scores s = evaluate(instance, output, target, part, count, withGradients);
-            joined = joined == null ? s : ScoreFunction.Scores.concat(joined, s);
+            ScoreFunction.Scores s = fitted(once, part, count, withGradients);
+            System.arraycopy(s.values(), 0, values, from, count);
+            if (gradients == null) {
+                gradients = new float[s.gradients().length][];
+            }
+            for (int i = 0; i < gradients.length; i++) {
+                int perPoint = s.gradients()[i].length / count;
+                if (gradients[i] == null) {
+                    gradients[i] = new float[n * perPoint];
+                }
+                System.arraycopy(s.gradients()[i], 0, gradients[i], from * perPoint, count * perPoint);
+            }
         }
-        return joined;
+        return new ScoreFunction.Scores(values, gradients);
     }
 
-    private ScoreFunction.Scores evaluateOnce(
+    private ScoreFunction.Scores evaluate(
             ForwardResult instance,
             ExplainedOutput output,
             LabelTarget target,
