@@ -1,26 +1,15 @@
 package dev.explainable.serving.e2e;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.InitialDirContext;
-
-import dev.explainable.serving.operator.controlplane.ControlPlane;
 
 /**
  * The cluster's DNS: CoreDNS with its {@code kubernetes} plugin against the test control plane, built from its Go
@@ -44,18 +33,8 @@ final class ClusterDns implements AutoCloseable {
 
     /** CoreDNS's binary, building it first if needed (tools/k8s/build-coredns.sh prints it). */
     static Path binary() throws Exception {
-        Process build = new ProcessBuilder(
-                        "bash",
-                        ControlPlane.repoRoot()
-                                .resolve("tools/k8s/build-coredns.sh")
-                                .toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!build.waitFor(30, TimeUnit.MINUTES) || build.exitValue() != 0 || out.isEmpty()) {
-            throw new IllegalStateException("building CoreDNS failed (see the output above)");
-        }
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
+        List<String> out = LocalProcesses.build("tools/k8s/build-coredns.sh", "CoreDNS");
+        return Path.of(out.get(out.size() - 1));
     }
 
     /**
@@ -65,10 +44,7 @@ final class ClusterDns implements AutoCloseable {
      */
     static ClusterDns start(String address, Path kubeconfig, Path work) throws Exception {
         Path binary = binary();
-        int readyPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            readyPort = s.getLocalPort();
-        }
+        int readyPort = LocalProcesses.freePort(address);
         Path corefile = work.resolve("Corefile");
         Files.writeString(corefile, """
                 %1$s:53 {
@@ -96,25 +72,10 @@ final class ClusterDns implements AutoCloseable {
     }
 
     private void awaitReady(String ready) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                HttpResponse<Void> r = client.send(
-                        HttpRequest.newBuilder(URI.create(ready))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+        if (!LocalProcesses.awaitOk(process, ready, Duration.ofSeconds(60))) {
+            throw new IllegalStateException("CoreDNS did not become ready at " + ready + " (alive: " + process.isAlive()
+                    + "); see coredns.log");
         }
-        throw new IllegalStateException(
-                "CoreDNS did not become ready at " + ready + " (alive: " + process.isAlive() + "); see coredns.log");
     }
 
     /** The A records CoreDNS answers for {@code name}, asked directly (UDP to this server, no search path). */
@@ -147,14 +108,6 @@ final class ClusterDns implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        LocalProcesses.stop(process);
     }
 }

@@ -305,7 +305,7 @@ public final class LocalNode implements AutoCloseable {
             if (p == containerd) {
                 removeContainers();
             }
-            stop(p);
+            LocalProcesses.stop(p);
         }
         try {
             removeNetwork();
@@ -405,19 +405,6 @@ public final class LocalNode implements AutoCloseable {
                 .start();
         processes.add(p);
         return p;
-    }
-
-    private static void stop(Process p) {
-        p.destroy();
-        try {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
     }
 
     interface Check {

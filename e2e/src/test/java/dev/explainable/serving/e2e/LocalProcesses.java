@@ -1,0 +1,80 @@
+package dev.explainable.serving.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.explainable.serving.operator.controlplane.ControlPlane;
+
+/** What the end-to-end test's own servers (the node, CoreDNS, fake-gcs-server) share: build, start, wait, stop. */
+final class LocalProcesses {
+
+    private LocalProcesses() {}
+
+    /**
+     * Runs a build script of the repository ({@code tools/...}), its errors to this process's, and returns the lines
+     * it printed (the paths of what it built or found cached).
+     */
+    static List<String> build(String script, String what) throws Exception {
+        Process build = new ProcessBuilder(
+                        "bash", ControlPlane.repoRoot().resolve(script).toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!build.waitFor(30, TimeUnit.MINUTES) || build.exitValue() != 0 || out.isEmpty()) {
+            throw new IllegalStateException("building " + what + " failed (see the output above)");
+        }
+        return out.lines().toList();
+    }
+
+    /** A port free on {@code host} now. */
+    static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until {@code url} answers 200 while {@code process} lives; false when it did not within {@code wait}. */
+    static boolean awaitOk(Process process, String url, Duration wait) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<Void> r = client.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** SIGTERM, and SIGKILL if it has not ended 15 s later. */
+    static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
