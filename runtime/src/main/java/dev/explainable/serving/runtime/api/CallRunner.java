@@ -62,6 +62,7 @@ public class CallRunner {
             Supplier<ExplanationPipeline> resolve,
             BiFunction<ExplanationPipeline, RequestReader.Request, Map<String, Object>> work) {
         RequestDeadline deadline = HttpGuards.deadline(http);
+        HttpGuards.bodyArrived(http); // the body is here: from now on only the deadline bounds the call
         return Uni.createFrom()
                 .item(() -> {
                     try {
@@ -80,7 +81,21 @@ public class CallRunner {
                         throw e;
                     }
                 })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                // answered 504 by HttpGuards at the deadline already: nothing more is written, and the connection
+                // that guard closes makes the REST layer drop this request
+                .onItem()
+                .transformToUni(r -> answered(http)
+                        ? Uni.createFrom().<Response>nothing()
+                        : Uni.createFrom().item(r))
+                .onFailure()
+                .recoverWithUni(t -> answered(http)
+                        ? Uni.createFrom().nothing()
+                        : Uni.createFrom().failure(t));
+    }
+
+    private static boolean answered(RoutingContext http) {
+        return http.response().ended();
     }
 
     private Map<String, Object> handle(

@@ -123,6 +123,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, HttpServerRequest request) {
+        if (request != null && request.response().ended()) {
+            // answered already (504 at the deadline, by HttpGuards) while the work's own answer was on its way
+            LOG.debugf("answer dropped, the request was answered already: %s", e.toString());
+            return error(request, 500, "the request was answered already");
+        }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected failure (error id %s)", id);
         return error(request, 500, "internal error (error id " + id + ")");

@@ -1,6 +1,7 @@
 package dev.explainable.serving.runtime.api;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,10 +26,17 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
  * <li>security headers on every response (the page loads only its own scripts, styles and images, cannot be framed);
  * <li>a body announced larger than {@code explain.max-request-bytes} is refused before it is read, and one whose
  * size is not announced (chunked) too;
+ * <li>at most {@code explain.limits.max-requests-in-progress} requests are in progress at once, at most
+ * {@code explain.limits.max-requests-per-client} of them from one client address ({@link RequestsInProgress}); past
+ * either the request gets 503 or 429 and its connection is closed at once, so one client cannot hold the port;
  * <li>a client that has not sent its whole body within {@code explain.limits.body-timeout} gets 408 and its
- * connection closed (slow clients hold a connection, never a worker);
+ * connection closed (slow clients hold a connection, never a worker); the timer ends when the body has arrived
+ * ({@link #bodyArrived}), not with the answer, so a long explanation is never cut by it;
  * <li>the request's {@link RequestDeadline} starts at arrival and is cancelled when the connection closes, so an
  * abandoned explanation stops at its next batch;
+ * <li>a request still unanswered at its deadline is answered 504 from here, whatever its work is doing (a long
+ * TensorFlow run checks the deadline only when it returns), and its connection closed, which stops that work at its
+ * next check;
  * <li>failures raised by the HTTP layer itself answer {@code {"error": ...}} as the API's own errors do.
  * </ul>
  */
@@ -39,6 +47,13 @@ public class HttpGuards {
     static final String DEADLINE = "explainable.deadline";
     /** Longest a refused request's remaining body is read before its connection closes anyway. */
     static final long DRAIN_MILLIS = 10_000;
+    /**
+     * How long after its deadline an unanswered request is answered 504 here: work that checks its deadline answers
+     * by itself within this, with its own outcome in the metrics.
+     */
+    static final long DEADLINE_GRACE_MILLIS = 500;
+
+    private static final String BODY_TIMER = "explainable.body-timer";
 
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -47,12 +62,15 @@ public class HttpGuards {
     private final Duration bodyTimeout;
     private final Duration deadline;
     private final Vertx vertx;
+    private final RequestsInProgress inProgress;
 
     public HttpGuards(ExplainConfig config, Vertx vertx) {
         this.maxRequestBytes = config.maxRequestBytes();
         this.bodyTimeout = config.limits().bodyTimeout();
         this.deadline = config.limits().deadline();
         this.vertx = vertx;
+        this.inProgress = new RequestsInProgress(
+                config.limits().maxRequestsInProgress(), config.limits().maxRequestsPerClient());
     }
 
     void install(@Observes Router router) {
@@ -66,6 +84,38 @@ public class HttpGuards {
         response.putHeader("X-Frame-Options", "DENY");
         response.putHeader("X-Content-Type-Options", "nosniff");
         response.putHeader("Referrer-Policy", "no-referrer");
+
+        String client =
+                request.remoteAddress() != null ? request.remoteAddress().host() : "local";
+        switch (inProgress.tryStart(client)) {
+            case CLIENT -> {
+                // not drained: the point is to give this connection back at once
+                refuse(
+                        ctx,
+                        429,
+                        "this client has " + inProgress.maxPerClient() + " requests in progress, the most one client"
+                                + " may have (explain.limits.max-requests-per-client); retry when one has been answered",
+                        false);
+                return;
+            }
+            case TOTAL -> {
+                refuse(
+                        ctx,
+                        503,
+                        "the server has " + inProgress.maxTotal() + " requests in progress, the most it takes"
+                                + " (explain.limits.max-requests-in-progress); retry shortly",
+                        false);
+                return;
+            }
+            case NONE -> {
+                AtomicBoolean counted = new AtomicBoolean(true);
+                ctx.addEndHandler(done -> {
+                    if (counted.getAndSet(false)) {
+                        inProgress.end(client);
+                    }
+                });
+            }
+        }
 
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null && request.method() == HttpMethod.POST && !request.isEnded()) {
@@ -98,8 +148,9 @@ public class HttpGuards {
         RequestDeadline requestDeadline = RequestDeadline.after(deadline);
         ctx.put(DEADLINE, requestDeadline);
         if (!request.isEnded()) {
+            AtomicBoolean arrived = new AtomicBoolean();
             long timer = vertx.setTimer(bodyTimeout.toMillis(), id -> {
-                if (!request.isEnded() && !response.ended()) {
+                if (!arrived.get() && !request.isEnded() && !response.ended()) {
                     LOG.debugf("body of %s %s not received within %s", request.method(), request.path(), bodyTimeout);
                     refuse(
                             ctx,
@@ -108,7 +159,17 @@ public class HttpGuards {
                                     + " s (explain.limits.body-timeout)");
                 }
             });
+            ctx.put(BODY_TIMER, new BodyTimer(timer, arrived));
             ctx.addEndHandler(done -> vertx.cancelTimer(timer));
+        }
+        if (request.method() == HttpMethod.POST) {
+            long watchdog = vertx.setTimer(deadline.toMillis() + DEADLINE_GRACE_MILLIS, id -> {
+                if (!response.ended() && !response.headWritten()) {
+                    LOG.debugf("%s %s unanswered at its deadline of %s", request.method(), request.path(), deadline);
+                    refuse(ctx, 504, RequestDeadline.overdueMessage(deadline));
+                }
+            });
+            ctx.addEndHandler(done -> vertx.cancelTimer(watchdog));
         }
         // ends with the response, or earlier when the client closes the connection: either way the work may stop
         ctx.addEndHandler(done -> requestDeadline.cancel("the client closed the connection"));
@@ -145,7 +206,30 @@ public class HttpGuards {
                 : new JsonObject().put("error", message).encode();
     }
 
+    /**
+     * The whole body has arrived (the resource method has it): the body timer ends here, not with the answer, so
+     * that work taking longer than the body timeout is not cut by it. Called on the event loop.
+     */
+    static void bodyArrived(RoutingContext ctx) {
+        BodyTimer t = ctx.get(BODY_TIMER);
+        if (t != null) {
+            t.arrived().set(true);
+            ctx.vertx().cancelTimer(t.id());
+        }
+    }
+
+    /** The body timer of a request whose body had not fully arrived when its headers did. */
+    private record BodyTimer(long id, AtomicBoolean arrived) {}
+
     static void refuse(RoutingContext ctx, int status, String message) {
+        refuse(ctx, status, message, true);
+    }
+
+    /**
+     * Answers the contract's error and closes the connection; with {@code drainBody}, a body within the limit that is
+     * still arriving is read first (see below).
+     */
+    static void refuse(RoutingContext ctx, int status, String message, boolean drainBody) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.headWritten()) {
             return;
@@ -160,7 +244,7 @@ public class HttpGuards {
         // A body within the size limit that is still arriving is read and dropped before the connection closes
         // (bounded by the body timeout): closing on unread bytes makes TCP reset the connection, and the client may
         // lose the answer it was sent. A body over the limit, or one that timed out, is not waited for.
-        boolean drain = !request.isEnded() && status != 408 && status != 413 && status != 411;
+        boolean drain = drainBody && !request.isEnded() && status != 408 && status != 413 && status != 411;
         response.end(errorBody(request.path(), status, message)).onComplete(done -> {
             if (!drain || request.isEnded()) {
                 request.connection().close();

@@ -205,6 +205,24 @@ public interface ExplainConfig {
         @WithName("body-timeout")
         @WithDefault("30s")
         java.time.Duration bodyTimeout();
+
+        /**
+         * Requests in progress at once on the API port (from their headers to their answers, bodies still arriving
+         * included): bounds the request bodies held in memory. More are refused at once with 503 and their
+         * connections closed.
+         */
+        @WithName("max-requests-in-progress")
+        @WithDefault("128")
+        int maxRequestsInProgress();
+
+        /**
+         * Requests one client address may have in progress at once; more are refused at once with 429 and their
+         * connections closed, so that one client cannot take the API port from everyone else. Behind a proxy or
+         * gateway every request comes from its address: raise this to max-requests-in-progress there.
+         */
+        @WithName("max-requests-per-client")
+        @WithDefault("64")
+        int maxRequestsPerClient();
     }
 
     /**

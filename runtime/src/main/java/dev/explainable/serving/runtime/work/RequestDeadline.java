@@ -81,19 +81,24 @@ public final class RequestDeadline {
     }
 
     public void check() {
+        long now = System.nanoTime();
+        // overdue first: a request answered 504 at its deadline has its connection closed too (cancelled), and is
+        // counted as overdue
+        if (now - deadline > 0) {
+            throw new DeadlineExceededException(overdueMessage(budget), false);
+        }
         if (cancelled != null) {
             throw new DeadlineExceededException(cancelled, true);
-        }
-        long now = System.nanoTime();
-        if (now - deadline > 0) {
-            throw new DeadlineExceededException(
-                    "the request did not finish within its deadline of " + budget.toSeconds()
-                            + " s (explain.limits.deadline)",
-                    false);
         }
         if (stopBy != Long.MAX_VALUE && now - stopBy > 0) {
             throw new DeadlineExceededException("the server is shutting down", true);
         }
+    }
+
+    /** What an overdue request is told, wherever its deadline is noticed. */
+    public static String overdueMessage(Duration budget) {
+        return "the request did not finish within its deadline of " + budget.toSeconds()
+                + " s (explain.limits.deadline)";
     }
 
     /** At shutdown: every request still running ends at its first check after {@code cutOff} from now. */

@@ -23,6 +23,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.testing.Management;
 
 /** The HTTP surface on the real tabular classifier (model "iris", version "v1", see application.properties). */
 @QuarkusTest
@@ -160,15 +161,18 @@ class PredictionResourceTest {
     @Test
     void healthMetricsAndOpenApi() {
         // the model's check sits next to Quarkus' own ("Graceful Shutdown"), in no fixed order
-        given().get("/q/health/ready")
+        given().get(Management.url("/q/health/ready"))
                 .then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'model' }.data.model", equalTo("iris"))
                 .body("checks.find { it.name == 'model' }.status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(Management.url("/q/health/live")).then().statusCode(200);
         post(VERSION + ":explain", instances()).statusCode(200);
-        String metrics =
-                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(Management.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         org.hamcrest.MatcherAssert.assertThat(
                 metrics,
                 containsString(

@@ -2,6 +2,8 @@ package dev.explainable.serving.runtime.api;
 
 import static io.restassured.RestAssured.given;
 
+import dev.explainable.serving.runtime.testing.Management;
+
 /** Waits for the readiness probe: the model loads in the background at start-up. */
 final class ReadyModel {
     private ReadyModel() {}
@@ -13,7 +15,7 @@ final class ReadyModel {
                         .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            if (given().get("/q/health/ready").statusCode() == 200) {
+            if (given().get(Management.url("/q/health/ready")).statusCode() == 200) {
                 return;
             }
             try {
@@ -23,7 +25,7 @@ final class ReadyModel {
                 return;
             }
         }
-        throw new AssertionError(
-                "model did not become ready: " + given().get("/q/health/ready").asString());
+        throw new AssertionError("model did not become ready: "
+                + given().get(Management.url("/q/health/ready")).asString());
     }
 }

@@ -24,6 +24,7 @@ import io.restassured.http.ContentType;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.service.ModelNotReadyException;
+import dev.explainable.serving.runtime.testing.Management;
 
 /** {@code GET /runtime/model} on the tabular classifier, and its 503 while the model is not ready. */
 @QuarkusTest
@@ -71,7 +72,11 @@ class RuntimeModelResourceTest {
                 .body("devices[0].type", equalTo("CPU"))
                 .body("devices[0].name", equalTo("/job:localhost/replica:0/task:0/device:CPU:0"));
         org.hamcrest.MatcherAssert.assertThat(
-                given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                given().get(Management.url("/q/metrics"))
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString(),
                 org.hamcrest.Matchers.allOf(
                         containsString("explainable_model_devices{type=\"CPU\"} 1.0"),
                         containsString("explainable_model_devices{type=\"GPU\"} 0.0"),

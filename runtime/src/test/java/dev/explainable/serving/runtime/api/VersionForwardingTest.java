@@ -28,6 +28,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import dev.explainable.serving.runtime.testing.Management;
+
 /**
  * Forwarding through the running runtime's Vertex URL, to another version played by the JDK's HTTP server: the
  * answer passed through, the forward limit (one here) answered 429 in Google's error shape while the other version
@@ -161,7 +163,7 @@ class VersionForwardingTest {
                 .body("error.message", containsString("explain.limits.deadline"));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(tookMillis >= 1800 && tookMillis < 4000, "took " + tookMillis + " ms");
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(Management.url("/q/metrics")).asString();
         assertTrue(
                 metrics.contains("explainable_forwards_seconds_count{outcome=\"deadline_exceeded\"}"),
                 metrics.lines().filter(l -> l.contains("forward")).toList().toString());

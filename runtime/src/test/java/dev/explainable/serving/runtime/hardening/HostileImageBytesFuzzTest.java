@@ -37,7 +37,7 @@ class HostileImageBytesFuzzTest {
 
     @Test
     void bytesTheGraphCannotDecodeAreTheClientsError() throws Exception {
-        HostileRequestFuzzTest.awaitReady(base.getPort());
+        HostileRequestFuzzTest.awaitReady();
         for (String b64 : new String[] {"aGVsbG8gd29ybGQ=", "", "/9j/4AAQSkZJRgABAQ=="}) {
             for (String verb : new String[] {":explain", ":predict"}) {
                 RawHttp.Response r = RawHttp.send(

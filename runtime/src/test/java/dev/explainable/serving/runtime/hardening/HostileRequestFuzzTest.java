@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.explainable.serving.runtime.testing.Management;
+
 /**
  * 5,000 generated hostile requests against the tabular model (float inputs from JSON lists); its sibling sends
  * 5,000 more to a model that decodes JPEG bytes inside its graph. Every answer is below 500 and, when a refusal,
@@ -39,7 +41,7 @@ class HostileRequestFuzzTest {
     }
 
     static void fuzz(int port, String model, int count) throws Exception {
-        awaitReady(port);
+        awaitReady();
         long heapBefore = usedHeapAfterGc();
         Map<Integer, Integer> statuses = new TreeMap<>();
         int[] sent = {0};
@@ -79,7 +81,7 @@ class HostileRequestFuzzTest {
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(count, sent[0]);
-        awaitReady(port);
+        awaitReady();
         long heapAfter = usedHeapAfterGc();
         System.out.printf(
                 "fuzz %s: %d requests in %.1f s (%.1f s waiting for answers), statuses %s, heap after GC "
@@ -90,10 +92,12 @@ class HostileRequestFuzzTest {
         assertTrue(heapAfter - heapBefore < 256L << 20, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MB");
     }
 
-    static void awaitReady(int port) throws Exception {
+    /** Waits for the readiness probe, on the management port (the API port's own is not asked). */
+    static void awaitReady() throws Exception {
         long until = System.currentTimeMillis() + 120_000;
         while (true) {
-            RawHttp.Response r = RawHttp.send(port, RawHttp.request("GET", "/q/health/ready", null, null), 10_000);
+            RawHttp.Response r =
+                    RawHttp.send(Management.port(), RawHttp.request("GET", "/q/health/ready", null, null), 10_000);
             if (r != null && r.status() == 200) {
                 return;
             }

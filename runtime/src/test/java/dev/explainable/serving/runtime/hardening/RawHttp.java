@@ -57,7 +57,17 @@ final class RawHttp {
 
     /** Sends the bytes, reads until the server closes; null when it answered nothing at all. */
     static Response send(int port, byte[] bytes, int timeoutMillis) throws IOException {
-        try (Socket socket = new Socket("localhost", port)) {
+        return send(port, null, bytes, timeoutMillis);
+    }
+
+    /**
+     * As {@link #send(int, byte[], int)}, from the loopback address {@code from} (127.0.0.2, ...): a client the
+     * server tells apart from others by its address; null for the default.
+     */
+    static Response send(int port, String from, byte[] bytes, int timeoutMillis) throws IOException {
+        try (Socket socket = from == null
+                ? new Socket("localhost", port)
+                : new Socket("localhost", port, java.net.InetAddress.getByName(from), 0)) {
             socket.setSoTimeout(timeoutMillis);
             try {
                 socket.getOutputStream().write(bytes);

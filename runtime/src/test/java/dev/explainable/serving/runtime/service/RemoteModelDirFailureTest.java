@@ -10,6 +10,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.explainable.serving.runtime.testing.Management;
+
 /**
  * {@code EXPLAIN_MODEL_DIR=gs://...} naming a half-uploaded folder: nothing is loaded, and the runtime stays alive
  * and unready, its readiness check saying why (explain.exit-on-load-failure is off outside the operator's pods).
@@ -22,14 +24,14 @@ class RemoteModelDirFailureTest {
     @Test
     void staysUpUnreadySayingWhy() {
         RemoteModelDirTest.awaitState("failed");
-        given().get("/q/health/ready")
+        given().get(Management.url("/q/health/ready"))
                 .then()
                 .statusCode(503)
                 .body("checks.find { it.name == 'model' }.data.state", equalTo("failed"))
                 .body(
                         "checks.find { it.name == 'model' }.data.reason",
                         containsString("fetching gs://models/half: not a SavedModel folder: no saved_model.pb"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(Management.url("/q/health/live")).then().statusCode(200);
         given().contentType("application/json")
                 .body("{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}")
                 .post("/v1/projects/p/models/iris:explain")

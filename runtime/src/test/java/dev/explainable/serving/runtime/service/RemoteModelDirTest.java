@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.explainable.serving.runtime.storage.ObjectStoreServers;
+import dev.explainable.serving.runtime.testing.Management;
 
 /**
  * {@code EXPLAIN_MODEL_DIR=gs://bucket/path java -jar ...}: the runtime fetches the model from a real Cloud Storage
@@ -73,7 +74,7 @@ class RemoteModelDirTest {
     @Test
     void fetchesThenServes() {
         awaitState("UP");
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(Management.url("/q/health/ready")).then().statusCode(200);
         given().contentType("application/json")
                 .body("{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}")
                 .post("/v1/projects/p/models/iris:explain")
@@ -87,7 +88,7 @@ class RemoteModelDirTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             String body = given().header("Connection", "close")
-                    .get("/q/health/ready")
+                    .get(Management.url("/q/health/ready"))
                     .asString()
                     .replaceAll("\\s+", "");
             if (("UP".equals(wanted)
@@ -102,8 +103,8 @@ class RemoteModelDirTest {
                 return;
             }
         }
-        throw new AssertionError(
-                "not " + wanted + ": " + given().get("/q/health/ready").asString());
+        throw new AssertionError("not " + wanted + ": "
+                + given().get(Management.url("/q/health/ready")).asString());
     }
 
     public static class HalfUpload extends FromGcs {
