@@ -21,6 +21,12 @@ public enum RuntimeSetting {
      */
     ROUTING_VERSION_URL("explain.routing.version-url"),
     /**
+     * A file listing the model's versions ({@link VersionList}'s format): only a version it lists is forwarded to, and
+     * without a readable file nothing is. The operator mounts the model's versions ConfigMap there, which the kubelet
+     * refreshes in place, so adding a version changes no pod template.
+     */
+    ROUTING_VERSIONS_FILE("explain.routing.versions-file"),
+    /**
      * Most requests a pod forwards to other versions at once (each holds a worker thread while the other version
      * answers); past it a forward is refused with 429. The operator sets {@link RoutingDefaults#MAX_CONCURRENT_FORWARDS}.
      */

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 
 class ContractTest {
@@ -37,5 +40,16 @@ class ContractTest {
                 RoutingDefaults.MAX_CONCURRENT_FORWARDS,
                 Integer.parseInt(RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
         assertEquals("EXPLAIN_ROUTING_MAX_CONCURRENT_FORWARDS", RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env());
+    }
+
+    @Test
+    void theVersionsFileRoundTrips() {
+        assertEquals("EXPLAIN_ROUTING_VERSIONS_FILE", RuntimeSetting.ROUTING_VERSIONS_FILE.env());
+        String file = VersionList.format(List.of("v1", "v2", "canary"));
+        assertEquals("v1\nv2\ncanary\n", file);
+        assertEquals(List.of("v1", "v2", "canary"), List.copyOf(VersionList.parse(file)));
+        assertEquals(Set.of("a", "b"), VersionList.parse("  a\r\n\n b \n"));
+        assertTrue(VersionList.parse("\n").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> VersionList.format(List.of("v 1")));
     }
 }

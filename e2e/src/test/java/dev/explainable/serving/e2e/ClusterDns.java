@@ -15,7 +15,7 @@ import javax.naming.directory.InitialDirContext;
  * The cluster's DNS: CoreDNS with its {@code kubernetes} plugin against the test control plane, built from its Go
  * module by tools/k8s/build-coredns.sh on first use and cached under ~/.cache/explainable-serving/coredns. It answers
  * for {@value #DOMAIN} only (Services as {@code <service>.<namespace>.svc.cluster.local}, which the pods' search
- * path shortens to {@code <service>}) on port 53 of one address of this machine: for the end-to-end test, this
+ * path completes from {@code <service>} or, as the runtime asks, {@code <service>.<namespace>.svc}) on port 53 of one address of this machine: for the end-to-end test, this
  * machine's end of the node's veth pair, which the kubelet gives the pods as their nameserver. It forwards nothing:
  * any other name is refused, so no query leaves the machine.
  */

@@ -216,8 +216,9 @@ final class ExplainScenario {
 
         // Vertex's URLs through the model's Service: the default version answers; a deployedModelId naming another
         // version is forwarded by the default version's runtime to that version's Service, by its name
-        // (http://iris-v2, resolved by the cluster's DNS); one naming a version that does not exist (no Service of
-        // that name) is a clear 404 in Google's error shape
+        // (http://iris-v2.demo.svc, resolved by the cluster's DNS through the pods' search list), once the model's
+        // versions ConfigMap mounted in its pod lists it; one naming a version the model does not have is a clear 404
+        // in Google's error shape, without a forward
         long forwarding = System.nanoTime();
         Reply byDefault = caller.post("iris", VERTEX, INSTANCES);
         assertThat(byDefault.statusCode()).as(byDefault.body()).isEqualTo(200);
@@ -225,7 +226,7 @@ final class ExplainScenario {
         assertForwarded("v2");
         Reply missing = caller.post("iris", VERTEX, vertexRequest("v9"));
         assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
-        assertThat(missing.body()).contains("NOT_FOUND");
+        assertThat(missing.body()).contains("NOT_FOUND").contains("is not a version of model 'iris'");
         System.out.printf(
                 "Vertex explain by the model's Service, forwarded to v2 and refused for v9: %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - forwarding));

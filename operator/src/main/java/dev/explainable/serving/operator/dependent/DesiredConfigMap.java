@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.contract.VersionList;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
@@ -27,6 +28,11 @@ import dev.explainable.serving.operator.api.VertexExplanationParameters;
  * A version's ConfigMap: its explanation settings (the runtime reads them from environment variables that refer to
  * the ConfigMap's keys) and its inline explanation metadata (mounted as a file). Its content's hash on the pod
  * template rolls exactly this version's pods when the content changes.
+ *
+ * <p>And the model's versions ConfigMap ({@link #forModel}): the names of its versions, which every version's pods
+ * mount as the runtime's versions file ({@link RuntimeSetting#ROUTING_VERSIONS_FILE}) and forward only to. It is in
+ * no pod template's hash: the kubelet refreshes the mounted file in place, so adding or removing a version rolls no
+ * other version's pods.
  */
 public final class DesiredConfigMap {
 
@@ -37,6 +43,8 @@ public final class DesiredConfigMap {
      * {@link RuntimeSetting#MODEL_DIR}), but in the settings so that the config hash covers it.
      */
     public static final String MODEL_URI_KEY = "EXPLAIN_MODEL_URI";
+    /** The key of the model's versions (the versions file's name in the mounted ConfigMap). */
+    public static final String VERSIONS_KEY = "versions";
 
     private static final ObjectMapper CANONICAL =
             new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -123,6 +131,20 @@ public final class DesiredConfigMap {
                         DesiredState.configMapName(m, v.getName()),
                         Labels.forVersion(m.getMetadata().getName(), v.getName())))
                 .withData(data)
+                .build();
+    }
+
+    /** The model's versions ConfigMap: {@link #VERSIONS_KEY}, its versions' names in the spec's order. */
+    public static ConfigMap forModel(ExplainableModel m) {
+        Map<String, String> labels = Labels.forModel(m.getMetadata().getName());
+        labels.put("app.kubernetes.io/component", "model-versions");
+        return new ConfigMapBuilder()
+                .withMetadata(DesiredState.meta(m, DesiredState.versionsConfigMapName(m), labels))
+                .withData(Map.of(
+                        VERSIONS_KEY,
+                        VersionList.format(m.getSpec().getVersions().stream()
+                                .map(VersionSpec::getName)
+                                .toList())))
                 .build();
     }
 }

@@ -49,6 +49,11 @@ public final class DesiredDeployment {
     public static final long TERMINATION_GRACE_SECONDS = 35;
     /** Where the version's ConfigMap (and so its inline metadata file) is mounted. */
     public static final String CONFIG_MOUNT = "/etc/explainable";
+    /**
+     * Where the model's versions ConfigMap is mounted (its own folder: a mount inside the version's ConfigMap volume
+     * would need a folder there). A whole-ConfigMap volume, not a subPath, so that the kubelet refreshes it.
+     */
+    public static final String VERSIONS_MOUNT = "/etc/explainable-model";
     /** The user the runtime image runs as. */
     public static final long RUNTIME_UID = 185;
 
@@ -93,8 +98,11 @@ public final class DesiredDeployment {
         }
         env.add(envVar(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true"));
         // a Vertex request naming another version (deployedModelId) is forwarded to that version's Service, a bounded
-        // number at once
-        env.add(envVar(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://" + DesiredState.versionName(m, "{version}")));
+        // number at once, and only for a version the mounted versions file lists (neither value names a version, so
+        // adding one changes no pod template)
+        env.add(envVar(RuntimeSetting.ROUTING_VERSION_URL.env(), DesiredState.versionUrl(m)));
+        env.add(envVar(
+                RuntimeSetting.ROUTING_VERSIONS_FILE.env(), VERSIONS_MOUNT + "/" + DesiredConfigMap.VERSIONS_KEY));
         env.add(envVar(
                 RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
@@ -211,6 +219,11 @@ public final class DesiredDeployment {
                 .withReadOnly(true)
                 .endVolumeMount()
                 .addNewVolumeMount()
+                .withName("versions")
+                .withMountPath(VERSIONS_MOUNT)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
                 .withName("tmp")
                 .withMountPath("/tmp")
                 .endVolumeMount()
@@ -221,6 +234,15 @@ public final class DesiredDeployment {
                 .withName("config")
                 .withNewConfigMap()
                 .withName(cm)
+                .endConfigMap()
+                .endVolume()
+                // optional: without it (deleted by hand, until the operator applies it again) the pods still start
+                // and serve their own version; the runtime then forwards nothing
+                .addNewVolume()
+                .withName("versions")
+                .withNewConfigMap()
+                .withName(DesiredState.versionsConfigMapName(m))
+                .withOptional(true)
                 .endConfigMap()
                 .endVolume()
                 .addNewVolume()

@@ -34,6 +34,7 @@ public final class DesiredState {
         for (VersionSpec v : m.getSpec().getVersions()) {
             out.add(DesiredConfigMap.of(m, v));
         }
+        out.add(DesiredConfigMap.forModel(m));
         for (VersionSpec v : m.getSpec().getVersions()) {
             out.add(DesiredDeployment.of(m, v, config));
             out.add(DesiredService.forVersion(m, v));
@@ -69,6 +70,25 @@ public final class DesiredState {
 
     public static String configMapName(ExplainableModel m, String version) {
         return versionName(m, version) + "-explain";
+    }
+
+    /**
+     * The model's versions ConfigMap. Never a version's ConfigMap name (those end in {@code -explain}), nor another
+     * model's.
+     */
+    public static String versionsConfigMapName(ExplainableModel m) {
+        return m.getMetadata().getName() + "-explain-versions";
+    }
+
+    /**
+     * The URL of a version's Service for the runtime ({@code {version}} standing for its name): the Service's name
+     * in the model's namespace, {@code <model>-<version>.<namespace>.svc}, which the pods' DNS search list completes
+     * with the cluster's domain (whatever it is) before it tries any of the node's own domains. Pinned to the model's
+     * namespace and to {@code svc}, it cannot name a Service of another namespace or a short host name of the node's
+     * domains, as the bare {@code <model>-<version>} could when no such Service exists.
+     */
+    public static String versionUrl(ExplainableModel m) {
+        return "http://" + versionName(m, "{version}") + "." + m.getMetadata().getNamespace() + ".svc";
     }
 
     /** URL paths of the AI Platform API for the model (the URL's project is the namespace). */

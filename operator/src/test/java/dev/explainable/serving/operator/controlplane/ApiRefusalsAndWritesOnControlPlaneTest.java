@@ -311,6 +311,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
                         .withLabel(Labels.MODEL, "m")
                         .list()
                         .getItems())
-                .hasSize(2);
+                .as("the versions' ConfigMaps and the model's versions ConfigMap")
+                .hasSize(3);
     }
 }

@@ -122,7 +122,7 @@ class OperatorOnControlPlaneTest {
                             .withLabel(Labels.MODEL, "flowers")
                             .list()
                             .getItems()))
-                    .containsExactlyInAnyOrder("flowers-v1-explain", "flowers-v2-explain");
+                    .containsExactlyInAnyOrder("flowers-v1-explain", "flowers-v2-explain", "flowers-explain-versions");
         });
         Deployment gpu = client.apps()
                 .deployments()

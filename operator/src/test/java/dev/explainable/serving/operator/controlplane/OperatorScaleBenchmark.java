@@ -117,7 +117,7 @@ class OperatorScaleBenchmark {
                                             .list()
                                             .getItems()
                                             .size()
-                                    == MODELS);
+                                    == 2 * MODELS);
             figures.put("2 all objects exist", seconds(t0));
             awaitPhase("all Ready", () -> ready() == MODELS);
             figures.put("3 all Ready", seconds(t0));

@@ -270,6 +270,84 @@ class DesiredDeploymentTest {
     }
 
     /**
+     * Forwarding to other versions: the URL of a version's Service is pinned to the model's namespace, and the model's
+     * versions reach every pod through the versions ConfigMap, mounted whole (so that the kubelet refreshes it),
+     * optional (a pod starts without it, and forwards nothing).
+     */
+    @Test
+    void everyPodMountsTheModelsVersionsAndForwardsWithinItsNamespace() {
+        ExplainableModel m = twoVersions();
+        List<HasMetadata> objects = DesiredState.of(m, CONFIG);
+        ConfigMap versions = find(objects, ConfigMap.class, "flowers-explain-versions");
+        assertThat(versions.getData()).containsOnly(Map.entry("versions", "v1\nv2\n"));
+        assertThat(versions.getMetadata().getLabels())
+                .containsEntry("serving.explainable.dev/model", "flowers")
+                .doesNotContainKey("serving.explainable.dev/version");
+        assertThat(versions.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-1"));
+        for (VersionSpec v : m.getSpec().getVersions()) {
+            PodSpec pod = find(objects, Deployment.class, "flowers-" + v.getName())
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec();
+            Container c = pod.getContainers().get(0);
+            assertThat(env(c, "EXPLAIN_ROUTING_VERSION_URL")).isEqualTo("http://flowers-{version}.team-a.svc");
+            assertThat(env(c, "EXPLAIN_ROUTING_VERSIONS_FILE")).isEqualTo("/etc/explainable-model/versions");
+            assertThat(pod.getVolumes())
+                    .filteredOn(vol -> vol.getName().equals("versions"))
+                    .singleElement()
+                    .satisfies(vol -> {
+                        assertThat(vol.getConfigMap().getName()).isEqualTo("flowers-explain-versions");
+                        assertThat(vol.getConfigMap().getOptional()).isTrue();
+                        assertThat(vol.getConfigMap().getItems()).isNullOrEmpty();
+                    });
+            assertThat(c.getVolumeMounts())
+                    .filteredOn(mount -> mount.getName().equals("versions"))
+                    .singleElement()
+                    .satisfies(mount -> {
+                        assertThat(mount.getMountPath()).isEqualTo("/etc/explainable-model");
+                        assertThat(mount.getReadOnly()).isTrue();
+                        // a subPath mount is never refreshed by the kubelet
+                        assertThat(mount.getSubPath()).isNull();
+                    });
+        }
+    }
+
+    /**
+     * Adding or removing a version changes the versions ConfigMap only: the other versions' Deployments, their pod
+     * templates (whose hash names their ReplicaSets) and the hash the operator applies them by stay as they were, so
+     * no pod of theirs is rolled, and they are not even applied again.
+     */
+    @Test
+    void addingOrRemovingAVersionRollsNoOtherVersion() {
+        ExplainableModel before = twoVersions();
+        ExplainableModel after = twoVersions();
+        after.getSpec().getVersions().add(Models.version("v3", 0));
+        for (VersionSpec v : before.getSpec().getVersions()) {
+            Deployment was = DesiredDeployment.of(before, v, CONFIG);
+            Deployment is = DesiredDeployment.of(after, v, CONFIG);
+            assertThat(is.getSpec().getTemplate())
+                    .as(v.getName())
+                    .isEqualTo(was.getSpec().getTemplate());
+            assertThat(AppliedHash.compute(is)).as(v.getName()).isEqualTo(AppliedHash.compute(was));
+            assertThat(DesiredConfigMap.configHash(after, v)).isEqualTo(DesiredConfigMap.configHash(before, v));
+            assertThat(AppliedHash.compute(DesiredConfigMap.of(after, v)))
+                    .isEqualTo(AppliedHash.compute(DesiredConfigMap.of(before, v)));
+        }
+        assertThat(DesiredConfigMap.forModel(after).getData()).containsEntry("versions", "v1\nv2\nv3\n");
+        assertThat(AppliedHash.compute(DesiredConfigMap.forModel(after)))
+                .isNotEqualTo(AppliedHash.compute(DesiredConfigMap.forModel(before)));
+        // and back: removing v3 leaves v1 and v2 as they were too
+        after.getSpec().getVersions().remove(2);
+        assertThat(DesiredState.of(after, CONFIG))
+                .extracting(AppliedHash::compute)
+                .isEqualTo(DesiredState.of(before, CONFIG).stream()
+                        .map(AppliedHash::compute)
+                        .toList());
+    }
+
+    /**
      * The contract lists the settings the operator sets: all of them (the storage ones on the fetcher, for a model that
      * sets them all), and no other EXPLAIN_ variable.
      */
@@ -348,7 +426,7 @@ class DesiredDeploymentTest {
         assertThat(pod.getServiceAccountName()).isEqualTo("model-reader");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(fetch.getEnv()).extracting(EnvVar::getName).doesNotContain("GOOGLE_APPLICATION_CREDENTIALS");
-        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("model", "config", "tmp");
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("model", "config", "versions", "tmp");
         Container runtime = pod.getContainers().get(0);
         assertThat(runtime.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo(RuntimeSetting.MODEL_DIR.env());

@@ -59,6 +59,7 @@ class DesiredHorizontalPodAutoscalerTest {
                 .containsExactly(
                         "ConfigMap/flowers-v1-explain",
                         "ConfigMap/flowers-v2-explain",
+                        "ConfigMap/flowers-explain-versions",
                         "Deployment/flowers-v1",
                         "Service/flowers-v1",
                         "Deployment/flowers-v2",

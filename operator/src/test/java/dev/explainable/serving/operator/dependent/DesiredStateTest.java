@@ -42,6 +42,7 @@ class DesiredStateTest {
                 .containsExactly(
                         "ConfigMap/flowers-v1-explain",
                         "ConfigMap/flowers-v2-explain",
+                        "ConfigMap/flowers-explain-versions",
                         "Deployment/flowers-v1",
                         "Service/flowers-v1",
                         "Deployment/flowers-v2",

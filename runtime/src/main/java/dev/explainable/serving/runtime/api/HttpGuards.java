@@ -24,6 +24,9 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
  * What every request passes before any application code, on the event loop (no worker is held):
  * <ul>
  * <li>security headers on every response (the page loads only its own scripts, styles and images, cannot be framed);
+ * <li>on every answer to a request another version forwarded ({@link VersionForwarder#FORWARDED_HEADER}), this
+ * runtime's mark {@code <model>/<version>} ({@link VersionForwarder#SERVED_BY_HEADER}), which the forwarder requires
+ * before it passes the answer on;
  * <li>a body announced larger than {@code explain.max-request-bytes} is refused before it is read, and one whose
  * size is not announced (chunked) too;
  * <li>at most {@code explain.limits.max-requests-in-progress} requests are in progress at once, at most
@@ -63,8 +66,11 @@ public class HttpGuards {
     private final Duration deadline;
     private final Vertx vertx;
     private final RequestsInProgress inProgress;
+    private final String servedBy;
 
     public HttpGuards(ExplainConfig config, Vertx vertx) {
+        this.servedBy =
+                VersionForwarder.servedBy(config.model().name(), config.model().version());
         this.maxRequestBytes = config.maxRequestBytes();
         this.bodyTimeout = config.limits().bodyTimeout();
         this.deadline = config.limits().deadline();
@@ -84,6 +90,10 @@ public class HttpGuards {
         response.putHeader("X-Frame-Options", "DENY");
         response.putHeader("X-Content-Type-Options", "nosniff");
         response.putHeader("Referrer-Policy", "no-referrer");
+        if (request.getHeader(VersionForwarder.FORWARDED_HEADER) != null) {
+            // every answer, refusals included: the forwarding runtime passes on only what this runtime answered
+            response.putHeader(VersionForwarder.SERVED_BY_HEADER, servedBy);
+        }
 
         String client =
                 request.remoteAddress() != null ? request.remoteAddress().host() : "local";

@@ -11,10 +11,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -45,9 +47,17 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
  * Forwards a Vertex request whose {@code deployedModelId} names another version of this model to that version (in
- * the cluster the model's Service reaches the default version's pods only). The target is the configured URL
- * template ({@code explain.routing.version-url}) with a version name that must be a DNS label, so a request cannot
- * send the runtime anywhere else; a forwarded request is not forwarded again.
+ * the cluster the model's Service reaches the default version's pods only). Only a version of this model is forwarded
+ * to: one the versions file ({@code explain.routing.versions-file}, {@link ModelVersions}) lists, else 404 without
+ * any network call; without a readable file nothing is forwarded (503). The target is the configured URL template
+ * ({@code explain.routing.version-url}) with that name, which must also be a DNS label, so a request cannot send the
+ * runtime anywhere else; a forwarded request is not forwarded again. The caller has checked that the request's
+ * endpoint is this model.
+ *
+ * <p>The answer is passed on only when it comes from the runtime of that model and version: the receiving runtime
+ * marks the answers of forwarded requests with {@link #SERVED_BY_HEADER} ({@code <model>/<version>}, set by
+ * {@link HttpGuards}); an answer without that mark (another server that answered at that name) is replaced by a 502
+ * (503 for its 429 and 503) of this runtime's own words, and nothing of it is passed on.
  *
  * <p>A forward is bounded like local work: at most {@code explain.routing.max-concurrent-forwards} in flight (429
  * past it, at once), the body within {@code explain.max-request-bytes}, the answer within {@link #MAX_ANSWER_BYTES},
@@ -63,6 +73,9 @@ public class VersionForwarder {
     /** Set on a forwarded request: the receiving runtime answers for itself. */
     static final String FORWARDED_HEADER = "X-Explainable-Forwarded";
 
+    /** Set by a runtime on its answers to forwarded requests: {@code <model>/<version>} it serves. */
+    static final String SERVED_BY_HEADER = "X-Explainable-Served-By";
+
     /**
      * Largest answer taken from another version (buffered before it is passed on): with the default of 8 forwards in
      * flight, at most 512 MiB, and only if each answer is that large.
@@ -76,7 +89,9 @@ public class VersionForwarder {
     private static final Pattern VERSION = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String model;
     private final Optional<String> template;
+    private final Optional<ModelVersions> versions;
     private final Admission forwards;
     private final long maxRequestBytes;
     private final long maxAnswerBytes;
@@ -85,16 +100,31 @@ public class VersionForwarder {
 
     @Inject
     public VersionForwarder(ExplainConfig config, AdmissionControl admission, MeterRegistry registry) {
-        this(config.routing().versionUrl(), admission.forwards(), config.maxRequestBytes(), MAX_ANSWER_BYTES, registry);
+        this(
+                config.model().name(),
+                config.routing().versionUrl(),
+                config.routing().versionsFile().map(Path::of).map(ModelVersions::new),
+                admission.forwards(),
+                config.maxRequestBytes(),
+                MAX_ANSWER_BYTES,
+                registry);
+        if (template.isPresent() && versions.isEmpty()) {
+            LOG.warn("explain.routing.version-url is set without explain.routing.versions-file: requests for other "
+                    + "versions are not forwarded (they answer 404)");
+        }
     }
 
     VersionForwarder(
+            String model,
             Optional<String> template,
+            Optional<ModelVersions> versions,
             Admission forwards,
             long maxRequestBytes,
             long maxAnswerBytes,
             MeterRegistry registry) {
+        this.model = model;
         this.template = template.filter(t -> t.contains("{version}"));
+        this.versions = versions;
         this.forwards = forwards;
         this.maxRequestBytes = maxRequestBytes;
         this.maxAnswerBytes = maxAnswerBytes;
@@ -106,22 +136,29 @@ public class VersionForwarder {
                 .build();
     }
 
-    /** True when requests for other versions can be forwarded. */
+    /** True when requests for other versions can be forwarded: a URL template and a versions file are set. */
     boolean enabled() {
-        return template.isPresent();
+        return template.isPresent() && versions.isPresent();
+    }
+
+    /** The mark of the runtime serving {@code version} of {@code model} ({@link #SERVED_BY_HEADER}). */
+    static String servedBy(String model, String version) {
+        return model + "/" + version;
     }
 
     /**
-     * The other version's answer, passed through (status, JSON body, {@code Retry-After}), or a Google API error:
-     * 404 for a version that does not exist, 429 past the forward limit, 413 for a body over the limit, 503 when the
-     * version cannot be reached (no pod accepts the connection, it closed the connection, this process is stopping),
-     * 504 past the deadline. An error answer of the other version that is not Google's shape is replaced by one.
+     * The other version's answer, passed through (status, JSON body, {@code Retry-After}) when that version's runtime
+     * gave it, or a Google API error: 404 for a name that is not a version of this model (or whose Service does not
+     * exist), 429 past the forward limit, 413 for a body over the limit, 503 when the versions are unknown (no readable
+     * versions file) or the version cannot be reached (no pod accepts the connection, it closed the connection, this
+     * process is stopping), 504 past the deadline, 502 for an answer without the version's mark. An error answer of
+     * the other version that is not Google's shape is replaced by one.
      */
-    Response forward(String version, String pathAndQuery, byte[] body, RequestDeadline deadline, String endpoint) {
+    Response forward(String version, String pathAndQuery, byte[] body, RequestDeadline deadline) {
         Timer.Sample sample = Timer.start(registry);
         Outcome outcome = new Outcome();
         try {
-            return forward(version, pathAndQuery, body, deadline, endpoint, outcome);
+            return forward(version, pathAndQuery, body, deadline, outcome);
         } finally {
             sample.stop(Timer.builder("explainable.forwards")
                     .description("requests forwarded to another version of the model, by outcome")
@@ -136,18 +173,29 @@ public class VersionForwarder {
     }
 
     private Response forward(
-            String version,
-            String pathAndQuery,
-            byte[] body,
-            RequestDeadline deadline,
-            String endpoint,
-            Outcome outcome) {
+            String version, String pathAndQuery, byte[] body, RequestDeadline deadline, Outcome outcome) {
         if (!VERSION.matcher(version).matches()) {
             outcome.name = "not_found";
             return error(
                     404,
-                    "deployed model '" + abbreviate(version) + "' is not deployed on endpoint '" + endpoint
+                    "deployed model '" + abbreviate(version) + "' is not deployed on endpoint '" + abbreviate(model)
                             + "' (version names are DNS labels)");
+        }
+        Set<String> known;
+        try {
+            known = versions.orElseThrow().current();
+        } catch (ModelVersions.UnknownException e) {
+            outcome.name = "unavailable";
+            return error(
+                    503,
+                    "the versions of model '" + abbreviate(model) + "' are unknown to this runtime (its versions file, "
+                            + "explain.routing.versions-file, cannot be read), so deployed model '" + version
+                            + "' is not forwarded to; retry shortly, or call that version's own URL",
+                    1L);
+        }
+        if (!known.contains(version)) {
+            outcome.name = "not_found";
+            return error(404, "deployed model '" + version + "' is not a version of model '" + abbreviate(model) + "'");
         }
         if (body.length > maxRequestBytes) {
             // the HTTP layer refuses such bodies first; this holds for any caller
@@ -162,19 +210,13 @@ public class VersionForwarder {
             return error(e.stopping() ? 503 : 429, e.getMessage(), e.retryAfterSeconds());
         }
         try (permit) {
-            return send(version, pathAndQuery, body, deadline, endpoint, outcome);
+            return send(version, pathAndQuery, body, deadline, outcome);
         }
     }
 
-    private Response send(
-            String version,
-            String pathAndQuery,
-            byte[] body,
-            RequestDeadline deadline,
-            String endpoint,
-            Outcome outcome) {
+    private Response send(String version, String pathAndQuery, byte[] body, RequestDeadline deadline, Outcome outcome) {
         URI target = URI.create(template.orElseThrow().replace("{version}", version) + pathAndQuery);
-        String who = "deployed model '" + version + "' of endpoint '" + abbreviate(endpoint) + "'";
+        String who = "deployed model '" + version + "' of endpoint '" + abbreviate(model) + "'";
         for (int attempt = 1; ; attempt++) {
             long left = deadline.remainingNanos();
             if (left <= 0 || deadline.isCancelled()) {
@@ -189,7 +231,7 @@ public class VersionForwarder {
             CompletableFuture<HttpResponse<byte[]>> answer =
                     client.sendAsync(request, info -> new BoundedBody(maxAnswerBytes));
             try {
-                return passOn(await(answer, deadline), who, outcome);
+                return passOn(await(answer, deadline), version, who, outcome);
             } catch (Overdue e) {
                 return overdue(deadline, who, outcome);
             } catch (InterruptedException e) {
@@ -205,7 +247,7 @@ public class VersionForwarder {
                     LOG.debugf("version %s closed the connection before answering, retrying: %s", version, cause);
                     continue;
                 }
-                return unreachable(cause, version, who, endpoint, target, deadline, outcome);
+                return unreachable(cause, version, who, target, deadline, outcome);
             }
         }
     }
@@ -273,13 +315,7 @@ public class VersionForwarder {
     }
 
     private Response unreachable(
-            Throwable cause,
-            String version,
-            String who,
-            String endpoint,
-            URI target,
-            RequestDeadline deadline,
-            Outcome outcome) {
+            Throwable cause, String version, String who, URI target, RequestDeadline deadline, Outcome outcome) {
         if (cause instanceof AnswerTooLargeException) {
             outcome.name = "error";
             LOG.warnf("the answer of version %s was larger than %d bytes", version, maxAnswerBytes);
@@ -294,7 +330,7 @@ public class VersionForwarder {
             outcome.name = "not_found";
             LOG.debugf("version %s unresolved at %s: %s", version, target, cause);
             return error(
-                    404, "deployed model '" + version + "' is not deployed on endpoint '" + abbreviate(endpoint) + "'");
+                    404, "deployed model '" + version + "' is not deployed on endpoint '" + abbreviate(model) + "'");
         }
         if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
             return overdue(deadline, who, outcome);
@@ -314,12 +350,34 @@ public class VersionForwarder {
     }
 
     /**
-     * The other version's answer: a JSON success or a Google API error as it is (with its {@code Retry-After});
-     * anything else (an error of another shape, a body that is not JSON, a redirect) as a Google API error of this
-     * runtime's own, without the other side's text.
+     * The other version's answer, when it carries that version's mark ({@link #SERVED_BY_HEADER}): a JSON success or
+     * a Google API error as it is (with its {@code Retry-After}); anything else (an error of another shape, a body
+     * that is not JSON, a redirect) as a Google API error of this runtime's own, without the other side's text. An
+     * answer without the mark is passed on in no part: 503 for a 429 or 503 (a proxy in between that cannot reach the
+     * version now), else 502.
      */
-    private static Response passOn(HttpResponse<byte[]> answer, String who, Outcome outcome) {
+    private Response passOn(HttpResponse<byte[]> answer, String version, String who, Outcome outcome) {
         int status = answer.statusCode();
+        Optional<String> mark = answer.headers().firstValue(SERVED_BY_HEADER);
+        if (!mark.equals(Optional.of(servedBy(model, version)))) {
+            outcome.name = "unverified";
+            LOG.warnf(
+                    "the answer for version %s (HTTP %d) is not marked as that version's (%s: %s): not passed on",
+                    version,
+                    status,
+                    SERVED_BY_HEADER,
+                    mark.map(VersionForwarder::abbreviate).orElse("absent"));
+            if (status == 429 || status == 503) {
+                return error(
+                        503,
+                        who + " is not reachable now (HTTP " + status + " not from its runtime); retry shortly",
+                        1L);
+            }
+            return error(
+                    502,
+                    who + " answered through something that is not its runtime (HTTP " + status
+                            + ", without its mark); the answer is not passed on");
+        }
         String type = answer.headers().firstValue("Content-Type").orElse("");
         boolean json = type.toLowerCase().startsWith(MediaType.APPLICATION_JSON);
         if (status >= 200 && status < 300 && json) {

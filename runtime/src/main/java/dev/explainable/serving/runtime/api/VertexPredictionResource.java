@@ -34,7 +34,9 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  * Vertex AI's {@code endpoints.explain} and {@code endpoints.predict}:
  * {@code POST /v1[beta1]/projects/{project}/locations/{location}/endpoints/{endpoint}:explain|:predict}. The endpoint
  * is the model's name, {@code deployedModelId} a version's; without it the version this runtime serves (the default
- * one, behind the model's Service) answers. Errors use Google's API error shape ({@link VertexJson#error}).
+ * one, behind the model's Service) answers. A request for another endpoint is 404 and never forwarded; one for this
+ * model naming another of its versions is forwarded to it ({@link VersionForwarder}). Errors use Google's API error
+ * shape ({@link VertexJson#error}).
  */
 @Path("/{apiVersion: v1|v1beta1}/projects/{project}/locations/{location}/endpoints/{target: .+}")
 public class VertexPredictionResource {
@@ -113,12 +115,17 @@ public class VertexPredictionResource {
                 verb,
                 body,
                 (raw, deadline) -> {
-                    // another version's request goes to that version, without taking one of this one's slots
-                    String other = deployedModelIdOf(raw);
-                    if (other == null || other.equals(models.version()) || forwarded || !forwarder.enabled()) {
+                    // Another version of this model answers its own requests, without taking one of this version's
+                    // slots. Only this model's: a request for another endpoint is never forwarded (resolve() answers
+                    // it 404), whatever its deployedModelId.
+                    if (!endpoint.equals(models.modelName()) || forwarded || !forwarder.enabled()) {
                         return null;
                     }
-                    return forwarder.forward(other, pathAndQuery, raw, deadline, endpoint);
+                    String other = deployedModelIdOf(raw);
+                    if (other == null || other.equals(models.version())) {
+                        return null;
+                    }
+                    return forwarder.forward(other, pathAndQuery, raw, deadline);
                 },
                 () -> resolve(endpoint),
                 (pipeline, request) -> {
@@ -168,8 +175,8 @@ public class VertexPredictionResource {
         if (!endpoint.equals(models.modelName())) {
             throw new ApiException(
                     404,
-                    "endpoint '" + endpoint + "' is not served here (this endpoint serves model '" + models.modelName()
-                            + "')");
+                    "endpoint '" + abbreviate(endpoint) + "' is not served here (this endpoint serves model '"
+                            + models.modelName() + "')");
         }
         return models.ready().pipeline();
     }

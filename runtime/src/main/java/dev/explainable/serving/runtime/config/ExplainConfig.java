@@ -121,10 +121,20 @@ public interface ExplainConfig {
     interface Routing {
         /**
          * The URL of another version, {@code {version}} standing for its name (the operator sets
-         * {@code http://<model>-{version}}, the version's Service); unset: such requests answer 404.
+         * {@code http://<model>-{version}.<namespace>.svc}, the version's Service); unset: such requests answer 404.
+         * Forwarding needs {@link #versionsFile()} too.
          */
         @WithName("version-url")
         Optional<String> versionUrl();
+
+        /**
+         * The file listing the model's versions, one a line (the operator mounts the model's versions ConfigMap
+         * there, which the kubelet keeps current): only a version it lists is forwarded to; re-read when it changes.
+         * Unset: nothing is forwarded (requests for other versions answer 404); set but missing, unreadable or larger
+         * than 64 KiB: nothing is forwarded (503) until it can be read.
+         */
+        @WithName("versions-file")
+        Optional<String> versionsFile();
 
         /**
          * Forwards in flight at once (each holds a worker thread until the other version answers or the request's

@@ -47,7 +47,8 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.PATHS.env(), "23");
         env.put(RuntimeSetting.METADATA_FILE.env(), "/etc/explain/metadata.json");
         env.put(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true");
-        env.put(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://iris-{version}");
+        env.put(RuntimeSetting.ROUTING_VERSION_URL.env(), "http://iris-{version}.team-a.svc");
+        env.put(RuntimeSetting.ROUTING_VERSIONS_FILE.env(), "/etc/explainable-model/versions");
         env.put(RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), "3");
         env.put(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), "http://gcs.example:4443");
         env.put(RuntimeSetting.STORAGE_S3_ENDPOINT.env(), "https://s3.example:9000");
@@ -66,7 +67,12 @@ class RuntimeSettingContractTest {
         assertEquals(23, options.paths());
         assertEquals("/etc/explain/metadata.json", options.metadataFile());
         assertTrue(config.exitOnLoadFailure());
-        assertEquals("http://iris-{version}", config.routing().versionUrl().orElseThrow());
+        assertEquals(
+                "http://iris-{version}.team-a.svc",
+                config.routing().versionUrl().orElseThrow());
+        assertEquals(
+                "/etc/explainable-model/versions",
+                config.routing().versionsFile().orElseThrow());
         assertEquals(3, config.routing().maxConcurrentForwards());
         StorageSettings storage = RuntimeOptions.storage(config);
         assertEquals("http://gcs.example:4443", storage.gcsEndpoint());
@@ -88,5 +94,7 @@ class RuntimeSettingContractTest {
         assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(config));
         assertEquals(StorageSettings.defaults(), RuntimeOptions.storage(config));
         assertEquals(RoutingDefaults.MAX_CONCURRENT_FORWARDS, config.routing().maxConcurrentForwards());
+        assertTrue(config.routing().versionUrl().isEmpty()
+                && config.routing().versionsFile().isEmpty());
     }
 }
