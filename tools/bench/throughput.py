@@ -128,6 +128,8 @@ def parse_env(pairs):
 class Server:
     def __init__(self, kind, model, args, python, logdir):
         self.kind, self.model, self.port = kind, model, free_port()
+        # the runtime answers its probes on a management port of its own; the Python server on its one port
+        self.management_port = self.port if kind == "python" else free_port()
         self.log_path = os.path.join(logdir, f"{model}-{kind}.log")
         model_dir = os.path.join(MODELS_DIR, model)
         # the runtime's settings are the benchmark's only: none inherited from the calling shell
@@ -140,7 +142,8 @@ class Server:
         else:
             cmd = ["java", "-jar", JAR]
             env.update(MALLOC_ARENA_MAX="2", EXPLAIN_MODEL_DIR=model_dir, EXPLAIN_MODEL_NAME="model",
-                       QUARKUS_HTTP_PORT=str(self.port), JAVA_TOOL_OPTIONS=JVM, EXPLAIN_INTEGRAL_STEPS=str(STEPS),
+                       QUARKUS_HTTP_PORT=str(self.port), QUARKUS_MANAGEMENT_PORT=str(self.management_port),
+                       JAVA_TOOL_OPTIONS=JVM, EXPLAIN_INTEGRAL_STEPS=str(STEPS),
                        EXPLAIN_INTEGRATION_RULE="trapezoid", EXPLAIN_METHOD="integrated-gradients")
             overrides = dict(args.runtime_env)
             overrides.update(args.batched_env if kind == "runtime-batched" else args.unbatched_env)
@@ -158,7 +161,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.kind} exited during start ({self.proc.returncode}); see {self.log_path}")
             try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                c = http.client.HTTPConnection("127.0.0.1", self.management_port, timeout=5)
                 c.request("GET", "/q/health/ready")
                 status = c.getresponse().status
                 c.close()

@@ -196,12 +196,12 @@ cp -r runtime/src/test/resources/models/tabular_classifier "$rootfs/models/iris"
 mapfile -t cmd < <(conf "print('\n'.join(c['Entrypoint']))")
 port=18183
 chroot --userspec="$user:$user" "$rootfs" /usr/bin/env -i "${env[@]}" TF_CPP_MIN_LOG_LEVEL=0 \
-  TF_CPP_VMODULE=dso_loader=1 EXPLAIN_MODEL_DIR=/models/iris EXPLAIN_MODEL_NAME=iris QUARKUS_HTTP_PORT=$port \
+  TF_CPP_VMODULE=dso_loader=1 EXPLAIN_MODEL_DIR=/models/iris EXPLAIN_MODEL_NAME=iris QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 10)) \
   /bin/sh -c 'cd /deployments && exec "$@"' sh "${cmd[@]}" > "$work/runtime.log" 2>&1 &
 pid=$!
 ready=0
 for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && { ready=1; break; }
+  curl -sf "http://127.0.0.1:$((port + 10))/q/health/ready" >/dev/null 2>&1 && { ready=1; break; }
   kill -0 "$pid" 2>/dev/null || break
   sleep 1
 done

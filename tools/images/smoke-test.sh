@@ -68,8 +68,8 @@ mkdir -p "$work/runtime"
 run_image runtime/target/jib-image.tar "$work/runtime"
 mkdir -p "$work/runtime/models" && cp -r runtime/src/test/resources/models/tabular_classifier "$work/runtime/models/iris"
 pids+=("$(start_in_chroot "$work/runtime" "$work/runtime.log" EXPLAIN_MODEL_DIR=/models/iris EXPLAIN_MODEL_NAME=iris \
-  QUARKUS_HTTP_PORT=18181)")
-check "runtime image serves /q/health/ready" wait_http http://127.0.0.1:18181/q/health/ready 120
+  QUARKUS_HTTP_PORT=18181 QUARKUS_MANAGEMENT_PORT=18191)")
+check "runtime image serves /q/health/ready on its management port" wait_http http://127.0.0.1:18191/q/health/ready 120
 check "runtime image answers :explain" sh -c "curl -sf -X POST http://127.0.0.1:18181/v1/projects/p/models/iris:explain -H 'Content-Type: application/json' \
   -d '{\"instances\": [[0.3, -1.2, 2.0, 0.7, -0.4]]}' | grep -q attributions_by_label"
 check "runtime image runs as uid 185" sh -c "ps -o uid= -p ${pids[0]} | grep -q 185 || pgrep -u 185 -f quarkus-run.jar >/dev/null"

@@ -43,6 +43,11 @@ public final class DesiredDeployment {
     public static final String GPU = "nvidia.com/gpu";
     public static final int HTTP_PORT = 8080;
     /**
+     * The runtime's management interface: health and metrics, on a port and connection budget of their own so that
+     * clients filling the API port never take the probes dark. The Service does not expose it.
+     */
+    public static final int MANAGEMENT_PORT = 9000;
+    /**
      * A stopping runtime keeps answering for 5 s while it moves clients to other pods, then finishes in-flight
      * requests for up to 25 s (runtime's quarkus.shutdown.delay and .timeout); plus slack.
      */
@@ -177,18 +182,24 @@ public final class DesiredDeployment {
                 .withContainerPort(HTTP_PORT)
                 .withProtocol("TCP")
                 .endPort()
+                .addNewPort()
+                .withName("management")
+                .withContainerPort(MANAGEMENT_PORT)
+                .withProtocol("TCP")
+                .endPort()
                 .withEnv(env)
                 .withNewResources()
                 .withRequests(requests)
                 .withLimits(limits)
                 .endResources()
                 .withSecurityContext(containerSecurityContext())
-                // The probes do no model work and answer on the event loop, but a pod whose cores TensorFlow saturates
-                // can still answer late: 5 s timeouts, and liveness kills only after a minute of failures.
+                // The probes do no model work and answer on the event loop of the management port (never behind the
+                // API port's clients), but a pod whose cores TensorFlow saturates can still answer late: 5 s
+                // timeouts, and liveness kills only after a minute of failures.
                 .withNewStartupProbe()
                 .withNewHttpGet()
                 .withPath("/q/health/ready")
-                .withPort(new IntOrString("http"))
+                .withPort(new IntOrString("management"))
                 .endHttpGet()
                 .withPeriodSeconds(5)
                 .withTimeoutSeconds(5)
@@ -197,7 +208,7 @@ public final class DesiredDeployment {
                 .withNewReadinessProbe()
                 .withNewHttpGet()
                 .withPath("/q/health/ready")
-                .withPort(new IntOrString("http"))
+                .withPort(new IntOrString("management"))
                 .endHttpGet()
                 .withPeriodSeconds(5)
                 .withTimeoutSeconds(5)
@@ -206,7 +217,7 @@ public final class DesiredDeployment {
                 .withNewLivenessProbe()
                 .withNewHttpGet()
                 .withPath("/q/health/live")
-                .withPort(new IntOrString("http"))
+                .withPort(new IntOrString("management"))
                 .endHttpGet()
                 .withPeriodSeconds(10)
                 .withTimeoutSeconds(5)

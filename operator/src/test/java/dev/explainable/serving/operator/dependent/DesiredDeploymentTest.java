@@ -256,6 +256,14 @@ class DesiredDeploymentTest {
         });
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        // every probe on the management port, whose connections the API port's clients cannot take
+        assertThat(c.getPorts())
+                .anySatisfy(p ->
+                        assertThat(p.getName() + ":" + p.getContainerPort()).isEqualTo("management:9000"));
+        for (io.fabric8.kubernetes.api.model.Probe probe :
+                List.of(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        }
         // probes that do not flap under load: explicit timeouts (Kubernetes' default is 1 s), a minute before a kill
         assertThat(c.getReadinessProbe().getTimeoutSeconds()).isEqualTo(5);
         assertThat(c.getLivenessProbe().getTimeoutSeconds()).isEqualTo(5);
