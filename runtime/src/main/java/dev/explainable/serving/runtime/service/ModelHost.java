@@ -38,22 +38,22 @@ public class ModelHost {
     }
 
     private void load() {
+        Path cacheDir = config.storage().cacheDir().map(Path::of).orElseGet(ModelSource::defaultCacheDir);
         try {
             // parsed here, not at injection: a bad method name is a load failure readiness reports, not a crash
             // a URI (gs://, s3://, https://) is fetched into the cache folder first; a failed fetch fails here
-            RuntimeOptions options = ModelSource.local(
-                    RuntimeOptions.from(config),
-                    RuntimeOptions.storage(config),
-                    config.storage().cacheDir().map(Path::of).orElseGet(ModelSource::defaultCacheDir));
+            RuntimeOptions options =
+                    ModelSource.local(RuntimeOptions.from(config), RuntimeOptions.storage(config), cacheDir);
             LoadedModel loaded = ModelLoader.load(options, RuntimeOptions.gpu(config));
             state = new ModelState.Ready(loaded);
             LOG.infof(
                     "model %s version %s is ready (warm-up explain %d ms)",
                     modelName(), version(), loaded.warmUpMillis());
         } catch (RuntimeException | Error e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            // the pod's log has the whole message; readiness and the API's 503s say it without local paths
+            String reason = PublicReason.of(e, cacheDir);
             state = new ModelState.Failed(reason);
-            LOG.errorf(e, "model failed to load: %s", reason);
+            LOG.errorf(e, "model failed to load: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             if (config.exitOnLoadFailure()) {
                 System.err.println("model failed to load: " + reason); // the pod's termination message
                 Quarkus.asyncExit(3);
