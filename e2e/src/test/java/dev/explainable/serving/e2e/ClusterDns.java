@@ -78,6 +78,32 @@ final class ClusterDns implements AutoCloseable {
         }
     }
 
+    /**
+     * The A records for {@code name} once CoreDNS answers with some, asked again until {@code within} has passed: its
+     * {@code ready} endpoint can answer before the DNS server itself listens (on a first run on busy cores the UDP
+     * port was still closed: PortUnreachableException), and what the pods need is an answer, not readiness.
+     */
+    List<String> awaitLookUp(String name, Duration within) throws Exception {
+        long until = System.nanoTime() + within.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("CoreDNS exited (" + process.exitValue() + "); see coredns.log");
+            }
+            try {
+                List<String> addresses = lookUp(name);
+                if (!addresses.isEmpty()) {
+                    return addresses;
+                }
+            } catch (NamingException e) {
+                last = e;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("CoreDNS gave no address for " + name + " within " + within.toSeconds()
+                + " s (last: " + last + "); see coredns.log");
+    }
+
     /** The A records CoreDNS answers for {@code name}, asked directly (UDP to this server, no search path). */
     List<String> lookUp(String name) throws NamingException {
         Hashtable<String, String> env = new Hashtable<>();

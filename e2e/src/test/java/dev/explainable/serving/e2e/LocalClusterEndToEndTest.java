@@ -73,7 +73,7 @@ class LocalClusterEndToEndTest {
         // the cluster's DNS, where the kubelet points the pods (LocalNode.CLUSTER_DNS), before any pod starts
         long dnsStart = System.nanoTime();
         dns = ClusterDns.start(LocalNode.CLUSTER_DNS, cp.kubeconfig(), node.work());
-        assertThat(dns.lookUp("kubernetes.default.svc." + ClusterDns.DOMAIN))
+        assertThat(dns.awaitLookUp("kubernetes.default.svc." + ClusterDns.DOMAIN, Duration.ofSeconds(60)))
                 .as("the API server's Service by its cluster name")
                 .containsExactly(client.services()
                         .inNamespace("default")
