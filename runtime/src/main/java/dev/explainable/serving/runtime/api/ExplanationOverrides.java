@@ -37,8 +37,11 @@ final class ExplanationOverrides {
 
     private ExplanationOverrides() {}
 
-    /** The request's options; {@code method} is the model's (a parameter block of another method is refused). */
-    static ExplainOptions read(JsonNode body, JsonNode parameters, AttributionMethod method) {
+    /**
+     * The request's options; {@code method} is the model's (a parameter block of another method is refused), and
+     * {@code mostLabels} the most labels one of its explained outputs has: {@code outputIndices} may name no more.
+     */
+    static ExplainOptions read(JsonNode body, JsonNode parameters, AttributionMethod method, int mostLabels) {
         Map<String, Object> visualization = visualization(parameters);
         Double target = parameters == null
                 ? null
@@ -94,7 +97,12 @@ final class ExplanationOverrides {
                 if (!idx.isArray() || idx.isEmpty()) {
                     throw new InvalidRequestException("outputIndices must be a non-empty list of integers");
                 }
-                indices = new ArrayList<>();
+                if (idx.size() > mostLabels) {
+                    // it names a label twice or one outside every output: refused before reading it
+                    throw new InvalidRequestException("outputIndices has " + idx.size() + " entries; this model's"
+                            + " outputs have at most " + mostLabels + " labels, each to be named once");
+                }
+                indices = new ArrayList<>(idx.size());
                 for (JsonNode i : idx) {
                     indices.add(integer(i, "outputIndices"));
                 }

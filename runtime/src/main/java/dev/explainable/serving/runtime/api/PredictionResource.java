@@ -84,7 +84,11 @@ public class PredictionResource {
                 (pipeline, request) -> verb.equals("explain")
                         ? AiPlatformJson.explanations(pipeline.explain(
                                 request.instances(),
-                                ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method())))
+                                ExplanationOverrides.read(
+                                        request.body(),
+                                        request.parameters(),
+                                        pipeline.method(),
+                                        pipeline.mostLabels())))
                         : AiPlatformJson.predictions(pipeline.predict(request.instances())));
     }
 

@@ -137,7 +137,8 @@ public class VertexPredictionResource {
                     }
                     ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(
                             instances,
-                            ExplanationOverrides.read(request.body(), request.parameters(), pipeline.method()));
+                            ExplanationOverrides.read(
+                                    request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels()));
                     return VertexJson.explanations(
                             answer.explanations(),
                             instances,

@@ -202,7 +202,10 @@ public interface ExplainConfig {
         @WithDefault("1048576")
         long maxBatchElements();
 
-        /** Most values one request may evaluate in all (instances x points x elements). */
+        /**
+         * Most values one request may evaluate in all (instances x labels x points x elements), Blur IG's blurs
+         * counted as one value per 64 multiply-adds.
+         */
         @WithName("max-request-elements")
         @WithDefault("1000000000")
         long maxRequestElements();
@@ -380,7 +383,7 @@ public interface ExplainConfig {
 
     /** See BlurConfig and BlurPath. */
     interface BlurIg {
-        /** Sigma of the most blurred image, in pixels, up to 1000 (Vertex's maxBlurSigma); 0: off. */
+        /** Sigma of the most blurred image, in pixels, 0.125 to 1000 (Vertex's maxBlurSigma); 0: off. */
         @WithName("max-blur-sigma")
         @WithDefault("0")
         double maxBlurSigma();

@@ -23,6 +23,27 @@ public record Attribution(
         this(inputs, baselineScore, exampleScore, approxError, null);
     }
 
+    /**
+     * What of this answer is not a finite number, or null when all is: NaN or infinity, where the model's scores or
+     * gradients overflowed. Such numbers explain nothing, and JSON has none.
+     */
+    public String nonFinite() {
+        if (!Double.isFinite(exampleScore)) {
+            return "the instance's score";
+        }
+        if (!Double.isFinite(baselineScore)) {
+            return "the baseline's score";
+        }
+        for (InputAttribution a : inputs) {
+            for (double v : a.values()) {
+                if (!Double.isFinite(v)) {
+                    return "the attributions of input '" + a.input() + "'";
+                }
+            }
+        }
+        return approxError != null && !Double.isFinite(approxError) ? "approx_error" : null;
+    }
+
     public double sum() {
         return inputs.stream().mapToDouble(InputAttribution::sum).sum();
     }

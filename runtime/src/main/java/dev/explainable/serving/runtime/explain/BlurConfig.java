@@ -5,14 +5,20 @@ import java.util.Locale;
 /**
  * Vertex AI's {@code blurBaselineConfig}: attribute along blurs of the image, from the image blurred with
  * {@code maxBlurSigma} (pixels, over height and width) to the image itself (see {@link BlurPath}). Checked here:
- * {@code maxBlurSigma} finite, {@code > 0} and at most {@value #MAX_BLUR_SIGMA} (Vertex documents no upper bound;
- * this one bounds the blur's cost, and a sigma beyond the image's size gains nothing).
+ * {@code maxBlurSigma} from {@value #MIN_BLUR_SIGMA} to {@value #MAX_BLUR_SIGMA}; Vertex documents no bounds. Below
+ * the minimum the kernel (scipy's, radius {@code int(4 sigma + 0.5)}) is the single tap 1: the blurred start is the
+ * image itself and every attribution 0 (and near 0 the kernel's {@code 1 / sigma^2} overflows). The maximum bounds
+ * the kernel; what a blur costs is counted by the work bound (explain.limits.max-request-elements), and a sigma
+ * beyond the image's size gains nothing.
  *
  * @param maxBlurSigma the blur at the path's start
  * @param path         along which path: the blur path of Blur IG (default) or a straight line from the blurred image
  * @param boundary     what the blur reads past the image's edges (default ZERO: PAIR saliency's)
  */
 public record BlurConfig(double maxBlurSigma, Path path, GaussianBlur.Boundary boundary) {
+
+    /** The least sigma whose kernel reaches past the pixel itself: radius {@code int(4 * 0.125 + 0.5) = 1}. */
+    public static final double MIN_BLUR_SIGMA = 0.125;
 
     public static final double MAX_BLUR_SIGMA = 1000;
 
@@ -40,9 +46,10 @@ public record BlurConfig(double maxBlurSigma, Path path, GaussianBlur.Boundary b
     }
 
     public BlurConfig {
-        if (!(maxBlurSigma > 0) || maxBlurSigma > MAX_BLUR_SIGMA) {
-            throw new IllegalArgumentException("blurBaselineConfig.maxBlurSigma must be > 0 and at most "
-                    + (int) MAX_BLUR_SIGMA + ", got " + maxBlurSigma);
+        if (!(maxBlurSigma >= MIN_BLUR_SIGMA && maxBlurSigma <= MAX_BLUR_SIGMA)) {
+            throw new IllegalArgumentException("blurBaselineConfig.maxBlurSigma must be between " + MIN_BLUR_SIGMA
+                    + " and " + (int) MAX_BLUR_SIGMA + " pixels (below " + MIN_BLUR_SIGMA
+                    + " the blur leaves the image as it is), got " + maxBlurSigma);
         }
         if (path == null || boundary == null) {
             throw new IllegalArgumentException("a blur configuration needs a path and a boundary");

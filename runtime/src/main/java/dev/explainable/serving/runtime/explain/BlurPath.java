@@ -70,6 +70,45 @@ public final class BlurPath implements GradientPath {
         return rule == IntegrationRule.MIDPOINT ? steps : steps + 1;
     }
 
+    /** The blur path's point at its start (the most blurred image), or -1 for the midpoints. */
+    private int startIndex() {
+        return rule == IntegrationRule.MIDPOINT ? -1 : steps;
+    }
+
+    /** The blur path's point at its end (the image), or -1 for the midpoints. */
+    private int endIndex() {
+        return rule == IntegrationRule.MIDPOINT ? -1 : 0;
+    }
+
+    /** The straight path's start: the image blurred with maxBlurSigma, once per call of {@link #paths}. */
+    @Override
+    public long setupMultiplyAdds(List<InputValues> inputs) {
+        return config.path() == BlurConfig.Path.STRAIGHT ? blurMultiplyAdds(image(inputs), config.maxBlurSigma()) : 0;
+    }
+
+    /** Blur IG's blurs: at sigma_j for point j, and at sigma_j + GRAD_STEP where the point has a weight. */
+    @Override
+    public long pathMultiplyAdds(List<InputValues> inputs, boolean endsOnly) {
+        if (config.path() == BlurConfig.Path.STRAIGHT) {
+            return 0;
+        }
+        InputValues image = image(inputs);
+        long total = 0;
+        for (int j = 0; j < blurPoints(); j++) {
+            if (!endsOnly || j == startIndex() || j == endIndex()) {
+                total += blurMultiplyAdds(image, sigma(j));
+                total += weight(j) != 0 ? blurMultiplyAdds(image, sigma(j) + GRAD_STEP) : 0;
+            }
+        }
+        return total;
+    }
+
+    private long blurMultiplyAdds(InputValues image, double sigma) {
+        long[] shape = image.shape();
+        int c = shape.length == 3 ? (int) shape[2] : 1;
+        return GaussianBlur.multiplyAdds((int) shape[0], (int) shape[1], c, sigma, config.boundary());
+    }
+
     /** The one explained input, an image [height, width(, channels)]. */
     static InputValues image(List<InputValues> inputs) {
         if (inputs.size() != 1) {
@@ -132,12 +171,12 @@ public final class BlurPath implements GradientPath {
 
         @Override
         public int startIndex() {
-            return rule == IntegrationRule.MIDPOINT ? -1 : steps;
+            return BlurPath.this.startIndex();
         }
 
         @Override
         public int endIndex() {
-            return rule == IntegrationRule.MIDPOINT ? -1 : 0;
+            return BlurPath.this.endIndex();
         }
 
         @Override

@@ -10,4 +10,12 @@ public interface Explainer {
      * of that work so that a request can be refused up front (explain.limits.max-request-elements).
      */
     long evaluations(ExplainedInstance instance);
+
+    /**
+     * Multiply-adds the method spends on the host, beside the model's evaluations, to explain one output of this
+     * instance (Blur IG's blurs), counted with them before any of that work. None by default.
+     */
+    default long hostMultiplyAdds(ExplainedInstance instance) {
+        return 0;
+    }
 }

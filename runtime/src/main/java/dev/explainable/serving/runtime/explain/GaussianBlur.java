@@ -35,9 +35,18 @@ public final class GaussianBlur {
 
     private GaussianBlur() {}
 
+    /** scipy's kernel radius, {@code int(truncate * sigma + 0.5)}. */
+    static int radius(double sigma) {
+        return (int) (TRUNCATE * sigma + 0.5);
+    }
+
     /** scipy's {@code _gaussian_kernel1d(sigma, 0, radius)}: taps {@code -radius..radius}, summing to 1. */
     static double[] kernel(double sigma) {
-        int radius = (int) (TRUNCATE * sigma + 0.5);
+        int radius = radius(sigma);
+        if (radius == 0) {
+            // one tap, 1; computed, a sigma so small that -0.5 / sigma^2 is -infinity would make it 0 * -inf = NaN
+            return new double[] {1.0};
+        }
         double[] k = new double[2 * radius + 1];
         double scale = -0.5 / (sigma * sigma);
         double sum = 0;
@@ -91,6 +100,33 @@ public final class GaussianBlur {
             }
         }
         return out;
+    }
+
+    /**
+     * The multiply-adds {@link #blur} spends on an image {@code [h, w, c]} at {@code sigma}: one pass along each
+     * axis, each of its lines costing {@link #lineMultiplyAdds}. What the work bound counts for Blur IG.
+     */
+    public static long multiplyAdds(int h, int w, int c, double sigma, Boundary boundary) {
+        if (sigma == 0) {
+            return 0; // a copy
+        }
+        int radius = radius(sigma);
+        return (long) w * c * lineMultiplyAdds(h, radius, boundary)
+                + (long) h * c * lineMultiplyAdds(w, radius, boundary);
+    }
+
+    /**
+     * The products one line of {@code n} values takes with a kernel of {@code radius}, as {@link Axis} computes
+     * them. ZERO reads only the taps that land inside the line: output {@code p} reads {@code max(0, p - radius)..
+     * min(n - 1, p + radius)}, which sums to {@code n (2 radius + 1) - radius (radius + 1)}, and to {@code n^2} once
+     * the kernel spans the line whatever the sigma. REFLECT reads every tap, folded onto at most {@code 2n}.
+     */
+    static long lineMultiplyAdds(int n, int radius, Boundary boundary) {
+        long taps = 2L * radius + 1;
+        if (boundary == Boundary.REFLECT) {
+            return n * Math.min(taps, 2L * n);
+        }
+        return radius >= n ? (long) n * n : n * taps - (long) radius * (radius + 1);
     }
 
     private static void check(int length, int h, int w, int c) {

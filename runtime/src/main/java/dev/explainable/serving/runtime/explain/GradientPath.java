@@ -24,6 +24,24 @@ public interface GradientPath {
     int pointsPerPath();
 
     /**
+     * Multiply-adds one call of {@link #paths} spends on the host: the straight path from a blurred image blurs it
+     * once. The work bound counts these beside the evaluations; none by default.
+     */
+    default long setupMultiplyAdds(List<InputValues> inputs) {
+        return 0;
+    }
+
+    /**
+     * Multiply-adds spent on the host to write the points of one path, beyond the few per value that interpolating
+     * or adding noise takes: Blur IG blurs the image twice for most points. None by default.
+     *
+     * @param endsOnly only the points at the path's start and end are written (the unperturbed paths' scores)
+     */
+    default long pathMultiplyAdds(List<InputValues> inputs, boolean endsOnly) {
+        return 0;
+    }
+
+    /**
      * Where the points are perturbed (SmoothGrad), the unperturbed paths: their start and end points, evaluated
      * forward only, give the baseline and instance scores an explanation reports. Empty for paths whose own ends
      * are the baseline and the instance.

@@ -51,4 +51,10 @@ public final class IntegratedGradientsExplainer implements Explainer {
         return PathAttributions.evaluations(
                 instance.inputs(), instance.baselineSets().size(), options.mostWork());
     }
+
+    @Override
+    public long hostMultiplyAdds(ExplainedInstance instance) {
+        return PathAttributions.hostMultiplyAdds(
+                instance.inputs(), instance.baselineSets().size(), options.mostWork(), options.rounds());
+    }
 }

@@ -26,6 +26,22 @@ public final class PathAttributions {
         return points;
     }
 
+    /**
+     * Multiply-adds spent on the host to attribute along {@code path} (Blur IG's blurs; none for straight lines):
+     * its paths made {@code rounds} times (each round of a refinement makes them anew) with every point written,
+     * and, for perturbed paths, the unperturbed ones made once more with their ends written.
+     */
+    public static long hostMultiplyAdds(List<InputValues> inputs, int baselineSets, GradientPath path, int rounds) {
+        long total = rounds * path.setupMultiplyAdds(inputs)
+                + path.pathCount(inputs, baselineSets) * path.pathMultiplyAdds(inputs, false);
+        Optional<GradientPath> clean = path.unperturbed();
+        if (clean.isPresent()) {
+            GradientPath c = clean.get();
+            total += c.setupMultiplyAdds(inputs) + c.pathCount(inputs, baselineSets) * c.pathMultiplyAdds(inputs, true);
+        }
+        return total;
+    }
+
     public static Attribution attribute(
             List<InputValues> inputs, List<List<float[]>> baselineSets, GradientPath path, ScoreFunction model) {
         return answer(inputs, baselineSets, path, model, mean(inputs, baselineSets, path, model), null);

@@ -82,4 +82,11 @@ public record PathOptions(
                 .map(a -> withSteps(a.finalSteps(steps)).gradientPath())
                 .orElseGet(this::gradientPath);
     }
+
+    /** How often {@link #mostWork()}'s paths are made: once, or where refined once per round (the first, each doubling). */
+    public int rounds() {
+        return adaptiveSteps
+                .map(a -> 1 + Integer.numberOfTrailingZeros(a.finalSteps(steps) / steps))
+                .orElse(1);
+    }
 }

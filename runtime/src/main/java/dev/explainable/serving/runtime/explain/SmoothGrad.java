@@ -114,6 +114,18 @@ public final class SmoothGrad implements GradientPath {
         return inner.pointsPerPath();
     }
 
+    /** The inner paths are made once; their copies share what they made. */
+    @Override
+    public long setupMultiplyAdds(List<InputValues> inputs) {
+        return inner.setupMultiplyAdds(inputs);
+    }
+
+    /** Each copy writes its points as the inner path does, plus the noise. */
+    @Override
+    public long pathMultiplyAdds(List<InputValues> inputs, boolean endsOnly) {
+        return inner.pathMultiplyAdds(inputs, endsOnly);
+    }
+
     @Override
     public Optional<GradientPath> unperturbed() {
         return Optional.of(inner.unperturbed().orElse(inner));

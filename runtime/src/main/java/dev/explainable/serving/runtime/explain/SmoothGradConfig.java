@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * path point (see {@link SmoothGrad}). The noise on an input is Gaussian with standard deviation
  * {@code noiseSigma} in the input's own units (Vertex applies it as given, on inputs it expects normalized), or
  * per input with {@code featureNoiseSigma} (inputs it does not name get no noise, as in Vertex). Vertex's ranges
- * are checked here: a count of 1..50, sigmas finite, {@code noiseSigma > 0}, a per-input sigma {@code >= 0}.
+ * are checked here: a count of 1..50, {@code noiseSigma > 0}, a per-input sigma {@code >= 0}; and, as every value
+ * fed to the model is float32, each sigma at most {@link #MAX_NOISE_SIGMA}, so that no noise sample overflows it.
  *
  * @param noisySampleCount  noisy copies per path (Vertex's default 3)
  * @param noiseSigma        the noise's standard deviation on every input (Vertex's default 0.1)
@@ -23,22 +24,31 @@ public record SmoothGradConfig(int noisySampleCount, double noiseSigma, Map<Stri
     public static final int DEFAULT_NOISY_SAMPLE_COUNT = 3;
     public static final double DEFAULT_NOISE_SIGMA = 0.1;
     public static final int MAX_NOISY_SAMPLE_COUNT = 50;
+    /**
+     * The largest standard normal {@link SmoothGrad}'s generator can draw: {@code java.util.Random}'s polar method
+     * returns {@code v sqrt(-2 ln s / s)} with {@code v^2 <= s} and {@code s >= 2^-104} (53-bit uniforms), so
+     * {@code |z| <= sqrt(208 ln 2) = 12.01}.
+     */
+    static final double MAX_STANDARD_NORMAL = 12.01;
+    /** The largest noise sigma whose samples, {@code sigma * z}, stay finite in float32 (about 2.8e37). */
+    public static final double MAX_NOISE_SIGMA = Float.MAX_VALUE / MAX_STANDARD_NORMAL;
 
     public SmoothGradConfig {
         if (noisySampleCount < 1 || noisySampleCount > MAX_NOISY_SAMPLE_COUNT) {
             throw new IllegalArgumentException("smoothGradConfig.noisySampleCount must be 1.." + MAX_NOISY_SAMPLE_COUNT
                     + ", got " + noisySampleCount);
         }
-        if (!(noiseSigma > 0) || Double.isInfinite(noiseSigma)) {
-            throw new IllegalArgumentException(
-                    "smoothGradConfig.noiseSigma must be a finite number > 0, got " + noiseSigma);
+        if (!(noiseSigma > 0 && noiseSigma <= MAX_NOISE_SIGMA)) {
+            throw new IllegalArgumentException("smoothGradConfig.noiseSigma must be > 0 and at most "
+                    + (float) MAX_NOISE_SIGMA + " (larger noise overflows float32), got " + noiseSigma);
         }
         featureNoiseSigma = Map.copyOf(featureNoiseSigma == null ? Map.of() : featureNoiseSigma);
         for (Map.Entry<String, Double> e : new java.util.TreeMap<>(featureNoiseSigma).entrySet()) {
             Double s = e.getValue();
-            if (s == null || !(s >= 0) || s.isInfinite()) {
+            if (s == null || !(s >= 0 && s <= MAX_NOISE_SIGMA)) {
                 throw new IllegalArgumentException("smoothGradConfig.featureNoiseSigma: the sigma of " + e.getKey()
-                        + " must be a finite number >= 0, got " + s);
+                        + " must be >= 0 and at most " + (float) MAX_NOISE_SIGMA
+                        + " (larger noise overflows float32), got " + s);
             }
         }
     }

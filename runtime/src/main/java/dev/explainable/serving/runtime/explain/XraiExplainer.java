@@ -49,6 +49,11 @@ public final class XraiExplainer implements Explainer {
     }
 
     @Override
+    public long hostMultiplyAdds(ExplainedInstance instance) {
+        return PathAttributions.hostMultiplyAdds(instance.inputs(), 2, options.mostWork(), options.rounds());
+    }
+
+    @Override
     public Attribution explain(ExplainedInstance instance, ScoreFunction model) {
         if (instance.inputs().size() != 1) {
             throw new IllegalArgumentException(

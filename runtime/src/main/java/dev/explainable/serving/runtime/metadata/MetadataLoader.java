@@ -131,7 +131,8 @@ public final class MetadataLoader {
         if (in.inputBaselines() != null) {
             for (Object b : in.inputBaselines()) {
                 if (!isNumericTree(b)) {
-                    problems.add(where + ": baselines must be numbers or nested lists of numbers");
+                    problems.add(
+                            where + ": baselines must be numbers or nested lists of numbers, each finite in float32");
                     break;
                 }
             }
@@ -161,7 +162,8 @@ public final class MetadataLoader {
                         + in.encodedBaselines().size() + ")");
             }
             if (!in.encodedBaselines().stream().allMatch(MetadataLoader::isNumericTree)) {
-                problems.add(where + ": encoded baselines must be numbers or nested lists of numbers");
+                problems.add(where
+                        + ": encoded baselines must be numbers or nested lists of numbers, each finite in float32");
             }
         }
         if (NEEDS_FEATURE_MAPPING.contains(encoding)
@@ -217,9 +219,10 @@ public final class MetadataLoader {
         }
     }
 
+    /** Numbers finite in float32 (the explained tensors' type), or nested lists of them. */
     private static boolean isNumericTree(Object o) {
         if (o instanceof Number n) {
-            return Double.isFinite(n.doubleValue());
+            return Float.isFinite(n.floatValue());
         }
         if (o instanceof List<?> l) {
             return l.stream().allMatch(MetadataLoader::isNumericTree);

@@ -239,12 +239,7 @@ public final class ModelRunner {
         }
         List<Integer> labels;
         if (selection.indices() != null) {
-            for (int i : selection.indices()) {
-                if (i < 0 || i >= y.size()) {
-                    throw new InvalidInstanceException("output index " + i + " is outside output '" + output.key()
-                            + "', which has " + y.size() + " values");
-                }
-            }
+            checkIndices(selection.indices(), y, output);
             labels = selection.indices();
         } else {
             Integer[] order = new Integer[y.size()];
@@ -270,6 +265,30 @@ public final class ModelRunner {
             targets.add(new LabelTarget(label, name, HostTensor.floats(output.shape(), mask)));
         }
         return targets;
+    }
+
+    /**
+     * How many labels {@link #targets} picks, without ranking the scores or making the masks (what the work bound
+     * counts before any work): 1 for a scalar output, else {@link LabelSelection#count}, the indices checked.
+     */
+    public static int labelCount(ForwardResult instance, ExplainedOutput output, LabelSelection selection) {
+        HostTensor y = instance.outputs().get(output.key());
+        if (y.shape().length == 0) {
+            return 1;
+        }
+        if (selection.indices() != null) {
+            checkIndices(selection.indices(), y, output);
+        }
+        return selection.count(y.size());
+    }
+
+    private static void checkIndices(List<Integer> indices, HostTensor y, ExplainedOutput output) {
+        for (int i : indices) {
+            if (i < 0 || i >= y.size()) {
+                throw new InvalidInstanceException("output index " + i + " is outside output '" + output.key()
+                        + "', which has " + y.size() + " values");
+            }
+        }
     }
 
     /**

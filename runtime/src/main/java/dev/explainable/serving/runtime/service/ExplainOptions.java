@@ -1,7 +1,9 @@
 package dev.explainable.serving.runtime.service;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.explainable.serving.runtime.explain.AdaptiveSteps;
 import dev.explainable.serving.runtime.model.LabelSelection;
@@ -16,10 +18,11 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  * @param visualization keys of a metadata {@code visualization}, merged over each image input's
  * @param stepCount     Integrated Gradients / XRAI path steps, 1 to {@link #MAX_STEPS} (Vertex's bound)
  * @param pathCount     Sampled Shapley permutations, 1 to {@link #MAX_PATHS} (Vertex's bound)
- * @param baselines     per input name, baselines replacing the metadata's (at most 10 each)
+ * @param baselines     per input name, baselines replacing the metadata's (at most 10 each; numbers finite in
+ *                      float32, as an instance's)
  * @param topK          how many of a vector output's labels are explained, by score (1: AI Platform's top class;
  *                      -1: all)
- * @param outputIndices the labels to explain instead, or null
+ * @param outputIndices the labels to explain instead, each once, or null
  * @param smoothGrad    Vertex's {@code smoothGradConfig} for this request, or null
  * @param maxBlurSigma  Vertex's {@code blurBaselineConfig.maxBlurSigma} for this request, or null
  * @param targetApproxError the {@code approx_error} to refine the steps towards, {@link AdaptiveSteps#MIN_TARGET}
@@ -72,6 +75,16 @@ public record ExplainOptions(
         if (outputIndices != null && outputIndices.isEmpty()) {
             throw new InvalidRequestException("outputIndices must name at least one label");
         }
+        if (outputIndices != null) {
+            // a label named again would be explained again: work multiplied for nothing new
+            Set<Integer> seen = new HashSet<>();
+            for (Integer i : outputIndices) {
+                if (!seen.add(i)) {
+                    throw new InvalidRequestException(
+                            "outputIndices names label " + i + " more than once; name each label once");
+                }
+            }
+        }
         outputIndices = outputIndices == null ? null : List.copyOf(outputIndices);
     }
 
@@ -91,12 +104,16 @@ public record ExplainOptions(
                 visualization, stepCount, pathCount, baselines, topK, outputIndices, smoothGrad, maxBlurSigma, target);
     }
 
+    /** Numbers as an instance's are (every explained value is float32), or nested lists of them. */
     private static void checkNumeric(String input, Object b) {
         if (b instanceof List<?> l) {
             l.forEach(e -> checkNumeric(input, e));
-        } else if (!(b instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+        } else if (!(b instanceof Number n)) {
             throw new InvalidRequestException(
                     "inputBaselines of input '" + input + "' must be numbers or nested lists of numbers");
+        } else if (!Float.isFinite(n.floatValue())) {
+            throw new InvalidRequestException(
+                    "inputBaselines of input '" + input + "': value " + n + " is out of float32 range");
         }
     }
 }

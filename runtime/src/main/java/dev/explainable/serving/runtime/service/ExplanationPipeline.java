@@ -31,6 +31,7 @@ import dev.explainable.serving.runtime.tensor.InstanceDecoder;
 import dev.explainable.serving.runtime.tensor.SparseTensors;
 import dev.explainable.serving.runtime.visualization.ExplanationRenderer;
 import dev.explainable.serving.runtime.visualization.VisualizationConfig;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
@@ -41,6 +42,16 @@ import dev.explainable.serving.runtime.work.LimitExceededException;
  * one pipeline.
  */
 public final class ExplanationPipeline {
+
+    /**
+     * The work bound's price of multiply-adds spent on the host (Blur IG's blurs), in input values: this many count
+     * as one value the model evaluates. At the 1.3 to 2 billion multiply-adds a core does per second, a request
+     * whose whole bound (10^9 by default) went to blurring takes 30 to 50 s of a core: within the 60 s deadline.
+     */
+    static final long MULTIPLY_ADDS_PER_VALUE = 64;
+
+    /** The index {@link #explain(ForwardResult)} explains at: the warm-up, no request's instance. */
+    private static final int WARM_UP = -1;
 
     private final ServingModel model;
     private final ModelRunner runner;
@@ -104,9 +115,21 @@ public final class ExplanationPipeline {
         checkWork(method, request, forward, explained);
         List<Explanation> out = new ArrayList<>(forward.size());
         for (int i = 0; i < forward.size(); i++) {
-            out.add(explain(method, request, forward.get(i), explained.get(i), settings));
+            out.add(explain(method, request, i, forward.get(i), explained.get(i), settings));
         }
         return out;
+    }
+
+    /**
+     * The most labels an explained output has (1 for a scalar): a request's {@code outputIndices} naming more must
+     * name a label twice or one outside every output, and is refused before it is read.
+     */
+    public int mostLabels() {
+        long most = 1;
+        for (ExplainedOutput o : model.explainedOutputs()) {
+            most = Math.max(most, HostTensor.elements(o.shape()));
+        }
+        return (int) Math.min(most, Integer.MAX_VALUE);
     }
 
     /** The method this model explains with (a request cannot change it). */
@@ -190,6 +213,7 @@ public final class ExplanationPipeline {
         return explain(
                 explainer,
                 ExplainOptions.NONE,
+                WARM_UP,
                 instance,
                 explainedInstance(instance, ExplainOptions.NONE),
                 renderer.settings(null));
@@ -243,26 +267,45 @@ public final class ExplanationPipeline {
         };
     }
 
-    /** Refuses, before any gradient, a request whose explanation would evaluate more than the limits allow. */
+    /**
+     * Refuses, before any gradient, a request whose explanation would do more work than the limits allow: per
+     * instance, its labels times the input values the method evaluates for each (points x values per point) and
+     * the multiply-adds it spends on the host (Blur IG's blurs), priced at {@link #MULTIPLY_ADDS_PER_VALUE}.
+     */
     private void checkWork(
             Explainer method, ExplainOptions request, List<ForwardResult> forward, List<ExplainedInstance> explained) {
         long work = 0;
-        for (int i = 0; i < forward.size(); i++) {
-            long elements = runner.explainedElements(forward.get(i));
-            runner.pointsPerRun(1, elements); // an instance larger than one model run may take
-            long labels = 0;
-            for (ExplainedOutput o : model.explainedOutputs()) {
-                labels +=
-                        ModelRunner.targets(forward.get(i), o, request.labels()).size();
+        long blurs = 0;
+        try {
+            for (int i = 0; i < forward.size(); i++) {
+                long elements = runner.explainedElements(forward.get(i));
+                runner.pointsPerRun(1, elements); // an instance larger than one model run may take
+                long labels = 0;
+                for (ExplainedOutput o : model.explainedOutputs()) {
+                    labels += ModelRunner.labelCount(forward.get(i), o, request.labels());
+                }
+                long host = Math.multiplyExact(
+                        labels, ceilDiv(method.hostMultiplyAdds(explained.get(i)), MULTIPLY_ADDS_PER_VALUE));
+                blurs = Math.addExact(blurs, host);
+                long evaluated =
+                        Math.multiplyExact(Math.multiplyExact(method.evaluations(explained.get(i)), labels), elements);
+                work = Math.addExact(work, Math.addExact(evaluated, host));
             }
-            work += method.evaluations(explained.get(i)) * labels * elements;
+        } catch (ArithmeticException e) {
+            work = Long.MAX_VALUE; // beyond any limit
         }
         if (work > limits.maxRequestElements()) {
             boolean refined = options.method().usesIntegralSteps()
                     && (request.targetApproxError() != null
                             || options.targetApproxError().isPresent());
             throw new LimitExceededException("explaining this request would evaluate " + work + " input values ("
-                    + "instances x points x values per point), more than the limit of " + limits.maxRequestElements()
+                    + "instances x labels x points x values per point"
+                    + (blurs > 0
+                            ? ", and " + blurs + " for blurring the image (Blur IG's maxBlurSigma: one value per "
+                                    + MULTIPLY_ADDS_PER_VALUE + " multiply-adds; a smaller sigma, image or stepCount"
+                                    + " blurs less)"
+                            : "")
+                    + "), more than the limit of " + limits.maxRequestElements()
                     + " (explain.limits.max-request-elements); send fewer or smaller instances"
                     + (refined
                             ? "; with a target approx_error the points the steps may reach are counted, up to "
@@ -271,16 +314,21 @@ public final class ExplanationPipeline {
         }
     }
 
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
     private Explanation explain(
             Explainer method,
             ExplainOptions request,
+            int index,
             ForwardResult r,
             ExplainedInstance x,
             Map<String, VisualizationConfig> settings) {
         List<LabelAttribution> labels = new ArrayList<>();
         for (ExplainedOutput o : model.explainedOutputs()) {
             for (LabelTarget target : ModelRunner.targets(r, o, request.labels())) {
-                labels.add(explain(method, r, x, o, target, settings));
+                labels.add(explain(method, index, r, x, o, target, settings));
             }
         }
         return new Explanation(labels);
@@ -288,12 +336,21 @@ public final class ExplanationPipeline {
 
     private LabelAttribution explain(
             Explainer method,
+            int index,
             ForwardResult r,
             ExplainedInstance x,
             ExplainedOutput o,
             LabelTarget target,
             Map<String, VisualizationConfig> settings) {
         Attribution a = method.explain(x, runner.scoreFunction(r, o, target, batchSize));
+        String nonFinite = a.nonFinite();
+        // the warm-up's zeros may lie outside what a model accepts (a log, a division), and its answer is dropped
+        if (nonFinite != null && index != WARM_UP) {
+            throw new InvalidInstanceException("instance " + index + ": the explanation of output '" + o.key() + "'"
+                    + (target.labelIndex() >= 0 ? ", label " + target.labelIndex() : "") + " is not finite: "
+                    + nonFinite + " overflowed (NaN or infinity). The model's scores or gradients leave float32 at"
+                    + " this instance or on its path; smaller values, baselines or noise may fit it");
+        }
         return new LabelAttribution(
                 o.key(),
                 target.labelIndex(),

@@ -183,6 +183,72 @@ class VertexContractTest {
     }
 
     @Test
+    void outputIndicesNameEachLabelOnceAndAtMostTheOutputsLabels() {
+        String override = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": %s}}";
+        post(EXPLAIN, override.formatted("{\"outputIndices\": [2, 0, 2]}"))
+                .then()
+                .statusCode(400)
+                .body("error.status", equalTo("INVALID_ARGUMENT"))
+                .body("error.message", containsString("names label 2 more than once"));
+        post("/v1/projects/p/models/iris:explain", override.formatted("{\"outputIndices\": [0, 0]}"))
+                .then()
+                .statusCode(400)
+                .body("error", containsString("names label 0 more than once"));
+        // 700,000 x [0], 1.4 MB: refused from the list's length, before its entries are read (was a 30 s answer)
+        String many = "[" + "0,".repeat(699_999) + "0]";
+        long start = System.nanoTime();
+        post(EXPLAIN, override.formatted("{\"outputIndices\": " + many + "}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("outputIndices has 700000 entries"))
+                .body("error.message", containsString("at most 3 labels"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 10, "refused in " + seconds + " s");
+        // topK past the output's labels explains each label once
+        post(EXPLAIN, override.formatted("{\"topK\": 5}"))
+                .then()
+                .statusCode(200)
+                .body("explanations[0].attributions", hasSize(3));
+    }
+
+    @Test
+    void overridesOutsideFloat32AreRefusedAsTheSameValuesInAnInstanceAre() {
+        post(EXPLAIN, "{\"instances\": [[0.3, -1.2, 1e39, 0.7, -0.4]]}")
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("out of float32 range"));
+        String baselines = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"metadata\": "
+                + "{\"inputs\": {\"features\": {\"inputBaselines\": %s}}}}}";
+        for (String b : List.of("[1e39]", "[[0, 0, -1e39, 0, 0]]")) {
+            post(EXPLAIN, baselines.formatted(b))
+                    .then()
+                    .statusCode(400)
+                    .body("error.status", equalTo("INVALID_ARGUMENT"))
+                    .body("error.message", containsString("inputBaselines of input 'features'"))
+                    .body("error.message", containsString("out of float32 range"));
+        }
+        String smooth = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": "
+                + "{\"integratedGradientsAttribution\": {\"smoothGradConfig\": %s}}}}";
+        post(EXPLAIN, smooth.formatted("{\"noiseSigma\": 1e308}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("noiseSigma must be > 0 and at most"))
+                .body("error.message", containsString("overflows float32"));
+        post(
+                        EXPLAIN,
+                        smooth.formatted("{\"featureNoiseSigma\": {\"noiseSigma\": "
+                                + "[{\"name\": \"features\", \"sigma\": 1e308}]}}"))
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("the sigma of features"));
+        // within float32, noise stays within it too
+        post(EXPLAIN, smooth.formatted("{\"noiseSigma\": 1e30}"))
+                .then()
+                .statusCode(200)
+                .body(not(containsString("NaN")));
+    }
+
+    @Test
     void smoothGradAndBlurOverridesWithinVertexsRanges() {
         String override = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": "
                 + "{\"integratedGradientsAttribution\": %s}}}";

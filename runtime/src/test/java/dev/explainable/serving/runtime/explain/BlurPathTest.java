@@ -173,6 +173,68 @@ class BlurPathTest {
         assertEquals(2 * 11, new XraiExplainer(10, IntegrationRule.TRAPEZOID, null).evaluations(image(x)));
     }
 
+    static long blurred(double sigma) {
+        return GaussianBlur.multiplyAdds(H, W, C, sigma, Boundary.ZERO);
+    }
+
+    @Test
+    void hostMultiplyAddsCountEveryBlurThePathsTake() {
+        ExplainedInstance x = image(picture());
+        // uniform, 2 steps to sigma 4: point 0 is the image (a copy) and its derivative's blur at 0.01, point 1
+        // blurs at 2 and 2.01, point 2 (weight 0: only the start's score) at 4
+        long uniform = blurred(0.01) + blurred(2) + blurred(2.01) + blurred(4);
+        assertEquals(
+                uniform,
+                new IntegratedGradientsExplainer(blur(2, IntegrationRule.UNIFORM, BlurConfig.of(4)))
+                        .hostMultiplyAdds(x));
+        // the trapezoid weighs every point
+        PathOptions trapezoid = blur(2, IntegrationRule.TRAPEZOID, BlurConfig.of(4));
+        long points = uniform + blurred(4.01);
+        assertEquals(points, new IntegratedGradientsExplainer(trapezoid).hostMultiplyAdds(x));
+        // SmoothGrad: every copy writes its points; the noiseless ends (points 2 and 0) once more
+        long ends = blurred(4) + blurred(4.01) + blurred(0.01);
+        assertEquals(
+                3 * points + ends,
+                new IntegratedGradientsExplainer(trapezoid.withSmoothGrad(new SmoothGradConfig(3, 0.1, Map.of())))
+                        .hostMultiplyAdds(x));
+        // refined from 2 steps up to 8: the rounds' points are the trapezoid's at 8 steps (sigma j / 2)
+        PathOptions refined = trapezoid.withAdaptiveSteps(new AdaptiveSteps(1e-4, 8));
+        long eight = 0;
+        for (int j = 0; j <= 8; j++) {
+            eight += blurred(j / 2.0) + blurred(j / 2.0 + 0.01);
+        }
+        assertEquals(3, refined.rounds());
+        assertEquals(eight, new IntegratedGradientsExplainer(refined).hostMultiplyAdds(x));
+        // XRAI blurs the same (a blurred start replaces its two baselines)
+        assertEquals(points, new XraiExplainer(trapezoid, null).hostMultiplyAdds(x));
+        // the straight path blurs its start once per round of paths, and interpolates its points
+        PathOptions straight =
+                blur(2, IntegrationRule.TRAPEZOID, new BlurConfig(4, BlurConfig.Path.STRAIGHT, Boundary.ZERO));
+        assertEquals(blurred(4), new IntegratedGradientsExplainer(straight).hostMultiplyAdds(x));
+        assertEquals(
+                3 * blurred(4),
+                new IntegratedGradientsExplainer(straight.withAdaptiveSteps(new AdaptiveSteps(1e-4, 8)))
+                        .hostMultiplyAdds(x));
+        assertEquals(
+                2 * blurred(4),
+                new IntegratedGradientsExplainer(straight.withSmoothGrad(new SmoothGradConfig(3, 0.1, Map.of())))
+                        .hostMultiplyAdds(x),
+                "the copies share the start; the noiseless ends make it once more");
+        assertEquals(0, new IntegratedGradientsExplainer(10, IntegrationRule.TRAPEZOID).hostMultiplyAdds(x));
+    }
+
+    @Test
+    void aLargeSigmaOnALargeImageCostsTheWholeLinePerValue() {
+        // the case: 591 x 591 x 3, sigma 1000, 100 steps. From sigma 150 on the kernel spans every line.
+        float[] big = new float[591 * 591 * 3];
+        ExplainedInstance x = ExplainedInstance.withZeroBaselines(
+                List.of(new InputValues("image", new long[] {591, 591, 3}, big, null)));
+        long perBlur = 2L * 591 * 3 * 591 * 591;
+        long cost = new IntegratedGradientsExplainer(blur(100, IntegrationRule.TRAPEZOID, BlurConfig.of(1000)))
+                .hostMultiplyAdds(x);
+        assertTrue(cost > 2 * 85 * perBlur && cost <= 2 * 101 * perBlur, "" + cost);
+    }
+
     @Test
     void refusesInputsThatAreNotOneImage() {
         AnalyticModel f = AnalyticModel.linear(new double[] {1, 1}, 0, 64, 2);

@@ -3,6 +3,7 @@ package dev.explainable.serving.runtime.explain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 
@@ -54,6 +55,54 @@ class GaussianBlurTest {
         assertEquals(1.0, Arrays.stream(k).sum(), 1e-15);
         assertEquals(Math.exp(-0.5), k[5] / k[4], 1e-15);
         assertEquals(2 * (int) (4 * 50.0 + 0.5) + 1, GaussianBlur.kernel(50).length);
+    }
+
+    @Test
+    void aSigmaTooSmallForANeighbourLeavesTheImageInsteadOfNaN() {
+        // -0.5 / sigma^2 is -infinity here, and the one tap exp(-inf * 0) was NaN
+        assertArrayEquals(new double[] {1.0}, GaussianBlur.kernel(1e-300));
+        assertArrayEquals(image(), GaussianBlur.blur(image(), 4, 5, 2, 1e-300, Boundary.ZERO));
+    }
+
+    /** The products of one line as the blur's loops take them: output p reads the taps that land in the line. */
+    static long countedLineProducts(int n, int radius, Boundary boundary) {
+        int taps = 2 * radius + 1;
+        if (boundary == Boundary.REFLECT) {
+            return (long) n * Math.min(taps, 2 * n);
+        }
+        long count = 0;
+        for (int p = 0; p < n; p++) {
+            for (int t = 0; t < taps; t++) {
+                int read = p + t - radius;
+                count += read >= 0 && read < n ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    @Test
+    void multiplyAddsCountWhatTheBlurComputes() {
+        for (Boundary boundary : Boundary.values()) {
+            for (int n : new int[] {1, 2, 5, 9, 40}) {
+                for (int radius : new int[] {0, 1, 2, 4, 8, 20, 39, 40, 41, 100}) {
+                    assertEquals(
+                            countedLineProducts(n, radius, boundary),
+                            GaussianBlur.lineMultiplyAdds(n, radius, boundary),
+                            boundary + " n " + n + " radius " + radius);
+                }
+            }
+        }
+        // one pass along each axis: height lines are w * c, width lines h * c
+        assertEquals(
+                5 * 2 * GaussianBlur.lineMultiplyAdds(4, 5, Boundary.ZERO)
+                        + 4 * 2 * GaussianBlur.lineMultiplyAdds(5, 5, Boundary.ZERO),
+                GaussianBlur.multiplyAdds(4, 5, 2, 1.3, Boundary.ZERO));
+        assertEquals(0, GaussianBlur.multiplyAdds(4, 5, 2, 0, Boundary.ZERO), "sigma 0 copies");
+        // zero edges read no tap past the image: a kernel of 8001 taps costs a 591-pixel line 591^2, as sigma 150 does
+        long wide = 2L * 591 * 3 * 591 * 591;
+        assertEquals(wide, GaussianBlur.multiplyAdds(591, 591, 3, 1000, Boundary.ZERO));
+        assertEquals(wide, GaussianBlur.multiplyAdds(591, 591, 3, 150, Boundary.ZERO));
+        assertTrue(GaussianBlur.multiplyAdds(591, 591, 3, 5, Boundary.ZERO) < wide / 10);
     }
 
     @Test

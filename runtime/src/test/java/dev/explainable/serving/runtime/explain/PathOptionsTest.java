@@ -33,6 +33,19 @@ class PathOptionsTest {
     }
 
     @Test
+    void noNoiseSigmaLetsASampleOverflowFloat32() {
+        for (double bad : new double[] {1e308, 1e38, 3e37}) {
+            assertTrue(refused(() -> new SmoothGradConfig(3, bad, Map.of())).contains("overflows float32"), "" + bad);
+            assertTrue(refused(() -> new SmoothGradConfig(3, 0.1, Map.of("x", bad)))
+                    .contains("the sigma of x"));
+        }
+        new SmoothGradConfig(3, SmoothGradConfig.MAX_NOISE_SIGMA, Map.of("x", SmoothGradConfig.MAX_NOISE_SIGMA));
+        // Random's polar method: |z| = |v| sqrt(-2 ln s / s) <= sqrt(-2 ln s), s at least 2^-104
+        assertTrue(Math.sqrt(-2 * Math.log(Math.pow(2, -104))) <= SmoothGradConfig.MAX_STANDARD_NORMAL);
+        assertTrue(Float.isFinite((float) (SmoothGradConfig.MAX_NOISE_SIGMA * SmoothGradConfig.MAX_STANDARD_NORMAL)));
+    }
+
+    @Test
     void vertexDefaultsAndOneOfTheTwoSigmas() {
         SmoothGradConfig d = SmoothGradConfig.fromVertex(null, null, null);
         assertEquals(3, d.noisySampleCount());
@@ -54,10 +67,14 @@ class PathOptionsTest {
 
     @Test
     void blurSigmaRange() {
-        for (double bad : new double[] {0, -1, Double.NaN, 1000.5}) {
-            assertTrue(refused(() -> BlurConfig.of(bad)).contains("maxBlurSigma"));
+        for (double bad : new double[] {0, -1, Double.NaN, 1000.5, 1e-300, 0.1, 0.12}) {
+            assertTrue(refused(() -> BlurConfig.of(bad)).contains("maxBlurSigma"), "" + bad);
         }
         assertEquals(1000, BlurConfig.of(1000).maxBlurSigma());
+        // the least sigma whose kernel reaches a neighbour
+        assertEquals(BlurConfig.MIN_BLUR_SIGMA, BlurConfig.of(0.125).maxBlurSigma());
+        assertEquals(3, GaussianBlur.kernel(BlurConfig.MIN_BLUR_SIGMA).length);
+        assertEquals(1, GaussianBlur.kernel(0.12).length);
         assertEquals(BlurConfig.Path.STRAIGHT, BlurConfig.Path.parse(" Straight "));
         assertTrue(refused(() -> BlurConfig.Path.parse("curvy")).contains("blur or straight"));
         assertEquals(GaussianBlur.Boundary.REFLECT, GaussianBlur.Boundary.parse("reflect"));

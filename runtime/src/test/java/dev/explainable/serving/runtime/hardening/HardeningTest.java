@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -396,6 +397,52 @@ class HardeningTest {
         double seconds = (System.nanoTime() - closed) / 1e9;
         assertTrue(seconds < 2.5, "slot freed " + seconds + " s after the client left (deadline is 4 s)");
         assertTrue(metrics().contains("outcome=\"cancelled\""), "counted as cancelled");
+    }
+
+    @Test
+    void blurIgsBlursCountAgainstTheWorkBoundAndATinySigmaIsRefusedNotAnsweredWithNaN() throws Exception {
+        // sigma 1000 on 591 x 591 at 100 steps: 101 points of 1 M values, but ~190 s of a core in blurs alone
+        HttpResponse<String> wide = post(
+                EXPLAIN,
+                withOverride(
+                        images(Images.blackPng(591, 591)),
+                        "{\"integratedGradientsAttribution\": {\"stepCount\": 100,"
+                                + " \"blurBaselineConfig\": {\"maxBlurSigma\": 1000}}}"));
+        assertEquals(400, wide.statusCode(), "refused up front, not stopped at the 4 s deadline: " + wide.body());
+        assertTrue(error(wide).contains("explain.limits.max-request-elements"), wide.body());
+        assertTrue(error(wide).contains("maxBlurSigma"), wide.body());
+
+        String blur = "{\"integratedGradientsAttribution\": {\"stepCount\": 20,"
+                + " \"blurBaselineConfig\": {\"maxBlurSigma\": %s}}}";
+        HttpResponse<String> fits = post(EXPLAIN, withOverride(picture(12, 10), blur.formatted("2")));
+        assertEquals(200, fits.statusCode(), fits.body());
+        assertFalse(fits.body().contains("NaN"), fits.body());
+        // 1e-300 made the kernel 0 * -infinity = NaN, answered 200 with "NaN" scores
+        for (String tiny : List.of("1e-300", "0.1")) {
+            HttpResponse<String> r = post(EXPLAIN, withOverride(picture(12, 10), blur.formatted(tiny)));
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(error(r).contains("maxBlurSigma must be between 0.125 and 1000"), r.body());
+        }
+    }
+
+    /** One instance [h, w, 3] of values in [0, 1] as a nested list. */
+    private static String picture(int h, int w) throws Exception {
+        double[][][] x = new double[h][w][3];
+        for (int y = 0; y < h; y++) {
+            for (int i = 0; i < w; i++) {
+                for (int c = 0; c < 3; c++) {
+                    x[y][i][c] = 0.5 + 0.4 * Math.sin(0.7 * (y * w + i) + c);
+                }
+            }
+        }
+        return JSON.writeValueAsString(Map.of("instances", List.of((Object) x)));
+    }
+
+    /** The request with {@code explanationSpecOverride.parameters}. */
+    private static String withOverride(String request, String parameters) throws Exception {
+        ObjectNode body = (ObjectNode) JSON.readTree(request);
+        body.putObject("explanationSpecOverride").set("parameters", JSON.readTree(parameters));
+        return JSON.writeValueAsString(body);
     }
 
     private static void assertJsonError(RawHttp.Response r, int status) throws Exception {

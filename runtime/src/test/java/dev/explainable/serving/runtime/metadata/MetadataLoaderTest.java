@@ -63,6 +63,8 @@ class MetadataLoaderTest {
         assertTrue(error(VALID.replace("[0.0, [1, 2]]", "[0,1,2,3,4,5,6,7,8,9,10]"))
                 .contains("at most 10 baselines"));
         assertTrue(error(VALID.replace("[0.0, [1, 2]]", "[\"zero\"]")).contains("numbers or nested lists"));
+        // as an instance's values: what is not a float32 would be fed as infinity
+        assertTrue(error(VALID.replace("[0.0, [1, 2]]", "[0.0, [1, 1e39]]")).contains("each finite in float32"));
         assertTrue(error(VALID.replace("\"modality\": \"numeric\"", "\"encoding\": \"bag_of_features\""))
                 .contains("needs 'index_feature_mapping'"));
         assertTrue(error(VALID.replace("\"modality\": \"numeric\"", "\"domain\": {\"min\": 0}"))

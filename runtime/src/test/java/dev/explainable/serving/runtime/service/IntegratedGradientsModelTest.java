@@ -1,6 +1,7 @@
 package dev.explainable.serving.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import dev.explainable.serving.runtime.result.ImageFormat;
 import dev.explainable.serving.runtime.result.InputExplanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.result.RenderedImage;
+import dev.explainable.serving.runtime.work.InvalidInstanceException;
 
 /**
  * Integrated Gradients on real Keras SavedModels loaded by TensorFlow Java, checked against closed forms and
@@ -84,6 +86,16 @@ class IntegratedGradientsModelTest {
             assertEquals("duration", a.outputName());
             assertComplete(a, 1e-4);
         }
+    }
+
+    @Test
+    void aScoreThatOverflowsFloat32IsAnErrorNotANaNAnswer() throws Exception {
+        // 3e38 is a float32, 2 * 3e38 + 1 is not: the instance's score is infinite, every attribution too
+        String message = assertThrows(
+                        InvalidInstanceException.class, () -> explainOne("linear_regressor", "[3e38, 0, 0, 0]"))
+                .getMessage();
+        assertTrue(message.contains("instance 0: the explanation of output 'duration'"), message);
+        assertTrue(message.contains("is not finite: the instance's score overflowed"), message);
     }
 
     @Test
