@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.explainable.serving.runtime.work.RequestDeadline;
+
 /**
  * Paths from the image blurred with {@code maxBlurSigma} to the image, for one image input
  * {@code [height, width(, channels)]}; the baselines play no part.
@@ -181,6 +183,9 @@ public final class BlurPath implements GradientPath {
 
         @Override
         public void point(int j, List<float[]> batch, int slot) {
+            // two blurs per point can take a second of a core on a large image: the deadline is checked here too,
+            // not only between TensorFlow runs
+            RequestDeadline.checkCurrent();
             double sigma = sigma(j);
             double[] blurred = GaussianBlur.blur(x, h, w, c, sigma, config.boundary());
             float[] out = batch.get(0);
