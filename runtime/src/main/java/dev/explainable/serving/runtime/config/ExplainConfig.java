@@ -230,11 +230,12 @@ public interface ExplainConfig {
 
         /**
          * Requests one client address may have in progress at once; more are refused at once with 429 and their
-         * connections closed, so that one client cannot take the API port from everyone else. Behind a proxy or
+         * connections closed, so that one client cannot take the API port from everyone else (a quarter of
+         * max-requests-in-progress: two flooding addresses leave half of it to the others). Behind a proxy or
          * gateway every request comes from its address: raise this to max-requests-in-progress there.
          */
         @WithName("max-requests-per-client")
-        @WithDefault("64")
+        @WithDefault("32")
         int maxRequestsPerClient();
     }
 
