@@ -39,10 +39,16 @@ final class Budget {
                 "the download took longer than explain.storage.timeout (" + settings.timeout() + ")");
     }
 
-    /** Up front, from a listing: the folder's size and object count. */
+    /** As a listing arrives, before any download: the folder's size and object count so far. */
     void checkListing(long totalBytes, int count) {
         if (count > settings.maxObjects()) {
-            throw tooManyObjects(count);
+            throw new StorageException(
+                    StorageException.Kind.LIMIT_EXCEEDED,
+                    location,
+                    "the folder holds more than " + settings.maxObjects() + " objects, more than"
+                            + " explain.storage.max-objects (" + settings.maxObjects() + ") allows: point the model URI"
+                            + " at the model's own folder, the one holding saved_model.pb (a bucket's top or a parent"
+                            + " folder lists every object below it)");
         }
         if (totalBytes > settings.maxBytes()) {
             throw tooManyBytes(totalBytes);

@@ -3,11 +3,14 @@ package dev.explainable.serving.runtime.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import com.google.api.gax.paging.Page;
+import com.google.api.gax.retrying.BasicResultRetryAlgorithm;
+import com.google.api.gax.retrying.ResultRetryAlgorithm;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
@@ -18,6 +21,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.StorageRetryStrategy;
 
 /**
  * Google Cloud Storage through Google's Java client (JSON API over HTTP). Credentials are Application Default
@@ -31,16 +35,22 @@ final class GcsObjectStore implements ObjectStore {
     private static final String PROJECT = "explainable-serving";
 
     private final Storage storage;
-    /** The listed blobs by name: their checksums are those of the listed generation. */
-    private final java.util.Map<String, Blob> listed = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The listed objects' checksums (base64, as the store gives them), those of the listed generation, by name. */
+    private final Map<String, Checksums> listed = new ConcurrentHashMap<>();
+
+    private record Checksums(String md5, String crc32c) {}
 
     GcsObjectStore(StorageSettings settings, String location) {
         int timeoutMs = (int) settings.requestTimeout().toMillis();
         StorageOptions.Builder b = StorageOptions.http()
                 .setProjectId(PROJECT)
                 .setCredentials(credentials(settings, location))
-                // ModelFetcher retries, with backoff, under the fetch's deadline
+                // ModelFetcher retries, with backoff, under the fetch's deadline. Both: the retry settings bound
+                // the client's calls, but its read channel reopens a download after every read error the retry
+                // strategy calls retryable, uncounted: a stalled download became one read timeout per reopen, until
+                // the fetch's deadline and past it
                 .setRetrySettings(ServiceOptions.getNoRetrySettings())
+                .setStorageRetryStrategy(NeverRetry.INSTANCE)
                 .setTransportOptions(HttpTransportOptions.newBuilder()
                         .setConnectTimeout(timeoutMs)
                         .setReadTimeout(timeoutMs)
@@ -66,24 +76,25 @@ final class GcsObjectStore implements ObjectStore {
     }
 
     @Override
-    public List<StoredObject> list(ModelUri uri) {
+    public void list(ModelUri uri, Consumer<StoredObject> each) {
         String prefix = uri.listPrefix();
-        List<StoredObject> objects = new ArrayList<>();
+        listed.clear();
         try {
             Page<Blob> page = storage.list(
-                    uri.bucket(), Storage.BlobListOption.prefix(prefix), Storage.BlobListOption.pageSize(1000));
+                    uri.bucket(), Storage.BlobListOption.prefix(prefix), Storage.BlobListOption.pageSize(PAGE_SIZE));
+            // iterateAll asks for the next page only once this one is used up
             for (Blob blob : page.iterateAll()) {
                 if (blob.getName().endsWith("/")) {
                     continue;
                 }
-                listed.put(blob.getName(), blob);
-                objects.add(new StoredObject(
+                each.accept(new StoredObject(
                         blob.getName(),
                         blob.getName().substring(prefix.length()),
                         blob.getSize() == null ? 0 : blob.getSize(),
                         blob.getGeneration() == null ? null : String.valueOf(blob.getGeneration())));
+                // after each took it: no more entries than the listing the fetcher keeps
+                listed.put(blob.getName(), new Checksums(blob.getMd5(), blob.getCrc32c()));
             }
-            return objects;
         } catch (com.google.cloud.storage.StorageException e) {
             throw mapped(e, uri.text(), "listing bucket " + uri.bucket());
         }
@@ -95,14 +106,18 @@ final class GcsObjectStore implements ObjectStore {
         try {
             Long generation = object.version() == null ? null : Long.valueOf(object.version());
             BlobId id = BlobId.of(uri.bucket(), object.name(), generation);
-            Blob blob = listed.containsKey(object.name()) ? listed.get(object.name()) : storage.get(id);
-            if (blob == null) {
-                throw new StorageException(
-                        StorageException.Kind.NOT_FOUND, location, "the object disappeared during the download");
+            Checksums checksums = listed.get(object.name());
+            if (checksums == null) {
+                Blob blob = storage.get(id);
+                if (blob == null) {
+                    throw new StorageException(
+                            StorageException.Kind.NOT_FOUND, location, "the object disappeared during the download");
+                }
+                checksums = new Checksums(blob.getMd5(), blob.getCrc32c());
             }
             ReadChannel channel = storage.reader(id);
             channel.setChunkSize(2 * 1024 * 1024);
-            return new Opened(new GcsStream(channel, location), decode(blob.getMd5()), crc32c(blob.getCrc32c()));
+            return new Opened(new GcsStream(channel, location), decode(checksums.md5()), crc32c(checksums.crc32c()));
         } catch (com.google.cloud.storage.StorageException e) {
             throw mapped(e, location, "reading");
         }
@@ -142,6 +157,28 @@ final class GcsObjectStore implements ObjectStore {
             storage.close();
         } catch (Exception e) {
             // nothing held that outlives the process
+        }
+    }
+
+    /** The client retries nothing, not even inside a read channel. */
+    private enum NeverRetry implements StorageRetryStrategy {
+        INSTANCE;
+
+        private static final ResultRetryAlgorithm<Object> NEVER = new BasicResultRetryAlgorithm<>() {
+            @Override
+            public boolean shouldRetry(Throwable previousThrowable, Object previousResponse) {
+                return false;
+            }
+        };
+
+        @Override
+        public ResultRetryAlgorithm<?> getIdempotentHandler() {
+            return NEVER;
+        }
+
+        @Override
+        public ResultRetryAlgorithm<?> getNonidempotentHandler() {
+            return NEVER;
         }
     }
 

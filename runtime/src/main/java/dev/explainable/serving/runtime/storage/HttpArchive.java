@@ -80,7 +80,8 @@ final class HttpArchive {
             throw new StorageException(kind, uri.text(), "HTTP " + status);
         }
         long bytesBefore = 0;
-        try (InputStream body = response.body()) {
+        // the JDK's client bounds the wait for the answer's headers, not for its body's bytes
+        try (InputStream body = new WatchedStream(response.body(), uri.text(), settings.requestTimeout(), budget)) {
             Files.createDirectories(into);
             BufferedInputStream in = new BufferedInputStream(body, 64 * 1024);
             in.mark(2);

@@ -19,13 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -39,9 +33,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Everything lands in a temporary folder beside the destination, is checked — object names (no path traversal),
  * sizes and object count against the limits, every checksum the store gives, the SavedModel layout — and only then
- * renamed into place: a partial or failed download is never where a loader looks. Transient failures (no answer,
- * server errors, throttling, a corrupted transfer) are retried with exponential backoff and jitter, all under one
- * deadline; refusals (not found, access denied, wrong layout) are not.
+ * renamed into place: a partial or failed download is never where a loader looks. A listing is refused as soon as it
+ * passes the limits, never collected whole. Transient failures (no answer, server errors, throttling, a download
+ * stalled for explain.storage.request-timeout, a corrupted transfer) are retried with exponential backoff and jitter,
+ * all under one deadline, by this class only (the client libraries retry nothing); refusals (not found, access denied,
+ * wrong layout, a limit) are not.
  */
 public final class ModelFetcher {
 
@@ -50,11 +46,6 @@ public final class ModelFetcher {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
     private static final String PARTIAL = ".fetch-";
     private static final String OLD = ".old-";
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "model-fetch-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** What a fetch reports as it goes (logs; tests). */
     public interface Listener {
@@ -117,7 +108,11 @@ public final class ModelFetcher {
 
     private Path fetchFolder(ModelUri uri, Path temp, Budget budget) {
         try (ObjectStore store = open(uri)) {
-            List<StoredObject> objects = retrying(uri.text(), budget, () -> store.list(uri));
+            List<StoredObject> objects = retrying(uri.text(), budget, () -> {
+                Listing listing = new Listing(budget);
+                store.list(uri, listing);
+                return listing.objects();
+            });
             if (objects.isEmpty()) {
                 throw new StorageException(
                         StorageException.Kind.NOT_FOUND,
@@ -126,13 +121,10 @@ public final class ModelFetcher {
                                 + " (is the path right, and does the pod's identity see it?)");
             }
             Set<String> names = new TreeSet<>();
-            long total = 0;
             for (StoredObject o : objects) {
                 ObjectNames.resolve(temp, o.relativeName(), uri.text());
                 names.add(o.relativeName());
-                total += o.size();
             }
-            budget.checkListing(total, objects.size());
             // before the first byte: a folder still being uploaded is refused without downloading it
             ModelLayout.check(names, uri.text());
             listener.listed(objects);
@@ -170,7 +162,7 @@ public final class ModelFetcher {
         MessageDigest md5 = md5();
         CRC32C crc = new CRC32C();
         long n;
-        try (InputStream in = opened.stream();
+        try (InputStream in = new WatchedStream(opened.stream(), location, settings.requestTimeout(), budget);
                 OutputStream out = Files.newOutputStream(target)) {
             n = copy(in, out, location, budget, o.size(), (b, off, len) -> {
                 md5.update(b, off, len);
@@ -209,37 +201,12 @@ public final class ModelFetcher {
     }
 
     /**
-     * Copies with the fetch's bounds: at most {@code limit} bytes (the listed size; -1 for none), the byte budget,
-     * and a watchdog that closes the stream when no byte arrives for explain.storage.request-timeout or the deadline
-     * passes. Read errors are {@code UNAVAILABLE} (retried); local write errors are IOExceptions.
+     * Copies with the fetch's bounds: at most {@code limit} bytes (the listed size; -1 for none) and the byte budget;
+     * {@code in} reads through a {@link WatchedStream}, which bounds the wait for bytes and the time. Read errors are
+     * {@code UNAVAILABLE} (retried); local write errors are IOExceptions.
      */
     long copy(InputStream in, OutputStream out, String location, Budget budget, long limit, Digests digests)
             throws IOException {
-        AtomicLong lastByte = new AtomicLong(System.nanoTime());
-        AtomicReference<StorageException> stopped = new AtomicReference<>();
-        long idleNanos = settings.requestTimeout().toNanos();
-        ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(
-                () -> {
-                    StorageException why = null;
-                    if (System.nanoTime() - lastByte.get() > idleNanos) {
-                        why = new StorageException(
-                                StorageException.Kind.UNAVAILABLE,
-                                location,
-                                "no data for " + settings.requestTimeout() + " (explain.storage.request-timeout)");
-                    } else if (budget.left().isNegative()) {
-                        why = budget.timedOut();
-                    }
-                    if (why != null && stopped.compareAndSet(null, why)) {
-                        try {
-                            in.close();
-                        } catch (IOException | RuntimeException e) {
-                            // the read fails either way
-                        }
-                    }
-                },
-                200,
-                200,
-                TimeUnit.MILLISECONDS);
         byte[] buffer = new byte[64 * 1024];
         long total = 0;
         try {
@@ -247,13 +214,9 @@ public final class ModelFetcher {
                 int r;
                 try {
                     r = in.read(buffer);
+                } catch (StorageException e) {
+                    throw e;
                 } catch (IOException | RuntimeException e) {
-                    if (stopped.get() != null) {
-                        throw stopped.get();
-                    }
-                    if (e instanceof StorageException se) {
-                        throw se;
-                    }
                     throw new StorageException(
                             StorageException.Kind.UNAVAILABLE,
                             location,
@@ -261,9 +224,8 @@ public final class ModelFetcher {
                             e instanceof IOException ? e : null);
                 }
                 if (r < 0) {
-                    break;
+                    return total;
                 }
-                lastByte.set(System.nanoTime());
                 if (limit >= 0 && total + r > limit) {
                     throw new StorageException(
                             StorageException.Kind.FAILED,
@@ -275,15 +237,9 @@ public final class ModelFetcher {
                 digests.update(buffer, 0, r);
                 out.write(buffer, 0, r);
             }
-            if (stopped.get() != null) {
-                throw stopped.get();
-            }
-            return total;
         } catch (StorageException e) {
             budget.undoBytes(total);
             throw e;
-        } finally {
-            watchdog.cancel(false);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.explainable.serving.runtime.storage;
 
 import java.io.InputStream;
-import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * An object store as the fetcher needs it: list a folder, read an object. Implementations map their client's errors
@@ -10,8 +10,15 @@ import java.util.List;
  */
 interface ObjectStore extends AutoCloseable {
 
-    /** Every object under {@code uri}'s folder (names ending in "/" are folder markers and left out). */
-    List<StoredObject> list(ModelUri uri);
+    /** Objects per listing request: the most either store gives. */
+    int PAGE_SIZE = 1000;
+
+    /**
+     * Hands every object under {@code uri}'s folder to {@code each} (names ending in "/" are folder markers and left
+     * out) as its page arrives; the next page is asked for only once this one is handed over. {@code each} throws to
+     * end the listing, so a listing costs one page of memory beyond what {@code each} keeps.
+     */
+    void list(ModelUri uri, Consumer<StoredObject> each);
 
     /** The object's bytes, and the checksums the store gives for them. */
     Opened open(ModelUri uri, StoredObject object);

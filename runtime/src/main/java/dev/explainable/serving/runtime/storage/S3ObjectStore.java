@@ -1,10 +1,9 @@
 package dev.explainable.serving.runtime.storage;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -95,22 +94,22 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public List<StoredObject> list(ModelUri uri) {
+    public void list(ModelUri uri, Consumer<StoredObject> each) {
         String prefix = uri.listPrefix();
-        List<StoredObject> objects = new ArrayList<>();
         try {
             var pages = s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
                     .bucket(uri.bucket())
                     .prefix(prefix)
+                    .maxKeys(PAGE_SIZE)
                     .build());
+            // lazy: the next page is asked for only once this one is used up
             for (S3Object o : pages.contents()) {
                 if (o.key().endsWith("/")) {
                     continue;
                 }
-                objects.add(new StoredObject(
+                each.accept(new StoredObject(
                         o.key(), o.key().substring(prefix.length()), o.size() == null ? 0 : o.size(), o.eTag()));
             }
-            return objects;
         } catch (SdkException e) {
             throw mapped(e, uri.text(), "listing bucket " + uri.bucket());
         }
@@ -198,19 +197,26 @@ final class S3ObjectStore implements ObjectStore {
         s3.close();
     }
 
-    /** The SDK's errors inside reads (a checksum found wrong at the end) as {@link StorageException}s. */
+    /**
+     * The SDK's errors inside reads (a checksum found wrong at the end) as {@link StorageException}s. Closed before
+     * its end, it aborts the connection: the SDK's close reads the rest of the object to reuse the connection, which
+     * on a stalled download waits for the socket timeout and on a large one reads it all.
+     */
     private static final class S3Stream extends java.io.FilterInputStream {
+        private final ResponseInputStream<?> response;
         private final String location;
+        private volatile boolean ended;
 
-        S3Stream(java.io.InputStream in, String location) {
+        S3Stream(ResponseInputStream<?> in, String location) {
             super(in);
+            this.response = in;
             this.location = location;
         }
 
         @Override
         public int read() throws java.io.IOException {
             try {
-                return super.read();
+                return ended(super.read());
             } catch (SdkException e) {
                 throw mapped(e, location, "reading");
             }
@@ -219,10 +225,25 @@ final class S3ObjectStore implements ObjectStore {
         @Override
         public int read(byte[] b, int off, int len) throws java.io.IOException {
             try {
-                return super.read(b, off, len);
+                return ended(super.read(b, off, len));
             } catch (SdkException e) {
                 throw mapped(e, location, "reading");
             }
+        }
+
+        private int ended(int read) {
+            if (read < 0) {
+                ended = true;
+            }
+            return read;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            if (!ended) {
+                response.abort();
+            }
+            super.close();
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param maxObjects most objects (or archive entries) one model may have (explain.storage.max-objects)
  * @param timeout longest one fetch may take, retries included (explain.storage.timeout)
  * @param attempts attempts per request before a transient failure is final (explain.storage.attempts)
- * @param requestTimeout longest one request may wait for a connection or for bytes (explain.storage.request-timeout)
+ * @param requestTimeout longest one request may wait for a connection, an answer or its next bytes: a download that
+ *     receives nothing for this long is given up as stalled, and retried (explain.storage.request-timeout)
  */
 public record StorageSettings(
         String gcsEndpoint,
@@ -120,6 +121,20 @@ public record StorageSettings(
                 fetchTimeout,
                 attemptsPerRequest,
                 requestTimeout);
+    }
+
+    public StorageSettings withRequestTimeout(Duration perRequest) {
+        return new StorageSettings(
+                gcsEndpoint,
+                s3Endpoint,
+                s3PathStyle,
+                s3Region,
+                anonymous,
+                maxBytes,
+                maxObjects,
+                timeout,
+                attempts,
+                perRequest);
     }
 
     static Optional<String> nonBlank(String s) {

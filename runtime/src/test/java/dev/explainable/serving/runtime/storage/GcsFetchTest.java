@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.google.cloud.NoCredentials;
@@ -221,6 +223,55 @@ class GcsFetchTest {
     }
 
     @Test
+    void aBucketTopPastMaxObjectsIsRefusedOnePageLaterWithoutListingTheRest(@TempDir Path dataDir, @TempDir Path cache)
+            throws IOException {
+        // 2,500 objects, listed from the bucket's top in pages of 1,000; max-objects 1,000
+        writeObjects(dataDir.resolve("crowded"), CROWD);
+        try (ObjectStoreServers.Server crowded = ObjectStoreServers.fakeGcs(dataDir);
+                StoreProxy proxy = new StoreProxy(crowded.endpoint())) {
+            StorageSettings s = settings().withGcsEndpoint(proxy.endpoint());
+            StorageException e = assertThrows(
+                    StorageException.class,
+                    () -> new ModelFetcher(s.withLimits(1L << 30, 1000), NOT_LISTED)
+                            .fetch("gs://crowded", cache.resolve("m")));
+            assertEquals(StorageException.Kind.LIMIT_EXCEEDED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("more than explain.storage.max-objects (1000)"), e.getMessage());
+            assertTrue(e.getMessage().contains("point the model URI at the model's own folder"), e.getMessage());
+            // the second page held the 1,001st object: the listing stopped there, page 3 was never asked
+            // for, nothing was downloaded
+            assertEquals(2, proxy.requests().size(), proxy.requests().toString());
+            assertEquals(2, proxy.count(r -> r.startsWith("GET /storage/v1/b/crowded/o?")));
+            assertTrue(proxy.requests().stream().allMatch(r -> r.contains("maxResults=" + ObjectStore.PAGE_SIZE)));
+            // under a limit above its size, the same listing takes all three pages (and finds no SavedModel)
+            StorageException whole = assertThrows(
+                    StorageException.class,
+                    () -> new ModelFetcher(s.withLimits(1L << 30, 10_000)).fetch("gs://crowded", cache.resolve("m")));
+            assertEquals(StorageException.Kind.BAD_LAYOUT, whole.kind(), whole.getMessage());
+            assertEquals(2 + 3, proxy.requests().size(), proxy.requests().toString());
+            assertNoLeftovers(cache);
+        }
+    }
+
+    @Test
+    void aStalledDownloadIsGivenUpAfterTheRequestTimeoutOnEachAttempt(@TempDir Path cache) {
+        try (StoreProxy proxy = new StoreProxy(server.endpoint())) {
+            Predicate<String> savedModel = r -> r.contains("alt=media") && r.contains("saved_model.pb");
+            // the object's headers and its first 1,000 bytes, then nothing on an open connection
+            proxy.stall(savedModel, 1000);
+            StorageSettings s = settings()
+                    .withGcsEndpoint(proxy.endpoint())
+                    .withRetries(2, Duration.ofMinutes(2))
+                    .withRequestTimeout(STALL);
+            assertStalled(
+                    proxy,
+                    () -> new ModelFetcher(s).fetch("gs://models/tabular_classifier", cache.resolve("m")),
+                    cache);
+            // one request per attempt: the client no longer reopens the download by itself
+            assertEquals(2, proxy.count(savedModel), proxy.requests().toString());
+        }
+    }
+
+    @Test
     void withoutCredentialsNothingFallsBackToAnonymous(@TempDir Path cache) {
         // the tests' environment has no GOOGLE_APPLICATION_CREDENTIALS and NO_GCE_CHECK=true (no metadata server)
         StorageException e = assertThrows(
@@ -242,6 +293,73 @@ class GcsFetchTest {
                     TestModels.flat(expected.attributions().get(input)),
                     TestModels.flat(actual.attributions().get(input)),
                     input);
+        }
+    }
+
+    /** The request timeout of the stall tests, and their two attempts. */
+    static final Duration STALL = Duration.ofSeconds(2);
+
+    static final int CROWD = 2_500;
+
+    /** A fetch that must be refused before the listing is handed on. */
+    static final ModelFetcher.Listener NOT_LISTED = new ModelFetcher.Listener() {
+        @Override
+        public void listed(List<StoredObject> objects) {
+            throw new AssertionError("listed " + objects.size() + " objects");
+        }
+    };
+
+    /** {@code count} small objects in a bucket folder. */
+    static void writeObjects(Path folder, int count) throws IOException {
+        Files.createDirectories(folder);
+        for (int i = 0; i < count; i++) {
+            Files.writeString(folder.resolve(String.format("part-%05d", i)), "x");
+        }
+    }
+
+    /**
+     * The fetch fails as a stall, within two request timeouts (two attempts) of the first stall, plus the backoff
+     * between them (at most 0.5 s) and some slack, and not before; its message names no local path.
+     */
+    static StorageException assertStalled(StoreProxy proxy, Executable fetch, Path cache) {
+        StorageException e = assertThrows(StorageException.class, fetch);
+        long tookMs = (System.nanoTime() - proxy.firstStallNanos()) / 1_000_000;
+        assertEquals(StorageException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("gave up after 2 attempts (explain.storage.attempts)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("the download stalled: no bytes for 2 s (explain.storage.request-timeout)"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains(cache.toString()), e.getMessage());
+        long timeouts = 2 * STALL.toMillis();
+        assertTrue(tookMs >= timeouts - 250 && tookMs <= timeouts + 500 + 1500, "gave up after " + tookMs + " ms");
+        assertFalse(Files.exists(cache.resolve("m")));
+        assertNoLeftovers(cache);
+        assertReadersEnd();
+        return e;
+    }
+
+    /** The abandoned downloads' reader threads end within a request timeout: none is left reading. */
+    static void assertReadersEnd() {
+        long end = System.nanoTime() + STALL.plusSeconds(1).toNanos();
+        List<String> reading;
+        do {
+            reading = Thread.getAllStackTraces().entrySet().stream()
+                    .filter(t -> t.getKey().getName().equals("model-fetch-reader"))
+                    .filter(t -> Stream.of(t.getValue())
+                            .noneMatch(f -> f.getMethodName().equals("getTask")))
+                    .map(t -> t.getKey().getState() + " " + List.of(t.getValue()))
+                    .toList();
+        } while (!reading.isEmpty() && System.nanoTime() < end && sleep());
+        assertEquals(List.of(), reading, "reader threads still reading");
+    }
+
+    private static boolean sleep() {
+        try {
+            Thread.sleep(100);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

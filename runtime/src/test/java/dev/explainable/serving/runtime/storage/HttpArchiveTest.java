@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -38,6 +40,8 @@ class HttpArchiveTest {
     static HttpServer server;
     static final Map<String, byte[]> FILES = new ConcurrentHashMap<>();
     static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
+    static final AtomicInteger STALLS = new AtomicInteger();
+    static final CountDownLatch STOPPED = new CountDownLatch(1);
 
     @BeforeAll
     static void start() throws IOException {
@@ -51,9 +55,20 @@ class HttpArchiveTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            byte[] body = FILES.get(path.replace("/flaky", ""));
+            byte[] body = FILES.get(path.replace("/flaky", "").replace("/stalled", ""));
             if (path.startsWith("/flaky") && FAILURES_LEFT.getAndDecrement() > 0) {
                 exchange.sendResponseHeaders(503, -1);
+            } else if (path.startsWith("/stalled") && body != null) {
+                // the headers and the archive's first 2,000 bytes, then nothing on an open connection
+                STALLS.incrementAndGet();
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body, 0, 2000);
+                exchange.getResponseBody().flush();
+                try {
+                    STOPPED.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             } else if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
             } else {
@@ -64,11 +79,14 @@ class HttpArchiveTest {
             }
             exchange.close();
         });
+        // a stalled answer holds its thread
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
     @AfterAll
     static void stop() {
+        STOPPED.countDown();
         server.stop(0);
     }
 
@@ -106,6 +124,41 @@ class HttpArchiveTest {
         StorageException e = fails(url("/flaky/flat.tar.gz"), cache);
         assertEquals(StorageException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("gave up after 3 attempts"), e.getMessage());
+    }
+
+    @Test
+    void aStalledDownloadIsGivenUpAfterTheRequestTimeoutOnEachAttempt(@TempDir Path cache) {
+        StorageSettings s = settings().withRetries(2, Duration.ofMinutes(1)).withRequestTimeout(Duration.ofSeconds(2));
+        int stallsBefore = STALLS.get();
+        long start = System.nanoTime();
+        StorageException e = assertThrows(
+                StorageException.class, () -> new ModelFetcher(s).fetch(url("/stalled/plain.tar"), cache.resolve("m")));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(StorageException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("gave up after 2 attempts (explain.storage.attempts)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("the download stalled: no bytes for 2 s (explain.storage.request-timeout)"),
+                e.getMessage());
+        // two request timeouts, the backoff between them (at most 0.5 s), slack
+        assertTrue(tookMs >= 4000 - 250 && tookMs <= 4000 + 500 + 1500, "gave up after " + tookMs + " ms");
+        assertEquals(2, STALLS.get() - stallsBefore);
+        GcsFetchTest.assertReadersEnd();
+        assertFalse(Files.exists(cache.resolve("m")));
+        GcsFetchTest.assertNoLeftovers(cache);
+    }
+
+    @Test
+    void aStallPastTheFetchDeadlineEndsAtTheDeadline(@TempDir Path cache) {
+        StorageSettings s = settings().withRetries(3, Duration.ofSeconds(3)).withRequestTimeout(Duration.ofSeconds(30));
+        long start = System.nanoTime();
+        StorageException e = assertThrows(
+                StorageException.class, () -> new ModelFetcher(s).fetch(url("/stalled/plain.tar"), cache.resolve("m")));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(StorageException.Kind.LIMIT_EXCEEDED, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("explain.storage.timeout (PT3S)"), e.getMessage());
+        assertTrue(tookMs >= 3000 - 250 && tookMs <= 3000 + 1500, "gave up after " + tookMs + " ms");
+        assertFalse(Files.exists(cache.resolve("m")));
+        GcsFetchTest.assertNoLeftovers(cache);
     }
 
     @Test

@@ -159,6 +159,28 @@ public final class ObjectStoreServers {
     }
 
     /**
+     * gofakes3 in memory with one empty bucket, filled through its API. Unlike the directfs backend, which answers a
+     * listing in one page whatever max-keys asks, it pages listings as S3 does.
+     */
+    public static Server gofakes3InMemory(String bucket) {
+        assumeAvailable();
+        int port = freePort();
+        Server s = start(
+                List.of(
+                        binaries.get().get(1).toString(),
+                        "-host",
+                        "127.0.0.1:" + port,
+                        "-backend",
+                        "memory",
+                        "-initialbucket",
+                        bucket,
+                        "-quiet"),
+                port);
+        waitHttp(s, "/" + bucket + "?list-type=2");
+        return s;
+    }
+
+    /**
      * S3Proxy with an in-memory store that checks request signatures: only {@code identity} and {@code secret} are
      * let in. Its own JVM (its dependencies stay off the test class path).
      */

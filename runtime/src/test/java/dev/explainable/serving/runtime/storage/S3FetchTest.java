@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,11 @@ import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
+
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * s3:// models from a real S3 server (gofakes3, a folder served as a bucket, path-style) through the AWS SDK v2, with
@@ -115,6 +122,64 @@ class S3FetchTest {
             GcsFetchTest.assertNoLeftovers(cache);
         } finally {
             Files.write(shard, original);
+        }
+    }
+
+    @Test
+    void aBucketTopPastMaxObjectsIsRefusedOnePageLaterWithoutListingTheRest(@TempDir Path cache) {
+        try (ObjectStoreServers.Server crowded = ObjectStoreServers.gofakes3InMemory("crowded");
+                StoreProxy proxy = new StoreProxy(crowded.endpoint())) {
+            // 2,500 objects, listed from the bucket's top in pages of 1,000; max-objects 1,000
+            try (S3Client s3 = S3Client.builder()
+                    .endpointOverride(URI.create(crowded.endpoint()))
+                    .forcePathStyle(true)
+                    .region(Region.EU_WEST_1)
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .build()) {
+                for (int i = 0; i < GcsFetchTest.CROWD; i++) {
+                    String key = String.format("part-%05d", i);
+                    s3.putObject(b -> b.bucket("crowded").key(key), RequestBody.fromString("x"));
+                }
+            }
+            StorageSettings s = settings().withS3(proxy.endpoint(), true, "eu-west-1");
+            StorageException e = assertThrows(
+                    StorageException.class,
+                    () -> new ModelFetcher(s.withLimits(1L << 30, 1000), GcsFetchTest.NOT_LISTED)
+                            .fetch("s3://crowded", cache.resolve("m")));
+            assertEquals(StorageException.Kind.LIMIT_EXCEEDED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("more than explain.storage.max-objects (1000)"), e.getMessage());
+            assertTrue(e.getMessage().contains("point the model URI at the model's own folder"), e.getMessage());
+            // the second page held the 1,001st object: the listing stopped there, page 3 was never asked for,
+            // nothing was downloaded
+            assertEquals(2, proxy.requests().size(), proxy.requests().toString());
+            assertTrue(proxy.requests().stream()
+                    .allMatch(r -> r.startsWith("GET /crowded?") && r.contains("max-keys=" + ObjectStore.PAGE_SIZE)));
+            // under a limit above its size, the same listing takes all three pages (and finds no SavedModel)
+            StorageException whole = assertThrows(
+                    StorageException.class,
+                    () -> new ModelFetcher(s.withLimits(1L << 30, 10_000)).fetch("s3://crowded", cache.resolve("m")));
+            assertEquals(StorageException.Kind.BAD_LAYOUT, whole.kind(), whole.getMessage());
+            assertEquals(2 + 3, proxy.requests().size(), proxy.requests().toString());
+            GcsFetchTest.assertNoLeftovers(cache);
+        }
+    }
+
+    @Test
+    void aStalledDownloadIsGivenUpAfterTheRequestTimeoutOnEachAttempt(@TempDir Path cache) {
+        try (StoreProxy proxy = new StoreProxy(server.endpoint())) {
+            Predicate<String> savedModel = r -> r.equals("GET /model-bucket/models/iris/1/saved_model.pb");
+            // the object's headers and its first 1,000 bytes, then nothing on an open connection
+            proxy.stall(savedModel, 1000);
+            StorageSettings s = settings()
+                    .withS3(proxy.endpoint(), true, "eu-west-1")
+                    .withRetries(2, Duration.ofMinutes(2))
+                    .withRequestTimeout(GcsFetchTest.STALL);
+            StorageException e = GcsFetchTest.assertStalled(
+                    proxy,
+                    () -> new ModelFetcher(s).fetch("s3://model-bucket/models/iris/1", cache.resolve("m")),
+                    cache);
+            assertFalse(e.getMessage().contains("test-secret"), e.getMessage());
+            assertEquals(2, proxy.count(savedModel), proxy.requests().toString());
         }
     }
 
