@@ -5,14 +5,16 @@ Run it through tools/make-test-models.sh, which makes a virtualenv with TensorFl
 version inside TensorFlow Java 1.1.0's native library). The outputs are committed, so CI never
 installs TensorFlow for Python.
 
-Every model is a Keras 3 model exported with `model.export` (or a tf.Module saved with
-tf.saved_model.save around a Keras model), so its body sits inside a StatefulPartitionedCall with
-resource variables, exactly the shape that defeats plain gradients in TF Java.
+Most models are Keras 3 models exported with `model.export` (or tf.Modules saved with
+tf.saved_model.save), so their bodies sit inside a StatefulPartitionedCall with resource variables,
+exactly the shape that defeats plain gradients in TF Java; tf1_example_parser is an estimator-era
+TF1 graph instead.
 
-For each model the script also writes `expected.json`: the model's output for sample instances and
+For most models the script also writes `expected.json`: the model's output for sample instances and
 Integrated Gradients attributions computed here with tf.GradientTape and the same trapezoid rule
-the runtime uses. The Java tests compare against these numbers, so the Java gradient path is checked
-against TensorFlow's own Python autodiff.
+the runtime uses (for recurrent_variable_length, exact Shapley values). The Java tests compare
+against these numbers, so the Java gradient path is checked against TensorFlow's own Python
+autodiff.
 """
 import io
 import json
@@ -330,8 +332,8 @@ def exact_shapley(fn, x, baseline):
 
 def recurrent_lstm():
     """A Keras LSTM over a float sequence [8, 3] -> 2-way softmax. Its While loop and TensorList ops have no
-    gradient in TensorFlow's C++ registry: IG cannot be built on it (the load error says so), Sampled Shapley,
-    forward-only, serves it. expected.json keeps GradientTape's IG too, for when recurrent gradients land."""
+    gradient in TensorFlow's C++ registry; the runtime unrolls the loop at load time (8 steps, a fixed length), so IG
+    and XRAI serve it, checked against the GradientTape IG kept in expected.json; Sampled Shapley serves it forward."""
     path = fresh("recurrent_lstm")
     inp = keras.Input(shape=(8, 3), name="sequence")
     h = keras.layers.LSTM(4, name="lstm")(inp)

@@ -11,8 +11,12 @@ import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.RoutingDefaults;
 
 /**
- * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables). The API
- * edge reads the HTTP and admission settings here; everything else goes through {@link RuntimeOptions}.
+ * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables; all of them in
+ * docs/configuration.md). Read here directly: by the API edge ({@code api}: the body size, the limits its HTTP guards
+ * and idle timeout enforce, admission, routing, the model's name and version, and the configured steps or paths that
+ * the Model and Version resources report) and by {@code ModelHost} ({@code service}: the model's name, version and
+ * method, the model cache folder, exit-on-load-failure). Loading and serving the model read the plain values of
+ * {@link RuntimeOptions}, built once from this ({@link RuntimeOptions#from}).
  */
 @ConfigMapping(prefix = "explain")
 public interface ExplainConfig {

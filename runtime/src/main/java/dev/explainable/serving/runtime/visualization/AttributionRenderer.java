@@ -14,9 +14,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import dev.explainable.serving.runtime.result.ImageFormat;
 
 /**
- * Renders an image attribution map the way AI Platform's visualizer does (see ../shared/spec and
- * {@link VisualizationConfig}): per-pixel sum over channels, optional blur, percentile clipping per polarity,
- * outlines or pixels, a color map, then an overlay on the input image.
+ * Renders an image attribution map the way AI Platform's visualizer does (see {@link VisualizationConfig} and
+ * docs/methods.md, Image visualizations): per-pixel sum over channels, optional blur, percentile clipping per
+ * polarity, outlines or pixels, a color map, then an overlay on the input image.
  */
 public final class AttributionRenderer {
 

@@ -17,11 +17,10 @@ import dev.explainable.serving.runtime.result.ImageFormat;
 /**
  * An input's {@code visualization} settings with AI Platform's per-method defaults filled in.
  *
- * <p>Defaults (seed 000 and Google's documentation): Integrated Gradients -> outlines, positive, pink_green,
- * original overlay, clip 62..99.9 (99.9 is documented everywhere; the lower bound is documented as 35 in one
- * client version and 62 in later documentation, we follow the later; the seed's sample uses 70); XRAI ->
- * pixels, positive, viridis, grayscale overlay, no clipping (0..100). overlay_multiplier 0.4, jpeg, no blur,
- * shade_within_outlines true.
+ * <p>Defaults (Google's documentation): Integrated Gradients -> outlines, positive, pink_green, original overlay,
+ * clip 62..99.9 (99.9 is documented everywhere; the lower bound is documented as 35 in one client version and 62 in
+ * later documentation, we follow the later); XRAI -> pixels, positive, viridis, grayscale overlay, no clipping
+ * (0..100). overlay_multiplier 0.4, jpeg, no blur, shade_within_outlines true.
  */
 public record VisualizationConfig(
         VisualizationType type,

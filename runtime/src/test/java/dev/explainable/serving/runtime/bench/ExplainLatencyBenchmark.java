@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.IntegratedGradients;
+import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.ModelRunner;
 import dev.explainable.serving.runtime.model.ServingModel;
@@ -148,7 +149,7 @@ class ExplainLatencyBenchmark {
         ExplainedOutput out = model.explainedOutputs().get(0);
         float[] mask = new float[(int) HostTensor.elements(out.shape())];
         mask[0] = 1;
-        int points = IntegratedGradients.points(STEPS);
+        int points = IntegrationRule.TRAPEZOID.points(STEPS);
         List<Map<Output<?>, HostTensor>> batches = new ArrayList<>();
         for (int start = 0; start < points; start += 64) {
             int n = Math.min(64, points - start);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -96,5 +97,28 @@ class RuntimeSettingContractTest {
         assertEquals(RoutingDefaults.MAX_CONCURRENT_FORWARDS, config.routing().maxConcurrentForwards());
         assertTrue(config.routing().versionUrl().isEmpty()
                 && config.routing().versionsFile().isEmpty());
+    }
+
+    /**
+     * application.properties restates some defaults ({@code explain.integral-steps=50}, {@code explain.paths=50}, the
+     * limits): what the runtime reads with it must still be the contract's and RuntimeOptions' defaults, so that a
+     * change of the contract's numbers cannot be hidden by a stale line there.
+     */
+    @Test
+    void theShippedPropertiesFileKeepsTheContractsDefaults() throws Exception {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ExplainConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(
+                        RuntimeSettingContractTest.class.getClassLoader().getResource("application.properties"), 250))
+                .withSources(new EnvConfigSource(Map.of(RuntimeSetting.MODEL_DIR.env(), "/models/m"), 300))
+                .build();
+        String source =
+                config.getConfigValue(RuntimeSetting.INTEGRAL_STEPS.property()).getSourceName();
+        assertTrue(source.contains("application.properties"), "read from the file, not a default: " + source);
+        ExplainConfig shipped = config.getConfigMapping(ExplainConfig.class);
+        assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(shipped));
+        assertEquals(StorageSettings.defaults(), RuntimeOptions.storage(shipped));
+        assertEquals(RoutingDefaults.MAX_CONCURRENT_FORWARDS, shipped.routing().maxConcurrentForwards());
     }
 }

@@ -10,47 +10,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
 
-/** The pure math: path, weights, attributions, approx_error and baselines. */
+/**
+ * approx_error and baselines. The path's points and weights are tested through the explainer that uses them
+ * (IntegratedGradientsExplainerTest: exact answers on closed forms, the trapezoid rule's order).
+ */
 class IntegratedGradientsTest {
-
-    @Test
-    void trapezoidWeightsSumToOneAndHalveTheEnds() {
-        for (int steps : new int[] {1, 2, 7, 50}) {
-            double sum = 0;
-            for (int j = 0; j < IntegratedGradients.points(steps); j++) {
-                sum += IntegratedGradients.weight(j, steps);
-            }
-            assertEquals(1.0, sum, 1e-12);
-            assertEquals(0.5 / steps, IntegratedGradients.weight(0, steps), 1e-15);
-            assertEquals(0.5 / steps, IntegratedGradients.weight(steps, steps), 1e-15);
-        }
-        assertEquals(0.0, IntegratedGradients.alpha(0, 50));
-        assertEquals(1.0, IntegratedGradients.alpha(50, 50));
-    }
-
-    @Test
-    void quadraticModelIsIntegratedExactly() {
-        // F(x) = sum x_i^2: dF/dx_i = 2 x_i, linear along the path, so the trapezoid rule is exact even at 3 steps:
-        // IG_i = x_i^2 - b_i^2 and completeness holds exactly.
-        float[] x = {1f, -2f, 0.5f};
-        float[] b = {0.25f, 0.5f, 0f};
-        int steps = 3;
-        double[] avg = new double[3];
-        float[] point = new float[3];
-        for (int j = 0; j < IntegratedGradients.points(steps); j++) {
-            IntegratedGradients.interpolate(b, x, IntegratedGradients.alpha(j, steps), point, 0);
-            for (int i = 0; i < 3; i++) {
-                avg[i] += IntegratedGradients.weight(j, steps) * 2 * point[i];
-            }
-        }
-        double[] a = IntegratedGradients.attributions(x, b, avg);
-        for (int i = 0; i < 3; i++) {
-            assertEquals(x[i] * x[i] - b[i] * b[i], a[i], 1e-6);
-        }
-        double fx = 1 + 4 + 0.25;
-        double fb = 0.0625 + 0.25;
-        assertEquals(0.0, IntegratedGradients.approxError(a[0] + a[1] + a[2], fx, fb), 1e-6);
-    }
 
     @Test
     void approxErrorIsTheRelativeCompletenessGap() {

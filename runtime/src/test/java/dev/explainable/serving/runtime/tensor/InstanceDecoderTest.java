@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
-/** Every instance form of the seed, decoded without TensorFlow. */
+/** Every instance form the API accepts (docs/api.md, Instances), decoded without TensorFlow. */
 class InstanceDecoderTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
