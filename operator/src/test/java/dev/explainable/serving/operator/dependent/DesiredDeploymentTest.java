@@ -357,7 +357,7 @@ class DesiredDeploymentTest {
 
     /**
      * The contract lists the settings the operator sets: all of them (the storage ones on the fetcher, for a model that
-     * sets them all), and no other EXPLAIN_ variable.
+     * sets them all), and no other EXPLAIN_ variable (the fetcher's bounds it leaves at their defaults).
      */
     @Test
     void thePodGetsEveryContractSettingAndNoOther() {
@@ -376,6 +376,7 @@ class DesiredDeploymentTest {
                 .toList();
         assertThat(names)
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(RuntimeSetting.values())
+                        .filter(RuntimeSetting::setByOperator)
                         .map(RuntimeSetting::env)
                         .toList())
                 .doesNotContain(DesiredConfigMap.MODEL_URI_KEY);

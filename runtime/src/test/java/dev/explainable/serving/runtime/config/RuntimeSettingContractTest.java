@@ -55,6 +55,11 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), "true");
         env.put(RuntimeSetting.STORAGE_S3_REGION.env(), "eu-central-1");
         env.put(RuntimeSetting.STORAGE_ANONYMOUS.env(), "true");
+        env.put(RuntimeSetting.STORAGE_MAX_BYTES.env(), "1000");
+        env.put(RuntimeSetting.STORAGE_MAX_OBJECTS.env(), "7");
+        env.put(RuntimeSetting.STORAGE_TIMEOUT.env(), "2m");
+        env.put(RuntimeSetting.STORAGE_ATTEMPTS.env(), "2");
+        env.put(RuntimeSetting.STORAGE_REQUEST_TIMEOUT.env(), "5s");
         assertEquals(RuntimeSetting.values().length, env.size(), "a setting added to the contract is tested here");
 
         ExplainConfig config = configFrom(env);
@@ -80,6 +85,11 @@ class RuntimeSettingContractTest {
         assertTrue(storage.s3PathStyle());
         assertEquals("eu-central-1", storage.s3Region());
         assertTrue(storage.anonymous());
+        assertEquals(1000, storage.maxBytes());
+        assertEquals(7, storage.maxObjects());
+        assertEquals(Duration.ofMinutes(2), storage.timeout());
+        assertEquals(2, storage.attempts());
+        assertEquals(Duration.ofSeconds(5), storage.requestTimeout());
     }
 
     @Test
