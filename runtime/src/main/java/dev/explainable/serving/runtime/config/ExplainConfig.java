@@ -11,8 +11,14 @@ import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.RoutingDefaults;
 
 /**
- * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables). The API
- * edge reads the HTTP and admission settings here; everything else goes through {@link RuntimeOptions}.
+ * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables): the one place
+ * that names each setting and gives its default ({@code @WithDefault}). The API edge reads the HTTP and admission
+ * settings here; loading and serving read {@link RuntimeOptions}, records built from this. Adding a setting is one
+ * method here plus one row in docs/configuration.md ({@code ConfigurationDocsTest} checks the row).
+ *
+ * <p>Longer than 400 lines on purpose: it is the documented list of every runtime setting, one method each, grouped
+ * as the properties are; kept in one file (as Keycloak's operator keeps its {@code Config}) so that names, defaults
+ * and meanings are read and reviewed together.
  */
 @ConfigMapping(prefix = "explain")
 public interface ExplainConfig {

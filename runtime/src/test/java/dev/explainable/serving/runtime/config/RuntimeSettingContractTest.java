@@ -4,37 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-
 import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.ModelFetcherCommand;
 import dev.explainable.serving.contract.RoutingDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.runtime.storage.StorageSettings;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
  * The operator sets the runtime through the environment variables of the shared contract: each one reaches the
  * setting it names, and the shipped defaults are the contract's.
  */
 class RuntimeSettingContractTest {
-
-    static ExplainConfig configFrom(Map<String, String> env) {
-        // Quarkus' duration syntax ("60s"), as the runtime reads it
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExplainConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new EnvConfigSource(env, 300))
-                .build();
-        return config.getConfigMapping(ExplainConfig.class);
-    }
 
     @Test
     void everyVariableTheOperatorSetsReachesItsSetting() {
@@ -62,15 +53,15 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.STORAGE_REQUEST_TIMEOUT.env(), "5s");
         assertEquals(RuntimeSetting.values().length, env.size(), "a setting added to the contract is tested here");
 
-        ExplainConfig config = configFrom(env);
+        ExplainConfig config = TestOptions.config(env);
         RuntimeOptions options = RuntimeOptions.from(config);
-        assertEquals("/models/iris", options.modelDir());
-        assertEquals("iris", options.modelName());
-        assertEquals("v7", options.modelVersion());
-        assertEquals(AttributionMethod.SAMPLED_SHAPLEY, options.method());
-        assertEquals(17, options.integralSteps());
-        assertEquals(23, options.paths());
-        assertEquals("/etc/explain/metadata.json", options.metadataFile());
+        assertEquals("/models/iris", options.model().dir());
+        assertEquals("iris", options.model().name());
+        assertEquals("v7", options.model().version());
+        assertEquals(AttributionMethod.SAMPLED_SHAPLEY, options.attribution().method());
+        assertEquals(17, options.attribution().integralSteps());
+        assertEquals(23, options.attribution().paths());
+        assertEquals("/etc/explain/metadata.json", options.model().metadataFile());
         assertTrue(config.exitOnLoadFailure());
         assertEquals(
                 "http://iris-{version}.team-a.svc",
@@ -92,6 +83,19 @@ class RuntimeSettingContractTest {
         assertEquals(Duration.ofSeconds(5), storage.requestTimeout());
     }
 
+    /** The fetcher's settings are all in the contract, which the operator builds its init containers from. */
+    @Test
+    void everySettingTheFetcherReadsIsInTheContract() {
+        Set<String> contract = Arrays.stream(RuntimeSetting.values())
+                .map(RuntimeSetting::property)
+                .collect(Collectors.toSet());
+        List<String> missing = ConfigurationDocsTest.settings().keySet().stream()
+                .filter(name -> name.startsWith("explain.storage.") && !name.equals("explain.storage.cache-dir"))
+                .filter(name -> !contract.contains(name))
+                .toList();
+        assertEquals(List.of(), missing, "explain.storage.cache-dir is the runtime's own; the rest are the fetcher's");
+    }
+
     @Test
     void theFetcherMainClassIsTheContracts() {
         assertEquals(
@@ -99,10 +103,12 @@ class RuntimeSettingContractTest {
     }
 
     @Test
-    void theShippedDefaultsAreTheContractsAndRuntimeOptionsDefaults() {
-        ExplainConfig config = configFrom(Map.of(RuntimeSetting.MODEL_DIR.env(), "/models/m"));
-        assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(config));
-        assertEquals(StorageSettings.defaults(), RuntimeOptions.storage(config));
+    void theShippedDefaultsAreTheContracts() {
+        ExplainConfig config = TestOptions.config();
+        MethodOptions method = RuntimeOptions.from(config).attribution();
+        assertEquals(AttributionMethod.DEFAULT, method.method());
+        assertEquals(ExplanationDefaults.INTEGRAL_STEPS, method.integralSteps());
+        assertEquals(ExplanationDefaults.PATHS, method.paths());
         assertEquals(RoutingDefaults.MAX_CONCURRENT_FORWARDS, config.routing().maxConcurrentForwards());
         assertTrue(config.routing().versionUrl().isEmpty()
                 && config.routing().versionsFile().isEmpty());
