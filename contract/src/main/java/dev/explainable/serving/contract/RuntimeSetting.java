@@ -3,8 +3,10 @@ package dev.explainable.serving.contract;
 import java.util.Locale;
 
 /**
- * The runtime settings the operator sets on a version's pods. Each is a runtime property ({@code explain.*}) read
- * from the environment variable of MicroProfile Config's mapping ({@code EXPLAIN_*}).
+ * The runtime settings the operator sets on a version's pods, and the model fetcher's bounds, which it leaves at the
+ * runtime's defaults ({@link #setByOperator()}). Each is a runtime property ({@code explain.*}) read from the
+ * environment variable of MicroProfile Config's mapping ({@code EXPLAIN_*}); the runtime's configuration holds their
+ * defaults.
  */
 public enum RuntimeSetting {
     MODEL_DIR("explain.model.dir"),
@@ -40,7 +42,17 @@ public enum RuntimeSetting {
     /** The S3 region. */
     STORAGE_S3_REGION("explain.storage.s3.region"),
     /** Unsigned requests for public buckets: "true" or "false"; never a fallback when credentials are missing. */
-    STORAGE_ANONYMOUS("explain.storage.anonymous");
+    STORAGE_ANONYMOUS("explain.storage.anonymous"),
+    /** Most bytes one model may have; a larger one is refused before its download. */
+    STORAGE_MAX_BYTES("explain.storage.max-bytes"),
+    /** Most objects (or archive entries) one model may have. */
+    STORAGE_MAX_OBJECTS("explain.storage.max-objects"),
+    /** Longest one fetch may take, retries included (a duration: "30m"). */
+    STORAGE_TIMEOUT("explain.storage.timeout"),
+    /** Attempts of one request before a transient failure is final. */
+    STORAGE_ATTEMPTS("explain.storage.attempts"),
+    /** Longest one request may wait for a connection, an answer or its next bytes (a duration: "60s"). */
+    STORAGE_REQUEST_TIMEOUT("explain.storage.request-timeout");
 
     private final String property;
 
@@ -51,6 +63,18 @@ public enum RuntimeSetting {
     /** The runtime's property name. */
     public String property() {
         return property;
+    }
+
+    /**
+     * Whether the operator sets it on a version's pods; the fetcher's bounds (max-bytes, max-objects, timeout,
+     * attempts, request-timeout) it leaves at the runtime's defaults.
+     */
+    public boolean setByOperator() {
+        return switch (this) {
+            case STORAGE_MAX_BYTES, STORAGE_MAX_OBJECTS, STORAGE_TIMEOUT, STORAGE_ATTEMPTS, STORAGE_REQUEST_TIMEOUT ->
+                false;
+            default -> true;
+        };
     }
 
     /** The environment variable MicroProfile Config maps to {@link #property()}: non-alphanumerics become '_'. */

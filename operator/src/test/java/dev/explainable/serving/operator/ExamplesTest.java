@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -34,10 +33,16 @@ class ExamplesTest {
             assertThat(m.getSpec().getVersions()).as(f.toString()).isNotEmpty();
             assertThat(m.getSpec().getVersions())
                     .anyMatch(v -> v.getName().equals(m.getSpec().getDefaultVersion()));
-            assertThat(DesiredState.of(m, new TestConfig(true))).isNotEmpty();
+            assertThat(DesiredState.of(m, TestConfig.of("explainable.operator.ingress.enabled", "true")))
+                    .isNotEmpty();
             // they work with the operator's default policy: no file:// URI, no image override
             assertThat(ModelPolicy.violations(
-                            m, new TestConfig(true, Optional.empty(), TestConfig.policy(List.of(), List.of()))))
+                            m,
+                            TestConfig.of(
+                                    "explainable.operator.ingress.enabled",
+                                    "true",
+                                    "explainable.operator.policy.allowed-model-paths",
+                                    "")))
                     .as(f.toString())
                     .isEmpty();
         }

@@ -16,6 +16,7 @@ import dev.explainable.serving.runtime.result.InputExplanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /** The committed test SavedModels (tools/make-test-models.py) and their Python-side expectations. */
 public final class TestModels {
@@ -40,25 +41,31 @@ public final class TestModels {
 
     /**
      * The shipped defaults for a committed model, with the raw maps beside rendered images (so tests can check the
-     * numbers).
+     * numbers), and {@code properties} (name, value pairs: {@code "explain.integral-steps", "10"}).
      */
-    public static RuntimeOptions options(String model) {
-        return RuntimeOptions.defaults(dir(model).toString()).withIncludeRaw(true);
+    public static RuntimeOptions options(String model, String... properties) {
+        return TestOptions.from(
+                Map.of("explain.model.dir", dir(model).toString(), "explain.visualization.include-raw", "true"),
+                properties);
     }
 
     /** Integrated Gradients with the given steps, loaded once per JVM: loading natives and models is the slow part. */
     public static synchronized LoadedModel load(String model, int steps) {
         return CACHE.computeIfAbsent(
-                model + "@" + steps, k -> ModelLoader.load(options(model).withIntegralSteps(steps)));
+                model + "@" + steps,
+                k -> ModelLoader.load(options(model, "explain.integral-steps", String.valueOf(steps))));
     }
 
     /** Sampled Shapley with the given number of permutations, loaded once per JVM. */
     public static synchronized LoadedModel loadShapley(String model, int paths) {
         return CACHE.computeIfAbsent(
                 model + "#shapley@" + paths,
-                k -> ModelLoader.load(options(model)
-                        .withMethod(AttributionMethod.SAMPLED_SHAPLEY)
-                        .withPaths(paths)));
+                k -> ModelLoader.load(options(
+                        model,
+                        "explain.method",
+                        AttributionMethod.SAMPLED_SHAPLEY.runtimeName(),
+                        "explain.paths",
+                        String.valueOf(paths))));
     }
 
     /** Any method and integration rule, loaded once per JVM. */
@@ -66,10 +73,14 @@ public final class TestModels {
             String model, AttributionMethod method, int steps, IntegrationRule rule) {
         return CACHE.computeIfAbsent(
                 model + "#" + method + "@" + steps + "/" + rule,
-                k -> ModelLoader.load(options(model)
-                        .withMethod(method)
-                        .withIntegralSteps(steps)
-                        .withIntegrationRule(rule)));
+                k -> ModelLoader.load(options(
+                        model,
+                        "explain.method",
+                        method.runtimeName(),
+                        "explain.integral-steps",
+                        String.valueOf(steps),
+                        "explain.integration-rule",
+                        rule.name())));
     }
 
     /** Image instance [h][w][3] in [0, 1] from the uint8 picture stored in expected.json. */

@@ -8,11 +8,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-
 import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.RuntimeSpec;
 import dev.explainable.serving.operator.policy.ModelPolicy;
@@ -21,11 +18,7 @@ import dev.explainable.serving.operator.policy.ModelPolicy;
 class OperatorConfigDefaultsTest {
 
     static OperatorConfig fromEnv(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(OperatorConfig.class)
-                .withSources(new EnvConfigSource(env, 300))
-                .build();
-        return config.getConfigMapping(OperatorConfig.class);
+        return TestConfig.from(env);
     }
 
     @Test

@@ -75,7 +75,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
     static Operator startOperator() {
         Operator op = new Operator(o ->
                 o.withKubernetesClient(asOperator).withCloseClientOnStop(false).withMetrics(COUNTING));
-        op.register(new ExplainableModelReconciler(asOperator, new TestConfig(false)));
+        op.register(new ExplainableModelReconciler(asOperator, TestConfig.of()));
         op.start();
         return op;
     }

@@ -51,7 +51,7 @@ class AutoscalingOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
             cp.addNode("cpu-node-1", 0);
             cp.addNode("cpu-node-2", 0);
         });

@@ -39,7 +39,7 @@ class DisruptionOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
             cp.addNode("cpu-node-1", 0);
             cp.addNode("cpu-node-2", 0);
             cp.addNode("cordoned-node", 0);
@@ -174,7 +174,7 @@ class DisruptionOnControlPlaneTest {
         ExplainableModel plain = Models.model("hard", "v1", version("v1", 3));
         plain.getMetadata().setNamespace(ns);
         Deployment hard =
-                DesiredDeployment.of(plain, plain.getSpec().getVersions().get(0), new TestConfig(false));
+                DesiredDeployment.of(plain, plain.getSpec().getVersions().get(0), TestConfig.of());
         hard.getMetadata().setOwnerReferences(List.of());
         hard.getSpec()
                 .getTemplate()

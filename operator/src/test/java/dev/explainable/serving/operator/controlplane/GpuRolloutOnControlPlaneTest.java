@@ -34,7 +34,7 @@ class GpuRolloutOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
             cp.addNode("gpu-node-1", 1);
             cp.addNode("cpu-node-1", 0);
         });
@@ -70,7 +70,7 @@ class GpuRolloutOnControlPlaneTest {
         // 1. Why: the version's Deployment with the surge strategy (not owned by a model) never finishes its roll
         ExplainableModel plain = Models.model("surge", "v1", v1);
         plain.getMetadata().setNamespace(ns);
-        Deployment surge = DesiredDeployment.of(plain, v1, new TestConfig(false));
+        Deployment surge = DesiredDeployment.of(plain, v1, TestConfig.of());
         surge.getMetadata().setOwnerReferences(List.of());
         surge.getSpec().setStrategy(DesiredDeployment.strategy(0));
         client.resource(surge).create();

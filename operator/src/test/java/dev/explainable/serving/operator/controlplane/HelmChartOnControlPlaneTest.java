@@ -416,7 +416,9 @@ public class HelmChartOnControlPlaneTest {
     static void runOperator(KubernetesClient client, boolean ingress, ThrowingRunnable scenario) throws Exception {
         Operator op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         op.register(
-                new ExplainableModelReconciler(client, new TestConfig(ingress)), c -> c.settingNamespace(NAMESPACE));
+                new ExplainableModelReconciler(
+                        client, TestConfig.of("explainable.operator.ingress.enabled", String.valueOf(ingress))),
+                c -> c.settingNamespace(NAMESPACE));
         op.start();
         try {
             scenario.run();

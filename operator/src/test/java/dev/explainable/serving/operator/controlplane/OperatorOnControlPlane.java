@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 
 import dev.explainable.serving.operator.Models;
-import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 
 /**
@@ -30,11 +30,11 @@ final class OperatorOnControlPlane implements AutoCloseable {
     }
 
     /** Starts the control plane, installs the CRD, runs {@code nodes} (adds the test's nodes), starts the operator. */
-    static OperatorOnControlPlane start(TestConfig config, Consumer<ControlPlane> nodes) throws Exception {
+    static OperatorOnControlPlane start(OperatorConfig config, Consumer<ControlPlane> nodes) throws Exception {
         return start(nodes, c -> startOperator(c.client(), config));
     }
 
-    /** As {@link #start(TestConfig, Consumer)}, for a test that starts its operator its own way (identity, metrics). */
+    /** As {@link #start(OperatorConfig, Consumer)}, for a test that starts its operator its own way (identity, metrics). */
     static OperatorOnControlPlane start(Consumer<ControlPlane> nodes, Function<ControlPlane, Operator> operatorStarter)
             throws Exception {
         OperatorOnControlPlane it = new OperatorOnControlPlane(ControlPlane.start(), operatorStarter);
@@ -50,7 +50,7 @@ final class OperatorOnControlPlane implements AutoCloseable {
     }
 
     /** The operator as the product runs it (its reconciler, JOSDK's defaults), calling the API server as {@code as}. */
-    static Operator startOperator(KubernetesClient as, TestConfig config) {
+    static Operator startOperator(KubernetesClient as, OperatorConfig config) {
         Operator op = new Operator(o -> o.withKubernetesClient(as).withCloseClientOnStop(false));
         op.register(new ExplainableModelReconciler(as, config));
         op.start();

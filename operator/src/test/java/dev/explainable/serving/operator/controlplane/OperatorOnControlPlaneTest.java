@@ -45,7 +45,7 @@ class OperatorOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
             cp.addNode("cpu-node-1", 0);
             cp.addNode("cpu-node-2", 0);
             cp.addNode("gpu-node-1", 2);

@@ -48,7 +48,7 @@ class PodSecurityOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
+        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
             cp.addNode("cpu-node-1", 0);
             cp.addNode("cpu-node-2", 0);
             cp.client()
@@ -175,7 +175,7 @@ class PodSecurityOnControlPlaneTest {
     void nonCompliantPodsAreRefused() {
         // the runtime pod as the operator makes it, less its seccomp profile: refused by the API server itself
         ExplainableModel m = Models.model("plain", "v1", version("v1", "pvc://models-claim/x", 0, 1));
-        Deployment d = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), new TestConfig(false));
+        Deployment d = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), TestConfig.of());
         Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName("no-seccomp")

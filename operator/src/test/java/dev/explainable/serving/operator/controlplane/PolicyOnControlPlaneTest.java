@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +33,7 @@ class PolicyOnControlPlaneTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = OperatorOnControlPlane.start(
-                new TestConfig(false, Optional.empty(), TestConfig.policy(List.of(), List.of())),
+                TestConfig.of("explainable.operator.policy.allowed-model-paths", ""),
                 cp -> cp.addNode("cpu-node-1", 0));
         client = cluster.client();
     }

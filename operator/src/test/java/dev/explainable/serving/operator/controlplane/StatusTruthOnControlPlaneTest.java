@@ -47,7 +47,7 @@ class StatusTruthOnControlPlaneTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> cp.addNode("cpu-node-1", 0));
+        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> cp.addNode("cpu-node-1", 0));
         client = cluster.client();
     }
 

@@ -17,7 +17,7 @@ class AppliedHashTest {
     }
 
     static Deployment deployment(ExplainableModel m) {
-        return DesiredDeployment.of(m, m.getSpec().getVersions().get(0), new TestConfig(false));
+        return DesiredDeployment.of(m, m.getSpec().getVersions().get(0), TestConfig.of());
     }
 
     @Test

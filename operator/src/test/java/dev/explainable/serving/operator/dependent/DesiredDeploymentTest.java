@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +28,7 @@ import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
+import dev.explainable.serving.operator.config.OperatorConfig;
 
 /** The runtime's pods: their settings, resources, GPU scheduling, hardening, probes, roll and spread. */
 class DesiredDeploymentTest {
@@ -82,9 +82,9 @@ class DesiredDeploymentTest {
 
     @Test
     void gpuTolerationsComeFromTheSettingAndAVersionsOwnWins() {
-        TestConfig custom = new TestConfig(false, Optional.of("""
+        OperatorConfig custom = TestConfig.of("explainable.operator.gpu-tolerations", """
                 [{"key": "sku", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"},
-                 {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoExecute"}]"""));
+                 {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoExecute"}]""");
         ExplainableModel m = twoVersions();
         VersionSpec v2 = m.getSpec().getVersions().get(1);
         PodSpec pod =
@@ -103,7 +103,7 @@ class DesiredDeploymentTest {
         assertThat(DesiredDeployment.of(
                                 twoVersions(),
                                 twoVersions().getSpec().getVersions().get(1),
-                                new TestConfig(false, Optional.of("[]")))
+                                TestConfig.of("explainable.operator.gpu-tolerations", "[]"))
                         .getSpec()
                         .getTemplate()
                         .getSpec()
@@ -357,7 +357,7 @@ class DesiredDeploymentTest {
 
     /**
      * The contract lists the settings the operator sets: all of them (the storage ones on the fetcher, for a model that
-     * sets them all), and no other EXPLAIN_ variable.
+     * sets them all), and no other EXPLAIN_ variable (the fetcher's bounds it leaves at their defaults).
      */
     @Test
     void thePodGetsEveryContractSettingAndNoOther() {
@@ -376,6 +376,7 @@ class DesiredDeploymentTest {
                 .toList();
         assertThat(names)
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(RuntimeSetting.values())
+                        .filter(RuntimeSetting::setByOperator)
                         .map(RuntimeSetting::env)
                         .toList())
                 .doesNotContain(DesiredConfigMap.MODEL_URI_KEY);

@@ -15,11 +15,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.config.OperatorConfig;
 
 /** The pure spec -> objects mapping: which objects, their shared metadata, the Services, PDBs and Ingress. */
 class DesiredStateTest {
 
-    static final TestConfig CONFIG = new TestConfig(false);
+    static final OperatorConfig CONFIG = TestConfig.of();
 
     static ExplainableModel twoVersions() {
         return Models.model("flowers", "v2", Models.version("v1", 0), Models.version("v2", 1));
@@ -99,7 +100,8 @@ class DesiredStateTest {
 
     @Test
     void ingressHasExactPathsForModelAndVersions() {
-        List<HasMetadata> objects = DesiredState.of(twoVersions(), new TestConfig(true));
+        List<HasMetadata> objects =
+                DesiredState.of(twoVersions(), TestConfig.of("explainable.operator.ingress.enabled", "true"));
         Ingress ing = find(objects, Ingress.class, "flowers");
         assertThat(ing.getSpec().getIngressClassName()).isEqualTo("nginx");
         assertThat(ing.getSpec().getRules().get(0).getHttp().getPaths())

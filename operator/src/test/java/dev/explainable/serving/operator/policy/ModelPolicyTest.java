@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +24,11 @@ class ModelPolicyTest {
     static final OperatorConfig NOTHING_ALLOWED = config(List.of(), List.of());
 
     static OperatorConfig config(List<String> paths, List<String> images) {
-        return new TestConfig(false, Optional.empty(), TestConfig.policy(paths, images));
+        return TestConfig.of(
+                "explainable.operator.policy.allowed-model-paths",
+                String.join(",", paths),
+                "explainable.operator.policy.allowed-runtime-images",
+                String.join(",", images));
     }
 
     static ExplainableModel model(String... uris) {
@@ -198,10 +201,11 @@ class ModelPolicyTest {
                 new dev.explainable.serving.operator.api.VertexExplanationSpec();
         spec.setMetadata(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"inputs\": {}}"));
         v.setExplanationSpec(spec);
-        assertThat(ModelPolicy.violations(m, new TestConfig(true)))
+        assertThat(ModelPolicy.violations(m, TestConfig.of("explainable.operator.ingress.enabled", "true")))
                 .containsExactly("version v1: give the metadata once: metadata (AI Platform's) or "
                         + "explanationSpec.metadata (Vertex's), not both");
         spec.setMetadata(null);
-        assertThat(ModelPolicy.violations(m, new TestConfig(true))).isEmpty();
+        assertThat(ModelPolicy.violations(m, TestConfig.of("explainable.operator.ingress.enabled", "true")))
+                .isEmpty();
     }
 }

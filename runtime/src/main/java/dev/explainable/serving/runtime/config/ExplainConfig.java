@@ -11,12 +11,16 @@ import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.RoutingDefaults;
 
 /**
- * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables; all of them in
- * docs/configuration.md). Read here directly: by the API edge ({@code api}: the body size, the limits its HTTP guards
- * and idle timeout enforce, admission, routing, the model's name and version, and the configured steps or paths that
- * the Model and Version resources report) and by {@code ModelHost} ({@code service}: the model's name, version and
- * method, the model cache folder, exit-on-load-failure). Loading and serving the model read the plain values of
- * {@link RuntimeOptions}, built once from this ({@link RuntimeOptions#from}).
+ * The runtime's settings ({@code explain.*}, or the matching {@code EXPLAIN_*} environment variables): the one place
+ * that names each setting and gives its default ({@code @WithDefault}). Read here directly by the API edge
+ * ({@code api}: the body size, the limits its HTTP guards and idle timeout enforce, admission, routing, the model's
+ * name and version) and by {@code ModelHost} ({@code service}: the model's name, version and method, the model cache
+ * folder, exit-on-load-failure); loading and serving read {@link RuntimeOptions}, records built from this. Adding a
+ * setting is one method here plus one row in docs/configuration.md ({@code ConfigurationDocsTest} checks the row).
+ *
+ * <p>Longer than 400 lines on purpose: it is the documented list of every runtime setting, one method each, grouped
+ * as the properties are; kept in one file (as Keycloak's operator keeps its {@code Config}) so that names, defaults
+ * and meanings are read and reviewed together.
  */
 @ConfigMapping(prefix = "explain")
 public interface ExplainConfig {

@@ -20,9 +20,4 @@ public record GpuSettings(OptionalDouble memoryFraction) {
             }
         }
     }
-
-    /** The shipped default: memory growth. */
-    public static GpuSettings defaults() {
-        return new GpuSettings(OptionalDouble.empty());
-    }
 }

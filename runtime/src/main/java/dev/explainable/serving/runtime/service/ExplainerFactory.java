@@ -3,7 +3,7 @@ package dev.explainable.serving.runtime.service;
 import java.util.List;
 
 import dev.explainable.serving.contract.AttributionMethod;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.config.MethodOptions;
 import dev.explainable.serving.runtime.explain.Explainer;
 import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer;
 import dev.explainable.serving.runtime.explain.PathOptions;
@@ -17,7 +17,7 @@ import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
  * The attribution method chosen once, at load: the configured method, checked against the model's inputs.
  * Integrated Gradients and XRAI integrate along {@link PathOptions} (steps, rule, SmoothGrad, blurred start): the
  * runtime-wide ones from the settings, or a request's, derived from them with {@code PathOptions.with*}, checked
- * with {@link #checkPathOptions} and built with {@link #create(RuntimeOptions, PathOptions, ServingModel)}
+ * with {@link #checkPathOptions} and built with {@link #create(MethodOptions, PathOptions, ServingModel)}
  * (explainers are small immutable objects: building one per request costs nothing).
  */
 final class ExplainerFactory {
@@ -27,7 +27,7 @@ final class ExplainerFactory {
 
     private ExplainerFactory() {}
 
-    static Explainer create(RuntimeOptions options, ServingModel model) {
+    static Explainer create(MethodOptions options, ServingModel model) {
         try {
             return create(options, options.pathOptions(), model);
         } catch (IllegalArgumentException e) {
@@ -42,7 +42,7 @@ final class ExplainerFactory {
      *                                  {@link #checkPathOptions}); a request's caller answers it with 400
      * @throws MetadataException        where the model does not fit the method (XRAI without one image input)
      */
-    static Explainer create(RuntimeOptions options, PathOptions path, ServingModel model) {
+    static Explainer create(MethodOptions options, PathOptions path, ServingModel model) {
         checkPathOptions(options.method(), path, model.explainedInputs());
         return switch (options.method()) {
             case INTEGRATED_GRADIENTS -> new IntegratedGradientsExplainer(path);

@@ -7,7 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.contract.AttributionMethod;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.config.MethodOptions;
 import dev.explainable.serving.runtime.config.RuntimeOptions.RequestLimits;
 import dev.explainable.serving.runtime.explain.Attribution;
 import dev.explainable.serving.runtime.explain.Baselines;
@@ -57,7 +57,7 @@ public final class ExplanationPipeline {
     private final ModelRunner runner;
     private final InstanceDecoder decoder;
     private final Explainer explainer;
-    private final RuntimeOptions options;
+    private final MethodOptions options;
     private final ExplanationRenderer renderer;
     private final int batchSize;
     private final RequestLimits limits;
@@ -67,7 +67,7 @@ public final class ExplanationPipeline {
             ModelRunner runner,
             InstanceDecoder decoder,
             Explainer explainer,
-            RuntimeOptions options,
+            MethodOptions options,
             ExplanationRenderer renderer,
             int batchSize,
             RequestLimits limits) {
@@ -163,7 +163,7 @@ public final class ExplanationPipeline {
             throw new InvalidRequestException("pathCount applies to sampled-shapley; this model explains with "
                     + options.method().runtimeName());
         }
-        RuntimeOptions o = options;
+        MethodOptions o = options;
         o = request.stepCount() != null ? o.withIntegralSteps(request.stepCount()) : o;
         o = request.pathCount() != null ? o.withPaths(request.pathCount()) : o;
         try {

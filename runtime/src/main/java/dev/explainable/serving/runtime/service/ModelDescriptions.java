@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.explainable.serving.contract.AttributionMethod;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.config.MethodOptions;
 import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
 import dev.explainable.serving.runtime.model.ServingModel;
@@ -24,7 +24,7 @@ final class ModelDescriptions {
 
     private ModelDescriptions() {}
 
-    static ModelDescription describe(RuntimeOptions options, ServingModel model) {
+    static ModelDescription describe(MethodOptions options, ServingModel model) {
         List<ModelDescription.RequestInput> requestInputs = new ArrayList<>();
         for (TensorSpec s : model.signatureInputs()) {
             ExplainedInput explained = model.explainedInputs().stream()
@@ -75,7 +75,7 @@ final class ModelDescriptions {
                 method(options), requestInputs, inputs, outputs, sampleInstance(requestInputs), devices);
     }
 
-    static ModelDescription.Method method(RuntimeOptions options) {
+    static ModelDescription.Method method(MethodOptions options) {
         AttributionMethod method = options.method();
         Map<String, Object> parameters = new LinkedHashMap<>();
         if (method.usesIntegralSteps()) {

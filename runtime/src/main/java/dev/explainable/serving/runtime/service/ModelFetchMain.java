@@ -6,10 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-
 import dev.explainable.serving.contract.ModelFetcherCommand;
-import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.config.StandaloneConfig;
 import dev.explainable.serving.runtime.storage.ModelFetcher;
 import dev.explainable.serving.runtime.storage.StorageException;
 import dev.explainable.serving.runtime.storage.StorageSettings;
@@ -55,27 +54,11 @@ public final class ModelFetchMain {
     }
 
     /**
-     * The runtime's storage settings from the environment ({@code EXPLAIN_STORAGE_*}), with its defaults. Read here
-     * without SmallRye's mapping: outside Quarkus the fast-jar has no bytecode generator for it.
+     * The runtime's storage settings from the environment ({@code EXPLAIN_STORAGE_*}), read through the runtime's own
+     * configuration mapping without Quarkus: the same names, defaults and value syntax.
      */
     static StorageSettings settings(Map<String, String> env) {
-        StorageSettings d = StorageSettings.defaults();
-        DurationConverter durations = new DurationConverter();
-        return new StorageSettings(
-                env.get(RuntimeSetting.STORAGE_GCS_ENDPOINT.env()),
-                env.get(RuntimeSetting.STORAGE_S3_ENDPOINT.env()),
-                Boolean.parseBoolean(env.getOrDefault(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), "false")),
-                env.get(RuntimeSetting.STORAGE_S3_REGION.env()),
-                Boolean.parseBoolean(env.getOrDefault(RuntimeSetting.STORAGE_ANONYMOUS.env(), "false")),
-                Long.parseLong(env.getOrDefault("EXPLAIN_STORAGE_MAX_BYTES", String.valueOf(d.maxBytes()))),
-                Integer.parseInt(env.getOrDefault("EXPLAIN_STORAGE_MAX_OBJECTS", String.valueOf(d.maxObjects()))),
-                env.containsKey("EXPLAIN_STORAGE_TIMEOUT")
-                        ? durations.convert(env.get("EXPLAIN_STORAGE_TIMEOUT"))
-                        : d.timeout(),
-                Integer.parseInt(env.getOrDefault("EXPLAIN_STORAGE_ATTEMPTS", String.valueOf(d.attempts()))),
-                env.containsKey("EXPLAIN_STORAGE_REQUEST_TIMEOUT")
-                        ? durations.convert(env.get("EXPLAIN_STORAGE_REQUEST_TIMEOUT"))
-                        : d.requestTimeout());
+        return RuntimeOptions.storage(StandaloneConfig.fromEnvironment(env));
     }
 
     private static int fail(String reason, Path terminationLog) {

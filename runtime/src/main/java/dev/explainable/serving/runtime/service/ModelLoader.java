@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.explainable.serving.runtime.config.GpuSettings;
 import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
@@ -35,41 +34,40 @@ public final class ModelLoader {
 
     private ModelLoader() {}
 
-    /** {@link #load(RuntimeOptions, GpuSettings)} with the default GPU settings (memory growth). */
-    public static LoadedModel load(RuntimeOptions options) {
-        return load(options, GpuSettings.defaults());
-    }
-
     /** Loads, validates and warms up; every failure is a {@link MetadataException} saying what to fix. */
-    public static LoadedModel load(RuntimeOptions options, GpuSettings gpu) {
-        if (options.modelDir() == null) {
+    public static LoadedModel load(RuntimeOptions options) {
+        var m = options.model();
+        if (m.dir() == null) {
             throw new MetadataException("explain.model.dir (EXPLAIN_MODEL_DIR) is not set");
         }
         if (options.batchSize() < 1) {
             throw new MetadataException("explain.batch-size must be at least 1, got " + options.batchSize());
         }
-        Path dir = Path.of(options.modelDir());
-        Path metadataFile = options.metadataFile() != null
-                ? Path.of(options.metadataFile())
-                : dir.resolve(MetadataLoader.FILE_NAME);
+        Path dir = Path.of(m.dir());
+        Path metadataFile =
+                m.metadataFile() != null ? Path.of(m.metadataFile()) : dir.resolve(MetadataLoader.FILE_NAME);
         // a model folder without metadata is explained with metadata inferred from its signature; a metadata file
         // named explicitly must exist
-        ExplanationMetadata metadata = options.metadataFile() == null && !Files.exists(metadataFile)
-                ? null
-                : MetadataLoader.load(metadataFile);
+        ExplanationMetadata metadata =
+                m.metadataFile() == null && !Files.exists(metadataFile) ? null : MetadataLoader.load(metadataFile);
         ServingModel model = ServingModel.load(
-                dir, metadata, options.signature(), options.method().usesGradients(), gpu.memoryFraction());
+                dir,
+                metadata,
+                m.signature(),
+                options.attribution().method().usesGradients(),
+                options.gpu().memoryFraction());
         try {
             ExplanationPipeline pipeline = compose(options, model);
             long start = System.nanoTime();
             try {
-                pipeline.explain(warmUpInstance(model, options.warmUpFreeDimension()));
+                pipeline.explain(warmUpInstance(model, m.warmUpFreeDimension()));
             } catch (RuntimeException e) {
                 throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
-                        + options.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
+                        + m.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
             }
             long warmUpMillis = (System.nanoTime() - start) / 1_000_000;
-            return new LoadedModel(model, pipeline, warmUpMillis, ModelDescriptions.describe(options, model));
+            return new LoadedModel(
+                    model, pipeline, warmUpMillis, ModelDescriptions.describe(options.attribution(), model));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -111,14 +109,14 @@ public final class ModelLoader {
         ExplanationRenderer renderer = new ExplanationRenderer(
                 model.explainedInputs().stream().map(ExplainedInput::spec).toList(),
                 inputMetadata,
-                options.method(),
+                options.attribution().method(),
                 options.includeRaw());
         return new ExplanationPipeline(
                 model,
                 runner,
                 decoder,
-                ExplainerFactory.create(options, model),
-                options,
+                ExplainerFactory.create(options.attribution(), model),
+                options.attribution(),
                 renderer,
                 options.batchSize(),
                 limits);

@@ -26,7 +26,7 @@ public final class ModelSource {
 
     /** {@code options} with a local model folder; a failed fetch throws a StorageException saying why. */
     public static RuntimeOptions local(RuntimeOptions options, StorageSettings storage, Path cacheDir) {
-        String dir = options.modelDir();
+        String dir = options.model().dir();
         if (!ModelUri.isRemote(dir)) {
             return options;
         }

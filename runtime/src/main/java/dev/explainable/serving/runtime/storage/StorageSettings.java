@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How the fetcher reaches the stores and the bounds on its work ({@code explain.storage.*}).
+ * How the fetcher reaches the stores and the bounds on its work ({@code explain.storage.*}: the runtime's
+ * configuration holds their names and defaults, and builds this record from them).
  *
  * @param gcsEndpoint Cloud Storage endpoint, e.g. {@code http://127.0.0.1:4443} for an emulator; null for Google's
  * @param s3Endpoint S3 endpoint of an S3-compatible store; null for AWS
@@ -31,111 +32,6 @@ public record StorageSettings(
         Duration timeout,
         int attempts,
         Duration requestTimeout) {
-
-    public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024 * 1024;
-    public static final int DEFAULT_MAX_OBJECTS = 10_000;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
-    public static final int DEFAULT_ATTEMPTS = 5;
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
-
-    /** The shipped defaults: Google's and AWS's endpoints, credentials required. */
-    public static StorageSettings defaults() {
-        return new StorageSettings(
-                null,
-                null,
-                false,
-                null,
-                false,
-                DEFAULT_MAX_BYTES,
-                DEFAULT_MAX_OBJECTS,
-                DEFAULT_TIMEOUT,
-                DEFAULT_ATTEMPTS,
-                DEFAULT_REQUEST_TIMEOUT);
-    }
-
-    public StorageSettings withGcsEndpoint(String endpoint) {
-        return new StorageSettings(
-                endpoint,
-                s3Endpoint,
-                s3PathStyle,
-                s3Region,
-                anonymous,
-                maxBytes,
-                maxObjects,
-                timeout,
-                attempts,
-                requestTimeout);
-    }
-
-    public StorageSettings withS3(String endpoint, boolean pathStyle, String region) {
-        return new StorageSettings(
-                gcsEndpoint,
-                endpoint,
-                pathStyle,
-                region,
-                anonymous,
-                maxBytes,
-                maxObjects,
-                timeout,
-                attempts,
-                requestTimeout);
-    }
-
-    public StorageSettings withAnonymous(boolean anon) {
-        return new StorageSettings(
-                gcsEndpoint,
-                s3Endpoint,
-                s3PathStyle,
-                s3Region,
-                anon,
-                maxBytes,
-                maxObjects,
-                timeout,
-                attempts,
-                requestTimeout);
-    }
-
-    public StorageSettings withLimits(long bytes, int objects) {
-        return new StorageSettings(
-                gcsEndpoint,
-                s3Endpoint,
-                s3PathStyle,
-                s3Region,
-                anonymous,
-                bytes,
-                objects,
-                timeout,
-                attempts,
-                requestTimeout);
-    }
-
-    public StorageSettings withRetries(int attemptsPerRequest, Duration fetchTimeout) {
-        return new StorageSettings(
-                gcsEndpoint,
-                s3Endpoint,
-                s3PathStyle,
-                s3Region,
-                anonymous,
-                maxBytes,
-                maxObjects,
-                fetchTimeout,
-                attemptsPerRequest,
-                requestTimeout);
-    }
-
-    public StorageSettings withRequestTimeout(Duration perRequest) {
-        return new StorageSettings(
-                gcsEndpoint,
-                s3Endpoint,
-                s3PathStyle,
-                s3Region,
-                anonymous,
-                maxBytes,
-                maxObjects,
-                timeout,
-                attempts,
-                perRequest);
-    }
 
     static Optional<String> nonBlank(String s) {
         return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());

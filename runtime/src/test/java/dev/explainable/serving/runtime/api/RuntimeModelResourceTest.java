@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.reflect.Proxy;
 import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
@@ -21,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.service.ModelNotReadyException;
 import dev.explainable.serving.runtime.testing.Management;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /** {@code GET /runtime/model} on the tabular classifier, and its 503 while the model is not ready. */
 @QuarkusTest
@@ -86,30 +85,11 @@ class RuntimeModelResourceTest {
 
     @Test
     void answers503WithTheReasonWhileTheModelLoads() {
-        ModelHost loading = new ModelHost(config("iris"));
+        ModelHost loading = new ModelHost(TestOptions.config("explain.model.name", "iris"));
         RuntimeModelResource resource = new RuntimeModelResource(loading);
         ModelNotReadyException e = assertThrows(ModelNotReadyException.class, resource::describe);
         Response r = new ErrorMappers().notReady(e, null); // no request: the AI Platform shape
         assertEquals(503, r.getStatus());
         assertEquals(Map.of("error", "model 'iris' is still loading; retry shortly"), r.getEntity());
-    }
-
-    /** The settings ModelHost reads before loading: the model's name. */
-    private static ExplainConfig config(String name) {
-        ExplainConfig.Model model = (ExplainConfig.Model) Proxy.newProxyInstance(
-                ExplainConfig.class.getClassLoader(),
-                new Class<?>[] {ExplainConfig.Model.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "name" -> name;
-                    case "version" -> "v1";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        return (ExplainConfig) Proxy.newProxyInstance(
-                ExplainConfig.class.getClassLoader(),
-                new Class<?>[] {ExplainConfig.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "model" -> model;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
     }
 }

@@ -38,12 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.smallrye.config.common.MapBackedConfigSource;
 
-import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.testing.TestOptions;
 import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
@@ -238,7 +234,7 @@ class VersionForwarderTest {
         upstream = RawUpstream.start((n, request, out) -> {});
         // no shutdown delay, 3.5 s timeout: requests still running 0.5 s after SIGTERM are cancelled
         AdmissionControl admission = new AdmissionControl(
-                config(Map.of()), new SimpleMeterRegistry(), Duration.ZERO, Duration.ofMillis(3500));
+                TestOptions.config(), new SimpleMeterRegistry(), Duration.ZERO, Duration.ofMillis(3500));
         VersionForwarder f = forwarder(upstream.template(), admission.forwards());
         CompletableFuture<Response> forward =
                 CompletableFuture.supplyAsync(() -> f.forward("v2", PATH, BODY, deadline()));
@@ -517,15 +513,6 @@ class VersionForwarderTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static ExplainConfig config(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExplainConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new MapBackedConfigSource("test", properties, 300) {})
-                .build();
-        return config.getConfigMapping(ExplainConfig.class);
     }
 
     @SuppressWarnings("unchecked")

@@ -88,9 +88,12 @@ class AdaptiveStepsBenchmark {
                 Strategy st = strategies.get(s);
                 LoadedModel m = loaded.computeIfAbsent(
                         st.steps() * 10_000 + st.cap(),
-                        key -> ModelLoader.load(TestModels.options(model)
-                                .withIntegralSteps(st.steps())
-                                .withMaxIntegralSteps(st.cap())));
+                        key -> ModelLoader.load(TestModels.options(
+                                model,
+                                "explain.integral-steps",
+                                String.valueOf(st.steps()),
+                                "explain.max-integral-steps",
+                                String.valueOf(st.cap()))));
                 ExplainOptions options = ExplainOptions.NONE.withTargetApproxError(st.target());
                 for (int i = 0; i < n; i++) {
                     LabelAttribution a = m.pipeline()

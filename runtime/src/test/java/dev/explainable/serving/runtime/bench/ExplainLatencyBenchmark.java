@@ -14,7 +14,6 @@ import org.tensorflow.Output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.IntegratedGradients;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
@@ -27,6 +26,7 @@ import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
  * Prints explain latency for one instance and its ratio to the raw cost of the same work: the same number of
@@ -77,10 +77,12 @@ class ExplainLatencyBenchmark {
         java.nio.file.Path two = dir.resolve("two.json");
         java.nio.file.Files.writeString(
                 two, meta.replace("\"modality\"", "\"input_baselines\": [0.0, 1.0], \"modality\""));
-        var options = TestModels.options("fcn_image").withIntegralSteps(STEPS);
-        var ig = ModelLoader.load(options);
-        var ig2 = ModelLoader.load(options.withMetadataFile(two.toString()));
-        var xrai = ModelLoader.load(options.withMethod(AttributionMethod.XRAI));
+        String steps = String.valueOf(STEPS);
+        var ig = ModelLoader.load(TestModels.options("fcn_image", "explain.integral-steps", steps));
+        var ig2 = ModelLoader.load(TestModels.options(
+                "fcn_image", "explain.integral-steps", steps, "explain.metadata.file", two.toString()));
+        var xrai = ModelLoader.load(
+                TestModels.options("fcn_image", "explain.integral-steps", steps, "explain.method", "xrai"));
         StringBuilder b = new StringBuilder("[");
         for (int y = 0; y < 224; y++) {
             b.append(y == 0 ? "[" : ",[");
@@ -107,7 +109,7 @@ class ExplainLatencyBenchmark {
                     image.get(i / (224 * 3)).get((i / 3) % 224).get(i % 3).asDouble();
         }
         int masks = dev.explainable.serving.runtime.explain.xrai.XraiSegmenter.masks(
-                        pixels, 224, 224, 3, dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults())
+                        pixels, 224, 224, 3, TestOptions.from().attribution().xrai())
                 .size();
         double seg = (System.nanoTime() - s0) / 1e6;
         System.out.printf(

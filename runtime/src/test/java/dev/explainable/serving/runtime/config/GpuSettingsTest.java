@@ -9,16 +9,18 @@ import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.Test;
 
+import dev.explainable.serving.runtime.testing.TestOptions;
+
 /** explain.gpu.memory-fraction: memory growth by default, a fraction in (0, 1] when set, anything else refused. */
 class GpuSettingsTest {
 
     static GpuSettings from(Map<String, String> env) {
-        return RuntimeOptions.gpu(RuntimeSettingContractTest.configFrom(env));
+        return RuntimeOptions.from(TestOptions.config(env)).gpu();
     }
 
     @Test
     void memoryGrowthByDefault() {
-        assertEquals(GpuSettings.defaults(), from(Map.of()));
+        assertEquals(new GpuSettings(OptionalDouble.empty()), from(Map.of()));
         assertEquals(OptionalDouble.empty(), from(Map.of()).memoryFraction());
     }
 

@@ -14,6 +14,7 @@ import dev.explainable.serving.runtime.explain.BlurConfig;
 import dev.explainable.serving.runtime.explain.GaussianBlur;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.SmoothGradConfig;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
  * explain.smooth-grad.*, explain.blur-ig.*, explain.target-approx-error and explain.max-integral-steps, set through
@@ -21,8 +22,8 @@ import dev.explainable.serving.runtime.explain.SmoothGradConfig;
  */
 class PathSettingsTest {
 
-    static RuntimeOptions from(Map<String, String> env) {
-        return RuntimeOptions.from(RuntimeSettingContractTest.configFrom(env));
+    static MethodOptions from(Map<String, String> env) {
+        return RuntimeOptions.from(TestOptions.config(env)).attribution();
     }
 
     @Test

@@ -4,38 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-
 import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.ModelFetcherCommand;
 import dev.explainable.serving.contract.RoutingDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.runtime.storage.StorageSettings;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
  * The operator sets the runtime through the environment variables of the shared contract: each one reaches the
  * setting it names, and the shipped defaults are the contract's.
  */
 class RuntimeSettingContractTest {
-
-    static ExplainConfig configFrom(Map<String, String> env) {
-        // Quarkus' duration syntax ("60s"), as the runtime reads it
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExplainConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new EnvConfigSource(env, 300))
-                .build();
-        return config.getConfigMapping(ExplainConfig.class);
-    }
 
     @Test
     void everyVariableTheOperatorSetsReachesItsSetting() {
@@ -56,17 +46,22 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.STORAGE_S3_PATH_STYLE.env(), "true");
         env.put(RuntimeSetting.STORAGE_S3_REGION.env(), "eu-central-1");
         env.put(RuntimeSetting.STORAGE_ANONYMOUS.env(), "true");
+        env.put(RuntimeSetting.STORAGE_MAX_BYTES.env(), "1000");
+        env.put(RuntimeSetting.STORAGE_MAX_OBJECTS.env(), "7");
+        env.put(RuntimeSetting.STORAGE_TIMEOUT.env(), "2m");
+        env.put(RuntimeSetting.STORAGE_ATTEMPTS.env(), "2");
+        env.put(RuntimeSetting.STORAGE_REQUEST_TIMEOUT.env(), "5s");
         assertEquals(RuntimeSetting.values().length, env.size(), "a setting added to the contract is tested here");
 
-        ExplainConfig config = configFrom(env);
+        ExplainConfig config = TestOptions.config(env);
         RuntimeOptions options = RuntimeOptions.from(config);
-        assertEquals("/models/iris", options.modelDir());
-        assertEquals("iris", options.modelName());
-        assertEquals("v7", options.modelVersion());
-        assertEquals(AttributionMethod.SAMPLED_SHAPLEY, options.method());
-        assertEquals(17, options.integralSteps());
-        assertEquals(23, options.paths());
-        assertEquals("/etc/explain/metadata.json", options.metadataFile());
+        assertEquals("/models/iris", options.model().dir());
+        assertEquals("iris", options.model().name());
+        assertEquals("v7", options.model().version());
+        assertEquals(AttributionMethod.SAMPLED_SHAPLEY, options.attribution().method());
+        assertEquals(17, options.attribution().integralSteps());
+        assertEquals(23, options.attribution().paths());
+        assertEquals("/etc/explain/metadata.json", options.model().metadataFile());
         assertTrue(config.exitOnLoadFailure());
         assertEquals(
                 "http://iris-{version}.team-a.svc",
@@ -81,6 +76,24 @@ class RuntimeSettingContractTest {
         assertTrue(storage.s3PathStyle());
         assertEquals("eu-central-1", storage.s3Region());
         assertTrue(storage.anonymous());
+        assertEquals(1000, storage.maxBytes());
+        assertEquals(7, storage.maxObjects());
+        assertEquals(Duration.ofMinutes(2), storage.timeout());
+        assertEquals(2, storage.attempts());
+        assertEquals(Duration.ofSeconds(5), storage.requestTimeout());
+    }
+
+    /** The fetcher's settings are all in the contract, which the operator builds its init containers from. */
+    @Test
+    void everySettingTheFetcherReadsIsInTheContract() {
+        Set<String> contract = Arrays.stream(RuntimeSetting.values())
+                .map(RuntimeSetting::property)
+                .collect(Collectors.toSet());
+        List<String> missing = ConfigurationDocsTest.settings().keySet().stream()
+                .filter(name -> name.startsWith("explain.storage.") && !name.equals("explain.storage.cache-dir"))
+                .filter(name -> !contract.contains(name))
+                .toList();
+        assertEquals(List.of(), missing, "explain.storage.cache-dir is the runtime's own; the rest are the fetcher's");
     }
 
     @Test
@@ -90,35 +103,32 @@ class RuntimeSettingContractTest {
     }
 
     @Test
-    void theShippedDefaultsAreTheContractsAndRuntimeOptionsDefaults() {
-        ExplainConfig config = configFrom(Map.of(RuntimeSetting.MODEL_DIR.env(), "/models/m"));
-        assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(config));
-        assertEquals(StorageSettings.defaults(), RuntimeOptions.storage(config));
+    void theShippedDefaultsAreTheContracts() {
+        ExplainConfig config = TestOptions.config();
+        MethodOptions method = RuntimeOptions.from(config).attribution();
+        assertEquals(AttributionMethod.DEFAULT, method.method());
+        assertEquals(ExplanationDefaults.INTEGRAL_STEPS, method.integralSteps());
+        assertEquals(ExplanationDefaults.PATHS, method.paths());
         assertEquals(RoutingDefaults.MAX_CONCURRENT_FORWARDS, config.routing().maxConcurrentForwards());
         assertTrue(config.routing().versionUrl().isEmpty()
                 && config.routing().versionsFile().isEmpty());
     }
 
     /**
-     * application.properties restates some defaults ({@code explain.integral-steps=50}, {@code explain.paths=50}, the
-     * limits): what the runtime reads with it must still be the contract's and RuntimeOptions' defaults, so that a
-     * change of the contract's numbers cannot be hidden by a stale line there.
+     * The mapping is the one source of the defaults: application.properties sets no {@code explain.*} key outside a
+     * test profile, so no stale line there can hide a change of the contract's or the mapping's numbers.
      */
     @Test
-    void theShippedPropertiesFileKeepsTheContractsDefaults() throws Exception {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExplainConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(
-                        RuntimeSettingContractTest.class.getClassLoader().getResource("application.properties"), 250))
-                .withSources(new EnvConfigSource(Map.of(RuntimeSetting.MODEL_DIR.env(), "/models/m"), 300))
-                .build();
-        String source =
-                config.getConfigValue(RuntimeSetting.INTEGRAL_STEPS.property()).getSourceName();
-        assertTrue(source.contains("application.properties"), "read from the file, not a default: " + source);
-        ExplainConfig shipped = config.getConfigMapping(ExplainConfig.class);
-        assertEquals(RuntimeOptions.defaults("/models/m"), RuntimeOptions.from(shipped));
-        assertEquals(StorageSettings.defaults(), RuntimeOptions.storage(shipped));
-        assertEquals(RoutingDefaults.MAX_CONCURRENT_FORWARDS, shipped.routing().maxConcurrentForwards());
+    void theShippedPropertiesFileRestatesNoDefault() throws Exception {
+        java.util.Properties shipped = new java.util.Properties();
+        try (java.io.InputStream in =
+                RuntimeSettingContractTest.class.getClassLoader().getResourceAsStream("application.properties")) {
+            shipped.load(in);
+        }
+        List<String> restated = shipped.stringPropertyNames().stream()
+                .filter(k -> k.startsWith("explain."))
+                .sorted()
+                .toList();
+        assertEquals(List.of(), restated, "defaults belong in ExplainConfig's @WithDefault only");
     }
 }

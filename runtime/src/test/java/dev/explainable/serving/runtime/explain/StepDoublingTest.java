@@ -12,6 +12,8 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
+import dev.explainable.serving.runtime.testing.TestOptions;
+
 /**
  * Refining the trapezoid rule towards a target approx_error, on closed-form functions: where it stops, the cap,
  * that no point is evaluated twice, and that each answer is the trapezoid rule at the steps it reports.
@@ -207,7 +209,7 @@ class StepDoublingTest {
                 ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", new long[] {h, wd}, image, null)));
         XraiExplainer xrai = new XraiExplainer(
                 PathOptions.of(4, IntegrationRule.TRAPEZOID).withAdaptiveSteps(new AdaptiveSteps(1e-3, 400)),
-                dev.explainable.serving.runtime.explain.xrai.XraiParameters.defaults());
+                TestOptions.from().attribution().xrai());
         AnalyticModel f = AnalyticModel.exponential(w, 32);
         Attribution a = xrai.explain(x, f);
         assertTrue(a.integralSteps() > 4 && a.approxError() <= 1e-3, a.integralSteps() + ", " + a.approxError());

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /** XRAI on a closed-form image function: the region the function reads ranks first. */
 class XraiExplainerTest {
@@ -35,7 +35,8 @@ class XraiExplainerTest {
         AnalyticModel f = AnalyticModel.linear(w, 0, 64, image.length);
         ExplainedInstance instance = ExplainedInstance.withZeroBaselines(
                 List.of(new InputValues("image", new long[] {H, W, 3}, image, null)));
-        XraiExplainer xrai = new XraiExplainer(10, IntegrationRule.TRAPEZOID, XraiParameters.defaults());
+        XraiExplainer xrai = new XraiExplainer(
+                10, IntegrationRule.TRAPEZOID, TestOptions.from().attribution().xrai());
         Attribution a = xrai.explain(instance, f);
 
         InputAttribution map = a.inputs().get(0);

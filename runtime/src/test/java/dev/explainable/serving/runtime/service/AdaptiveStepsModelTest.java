@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.config.RuntimeOptions.RequestLimits;
 import dev.explainable.serving.runtime.explain.AdaptiveSteps;
 import dev.explainable.serving.runtime.explain.Attribution;
 import dev.explainable.serving.runtime.explain.ExplainedInstance;
@@ -116,15 +115,8 @@ class AdaptiveStepsModelTest {
     @Test
     void theWorkBoundCountsTheStepsARefinementMayReach() throws Exception {
         // the tabular model: 5 values per point; 51 points at 50 steps fit 1,000 values, 401 at the cap do not
-        RequestLimits l = RequestLimits.defaults();
-        var limited = ModelLoader.load(TestModels.options("tabular_classifier")
-                .withLimits(new RequestLimits(
-                        l.maxInstances(),
-                        l.maxImagePixels(),
-                        l.maxFreeDimension(),
-                        l.maxBatchElements(),
-                        1_000,
-                        l.deadline())));
+        var limited = ModelLoader.load(
+                TestModels.options("tabular_classifier", "explain.limits.max-request-elements", "1000"));
         try (limited) {
             JsonNode x = TestModels.JSON.readTree("[0.3, -1.2, 2.0, 0.7, -0.4]");
             limited.pipeline().explain(List.of(x), ExplainOptions.NONE);
@@ -136,15 +128,12 @@ class AdaptiveStepsModelTest {
             assertTrue(
                     refused.contains("2005 input values") && refused.contains("explain.max-integral-steps"), refused);
             // a lower cap fits: 50 doubled once is 100, 101 points
-            var capped = ModelLoader.load(TestModels.options("tabular_classifier")
-                    .withMaxIntegralSteps(199)
-                    .withLimits(new RequestLimits(
-                            l.maxInstances(),
-                            l.maxImagePixels(),
-                            l.maxFreeDimension(),
-                            l.maxBatchElements(),
-                            1_000,
-                            l.deadline())));
+            var capped = ModelLoader.load(TestModels.options(
+                    "tabular_classifier",
+                    "explain.max-integral-steps",
+                    "199",
+                    "explain.limits.max-request-elements",
+                    "1000"));
             try (capped) {
                 LabelAttribution a = capped.pipeline()
                         .explain(List.of(x), ExplainOptions.NONE.withTargetApproxError(1e-4))

@@ -14,9 +14,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /** The description a client builds requests from, computed at load, on the committed models. */
 class ModelDescriptionTest {
@@ -66,9 +65,8 @@ class ModelDescriptionTest {
                    "domain": {"original_mean": 0.5, "original_stddev": 2.0}}},
                  "outputs": {"probabilities": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
                  "framework": "tensorflow"}""");
-        try (LoadedModel loaded = ModelLoader.load(TestModels.options("tabular_classifier")
-                .withMetadataFile(file.toString())
-                .withIntegralSteps(5))) {
+        try (LoadedModel loaded = ModelLoader.load(TestModels.options(
+                "tabular_classifier", "explain.metadata.file", file.toString(), "explain.integral-steps", "5"))) {
             ModelDescription d = loaded.description();
             ModelDescription.Input in = d.inputs().get(0);
             assertEquals(
@@ -103,9 +101,8 @@ class ModelDescriptionTest {
                    "visualization": {"type": "pixels", "clip_below_percentile": 70}}},
                  "outputs": {"probs": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
                  "framework": "tensorflow"}""");
-        try (LoadedModel loaded = ModelLoader.load(TestModels.options("cnn_image")
-                .withMetadataFile(file.toString())
-                .withIntegralSteps(2))) {
+        try (LoadedModel loaded = ModelLoader.load(TestModels.options(
+                "cnn_image", "explain.metadata.file", file.toString(), "explain.integral-steps", "2"))) {
             ModelDescription d = loaded.description();
             ModelDescription.Input in = d.inputs().get(0);
             assertEquals("image", in.modality());
@@ -184,16 +181,17 @@ class ModelDescriptionTest {
 
     @Test
     void methodParameters() {
-        RuntimeOptions options = RuntimeOptions.defaults("unused");
-        ModelDescription.Method xrai = ModelDescriptions.method(options.withMethod(AttributionMethod.XRAI));
+        ModelDescription.Method xrai = ModelDescriptions.method(
+                TestOptions.from("explain.method", "xrai").attribution());
         assertEquals("xrai", xrai.name());
         assertEquals(50, xrai.parameters().get("integral_steps"));
         @SuppressWarnings("unchecked")
         Map<String, Object> x = (Map<String, Object>) xrai.parameters().get("xrai");
         assertEquals(224, x.get("segmentation_size"));
         assertEquals(List.of(50.0, 100.0, 150.0, 250.0, 500.0, 1200.0), x.get("scales"));
-        ModelDescription.Method shapley = ModelDescriptions.method(
-                options.withMethod(AttributionMethod.SAMPLED_SHAPLEY).withPaths(20));
+        ModelDescription.Method shapley =
+                ModelDescriptions.method(TestOptions.from("explain.method", "sampled-shapley", "explain.paths", "20")
+                        .attribution());
         assertEquals("sampled-shapley", shapley.name());
         assertEquals(Map.of("paths", 20), shapley.parameters());
     }

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.result.LabelAttribution;
@@ -32,9 +31,8 @@ class ModelFamiliesTest {
     @Test
     void recurrentModelIsExplainedBySampledShapleyForwardOnly() throws Exception {
         JsonNode exp = TestModels.expected("recurrent_lstm");
-        try (LoadedModel loaded = ModelLoader.load(TestModels.options("recurrent_lstm")
-                .withMethod(AttributionMethod.SAMPLED_SHAPLEY)
-                .withPaths(50))) {
+        try (LoadedModel loaded = ModelLoader.load(
+                TestModels.options("recurrent_lstm", "explain.method", "sampled-shapley", "explain.paths", "50"))) {
             assertTrue(!loaded.model().hasGradients(), "no gradient ops were built");
             LabelAttribution a = TestModels.explain(loaded, exp.get("instance").toString());
             assertEquals(exp.get("label_index").asInt(), a.labelIndex());
@@ -125,9 +123,8 @@ class ModelFamiliesTest {
         assertTrue(e.getMessage().contains("explain.method=sampled-shapley"), e.getMessage());
 
         JsonNode exp = TestModels.expected("recurrent_variable_length");
-        try (LoadedModel loaded = ModelLoader.load(TestModels.options("recurrent_variable_length")
-                .withMethod(AttributionMethod.SAMPLED_SHAPLEY)
-                .withPaths(50))) {
+        try (LoadedModel loaded = ModelLoader.load(TestModels.options(
+                "recurrent_variable_length", "explain.method", "sampled-shapley", "explain.paths", "50"))) {
             LabelAttribution a = TestModels.explain(loaded, exp.get("instance").toString());
             assertEquals(exp.get("label_index").asInt(), a.labelIndex());
             assertEquals(exp.get("example_score").asDouble(), a.exampleScore(), 1e-5);
@@ -191,9 +188,8 @@ class ModelFamiliesTest {
     void concatEmbeddingTokensAreSampledShapleysPlayers() throws Exception {
         JsonNode want =
                 TestModels.expected("text_embedding").get("explanations").get(1);
-        try (LoadedModel loaded = ModelLoader.load(TestModels.options("text_embedding")
-                .withMethod(AttributionMethod.SAMPLED_SHAPLEY)
-                .withPaths(20))) {
+        try (LoadedModel loaded = ModelLoader.load(
+                TestModels.options("text_embedding", "explain.method", "sampled-shapley", "explain.paths", "20"))) {
             LabelAttribution a = TestModels.explain(loaded, want.get("tokens").toString());
             double[] perToken = TestModels.flat(a.attributions().get("tokens"));
             assertEquals(6, perToken.length);

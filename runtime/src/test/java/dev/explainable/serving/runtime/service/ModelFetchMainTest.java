@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.runtime.storage.ObjectStoreServers;
+import dev.explainable.serving.runtime.storage.StorageSettings;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
  * The init container's command against a real Cloud Storage server: settings from the environment as the operator
@@ -48,7 +51,7 @@ class ModelFetchMainTest {
                 server.endpoint(),
                 RuntimeSetting.STORAGE_ANONYMOUS.env(),
                 "true",
-                "EXPLAIN_STORAGE_ATTEMPTS",
+                RuntimeSetting.STORAGE_ATTEMPTS.env(),
                 "2");
     }
 
@@ -84,26 +87,35 @@ class ModelFetchMainTest {
     }
 
     @Test
-    void theEnvironmentGivesTheSameSettingsAsTheRuntimesConfiguration() {
-        Map<String, String> env = Map.of(
+    void theEnvironmentIsReadWithTheRuntimesNamesDefaultsAndSyntax() {
+        StorageSettings s = ModelFetchMain.settings(Map.of(
                 RuntimeSetting.STORAGE_S3_ENDPOINT.env(),
                 "https://s3.example",
                 RuntimeSetting.STORAGE_S3_PATH_STYLE.env(),
                 "true",
-                RuntimeSetting.STORAGE_S3_REGION.env(),
-                "eu-west-1",
-                "EXPLAIN_STORAGE_MAX_BYTES",
+                RuntimeSetting.STORAGE_MAX_BYTES.env(),
                 "1000",
-                "EXPLAIN_STORAGE_TIMEOUT",
+                RuntimeSetting.STORAGE_TIMEOUT.env(),
                 "2m",
-                "EXPLAIN_STORAGE_REQUEST_TIMEOUT",
-                "5s");
+                RuntimeSetting.STORAGE_REQUEST_TIMEOUT.env(),
+                "PT5S"));
+        assertEquals("https://s3.example", s.s3Endpoint());
+        assertTrue(s.s3PathStyle());
+        assertEquals(1000, s.maxBytes());
+        assertEquals(Duration.ofMinutes(2), s.timeout());
+        assertEquals(Duration.ofSeconds(5), s.requestTimeout());
+        assertEquals(TestOptions.storage(), ModelFetchMain.settings(Map.of()), "the runtime's defaults");
+    }
+
+    @Test
+    void aValueThatDoesNotParseFailsNamingTheSetting(@TempDir Path mount) throws IOException {
+        Path log = Files.createFile(mount.resolve("termination-log"));
+        Map<String, String> env = Map.of(RuntimeSetting.STORAGE_MAX_BYTES.env(), "ten gigabytes");
         assertEquals(
-                dev.explainable.serving.runtime.config.RuntimeOptions.storage(
-                        dev.explainable.serving.runtime.config.RuntimeSettingContractTestAccess.configFrom(env)),
-                ModelFetchMain.settings(env));
-        assertEquals(
-                dev.explainable.serving.runtime.storage.StorageSettings.defaults(), ModelFetchMain.settings(Map.of()));
+                1,
+                ModelFetchMain.run(
+                        new String[] {"gs://models/iris", mount.resolve("m").toString()}, env, log));
+        assertTrue(Files.readString(log).contains(RuntimeSetting.STORAGE_MAX_BYTES.property()), Files.readString(log));
     }
 
     @Test

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.result.NamedFeatures;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /** Loading: metadata override, averaged baselines, and clear failures. */
 class ModelLoaderTest {
@@ -25,9 +25,8 @@ class ModelLoaderTest {
     LoadedModel loadWith(String metadataJson) throws Exception {
         Path file = tmp.resolve("override.json");
         Files.writeString(file, metadataJson);
-        return ModelLoader.load(TestModels.options("linear_regressor")
-                .withMetadataFile(file.toString())
-                .withIntegralSteps(10));
+        return ModelLoader.load(TestModels.options(
+                "linear_regressor", "explain.metadata.file", file.toString(), "explain.integral-steps", "10"));
     }
 
     @Test
@@ -75,27 +74,29 @@ class ModelLoaderTest {
 
     @Test
     void missingModelOrSettingIsAClearError() {
-        MetadataException e =
-                assertThrows(MetadataException.class, () -> ModelLoader.load(RuntimeOptions.defaults(tmp.toString())));
+        MetadataException e = assertThrows(
+                MetadataException.class, () -> ModelLoader.load(TestOptions.from("explain.model.dir", tmp.toString())));
         assertTrue(e.getMessage().contains("saved_model.pb is missing"), e.getMessage());
         e = assertThrows(
                 MetadataException.class,
-                () -> ModelLoader.load(TestModels.options("linear_regressor")
-                        .withMetadataFile(tmp.resolve("missing.json").toString())));
+                () -> ModelLoader.load(TestModels.options(
+                        "linear_regressor",
+                        "explain.metadata.file",
+                        tmp.resolve("missing.json").toString())));
         assertTrue(e.getMessage().contains("missing.json does not exist"), e.getMessage());
-        e = assertThrows(MetadataException.class, () -> ModelLoader.load(RuntimeOptions.defaults(null)));
+        e = assertThrows(MetadataException.class, () -> ModelLoader.load(TestOptions.from()));
         assertTrue(e.getMessage().contains("EXPLAIN_MODEL_DIR"), e.getMessage());
         e = assertThrows(
                 MetadataException.class,
-                () -> ModelLoader.load(TestModels.options("linear_regressor").withBatchSize(0)));
+                () -> ModelLoader.load(TestModels.options("linear_regressor", "explain.batch-size", "0")));
         assertTrue(e.getMessage().contains("explain.batch-size"), e.getMessage());
     }
 
     /** A free-size model whose VALID 5x5 convolutions cannot take a 1x1 input: the warm-up gives free sizes 224. */
     @Test
     void freeSizeModelsWithValidPaddingLoadWithTheWarmUpSize() throws Exception {
-        RuntimeOptions options = TestModels.options("valid_fcn_image").withIntegralSteps(10);
-        try (LoadedModel loaded = ModelLoader.load(options)) {
+        try (LoadedModel loaded =
+                ModelLoader.load(TestModels.options("valid_fcn_image", "explain.integral-steps", "10"))) {
             LabelAttribution a = TestModels.explain(
                     loaded,
                     "["
@@ -109,8 +110,10 @@ class ModelLoaderTest {
             assertTrue(Double.isFinite(a.exampleScore()));
         }
 
-        MetadataException tooSmall =
-                assertThrows(MetadataException.class, () -> ModelLoader.load(options.withWarmUpFreeDimension(1)));
+        MetadataException tooSmall = assertThrows(
+                MetadataException.class,
+                () -> ModelLoader.load(TestModels.options(
+                        "valid_fcn_image", "explain.integral-steps", "10", "explain.warm-up-free-dimension", "1")));
         assertTrue(tooSmall.getMessage().contains("explain.warm-up-free-dimension"), tooSmall.getMessage());
     }
 
@@ -120,8 +123,8 @@ class ModelLoaderTest {
         Path dir = tmp.resolve("no-metadata");
         copy(TestModels.dir("two_inputs"), dir);
         Files.delete(dir.resolve("explanation_metadata.json"));
-        try (LoadedModel loaded =
-                ModelLoader.load(RuntimeOptions.defaults(dir.toString()).withIntegralSteps(10))) {
+        try (LoadedModel loaded = ModelLoader.load(
+                TestOptions.from("explain.model.dir", dir.toString(), "explain.integral-steps", "10"))) {
             assertTrue(loaded.metadataInferred());
             assertEquals(java.util.Set.of("a", "b"), loaded.metadata().inputs().keySet());
             assertEquals(

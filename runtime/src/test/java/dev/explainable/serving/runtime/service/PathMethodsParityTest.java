@@ -15,12 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.explain.Attribution;
-import dev.explainable.serving.runtime.explain.BlurConfig;
-import dev.explainable.serving.runtime.explain.GaussianBlur;
 import dev.explainable.serving.runtime.explain.InputValues;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.explain.PathAttributions;
@@ -63,8 +60,18 @@ class PathMethodsParityTest {
         }
     }
 
-    static RuntimeOptions uniform(String model) {
-        return TestModels.options(model).withIntegralSteps(50).withIntegrationRule(IntegrationRule.UNIFORM);
+    /** Saliency's rule and steps, and a blurred start of {@code maxBlurSigma} along {@code path}. */
+    static RuntimeOptions uniformBlur(String model, double maxBlurSigma, String path) {
+        return TestModels.options(
+                model,
+                "explain.integral-steps",
+                "50",
+                "explain.integration-rule",
+                "uniform",
+                "explain.blur-ig.max-blur-sigma",
+                String.valueOf(maxBlurSigma),
+                "explain.blur-ig.path",
+                path);
     }
 
     /** The worst element-wise difference relative to the reference's largest magnitude. */
@@ -82,8 +89,7 @@ class PathMethodsParityTest {
     @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
     void blurIntegratedGradientsMatchesSaliencysBlurIg(String model) throws Exception {
         JsonNode ref = ReferenceParityTest.reference(model).get("blur_ig");
-        BlurConfig blur = BlurConfig.of(ref.get("max_sigma").asDouble());
-        LabelAttribution a = explain(uniform(model).withBlur(blur), model);
+        LabelAttribution a = explain(uniformBlur(model, ref.get("max_sigma").asDouble(), "blur"), model);
         double d = worst(
                 ReferenceParityTest.doubles(ref.get("path")),
                 TestModels.flat(a.attributions().get("image")));
@@ -95,9 +101,7 @@ class PathMethodsParityTest {
     @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
     void straightLineFromTheBlurredImageMatchesSaliencysIntegratedGradients(String model) throws Exception {
         JsonNode ref = ReferenceParityTest.reference(model).get("blur_ig");
-        BlurConfig blur =
-                new BlurConfig(ref.get("max_sigma").asDouble(), BlurConfig.Path.STRAIGHT, GaussianBlur.Boundary.ZERO);
-        LabelAttribution a = explain(uniform(model).withBlur(blur), model);
+        LabelAttribution a = explain(uniformBlur(model, ref.get("max_sigma").asDouble(), "straight"), model);
         double d = worst(
                 ReferenceParityTest.doubles(ref.get("straight")),
                 TestModels.flat(a.attributions().get("image")));
@@ -137,7 +141,7 @@ class PathMethodsParityTest {
     @Test
     void smoothGradThroughThePipelineRepeatsAndReportsTheNoiselessScores() {
         RuntimeOptions plain = TestModels.options("cnn_image");
-        RuntimeOptions smooth = plain.withSmoothGrad(SmoothGradConfig.of(5));
+        RuntimeOptions smooth = TestModels.options("cnn_image", "explain.smooth-grad.noisy-sample-count", "5");
         LabelAttribution ig = explain(plain, "cnn_image");
         try (LoadedModel loaded = ModelLoader.load(smooth)) {
             LabelAttribution first = TestModels.explain(loaded, ReferenceParityTest.instance("cnn_image"));
@@ -154,11 +158,16 @@ class PathMethodsParityTest {
 
     @Test
     void xraiWithSmoothGradAndBlurExplains() {
-        RuntimeOptions xrai = TestModels.options("cnn_image")
-                .withMethod(AttributionMethod.XRAI)
-                .withIntegralSteps(20)
-                .withSmoothGrad(SmoothGradConfig.of(2))
-                .withBlur(BlurConfig.of(10));
+        RuntimeOptions xrai = TestModels.options(
+                "cnn_image",
+                "explain.method",
+                "xrai",
+                "explain.integral-steps",
+                "20",
+                "explain.smooth-grad.noisy-sample-count",
+                "2",
+                "explain.blur-ig.max-blur-sigma",
+                "10");
         LabelAttribution a = explain(xrai, "cnn_image");
         assertEquals(32 * 32, TestModels.flat(a.attributions().get("image")).length);
         assertTrue(Double.isFinite(a.approxError()));
@@ -170,20 +179,27 @@ class PathMethodsParityTest {
         String blur = assertThrows(
                         MetadataException.class,
                         () -> ModelLoader.load(
-                                TestModels.options("tabular_classifier").withBlur(BlurConfig.of(5))))
+                                TestModels.options("tabular_classifier", "explain.blur-ig.max-blur-sigma", "5")))
                 .getMessage();
         assertTrue(blur.contains("blurBaselineConfig"), blur);
         String shapley = assertThrows(
                         MetadataException.class,
-                        () -> ModelLoader.load(TestModels.options("tabular_classifier")
-                                .withMethod(AttributionMethod.SAMPLED_SHAPLEY)
-                                .withSmoothGrad(SmoothGradConfig.of(3))))
+                        () -> ModelLoader.load(TestModels.options(
+                                "tabular_classifier",
+                                "explain.method",
+                                "sampled-shapley",
+                                "explain.smooth-grad.noisy-sample-count",
+                                "3")))
                 .getMessage();
         assertTrue(shapley.contains("not to sampled-shapley"), shapley);
         String names = assertThrows(
                         MetadataException.class,
-                        () -> ModelLoader.load(TestModels.options("cnn_image")
-                                .withSmoothGrad(new SmoothGradConfig(3, 0.1, Map.of("imag", 0.2)))))
+                        () -> ModelLoader.load(TestModels.options(
+                                "cnn_image",
+                                "explain.smooth-grad.noisy-sample-count",
+                                "3",
+                                "explain.smooth-grad.feature-noise-sigma",
+                                "imag=0.2")))
                 .getMessage();
         assertTrue(names.contains("[imag]"), names);
     }

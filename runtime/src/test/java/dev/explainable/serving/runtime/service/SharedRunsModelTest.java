@@ -3,7 +3,6 @@ package dev.explainable.serving.runtime.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.config.RuntimeOptions.Batching;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 
 /**
@@ -36,7 +34,7 @@ class SharedRunsModelTest {
         int clients = 8;
         List<LabelAttribution> alone = new ArrayList<>();
         try (LoadedModel solo =
-                ModelLoader.load(TestModels.options("tabular_classifier").withBatching(Batching.off()))) {
+                ModelLoader.load(TestModels.options("tabular_classifier", "explain.batching.enabled", "false"))) {
             for (int c = 0; c < clients; c++) {
                 alone.add(TestModels.explain(solo, instance(c)));
             }
@@ -47,8 +45,8 @@ class SharedRunsModelTest {
 
         // a long fill wait and one run at a time make the requests meet in shared runs
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try (LoadedModel shared = ModelLoader.load(TestModels.options("tabular_classifier")
-                .withBatching(new Batching(true, 512, Duration.ofMillis(50), 1)))) {
+        try (LoadedModel shared = ModelLoader.load(TestModels.options(
+                "tabular_classifier", "explain.batching.max-wait", "50ms", "explain.batching.concurrent-runs", "1"))) {
             for (int round = 0; round < 3; round++) {
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<LabelAttribution>> answers = new ArrayList<>();

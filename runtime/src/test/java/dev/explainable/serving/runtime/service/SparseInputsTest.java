@@ -161,12 +161,12 @@ class SparseInputsTest {
         // no feature count fixes the dense shape: the warm-up gives it the free-dimension size, which must fit
         assertTrue(assertThrows(
                         MetadataException.class,
-                        () -> ModelLoader.load(TestModels.options("sparse_bag").withMetadataFile(metadata.toString())))
+                        () -> ModelLoader.load(
+                                TestModels.options("sparse_bag", "explain.metadata.file", metadata.toString())))
                 .getMessage()
                 .contains("explain.warm-up-free-dimension"));
-        try (LoadedModel loaded = ModelLoader.load(TestModels.options("sparse_bag")
-                .withMetadataFile(metadata.toString())
-                .withWarmUpFreeDimension(8))) {
+        try (LoadedModel loaded = ModelLoader.load(TestModels.options(
+                "sparse_bag", "explain.metadata.file", metadata.toString(), "explain.warm-up-free-dimension", "8"))) {
             TensorAttribution t = assertInstanceOf(
                     TensorAttribution.class,
                     TestModels.explain(loaded, instance(want)).attributions().get("terms"));
@@ -238,7 +238,8 @@ class SparseInputsTest {
         Files.writeString(metadata, original.replace("\"serving_default_bag_2:0\"", "\"serving_default_bag_1:0\""));
         String swapped = assertThrows(
                         MetadataException.class,
-                        () -> ModelLoader.load(TestModels.options("sparse_bag").withMetadataFile(metadata.toString())))
+                        () -> ModelLoader.load(
+                                TestModels.options("sparse_bag", "explain.metadata.file", metadata.toString())))
                 .getMessage();
         assertTrue(swapped.contains("three different tensors"), swapped);
         Files.writeString(
@@ -249,13 +250,15 @@ class SparseInputsTest {
                                 "\"dense_shape_tensor_name\": \"serving_default_bag:0\""));
         String ranks = assertThrows(
                         MetadataException.class,
-                        () -> ModelLoader.load(TestModels.options("sparse_bag").withMetadataFile(metadata.toString())))
+                        () -> ModelLoader.load(
+                                TestModels.options("sparse_bag", "explain.metadata.file", metadata.toString())))
                 .getMessage();
         assertTrue(ranks.contains("must have rank"), ranks);
         Files.writeString(metadata, original.replace("\"serving_default_bag:0\"", "\"StatefulPartitionedCall:0\""));
         String internal = assertThrows(
                         MetadataException.class,
-                        () -> ModelLoader.load(TestModels.options("sparse_bag").withMetadataFile(metadata.toString())))
+                        () -> ModelLoader.load(
+                                TestModels.options("sparse_bag", "explain.metadata.file", metadata.toString())))
                 .getMessage();
         assertTrue(internal.contains("must be inputs of the serving signature"), internal);
     }

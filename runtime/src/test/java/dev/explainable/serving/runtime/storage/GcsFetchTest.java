@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -28,9 +29,9 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
  * gs:// models from a real Cloud Storage server (fake-gcs-server, JSON API over HTTP) through Google's client: the
@@ -76,11 +77,22 @@ class GcsFetchTest {
         }
     }
 
-    static StorageSettings settings() {
-        return StorageSettings.defaults()
-                .withGcsEndpoint(server.endpoint())
-                .withAnonymous(true)
-                .withRetries(3, Duration.ofMinutes(2));
+    /** The test server, and {@code properties}. */
+    static StorageSettings settings(String... properties) {
+        return TestOptions.storage(store(server.endpoint()), properties);
+    }
+
+    /** A fake server at {@code endpoint}, anonymous: 3 attempts a request, 2 minutes a fetch. */
+    static Map<String, String> store(String endpoint) {
+        return TestOptions.properties(
+                "explain.storage.gcs.endpoint",
+                endpoint,
+                "explain.storage.anonymous",
+                "true",
+                "explain.storage.attempts",
+                "3",
+                "explain.storage.timeout",
+                "2m");
     }
 
     @Test
@@ -95,8 +107,8 @@ class GcsFetchTest {
             assertArrayEquals(Files.readAllBytes(original.resolve(f)), Files.readAllBytes(dir.resolve(f)), f);
         }
         assertNoLeftovers(cache);
-        try (LoadedModel fetched = ModelLoader.load(RuntimeOptions.defaults(dir.toString()));
-                LoadedModel local = ModelLoader.load(RuntimeOptions.defaults(original.toString()))) {
+        try (LoadedModel fetched = ModelLoader.load(TestOptions.from("explain.model.dir", dir.toString()));
+                LoadedModel local = ModelLoader.load(TestOptions.from("explain.model.dir", original.toString()))) {
             assertSameExplanation(local, fetched);
         }
     }
@@ -157,13 +169,14 @@ class GcsFetchTest {
     void theLimitsRefuseAndNameTheirSetting(@TempDir Path cache) {
         StorageException objects = assertThrows(
                 StorageException.class,
-                () -> new ModelFetcher(settings().withLimits(1L << 30, 3))
+                () -> new ModelFetcher(settings("explain.storage.max-objects", "3"))
                         .fetch("gs://models/tabular_classifier", cache.resolve("m")));
         assertEquals(StorageException.Kind.LIMIT_EXCEEDED, objects.kind());
         assertTrue(objects.getMessage().contains("explain.storage.max-objects (3)"), objects.getMessage());
         StorageException bytes = assertThrows(
                 StorageException.class,
-                () -> new ModelFetcher(settings().withLimits(1000, 100))
+                () -> new ModelFetcher(
+                                settings("explain.storage.max-bytes", "1000", "explain.storage.max-objects", "100"))
                         .fetch("gs://models/tabular_classifier", cache.resolve("m")));
         assertTrue(bytes.getMessage().contains("explain.storage.max-bytes (1000)"), bytes.getMessage());
         assertFalse(Files.exists(cache.resolve("m")));
@@ -206,7 +219,8 @@ class GcsFetchTest {
     void aServerDyingMidDownloadIsRetriedThenFailsLeavingNothing(@TempDir Path dataDir, @TempDir Path cache) {
         ObjectStoreServers.copyModel("tabular_classifier", dataDir.resolve("bkt/m"));
         try (ObjectStoreServers.Server dying = ObjectStoreServers.fakeGcs(dataDir)) {
-            StorageSettings s = settings().withGcsEndpoint(dying.endpoint()).withRetries(2, Duration.ofMinutes(1));
+            StorageSettings s = TestOptions.storage(
+                    store(dying.endpoint()), "explain.storage.attempts", "2", "explain.storage.timeout", "1m");
             ModelFetcher.Listener kill = new ModelFetcher.Listener() {
                 @Override
                 public void downloaded(StoredObject object) {
@@ -229,10 +243,10 @@ class GcsFetchTest {
         writeObjects(dataDir.resolve("crowded"), CROWD);
         try (ObjectStoreServers.Server crowded = ObjectStoreServers.fakeGcs(dataDir);
                 StoreProxy proxy = new StoreProxy(crowded.endpoint())) {
-            StorageSettings s = settings().withGcsEndpoint(proxy.endpoint());
+            Map<String, String> s = store(proxy.endpoint());
             StorageException e = assertThrows(
                     StorageException.class,
-                    () -> new ModelFetcher(s.withLimits(1L << 30, 1000), NOT_LISTED)
+                    () -> new ModelFetcher(TestOptions.storage(s, "explain.storage.max-objects", "1000"), NOT_LISTED)
                             .fetch("gs://crowded", cache.resolve("m")));
             assertEquals(StorageException.Kind.LIMIT_EXCEEDED, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("more than explain.storage.max-objects (1000)"), e.getMessage());
@@ -245,7 +259,8 @@ class GcsFetchTest {
             // under a limit above its size, the same listing takes all three pages (and finds no SavedModel)
             StorageException whole = assertThrows(
                     StorageException.class,
-                    () -> new ModelFetcher(s.withLimits(1L << 30, 10_000)).fetch("gs://crowded", cache.resolve("m")));
+                    () -> new ModelFetcher(TestOptions.storage(s, "explain.storage.max-objects", "10000"))
+                            .fetch("gs://crowded", cache.resolve("m")));
             assertEquals(StorageException.Kind.BAD_LAYOUT, whole.kind(), whole.getMessage());
             assertEquals(2 + 3, proxy.requests().size(), proxy.requests().toString());
             assertNoLeftovers(cache);
@@ -258,10 +273,12 @@ class GcsFetchTest {
             Predicate<String> savedModel = r -> r.contains("alt=media") && r.contains("saved_model.pb");
             // the object's headers and its first 1,000 bytes, then nothing on an open connection
             proxy.stall(savedModel, 1000);
-            StorageSettings s = settings()
-                    .withGcsEndpoint(proxy.endpoint())
-                    .withRetries(2, Duration.ofMinutes(2))
-                    .withRequestTimeout(STALL);
+            StorageSettings s = TestOptions.storage(
+                    store(proxy.endpoint()),
+                    "explain.storage.attempts",
+                    "2",
+                    "explain.storage.request-timeout",
+                    STALL.toString());
             assertStalled(
                     proxy,
                     () -> new ModelFetcher(s).fetch("gs://models/tabular_classifier", cache.resolve("m")),
@@ -276,7 +293,7 @@ class GcsFetchTest {
         // the tests' environment has no GOOGLE_APPLICATION_CREDENTIALS and NO_GCE_CHECK=true (no metadata server)
         StorageException e = assertThrows(
                 StorageException.class,
-                () -> new ModelFetcher(settings().withAnonymous(false))
+                () -> new ModelFetcher(settings("explain.storage.anonymous", "false"))
                         .fetch("gs://models/tabular_classifier", cache.resolve("m")));
         assertEquals(StorageException.Kind.NO_CREDENTIALS, e.kind());
         assertTrue(e.getMessage().contains("GOOGLE_APPLICATION_CREDENTIALS"), e.getMessage());

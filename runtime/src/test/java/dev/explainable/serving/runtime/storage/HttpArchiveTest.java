@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
+
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
  * http(s):// model archives, as busybox wget and tar fetched them before, from a real HTTP server (the JDK's): a
@@ -94,8 +95,10 @@ class HttpArchiveTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    static StorageSettings settings() {
-        return StorageSettings.defaults().withRetries(3, Duration.ofMinutes(1));
+    /** 3 attempts a request, a minute a fetch, and {@code properties}. */
+    static StorageSettings settings(String... properties) {
+        return TestOptions.storage(
+                Map.of("explain.storage.attempts", "3", "explain.storage.timeout", "1m"), properties);
     }
 
     @Test
@@ -128,7 +131,7 @@ class HttpArchiveTest {
 
     @Test
     void aStalledDownloadIsGivenUpAfterTheRequestTimeoutOnEachAttempt(@TempDir Path cache) {
-        StorageSettings s = settings().withRetries(2, Duration.ofMinutes(1)).withRequestTimeout(Duration.ofSeconds(2));
+        StorageSettings s = settings("explain.storage.attempts", "2", "explain.storage.request-timeout", "2s");
         int stallsBefore = STALLS.get();
         long start = System.nanoTime();
         StorageException e = assertThrows(
@@ -149,7 +152,7 @@ class HttpArchiveTest {
 
     @Test
     void aStallPastTheFetchDeadlineEndsAtTheDeadline(@TempDir Path cache) {
-        StorageSettings s = settings().withRetries(3, Duration.ofSeconds(3)).withRequestTimeout(Duration.ofSeconds(30));
+        StorageSettings s = settings("explain.storage.timeout", "3s", "explain.storage.request-timeout", "30s");
         long start = System.nanoTime();
         StorageException e = assertThrows(
                 StorageException.class, () -> new ModelFetcher(s).fetch(url("/stalled/plain.tar"), cache.resolve("m")));
@@ -182,12 +185,13 @@ class HttpArchiveTest {
     void theByteAndEntryLimitsHold(@TempDir Path cache) {
         StorageException bytes = assertThrows(
                 StorageException.class,
-                () -> new ModelFetcher(settings().withLimits(1000, 100))
+                () -> new ModelFetcher(
+                                settings("explain.storage.max-bytes", "1000", "explain.storage.max-objects", "100"))
                         .fetch(url("/flat.tar.gz"), cache.resolve("m")));
         assertTrue(bytes.getMessage().contains("explain.storage.max-bytes"), bytes.getMessage());
         StorageException entries = assertThrows(
                 StorageException.class,
-                () -> new ModelFetcher(settings().withLimits(1L << 30, 2))
+                () -> new ModelFetcher(settings("explain.storage.max-objects", "2"))
                         .fetch(url("/flat.tar.gz"), cache.resolve("m")));
         assertTrue(entries.getMessage().contains("explain.storage.max-objects"), entries.getMessage());
         assertFalse(Files.exists(cache.resolve("m")));

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.explainable.serving.runtime.testing.TestOptions;
+
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -65,9 +67,7 @@ class S3AccessDeniedTest {
     }
 
     static StorageSettings settings() {
-        return StorageSettings.defaults()
-                .withS3(server.endpoint(), true, "us-east-1")
-                .withRetries(3, Duration.ofMinutes(2));
+        return TestOptions.storage(S3FetchTest.store(server.endpoint()), "explain.storage.s3.region", "us-east-1");
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
+import dev.explainable.serving.runtime.testing.TestOptions;
 
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -60,9 +60,22 @@ class S3FetchTest {
     }
 
     static StorageSettings settings() {
-        return StorageSettings.defaults()
-                .withS3(server.endpoint(), true, "eu-west-1")
-                .withRetries(3, Duration.ofMinutes(2));
+        return TestOptions.storage(store(server.endpoint()));
+    }
+
+    /** A gofakes3 server at {@code endpoint}, path-style in eu-west-1: 3 attempts a request, 2 minutes a fetch. */
+    static Map<String, String> store(String endpoint) {
+        return TestOptions.properties(
+                "explain.storage.s3.endpoint",
+                endpoint,
+                "explain.storage.s3.path-style",
+                "true",
+                "explain.storage.s3.region",
+                "eu-west-1",
+                "explain.storage.attempts",
+                "3",
+                "explain.storage.timeout",
+                "2m");
     }
 
     @Test
@@ -70,8 +83,9 @@ class S3FetchTest {
         Path dir = new ModelFetcher(settings()).fetch("s3://model-bucket/models/iris/1", cache.resolve("m"));
         ModelLayout.check(dir, "test");
         GcsFetchTest.assertNoLeftovers(cache);
-        try (LoadedModel fetched = ModelLoader.load(RuntimeOptions.defaults(dir.toString()));
-                LoadedModel local = ModelLoader.load(RuntimeOptions.defaults(
+        try (LoadedModel fetched = ModelLoader.load(TestOptions.from("explain.model.dir", dir.toString()));
+                LoadedModel local = ModelLoader.load(TestOptions.from(
+                        "explain.model.dir",
                         TestModels.dir("tabular_classifier").toString()))) {
             GcsFetchTest.assertSameExplanation(local, fetched);
         }
@@ -141,10 +155,12 @@ class S3FetchTest {
                     s3.putObject(b -> b.bucket("crowded").key(key), RequestBody.fromString("x"));
                 }
             }
-            StorageSettings s = settings().withS3(proxy.endpoint(), true, "eu-west-1");
+            Map<String, String> s = store(proxy.endpoint());
             StorageException e = assertThrows(
                     StorageException.class,
-                    () -> new ModelFetcher(s.withLimits(1L << 30, 1000), GcsFetchTest.NOT_LISTED)
+                    () -> new ModelFetcher(
+                                    TestOptions.storage(s, "explain.storage.max-objects", "1000"),
+                                    GcsFetchTest.NOT_LISTED)
                             .fetch("s3://crowded", cache.resolve("m")));
             assertEquals(StorageException.Kind.LIMIT_EXCEEDED, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("more than explain.storage.max-objects (1000)"), e.getMessage());
@@ -157,7 +173,8 @@ class S3FetchTest {
             // under a limit above its size, the same listing takes all three pages (and finds no SavedModel)
             StorageException whole = assertThrows(
                     StorageException.class,
-                    () -> new ModelFetcher(s.withLimits(1L << 30, 10_000)).fetch("s3://crowded", cache.resolve("m")));
+                    () -> new ModelFetcher(TestOptions.storage(s, "explain.storage.max-objects", "10000"))
+                            .fetch("s3://crowded", cache.resolve("m")));
             assertEquals(StorageException.Kind.BAD_LAYOUT, whole.kind(), whole.getMessage());
             assertEquals(2 + 3, proxy.requests().size(), proxy.requests().toString());
             GcsFetchTest.assertNoLeftovers(cache);
@@ -170,10 +187,12 @@ class S3FetchTest {
             Predicate<String> savedModel = r -> r.equals("GET /model-bucket/models/iris/1/saved_model.pb");
             // the object's headers and its first 1,000 bytes, then nothing on an open connection
             proxy.stall(savedModel, 1000);
-            StorageSettings s = settings()
-                    .withS3(proxy.endpoint(), true, "eu-west-1")
-                    .withRetries(2, Duration.ofMinutes(2))
-                    .withRequestTimeout(GcsFetchTest.STALL);
+            StorageSettings s = TestOptions.storage(
+                    store(proxy.endpoint()),
+                    "explain.storage.attempts",
+                    "2",
+                    "explain.storage.request-timeout",
+                    GcsFetchTest.STALL.toString());
             StorageException e = GcsFetchTest.assertStalled(
                     proxy,
                     () -> new ModelFetcher(s).fetch("s3://model-bucket/models/iris/1", cache.resolve("m")),

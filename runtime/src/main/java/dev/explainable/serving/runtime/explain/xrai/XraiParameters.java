@@ -3,7 +3,7 @@ package dev.explainable.serving.runtime.explain.xrai;
 import java.util.List;
 
 /**
- * XRAI's settings, with PAIR saliency's (v0.2.x) defaults: segmentation on the image min-max scaled to [-1, 1]
+ * XRAI's settings (explain.xrai.*), whose defaults are PAIR saliency's (v0.2.x): segmentation on the image min-max scaled to [-1, 1]
  * and resized to 224 x 224, Felzenszwalb at scales 50, 100, 150, 250, 500 and 1200 with sigma 0.8 and minimum
  * segment 150 pixels, segments dilated by a disk of radius 5, masks adding fewer than 50 new pixels skipped,
  * regions added until the whole image (area threshold 1.0) is covered.
@@ -15,9 +15,4 @@ public record XraiParameters(
         int minSegmentSize,
         int dilationRadius,
         int minPixelDiff,
-        double areaThreshold) {
-
-    public static XraiParameters defaults() {
-        return new XraiParameters(224, List.of(50.0, 100.0, 150.0, 250.0, 500.0, 1200.0), 0.8, 150, 5, 50, 1.0);
-    }
-}
+        double areaThreshold) {}
