@@ -108,7 +108,7 @@ public final class ExplainableTensors {
     }
 
     private static String shape(Output<?> o) {
-        long[] s = ServingModel.withoutBatch(o.shape());
+        long[] s = Tensors.withoutBatch(o.shape());
         return s == null ? "unknown" : java.util.Arrays.toString(s).replace(" ", "");
     }
 }

@@ -10,14 +10,13 @@ import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.SampledShapleyExplainer;
 import dev.explainable.serving.runtime.explain.XraiExplainer;
 import dev.explainable.serving.runtime.metadata.MetadataException;
-import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
+import dev.explainable.serving.runtime.model.InputInfo;
 
 /**
  * The attribution method chosen once, at load: the configured method, checked against the model's inputs.
  * Integrated Gradients and XRAI integrate along {@link PathOptions} (steps, rule, SmoothGrad, blurred start): the
  * runtime-wide ones from the settings, or a request's, derived from them with {@code PathOptions.with*}, checked
- * with {@link #checkPathOptions} and built with {@link #create(RuntimeOptions, PathOptions, ServingModel)}
+ * with {@link #checkPathOptions} and built with {@link #create(RuntimeOptions, PathOptions, List)}
  * (explainers are small immutable objects: building one per request costs nothing).
  */
 final class ExplainerFactory {
@@ -27,9 +26,9 @@ final class ExplainerFactory {
 
     private ExplainerFactory() {}
 
-    static Explainer create(RuntimeOptions options, ServingModel model) {
+    static Explainer create(RuntimeOptions options, List<InputInfo> inputs) {
         try {
-            return create(options, options.pathOptions(), model);
+            return create(options, options.pathOptions(), inputs);
         } catch (IllegalArgumentException e) {
             throw new MetadataException(e.getMessage());
         }
@@ -42,13 +41,13 @@ final class ExplainerFactory {
      *                                  {@link #checkPathOptions}); a request's caller answers it with 400
      * @throws MetadataException        where the model does not fit the method (XRAI without one image input)
      */
-    static Explainer create(RuntimeOptions options, PathOptions path, ServingModel model) {
-        checkPathOptions(options.method(), path, model.explainedInputs());
+    static Explainer create(RuntimeOptions options, PathOptions path, List<InputInfo> inputs) {
+        checkPathOptions(options.method(), path, inputs);
         return switch (options.method()) {
             case INTEGRATED_GRADIENTS -> new IntegratedGradientsExplainer(path);
             case SAMPLED_SHAPLEY -> new SampledShapleyExplainer(options.paths(), SHAPLEY_SEED);
             case XRAI -> {
-                checkXraiInput(model.explainedInputs());
+                checkXraiInput(inputs);
                 yield new XraiExplainer(path, options.xrai());
             }
         };
@@ -60,7 +59,7 @@ final class ExplainerFactory {
      * exactly one image input {@code [height, width(, channels)]}, a per-input noise sigma naming no explained
      * input.
      */
-    static void checkPathOptions(AttributionMethod method, PathOptions path, List<ExplainedInput> inputs) {
+    static void checkPathOptions(AttributionMethod method, PathOptions path, List<InputInfo> inputs) {
         if (method == AttributionMethod.SAMPLED_SHAPLEY
                 && (path.smoothGrad().isPresent() || path.blur().isPresent())) {
             throw new IllegalArgumentException("smoothGradConfig (explain.smooth-grad) and blurBaselineConfig "
@@ -72,8 +71,8 @@ final class ExplainerFactory {
                     + " of integrated-gradients and xrai, not sampled-shapley");
         }
         path.smoothGrad()
-                .ifPresent(s ->
-                        s.checkInputs(inputs.stream().map(ExplainedInput::key).toList()));
+                .ifPresent(
+                        s -> s.checkInputs(inputs.stream().map(InputInfo::key).toList()));
         if (path.blur().isPresent()) {
             boolean image = inputs.size() == 1 && inputs.get(0).metadata().isImage();
             long[] shape = image ? inputs.get(0).spec().shape() : null;
@@ -88,7 +87,7 @@ final class ExplainerFactory {
         }
     }
 
-    private static void checkXraiInput(List<ExplainedInput> inputs) {
+    private static void checkXraiInput(List<InputInfo> inputs) {
         if (inputs.size() != 1 || !inputs.get(0).metadata().isImage()) {
             throw new MetadataException("xrai explains one input with modality image; the metadata has "
                     + inputs.stream()

@@ -19,11 +19,12 @@ import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.InputInfo;
 import dev.explainable.serving.runtime.model.LabelTarget;
+import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
-import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.model.ModelSignature;
+import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -53,7 +54,7 @@ public final class ExplanationPipeline {
     /** The index {@link #explain(ForwardResult)} explains at: the warm-up, no request's instance. */
     private static final int WARM_UP = -1;
 
-    private final ServingModel model;
+    private final ModelSignature model;
     private final ModelRunner runner;
     private final InstanceDecoder decoder;
     private final Explainer explainer;
@@ -63,7 +64,7 @@ public final class ExplanationPipeline {
     private final RequestLimits limits;
 
     ExplanationPipeline(
-            ServingModel model,
+            ModelSignature model,
             ModelRunner runner,
             InstanceDecoder decoder,
             Explainer explainer,
@@ -126,7 +127,7 @@ public final class ExplanationPipeline {
      */
     public int mostLabels() {
         long most = 1;
-        for (ExplainedOutput o : model.explainedOutputs()) {
+        for (OutputInfo o : model.explainedOutputs()) {
             most = Math.max(most, HostTensor.elements(o.shape()));
         }
         return (int) Math.min(most, Integer.MAX_VALUE);
@@ -181,7 +182,7 @@ public final class ExplanationPipeline {
             if (request.targetApproxError() != null) {
                 path = path.withAdaptiveSteps(o.adaptiveSteps(request.targetApproxError()));
             }
-            return ExplainerFactory.create(o, path, model);
+            return ExplainerFactory.create(o, path, model.explainedInputs());
         } catch (IllegalArgumentException e) {
             // a request's parameters that do not fit the method or the model: the client's to change
             throw new InvalidRequestException(e.getMessage());
@@ -194,11 +195,9 @@ public final class ExplanationPipeline {
         }
         for (String input : request.baselines().keySet()) {
             if (model.explainedInputs().stream().noneMatch(e -> e.key().equals(input))) {
-                throw new InvalidRequestException(
-                        "inputBaselines names input '" + input + "'; the explained inputs are "
-                                + model.explainedInputs().stream()
-                                        .map(ExplainedInput::key)
-                                        .toList());
+                throw new InvalidRequestException("inputBaselines names input '" + input
+                        + "'; the explained inputs are "
+                        + model.explainedInputs().stream().map(InputInfo::key).toList());
             }
         }
     }
@@ -242,7 +241,7 @@ public final class ExplanationPipeline {
     private ExplainedInstance explainedInstance(ForwardResult r, ExplainOptions request) {
         List<InputValues> inputs = new ArrayList<>();
         List<List<Object>> baselines = new ArrayList<>();
-        for (ExplainedInput e : model.explainedInputs()) {
+        for (InputInfo e : model.explainedInputs()) {
             HostTensor x = r.explainedValues().get(e.key());
             inputs.add(new InputValues(
                     e.key(), x.shape(), x.floats(), e.metadata().groupName(), featureWidth(e, x.shape())));
@@ -258,7 +257,7 @@ public final class ExplanationPipeline {
      * How many values of the explained tensor make one feature: an embedding's width for concat_embedding (a token
      * is one feature), the whole tensor for combined_embedding, else 1.
      */
-    static int featureWidth(ExplainedInput e, long[] shape) {
+    static int featureWidth(InputInfo e, long[] shape) {
         int size = (int) HostTensor.elements(shape);
         return switch (e.metadata().encodingName()) {
             case "concat_embedding" -> shape.length == 0 ? 1 : (int) Math.max(1, shape[shape.length - 1]);
@@ -281,8 +280,8 @@ public final class ExplanationPipeline {
                 long elements = runner.explainedElements(forward.get(i));
                 runner.pointsPerRun(1, elements); // an instance larger than one model run may take
                 long labels = 0;
-                for (ExplainedOutput o : model.explainedOutputs()) {
-                    labels += ModelRunner.labelCount(forward.get(i), o, request.labels());
+                for (OutputInfo o : model.explainedOutputs()) {
+                    labels += LabelTargets.count(forward.get(i), o, request.labels());
                 }
                 long host = Math.multiplyExact(
                         labels, ceilDiv(method.hostMultiplyAdds(explained.get(i)), MULTIPLY_ADDS_PER_VALUE));
@@ -326,8 +325,8 @@ public final class ExplanationPipeline {
             ExplainedInstance x,
             Map<String, VisualizationConfig> settings) {
         List<LabelAttribution> labels = new ArrayList<>();
-        for (ExplainedOutput o : model.explainedOutputs()) {
-            for (LabelTarget target : ModelRunner.targets(r, o, request.labels())) {
+        for (OutputInfo o : model.explainedOutputs()) {
+            for (LabelTarget target : LabelTargets.of(r, o, request.labels())) {
                 labels.add(explain(method, index, r, x, o, target, settings));
             }
         }
@@ -339,7 +338,7 @@ public final class ExplanationPipeline {
             int index,
             ForwardResult r,
             ExplainedInstance x,
-            ExplainedOutput o,
+            OutputInfo o,
             LabelTarget target,
             Map<String, VisualizationConfig> settings) {
         Attribution a = method.explain(x, runner.scoreFunction(r, o, target, batchSize));
@@ -365,7 +364,7 @@ public final class ExplanationPipeline {
     /** For each sparse input, the feature of each stored value: the last coordinate of its index. */
     private Map<String, long[]> sparseFeatures(ForwardResult r) {
         Map<String, long[]> features = new java.util.LinkedHashMap<>();
-        for (ExplainedInput e : model.explainedInputs()) {
+        for (InputInfo e : model.explainedInputs()) {
             if (e.sparse() != null) {
                 features.put(
                         e.key(),

@@ -17,11 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.IntegratedGradients;
+import dev.explainable.serving.runtime.model.ExplainedInput;
+import dev.explainable.serving.runtime.model.ExplainedOutput;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.ModelRunner;
 import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -49,8 +49,8 @@ class ExplainLatencyBenchmark {
             JsonNode instanceJson = instance(model);
             double explain = median(() -> loaded.pipeline().explainOne(instanceJson));
             ForwardResult instance = new ModelRunner(loaded.model())
-                    .forward(List.of(
-                            new InstanceDecoder(loaded.model().signatureInputs(), Map.of()).decode(instanceJson, 0)))
+                    .forward(List.of(new InstanceDecoder(loaded.signature().signatureInputs(), Map.of())
+                            .decode(instanceJson, 0)))
                     .get(0);
             List<Map<Output<?>, HostTensor>> batches = rawBatches(loaded.model(), instance);
             ExplainedOutput out = loaded.model().explainedOutputs().get(0);
@@ -146,7 +146,7 @@ class ExplainLatencyBenchmark {
         ExplainedInput in = model.explainedInputs().get(0);
         HostTensor x = instance.explainedValues().get(in.key());
         ExplainedOutput out = model.explainedOutputs().get(0);
-        float[] mask = new float[(int) HostTensor.elements(out.shape())];
+        float[] mask = new float[(int) HostTensor.elements(out.info().shape())];
         mask[0] = 1;
         int points = IntegratedGradients.points(STEPS);
         List<Map<Output<?>, HostTensor>> batches = new ArrayList<>();
@@ -164,7 +164,8 @@ class ExplainLatencyBenchmark {
             feeds.put(in.tensor(), HostTensor.floats(shape, data));
             feeds.put(
                     out.mask().asOutput(),
-                    HostTensor.stack(java.util.Collections.nCopies(n, HostTensor.floats(out.shape(), mask))));
+                    HostTensor.stack(java.util.Collections.nCopies(
+                            n, HostTensor.floats(out.info().shape(), mask))));
             batches.add(feeds);
         }
         return batches;
