@@ -65,7 +65,7 @@ public final class ModelLoader {
             ExplanationPipeline pipeline = compose(options, model);
             long start = System.nanoTime();
             try {
-                pipeline.explain(warmUpInstance(model.signature(), options.warmUpFreeDimension()));
+                pipeline.warmUp(warmUpInstance(model.signature(), options.warmUpFreeDimension()));
             } catch (RuntimeException e) {
                 throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
                         + options.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
@@ -124,7 +124,7 @@ public final class ModelLoader {
                 model,
                 runner,
                 decoder,
-                ExplainerFactory.create(options, model.explainedInputs()),
+                new ExplainerFactory(options, model.explainedInputs()),
                 options,
                 renderer,
                 options.batchSize(),
