@@ -90,8 +90,9 @@ try {
     await page.click('#explain');
     const refused = await page.textContent('#error');
     check(refused.includes(`takes ${ri.shape[0]} tokens, not 3`), 'a wrong number of tokens is refused', refused);
-    // what the box takes for other token inputs (the page's own parser: this model has int32 ids)
-    const parsed = await page.evaluate(() => {
+    // what the box takes for other token inputs (the page's own parser, from its module: this model has int32 ids)
+    const parsed = await page.evaluate(async () => {
+      const { parseTokens } = await import('/page/form.js');
       const words = { name: 'w', dtype: 'string' };
       const attempt = (f) => { try { return f(); } catch (e) { return e.message; } };
       return [parseTokens(' the  film ', words, null), parseTokens('["not", "good"]', words, 2),

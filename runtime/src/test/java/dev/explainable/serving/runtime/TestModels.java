@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.config.RuntimeOptions;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.result.InputExplanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
+import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
 import dev.explainable.serving.runtime.testing.TestOptions;
@@ -103,13 +106,15 @@ public final class TestModels {
         return b.append(']').toString();
     }
 
+    /** The explanation of one JSON instance with the model's configuration. */
+    public static Explanation explainOne(LoadedModel loaded, JsonNode instance) {
+        return loaded.pipeline().explain(List.of(instance), ExplainOptions.NONE).get(0);
+    }
+
     /** The explanation of the first output for one JSON instance. */
     public static LabelAttribution explain(LoadedModel loaded, String instanceJson) {
         try {
-            return loaded.pipeline()
-                    .explainOne(JSON.readTree(instanceJson))
-                    .labels()
-                    .get(0);
+            return explainOne(loaded, JSON.readTree(instanceJson)).labels().get(0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -78,10 +78,10 @@ public final class ExplainableTensors {
             Iterator<GraphOperation> ops = graph.operations();
             while (ops.hasNext()) {
                 GraphOperation op = ops.next();
-                if (!op.name().startsWith(FunctionInliner.PREFIX)) {
+                if (!op.name().startsWith(InlinedNames.PREFIX)) {
                     continue;
                 }
-                String name = op.name().substring(FunctionInliner.PREFIX.length());
+                String name = op.name().substring(InlinedNames.PREFIX.length());
                 for (int i = 0; i < op.numOutputs(); i++) {
                     Output<?> o = op.output(i);
                     if (o.dataType() == DataType.DT_FLOAT && name.contains(filter)) {
@@ -108,7 +108,7 @@ public final class ExplainableTensors {
     }
 
     private static String shape(Output<?> o) {
-        long[] s = ServingModel.withoutBatch(o.shape());
+        long[] s = Tensors.withoutBatch(o.shape());
         return s == null ? "unknown" : java.util.Arrays.toString(s).replace(" ", "");
     }
 }

@@ -1,12 +1,9 @@
 package dev.explainable.serving.runtime.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import org.tensorflow.Graph;
@@ -16,7 +13,6 @@ import org.tensorflow.Output;
 import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -35,21 +31,15 @@ import org.tensorflow.proto.OpDef;
  * <p>Two sparse ops without a C++ gradient are copied as differentiable equivalents ({@link SparseOps}).
  *
  * <p>Naming: a node {@code n} of the function called by outer op {@code c} becomes {@code c/n}, as TensorFlow's
- * own inliner names it; nested calls compose ({@code c/inner_call/n}). The copies live under {@link #PREFIX}
- * because TensorFlow's runtime inliner uses the plain {@code c/n} names itself when the original call runs.
- * The original call ops stay in the graph, untouched.
+ * own inliner names it; nested calls compose ({@code c/inner_call/n}). The copies live under
+ * {@link InlinedNames#PREFIX} because TensorFlow's runtime inliner uses the plain {@code c/n} names itself when the
+ * original call runs. The original call ops stay in the graph, untouched.
  *
- * <p>Loops: given the restored session, {@code While} loops whose condition does not depend on the request (the
- * recurrent layers of Keras exports with a fixed sequence length) are unrolled into the copy, and their TensorList
- * reads and writes become plain tensors, so that recurrent models get gradients. Other loops are copied as they are.
+ * <p>Loops: given the restored session, {@code While} loops whose condition does not depend on the request are
+ * unrolled into the copy by {@link LoopUnroller}, a pass of its own that this class asks first about every op it
+ * copies. Without a session loops are copied as they are.
  */
 public final class FunctionInliner {
-
-    /** Name scope of the inlined copies. */
-    public static final String PREFIX = "explain_inlined/";
-
-    /** Beyond this many steps a loop stays a {@code While}: the unrolled graph grows with every step. */
-    static final int MAX_UNROLLED_STEPS = 1024;
 
     private static final Set<String> CALL_OPS = Set.of("StatefulPartitionedCall", "PartitionedCall");
     private static volatile Map<String, OpDef> registeredOps;
@@ -60,10 +50,8 @@ public final class FunctionInliner {
     private final Map<String, NodeDef> outerNodes = new HashMap<>();
     /** Outer call op name -> its inlined outputs. */
     private final Map<String, Object[]> inlinedCalls = new HashMap<>();
-    /** Evaluates loop conditions; null: loops are copied, not unrolled. */
-    private final StaticValues statics;
-    /** Why loops stayed loops, for the error when their gradient is missing. */
-    private final Set<String> notUnrolled = new LinkedHashSet<>();
+    /** Unrolls loops with a static number of steps; null: loops are copied, not unrolled. */
+    private final LoopUnroller loops;
 
     /** An inliner that copies loops as they are (listing tensors, forward-only use). */
     public FunctionInliner(Graph graph) {
@@ -73,7 +61,7 @@ public final class FunctionInliner {
     /** An inliner that unrolls loops with a static number of steps, evaluating their conditions in {@code session}. */
     public FunctionInliner(Graph graph, Session session) {
         this.graph = graph;
-        this.statics = session == null ? null : new StaticValues(graph, session);
+        this.loops = session == null ? null : new LoopUnroller(graph, session);
         GraphDef def = graph.toGraphDef();
         for (FunctionDef f : def.getLibrary().getFunctionList()) {
             library.put(f.getSignature().getName(), f);
@@ -99,7 +87,7 @@ public final class FunctionInliner {
         GraphOperation call = slash > 0 ? graph.operation(opName.substring(0, slash)) : null;
         if (call != null && isCall(call)) {
             inlined(call.output(0));
-            GraphOperation inner = graph.operation(PREFIX + opName);
+            GraphOperation inner = graph.operation(InlinedNames.PREFIX + opName);
             if (inner != null) {
                 return inner.output(index);
             }
@@ -118,7 +106,7 @@ public final class FunctionInliner {
 
     /** Why loops were copied as loops rather than unrolled (empty when every loop was unrolled). */
     public Set<String> loopsNotUnrolled() {
-        return Set.copyOf(notUnrolled);
+        return loops == null ? Set.of() : loops.loopsNotUnrolled();
     }
 
     /**
@@ -140,10 +128,11 @@ public final class FunctionInliner {
             if (def == null) {
                 throw new IllegalStateException("call " + op.name() + " was not in the graph as loaded");
             }
-            outputs = inlineFunction(functionName(op.type(), def.getAttrMap()), PREFIX + op.name() + "/", args);
+            outputs = inlineFunction(
+                    functionName(op.type(), def.getAttrMap()), InlinedNames.PREFIX + op.name() + "/", args);
             inlinedCalls.put(op.name(), outputs);
         }
-        return outputsOf(List.of(outputs[tensor.index()])).get(0);
+        return LoopUnroller.outputsOf(List.of(outputs[tensor.index()])).get(0);
     }
 
     private String functionName(String opType, Map<String, AttrValue> attrs) {
@@ -166,7 +155,7 @@ public final class FunctionInliner {
     }
 
     /** One function body being copied. */
-    private final class Body {
+    private final class Body implements LoopUnroller.Copy {
         private final FunctionDef fn;
         private final String prefix;
         private final Map<String, Object> args = new HashMap<>();
@@ -264,18 +253,20 @@ public final class FunctionInliner {
             }
             if (SparseOps.isSubstituted(def.getOp())) {
                 // control inputs dropped, as for nested calls: these ops read no state
-                GraphOperation copy = SparseOps.substitute(graph, def, prefix + name, outputsOf(inputs));
+                GraphOperation copy = SparseOps.substitute(graph, def, prefix + name, LoopUnroller.outputsOf(inputs));
                 if (copy != null) {
                     builtOps.put(name, copy);
                     return;
                 }
             }
-            Object[] virtual = virtualOp(name, def, inputs);
+            Object[] virtual = loops == null ? null : loops.virtualOp(this, name, def, inputs);
             if (virtual != null) {
                 builtValues.put(name, virtual);
                 return;
             }
-            builtOps.put(name, buildOp(def.getOp(), prefix + name, def.getAttrMap(), outputsOf(inputs), controls));
+            builtOps.put(
+                    name,
+                    buildOp(def.getOp(), prefix + name, def.getAttrMap(), LoopUnroller.outputsOf(inputs), controls));
         }
 
         private GraphOperation buildOp(
@@ -311,168 +302,20 @@ public final class FunctionInliner {
             return b.build();
         }
 
-        /**
-         * The ops an unrolled loop replaces by plain tensors: {@code While} loops with a static trip count, and the
-         * TensorList ops they read and write; null for every other op (and for these where unrolling is off).
-         */
-        private Object[] virtualOp(String name, NodeDef def, List<Object> inputs) {
-            if (statics == null) {
-                return null;
-            }
-            String type = def.getOp();
-            return switch (type) {
-                case "While", "StatelessWhile" -> unrolledOrReal(name, def, inputs);
-                case "Identity" -> inputs.get(0) instanceof TensorListValue ? new Object[] {inputs.get(0)} : null;
-                case "TensorListReserve" -> {
-                    GraphOperation real = buildOp(type, prefix + name, def.getAttrMap(), outputsOf(inputs), List.of());
-                    OptionalLong n = statics.scalar((Output<?>) inputs.get(1));
-                    yield new Object[] {
-                        n.isPresent() && n.getAsLong() >= 0 && n.getAsLong() <= MAX_UNROLLED_STEPS
-                                ? TensorListValue.of(real.output(0), (int) n.getAsLong())
-                                : new TensorListValue(real.output(0), null)
-                    };
-                }
-                case "TensorListFromTensor" -> {
-                    GraphOperation real = buildOp(type, prefix + name, def.getAttrMap(), outputsOf(inputs), List.of());
-                    Output<?> tensor = (Output<?>) inputs.get(0);
-                    long n = tensor.shape().numDimensions() > 0 ? tensor.shape().size(0) : -1;
-                    if (n < 0 || n > MAX_UNROLLED_STEPS) {
-                        yield new Object[] {new TensorListValue(real.output(0), null)};
-                    }
-                    GraphOperation unstack = graph.opBuilder("Unpack", prefix + name + "/unstacked", graph.baseScope())
-                            .addInput(tensor)
-                            .setAttr("num", n)
-                            .setAttr("axis", 0L)
-                            .build();
-                    List<Output<?>> items = new ArrayList<>();
-                    for (int i = 0; i < n; i++) {
-                        items.add(unstack.output(i));
-                    }
-                    yield new Object[] {new TensorListValue(real.output(0), items)};
-                }
-                case "TensorListGetItem" -> {
-                    TensorListValue list = knownList(inputs.get(0), def);
-                    int i = staticIndex(inputs.get(1), def, list.items().size());
-                    Output<?> item = list.items().get(i);
-                    if (item == null) {
-                        throw new NotUnrollable(def.getName() + " reads item " + i + " before it is written");
-                    }
-                    yield new Object[] {item};
-                }
-                case "TensorListSetItem" -> {
-                    TensorListValue list = knownList(inputs.get(0), def);
-                    boolean grows = def.getAttrMap().containsKey("resize_if_index_out_of_bounds")
-                            && def.getAttrMap()
-                                    .get("resize_if_index_out_of_bounds")
-                                    .getB();
-                    int i = staticIndex(
-                            inputs.get(1),
-                            def,
-                            grows ? MAX_UNROLLED_STEPS : list.items().size());
-                    yield new Object[] {list.with(i, (Output<?>) inputs.get(2))};
-                }
-                case "TensorListLength" -> {
-                    TensorListValue list = knownList(inputs.get(0), def);
-                    yield new Object[] {
-                        statics.constant(
-                                prefix + name, DataType.DT_INT32, list.items().size())
-                    };
-                }
-                case "TensorListStack" -> {
-                    if (!(inputs.get(0) instanceof TensorListValue list) || list.handle() != null) {
-                        yield null; // a real list: the real op
-                    }
-                    if (list.items().isEmpty() || list.items().contains(null)) {
-                        throw new NotUnrollable(def.getName() + " stacks a list with items never written");
-                    }
-                    GraphOperation pack = graph.opBuilder("Pack", prefix + name, graph.baseScope())
-                            .addInputList(list.items().toArray(new Output<?>[0]))
-                            .setAttr("axis", 0L)
-                            .build();
-                    yield new Object[] {pack.output(0)};
-                }
-                default -> null;
-            };
+        @Override
+        public String prefix() {
+            return prefix;
         }
 
-        /**
-         * Unrolls a loop whose condition is static at every step: the body is copied once per step, its loop
-         * variables threaded through. Why: TensorFlow's C++ gradient registry has no gradient for {@code While} nor
-         * the TensorList ops (Python builds the backward loop itself), while every op of an unrolled recurrent cell
-         * has one. A loop that cannot be unrolled stays a {@code While}; its reason is kept for the load error.
-         */
-        private Object[] unrolledOrReal(String name, NodeDef def, List<Object> inputs) {
-            String cond = def.getAttrMap().get("cond").getFunc().getName();
-            String body = def.getAttrMap().get("body").getFunc().getName();
-            Object[] vars = inputs.toArray();
-            try {
-                for (int step = 0; ; step++) {
-                    Object c = inlineFunction(cond, prefix + name + "/cond_" + step + "/", List.of(vars))[0];
-                    OptionalLong goOn = c instanceof Output<?> o ? statics.scalar(o) : OptionalLong.empty();
-                    if (goOn.isEmpty()) {
-                        throw new NotUnrollable("the number of steps of loop " + def.getName()
-                                + " depends on the input (a sequence length not fixed in the signature)");
-                    }
-                    if (goOn.getAsLong() == 0) {
-                        return vars;
-                    }
-                    if (step == MAX_UNROLLED_STEPS) {
-                        throw new NotUnrollable(
-                                "loop " + def.getName() + " runs more than " + MAX_UNROLLED_STEPS + " steps");
-                    }
-                    vars = inlineFunction(body, prefix + name + "/step_" + step + "/", List.of(vars));
-                    for (int i = 0; i < vars.length; i++) {
-                        if (vars[i] instanceof Output<?> o) {
-                            vars[i] = statics.folded(o);
-                        }
-                    }
-                }
-            } catch (NotUnrollable e) {
-                notUnrolled.add(e.getMessage());
-                GraphOperation loop =
-                        buildOp(def.getOp(), prefix + name, def.getAttrMap(), outputsOf(inputs), List.of());
-                return Arrays.copyOf(loop.outputList(0, inputs.size()), inputs.size(), Object[].class);
-            }
+        @Override
+        public GraphOperation buildOp(
+                String type, String opName, Map<String, AttrValue> attrs, List<Output<?>> inputs) {
+            return buildOp(type, opName, attrs, inputs, List.of());
         }
 
-        private TensorListValue knownList(Object value, NodeDef def) {
-            if (value instanceof TensorListValue list && list.itemsKnown()) {
-                return list;
-            }
-            throw new NotUnrollable(def.getName() + " (" + def.getOp() + ") works on a list of unknown length");
-        }
-
-        private int staticIndex(Object value, NodeDef def, int size) {
-            OptionalLong i = value instanceof Output<?> o ? statics.scalar(o) : OptionalLong.empty();
-            if (i.isEmpty() || i.getAsLong() < 0 || i.getAsLong() >= size) {
-                throw new NotUnrollable(def.getName() + " (" + def.getOp() + ") has no static index within the list");
-            }
-            return (int) i.getAsLong();
-        }
-    }
-
-    /** The values as graph tensors: a list that exists only unrolled has none, and stops the unrolling around it. */
-    private static List<Output<?>> outputsOf(List<Object> values) {
-        List<Output<?>> outputs = new ArrayList<>(values.size());
-        for (Object v : values) {
-            if (v instanceof TensorListValue list) {
-                if (list.handle() == null) {
-                    throw new NotUnrollable("a list built by an unrolled loop reaches an op that cannot be unrolled");
-                }
-                outputs.add(list.handle());
-            } else if (v instanceof Object[] many) {
-                throw new IllegalStateException("unexpected nested outputs " + many.length);
-            } else {
-                outputs.add((Output<?>) v);
-            }
-        }
-        return outputs;
-    }
-
-    /** Why a loop stays a {@code While}. */
-    private static final class NotUnrollable extends RuntimeException {
-        NotUnrollable(String message) {
-            super(message, null, false, false);
+        @Override
+        public Object[] inline(String function, String prefix, List<?> args) {
+            return inlineFunction(function, prefix, args);
         }
     }
 

@@ -10,20 +10,17 @@ import java.util.Map;
 import org.tensorflow.Output;
 
 import dev.explainable.serving.runtime.explain.ScoreFunction;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.SparseSpec;
 import dev.explainable.serving.runtime.tensor.SparseTensors;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
-import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 import dev.explainable.serving.runtime.work.ResourceExhaustedException;
 
 /**
  * The model's runs, in batches bounded by explain.limits.max-batch-elements: predictions, the forward run of a
  * request's instances, and the explained score of one instance's output as the {@link ScoreFunction} that
- * attribution methods see.
+ * attribution methods see. Which labels are explained is {@link LabelTargets}' to say.
  */
 public final class ModelRunner {
 
@@ -61,7 +58,7 @@ public final class ModelRunner {
 
     private List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows) {
         // sparse inputs are fed as one flat list of values per run, not per row: their runs are never joined
-        return shared == null || !model.sparseInputs().isEmpty()
+        return shared == null || !model.signature().sparseInputs().isEmpty()
                 ? model.run(feeds, fetches)
                 : shared.run(feeds, fetches, rows);
     }
@@ -126,7 +123,7 @@ public final class ModelRunner {
     private boolean sameShapes(Map<String, HostTensor> a, Map<String, HostTensor> b) {
         for (Map.Entry<String, HostTensor> e : a.entrySet()) {
             HostTensor other = b.get(e.getKey());
-            SparseSpec sparse = sparsePart(e.getKey());
+            SparseSpec sparse = model.signature().sparsePart(e.getKey());
             if (other == null) {
                 return false;
             }
@@ -140,22 +137,12 @@ public final class ModelRunner {
         return true;
     }
 
-    /** The sparse input {@code signatureKey} is a part of, or null. */
-    private SparseSpec sparsePart(String signatureKey) {
-        for (SparseSpec s : model.sparseInputs()) {
-            if (s.isPart(signatureKey)) {
-                return s;
-            }
-        }
-        return null;
-    }
-
     private Map<Output<?>, HostTensor> signatureFeeds(List<Map<String, HostTensor>> instances, List<Integer> group) {
         Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
-        for (TensorSpec s : model.signatureInputs()) {
+        for (TensorSpec s : model.signature().signatureInputs()) {
             List<HostTensor> column = new ArrayList<>();
             group.forEach(i -> column.add(instances.get(i).get(s.key())));
-            SparseSpec sparse = sparsePart(s.key());
+            SparseSpec sparse = model.signature().sparsePart(s.key());
             HostTensor batch;
             if (sparse == null) {
                 batch = HostTensor.stack(column);
@@ -173,7 +160,7 @@ public final class ModelRunner {
 
     /** The signature's outputs per instance (predict), in instance order. */
     public List<Map<String, HostTensor>> predict(List<Map<String, HostTensor>> instances) {
-        Map<String, String> outputs = model.signatureOutputs();
+        Map<String, String> outputs = model.signature().signatureOutputs();
         List<Output<?>> fetches =
                 outputs.values().stream().<Output<?>>map(model::graphTensor).toList();
         List<Map<String, HostTensor>> out = new ArrayList<>(Collections.nCopies(instances.size(), null));
@@ -195,7 +182,7 @@ public final class ModelRunner {
     public List<ForwardResult> forward(List<Map<String, HostTensor>> instances) {
         List<Output<?>> fetches = new ArrayList<>();
         List<ExplainedInput> internal = model.explainedInputs().stream()
-                .filter(e -> !e.isSignatureInput())
+                .filter(e -> !e.info().isSignatureInput())
                 .toList();
         internal.forEach(e -> fetches.add(e.tensor()));
         model.explainedOutputs().forEach(o -> fetches.add(o.tensor()));
@@ -209,8 +196,8 @@ public final class ModelRunner {
                 for (ExplainedInput e : model.explainedInputs()) {
                     explained.put(
                             e.key(),
-                            e.isSignatureInput()
-                                    ? signature.get(e.signatureKey())
+                            e.info().isSignatureInput()
+                                    ? signature.get(e.info().signatureKey())
                                     : results.get(r++).item(g));
                 }
                 Map<String, HostTensor> outputs = new LinkedHashMap<>();
@@ -223,81 +210,18 @@ public final class ModelRunner {
         return out;
     }
 
-    /** The top class for a vector output ({@code -1} for a scalar per example), as AI Platform explains it. */
-    public static LabelTarget target(ForwardResult instance, ExplainedOutput output) {
-        return targets(instance, output, LabelSelection.TOP).get(0);
-    }
-
-    /**
-     * The labels {@code selection} picks for one output: a scalar output has one ({@code -1}); a vector output its
-     * top-k by score (ties by index) or the given indices, which must lie inside the output.
-     */
-    public static List<LabelTarget> targets(ForwardResult instance, ExplainedOutput output, LabelSelection selection) {
-        HostTensor y = instance.outputs().get(output.key());
-        if (y.shape().length == 0) {
-            return List.of(new LabelTarget(-1, null, HostTensor.floats(output.shape(), new float[] {1f})));
-        }
-        List<Integer> labels;
-        if (selection.indices() != null) {
-            checkIndices(selection.indices(), y, output);
-            labels = selection.indices();
-        } else {
-            Integer[] order = new Integer[y.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (p, q) -> {
-                int c = Double.compare(
-                        y.dtype().numberAt(y.data(), q), y.dtype().numberAt(y.data(), p));
-                return c != 0 ? c : Integer.compare(p, q);
-            });
-            int k = selection.topK() < 0 ? order.length : Math.min(selection.topK(), order.length);
-            labels = Arrays.asList(order).subList(0, k);
-        }
-        List<LabelTarget> targets = new ArrayList<>(labels.size());
-        for (int label : labels) {
-            float[] mask = new float[(int) HostTensor.elements(output.shape())];
-            mask[label] = 1f;
-            String name = output.indexNameMapping() != null
-                            && label < output.indexNameMapping().size()
-                    ? output.indexNameMapping().get(label)
-                    : null;
-            targets.add(new LabelTarget(label, name, HostTensor.floats(output.shape(), mask)));
-        }
-        return targets;
-    }
-
-    /**
-     * How many labels {@link #targets} picks, without ranking the scores or making the masks (what the work bound
-     * counts before any work): 1 for a scalar output, else {@link LabelSelection#count}, the indices checked.
-     */
-    public static int labelCount(ForwardResult instance, ExplainedOutput output, LabelSelection selection) {
-        HostTensor y = instance.outputs().get(output.key());
-        if (y.shape().length == 0) {
-            return 1;
-        }
-        if (selection.indices() != null) {
-            checkIndices(selection.indices(), y, output);
-        }
-        return selection.count(y.size());
-    }
-
-    private static void checkIndices(List<Integer> indices, HostTensor y, ExplainedOutput output) {
-        for (int i : indices) {
-            if (i < 0 || i >= y.size()) {
-                throw new InvalidInstanceException("output index " + i + " is outside output '" + output.key()
-                        + "', which has " + y.size() + " values");
-            }
-        }
-    }
-
     /**
      * The explained score of {@code output} for {@code instance} (the label {@code target} selects) as attribution
      * methods see it: at most {@code batchSize} points per run, fewer where the element cap says so. Signature
      * inputs that are not explained keep the instance's value.
      */
     public ScoreFunction scoreFunction(
-            ForwardResult instance, ExplainedOutput output, LabelTarget target, int batchSize) {
+            ForwardResult instance, OutputInfo explained, LabelTarget target, int batchSize) {
+        ExplainedOutput output = model.explainedOutputs().stream()
+                .filter(o -> o.key().equals(explained.key()))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("the model explains no output '" + explained.key() + "'"));
         int perRun = pointsPerRun(batchSize, explainedElements(instance));
         PointRun once = (points, n, withGradients) -> evaluate(instance, output, target, points, n, withGradients);
         return new ScoreFunction() {
@@ -379,16 +303,18 @@ public final class ModelRunner {
             ExplainedInput in = explained.get(i);
             long[] shape = instance.explainedValues().get(in.key()).shape();
             // a sparse input's values: one flat list for all points, each point a row of the batch
-            long[] pointsShape = in.sparse() != null ? new long[] {n * HostTensor.elements(shape)} : prepend(n, shape);
+            long[] pointsShape =
+                    in.info().sparse() != null ? new long[] {n * HostTensor.elements(shape)} : prepend(n, shape);
             feeds.put(in.tensor(), HostTensor.floats(pointsShape, points.get(i)));
         }
-        for (TensorSpec s : model.signatureInputs()) {
-            boolean isExplained = explained.stream().anyMatch(e -> s.key().equals(e.signatureKey()));
+        for (TensorSpec s : model.signature().signatureInputs()) {
+            boolean isExplained =
+                    explained.stream().anyMatch(e -> s.key().equals(e.info().signatureKey()));
             if (isExplained) {
                 continue;
             }
             HostTensor value = instance.signatureValues().get(s.key());
-            SparseSpec sparse = sparsePart(s.key());
+            SparseSpec sparse = model.signature().sparsePart(s.key());
             HostTensor copies;
             if (sparse == null) {
                 copies = HostTensor.stack(Collections.nCopies(n, value));

@@ -77,6 +77,17 @@ public final class SharedRuns {
         this.concurrentRuns = Math.max(1, concurrentRuns);
     }
 
+    /** Runs shared by the requests of {@code model}, in its session (the other parameters as the constructor's). */
+    public static SharedRuns of(
+            ServingModel model,
+            int maxPoints,
+            RowLimit rowLimit,
+            long maxElements,
+            long maxWaitNanos,
+            int concurrentRuns) {
+        return new SharedRuns(model::run, maxPoints, rowLimit, maxElements, maxWaitNanos, concurrentRuns);
+    }
+
     /** Runs this request's {@code rows} rows, alone or with others'; the fetches' rows in order. */
     public List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows) {
         RequestDeadline.checkCurrent();

@@ -41,7 +41,7 @@ final class SparseOps {
      * instance of the op is left as it is (a scalar value filling every index of a {@code SparseToDense}).
      */
     static GraphOperation substitute(Graph graph, NodeDef def, String name, List<Output<?>> inputs) {
-        Ops tf = Ops.create(graph).withSubScope(FunctionInliner.PREFIX.replace("/", "") + "_sparse");
+        Ops tf = Ops.create(graph).withSubScope(InlinedNames.PREFIX.replace("/", "") + "_sparse");
         return switch (def.getOp()) {
             case MAT_MUL -> matMul(graph, tf, name, def, inputs);
             case TO_DENSE -> toDense(graph, tf, name, inputs);

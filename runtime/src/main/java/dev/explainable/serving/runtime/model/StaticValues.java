@@ -72,7 +72,7 @@ final class StaticValues {
         if (v.isEmpty()) {
             return t;
         }
-        return constant(FunctionInliner.PREFIX + "static/folded_" + folded++, t.dataType(), v.getAsLong());
+        return constant(InlinedNames.PREFIX + "static/folded_" + folded++, t.dataType(), v.getAsLong());
     }
 
     /** An int32 or int64 scalar constant op named {@code name}. */

@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.model;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 import org.tensorflow.Tensor;
@@ -16,7 +17,10 @@ import org.tensorflow.types.TString;
 import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 
-/** Host tensors to and from TensorFlow's native tensors: the one place that knows TensorFlow's dtypes. */
+/**
+ * Host tensors to and from TensorFlow's native tensors: the one place that knows TensorFlow's dtypes. Also how the
+ * runtime reads TensorFlow's tensor names, shapes and error messages.
+ */
 final class Tensors {
 
     private Tensors() {}
@@ -70,5 +74,41 @@ final class Tensors {
             }
         }
         return new HostTensor(dtype, shape, data);
+    }
+
+    /** The shape without its leading batch dimension; null when the rank is unknown. */
+    static long[] withoutBatch(Shape s) {
+        if (s == null || s.isUnknown() || s.numDimensions() < 1) {
+            return s != null && s.isScalar() ? new long[0] : null;
+        }
+        long[] a = s.asArray();
+        return Arrays.copyOfRange(a, 1, a.length);
+    }
+
+    /** True when two tensor names name the same tensor ({@code op} is {@code op:0}). */
+    static boolean sameTensor(String a, String b) {
+        return withIndex(a).equals(withIndex(b));
+    }
+
+    /** The tensor name with its output index ({@code op:0} for {@code op}). */
+    static String withIndex(String n) {
+        return n.contains(":") ? n : n + ":0";
+    }
+
+    /** TensorFlow's message without the node names and graph excerpts it appends. */
+    static String firstLine(String message) {
+        if (message == null || message.isBlank()) {
+            return "invalid argument";
+        }
+        String line = message.strip().lines().findFirst().orElse("");
+        int node = line.indexOf("[[");
+        if (node >= 0) {
+            line = line.substring(0, node);
+        }
+        line = line.replaceAll("\\{\\{[^}]*\\}\\}", "").replaceAll("\\s+", " ").strip();
+        if (line.endsWith(".") || line.endsWith(";") || line.endsWith(",")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        return line.length() > 300 ? line.substring(0, 297) + "..." : line;
     }
 }

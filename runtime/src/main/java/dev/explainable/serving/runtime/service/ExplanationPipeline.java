@@ -1,6 +1,7 @@
 package dev.explainable.serving.runtime.service;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,19 +12,19 @@ import dev.explainable.serving.runtime.config.MethodOptions;
 import dev.explainable.serving.runtime.config.RuntimeOptions.RequestLimits;
 import dev.explainable.serving.runtime.explain.Attribution;
 import dev.explainable.serving.runtime.explain.Baselines;
-import dev.explainable.serving.runtime.explain.BlurConfig;
 import dev.explainable.serving.runtime.explain.ExplainedInstance;
 import dev.explainable.serving.runtime.explain.Explainer;
 import dev.explainable.serving.runtime.explain.InputValues;
-import dev.explainable.serving.runtime.explain.PathOptions;
-import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.InputInfo;
 import dev.explainable.serving.runtime.model.LabelTarget;
+import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
-import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.model.ModelSignature;
+import dev.explainable.serving.runtime.model.OutputInfo;
+import dev.explainable.serving.runtime.model.RowLimit;
+import dev.explainable.serving.runtime.model.SharedRuns;
 import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -37,9 +38,13 @@ import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
  * One request's way through the model: decode the JSON instances, run them forward, check the work they would
- * cause against the limits, explain each explained output with the configured method, and give each input's
- * attributions the form its metadata asks for. Predictions take the first two steps. Thread-safe: requests share
- * one pipeline.
+ * cause against the limits, explain each explained output with the configured method (or the request's variant of
+ * it, {@link ExplainerFactory#forRequest}), and give each input's attributions the form its metadata asks for.
+ * Predictions take the first two steps. Thread-safe: requests share one pipeline.
+ *
+ * <p>One entry point: {@link #explain(List, ExplainOptions)} ({@link #explainAndPredict} keeps the predictions of the
+ * same decode). The model is seen through its {@link ModelSignature} and its {@link ModelRunner}, never through
+ * TensorFlow handles.
  */
 public final class ExplanationPipeline {
 
@@ -50,23 +55,23 @@ public final class ExplanationPipeline {
      */
     static final long MULTIPLY_ADDS_PER_VALUE = 64;
 
-    /** The index {@link #explain(ForwardResult)} explains at: the warm-up, no request's instance. */
+    /** The index {@link #warmUp(ForwardResult)} explains at: the warm-up, no request's instance. */
     private static final int WARM_UP = -1;
 
-    private final ServingModel model;
+    private final ModelSignature model;
     private final ModelRunner runner;
     private final InstanceDecoder decoder;
-    private final Explainer explainer;
+    private final ExplainerFactory explainers;
     private final MethodOptions options;
     private final ExplanationRenderer renderer;
     private final int batchSize;
     private final RequestLimits limits;
 
     ExplanationPipeline(
-            ServingModel model,
+            ModelSignature model,
             ModelRunner runner,
             InstanceDecoder decoder,
-            Explainer explainer,
+            ExplainerFactory explainers,
             MethodOptions options,
             ExplanationRenderer renderer,
             int batchSize,
@@ -74,7 +79,7 @@ public final class ExplanationPipeline {
         this.model = model;
         this.runner = runner;
         this.decoder = decoder;
-        this.explainer = explainer;
+        this.explainers = explainers;
         this.options = options;
         this.renderer = renderer;
         this.batchSize = batchSize;
@@ -82,12 +87,12 @@ public final class ExplanationPipeline {
     }
 
     /** The model's shared runs (cross-request batching), or null when off. */
-    public dev.explainable.serving.runtime.model.SharedRuns sharedRuns() {
+    public SharedRuns sharedRuns() {
         return runner.sharedRuns();
     }
 
     /** The rows one run of the model may take, as its device's memory has allowed. */
-    public dev.explainable.serving.runtime.model.RowLimit rowLimit() {
+    public RowLimit rowLimit() {
         return runner.rowLimit();
     }
 
@@ -107,7 +112,7 @@ public final class ExplanationPipeline {
 
     private List<Explanation> explainDecoded(List<Map<String, HostTensor>> decoded, ExplainOptions request) {
         Map<String, VisualizationConfig> settings = visualizationSettings(request.visualization());
-        Explainer method = explainerFor(request);
+        Explainer method = explainers.forRequest(request);
         checkBaselineInputs(request);
         List<ForwardResult> forward = runner.forward(decoded);
         List<ExplainedInstance> explained =
@@ -115,7 +120,7 @@ public final class ExplanationPipeline {
         checkWork(method, request, forward, explained);
         List<Explanation> out = new ArrayList<>(forward.size());
         for (int i = 0; i < forward.size(); i++) {
-            out.add(explain(method, request, i, forward.get(i), explained.get(i), settings));
+            out.add(explainInstance(method, request, i, forward.get(i), explained.get(i), settings));
         }
         return out;
     }
@@ -126,7 +131,7 @@ public final class ExplanationPipeline {
      */
     public int mostLabels() {
         long most = 1;
-        for (ExplainedOutput o : model.explainedOutputs()) {
+        for (OutputInfo o : model.explainedOutputs()) {
             most = Math.max(most, HostTensor.elements(o.shape()));
         }
         return (int) Math.min(most, Integer.MAX_VALUE);
@@ -137,68 +142,15 @@ public final class ExplanationPipeline {
         return options.method();
     }
 
-    /** One instance with the model's configuration: what tests call. */
-    public Explanation explainOne(JsonNode instance) {
-        return explain(List.of(instance), ExplainOptions.NONE).get(0);
-    }
-
-    /** The configured method, or one with the request's steps, paths, path options or target error. */
-    private Explainer explainerFor(ExplainOptions request) {
-        if (request.stepCount() == null
-                && request.pathCount() == null
-                && request.smoothGrad() == null
-                && request.maxBlurSigma() == null
-                && request.targetApproxError() == null) {
-            return explainer;
-        }
-        if (request.stepCount() != null && !options.method().usesIntegralSteps()) {
-            throw new InvalidRequestException("stepCount applies to integrated-gradients and xrai; this model explains"
-                    + " with " + options.method().runtimeName());
-        }
-        if (request.targetApproxError() != null && !options.method().usesIntegralSteps()) {
-            throw new InvalidRequestException("targetApproxError refines the steps of integrated-gradients and xrai;"
-                    + " this model explains with " + options.method().runtimeName());
-        }
-        if (request.pathCount() != null && options.method().usesIntegralSteps()) {
-            throw new InvalidRequestException("pathCount applies to sampled-shapley; this model explains with "
-                    + options.method().runtimeName());
-        }
-        MethodOptions o = options;
-        o = request.stepCount() != null ? o.withIntegralSteps(request.stepCount()) : o;
-        o = request.pathCount() != null ? o.withPaths(request.pathCount()) : o;
-        try {
-            PathOptions path = o.pathOptions();
-            ExplainOptions.SmoothGrad s = request.smoothGrad();
-            if (s != null) {
-                path = path.withSmoothGrad(
-                        SmoothGradConfig.fromVertex(s.noisySampleCount(), s.noiseSigma(), s.featureNoiseSigma()));
-            }
-            if (request.maxBlurSigma() != null) {
-                double sigma = request.maxBlurSigma();
-                path = path.withBlur(
-                        path.blur().map(b -> b.withMaxBlurSigma(sigma)).orElseGet(() -> BlurConfig.of(sigma)));
-            }
-            if (request.targetApproxError() != null) {
-                path = path.withAdaptiveSteps(o.adaptiveSteps(request.targetApproxError()));
-            }
-            return ExplainerFactory.create(o, path, model);
-        } catch (IllegalArgumentException e) {
-            // a request's parameters that do not fit the method or the model: the client's to change
-            throw new InvalidRequestException(e.getMessage());
-        }
-    }
-
     private void checkBaselineInputs(ExplainOptions request) {
         if (request.baselines() == null) {
             return;
         }
         for (String input : request.baselines().keySet()) {
             if (model.explainedInputs().stream().noneMatch(e -> e.key().equals(input))) {
-                throw new InvalidRequestException(
-                        "inputBaselines names input '" + input + "'; the explained inputs are "
-                                + model.explainedInputs().stream()
-                                        .map(ExplainedInput::key)
-                                        .toList());
+                throw new InvalidRequestException("inputBaselines names input '" + input
+                        + "'; the explained inputs are "
+                        + model.explainedInputs().stream().map(InputInfo::key).toList());
             }
         }
     }
@@ -208,10 +160,10 @@ public final class ExplanationPipeline {
         return runner.predict(decode(instances));
     }
 
-    /** Explains an instance already run forward (the warm-up's zeros). */
-    Explanation explain(ForwardResult instance) {
-        return explain(
-                explainer,
+    /** Explains an instance already run forward (the warm-up's zeros), with the configured method. */
+    Explanation warmUp(ForwardResult instance) {
+        return explainInstance(
+                explainers.configured(),
                 ExplainOptions.NONE,
                 WARM_UP,
                 instance,
@@ -242,7 +194,7 @@ public final class ExplanationPipeline {
     private ExplainedInstance explainedInstance(ForwardResult r, ExplainOptions request) {
         List<InputValues> inputs = new ArrayList<>();
         List<List<Object>> baselines = new ArrayList<>();
-        for (ExplainedInput e : model.explainedInputs()) {
+        for (InputInfo e : model.explainedInputs()) {
             HostTensor x = r.explainedValues().get(e.key());
             inputs.add(new InputValues(
                     e.key(), x.shape(), x.floats(), e.metadata().groupName(), featureWidth(e, x.shape())));
@@ -258,7 +210,7 @@ public final class ExplanationPipeline {
      * How many values of the explained tensor make one feature: an embedding's width for concat_embedding (a token
      * is one feature), the whole tensor for combined_embedding, else 1.
      */
-    static int featureWidth(ExplainedInput e, long[] shape) {
+    static int featureWidth(InputInfo e, long[] shape) {
         int size = (int) HostTensor.elements(shape);
         return switch (e.metadata().encodingName()) {
             case "concat_embedding" -> shape.length == 0 ? 1 : (int) Math.max(1, shape[shape.length - 1]);
@@ -281,8 +233,8 @@ public final class ExplanationPipeline {
                 long elements = runner.explainedElements(forward.get(i));
                 runner.pointsPerRun(1, elements); // an instance larger than one model run may take
                 long labels = 0;
-                for (ExplainedOutput o : model.explainedOutputs()) {
-                    labels += ModelRunner.labelCount(forward.get(i), o, request.labels());
+                for (OutputInfo o : model.explainedOutputs()) {
+                    labels += LabelTargets.count(forward.get(i), o, request.labels());
                 }
                 long host = Math.multiplyExact(
                         labels, ceilDiv(method.hostMultiplyAdds(explained.get(i)), MULTIPLY_ADDS_PER_VALUE));
@@ -318,7 +270,7 @@ public final class ExplanationPipeline {
         return -Math.floorDiv(-a, b);
     }
 
-    private Explanation explain(
+    private Explanation explainInstance(
             Explainer method,
             ExplainOptions request,
             int index,
@@ -326,20 +278,20 @@ public final class ExplanationPipeline {
             ExplainedInstance x,
             Map<String, VisualizationConfig> settings) {
         List<LabelAttribution> labels = new ArrayList<>();
-        for (ExplainedOutput o : model.explainedOutputs()) {
-            for (LabelTarget target : ModelRunner.targets(r, o, request.labels())) {
-                labels.add(explain(method, index, r, x, o, target, settings));
+        for (OutputInfo o : model.explainedOutputs()) {
+            for (LabelTarget target : LabelTargets.of(r, o, request.labels())) {
+                labels.add(explainLabel(method, index, r, x, o, target, settings));
             }
         }
         return new Explanation(labels);
     }
 
-    private LabelAttribution explain(
+    private LabelAttribution explainLabel(
             Explainer method,
             int index,
             ForwardResult r,
             ExplainedInstance x,
-            ExplainedOutput o,
+            OutputInfo o,
             LabelTarget target,
             Map<String, VisualizationConfig> settings) {
         Attribution a = method.explain(x, runner.scoreFunction(r, o, target, batchSize));
@@ -364,8 +316,8 @@ public final class ExplanationPipeline {
 
     /** For each sparse input, the feature of each stored value: the last coordinate of its index. */
     private Map<String, long[]> sparseFeatures(ForwardResult r) {
-        Map<String, long[]> features = new java.util.LinkedHashMap<>();
-        for (ExplainedInput e : model.explainedInputs()) {
+        Map<String, long[]> features = new LinkedHashMap<>();
+        for (InputInfo e : model.explainedInputs()) {
             if (e.sparse() != null) {
                 features.put(
                         e.key(),

@@ -12,9 +12,10 @@ import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.config.MethodOptions;
 import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
-import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.model.InputInfo;
+import dev.explainable.serving.runtime.model.ModelSignature;
+import dev.explainable.serving.runtime.model.OutputInfo;
+import dev.explainable.serving.runtime.model.TensorFlowDevices;
 import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.TensorSpec;
 import dev.explainable.serving.runtime.visualization.VisualizationConfig;
@@ -24,10 +25,11 @@ final class ModelDescriptions {
 
     private ModelDescriptions() {}
 
-    static ModelDescription describe(MethodOptions options, ServingModel model) {
+    static ModelDescription describe(
+            MethodOptions options, ModelSignature model, List<TensorFlowDevices.Device> modelDevices) {
         List<ModelDescription.RequestInput> requestInputs = new ArrayList<>();
         for (TensorSpec s : model.signatureInputs()) {
-            ExplainedInput explained = model.explainedInputs().stream()
+            InputInfo explained = model.explainedInputs().stream()
                     .filter(e -> s.key().equals(e.requestKey())
                             || (e.sparse() != null && e.sparse().isPart(s.key())))
                     .findFirst()
@@ -40,7 +42,7 @@ final class ModelDescriptions {
                     sample(s, explained)));
         }
         List<ModelDescription.Input> inputs = new ArrayList<>();
-        for (ExplainedInput e : model.explainedInputs()) {
+        for (InputInfo e : model.explainedInputs()) {
             InputMetadata m = e.metadata();
             boolean encoded = m.encodedTensorName() != null;
             inputs.add(new ModelDescription.Input(
@@ -65,10 +67,10 @@ final class ModelDescriptions {
                     e.sparse() == null ? null : e.sparse().denseShapeKey()));
         }
         List<ModelDescription.Output> outputs = new ArrayList<>();
-        for (ExplainedOutput o : model.explainedOutputs()) {
+        for (OutputInfo o : model.explainedOutputs()) {
             outputs.add(new ModelDescription.Output(o.key(), copy(o.shape()), copyOf(o.indexNameMapping())));
         }
-        List<ModelDescription.Device> devices = model.devices().stream()
+        List<ModelDescription.Device> devices = modelDevices.stream()
                 .map(d -> new ModelDescription.Device(d.name(), d.type(), d.memoryBytes()))
                 .toList();
         return new ModelDescription(
@@ -124,7 +126,7 @@ final class ModelDescriptions {
      * zeros without one; zeros (false) for other numeric inputs. None for images (a picture is what a client sends),
      * sparse inputs' parts, strings, and shapes with a free dimension or an unknown rank.
      */
-    private static Object sample(TensorSpec s, ExplainedInput explained) {
+    private static Object sample(TensorSpec s, InputInfo explained) {
         long[] shape = s.shape();
         if (shape == null || Arrays.stream(shape).anyMatch(d -> d < 0) || s.dtype() == DType.STRING) {
             return null;

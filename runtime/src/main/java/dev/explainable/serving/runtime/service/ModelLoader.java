@@ -2,6 +2,7 @@ package dev.explainable.serving.runtime.service;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,11 +13,12 @@ import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadat
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.metadata.MetadataLoader;
 import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.InputInfo;
 import dev.explainable.serving.runtime.model.ModelRunner;
+import dev.explainable.serving.runtime.model.ModelSignature;
+import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.model.RowLimit;
 import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.model.SharedRuns;
 import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -60,37 +62,41 @@ public final class ModelLoader {
             ExplanationPipeline pipeline = compose(options, model);
             long start = System.nanoTime();
             try {
-                pipeline.explain(warmUpInstance(model, m.warmUpFreeDimension()));
+                pipeline.warmUp(warmUpInstance(model.signature(), m.warmUpFreeDimension()));
             } catch (RuntimeException e) {
                 throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
                         + m.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
             }
             long warmUpMillis = (System.nanoTime() - start) / 1_000_000;
             return new LoadedModel(
-                    model, pipeline, warmUpMillis, ModelDescriptions.describe(options.attribution(), model));
+                    model,
+                    pipeline,
+                    warmUpMillis,
+                    ModelDescriptions.describe(options.attribution(), model.signature(), model.devices()));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    private static ExplanationPipeline compose(RuntimeOptions options, ServingModel model) {
+    private static ExplanationPipeline compose(RuntimeOptions options, ServingModel loaded) {
         var limits = options.limits();
         var batching = options.batching();
         RowLimit rowLimit = new RowLimit();
         SharedRuns shared = batching.enabled()
-                ? new SharedRuns(
-                        model::run,
+                ? SharedRuns.of(
+                        loaded,
                         Math.max(batching.maxPoints(), options.batchSize()),
                         rowLimit,
                         limits.maxBatchElements(),
                         batching.maxWait().toNanos(),
                         batching.concurrentRuns())
                 : null;
-        ModelRunner runner = new ModelRunner(model, limits.maxBatchElements(), shared, rowLimit);
+        ModelRunner runner = new ModelRunner(loaded, limits.maxBatchElements(), shared, rowLimit);
+        ModelSignature model = loaded.signature();
         Map<String, String> aliases = new HashMap<>();
         Map<String, InputMetadata> inputMetadata = new LinkedHashMap<>();
-        for (ExplainedInput e : model.explainedInputs()) {
+        for (InputInfo e : model.explainedInputs()) {
             // the metadata key names its request input too, unless it is the name of another signature input
             boolean namesAnother = model.signatureInputs().stream()
                     .anyMatch(s -> s.key().equals(e.key()) && !s.key().equals(e.requestKey()));
@@ -107,7 +113,7 @@ public final class ModelLoader {
                 limits.maxFreeDimension(),
                 limits.maxBatchElements());
         ExplanationRenderer renderer = new ExplanationRenderer(
-                model.explainedInputs().stream().map(ExplainedInput::spec).toList(),
+                model.explainedInputs().stream().map(InputInfo::spec).toList(),
                 inputMetadata,
                 options.attribution().method(),
                 options.includeRaw());
@@ -115,7 +121,7 @@ public final class ModelLoader {
                 model,
                 runner,
                 decoder,
-                ExplainerFactory.create(options.attribution(), model),
+                new ExplainerFactory(options.attribution(), model.explainedInputs()),
                 options.attribution(),
                 renderer,
                 options.batchSize(),
@@ -126,19 +132,19 @@ public final class ModelLoader {
      * Baseline-like zeros with the model's shapes: exercises the full explanation path once. Free dimensions take
      * {@code freeDimension}: 1 would fail models whose valid-padding convolutions need a minimum size.
      */
-    static ForwardResult warmUpInstance(ServingModel model, int freeDimension) {
+    static ForwardResult warmUpInstance(ModelSignature model, int freeDimension) {
         Map<String, HostTensor> signature = new LinkedHashMap<>();
         for (TensorSpec s : model.signatureInputs()) {
             signature.put(s.key(), zeros(s.dtype(), s.shape(), freeDimension));
         }
         Map<String, HostTensor> explained = new LinkedHashMap<>();
-        for (ExplainedInput e : model.explainedInputs()) {
+        for (InputInfo e : model.explainedInputs()) {
             explained.put(e.key(), zeros(DType.FLOAT, e.spec().shape(), freeDimension));
         }
         for (SparseSpec s : model.sparseInputs()) {
             // one stored zero at the first index; free sizes as for dense inputs, the features' size where fixed
             long[] dims = new long[s.rank()];
-            java.util.Arrays.fill(dims, Math.max(1, freeDimension));
+            Arrays.fill(dims, Math.max(1, freeDimension));
             if (s.features() >= 0) {
                 dims[dims.length - 1] = s.features();
             }
@@ -149,7 +155,7 @@ public final class ModelLoader {
             explained.put(s.key(), value);
         }
         Map<String, HostTensor> outputs = new LinkedHashMap<>();
-        for (ExplainedOutput o : model.explainedOutputs()) {
+        for (OutputInfo o : model.explainedOutputs()) {
             outputs.put(o.key(), zeros(DType.FLOAT, o.shape(), 1));
         }
         return new ForwardResult(signature, explained, outputs);

@@ -5,10 +5,24 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 /**
  * The runtime's package graph, one way:
@@ -20,7 +34,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * </pre>
  *
  * The attribution methods know nothing of TensorFlow, HTTP or the container; only the model layer touches
- * TensorFlow, only the API edge speaks HTTP.
+ * TensorFlow, only the API edge speaks HTTP. The service layer sees the model by names, shapes and dtypes
+ * ({@code model.ModelSignature}), never by its TensorFlow handles.
  */
 @AnalyzeClasses(packages = "dev.explainable.serving.runtime", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageGraphTest {
@@ -106,6 +121,67 @@ class PackageGraphTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("org.tensorflow..");
+
+    /** Records whose components hold TensorFlow values: {@code model.ExplainedInput}, {@code model.ExplainedOutput}. */
+    private static final DescribedPredicate<JavaClass> RECORDS_OF_TENSORFLOW_HANDLES =
+            new DescribedPredicate<>("are records holding TensorFlow handles") {
+                @Override
+                public boolean test(JavaClass c) {
+                    return c.isRecord()
+                            && c.getFields().stream()
+                                    .anyMatch(f -> !f.getModifiers().contains(JavaModifier.STATIC)
+                                            && f.getType().getAllInvolvedRawTypes().stream()
+                                                    .anyMatch(PackageGraphTest::isTensorFlow));
+                }
+            };
+
+    /**
+     * The service layer never names {@code org.tensorflow} (the rule above), nor does it reach TensorFlow's handles
+     * through {@code model}: it holds no record of them, and calls, references or reads no member whose signature
+     * (generic arguments included) names a TensorFlow type or such a record, such as {@code ServingModel.run},
+     * {@code ServingModel.graphTensor} or {@code ServingModel.explainedOutputs}. It sees the model through
+     * {@code ModelSignature}, {@code InputInfo} and {@code OutputInfo}.
+     */
+    @ArchTest
+    static final ArchRule theServiceLayerHoldsNoTensorFlowHandles = noClasses()
+            .that()
+            .resideInAPackage(RUNTIME + ".service..")
+            .should()
+            .dependOnClassesThat(RECORDS_OF_TENSORFLOW_HANDLES);
+
+    @ArchTest
+    static final ArchRule theServiceLayerTouchesNoMemberOfTensorFlowHandles = classes()
+            .that()
+            .resideInAPackage(RUNTIME + ".service..")
+            .should(new ArchCondition<>("touch no member whose signature names TensorFlow handles") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                    for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                        access.getTarget()
+                                .resolveMember()
+                                .filter(PackageGraphTest::namesHandles)
+                                .ifPresent(m ->
+                                        events.add(SimpleConditionEvent.violated(access, access.getDescription())));
+                    }
+                }
+            });
+
+    private static boolean namesHandles(JavaMember m) {
+        List<JavaType> types = new ArrayList<>();
+        if (m instanceof JavaField f) {
+            types.add(f.getType());
+        } else if (m instanceof JavaCodeUnit u) {
+            types.add(u.getReturnType());
+            types.addAll(u.getParameterTypes());
+        }
+        return types.stream()
+                .flatMap(t -> t.getAllInvolvedRawTypes().stream())
+                .anyMatch(r -> isTensorFlow(r) || RECORDS_OF_TENSORFLOW_HANDLES.test(r));
+    }
+
+    private static boolean isTensorFlow(JavaClass c) {
+        return c.getPackageName().startsWith("org.tensorflow");
+    }
 
     @ArchTest
     static final ArchRule onlyTheApiEdgeSpeaksHttp = noClasses()

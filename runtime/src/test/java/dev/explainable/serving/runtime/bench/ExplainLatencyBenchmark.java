@@ -17,11 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.IntegratedGradients;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
+import dev.explainable.serving.runtime.model.ExplainedInput;
+import dev.explainable.serving.runtime.model.ExplainedOutput;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.ModelRunner;
 import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedInput;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelLoader;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -48,10 +48,10 @@ class ExplainLatencyBenchmark {
         for (String model : List.of("tabular_classifier", "cnn_image", "mobilenet_v2")) {
             LoadedModel loaded = TestModels.load(model, STEPS);
             JsonNode instanceJson = instance(model);
-            double explain = median(() -> loaded.pipeline().explainOne(instanceJson));
+            double explain = median(() -> TestModels.explainOne(loaded, instanceJson));
             ForwardResult instance = new ModelRunner(loaded.model())
-                    .forward(List.of(
-                            new InstanceDecoder(loaded.model().signatureInputs(), Map.of()).decode(instanceJson, 0)))
+                    .forward(List.of(new InstanceDecoder(loaded.signature().signatureInputs(), Map.of())
+                            .decode(instanceJson, 0)))
                     .get(0);
             List<Map<Output<?>, HostTensor>> batches = rawBatches(loaded.model(), instance);
             ExplainedOutput out = loaded.model().explainedOutputs().get(0);
@@ -120,7 +120,7 @@ class ExplainLatencyBenchmark {
     }
 
     static void explainOnce(LoadedModel loaded, JsonNode instance) {
-        loaded.pipeline().explainOne(instance);
+        TestModels.explainOne(loaded, instance);
     }
 
     static double medianOf(int rounds, Runnable r) {
@@ -149,7 +149,7 @@ class ExplainLatencyBenchmark {
         ExplainedInput in = model.explainedInputs().get(0);
         HostTensor x = instance.explainedValues().get(in.key());
         ExplainedOutput out = model.explainedOutputs().get(0);
-        float[] mask = new float[(int) HostTensor.elements(out.shape())];
+        float[] mask = new float[(int) HostTensor.elements(out.info().shape())];
         mask[0] = 1;
         int points = IntegrationRule.TRAPEZOID.points(STEPS);
         List<Map<Output<?>, HostTensor>> batches = new ArrayList<>();
@@ -167,7 +167,8 @@ class ExplainLatencyBenchmark {
             feeds.put(in.tensor(), HostTensor.floats(shape, data));
             feeds.put(
                     out.mask().asOutput(),
-                    HostTensor.stack(java.util.Collections.nCopies(n, HostTensor.floats(out.shape(), mask))));
+                    HostTensor.stack(java.util.Collections.nCopies(
+                            n, HostTensor.floats(out.info().shape(), mask))));
             batches.add(feeds);
         }
         return batches;

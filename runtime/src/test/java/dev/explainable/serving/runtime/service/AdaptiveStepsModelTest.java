@@ -22,8 +22,9 @@ import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.ScoreFunction;
 import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
@@ -69,10 +70,10 @@ class AdaptiveStepsModelTest {
         JsonNode image = TestModels.expected("cnn_image").get("image");
         ModelRunner runner = new ModelRunner(loaded.model());
         ForwardResult r = runner.forward(
-                        List.of(new InstanceDecoder(loaded.model().signatureInputs(), Map.of()).decode(image, 0)))
+                        List.of(new InstanceDecoder(loaded.signature().signatureInputs(), Map.of()).decode(image, 0)))
                 .get(0);
-        ExplainedOutput out = loaded.model().explainedOutputs().get(0);
-        ScoreFunction model = runner.scoreFunction(r, out, ModelRunner.target(r, out), 64);
+        OutputInfo out = loaded.signature().explainedOutputs().get(0);
+        ScoreFunction model = runner.scoreFunction(r, out, LabelTargets.top(r, out), 64);
         HostTensor x = r.explainedValues().get("image");
         ExplainedInstance instance =
                 ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", x.shape(), x.floats(), null)));
@@ -109,7 +110,7 @@ class AdaptiveStepsModelTest {
                 .get(0);
         assertEquals(100, answered.integralSteps());
         assertEquals(adaptive.approxError(), answered.approxError(), 1e-9);
-        assertNull(loaded.pipeline().explainOne(image).labels().get(0).integralSteps(), "no target, no steps");
+        assertNull(TestModels.explainOne(loaded, image).labels().get(0).integralSteps(), "no target, no steps");
     }
 
     @Test

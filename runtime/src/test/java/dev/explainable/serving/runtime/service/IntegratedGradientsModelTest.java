@@ -32,7 +32,7 @@ class IntegratedGradientsModelTest {
     }
 
     static Explanation explainOne(String model, String instanceJson, int steps) throws Exception {
-        return TestModels.load(model, steps).pipeline().explainOne(TestModels.JSON.readTree(instanceJson));
+        return TestModels.explainOne(TestModels.load(model, steps), TestModels.JSON.readTree(instanceJson));
     }
 
     static double[] flat(Object nested) {

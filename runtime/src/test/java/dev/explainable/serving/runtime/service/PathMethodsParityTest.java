@@ -27,8 +27,9 @@ import dev.explainable.serving.runtime.explain.SmoothGradConfig;
 import dev.explainable.serving.runtime.explain.StraightPath;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
@@ -205,15 +206,15 @@ class PathMethodsParityTest {
     }
 
     static ForwardResult forward(LoadedModel loaded, String instance) throws Exception {
-        InstanceDecoder decoder = new InstanceDecoder(loaded.model().signatureInputs(), Map.of());
+        InstanceDecoder decoder = new InstanceDecoder(loaded.signature().signatureInputs(), Map.of());
         Map<String, HostTensor> decoded = decoder.decode(TestModels.JSON.readTree(instance), 0);
         return new ModelRunner(loaded.model()).forward(List.of(decoded)).get(0);
     }
 
     static ScoreFunction scoreFunction(LoadedModel loaded, String instance) throws Exception {
         ForwardResult r = forward(loaded, instance);
-        ExplainedOutput o = loaded.model().explainedOutputs().get(0);
-        return new ModelRunner(loaded.model()).scoreFunction(r, o, ModelRunner.target(r, o), 64);
+        OutputInfo o = loaded.signature().explainedOutputs().get(0);
+        return new ModelRunner(loaded.model()).scoreFunction(r, o, LabelTargets.top(r, o), 64);
     }
 
     static InputValues imageValues(LoadedModel loaded, String instance) throws Exception {

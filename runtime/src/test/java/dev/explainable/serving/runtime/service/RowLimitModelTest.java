@@ -24,10 +24,11 @@ import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.ScoreFunction;
 import dev.explainable.serving.runtime.model.ForwardResult;
+import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
+import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.model.RowLimit;
 import dev.explainable.serving.runtime.model.ServingModel;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
 import dev.explainable.serving.runtime.model.SharedRuns;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
@@ -63,9 +64,9 @@ class RowLimitModelTest {
         }
     }
 
-    record Setup(ModelRunner runner, ForwardResult forward, ExplainedOutput output, ExplainedInstance instance) {
+    record Setup(ModelRunner runner, ForwardResult forward, OutputInfo output, ExplainedInstance instance) {
         Attribution explain(int batchSize) {
-            ScoreFunction f = runner.scoreFunction(forward, output, ModelRunner.target(forward, output), batchSize);
+            ScoreFunction f = runner.scoreFunction(forward, output, LabelTargets.top(forward, output), batchSize);
             return new IntegratedGradientsExplainer(PathOptions.of(50, IntegrationRule.TRAPEZOID)).explain(instance, f);
         }
     }
@@ -74,12 +75,12 @@ class RowLimitModelTest {
         ModelRunner runner = new ModelRunner(loaded.model(), Long.MAX_VALUE, shared, limit);
         JsonNode image = TestModels.expected("cnn_image").get("image");
         ForwardResult r = new ModelRunner(loaded.model())
-                .forward(List.of(new InstanceDecoder(loaded.model().signatureInputs(), Map.of()).decode(image, 0)))
+                .forward(List.of(new InstanceDecoder(loaded.signature().signatureInputs(), Map.of()).decode(image, 0)))
                 .get(0);
         HostTensor x = r.explainedValues().get("image");
         ExplainedInstance instance =
                 ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", x.shape(), x.floats(), null)));
-        return new Setup(runner, r, loaded.model().explainedOutputs().get(0), instance);
+        return new Setup(runner, r, loaded.signature().explainedOutputs().get(0), instance);
     }
 
     @Test

@@ -15,8 +15,9 @@ import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.explain.ScoreFunction;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.LabelTarget;
+import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
-import dev.explainable.serving.runtime.model.ServingModel.ExplainedOutput;
+import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
 
@@ -59,11 +60,11 @@ class SampledShapleyModelTest {
     static double[] bruteForce(LoadedModel loaded, String json) throws Exception {
         ModelRunner runner = new ModelRunner(loaded.model());
         ForwardResult instance = runner.forward(
-                        List.of(new InstanceDecoder(loaded.model().signatureInputs(), Map.of())
+                        List.of(new InstanceDecoder(loaded.signature().signatureInputs(), Map.of())
                                 .decode(TestModels.JSON.readTree(json), 0)))
                 .get(0);
-        ExplainedOutput out = loaded.model().explainedOutputs().get(0);
-        LabelTarget target = ModelRunner.target(instance, out);
+        OutputInfo out = loaded.signature().explainedOutputs().get(0);
+        LabelTarget target = LabelTargets.top(instance, out);
         float[] x = instance.explainedValues().get("features").floats();
         int n = x.length;
         int coalitions = 1 << n;

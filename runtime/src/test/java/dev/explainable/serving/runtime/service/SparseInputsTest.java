@@ -180,7 +180,7 @@ class SparseInputsTest {
     }
 
     static <T extends RuntimeException> String refusal(LoadedModel loaded, String instance, Class<T> type) {
-        return assertThrows(type, () -> loaded.pipeline().explainOne(json(instance)))
+        return assertThrows(type, () -> TestModels.explainOne(loaded, json(instance)))
                 .getMessage();
     }
 

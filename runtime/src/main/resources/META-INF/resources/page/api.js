@@ -1,0 +1,25 @@
+// The runtime's HTTP API as the page calls it: the model's description, the bundled sample, and :explain.
+
+export const PROJECT = 'local'; // any project is accepted
+
+export function fetchDescription() {
+  return fetch('/runtime/model', {headers: {Accept: 'application/json'}});
+}
+
+export function fetchSample() {
+  return fetch('/sample.png');
+}
+
+// The AI Platform path of the served version's :explain.
+export function explainPath(description) {
+  return `/v1/projects/${PROJECT}/models/${encodeURIComponent(description.model)}/versions/`
+    + `${encodeURIComponent(description.version)}:explain`;
+}
+
+// Posts the request's JSON text; the answer is the response's JSON, or an error made of its status where it has none.
+export async function postExplain(path, text, signal) {
+  const response = await fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: text,
+    signal});
+  const answer = await response.json().catch(() => ({error: `${response.status} ${response.statusText}`}));
+  return {response, answer};
+}
