@@ -49,10 +49,13 @@ import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.dependent.AppliedHash;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.operator.dependent.VersionConfig;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 import dev.explainable.serving.operator.policy.PolicyViolationStatus;
+import dev.explainable.serving.operator.status.AutoscalingState;
 import dev.explainable.serving.operator.status.Reason;
 import dev.explainable.serving.operator.status.StatusCalculator;
+import dev.explainable.serving.operator.status.VersionState;
 
 /**
  * Thin: applies {@link DesiredState} with server-side apply, deletes what a removed version left behind, and
@@ -147,7 +150,8 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             }
             return UpdateControl.patchStatus(forStatusPatch(model, refused));
         }
-        List<HasMetadata> desired = DesiredState.of(model, config);
+        Map<String, VersionConfig> configs = VersionConfig.of(model);
+        List<HasMetadata> desired = DesiredState.of(model, config, configs);
         deleteStale(model, desired, context, DELETED_FIRST);
         Map<String, String> deploymentHashes = new HashMap<>();
         for (HasMetadata object : desired) {
@@ -175,7 +179,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         context.getSecondaryResources(HorizontalPodAutoscaler.class)
                 .forEach(h -> autoscalers.put(h.getMetadata().getLabels().get(Labels.VERSION), h));
         ExplainableModelStatus status =
-                StatusCalculator.compute(model, deploymentHashes, deployments, pods, autoscalers, now());
+                StatusCalculator.compute(model, configs, deploymentHashes, deployments, pods, autoscalers, now());
         if (sameStatus(model.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
@@ -382,18 +386,16 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                                     Reason.CONFIG_CHANGED.value(),
                                     "Rolling version " + v.getName() + ": explanation metadata or method changed");
                         }
-                        boolean newFailure = StatusCalculator.DEGRADED.equals(v.getState())
-                                && !(StatusCalculator.DEGRADED.equals(p.getState())
+                        boolean newFailure = VersionState.DEGRADED.of(v)
+                                && !(VersionState.DEGRADED.of(p)
                                         && v.getReason().equals(p.getReason()));
                         if (newFailure) {
                             event(model, "Warning", v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
                         }
                         AutoscalingStatus scaling = v.getAutoscaling();
                         AutoscalingStatus before = p.getAutoscaling();
-                        boolean cannotScale = scaling != null
-                                && StatusCalculator.SCALING_INACTIVE.equals(scaling.getState())
-                                && !(before != null
-                                        && StatusCalculator.SCALING_INACTIVE.equals(before.getState())
+                        boolean cannotScale = AutoscalingState.INACTIVE.of(scaling)
+                                && !(AutoscalingState.INACTIVE.of(before)
                                         && Objects.equals(scaling.getReason(), before.getReason()));
                         if (cannotScale) {
                             event(
