@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -16,7 +15,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -40,22 +38,19 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 import dev.explainable.serving.operator.api.AutoscalingSpec;
-import dev.explainable.serving.operator.api.AutoscalingStatus;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.dependent.AppliedHash;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.dependent.VersionConfig;
+import dev.explainable.serving.operator.events.EventRecorder;
+import dev.explainable.serving.operator.events.ModelEvents;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 import dev.explainable.serving.operator.policy.PolicyViolationStatus;
-import dev.explainable.serving.operator.status.AutoscalingState;
-import dev.explainable.serving.operator.status.Reason;
 import dev.explainable.serving.operator.status.StatusCalculator;
-import dev.explainable.serving.operator.status.VersionState;
 
 /**
  * Thin: applies {@link DesiredState} with server-side apply, deletes what a removed version left behind, and
@@ -94,11 +89,13 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
 
     private final KubernetesClient client;
     private final OperatorConfig config;
+    private final ModelEvents events;
     private final Map<Class<?>, InformerEventSource<? extends HasMetadata, ExplainableModel>> caches = new HashMap<>();
 
     public ExplainableModelReconciler(KubernetesClient client, OperatorConfig config) {
         this.client = client;
         this.config = config;
+        this.events = new ModelEvents(new EventRecorder(client));
     }
 
     @Override
@@ -146,7 +143,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
             }
             if (model.getStatus() == null
                     || !refused.getConditions().equals(model.getStatus().getConditions())) {
-                event(model, "Warning", Reason.POLICY_VIOLATION.value(), String.join("; ", violations));
+                events.policyViolation(model, violations);
             }
             return UpdateControl.patchStatus(forStatusPatch(model, refused));
         }
@@ -183,7 +180,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         if (sameStatus(model.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
-        announceChanges(model, status);
+        events.announceChanges(model, status);
         return UpdateControl.patchStatus(forStatusPatch(model, status));
     }
 
@@ -285,11 +282,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                         case "HorizontalPodAutoscaler" -> "its version was removed or is no longer autoscaled";
                         default -> "its version was removed";
                     };
-                    event(
-                            model,
-                            "Normal",
-                            Reason.DELETED.value(),
-                            "Deleted " + o.getKind() + " " + o.getMetadata().getName() + " (" + why + ")");
+                    events.deleted(model, o, why);
                 }
             }
         }
@@ -314,7 +307,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         LOG.infof(
                 "%s/%s: the API server refused an object: %s",
                 model.getMetadata().getNamespace(), model.getMetadata().getName(), refusal);
-        event(model, "Warning", Reason.APPLY_FAILED.value(), refusal);
+        events.applyFailed(model, refusal);
         return ErrorStatusUpdateControl.patchStatus(forStatusPatch(model, status));
     }
 
@@ -359,86 +352,5 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
 
     private static String now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    private void announceChanges(ExplainableModel model, ExplainableModelStatus next) {
-        ExplainableModelStatus prev = model.getStatus();
-        if (prev == null) {
-            event(
-                    model,
-                    "Normal",
-                    Reason.CREATED.value(),
-                    "Created objects for versions "
-                            + next.getVersions().stream()
-                                    .map(VersionStatus::getName)
-                                    .toList());
-            return;
-        }
-        for (VersionStatus v : next.getVersions()) {
-            prev.getVersions().stream()
-                    .filter(p -> p.getName().equals(v.getName()))
-                    .findFirst()
-                    .ifPresent(p -> {
-                        if (p.getConfigHash() != null && !p.getConfigHash().equals(v.getConfigHash())) {
-                            event(
-                                    model,
-                                    "Normal",
-                                    Reason.CONFIG_CHANGED.value(),
-                                    "Rolling version " + v.getName() + ": explanation metadata or method changed");
-                        }
-                        boolean newFailure = VersionState.DEGRADED.of(v)
-                                && !(VersionState.DEGRADED.of(p)
-                                        && v.getReason().equals(p.getReason()));
-                        if (newFailure) {
-                            event(model, "Warning", v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
-                        }
-                        AutoscalingStatus scaling = v.getAutoscaling();
-                        AutoscalingStatus before = p.getAutoscaling();
-                        boolean cannotScale = AutoscalingState.INACTIVE.of(scaling)
-                                && !(AutoscalingState.INACTIVE.of(before)
-                                        && Objects.equals(scaling.getReason(), before.getReason()));
-                        if (cannotScale) {
-                            event(
-                                    model,
-                                    "Warning",
-                                    scaling.getReason() == null ? "AutoscalingInactive" : scaling.getReason(),
-                                    "Version " + v.getName() + " cannot autoscale: " + scaling.getMessage());
-                        }
-                    });
-        }
-    }
-
-    /** {@code reason}: a {@link Reason}'s value, or a failing version's reason, which Kubernetes may have given. */
-    private void event(ExplainableModel model, String type, String reason, String message) {
-        try {
-            String now = now();
-            client.v1()
-                    .events()
-                    .inNamespace(model.getMetadata().getNamespace())
-                    .resource(new EventBuilder()
-                            .withNewMetadata()
-                            .withGenerateName(model.getMetadata().getName() + "-")
-                            .endMetadata()
-                            .withNewInvolvedObject()
-                            .withApiVersion(model.getApiVersion())
-                            .withKind(model.getKind())
-                            .withName(model.getMetadata().getName())
-                            .withNamespace(model.getMetadata().getNamespace())
-                            .withUid(model.getMetadata().getUid())
-                            .endInvolvedObject()
-                            .withReason(reason)
-                            .withMessage(message)
-                            .withType(type)
-                            .withFirstTimestamp(now)
-                            .withLastTimestamp(now)
-                            .withCount(1)
-                            .withNewSource()
-                            .withComponent(Labels.OPERATOR)
-                            .endSource()
-                            .build())
-                    .create();
-        } catch (RuntimeException e) {
-            LOG.debugf("could not record event %s: %s", reason, e.getMessage());
-        }
     }
 }
