@@ -16,7 +16,7 @@ import dev.explainable.serving.operator.config.OperatorConfig;
 
 /**
  * The Kubernetes objects an {@link ExplainableModel} stands for: pure functions of the resource and the operator
- * configuration, so the reconciler only applies what comes out and deletes what no longer does. One class per kind
+ * configuration, so the operator's workflow only applies what comes out and deletes what no longer does. One class per kind
  * builds it ({@link DesiredConfigMap}, {@link DesiredDeployment}, {@link DesiredService},
  * {@link DesiredPodDisruptionBudget}, {@link DesiredHorizontalPodAutoscaler}, {@link DesiredIngress}); the names and
  * metadata they share are here.
