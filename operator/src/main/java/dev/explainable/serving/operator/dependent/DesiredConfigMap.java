@@ -1,9 +1,5 @@
 package dev.explainable.serving.operator.dependent;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -97,33 +93,20 @@ public final class DesiredConfigMap {
         }
     }
 
-    /** Hash of the effective configuration: a change rolls exactly this version's pods. */
+    /** Hash of the effective configuration: a change rolls exactly this version's pods ({@link VersionConfig}). */
     public static String configHash(ExplainableModel m, VersionSpec v) {
-        StringBuilder b = new StringBuilder();
-        settings(m, v).forEach((k, val) -> b.append(k).append('=').append(val).append('\n'));
-        b.append("metadata=").append(metadataJson(v));
-        // how the model is fetched (credentials, endpoints, the pods' ServiceAccount) rolls the pods too
-        if (m.getSpec().getStorage() != null) {
-            try {
-                b.append("\nstorage=")
-                        .append(CANONICAL.writeValueAsString(m.getSpec().getStorage()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return VersionConfig.of(m, v).hash();
     }
 
+    /** As {@link #of(ExplainableModel, VersionSpec, VersionConfig)}, for one version alone. */
     public static ConfigMap of(ExplainableModel m, VersionSpec v) {
-        Map<String, String> data = new LinkedHashMap<>(settings(m, v));
-        String metadata = metadataJson(v);
-        if (metadata != null) {
-            data.put(METADATA_FILE, metadata);
+        return of(m, v, VersionConfig.of(m, v));
+    }
+
+    public static ConfigMap of(ExplainableModel m, VersionSpec v, VersionConfig config) {
+        Map<String, String> data = new LinkedHashMap<>(config.settings());
+        if (config.metadataJson() != null) {
+            data.put(METADATA_FILE, config.metadataJson());
         }
         return new ConfigMapBuilder()
                 .withMetadata(DesiredState.meta(

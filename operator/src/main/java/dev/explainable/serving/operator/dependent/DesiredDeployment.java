@@ -32,7 +32,7 @@ import dev.explainable.serving.operator.config.OperatorConfig;
 
 /**
  * A version's Deployment: the runtime's pods, configured through its {@link RuntimeSetting}s, hardened to the
- * "restricted" Pod Security Standard, and rolled when the version's {@link DesiredConfigMap#configHash} changes.
+ * "restricted" Pod Security Standard, and rolled when the version's {@link VersionConfig#hash} changes.
  */
 public final class DesiredDeployment {
 
@@ -70,7 +70,12 @@ public final class DesiredDeployment {
                 : v.getResources().getGpus();
     }
 
+    /** As {@link #of(ExplainableModel, VersionSpec, VersionConfig, OperatorConfig)}, for one version alone. */
     public static Deployment of(ExplainableModel m, VersionSpec v, OperatorConfig config) {
+        return of(m, v, VersionConfig.of(m, v), config);
+    }
+
+    public static Deployment of(ExplainableModel m, VersionSpec v, VersionConfig versionConfig, OperatorConfig config) {
         String model = m.getMetadata().getName();
         ResourcesSpec r = v.getResources() == null ? new ResourcesSpec() : v.getResources();
         int gpus = gpus(v);
@@ -87,7 +92,7 @@ public final class DesiredDeployment {
         String cm = DesiredState.configMapName(m, v.getName());
 
         List<EnvVar> env = new ArrayList<>();
-        for (String key : DesiredConfigMap.settings(m, v).keySet()) {
+        for (String key : versionConfig.settings().keySet()) {
             if (!key.equals(DesiredConfigMap.MODEL_URI_KEY)) {
                 env.add(new EnvVarBuilder()
                         .withName(key)
@@ -98,7 +103,7 @@ public final class DesiredDeployment {
             }
         }
         env.add(envVar(RuntimeSetting.MODEL_DIR.env(), location.modelDir()));
-        if (DesiredConfigMap.metadataJson(v) != null) {
+        if (versionConfig.metadataJson() != null) {
             env.add(envVar(RuntimeSetting.METADATA_FILE.env(), CONFIG_MOUNT + "/" + DesiredConfigMap.METADATA_FILE));
         }
         env.add(envVar(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true"));
@@ -157,7 +162,7 @@ public final class DesiredDeployment {
                 .withNewTemplate()
                 .withNewMetadata()
                 .withLabels(podLabels)
-                .addToAnnotations(Labels.CONFIG_HASH, DesiredConfigMap.configHash(m, v))
+                .addToAnnotations(Labels.CONFIG_HASH, versionConfig.hash())
                 .endMetadata()
                 .withNewSpec()
                 .withNodeSelector(nodeSelector)

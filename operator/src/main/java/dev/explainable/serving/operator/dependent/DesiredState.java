@@ -16,7 +16,7 @@ import dev.explainable.serving.operator.config.OperatorConfig;
 
 /**
  * The Kubernetes objects an {@link ExplainableModel} stands for: pure functions of the resource and the operator
- * configuration, so the reconciler only applies what comes out and deletes what no longer does. One class per kind
+ * configuration, so the operator's workflow only applies what comes out and deletes what no longer does. One class per kind
  * builds it ({@link DesiredConfigMap}, {@link DesiredDeployment}, {@link DesiredService},
  * {@link DesiredPodDisruptionBudget}, {@link DesiredHorizontalPodAutoscaler}, {@link DesiredIngress}); the names and
  * metadata they share are here.
@@ -30,13 +30,18 @@ public final class DesiredState {
      * before the autoscaler that scales it).
      */
     public static List<HasMetadata> of(ExplainableModel m, OperatorConfig config) {
+        return of(m, config, VersionConfig.of(m));
+    }
+
+    /** As {@link #of(ExplainableModel, OperatorConfig)}, with each version's configuration computed already. */
+    public static List<HasMetadata> of(ExplainableModel m, OperatorConfig config, Map<String, VersionConfig> configs) {
         List<HasMetadata> out = new ArrayList<>();
         for (VersionSpec v : m.getSpec().getVersions()) {
-            out.add(DesiredConfigMap.of(m, v));
+            out.add(DesiredConfigMap.of(m, v, configs.get(v.getName())));
         }
         out.add(DesiredConfigMap.forModel(m));
         for (VersionSpec v : m.getSpec().getVersions()) {
-            out.add(DesiredDeployment.of(m, v, config));
+            out.add(DesiredDeployment.of(m, v, configs.get(v.getName()), config));
             out.add(DesiredService.forVersion(m, v));
             // an autoscaled version may grow past one pod: its budget keeps drains to one pod at a time then, and
             // at one pod it still lets that pod go (maxUnavailable 1)

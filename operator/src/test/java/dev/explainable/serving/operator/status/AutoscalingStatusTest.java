@@ -1,8 +1,8 @@
 package dev.explainable.serving.operator.status;
 
-import static dev.explainable.serving.operator.status.StatusCalculatorTest.HASH;
-import static dev.explainable.serving.operator.status.StatusCalculatorTest.HASHES;
-import static dev.explainable.serving.operator.status.StatusCalculatorTest.condition;
+import static dev.explainable.serving.operator.status.StatusFixtures.HASH;
+import static dev.explainable.serving.operator.status.StatusFixtures.compute;
+import static dev.explainable.serving.operator.status.StatusFixtures.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -94,13 +94,8 @@ class AutoscalingStatusTest {
     }
 
     static ExplainableModelStatus status(ExplainableModel m, Deployment d, HorizontalPodAutoscaler h) {
-        return StatusCalculator.compute(
-                m,
-                HASHES,
-                d == null ? Map.of() : Map.of("v1", d),
-                Map.of(),
-                h == null ? Map.of() : Map.of("v1", h),
-                "t");
+        return compute(
+                m, d == null ? Map.of() : Map.of("v1", d), Map.of(), h == null ? Map.of() : Map.of("v1", h), "t");
     }
 
     @Test
@@ -272,7 +267,7 @@ class AutoscalingStatusTest {
     void aVersionWithoutAutoscalingHasNoAutoscalingStatus() {
         ExplainableModel m = model(null);
         VersionStatus v =
-                status(m, StatusCalculatorTest.rolledOut(), null).getVersions().get(0);
+                status(m, StatusFixtures.rolledOut(), null).getVersions().get(0);
         assertThat(v.getAutoscaling()).isNull();
         assertThat(v.getReplicas()).isEqualTo(1);
         assertThat(List.of(v.getState())).containsExactly("Available");
