@@ -24,7 +24,7 @@ class DesiredObjectsTest {
     }
 
     static DesiredObjects desired(ExplainableModel m) {
-        return DesiredObjects.stamped(DesiredState.of(m, new TestConfig(false)), null);
+        return DesiredObjects.stamped(DesiredState.of(m, TestConfig.of()), null);
     }
 
     @Test
