@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
+import dev.explainable.serving.runtime.api.description.RuntimeModelResource;
+import dev.explainable.serving.runtime.api.errors.ErrorMappers;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.service.ModelNotReadyException;

@@ -35,6 +35,12 @@ import io.vertx.core.http.HttpServerRequest;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.api.aiplatform.AiPlatformJson;
+import dev.explainable.serving.runtime.api.call.WireValues;
+import dev.explainable.serving.runtime.api.description.ModelDescriptionJson;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
+import dev.explainable.serving.runtime.api.errors.ErrorMappers;
+import dev.explainable.serving.runtime.api.vertex.VertexJson;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.service.ModelState;
 
@@ -88,14 +94,14 @@ class WireFormatTest {
                         WireFixtures.explanations(),
                         WireFixtures.instances(),
                         "v7",
-                        AiPlatformJson.predictionList(WireFixtures.predictions()))));
+                        WireValues.predictionList(WireFixtures.predictions()))));
     }
 
     @Test
     void vertexPredictions() throws IOException {
         exactly(
                 "vertex-predict.json",
-                write(VertexJson.predictions(AiPlatformJson.predictionList(WireFixtures.predictions()), "v7")));
+                write(VertexJson.predictions(WireValues.predictionList(WireFixtures.predictions()), "v7")));
     }
 
     @Test
@@ -175,9 +181,9 @@ class WireFormatTest {
                                     request("/v1/projects/p/locations/l/endpoints/m:explain"), status, message)
                             .getEntity()))
                     .append('\n');
-            out.append(HttpGuards.errorBody("/v1/projects/p/models/m:explain", status, message))
+            out.append(ErrorBody.encode("/v1/projects/p/models/m:explain", status, message))
                     .append('\n');
-            out.append(HttpGuards.errorBody("/v1beta1/projects/p/locations/l/endpoints/m:predict", status, message))
+            out.append(ErrorBody.encode("/v1beta1/projects/p/locations/l/endpoints/m:predict", status, message))
                     .append('\n');
         }
         out.append(write(ErrorMappers.error(null, 503, "no request: AI Platform's shape")

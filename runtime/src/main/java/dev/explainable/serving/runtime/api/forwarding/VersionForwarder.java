@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.forwarding;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,6 +32,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -39,6 +42,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.explainable.serving.runtime.api.errors.ApiException;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
+import dev.explainable.serving.runtime.api.http.AdmissionControl;
+import dev.explainable.serving.runtime.api.http.ForwardedMark;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
@@ -55,8 +62,8 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
  * endpoint is this model.
  *
  * <p>The answer is passed on only when it comes from the runtime of that model and version: the receiving runtime
- * marks the answers of forwarded requests with {@link #SERVED_BY_HEADER} ({@code <model>/<version>}, set by
- * {@link HttpGuards}); an answer without that mark (another server that answered at that name) is replaced by a 502
+ * marks the answers of forwarded requests with {@link ForwardedMark#SERVED_BY_HEADER} ({@code <model>/<version>}, set by
+ * {@code HttpGuards}); an answer without that mark (another server that answered at that name) is replaced by a 502
  * (503 for its 429 and 503) of this runtime's own words, and nothing of it is passed on.
  *
  * <p>A forward is bounded like local work: at most {@code explain.routing.max-concurrent-forwards} in flight (429
@@ -70,12 +77,6 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
 @ApplicationScoped
 public class VersionForwarder {
 
-    /** Set on a forwarded request: the receiving runtime answers for itself. */
-    static final String FORWARDED_HEADER = "X-Explainable-Forwarded";
-
-    /** Set by a runtime on its answers to forwarded requests: {@code <model>/<version>} it serves. */
-    static final String SERVED_BY_HEADER = "X-Explainable-Served-By";
-
     /**
      * Largest answer taken from another version (buffered before it is passed on): with the default of 8 forwards in
      * flight, at most 512 MiB, and only if each answer is that large.
@@ -88,6 +89,7 @@ public class VersionForwarder {
     private static final Logger LOG = Logger.getLogger(VersionForwarder.class);
     private static final Pattern VERSION = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory TOKENS = new JsonFactory();
 
     private final String model;
     private final Optional<String> template;
@@ -136,14 +138,33 @@ public class VersionForwarder {
                 .build();
     }
 
-    /** True when requests for other versions can be forwarded: a URL template and a versions file are set. */
-    boolean enabled() {
-        return template.isPresent() && versions.isPresent();
+    /**
+     * The body's top-level {@code deployedModelId} when it is a string, read without building the JSON tree; null
+     * when absent or when the body does not parse (the full read then says why).
+     */
+    public static String deployedModelIdOf(byte[] body) {
+        try (JsonParser p = TOKENS.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("deployedModelId") && value == JsonToken.VALUE_STRING) {
+                    String id = p.getText();
+                    return id.isEmpty() ? null : id;
+                }
+                p.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
-    /** The mark of the runtime serving {@code version} of {@code model} ({@link #SERVED_BY_HEADER}). */
-    static String servedBy(String model, String version) {
-        return model + "/" + version;
+    /** True when requests for other versions can be forwarded: a URL template and a versions file are set. */
+    public boolean enabled() {
+        return template.isPresent() && versions.isPresent();
     }
 
     /**
@@ -154,7 +175,7 @@ public class VersionForwarder {
      * process is stopping), 504 past the deadline, 502 for an answer without the version's mark. An error answer of
      * the other version that is not Google's shape is replaced by one.
      */
-    Response forward(String version, String pathAndQuery, byte[] body, RequestDeadline deadline) {
+    public Response forward(String version, String pathAndQuery, byte[] body, RequestDeadline deadline) {
         Timer.Sample sample = Timer.start(registry);
         Outcome outcome = new Outcome();
         try {
@@ -200,7 +221,7 @@ public class VersionForwarder {
         if (body.length > maxRequestBytes) {
             // the HTTP layer refuses such bodies first; this holds for any caller
             outcome.name = "client_error";
-            return error(413, RequestReader.tooLarge(maxRequestBytes).getMessage());
+            return error(413, ApiException.tooLarge(maxRequestBytes).getMessage());
         }
         Admission.Permit permit;
         try {
@@ -225,7 +246,7 @@ public class VersionForwarder {
             HttpRequest request = HttpRequest.newBuilder(target)
                     .timeout(Duration.ofNanos(left)) // the polling below ends it first; a safety net
                     .header("Content-Type", MediaType.APPLICATION_JSON)
-                    .header(FORWARDED_HEADER, "1")
+                    .header(ForwardedMark.FORWARDED_HEADER, "1")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             CompletableFuture<HttpResponse<byte[]>> answer =
@@ -350,7 +371,7 @@ public class VersionForwarder {
     }
 
     /**
-     * The other version's answer, when it carries that version's mark ({@link #SERVED_BY_HEADER}): a JSON success or
+     * The other version's answer, when it carries that version's mark ({@link ForwardedMark#SERVED_BY_HEADER}): a JSON success or
      * a Google API error as it is (with its {@code Retry-After}); anything else (an error of another shape, a body
      * that is not JSON, a redirect) as a Google API error of this runtime's own, without the other side's text. An
      * answer without the mark is passed on in no part: 503 for a 429 or 503 (a proxy in between that cannot reach the
@@ -358,14 +379,14 @@ public class VersionForwarder {
      */
     private Response passOn(HttpResponse<byte[]> answer, String version, String who, Outcome outcome) {
         int status = answer.statusCode();
-        Optional<String> mark = answer.headers().firstValue(SERVED_BY_HEADER);
-        if (!mark.equals(Optional.of(servedBy(model, version)))) {
+        Optional<String> mark = answer.headers().firstValue(ForwardedMark.SERVED_BY_HEADER);
+        if (!mark.equals(Optional.of(ForwardedMark.servedBy(model, version)))) {
             outcome.name = "unverified";
             LOG.warnf(
                     "the answer for version %s (HTTP %d) is not marked as that version's (%s: %s): not passed on",
                     version,
                     status,
-                    SERVED_BY_HEADER,
+                    ForwardedMark.SERVED_BY_HEADER,
                     mark.map(VersionForwarder::abbreviate).orElse("absent"));
             if (status == 429 || status == 503) {
                 return error(
@@ -421,7 +442,7 @@ public class VersionForwarder {
     }
 
     private static Response error(int status, String message, Long retryAfterSeconds) {
-        Map<String, Object> body = VertexJson.error(status, message);
+        Map<String, Object> body = ErrorBody.google(status, message);
         Response.ResponseBuilder b =
                 Response.status(status).type(MediaType.APPLICATION_JSON).entity(body);
         if (retryAfterSeconds != null) {

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.http;
 
 import java.time.Duration;
 
@@ -20,7 +20,7 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
  * The two admission queues, explanations and predictions (a cheap predict never waits behind explanations), the
- * bound on requests forwarded to other versions ({@link VersionForwarder}), their metrics, and their part in
+ * bound on requests forwarded to other versions ({@code api.forwarding.VersionForwarder}), their metrics, and their part in
  * shutdown: every request still running, computed here or forwarded, ends before the pod's grace period does.
  */
 @ApplicationScoped
@@ -99,12 +99,12 @@ public class AdmissionControl {
         return forwards;
     }
 
-    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+    public void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
         LOG.infof("shutting down: requests still running at %d s are cancelled", shutdownWindow.toSeconds());
         RequestDeadline.stopAllAfter(shutdownWindow);
     }
 
-    void onShutdown(@Observes ShutdownEvent event) {
+    public void onShutdown(@Observes ShutdownEvent event) {
         explanations.stop();
         predictions.stop();
         forwards.stop();

@@ -1,7 +1,6 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.aiplatform;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +8,9 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.explainable.serving.runtime.api.call.WireValues;
 import dev.explainable.serving.runtime.result.Explanation;
-import dev.explainable.serving.runtime.result.InputExplanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
-import dev.explainable.serving.runtime.result.NamedFeatures;
-import dev.explainable.serving.runtime.result.RenderedImage;
-import dev.explainable.serving.runtime.result.TensorAttribution;
 import dev.explainable.serving.runtime.service.ModelState;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 
@@ -22,7 +18,7 @@ import dev.explainable.serving.runtime.tensor.HostTensor;
  * The runtime's answers in AI Platform's JSON: {@code projects.explain}, {@code projects.predict} and the model and
  * version resources.
  */
-final class AiPlatformJson {
+public final class AiPlatformJson {
 
     private static final ObjectMapper METADATA_JSON =
             new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
@@ -30,7 +26,7 @@ final class AiPlatformJson {
     private AiPlatformJson() {}
 
     /** {@code {"explanations": [{"attributions_by_label": [...]}, ...]}} */
-    static Map<String, Object> explanations(List<Explanation> explanations) {
+    public static Map<String, Object> explanations(List<Explanation> explanations) {
         List<Object> out = new ArrayList<>(explanations.size());
         for (Explanation e : explanations) {
             List<Object> labels = new ArrayList<>();
@@ -41,13 +37,13 @@ final class AiPlatformJson {
     }
 
     /** One {@code attributions_by_label} entry, keys in AI Platform's (alphabetical) order, nulls left out. */
-    static Map<String, Object> label(LabelAttribution l) {
+    public static Map<String, Object> label(LabelAttribution l) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (l.approxError() != null) {
             m.put("approx_error", l.approxError());
         }
         Map<String, Object> attributions = new LinkedHashMap<>();
-        l.attributions().forEach((input, value) -> attributions.put(input, attribution(value)));
+        l.attributions().forEach((input, value) -> attributions.put(input, WireValues.attribution(value)));
         m.put("attributions", attributions);
         m.put("baseline_score", l.baselineScore());
         m.put("example_score", l.exampleScore());
@@ -63,48 +59,16 @@ final class AiPlatformJson {
         return m;
     }
 
-    /** Nested lists (a number for a scalar), an object by feature name, or {@code {"b64_jpeg": ..., "values"}}. */
-    static Object attribution(InputExplanation value) {
-        if (value instanceof TensorAttribution t) {
-            return HostTensor.nestedDoubles(t.values(), t.shape());
-        }
-        if (value instanceof NamedFeatures f) {
-            return f.features();
-        }
-        RenderedImage image = (RenderedImage) value;
-        Map<String, Object> rendered = new LinkedHashMap<>();
-        rendered.put("b64_" + image.format().wireName(), Base64.getEncoder().encodeToString(image.encoded()));
-        if (image.includeRaw()) {
-            rendered.put("values", attribution(image.tensor()));
-        }
-        return rendered;
-    }
-
     /** {@code {"predictions": [...]}}: one output's value per instance, or an object of named outputs. */
-    static Map<String, Object> predictions(List<Map<String, HostTensor>> results) {
-        return Map.of("predictions", predictionList(results));
-    }
-
-    /** One output's value per instance, or an object of named outputs (both contracts answer predictions so). */
-    static List<Object> predictionList(List<Map<String, HostTensor>> results) {
-        List<Object> predictions = new ArrayList<>();
-        for (Map<String, HostTensor> row : results) {
-            if (row.size() == 1) {
-                predictions.add(row.values().iterator().next().toJson());
-            } else {
-                Map<String, Object> named = new LinkedHashMap<>();
-                row.forEach((key, value) -> named.put(key, value.toJson()));
-                predictions.add(named);
-            }
-        }
-        return predictions;
+    public static Map<String, Object> predictions(List<Map<String, HostTensor>> results) {
+        return Map.of("predictions", WireValues.predictionList(results));
     }
 
     /**
      * A {@code projects.models.versions} resource: this runtime's one version, always the default; its state is
      * the model's (CREATING while loading, FAILED with the reason).
      */
-    static Map<String, Object> version(String name, ModelState state, Map<String, Object> explanationConfig) {
+    public static Map<String, Object> version(String name, ModelState state, Map<String, Object> explanationConfig) {
         Map<String, Object> version = new LinkedHashMap<>();
         version.put("name", name);
         version.put("isDefault", true);
@@ -130,7 +94,7 @@ final class AiPlatformJson {
     }
 
     /** A {@code projects.models} resource with its default version. */
-    static Map<String, Object> model(String name, Map<String, Object> defaultVersion) {
+    public static Map<String, Object> model(String name, Map<String, Object> defaultVersion) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("name", name);
         model.put("defaultVersion", defaultVersion);

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.call;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.explainable.serving.runtime.api.errors.ApiException;
 
 /** Parses an AI Platform request body, bounded in size, into its {@code instances}. */
 public final class RequestReader {
@@ -31,7 +33,7 @@ public final class RequestReader {
             throw ApiException.badRequest("empty request body; send {\"instances\": [...]}");
         }
         if (bytes.length > maxBytes) {
-            throw tooLarge(maxBytes);
+            throw ApiException.tooLarge(maxBytes);
         }
         JsonNode root;
         try {
@@ -67,10 +69,5 @@ public final class RequestReader {
             throw ApiException.badRequest("\"parameters\" must be an object");
         }
         return new Request(list, parameters, root);
-    }
-
-    public static ApiException tooLarge(long maxBytes) {
-        return new ApiException(
-                413, "request body is larger than the limit of " + maxBytes + " bytes (explain.max-request-bytes)");
     }
 }

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.call;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,7 +20,7 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  * {@code parameters}, or in {@code explanationSpecOverride.parameters}: Google has no such field on either). The
  * method itself cannot change, as on Vertex.
  */
-final class ExplanationOverrides {
+public final class ExplanationOverrides {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OVERRIDE_KEYS = Set.of("parameters", "metadata");
@@ -41,7 +41,7 @@ final class ExplanationOverrides {
      * The request's options; {@code method} is the model's (a parameter block of another method is refused), and
      * {@code mostLabels} the most labels one of its explained outputs has: {@code outputIndices} may name no more.
      */
-    static ExplainOptions read(JsonNode body, JsonNode parameters, AttributionMethod method, int mostLabels) {
+    public static ExplainOptions read(JsonNode body, JsonNode parameters, AttributionMethod method, int mostLabels) {
         Map<String, Object> visualization = visualization(parameters);
         Double target = parameters == null
                 ? null

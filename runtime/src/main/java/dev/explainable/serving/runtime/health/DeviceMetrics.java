@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.health;
 
 import java.util.List;
 

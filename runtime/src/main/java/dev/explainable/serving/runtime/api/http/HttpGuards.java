@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.http;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,10 +13,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.explainable.serving.runtime.api.errors.ApiException;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
@@ -24,8 +25,8 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
  * What every request passes before any application code, on the event loop (no worker is held):
  * <ul>
  * <li>security headers on every response (the page loads only its own scripts, styles and images, cannot be framed);
- * <li>on every answer to a request another version forwarded ({@link VersionForwarder#FORWARDED_HEADER}), this
- * runtime's mark {@code <model>/<version>} ({@link VersionForwarder#SERVED_BY_HEADER}), which the forwarder requires
+ * <li>on every answer to a request another version forwarded ({@link ForwardedMark#FORWARDED_HEADER}), this
+ * runtime's mark {@code <model>/<version>} ({@link ForwardedMark#SERVED_BY_HEADER}), which the forwarder requires
  * before it passes the answer on;
  * <li>a body announced larger than {@code explain.max-request-bytes} is refused before it is read, and one whose
  * size is not announced (chunked) too;
@@ -70,7 +71,7 @@ public class HttpGuards {
 
     public HttpGuards(ExplainConfig config, Vertx vertx) {
         this.servedBy =
-                VersionForwarder.servedBy(config.model().name(), config.model().version());
+                ForwardedMark.servedBy(config.model().name(), config.model().version());
         this.maxRequestBytes = config.maxRequestBytes();
         this.bodyTimeout = config.limits().bodyTimeout();
         this.deadline = config.limits().deadline();
@@ -90,9 +91,9 @@ public class HttpGuards {
         response.putHeader("X-Frame-Options", "DENY");
         response.putHeader("X-Content-Type-Options", "nosniff");
         response.putHeader("Referrer-Policy", "no-referrer");
-        if (request.getHeader(VersionForwarder.FORWARDED_HEADER) != null) {
+        if (request.getHeader(ForwardedMark.FORWARDED_HEADER) != null) {
             // every answer, refusals included: the forwarding runtime passes on only what this runtime answered
-            response.putHeader(VersionForwarder.SERVED_BY_HEADER, servedBy);
+            response.putHeader(ForwardedMark.SERVED_BY_HEADER, servedBy);
         }
 
         String client =
@@ -151,7 +152,7 @@ public class HttpGuards {
                 return;
             }
             if (announced > maxRequestBytes) {
-                refuse(ctx, 413, RequestReader.tooLarge(maxRequestBytes).getMessage());
+                refuse(ctx, 413, ApiException.tooLarge(maxRequestBytes).getMessage());
                 return;
             }
         }
@@ -197,7 +198,7 @@ public class HttpGuards {
             case 404 -> "not found";
             case 405 -> "method not allowed";
             case 411 -> "send the request body with a Content-Length header";
-            case 413 -> RequestReader.tooLarge(maxRequestBytes).getMessage();
+            case 413 -> ApiException.tooLarge(maxRequestBytes).getMessage();
             case 414 -> "request URI too long";
             case 431 -> "request headers too large";
             default -> status < 500 ? "bad request" : "internal error";
@@ -210,17 +211,14 @@ public class HttpGuards {
 
     /** The contract's error body for a path: Google's API error on Vertex's URLs, {@code {"error"}} elsewhere. */
     static String errorBody(String path, int status, String message) {
-        return path != null
-                        && VertexPredictionResource.VERTEX_PATH.matcher(path).matches()
-                ? new JsonObject(VertexJson.error(status, message)).encode()
-                : new JsonObject().put("error", message).encode();
+        return ErrorBody.encode(path, status, message);
     }
 
     /**
      * The whole body has arrived (the resource method has it): the body timer ends here, not with the answer, so
      * that work taking longer than the body timeout is not cut by it. Called on the event loop.
      */
-    static void bodyArrived(RoutingContext ctx) {
+    public static void bodyArrived(RoutingContext ctx) {
         BodyTimer t = ctx.get(BODY_TIMER);
         if (t != null) {
             t.arrived().set(true);
@@ -272,7 +270,7 @@ public class HttpGuards {
     }
 
     /** The deadline {@link #guard} started for this request. */
-    static RequestDeadline deadline(RoutingContext ctx) {
+    public static RequestDeadline deadline(RoutingContext ctx) {
         RequestDeadline d = ctx.get(DEADLINE);
         return d != null ? d : RequestDeadline.after(Duration.ofSeconds(60));
     }

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.call;
 
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -14,6 +14,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.explainable.serving.runtime.api.errors.ApiException;
+import dev.explainable.serving.runtime.api.http.AdmissionControl;
+import dev.explainable.serving.runtime.api.http.HttpGuards;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;

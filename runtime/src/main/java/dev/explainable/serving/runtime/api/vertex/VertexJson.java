@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.vertex;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,11 +7,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.explainable.serving.runtime.api.call.WireValues;
 import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 
-/** The runtime's answers in Vertex AI's JSON ({@code ExplainResponse}, {@code PredictResponse}, errors). */
-final class VertexJson {
+/** The runtime's answers in Vertex AI's JSON ({@code ExplainResponse}, {@code PredictResponse}, the Endpoint). */
+public final class VertexJson {
 
     private VertexJson() {}
 
@@ -20,7 +21,7 @@ final class VertexJson {
      * {@code featureAttributions} mirrors its instance: an object of named inputs for an object instance, the one
      * input's value otherwise.
      */
-    static Map<String, Object> explanations(
+    public static Map<String, Object> explanations(
             List<Explanation> explanations,
             List<JsonNode> instances,
             String deployedModelId,
@@ -42,12 +43,12 @@ final class VertexJson {
     }
 
     /** One {@code Attribution}: Vertex's field names; {@code outputIndex} only for a vector output. */
-    static Map<String, Object> attribution(LabelAttribution l, boolean named) {
+    public static Map<String, Object> attribution(LabelAttribution l, boolean named) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("baselineOutputValue", l.baselineScore());
         m.put("instanceOutputValue", l.exampleScore());
         Map<String, Object> features = new LinkedHashMap<>();
-        l.attributions().forEach((input, value) -> features.put(input, AiPlatformJson.attribution(value)));
+        l.attributions().forEach((input, value) -> features.put(input, WireValues.attribution(value)));
         m.put(
                 "featureAttributions",
                 named || features.size() != 1
@@ -71,7 +72,7 @@ final class VertexJson {
     }
 
     /** {@code {"predictions": [...], "deployedModelId"}} */
-    static Map<String, Object> predictions(List<Object> predictions, String deployedModelId) {
+    public static Map<String, Object> predictions(List<Object> predictions, String deployedModelId) {
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("predictions", predictions);
         response.put("deployedModelId", deployedModelId);
@@ -79,7 +80,7 @@ final class VertexJson {
     }
 
     /** An {@code Endpoint} resource with one deployed model taking all the traffic. */
-    static Map<String, Object> endpoint(String name, String displayName, String deployedModelId, String model) {
+    public static Map<String, Object> endpoint(String name, String displayName, String deployedModelId, String model) {
         Map<String, Object> deployed = new LinkedHashMap<>();
         deployed.put("id", deployedModelId);
         deployed.put("model", model);
@@ -90,32 +91,5 @@ final class VertexJson {
         e.put("deployedModels", List.of(deployed));
         e.put("trafficSplit", Map.of(deployedModelId, 100));
         return e;
-    }
-
-    /** Google's API error: {@code {"error": {"code", "message", "status"}}}. */
-    static Map<String, Object> error(int code, String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("code", code);
-        e.put("message", message);
-        e.put("status", status(code));
-        return Map.of("error", e);
-    }
-
-    /** The canonical status name Google's APIs pair with an HTTP status. */
-    static String status(int code) {
-        return switch (code) {
-            case 400, 411, 413, 415 -> "INVALID_ARGUMENT";
-            case 401 -> "UNAUTHENTICATED";
-            case 403 -> "PERMISSION_DENIED";
-            case 404 -> "NOT_FOUND";
-            case 405 -> "UNIMPLEMENTED";
-            case 408, 504 -> "DEADLINE_EXCEEDED";
-            case 409 -> "ABORTED";
-            case 429 -> "RESOURCE_EXHAUSTED";
-            case 499 -> "CANCELLED";
-            case 501 -> "UNIMPLEMENTED";
-            case 503 -> "UNAVAILABLE";
-            default -> code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
-        };
     }
 }

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.http;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.description;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,11 +8,11 @@ import java.util.Map;
 import dev.explainable.serving.runtime.service.ModelDescription;
 
 /** {@code GET /runtime/model}'s JSON: snake_case keys, nulls left out, shapes as lists ({@code -1}: free). */
-final class ModelDescriptionJson {
+public final class ModelDescriptionJson {
 
     private ModelDescriptionJson() {}
 
-    static Map<String, Object> write(String model, String version, ModelDescription d) {
+    public static Map<String, Object> write(String model, String version, ModelDescription d) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model);
         out.put("version", version);

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.aiplatform;
 
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,6 +22,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.api.call.CallRunner;
+import dev.explainable.serving.runtime.api.call.ExplanationOverrides;
+import dev.explainable.serving.runtime.api.errors.ApiException;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;

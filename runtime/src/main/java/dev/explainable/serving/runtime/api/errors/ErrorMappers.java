@@ -1,6 +1,5 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.errors;
 
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -29,17 +28,12 @@ public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
-    static Response error(HttpServerRequest request, int status, String message) {
+    public static Response error(HttpServerRequest request, int status, String message) {
         return error(request, status, message, null);
     }
 
-    static Response error(HttpServerRequest request, int status, String message, Integer retryAfterSeconds) {
-        Object body = request != null
-                        && VertexPredictionResource.VERTEX_PATH
-                                .matcher(request.path())
-                                .matches()
-                ? VertexJson.error(status, message)
-                : Map.of("error", message);
+    public static Response error(HttpServerRequest request, int status, String message, Integer retryAfterSeconds) {
+        Object body = ErrorBody.of(request != null ? request.path() : null, status, message);
         Response.ResponseBuilder b =
                 Response.status(status).type(MediaType.APPLICATION_JSON).entity(body);
         if (retryAfterSeconds != null) {

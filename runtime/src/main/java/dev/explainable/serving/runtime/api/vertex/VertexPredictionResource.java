@@ -1,6 +1,5 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.vertex;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -18,14 +17,18 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.explainable.serving.runtime.api.call.CallRunner;
+import dev.explainable.serving.runtime.api.call.ExplanationOverrides;
+import dev.explainable.serving.runtime.api.call.WireValues;
+import dev.explainable.serving.runtime.api.errors.ApiException;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
+import dev.explainable.serving.runtime.api.forwarding.VersionForwarder;
+import dev.explainable.serving.runtime.api.http.ForwardedMark;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
@@ -36,17 +39,12 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  * is the model's name, {@code deployedModelId} a version's; without it the version this runtime serves (the default
  * one, behind the model's Service) answers. A request for another endpoint is 404 and never forwarded; one for this
  * model naming another of its versions is forwarded to it ({@link VersionForwarder}). Errors use Google's API error
- * shape ({@link VertexJson#error}).
+ * shape ({@link ErrorBody#google}).
  */
 @Path("/{apiVersion: v1|v1beta1}/projects/{project}/locations/{location}/endpoints/{target: .+}")
 public class VertexPredictionResource {
 
-    /** A path on Vertex's URL family: its errors take Google's shape. */
-    static final Pattern VERTEX_PATH = Pattern.compile("/v1(beta1)?/projects/[^/]+/locations/[^/]+/endpoints/.*");
-
     private static final Pattern TARGET = Pattern.compile("([^/:]+):([A-Za-z]+)");
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final ModelHost models;
     private final CallRunner calls;
@@ -56,30 +54,6 @@ public class VertexPredictionResource {
         this.models = models;
         this.calls = calls;
         this.forwarder = forwarder;
-    }
-
-    /**
-     * The body's top-level {@code deployedModelId} when it is a string, read without building the JSON tree; null
-     * when absent or when the body does not parse (the full read then says why).
-     */
-    static String deployedModelIdOf(byte[] body) {
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("deployedModelId") && value == JsonToken.VALUE_STRING) {
-                    String id = p.getText();
-                    return id.isEmpty() ? null : id;
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     @POST
@@ -106,7 +80,7 @@ public class VertexPredictionResource {
         }
         String endpoint = m.group(1);
         String verb = m.group(2);
-        boolean forwarded = http.request().getHeader(VersionForwarder.FORWARDED_HEADER) != null;
+        boolean forwarded = http.request().getHeader(ForwardedMark.FORWARDED_HEADER) != null;
         // the path, not the request target as sent (which may be an absolute URI naming another host)
         String query = http.request().query();
         String pathAndQuery = http.request().path() + (query != null ? "?" + query : "");
@@ -121,7 +95,7 @@ public class VertexPredictionResource {
                     if (!endpoint.equals(models.modelName()) || forwarded || !forwarder.enabled()) {
                         return null;
                     }
-                    String other = deployedModelIdOf(raw);
+                    String other = VersionForwarder.deployedModelIdOf(raw);
                     if (other == null || other.equals(models.version())) {
                         return null;
                     }
@@ -132,8 +106,7 @@ public class VertexPredictionResource {
                     String deployed = deployedModelId(request.body());
                     List<JsonNode> instances = request.instances();
                     if (verb.equals("predict")) {
-                        return VertexJson.predictions(
-                                AiPlatformJson.predictionList(pipeline.predict(instances)), deployed);
+                        return VertexJson.predictions(WireValues.predictionList(pipeline.predict(instances)), deployed);
                     }
                     ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(
                             instances,
@@ -143,7 +116,7 @@ public class VertexPredictionResource {
                             answer.explanations(),
                             instances,
                             deployed,
-                            AiPlatformJson.predictionList(answer.predictions()));
+                            WireValues.predictionList(answer.predictions()));
                 });
     }
 

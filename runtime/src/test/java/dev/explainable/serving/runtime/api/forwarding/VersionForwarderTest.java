@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.forwarding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,6 +43,8 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
 
+import dev.explainable.serving.runtime.api.http.AdmissionControl;
+import dev.explainable.serving.runtime.api.http.ForwardedMark;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.RequestDeadline;
@@ -75,14 +77,14 @@ class VersionForwarderTest {
 
     @Test
     void readsTheDeployedModelIdWithoutTheTree() {
-        assertEquals("v2", VertexPredictionResource.deployedModelIdOf(BODY));
+        assertEquals("v2", VersionForwarder.deployedModelIdOf(BODY));
         assertEquals(
                 "v3",
-                VertexPredictionResource.deployedModelIdOf(
+                VersionForwarder.deployedModelIdOf(
                         "{\"instances\": [{\"deployedModelId\": \"x\"}], \"deployedModelId\": \"v3\"}".getBytes()));
-        assertNull(VertexPredictionResource.deployedModelIdOf("{\"instances\": [1]}".getBytes()));
-        assertNull(VertexPredictionResource.deployedModelIdOf("{\"deployedModelId\": 7}".getBytes()));
-        assertNull(VertexPredictionResource.deployedModelIdOf("{not json".getBytes()));
+        assertNull(VersionForwarder.deployedModelIdOf("{\"instances\": [1]}".getBytes()));
+        assertNull(VersionForwarder.deployedModelIdOf("{\"deployedModelId\": 7}".getBytes()));
+        assertNull(VersionForwarder.deployedModelIdOf("{not json".getBytes()));
     }
 
     @Test
@@ -91,11 +93,11 @@ class VersionForwarderTest {
         AtomicReference<String> seen = new AtomicReference<>();
         server.createContext("/", exchange -> {
             seen.set(exchange.getRequestURI() + " forwarded="
-                    + exchange.getRequestHeaders().getFirst(VersionForwarder.FORWARDED_HEADER) + " body="
+                    + exchange.getRequestHeaders().getFirst(ForwardedMark.FORWARDED_HEADER) + " body="
                     + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             byte[] answer = ANSWER.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.getResponseHeaders().add(VersionForwarder.SERVED_BY_HEADER, "iris/v2");
+            exchange.getResponseHeaders().add(ForwardedMark.SERVED_BY_HEADER, "iris/v2");
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
@@ -366,7 +368,7 @@ class VersionForwarderTest {
             out.write(unmarked(
                     200,
                     "application/json",
-                    VersionForwarder.SERVED_BY_HEADER + ": iris/" + version + "\r\n",
+                    ForwardedMark.SERVED_BY_HEADER + ": iris/" + version + "\r\n",
                     "{\"deployedModelId\": \"" + version + "\"}"));
         });
         // as the kubelet mounts a ConfigMap: versions -> ..data/versions, ..data -> ..<timestamp>
@@ -449,10 +451,10 @@ class VersionForwarderTest {
                 case 1 -> out.write(unmarked(200, "application/json", "", secret));
                 case 2 ->
                     out.write(unmarked(
-                            200, "application/json", VersionForwarder.SERVED_BY_HEADER + ": other/v2\r\n", secret));
+                            200, "application/json", ForwardedMark.SERVED_BY_HEADER + ": other/v2\r\n", secret));
                 case 3 ->
                     out.write(unmarked(
-                            200, "application/json", VersionForwarder.SERVED_BY_HEADER + ": iris/v9\r\n", secret));
+                            200, "application/json", ForwardedMark.SERVED_BY_HEADER + ": iris/v9\r\n", secret));
                 case 4 -> out.write(unmarked(429, "application/json", "Retry-After: 30\r\n", googleError));
                 case 5 -> out.write(unmarked(404, "application/json", "", secret));
                 default -> out.write(ok(ANSWER));
@@ -549,7 +551,7 @@ class VersionForwarderTest {
 
     /** An answer of v2's runtime: marked as iris/v2's. */
     static byte[] answer(int status, String type, String headers, String body) {
-        return unmarked(status, type, VersionForwarder.SERVED_BY_HEADER + ": iris/v2\r\n" + headers, body);
+        return unmarked(status, type, ForwardedMark.SERVED_BY_HEADER + ": iris/v2\r\n" + headers, body);
     }
 
     /** An answer without a runtime's mark, as any other server gives. */

@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.api;
+package dev.explainable.serving.runtime.api.forwarding;
 
 import java.io.IOException;
 import java.io.InputStream;
