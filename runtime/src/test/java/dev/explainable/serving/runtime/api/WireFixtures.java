@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -192,8 +193,9 @@ final class WireFixtures {
     }
 
     /**
-     * The description with the devices of a machine without a GPU, whatever this one has, and its request inputs by
-     * name: the order of a signature's inputs may change from one load to the next (TensorFlow keeps them in a map).
+     * The description with the devices of a machine without a GPU, whatever this one has, and its request inputs (and
+     * a sample instance's) by name: the order of a signature's inputs may change from one load to the next
+     * (TensorFlow keeps them in a map).
      */
     static ModelDescription onFixedDevices(ModelDescription d) {
         return new ModelDescription(
@@ -203,7 +205,7 @@ final class WireFixtures {
                         .toList(),
                 d.inputs(),
                 d.outputs(),
-                d.sampleInstance(),
+                d.sampleInstance() instanceof Map<?, ?> named ? new TreeMap<>(named) : d.sampleInstance(),
                 List.of(new ModelDescription.Device("/job:localhost/replica:0/task:0/device:CPU:0", "CPU", 1000L)));
     }
 }
