@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.reflect.Proxy;
-import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
 
@@ -22,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.explainable.serving.runtime.api.description.RuntimeModelResource;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.api.errors.ErrorMappers;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.service.ModelHost;
@@ -93,7 +93,7 @@ class RuntimeModelResourceTest {
         ModelNotReadyException e = assertThrows(ModelNotReadyException.class, resource::describe);
         Response r = new ErrorMappers().notReady(e, null); // no request: the AI Platform shape
         assertEquals(503, r.getStatus());
-        assertEquals(Map.of("error", "model 'iris' is still loading; retry shortly"), r.getEntity());
+        assertEquals(new ErrorBody.AiPlatformError("model 'iris' is still loading; retry shortly"), r.getEntity());
     }
 
     /** The settings ModelHost reads before loading: the model's name. */

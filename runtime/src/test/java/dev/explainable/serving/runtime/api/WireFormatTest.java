@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,12 +36,12 @@ import io.vertx.core.http.HttpServerRequest;
 
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.TestModels;
-import dev.explainable.serving.runtime.api.aiplatform.AiPlatformJson;
+import dev.explainable.serving.runtime.api.aiplatform.AiPlatformWire;
 import dev.explainable.serving.runtime.api.call.WireValues;
-import dev.explainable.serving.runtime.api.description.ModelDescriptionJson;
+import dev.explainable.serving.runtime.api.description.ModelDescriptionWire;
 import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.api.errors.ErrorMappers;
-import dev.explainable.serving.runtime.api.vertex.VertexJson;
+import dev.explainable.serving.runtime.api.vertex.VertexWire;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.service.ModelState;
 
@@ -78,19 +79,19 @@ class WireFormatTest {
 
     @Test
     void aiPlatformExplanations() throws IOException {
-        exactly("aiplatform-explain.json", write(AiPlatformJson.explanations(WireFixtures.explanations())));
+        exactly("aiplatform-explain.json", write(AiPlatformWire.ExplainResponse.of(WireFixtures.explanations())));
     }
 
     @Test
     void aiPlatformPredictions() throws IOException {
-        exactly("aiplatform-predict.json", write(AiPlatformJson.predictions(WireFixtures.predictions())));
+        exactly("aiplatform-predict.json", write(AiPlatformWire.PredictResponse.of(WireFixtures.predictions())));
     }
 
     @Test
     void vertexExplanations() throws IOException {
         exactly(
                 "vertex-explain.json",
-                write(VertexJson.explanations(
+                write(VertexWire.ExplainResponse.of(
                         WireFixtures.explanations(),
                         WireFixtures.instances(),
                         "v7",
@@ -101,35 +102,38 @@ class WireFormatTest {
     void vertexPredictions() throws IOException {
         exactly(
                 "vertex-predict.json",
-                write(VertexJson.predictions(WireValues.predictionList(WireFixtures.predictions()), "v7")));
+                write(new VertexWire.PredictResponse(WireValues.predictionList(WireFixtures.predictions()), "v7")));
     }
 
     @Test
     void vertexEndpoint() throws IOException {
         exactly(
                 "vertex-endpoint.json",
-                write(VertexJson.endpoint(
+                write(VertexWire.Endpoint.of(
                         "projects/p/locations/l/endpoints/iris", "iris", "v1", "projects/p/locations/l/models/iris")));
     }
 
     @Test
     void versionResources() throws IOException {
         StringBuilder out = new StringBuilder();
-        Map<String, Object> ig = Map.of("integratedGradientsAttribution", Map.of("numIntegralSteps", 50));
-        Map<String, Object> xrai = Map.of("xraiAttribution", Map.of("numIntegralSteps", 30));
-        Map<String, Object> shapley = Map.of("sampledShapleyAttribution", Map.of("numPaths", 10));
+        AiPlatformWire.ExplanationConfig ig =
+                AiPlatformWire.ExplanationConfig.of(AttributionMethod.INTEGRATED_GRADIENTS, 50, 7);
+        AiPlatformWire.ExplanationConfig xrai = AiPlatformWire.ExplanationConfig.of(AttributionMethod.XRAI, 30, 7);
+        AiPlatformWire.ExplanationConfig shapley =
+                AiPlatformWire.ExplanationConfig.of(AttributionMethod.SAMPLED_SHAPLEY, 50, 10);
         String name = "projects/p/models/m/versions/v1";
-        out.append(write(AiPlatformJson.version(name, new ModelState.Loading(), ig)))
+        out.append(write(AiPlatformWire.Version.of(name, new ModelState.Loading(), ig)))
                 .append('\n');
-        out.append(write(AiPlatformJson.version(name, new ModelState.Failed("it \"broke\" <here>"), Map.of())))
+        out.append(write(AiPlatformWire.Version.of(
+                        name, new ModelState.Failed("it \"broke\" <here>"), AiPlatformWire.ExplanationConfig.none())))
                 .append('\n');
-        out.append(write(AiPlatformJson.model(
-                        "projects/p/models/m", AiPlatformJson.version(name, new ModelState.Loading(), xrai))))
+        out.append(write(new AiPlatformWire.Model(
+                        "projects/p/models/m", AiPlatformWire.Version.of(name, new ModelState.Loading(), xrai))))
                 .append('\n');
-        out.append(write(AiPlatformJson.version(name, new ModelState.Loading(), shapley)))
+        out.append(write(AiPlatformWire.Version.of(name, new ModelState.Loading(), shapley)))
                 .append('\n');
         for (String model : WireFixtures.MODELS) {
-            out.append(write(AiPlatformJson.version(name, new ModelState.Ready(TestModels.load(model, 8)), ig)))
+            out.append(write(AiPlatformWire.Version.of(name, new ModelState.Ready(TestModels.load(model, 8)), ig)))
                     .append('\n');
         }
         exactly("aiplatform-versions.jsonl", out.toString());
@@ -138,25 +142,25 @@ class WireFormatTest {
     @Test
     void modelDescriptions() throws IOException {
         StringBuilder out = new StringBuilder();
-        out.append(write(ModelDescriptionJson.write("m", "v1", WireFixtures.description())))
+        out.append(write(ModelDescriptionWire.Description.of("m", "v1", WireFixtures.description())))
                 .append('\n');
-        out.append(write(ModelDescriptionJson.write("m", "v1", WireFixtures.sparseDescription())))
+        out.append(write(ModelDescriptionWire.Description.of("m", "v1", WireFixtures.sparseDescription())))
                 .append('\n');
         for (String model : WireFixtures.MODELS) {
-            out.append(write(ModelDescriptionJson.write(
+            out.append(write(ModelDescriptionWire.Description.of(
                             model,
                             "v1",
                             WireFixtures.onFixedDevices(
                                     TestModels.load(model, 8).description()))))
                     .append('\n');
         }
-        out.append(write(ModelDescriptionJson.write(
+        out.append(write(ModelDescriptionWire.Description.of(
                         "shapley",
                         "v1",
                         WireFixtures.onFixedDevices(
                                 TestModels.loadShapley("tabular_classifier", 7).description()))))
                 .append('\n');
-        out.append(write(ModelDescriptionJson.write(
+        out.append(write(ModelDescriptionWire.Description.of(
                         "xrai",
                         "v1",
                         WireFixtures.onFixedDevices(
@@ -266,6 +270,65 @@ class WireFormatTest {
                 "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": {\"topK\": 2, "
                         + "\"targetApproxError\": 0.001}}}"));
         alike("http-answers.txt", out.toString());
+    }
+
+    // ---- the wire types in the OpenAPI document ------------------------------------------------------------------
+
+    @Test
+    void openApiShowsTheWireTypes() throws IOException {
+        JsonNode doc = json.readTree(given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        JsonNode schemas = doc.path("components").path("schemas");
+        for (String name : List.of(
+                "AiPlatformExplainResponse",
+                "AiPlatformExplanation",
+                "AttributionsByLabel",
+                "AiPlatformPredictResponse",
+                "AiPlatformModel",
+                "AiPlatformVersion",
+                "ExplanationConfig",
+                "VertexExplainResponse",
+                "VertexExplanation",
+                "VertexAttribution",
+                "VertexPredictResponse",
+                "Endpoint",
+                "DeployedModel",
+                "RuntimeModelDescription",
+                "RuntimeModelInput",
+                "AiPlatformError",
+                "GoogleError")) {
+            assertTrue(
+                    schemas.has(name),
+                    name + " in "
+                            + schemas.properties().stream()
+                                    .map(Map.Entry::getKey)
+                                    .toList());
+        }
+        // the wire's own names, not Java's
+        assertTrue(schemas.path("AttributionsByLabel").path("properties").has("approx_error"));
+        assertTrue(schemas.path("RuntimeModelDescription").path("properties").has("request_inputs"));
+        JsonNode paths = doc.path("paths");
+        assertTrue(
+                paths.path("/runtime/model").toString().contains("#/components/schemas/RuntimeModelDescription"),
+                paths.path("/runtime/model").toString());
+        String aiPlatform = paths.path("/v1/projects/{project}/models/{target}").toString();
+        for (String ref : List.of(
+                "AiPlatformExplainResponse",
+                "AiPlatformPredictResponse",
+                "AiPlatformModel",
+                "AiPlatformVersion",
+                "AiPlatformError")) {
+            assertTrue(aiPlatform.contains("#/components/schemas/" + ref), ref + " in " + aiPlatform);
+        }
+        String vertex = paths.path("/{apiVersion}/projects/{project}/locations/{location}/endpoints/{target}")
+                .toString();
+        for (String ref : List.of("VertexExplainResponse", "VertexPredictResponse", "Endpoint", "GoogleError")) {
+            assertTrue(vertex.contains("#/components/schemas/" + ref), ref + " in " + vertex);
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package dev.explainable.serving.runtime.api.aiplatform;
 
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,7 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
@@ -25,6 +27,7 @@ import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.api.call.CallRunner;
 import dev.explainable.serving.runtime.api.call.ExplanationOverrides;
 import dev.explainable.serving.runtime.api.errors.ApiException;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
@@ -61,6 +64,25 @@ public class PredictionResource {
             description = "AI Platform projects.explain / projects.predict. "
                     + "target is '{model}:explain', '{model}/versions/{version}:explain' (or :predict). "
                     + "Body: {\"instances\": [...]}. Errors: {\"error\": \"...\"}.")
+    @APIResponse(
+            responseCode = "200",
+            description = ":explain's answer, or :predict's",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema =
+                                    @Schema(
+                                            oneOf = {
+                                                AiPlatformWire.ExplainResponse.class,
+                                                AiPlatformWire.PredictResponse.class
+                                            })))
+    @APIResponse(
+            responseCode = "default",
+            description = "an error",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ErrorBody.AiPlatformError.class)))
     public Uni<Response> call(
             @PathParam("project") String project,
             @Parameter(description = "{model}[/versions/{version}]:explain|:predict") @PathParam("target")
@@ -85,14 +107,14 @@ public class PredictionResource {
                 null,
                 () -> resolve(m.group(1), m.group(2)),
                 (pipeline, request) -> verb.equals("explain")
-                        ? AiPlatformJson.explanations(pipeline.explain(
+                        ? AiPlatformWire.ExplainResponse.of(pipeline.explain(
                                 request.instances(),
                                 ExplanationOverrides.read(
                                         request.body(),
                                         request.parameters(),
                                         pipeline.method(),
                                         pipeline.mostLabels())))
-                        : AiPlatformJson.predictions(pipeline.predict(request.instances())));
+                        : AiPlatformWire.PredictResponse.of(pipeline.predict(request.instances())));
     }
 
     /**
@@ -105,7 +127,21 @@ public class PredictionResource {
             summary = "Describe the model or version",
             description = "AI Platform projects.models.get and "
                     + "projects.models.versions.get for the version this runtime serves.")
-    public Map<String, Object> describe(@PathParam("project") String project, @PathParam("target") String target) {
+    @APIResponse(
+            responseCode = "200",
+            description = "the model with its default version, or the version",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(oneOf = {AiPlatformWire.Model.class, AiPlatformWire.Version.class})))
+    @APIResponse(
+            responseCode = "default",
+            description = "an error",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ErrorBody.AiPlatformError.class)))
+    public AiPlatformWire.Resource describe(@PathParam("project") String project, @PathParam("target") String target) {
         Matcher m = RESOURCE.matcher(target);
         if (!m.matches()) {
             throw new ApiException(404, "no such resource: projects/" + project + "/models/" + target);
@@ -118,24 +154,19 @@ public class PredictionResource {
                     "projects/" + project + "/models/" + target + " is not served here" + " (this endpoint serves "
                             + modelName + "/versions/" + models.version() + ")");
         }
-        Map<String, Object> version = AiPlatformJson.version(
+        AiPlatformWire.Version version = AiPlatformWire.Version.of(
                 modelName + "/versions/" + models.version(), models.state(), explanationConfig());
-        return m.group(2) != null ? version : AiPlatformJson.model(modelName, version);
+        return m.group(2) != null ? version : new AiPlatformWire.Model(modelName, version);
     }
 
-    private Map<String, Object> explanationConfig() {
+    private AiPlatformWire.ExplanationConfig explanationConfig() {
         AttributionMethod method;
         try {
             method = AttributionMethod.fromRuntimeName(models.method());
         } catch (IllegalArgumentException e) {
-            return Map.of(); // the version is FAILED and its errorMessage says why
+            return AiPlatformWire.ExplanationConfig.none(); // the version is FAILED and its errorMessage says why
         }
-        return switch (method) {
-            case XRAI -> Map.of("xraiAttribution", Map.of("numIntegralSteps", config.integralSteps()));
-            case SAMPLED_SHAPLEY -> Map.of("sampledShapleyAttribution", Map.of("numPaths", config.paths()));
-            case INTEGRATED_GRADIENTS ->
-                Map.of("integratedGradientsAttribution", Map.of("numIntegralSteps", config.integralSteps()));
-        };
+        return AiPlatformWire.ExplanationConfig.of(method, config.integralSteps(), config.paths());
     }
 
     private ExplanationPipeline resolve(String model, String version) {

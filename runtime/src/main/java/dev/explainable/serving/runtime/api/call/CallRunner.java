@@ -1,6 +1,5 @@
 package dev.explainable.serving.runtime.api.call;
 
-import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -55,15 +54,15 @@ public class CallRunner {
      * @param elsewhere another answerer for this request, decided before admission (another version forwards
      *     it), or null when this process answers
      * @param resolve the pipeline the URL names (404 / 503 when none)
-     * @param work the call itself, given the parsed request; answers the contract's JSON
+     * @param work the call itself, given the parsed request; answers the contract's response record
      */
-    public Uni<Response> run(
+    public <T> Uni<Response> run(
             RoutingContext http,
             String verb,
             byte[] body,
             BiFunction<byte[], RequestDeadline, Response> elsewhere,
             Supplier<ExplanationPipeline> resolve,
-            BiFunction<ExplanationPipeline, RequestReader.Request, Map<String, Object>> work) {
+            BiFunction<ExplanationPipeline, RequestReader.Request, T> work) {
         RequestDeadline deadline = HttpGuards.deadline(http);
         HttpGuards.bodyArrived(http); // the body is here: from now on only the deadline bounds the call
         return Uni.createFrom()
@@ -101,12 +100,12 @@ public class CallRunner {
         return http.response().ended();
     }
 
-    private Map<String, Object> handle(
+    private <T> T handle(
             String verb,
             RequestDeadline deadline,
             byte[] body,
             Supplier<ExplanationPipeline> resolve,
-            BiFunction<ExplanationPipeline, RequestReader.Request, Map<String, Object>> work) {
+            BiFunction<ExplanationPipeline, RequestReader.Request, T> work) {
         boolean explain = verb.equals("explain");
         Timer.Sample sample = Timer.start(registry);
         String outcome = "error";
@@ -116,7 +115,7 @@ public class CallRunner {
             try (Admission.Permit permit =
                     (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
                 RequestReader.Request request = reader.read(body);
-                Map<String, Object> response = work.apply(pipeline, request);
+                T response = work.apply(pipeline, request);
                 outcome = "success";
                 registry.counter("explainable.instances", "verb", verb)
                         .increment(request.instances().size());

@@ -1,10 +1,16 @@
 package dev.explainable.serving.runtime.api.call;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import dev.explainable.serving.runtime.result.InputExplanation;
 import dev.explainable.serving.runtime.result.NamedFeatures;
@@ -17,7 +23,10 @@ public final class WireValues {
 
     private WireValues() {}
 
-    /** Nested lists (a number for a scalar), an object by feature name, or {@code {"b64_jpeg": ..., "values"}}. */
+    /**
+     * An input's attributions as both contracts write them: nested lists (a number for a scalar), an object by
+     * feature name ({@code Map<String, Double>}), or an {@link EncodedImage}.
+     */
     public static Object attribution(InputExplanation value) {
         if (value instanceof TensorAttribution t) {
             return HostTensor.nestedDoubles(t.values(), t.shape());
@@ -26,13 +35,25 @@ public final class WireValues {
             return f.features();
         }
         RenderedImage image = (RenderedImage) value;
-        Map<String, Object> rendered = new LinkedHashMap<>();
-        rendered.put("b64_" + image.format().wireName(), Base64.getEncoder().encodeToString(image.encoded()));
-        if (image.includeRaw()) {
-            rendered.put("values", attribution(image.tensor()));
-        }
-        return rendered;
+        String encoded = Base64.getEncoder().encodeToString(image.encoded());
+        Object raw = image.includeRaw() ? attribution(image.tensor()) : null;
+        return switch (image.format()) {
+            case JPEG -> new EncodedImage(encoded, null, raw);
+            case PNG -> new EncodedImage(null, encoded, raw);
+        };
     }
+
+    /**
+     * An image input's attributions as a picture, {@code b64_jpeg} or {@code b64_png} by the metadata's
+     * {@code output_format}, with the raw map as nested lists in {@code values} when
+     * {@code explain.visualization.include-raw} asks for it.
+     */
+    @JsonInclude(NON_NULL)
+    @JsonPropertyOrder({"b64_jpeg", "b64_png", "values"})
+    public record EncodedImage(
+            @JsonProperty("b64_jpeg") String b64Jpeg,
+            @JsonProperty("b64_png") String b64Png,
+            @JsonProperty("values") Object values) {}
 
     /** One output's value per instance, or an object of named outputs (both contracts answer predictions so). */
     public static List<Object> predictionList(List<Map<String, HostTensor>> results) {

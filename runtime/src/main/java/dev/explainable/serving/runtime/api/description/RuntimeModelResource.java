@@ -1,14 +1,16 @@
 package dev.explainable.serving.runtime.api.description;
 
-import java.util.Map;
-
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.service.ModelHost;
 
 /**
@@ -34,8 +36,22 @@ public class RuntimeModelResource {
                     + "of images), explained outputs (label names), the attribution method with its parameters, and "
                     + "a sample instance. "
                     + "503 {\"error\"} while the model loads or after it failed to load.")
-    public Map<String, Object> describe() {
-        return ModelDescriptionJson.write(
+    @APIResponse(
+            responseCode = "200",
+            description = "the served model's description",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ModelDescriptionWire.Description.class)))
+    @APIResponse(
+            responseCode = "default",
+            description = "an error: 503 while the model loads or after it failed to load",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ErrorBody.AiPlatformError.class)))
+    public ModelDescriptionWire.Description describe() {
+        return ModelDescriptionWire.Description.of(
                 models.modelName(), models.version(), models.ready().description());
     }
 }

@@ -1,8 +1,10 @@
 package dev.explainable.serving.runtime.api.errors;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import io.vertx.core.json.JsonObject;
 
@@ -25,24 +27,31 @@ public final class ErrorBody {
 
     /** The error body for a request to {@code path} (null: AI Platform's shape). */
     public static Object of(String path, int status, String message) {
-        return onVertexPath(path) ? google(status, message) : Map.of("error", message);
+        return onVertexPath(path) ? GoogleError.of(status, message) : new AiPlatformError(message);
     }
 
     /** The error body as JSON text, for the HTTP layer, which answers before the REST layer. */
     public static String encode(String path, int status, String message) {
-        return onVertexPath(path)
-                ? new JsonObject(google(status, message)).encode()
-                : new JsonObject().put("error", message).encode();
+        return JsonObject.mapFrom(of(path, status, message)).encode();
     }
 
+    /** AI Platform's error: {@code {"error": "..."}}. */
+    @Schema(name = "AiPlatformError")
+    public record AiPlatformError(String error) {}
+
     /** Google's API error: {@code {"error": {"code", "message", "status"}}}. */
-    public static Map<String, Object> google(int code, String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("code", code);
-        e.put("message", message);
-        e.put("status", status(code));
-        return Map.of("error", e);
+    @Schema(name = "GoogleError")
+    public record GoogleError(Status error) {
+
+        public static GoogleError of(int code, String message) {
+            return new GoogleError(new Status(code, message, status(code)));
+        }
     }
+
+    /** The HTTP status, the message, and the canonical status name Google's APIs pair with that HTTP status. */
+    @Schema(name = "GoogleErrorStatus")
+    @JsonPropertyOrder({"code", "message", "status"})
+    public record Status(int code, String message, String status) {}
 
     /** The canonical status name Google's APIs pair with an HTTP status. */
     static String status(int code) {

@@ -14,7 +14,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -442,7 +441,7 @@ public class VersionForwarder {
     }
 
     private static Response error(int status, String message, Long retryAfterSeconds) {
-        Map<String, Object> body = ErrorBody.google(status, message);
+        ErrorBody.GoogleError body = ErrorBody.GoogleError.of(status, message);
         Response.ResponseBuilder b =
                 Response.status(status).type(MediaType.APPLICATION_JSON).entity(body);
         if (retryAfterSeconds != null) {

@@ -1,7 +1,6 @@
 package dev.explainable.serving.runtime.api.vertex;
 
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +15,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -39,7 +41,7 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  * is the model's name, {@code deployedModelId} a version's; without it the version this runtime serves (the default
  * one, behind the model's Service) answers. A request for another endpoint is 404 and never forwarded; one for this
  * model naming another of its versions is forwarded to it ({@link VersionForwarder}). Errors use Google's API error
- * shape ({@link ErrorBody#google}).
+ * shape ({@link ErrorBody.GoogleError}).
  */
 @Path("/{apiVersion: v1|v1beta1}/projects/{project}/locations/{location}/endpoints/{target: .+}")
 public class VertexPredictionResource {
@@ -65,6 +67,23 @@ public class VertexPredictionResource {
                     + "':predict'; the endpoint is the model's name, deployedModelId a version's. Body: "
                     + "{\"instances\": [...], \"deployedModelId\", \"explanationSpecOverride\"}. Errors: "
                     + "{\"error\": {\"code\", \"message\", \"status\"}}.")
+    @APIResponse(
+            responseCode = "200",
+            description = ":explain's answer, or :predict's",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema =
+                                    @Schema(
+                                            oneOf = {VertexWire.ExplainResponse.class, VertexWire.PredictResponse.class
+                                            })))
+    @APIResponse(
+            responseCode = "default",
+            description = "an error",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ErrorBody.GoogleError.class)))
     public Uni<Response> call(
             @PathParam("project") String project,
             @PathParam("location") String location,
@@ -106,13 +125,14 @@ public class VertexPredictionResource {
                     String deployed = deployedModelId(request.body());
                     List<JsonNode> instances = request.instances();
                     if (verb.equals("predict")) {
-                        return VertexJson.predictions(WireValues.predictionList(pipeline.predict(instances)), deployed);
+                        return new VertexWire.PredictResponse(
+                                WireValues.predictionList(pipeline.predict(instances)), deployed);
                     }
                     ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(
                             instances,
                             ExplanationOverrides.read(
                                     request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels()));
-                    return VertexJson.explanations(
+                    return VertexWire.ExplainResponse.of(
                             answer.explanations(),
                             instances,
                             deployed,
@@ -127,7 +147,21 @@ public class VertexPredictionResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Describe the endpoint (Vertex AI)", description = "Vertex AI endpoints.get")
-    public Map<String, Object> describe(
+    @APIResponse(
+            responseCode = "200",
+            description = "the Endpoint",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = VertexWire.Endpoint.class)))
+    @APIResponse(
+            responseCode = "default",
+            description = "an error",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ErrorBody.GoogleError.class)))
+    public VertexWire.Endpoint describe(
             @PathParam("apiVersion") String apiVersion,
             @PathParam("project") String project,
             @PathParam("location") String location,
@@ -138,7 +172,7 @@ public class VertexPredictionResource {
                     "endpoint '" + abbreviate(target) + "' is not served here (this endpoint serves model '"
                             + models.modelName() + "')");
         }
-        return VertexJson.endpoint(
+        return VertexWire.Endpoint.of(
                 "projects/" + project + "/locations/" + location + "/endpoints/" + target,
                 models.modelName(),
                 models.version(),

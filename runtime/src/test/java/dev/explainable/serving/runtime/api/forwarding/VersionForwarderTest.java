@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -532,7 +533,8 @@ class VersionForwarderTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> error(Response r) {
-        return (Map<String, Object>) ((Map<String, Object>) r.getEntity()).get("error");
+        return (Map<String, Object>)
+                new ObjectMapper().convertValue(r.getEntity(), Map.class).get("error");
     }
 
     static RequestDeadline deadline() {
