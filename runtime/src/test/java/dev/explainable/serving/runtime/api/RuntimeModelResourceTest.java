@@ -91,7 +91,7 @@ class RuntimeModelResourceTest {
         ModelHost loading = new ModelHost(config("iris"));
         RuntimeModelResource resource = new RuntimeModelResource(loading);
         ModelNotReadyException e = assertThrows(ModelNotReadyException.class, resource::describe);
-        Response r = new ErrorMappers().notReady(e, null); // no request: the AI Platform shape
+        Response r = new ErrorMappers().failure(e, null); // no request: the AI Platform shape
         assertEquals(503, r.getStatus());
         assertEquals(new ErrorBody.AiPlatformError("model 'iris' is still loading; retry shortly"), r.getEntity());
     }

@@ -193,7 +193,7 @@ class WireFormatTest {
         out.append(write(ErrorMappers.error(null, 503, "no request: AI Platform's shape")
                         .getEntity()))
                 .append('\n');
-        Response retry = ErrorMappers.error(request("/v1/projects/p/locations/l/endpoints/m:explain"), 429, "busy", 3);
+        Response retry = ErrorMappers.error(request("/v1/projects/p/locations/l/endpoints/m:explain"), 429, "busy", 3L);
         out.append(retry.getHeaderString("Retry-After")).append('\n');
         exactly("errors.jsonl", out.toString());
     }

@@ -13,19 +13,14 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.explainable.serving.runtime.api.errors.ApiException;
+import dev.explainable.serving.runtime.api.errors.Failure;
 import dev.explainable.serving.runtime.api.http.AdmissionControl;
 import dev.explainable.serving.runtime.api.http.HttpGuards;
 import dev.explainable.serving.runtime.config.ExplainConfig;
-import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
-import dev.explainable.serving.runtime.service.ModelNotReadyException;
 import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
-import dev.explainable.serving.runtime.work.InvalidRequestException;
-import dev.explainable.serving.runtime.work.LimitExceededException;
-import dev.explainable.serving.runtime.work.OverloadedException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
@@ -108,7 +103,7 @@ public class CallRunner {
             BiFunction<ExplanationPipeline, RequestReader.Request, T> work) {
         boolean explain = verb.equals("explain");
         Timer.Sample sample = Timer.start(registry);
-        String outcome = "error";
+        String outcome = Failure.Outcome.ERROR.tag(); // also for an Error, which the table does not see
         try (RequestDeadline.Scope scope = deadline.enter()) {
             ExplanationPipeline pipeline = resolve.get();
             // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
@@ -116,25 +111,13 @@ public class CallRunner {
                     (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
                 RequestReader.Request request = reader.read(body);
                 T response = work.apply(pipeline, request);
-                outcome = "success";
+                outcome = Failure.Outcome.SUCCESS.tag();
                 registry.counter("explainable.instances", "verb", verb)
                         .increment(request.instances().size());
                 return response;
             }
-        } catch (ApiException e) {
-            outcome = e.status() < 500 ? "client_error" : "server_error";
-            throw e;
-        } catch (LimitExceededException | InvalidRequestException | MetadataException e) {
-            outcome = "client_error";
-            throw e;
-        } catch (ModelNotReadyException e) {
-            outcome = "server_error"; // the model is loading or failed: not the client's doing
-            throw e;
-        } catch (OverloadedException e) {
-            outcome = "rejected";
-            throw e;
-        } catch (DeadlineExceededException e) {
-            outcome = e.cancelled() ? "cancelled" : "deadline_exceeded";
+        } catch (RuntimeException e) {
+            outcome = Failure.of(e).outcome().tag();
             throw e;
         } finally {
             sample.stop(Timer.builder("explainable.requests")

@@ -11,18 +11,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.vertx.core.http.HttpServerRequest;
 
-import dev.explainable.serving.runtime.metadata.MetadataException;
-import dev.explainable.serving.runtime.service.ModelNotReadyException;
-import dev.explainable.serving.runtime.work.DeadlineExceededException;
-import dev.explainable.serving.runtime.work.InvalidRequestException;
-import dev.explainable.serving.runtime.work.LimitExceededException;
-import dev.explainable.serving.runtime.work.OverloadedException;
-import dev.explainable.serving.runtime.work.ResourceExhaustedException;
-
 /**
- * The API edge: domain failures become an HTTP status and the contract's error body: {@code {"error": "..."}} on
- * AI Platform's URLs, Google's {@code {"error": {"code", "message", "status"}}} on Vertex's. Client errors are not
- * logged above DEBUG; an unexpected failure is logged with an id that the answer carries instead of its internals.
+ * The API edge: failures become an HTTP status ({@link Failure}'s table) and the contract's error body
+ * ({@link ErrorBody}): {@code {"error": "..."}} on AI Platform's URLs, Google's
+ * {@code {"error": {"code", "message", "status"}}} on Vertex's. Client errors are not logged above DEBUG; an
+ * unexpected failure is logged with an id that the answer carries instead of its internals.
  */
 public class ErrorMappers {
 
@@ -32,7 +25,7 @@ public class ErrorMappers {
         return error(request, status, message, null);
     }
 
-    public static Response error(HttpServerRequest request, int status, String message, Integer retryAfterSeconds) {
+    public static Response error(HttpServerRequest request, int status, String message, Long retryAfterSeconds) {
         Object body = ErrorBody.of(request != null ? request.path() : null, status, message);
         Response.ResponseBuilder b =
                 Response.status(status).type(MediaType.APPLICATION_JSON).entity(body);
@@ -42,53 +35,24 @@ public class ErrorMappers {
         return b.build();
     }
 
+    /** The contract's error for a row of the failure table: its status and {@code Retry-After}. */
+    public static Response error(HttpServerRequest request, Failure failure, String message) {
+        return error(request, failure.status(), message, failure.retryAfterSeconds());
+    }
+
+    /** Every failure but the REST layer's own ({@link #web}), by the failure table ({@link Failure#of}). */
     @ServerExceptionMapper
-    public Response api(ApiException e, HttpServerRequest request) {
-        if (e.status() >= 500) {
-            LOG.warnf("request failed: %s", e.getMessage());
+    public Response failure(Exception e, HttpServerRequest request) {
+        Failure failure = Failure.of(e);
+        if (failure == Failure.INTERNAL) {
+            return unexpected(e, request);
         }
-        return error(request, e.status(), e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response limit(LimitExceededException e, HttpServerRequest request) {
-        return error(request, 400, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response invalidRequest(InvalidRequestException e, HttpServerRequest request) {
-        return error(request, 400, e.getMessage());
-    }
-
-    /**
-     * The request path raises its own exceptions for bad requests; a metadata failure that still surfaces there
-     * concerns what the request sent (its instance against the metadata), so it is the client's too.
-     */
-    @ServerExceptionMapper
-    public Response metadata(MetadataException e, HttpServerRequest request) {
-        return error(request, 400, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response notReady(ModelNotReadyException e, HttpServerRequest request) {
-        LOG.debugf("request refused: %s", e.getMessage());
-        return error(request, 503, e.getMessage(), 5);
-    }
-
-    @ServerExceptionMapper
-    public Response overloaded(OverloadedException e, HttpServerRequest request) {
-        return error(request, e.stopping() ? 503 : 429, e.getMessage(), (int) e.retryAfterSeconds());
-    }
-
-    @ServerExceptionMapper
-    public Response deadline(DeadlineExceededException e, HttpServerRequest request) {
-        // a cancelled request's client is gone (or the pod is stopping): the answer is for the log and the metrics
-        return e.cancelled() ? error(request, 503, e.getMessage(), 1) : error(request, 504, e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response exhausted(ResourceExhaustedException e, HttpServerRequest request) {
-        return error(request, 503, e.getMessage(), 1);
+        if (e instanceof ApiException && failure.status() >= 500) {
+            LOG.warnf("request failed: %s", e.getMessage());
+        } else if (failure == Failure.NOT_READY) {
+            LOG.debugf("request refused: %s", e.getMessage());
+        }
+        return error(request, failure, e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -115,8 +79,8 @@ public class ErrorMappers {
         return error(request, status, message);
     }
 
-    @ServerExceptionMapper
-    public Response unexpected(Exception e, HttpServerRequest request) {
+    /** Logged with an id that the answer carries instead of the failure's internals. */
+    private Response unexpected(Exception e, HttpServerRequest request) {
         if (request != null && request.response().ended()) {
             // answered already (504 at the deadline, by HttpGuards) while the work's own answer was on its way
             LOG.debugf("answer dropped, the request was answered already: %s", e.toString());
