@@ -10,8 +10,6 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.Map;
-
 import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
+import dev.explainable.serving.runtime.api.description.RuntimeModelResource;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
+import dev.explainable.serving.runtime.api.errors.ErrorMappers;
 import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.service.ModelNotReadyException;
 import dev.explainable.serving.runtime.testing.Management;
@@ -88,8 +89,8 @@ class RuntimeModelResourceTest {
         ModelHost loading = new ModelHost(TestOptions.config("explain.model.name", "iris"));
         RuntimeModelResource resource = new RuntimeModelResource(loading);
         ModelNotReadyException e = assertThrows(ModelNotReadyException.class, resource::describe);
-        Response r = new ErrorMappers().notReady(e, null); // no request: the AI Platform shape
+        Response r = new ErrorMappers().failure(e, null); // no request: the AI Platform shape
         assertEquals(503, r.getStatus());
-        assertEquals(Map.of("error", "model 'iris' is still loading; retry shortly"), r.getEntity());
+        assertEquals(new ErrorBody.AiPlatformError("model 'iris' is still loading; retry shortly"), r.getEntity());
     }
 }

@@ -32,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import dev.explainable.serving.runtime.api.http.ForwardedMark;
 import dev.explainable.serving.runtime.testing.Management;
 
 /**
@@ -69,7 +70,7 @@ class VersionForwardingTest {
                 server.createContext("/", exchange -> {
                     String path = exchange.getRequestURI().getPath();
                     exchange.getRequestBody().readAllBytes();
-                    SEEN.add(path + " " + exchange.getRequestHeaders().getFirst(VersionForwarder.FORWARDED_HEADER));
+                    SEEN.add(path + " " + exchange.getRequestHeaders().getFirst(ForwardedMark.FORWARDED_HEADER));
                     try {
                         if (path.startsWith("/slow/")) {
                             release.await(20, TimeUnit.SECONDS);
@@ -84,7 +85,7 @@ class VersionForwardingTest {
                             .getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("Content-Type", "application/json");
                     if (!version.equals("plain")) {
-                        exchange.getResponseHeaders().add(VersionForwarder.SERVED_BY_HEADER, "iris/" + version);
+                        exchange.getResponseHeaders().add(ForwardedMark.SERVED_BY_HEADER, "iris/" + version);
                     }
                     try {
                         exchange.sendResponseHeaders(200, answer.length);
@@ -154,23 +155,23 @@ class VersionForwardingTest {
                 .then()
                 .statusCode(200)
                 .body("deployedModelId", equalTo("v1"))
-                .header(VersionForwarder.SERVED_BY_HEADER, nullValue());
+                .header(ForwardedMark.SERVED_BY_HEADER, nullValue());
         // a forwarded request is not forwarded again; every answer to one carries this runtime's mark
         given().contentType("application/json")
-                .header(VersionForwarder.FORWARDED_HEADER, "1")
+                .header(ForwardedMark.FORWARDED_HEADER, "1")
                 .body("{\"instances\": [" + X + "], \"deployedModelId\": \"v2\"}")
                 .post(EXPLAIN)
                 .then()
                 .statusCode(404)
-                .header(VersionForwarder.SERVED_BY_HEADER, "iris/v1")
+                .header(ForwardedMark.SERVED_BY_HEADER, "iris/v1")
                 .body("error.status", equalTo("NOT_FOUND"));
         given().contentType("application/json")
-                .header(VersionForwarder.FORWARDED_HEADER, "1")
+                .header(ForwardedMark.FORWARDED_HEADER, "1")
                 .body("{\"instances\": [" + X + "], \"deployedModelId\": \"v1\"}")
                 .post(EXPLAIN)
                 .then()
                 .statusCode(200)
-                .header(VersionForwarder.SERVED_BY_HEADER, "iris/v1")
+                .header(ForwardedMark.SERVED_BY_HEADER, "iris/v1")
                 .body("deployedModelId", equalTo("v1"));
     }
 

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 
-import dev.explainable.serving.runtime.api.PredictionResource;
+import dev.explainable.serving.runtime.api.aiplatform.PredictionResource;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 
 /**

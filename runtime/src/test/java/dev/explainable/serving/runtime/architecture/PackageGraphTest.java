@@ -34,13 +34,20 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
  * </pre>
  *
  * The attribution methods know nothing of TensorFlow, HTTP or the container; only the model layer touches
- * TensorFlow, only the API edge speaks HTTP. The service layer sees the model by names, shapes and dtypes
- * ({@code model.ModelSignature}), never by its TensorFlow handles.
+ * TensorFlow, only the API edge speaks HTTP. The API edge is split by protocol, one way too:
+ *
+ * <pre>
+ * aiplatform, vertex, description -> call (CallRunner, request reading, overrides) -> http (guards) -> errors
+ *             \-> forwarding (another version's answers) ------------------------------/
+ * </pre>
+ * The service layer sees the model by names, shapes and dtypes ({@code model.ModelSignature}), never by its
+ * TensorFlow handles.
  */
 @AnalyzeClasses(packages = "dev.explainable.serving.runtime", importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageGraphTest {
 
     private static final String RUNTIME = "dev.explainable.serving.runtime";
+    private static final String API = RUNTIME + ".api";
 
     @ArchTest
     static final ArchRule packagesFormNoCycle =
@@ -95,6 +102,50 @@ class PackageGraphTest {
             .mayOnlyBeAccessedByLayers("api", "service", "visualization", "model")
             .whereLayer("storage")
             .mayOnlyBeAccessedByLayers("service", "config");
+
+    @ArchTest
+    static final ArchRule apiPackagesFormNoCycle =
+            slices().matching(API + ".(*)..").should().beFreeOfCycles();
+
+    /** Every class of the API edge is in the package of its protocol or its part (none in {@code api} itself). */
+    @ArchTest
+    static final ArchRule apiIsSplitByProtocol = noClasses().should().resideInAPackage(API);
+
+    /**
+     * The contracts' resources sit on the shared call, the forwarding and the HTTP guards; the guards and the
+     * failure table know no contract's resource, the call runner no forwarding, AI Platform nothing of Vertex.
+     */
+    @ArchTest
+    static final ArchRule apiPackagesDependOneWay = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("aiplatform")
+            .definedBy(API + ".aiplatform..")
+            .layer("vertex")
+            .definedBy(API + ".vertex..")
+            .layer("description")
+            .definedBy(API + ".description..")
+            .layer("forwarding")
+            .definedBy(API + ".forwarding..")
+            .layer("call")
+            .definedBy(API + ".call..")
+            .layer("http")
+            .definedBy(API + ".http..")
+            .layer("errors")
+            .definedBy(API + ".errors..")
+            .whereLayer("aiplatform")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("vertex")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("description")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("forwarding")
+            .mayOnlyBeAccessedByLayers("vertex")
+            .whereLayer("call")
+            .mayOnlyBeAccessedByLayers("aiplatform", "vertex")
+            .whereLayer("http")
+            .mayOnlyBeAccessedByLayers("vertex", "forwarding", "call")
+            .whereLayer("errors")
+            .mayOnlyBeAccessedByLayers("aiplatform", "vertex", "description", "forwarding", "call", "http");
 
     @ArchTest
     static final ArchRule theFetcherKnowsOnlyStoresAndWork = classes()

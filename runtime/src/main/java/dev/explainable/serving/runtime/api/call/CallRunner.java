@@ -1,0 +1,132 @@
+package dev.explainable.serving.runtime.api.call;
+
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.explainable.serving.runtime.api.errors.Failure;
+import dev.explainable.serving.runtime.api.http.AdmissionControl;
+import dev.explainable.serving.runtime.api.http.HttpGuards;
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.work.Admission;
+import dev.explainable.serving.runtime.work.DeadlineExceededException;
+import dev.explainable.serving.runtime.work.RequestDeadline;
+
+/**
+ * What every explain and predict call goes through, whichever contract's URL it came by: the request's deadline,
+ * admission before the body is parsed, the work on a worker thread, and the request metrics by outcome.
+ */
+@ApplicationScoped
+public class CallRunner {
+
+    private final ModelHost models;
+    private final AdmissionControl admission;
+    private final MeterRegistry registry;
+    private final RequestReader reader;
+
+    public CallRunner(ModelHost models, AdmissionControl admission, MeterRegistry registry, ExplainConfig config) {
+        this.models = models;
+        this.admission = admission;
+        this.registry = registry;
+        this.reader = new RequestReader(config.maxRequestBytes());
+    }
+
+    /**
+     * Runs one call on a worker thread. The body has been read on the event loop already (a slow client holds a
+     * connection but no worker).
+     *
+     * @param elsewhere another answerer for this request, decided before admission (another version forwards
+     *     it), or null when this process answers
+     * @param resolve the pipeline the URL names (404 / 503 when none)
+     * @param work the call itself, given the parsed request; answers the contract's response record
+     */
+    public <T> Uni<Response> run(
+            RoutingContext http,
+            String verb,
+            byte[] body,
+            BiFunction<byte[], RequestDeadline, Response> elsewhere,
+            Supplier<ExplanationPipeline> resolve,
+            BiFunction<ExplanationPipeline, RequestReader.Request, T> work) {
+        RequestDeadline deadline = HttpGuards.deadline(http);
+        HttpGuards.bodyArrived(http); // the body is here: from now on only the deadline bounds the call
+        return Uni.createFrom()
+                .item(() -> {
+                    try {
+                        Response other = elsewhere == null ? null : elsewhere.apply(body, deadline);
+                        if (other != null) {
+                            return other;
+                        }
+                        return Response.ok(handle(verb, deadline, body, resolve, work))
+                                .type(MediaType.APPLICATION_JSON)
+                                .build();
+                    } catch (DeadlineExceededException e) {
+                        if (deadline.isCancelled()) {
+                            // the client has gone and nobody reads an answer; counted in handle()
+                            return Response.noContent().build();
+                        }
+                        throw e;
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                // answered 504 by HttpGuards at the deadline already: nothing more is written, and the connection
+                // that guard closes makes the REST layer drop this request
+                .onItem()
+                .transformToUni(r -> answered(http)
+                        ? Uni.createFrom().<Response>nothing()
+                        : Uni.createFrom().item(r))
+                .onFailure()
+                .recoverWithUni(t -> answered(http)
+                        ? Uni.createFrom().nothing()
+                        : Uni.createFrom().failure(t));
+    }
+
+    private static boolean answered(RoutingContext http) {
+        return http.response().ended();
+    }
+
+    private <T> T handle(
+            String verb,
+            RequestDeadline deadline,
+            byte[] body,
+            Supplier<ExplanationPipeline> resolve,
+            BiFunction<ExplanationPipeline, RequestReader.Request, T> work) {
+        boolean explain = verb.equals("explain");
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = Failure.Outcome.ERROR.tag(); // also for an Error, which the table does not see
+        try (RequestDeadline.Scope scope = deadline.enter()) {
+            ExplanationPipeline pipeline = resolve.get();
+            // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
+            try (Admission.Permit permit =
+                    (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
+                RequestReader.Request request = reader.read(body);
+                T response = work.apply(pipeline, request);
+                outcome = Failure.Outcome.SUCCESS.tag();
+                registry.counter("explainable.instances", "verb", verb)
+                        .increment(request.instances().size());
+                return response;
+            }
+        } catch (RuntimeException e) {
+            outcome = Failure.of(e).outcome().tag();
+            throw e;
+        } finally {
+            sample.stop(Timer.builder("explainable.requests")
+                    .description("explain and predict requests, by verb, attribution method and outcome")
+                    .tag("verb", verb)
+                    .tag("method", explain ? models.method() : "none")
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(registry));
+        }
+    }
+}

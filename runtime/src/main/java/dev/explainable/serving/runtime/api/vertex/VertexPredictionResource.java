@@ -1,0 +1,213 @@
+package dev.explainable.serving.runtime.api.vertex;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.explainable.serving.runtime.api.call.CallRunner;
+import dev.explainable.serving.runtime.api.call.ExplanationOverrides;
+import dev.explainable.serving.runtime.api.call.WireValues;
+import dev.explainable.serving.runtime.api.errors.ApiException;
+import dev.explainable.serving.runtime.api.errors.ErrorBody;
+import dev.explainable.serving.runtime.api.forwarding.VersionForwarder;
+import dev.explainable.serving.runtime.api.http.ForwardedMark;
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
+
+/**
+ * Vertex AI's {@code endpoints.explain} and {@code endpoints.predict}:
+ * {@code POST /v1[beta1]/projects/{project}/locations/{location}/endpoints/{endpoint}:explain|:predict}. The endpoint
+ * is the model's name, {@code deployedModelId} a version's; without it the version this runtime serves (the default
+ * one, behind the model's Service) answers. A request for another endpoint is 404 and never forwarded; one for this
+ * model naming another of its versions is forwarded to it ({@link VersionForwarder}). Errors use Google's API error
+ * shape ({@link ErrorBody.GoogleError}).
+ */
+@Path("/{apiVersion: v1|v1beta1}/projects/{project}/locations/{location}/endpoints/{target: .+}")
+public class VertexPredictionResource {
+
+    private static final Pattern TARGET = Pattern.compile("([^/:]+):([A-Za-z]+)");
+
+    private final ModelHost models;
+    private final CallRunner calls;
+    private final VersionForwarder forwarder;
+
+    public VertexPredictionResource(ModelHost models, CallRunner calls, VersionForwarder forwarder) {
+        this.models = models;
+        this.calls = calls;
+        this.forwarder = forwarder;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Explain or predict (Vertex AI)",
+            description = "Vertex AI endpoints.explain / endpoints.predict. target is '{endpoint}:explain' or "
+                    + "':predict'; the endpoint is the model's name, deployedModelId a version's. Body: "
+                    + "{\"instances\": [...], \"deployedModelId\", \"explanationSpecOverride\"}. Errors: "
+                    + "{\"error\": {\"code\", \"message\", \"status\"}}.")
+    @APIResponse(
+            responseCode = "200",
+            description = ":explain's answer, or :predict's",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema =
+                                    @Schema(
+                                            oneOf = {VertexWire.ExplainResponse.class, VertexWire.PredictResponse.class
+                                            })))
+    @APIResponse(
+            responseCode = "default",
+            description = "an error",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ErrorBody.GoogleError.class)))
+    public Uni<Response> call(
+            @PathParam("project") String project,
+            @PathParam("location") String location,
+            @PathParam("target") String target,
+            @Context RoutingContext http,
+            byte[] body) {
+        Matcher m = TARGET.matcher(target);
+        if (!m.matches() || !(m.group(2).equals("explain") || m.group(2).equals("predict"))) {
+            throw new ApiException(
+                    404,
+                    "no such method: projects/" + project + "/locations/" + location + "/endpoints/" + target
+                            + " (expected endpoints/{endpoint}:explain or :predict)");
+        }
+        String endpoint = m.group(1);
+        String verb = m.group(2);
+        boolean forwarded = http.request().getHeader(ForwardedMark.FORWARDED_HEADER) != null;
+        // the path, not the request target as sent (which may be an absolute URI naming another host)
+        String query = http.request().query();
+        String pathAndQuery = http.request().path() + (query != null ? "?" + query : "");
+        return calls.run(
+                http,
+                verb,
+                body,
+                (raw, deadline) -> {
+                    // Another version of this model answers its own requests, without taking one of this version's
+                    // slots. Only this model's: a request for another endpoint is never forwarded (resolve() answers
+                    // it 404), whatever its deployedModelId.
+                    if (!endpoint.equals(models.modelName()) || forwarded || !forwarder.enabled()) {
+                        return null;
+                    }
+                    String other = VersionForwarder.deployedModelIdOf(raw);
+                    if (other == null || other.equals(models.version())) {
+                        return null;
+                    }
+                    return forwarder.forward(other, pathAndQuery, raw, deadline);
+                },
+                () -> resolve(endpoint),
+                (pipeline, request) -> {
+                    String deployed = deployedModelId(request.body());
+                    List<JsonNode> instances = request.instances();
+                    if (verb.equals("predict")) {
+                        return new VertexWire.PredictResponse(
+                                WireValues.predictionList(pipeline.predict(instances)), deployed);
+                    }
+                    ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(
+                            instances,
+                            ExplanationOverrides.read(
+                                    request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels()));
+                    return VertexWire.ExplainResponse.of(
+                            answer.explanations(),
+                            instances,
+                            deployed,
+                            WireValues.predictionList(answer.predictions()));
+                });
+    }
+
+    /**
+     * Vertex's {@code endpoints.get}: Google's SDK reads the Endpoint before every call. This runtime's endpoint has
+     * one deployed model, the version it serves, with all the traffic.
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Describe the endpoint (Vertex AI)", description = "Vertex AI endpoints.get")
+    @APIResponse(
+            responseCode = "200",
+            description = "the Endpoint",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = VertexWire.Endpoint.class)))
+    @APIResponse(
+            responseCode = "default",
+            description = "an error",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ErrorBody.GoogleError.class)))
+    public VertexWire.Endpoint describe(
+            @PathParam("apiVersion") String apiVersion,
+            @PathParam("project") String project,
+            @PathParam("location") String location,
+            @PathParam("target") String target) {
+        if (!target.equals(models.modelName())) {
+            throw new ApiException(
+                    404,
+                    "endpoint '" + abbreviate(target) + "' is not served here (this endpoint serves model '"
+                            + models.modelName() + "')");
+        }
+        return VertexWire.Endpoint.of(
+                "projects/" + project + "/locations/" + location + "/endpoints/" + target,
+                models.modelName(),
+                models.version(),
+                "projects/" + project + "/locations/" + location + "/models/" + models.modelName());
+    }
+
+    private ExplanationPipeline resolve(String endpoint) {
+        if (!endpoint.equals(models.modelName())) {
+            throw new ApiException(
+                    404,
+                    "endpoint '" + abbreviate(endpoint) + "' is not served here (this endpoint serves model '"
+                            + models.modelName() + "')");
+        }
+        return models.ready().pipeline();
+    }
+
+    /** The version that answers: the one this runtime serves, which a {@code deployedModelId} must name. */
+    private String deployedModelId(JsonNode body) {
+        JsonNode id = body.get("deployedModelId");
+        if (id == null || id.isNull() || (id.isTextual() && id.asText().isEmpty())) {
+            return models.version();
+        }
+        if (!id.isTextual()) {
+            throw new InvalidRequestException("deployedModelId must be a string");
+        }
+        if (!id.asText().equals(models.version())) {
+            throw new ApiException(
+                    404,
+                    "deployed model '" + abbreviate(id.asText()) + "' is not served by this runtime (it serves '"
+                            + models.version() + "'); address that version's own URL");
+        }
+        return id.asText();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

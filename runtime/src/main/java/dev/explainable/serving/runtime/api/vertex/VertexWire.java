@@ -1,0 +1,128 @@
+package dev.explainable.serving.runtime.api.vertex;
+
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.explainable.serving.runtime.api.call.WireValues;
+import dev.explainable.serving.runtime.result.Explanation;
+import dev.explainable.serving.runtime.result.LabelAttribution;
+
+/**
+ * Vertex AI's wire format, as this runtime answers it: {@code ExplainResponse}, {@code PredictResponse} and the
+ * {@code Endpoint} (its errors are {@code ErrorBody.GoogleError}). Keys and their order are this runtime's answers'
+ * since it first spoke Vertex; a field marked {@code NON_NULL} is left out when it has no value.
+ * {@code WireFormatTest} pins the bytes.
+ */
+public final class VertexWire {
+
+    private VertexWire() {}
+
+    /** {@code endpoints.explain}'s answer: the explanations, the version that answered, and the predictions. */
+    @Schema(name = "VertexExplainResponse")
+    @JsonPropertyOrder({"explanations", "deployedModelId", "predictions"})
+    public record ExplainResponse(
+            List<InstanceExplanation> explanations, String deployedModelId, List<Object> predictions) {
+
+        /**
+         * An attribution's {@code featureAttributions} mirrors its instance: an object of named inputs for an object
+         * instance, the one input's value otherwise.
+         */
+        public static ExplainResponse of(
+                List<Explanation> explanations,
+                List<JsonNode> instances,
+                String deployedModelId,
+                List<Object> predictions) {
+            List<InstanceExplanation> out = new ArrayList<>(explanations.size());
+            for (int i = 0; i < explanations.size(); i++) {
+                boolean named = instances.get(i).isObject() && !instances.get(i).has("b64");
+                List<Attribution> attributions = new ArrayList<>();
+                for (LabelAttribution l : explanations.get(i).labels()) {
+                    attributions.add(Attribution.of(l, named));
+                }
+                out.add(new InstanceExplanation(attributions));
+            }
+            return new ExplainResponse(out, deployedModelId, predictions);
+        }
+    }
+
+    /** The explanation of one instance: one attribution per explained output. */
+    @Schema(name = "VertexExplanation")
+    public record InstanceExplanation(List<Attribution> attributions) {}
+
+    /**
+     * One {@code Attribution}: Vertex's field names; {@code outputIndex} only for a vector output.
+     * {@code featureAttributions} is an object by input name, or the one input's value (nested lists, a number, an
+     * object by feature name, or {@link WireValues.EncodedImage}).
+     */
+    @Schema(name = "VertexAttribution")
+    @JsonPropertyOrder({
+        "baselineOutputValue",
+        "instanceOutputValue",
+        "featureAttributions",
+        "outputIndex",
+        "outputDisplayName",
+        "approximationError",
+        "integralStepsUsed",
+        "outputName"
+    })
+    public record Attribution(
+            double baselineOutputValue,
+            double instanceOutputValue,
+            Object featureAttributions,
+            @JsonInclude(NON_NULL) List<Integer> outputIndex,
+            @JsonInclude(NON_NULL) String outputDisplayName,
+            @JsonInclude(NON_NULL) Double approximationError,
+            // not Vertex's: the steps a target approx_error led to (targetApproxError)
+            @JsonInclude(NON_NULL) Integer integralStepsUsed,
+            String outputName) {
+
+        static Attribution of(LabelAttribution l, boolean named) {
+            Map<String, Object> features = new LinkedHashMap<>();
+            l.attributions().forEach((input, value) -> features.put(input, WireValues.attribution(value)));
+            return new Attribution(
+                    l.baselineScore(),
+                    l.exampleScore(),
+                    named || features.size() != 1
+                            ? features
+                            : features.values().iterator().next(),
+                    l.labelIndex() >= 0 ? List.of(l.labelIndex()) : null,
+                    l.labelName(),
+                    l.approxError(),
+                    l.integralSteps(),
+                    l.outputName());
+        }
+    }
+
+    /** {@code endpoints.predict}'s answer. */
+    @Schema(name = "VertexPredictResponse")
+    @JsonPropertyOrder({"predictions", "deployedModelId"})
+    public record PredictResponse(List<Object> predictions, String deployedModelId) {}
+
+    /** An {@code Endpoint} resource with one deployed model taking all the traffic. */
+    @JsonPropertyOrder({"name", "displayName", "deployedModels", "trafficSplit"})
+    public record Endpoint(
+            String name, String displayName, List<DeployedModel> deployedModels, Map<String, Integer> trafficSplit) {
+
+        public static Endpoint of(String name, String displayName, String deployedModelId, String model) {
+            return new Endpoint(
+                    name,
+                    displayName,
+                    List.of(new DeployedModel(deployedModelId, model, deployedModelId)),
+                    Map.of(deployedModelId, 100));
+        }
+    }
+
+    /** A version of the model, deployed on the endpoint. */
+    @JsonPropertyOrder({"id", "model", "displayName"})
+    public record DeployedModel(String id, String model, String displayName) {}
+}
