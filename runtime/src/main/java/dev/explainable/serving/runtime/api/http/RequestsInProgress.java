@@ -68,15 +68,4 @@ final class RequestsInProgress {
             return n.decrementAndGet() <= 0 ? null : n;
         });
     }
-
-    /** Requests of {@code client} in progress. */
-    int inProgress(String client) {
-        AtomicInteger n = perClient.get(client);
-        return n == null ? 0 : n.get();
-    }
-
-    /** Requests in progress in all. */
-    int inProgress() {
-        return total.get();
-    }
 }
