@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-import dev.explainable.serving.operator.controlplane.ControlPlane;
-import dev.explainable.serving.operator.controlplane.RetryOnConflict;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.LocalProcesses;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * A real worker node on this machine: Debian's containerd and runc run the pods, a kubelet and kube-proxy built

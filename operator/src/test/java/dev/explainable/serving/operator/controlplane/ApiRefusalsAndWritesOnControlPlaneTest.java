@@ -34,6 +34,8 @@ import dev.explainable.serving.operator.api.VertexExplanationParameters;
 import dev.explainable.serving.operator.api.VertexExplanationSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.testkit.AuditedCall;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * What the API server refuses: up front by the CRD (names that would not fit the generated objects, quantities

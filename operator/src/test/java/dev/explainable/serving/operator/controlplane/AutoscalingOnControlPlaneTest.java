@@ -35,6 +35,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * Autoscaled versions on a real control plane, whose kube-controller-manager runs the real HorizontalPodAutoscaler

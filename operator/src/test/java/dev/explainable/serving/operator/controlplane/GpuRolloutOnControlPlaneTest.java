@@ -20,6 +20,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * A GPU version rolls on a cluster whose only GPU it already uses: a kwok node with one nvidia.com/gpu. With a surge

@@ -35,6 +35,10 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.testkit.AuditedCall;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.HelmChart;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The Helm chart: {@code helm lint}, {@code helm template} (helm built from its Go module, cached with the other
@@ -43,11 +47,13 @@ import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
  * (the chart's default), must converge a model without a single forbidden call or a call outside that namespace, and
  * the Role must grant nothing beyond the calls the API server's audit log recorded.
  */
-public class HelmChartOnControlPlaneTest {
+class HelmChartOnControlPlaneTest {
 
-    static final Path CHART = ControlPlane.repoRoot().resolve("helm/explainable-serving");
+    static final Path CHART = HelmChart.dir();
     /** The release's namespace. */
-    static final String NAMESPACE = "es-system";
+    static final String NAMESPACE = HelmChart.NAMESPACE;
+    /** The chart's ServiceAccount, as the API server names it (release in es-system). */
+    static final String OPERATOR_SA = HelmChart.OPERATOR_SA;
 
     static ControlPlane cp;
     static KubernetesClient admin;
@@ -405,9 +411,6 @@ public class HelmChartOnControlPlaneTest {
         unused.removeAll(used);
         assertThat(unused).as("grants the operator never used").isEmpty();
     }
-
-    /** The chart's ServiceAccount, as the API server names it (release in es-system). */
-    public static final String OPERATOR_SA = "system:serviceaccount:es-system:explainable-serving-operator";
 
     /**
      * Runs the operator as {@code client} with ingresses on or off, around {@code scenario}, watching the release's

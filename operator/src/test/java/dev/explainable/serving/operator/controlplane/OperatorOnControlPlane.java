@@ -13,6 +13,7 @@ import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.testkit.ControlPlane;
 
 /**
  * A real control plane with the CRD installed, a test's kwok nodes and the operator running: the fixture every

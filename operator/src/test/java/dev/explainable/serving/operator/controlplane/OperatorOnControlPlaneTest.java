@@ -32,6 +32,8 @@ import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The operator against a REAL control plane (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes:

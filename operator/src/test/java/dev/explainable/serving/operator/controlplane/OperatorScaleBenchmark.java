@@ -31,6 +31,9 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.AuditedCall;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The operator as it ships (target/quarkus-app, its own JVM) against the real control plane with 1,000

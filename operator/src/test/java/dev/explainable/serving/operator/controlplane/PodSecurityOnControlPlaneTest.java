@@ -30,6 +30,7 @@ import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.ControlPlane;
 
 /**
  * Every pod the project creates passes the "restricted" Pod Security Standard, as the real API server's built-in

@@ -32,6 +32,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * Status tells the truth, on the real control plane. kwok plays the kubelet: where a test needs a pod state kwok

@@ -1,4 +1,4 @@
-package dev.explainable.serving.operator.controlplane;
+package dev.explainable.serving.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -27,7 +27,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 /**
  * A real Kubernetes control plane for tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
  * kwok (fake nodes that run no containers but go through the real scheduling and pod lifecycle), built from the
- * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests.
+ * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests, its
+ * logs under the testing module's target/control-plane.
  * {@link #startForNodes(String)} serves on a non-loopback address with ServiceAccount tokens, for real kubelets
  * whose pods call the API server (the e2e module's LocalNode).
  */
@@ -95,9 +96,10 @@ public final class ControlPlane implements AutoCloseable {
 
     private static ControlPlane start(String address, boolean forNodes) throws Exception {
         Path bins = binaries();
-        Path work = repoRoot()
-                .resolve("operator/target/control-plane/"
-                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
+        // the logs in the testing module's target/ (operator/target/control-plane, e2e/target/control-plane)
+        Path work = Path.of("target/control-plane")
+                .toAbsolutePath()
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
         Files.createDirectories(work);
         ControlPlane cp = new ControlPlane(work, freePort(), address, forNodes);
         try {
@@ -377,7 +379,7 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,4 +1,4 @@
-package dev.explainable.serving.e2e;
+package dev.explainable.serving.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,10 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.explainable.serving.operator.controlplane.ControlPlane;
-
-/** What the end-to-end test's own servers (the node, CoreDNS, fake-gcs-server) share: build, start, wait, stop. */
-final class LocalProcesses {
+/**
+ * What the tests' own servers (the control plane, the end-to-end test's node, CoreDNS, fake-gcs-server) share: build,
+ * start, wait, stop.
+ */
+public final class LocalProcesses {
 
     private LocalProcesses() {}
 
@@ -23,7 +24,7 @@ final class LocalProcesses {
      * Runs a build script of the repository ({@code tools/...}), its errors to this process's, and returns the lines
      * it printed (the paths of what it built or found cached).
      */
-    static List<String> build(String script, String what) throws Exception {
+    public static List<String> build(String script, String what) throws Exception {
         Process build = new ProcessBuilder(
                         "bash", ControlPlane.repoRoot().resolve(script).toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -36,14 +37,14 @@ final class LocalProcesses {
     }
 
     /** A port free on {@code host} now. */
-    static int freePort(String host) throws IOException {
+    public static int freePort(String host) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return s.getLocalPort();
         }
     }
 
     /** Waits until {@code url} answers 200 while {@code process} lives; false when it did not within {@code wait}. */
-    static boolean awaitOk(Process process, String url, Duration wait) throws InterruptedException {
+    public static boolean awaitOk(Process process, String url, Duration wait) throws InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
@@ -65,7 +66,7 @@ final class LocalProcesses {
     }
 
     /** SIGTERM, and SIGKILL if it has not ended 15 s later. */
-    static void stop(Process p) {
+    public static void stop(Process p) {
         p.destroy();
         try {
             if (!p.waitFor(15, TimeUnit.SECONDS)) {
