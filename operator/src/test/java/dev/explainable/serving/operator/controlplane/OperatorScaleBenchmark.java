@@ -33,6 +33,7 @@ import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.testkit.AuditedCall;
 import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.LocalProcesses;
 import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
@@ -213,7 +214,7 @@ class OperatorScaleBenchmark {
 
     /** The shipped operator in its own JVM, calling the API server as {@link #OPERATOR_USER} (impersonated). */
     Process startOperator(Path app) throws Exception {
-        metricsPort = ControlPlane.freePort();
+        metricsPort = LocalProcesses.freePort();
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", app.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(cp.work().resolve("operator.log").toFile());
