@@ -25,8 +25,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 /**
  * A real Kubernetes control plane for tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
  * kwok (fake nodes that run no containers but go through the real scheduling and pod lifecycle), built from the
- * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests, its
- * logs under the testing module's target/control-plane.
+ * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests (for a
+ * test class, {@link ControlPlaneExtension}), its logs under the testing module's target/control-plane.
  * {@link #startForNodes(String)} serves on a non-loopback address with ServiceAccount tokens, for real kubelets
  * whose pods call the API server (the e2e module's LocalNode).
  */

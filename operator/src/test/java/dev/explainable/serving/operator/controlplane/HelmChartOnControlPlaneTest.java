@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -37,6 +37,7 @@ import dev.explainable.serving.operator.config.GpuTolerations;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
 import dev.explainable.serving.testkit.AuditedCall;
 import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.ControlPlaneExtension;
 import dev.explainable.serving.testkit.HelmChart;
 import dev.explainable.serving.testkit.RetryOnConflict;
 
@@ -55,21 +56,17 @@ class HelmChartOnControlPlaneTest {
     /** The chart's ServiceAccount, as the API server names it (release in es-system). */
     static final String OPERATOR_SA = HelmChart.OPERATOR_SA;
 
+    /** Its own control plane: the chart applies its CRD and RBAC, and the audit log is read for its operator. */
+    @RegisterExtension
+    static final ControlPlaneExtension controlPlane = ControlPlaneExtension.own(cp -> cp.addNode("cpu-node-1", 0));
+
     static ControlPlane cp;
     static KubernetesClient admin;
 
     @BeforeAll
-    static void start() throws Exception {
-        cp = ControlPlane.start();
+    static void clients() {
+        cp = controlPlane.cp();
         admin = cp.client();
-        cp.addNode("cpu-node-1", 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cp != null) {
-            cp.close();
-        }
     }
 
     static String helm(String... args) throws Exception {

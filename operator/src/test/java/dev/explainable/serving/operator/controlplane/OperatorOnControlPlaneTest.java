@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -37,29 +37,21 @@ import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The operator against a REAL control plane (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes:
- * two CPU nodes and one node with 2 nvidia.com/gpu. The CRD installed is the checked-in crds/ file.
+ * two CPU nodes and one node with 2 nvidia.com/gpu (the shared control plane). The CRD installed is the checked-in
+ * crds/ file.
  */
 class OperatorOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static OperatorOnControlPlane cluster;
+
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.shared(new TestConfig(false));
+
     static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(new TestConfig(false), cp -> {
-            cp.addNode("cpu-node-1", 0);
-            cp.addNode("cpu-node-2", 0);
-            cp.addNode("gpu-node-1", 2);
-        });
+    static void client() {
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** Versions tolerate the kwok nodes' taint: a test-harness need, not a product default. */
