@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * <ul>
  *   <li>{@link #shared(String, Setup)}: one control plane per JVM for every class that names the same key, started
  *       and set up (nodes, CRDs) by the first of them and stopped when the test run ends. A class's namespaces
- *       ({@link #namespace(String)}) are deleted when it ends, and {@link #cleared} before the next class starts, so
+ *       ({@link #namespace(String)}) are deleted when it ends, and {@link #clear}ed before the next class starts, so
  *       that each class finds the cluster as the set-up left it.
  *   <li>{@link #own(Setup)}: the class's own control plane, stopped after it: for tests that need other nodes or
  *       change what the whole cluster sees (cordoned nodes, cluster-wide RBAC, the API server's audit log read as a
@@ -38,7 +38,7 @@ public class ControlPlaneExtension implements BeforeAllCallback, AfterAllCallbac
     private static final ExtensionContext.Namespace STORE =
             ExtensionContext.Namespace.create(ControlPlaneExtension.class);
 
-    /** How long a class's deleted namespaces may take to be {@link #cleared}. */
+    /** How long a class's deleted namespaces may take to be {@link #clear}ed. */
     private static final Duration NAMESPACES_CLEARED = Duration.ofSeconds(90);
 
     private final String sharedKey;
@@ -116,9 +116,9 @@ public class ControlPlaneExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
-     * Deletes the namespaces and waits until {@link #cleared} holds for each. Their pods go at once (grace period 0):
-     * no kubelet confirms a pod's end here, and kwok leaves the pods a test took over ({@code
-     * kwok.x-k8s.io/status=custom}) alone, which would keep their namespace terminating.
+     * Deletes the namespaces and {@link #clear}s each. Their pods go at once (grace period 0): no kubelet confirms a
+     * pod's end here, and kwok leaves the pods a test took over ({@code kwok.x-k8s.io/status=custom}) alone, which
+     * would keep their namespace terminating.
      */
     private void deleteNamespaces() {
         KubernetesClient client = cp.client();
@@ -131,19 +131,22 @@ public class ControlPlaneExtension implements BeforeAllCallback, AfterAllCallbac
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()
                 .until(() -> {
+                    boolean cleared = true;
                     for (String ns : namespaces) {
                         client.pods().inNamespace(ns).withGracePeriod(0).delete();
+                        cleared &= clear(client, ns);
                     }
-                    return namespaces.stream().allMatch(ns -> cleared(client, ns));
+                    return cleared;
                 });
     }
 
     /**
-     * Whether a deleted namespace of the class that just ended can no longer affect the next class: here, once it is
-     * gone. The namespace controller takes its time over objects with a grace period (it looks again after half of
-     * it), so an extension that knows what matters (the operator's: no custom resource left) says so sooner.
+     * Clears a deleted namespace of the class that just ended so that it cannot affect the next class; true once it
+     * has (called until then). Here: true once the namespace is gone. The namespace controller takes its time (seconds
+     * for its first pass, then half the pods' grace period before it looks again), so an extension that knows what
+     * matters deletes that itself and says so sooner (the operator's: its custom resources).
      */
-    protected boolean cleared(KubernetesClient client, String namespace) {
+    protected boolean clear(KubernetesClient client, String namespace) {
         return client.namespaces().withName(namespace).get() == null;
     }
 

@@ -92,14 +92,16 @@ final class OperatorOnControlPlane extends ControlPlaneExtension {
         }
     }
 
-    /** After a class on the shared control plane: no model is left for the next class's operator to see. */
+    /**
+     * After a class on the shared control plane: no model is left for the next class's operator to see. The models
+     * are deleted here, at once (they have no finalizer), rather than after the namespace controller's first pass
+     * (5 s); what they own goes with them (the garbage collector) or with the namespace.
+     */
     @Override
-    protected boolean cleared(KubernetesClient client, String namespace) {
-        return client.resources(ExplainableModel.class)
-                .inNamespace(namespace)
-                .list()
-                .getItems()
-                .isEmpty();
+    protected boolean clear(KubernetesClient client, String namespace) {
+        var models = client.resources(ExplainableModel.class).inNamespace(namespace);
+        models.delete();
+        return models.list().getItems().isEmpty();
     }
 
     /** The operator as the product runs it (its reconciler, JOSDK's defaults), calling the API server as {@code as}. */
