@@ -11,6 +11,8 @@ import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.InitialDirContext;
 
+import dev.explainable.serving.testkit.LocalProcesses;
+
 /**
  * The cluster's DNS: CoreDNS with its {@code kubernetes} plugin against the test control plane, built from its Go
  * module by tools/k8s/build-coredns.sh on first use and cached under ~/.cache/explainable-serving/coredns. It answers

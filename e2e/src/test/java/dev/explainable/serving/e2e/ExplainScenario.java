@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -22,11 +26,11 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 
-import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.controlplane.ControlPlane;
-import dev.explainable.serving.operator.controlplane.RetryOnConflict;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.HelmChart;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The end-to-end scenario, the same on every cluster: {@code helm install} of the chart with the locally built
@@ -47,6 +51,7 @@ final class ExplainScenario {
     static final Duration LOAD_LIMIT = Duration.ofMinutes(7);
 
     static final int MAX_REQUESTS = 200_000;
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** How requests reach a Service of the cluster. */
     interface Caller {
@@ -75,9 +80,9 @@ final class ExplainScenario {
                         kubeconfig.toString(),
                         "install",
                         "es",
-                        ROOT.resolve("helm/explainable-serving").toString(),
+                        HelmChart.dir().toString(),
                         "--namespace",
-                        "es-system",
+                        HelmChart.NAMESPACE,
                         "--create-namespace",
                         "--wait",
                         "--timeout",
@@ -166,6 +171,14 @@ final class ExplainScenario {
         return dir;
     }
 
+    private static JsonNode json(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     private Resource<ExplainableModel> iris() {
         return client.resources(ExplainableModel.class).inNamespace(NS).withName("iris");
     }
@@ -178,7 +191,8 @@ final class ExplainScenario {
         RetryOnConflict.edit(iris(), m -> {
             VersionSpec v1 = m.getSpec().getVersions().get(0);
             v1.getResources().setCpu("250m");
-            VersionSpec v2 = Models.version("v2", 0);
+            VersionSpec v2 = new VersionSpec();
+            v2.setName("v2");
             v2.setModelUri(v1.getModelUri());
             v2.getResources().setCpu("250m");
             v2.getResources().setMemory("1Gi");
@@ -344,11 +358,10 @@ final class ExplainScenario {
                 .list()
                 .getItems()
                 .toString();
-        RetryOnConflict.edit(
-                iris(), x -> Models.withMetadata(x.getSpec().getVersions().get(0), """
+        RetryOnConflict.edit(iris(), x -> x.getSpec().getVersions().get(0).setMetadata(json("""
                     {"inputs": {"features": {"input_tensor_name": "serving_default_features:0", "input_baselines": [0.5]}},
                      "outputs": {"probabilities": {"output_tensor_name": "StatefulPartitionedCall_1:0"}},
-                     "framework": "tensorflow"}"""));
+                     "framework": "tensorflow"}""")));
         await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> {
             var sets = client.apps()
                     .replicaSets()

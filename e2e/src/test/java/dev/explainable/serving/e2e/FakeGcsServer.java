@@ -3,6 +3,8 @@ package dev.explainable.serving.e2e;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.explainable.serving.testkit.LocalProcesses;
+
 /**
  * fake-gcs-server (Cloud Storage's JSON API), the storage tests' server: built from its Go module by
  * tools/storage/build-object-stores.sh on first use and cached under ~/.cache/explainable-serving/object-stores. It

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-import dev.explainable.serving.operator.controlplane.ControlPlane;
-import dev.explainable.serving.operator.controlplane.HelmChartOnControlPlaneTest;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.HelmChart;
 
 /**
  * The whole path on a real single-node cluster built on this machine, no Docker needed: the control plane of the
@@ -157,8 +157,6 @@ class LocalClusterEndToEndTest {
             new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp).run(gcs.endpoint());
         }
         // the operator pod, with the chart's RBAC, never got a forbidden answer
-        assertThat(cp.auditedCalls(HelmChartOnControlPlaneTest.OPERATOR_SA))
-                .isNotEmpty()
-                .noneMatch(c -> c.code() == 403);
+        assertThat(cp.auditedCalls(HelmChart.OPERATOR_SA)).isNotEmpty().noneMatch(c -> c.code() == 403);
     }
 }

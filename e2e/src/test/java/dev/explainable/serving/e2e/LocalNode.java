@@ -1,6 +1,5 @@
 package dev.explainable.serving.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-import dev.explainable.serving.operator.controlplane.ControlPlane;
-import dev.explainable.serving.operator.controlplane.RetryOnConflict;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.LocalProcesses;
+import dev.explainable.serving.testkit.ProcessGroup;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * A real worker node on this machine: Debian's containerd and runc run the pods, a kubelet and kube-proxy built
@@ -51,12 +52,13 @@ public final class LocalNode implements AutoCloseable {
 
     private final Path work;
     private final Path bins;
-    private final List<Process> processes = new ArrayList<>();
+    private final ProcessGroup processes;
     private Process containerd;
 
     private LocalNode(Path work, Path bins) {
         this.work = work;
         this.bins = bins;
+        this.processes = new ProcessGroup(work, "node");
     }
 
     /** Why a node cannot run here, or empty; installs Debian's containerd, runc, CNI plugins and iptables if missing. */
@@ -193,10 +195,10 @@ public final class LocalNode implements AutoCloseable {
                             "ranges": [[{"subnet": "%s", "rangeStart": "10.234.0.10", "gateway": "%s"}]]}},
                   {"type": "portmap", "capabilities": {"portMappings": true}}]}
                 """.formatted(BRIDGE, work, POD_SUBNET, POD_GATEWAY));
-        containerd = launch(
+        containerd = processes.launch(
                 "containerd",
                 node("containerd", "--config", work.resolve("containerd.toml").toString()));
-        await(Duration.ofSeconds(30), () -> Files.exists(socket), "containerd socket");
+        processes.await(Duration.ofSeconds(30), () -> Files.exists(socket), "containerd socket");
         for (Path image : concat(pause, images)) {
             run("ctr", "--address", socket.toString(), "-n", "k8s.io", "images", "import", image.toString());
         }
@@ -230,7 +232,7 @@ public final class LocalNode implements AutoCloseable {
                 """.formatted(
                         socket, NODE_ADDRESS, work, CLUSTER_DNS, ClusterDns.DOMAIN));
         String kubeconfig = cp.kubeconfig().toString();
-        launch(
+        processes.launch(
                 "kubelet",
                 node(
                         bins.resolve("kubelet").toString(),
@@ -254,12 +256,12 @@ public final class LocalNode implements AutoCloseable {
                 conntrack: {maxPerCore: 0}
                 """.formatted(
                         kubeconfig, NAME, POD_SUBNET, NODE_ADDRESS, NODE_ADDRESS, NODE_ADDRESS));
-        launch(
+        processes.launch(
                 "kube-proxy",
                 node(bins.resolve("kube-proxy").toString(), "--config=" + work.resolve("kube-proxy.yaml")));
 
         KubernetesClient client = cp.client();
-        await(
+        processes.await(
                 Duration.ofSeconds(90),
                 () -> {
                     Node n = client.nodes().withName(NAME).get();
@@ -290,7 +292,8 @@ public final class LocalNode implements AutoCloseable {
                         .withField("spec.nodeName", NAME)
                         .withGracePeriod(0)
                         .delete();
-                await(Duration.ofSeconds(60), () -> ctr("tasks", "ls", "-q").isBlank(), "pods stopped");
+                processes.await(
+                        Duration.ofSeconds(60), () -> ctr("tasks", "ls", "-q").isBlank(), "pods stopped");
             } catch (Exception e) {
                 System.err.println("[node] pods did not stop cleanly: " + e.getMessage());
             }
@@ -300,8 +303,9 @@ public final class LocalNode implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process p = processes.get(i);
+        List<Process> launched = processes.processes();
+        for (int i = launched.size() - 1; i >= 0; i--) {
+            Process p = launched.get(i);
             if (p == containerd) {
                 removeContainers();
             }
@@ -395,41 +399,6 @@ public final class LocalNode implements AutoCloseable {
             }
         }
         return mounts;
-    }
-
-    private Process launch(String name, String... command) throws IOException {
-        File log = work.resolve(name + ".log").toFile();
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
-        processes.add(p);
-        return p;
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private void await(Duration timeout, Check check, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not yet
-            }
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(
-                            "a node process exited while waiting for " + what + "; logs in " + work);
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("timed out waiting for " + what + "; logs in " + work);
     }
 
     static String run(String... command) throws Exception {

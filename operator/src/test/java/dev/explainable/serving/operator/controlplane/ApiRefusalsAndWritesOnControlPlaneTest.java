@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +34,8 @@ import dev.explainable.serving.operator.api.VertexExplanationParameters;
 import dev.explainable.serving.operator.api.VertexExplanationSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.testkit.AuditedCall;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * What the API server refuses: up front by the CRD (names that would not fit the generated objects, quantities
@@ -48,9 +50,6 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
 
     static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
 
-    static OperatorOnControlPlane cluster;
-    static KubernetesClient client;
-    static KubernetesClient asOperator;
     static final AtomicInteger reconciles = new AtomicInteger();
 
     /** Counts finished reconciles: a test of "no writes" must know that a reconcile happened. */
@@ -61,36 +60,23 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
         }
     };
 
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster =
+            OperatorOnControlPlane.shared(c -> startOperator(c.clientAs(OPERATOR_USER, "system:masters")));
+
+    static KubernetesClient client;
+
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(
-                cp -> {
-                    cp.addNode("cpu-node-1", 0);
-                    asOperator = cp.clientAs(OPERATOR_USER, "system:masters");
-                },
-                cp -> startOperator());
+    static void client() {
         client = cluster.client();
     }
 
-    static Operator startOperator() {
+    static Operator startOperator(KubernetesClient asOperator) {
         Operator op = new Operator(o ->
                 o.withKubernetesClient(asOperator).withCloseClientOnStop(false).withMetrics(COUNTING));
         op.register(new ExplainableModelReconciler(asOperator, TestConfig.of()));
         op.start();
         return op;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.stopOperator();
-        }
-        if (asOperator != null) {
-            asOperator.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     static void assertRefused(String ns, String name, Consumer<VersionSpec> breakIt, String message) {

@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -35,6 +35,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * Autoscaled versions on a real control plane, whose kube-controller-manager runs the real HorizontalPodAutoscaler
@@ -46,23 +47,15 @@ import dev.explainable.serving.operator.dependent.Labels;
 class AutoscalingOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static OperatorOnControlPlane cluster;
+
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.shared(TestConfig.of());
+
     static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
-            cp.addNode("cpu-node-1", 0);
-            cp.addNode("cpu-node-2", 0);
-        });
+    static void client() {
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     static AutoscalingSpec cpu(Integer min, int max, int percent) {

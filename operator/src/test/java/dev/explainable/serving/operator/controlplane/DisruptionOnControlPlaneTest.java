@@ -9,9 +9,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,6 +23,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * Voluntary disruptions and node loss: versions with more than one replica get a PodDisruptionBudget that the real
@@ -34,26 +34,17 @@ import dev.explainable.serving.operator.dependent.Labels;
 class DisruptionOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static OperatorOnControlPlane cluster;
     static KubernetesClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
-            cp.addNode("cpu-node-1", 0);
-            cp.addNode("cpu-node-2", 0);
-            cp.addNode("cordoned-node", 0);
-            client = cp.client(); // cordon's client, before the operator starts
-            cordon(true, "cordoned-node");
-        });
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    /** Its own control plane: exactly two schedulable nodes and a cordoned one. */
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.own(TestConfig.of(), cp -> {
+        cp.addNode("cpu-node-1", 0);
+        cp.addNode("cpu-node-2", 0);
+        cp.addNode("cordoned-node", 0);
+        client = cp.client(); // cordon's client, before the operator starts
+        cordon(true, "cordoned-node");
+    });
 
     static VersionSpec version(String name, int replicas) {
         VersionSpec v = OperatorOnControlPlaneTest.version(name, 0);

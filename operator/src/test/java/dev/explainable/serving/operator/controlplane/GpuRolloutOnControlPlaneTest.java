@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -20,6 +20,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * A GPU version rolls on a cluster whose only GPU it already uses: a kwok node with one nvidia.com/gpu. With a surge
@@ -29,23 +30,19 @@ import dev.explainable.serving.operator.dependent.Labels;
 class GpuRolloutOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(120);
-    static OperatorOnControlPlane cluster;
+
+    /** Its own control plane: the test needs the cluster's only GPU to be in use. */
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.own(TestConfig.of(), cp -> {
+        cp.addNode("gpu-node-1", 1);
+        cp.addNode("cpu-node-1", 0);
+    });
+
     static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
-            cp.addNode("gpu-node-1", 1);
-            cp.addNode("cpu-node-1", 0);
-        });
+    static void client() {
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     static List<Pod> livePods(String ns, String key, String value) {

@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -35,6 +35,11 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.testkit.AuditedCall;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.ControlPlaneExtension;
+import dev.explainable.serving.testkit.HelmChart;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The Helm chart: {@code helm lint}, {@code helm template} (helm built from its Go module, cached with the other
@@ -43,27 +48,25 @@ import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
  * (the chart's default), must converge a model without a single forbidden call or a call outside that namespace, and
  * the Role must grant nothing beyond the calls the API server's audit log recorded.
  */
-public class HelmChartOnControlPlaneTest {
+class HelmChartOnControlPlaneTest {
 
-    static final Path CHART = ControlPlane.repoRoot().resolve("helm/explainable-serving");
+    static final Path CHART = HelmChart.dir();
     /** The release's namespace. */
-    static final String NAMESPACE = "es-system";
+    static final String NAMESPACE = HelmChart.NAMESPACE;
+    /** The chart's ServiceAccount, as the API server names it (release in es-system). */
+    static final String OPERATOR_SA = HelmChart.OPERATOR_SA;
+
+    /** Its own control plane: the chart applies its CRD and RBAC, and the audit log is read for its operator. */
+    @RegisterExtension
+    static final ControlPlaneExtension controlPlane = ControlPlaneExtension.own(cp -> cp.addNode("cpu-node-1", 0));
 
     static ControlPlane cp;
     static KubernetesClient admin;
 
     @BeforeAll
-    static void start() throws Exception {
-        cp = ControlPlane.start();
+    static void clients() {
+        cp = controlPlane.cp();
         admin = cp.client();
-        cp.addNode("cpu-node-1", 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cp != null) {
-            cp.close();
-        }
     }
 
     static String helm(String... args) throws Exception {
@@ -405,9 +408,6 @@ public class HelmChartOnControlPlaneTest {
         unused.removeAll(used);
         assertThat(unused).as("grants the operator never used").isEmpty();
     }
-
-    /** The chart's ServiceAccount, as the API server names it (release in es-system). */
-    public static final String OPERATOR_SA = "system:serviceaccount:es-system:explainable-serving-operator";
 
     /**
      * Runs the operator as {@code client} with ingresses on or off, around {@code scenario}, watching the release's

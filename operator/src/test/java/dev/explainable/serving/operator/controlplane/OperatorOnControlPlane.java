@@ -1,10 +1,12 @@
 package dev.explainable.serving.operator.controlplane;
 
-import java.util.function.Consumer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 
@@ -13,40 +15,93 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.ControlPlaneExtension;
 
 /**
- * A real control plane with the CRD installed, a test's kwok nodes and the operator running: the fixture every
- * control-plane test of the operator starts, kept in one place so that each test states only its nodes and config.
+ * The fixture every control-plane test of the operator runs in, as a JUnit 5 extension (a static
+ * {@code @RegisterExtension} field, as JOSDK's {@code LocallyRunOperatorExtension}): a real control plane with the CRD
+ * installed and kwok nodes, the operator running for the test class (stopped after it), and the class's namespaces.
+ *
+ * <ul>
+ *   <li>{@link #shared(OperatorConfig)}: the control plane every such class shares in the JVM, with two CPU nodes and one
+ *       with 2 nvidia.com/gpu; the class's namespaces are deleted after it, and its models gone before the next class's
+ *       operator starts.
+ *   <li>{@link #own(OperatorConfig, ControlPlaneExtension.Setup)}: a control plane of the class's own, with its nodes.
+ * </ul>
  */
-final class OperatorOnControlPlane implements AutoCloseable {
+final class OperatorOnControlPlane extends ControlPlaneExtension {
 
-    private final ControlPlane cp;
-    private final Function<ControlPlane, Operator> operatorStarter;
+    /** The shared control plane's set-up, named. */
+    private static final String SHARED = "the CRD; kwok nodes cpu-node-1, cpu-node-2, gpu-node-1 (2 nvidia.com/gpu)";
+
+    private final Function<OperatorOnControlPlane, Operator> operatorStarter;
+    private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
     private Operator operator;
 
-    private OperatorOnControlPlane(ControlPlane cp, Function<ControlPlane, Operator> operatorStarter) {
-        this.cp = cp;
+    private OperatorOnControlPlane(
+            String sharedKey, Setup setup, Function<OperatorOnControlPlane, Operator> operatorStarter) {
+        super(sharedKey, setup);
         this.operatorStarter = operatorStarter;
     }
 
-    /** Starts the control plane, installs the CRD, runs {@code nodes} (adds the test's nodes), starts the operator. */
-    static OperatorOnControlPlane start(OperatorConfig config, Consumer<ControlPlane> nodes) throws Exception {
-        return start(nodes, c -> startOperator(c.client(), config));
+    /** On the shared control plane, the operator as the product runs it with {@code config}. */
+    static OperatorOnControlPlane shared(OperatorConfig config) {
+        return shared(c -> startOperator(c.client(), config));
     }
 
-    /** As {@link #start(OperatorConfig, Consumer)}, for a test that starts its operator its own way (identity, metrics). */
-    static OperatorOnControlPlane start(Consumer<ControlPlane> nodes, Function<ControlPlane, Operator> operatorStarter)
-            throws Exception {
-        OperatorOnControlPlane it = new OperatorOnControlPlane(ControlPlane.start(), operatorStarter);
+    /** As {@link #shared(OperatorConfig)}, for a test that starts its operator its own way (identity, metrics). */
+    static OperatorOnControlPlane shared(Function<OperatorOnControlPlane, Operator> operatorStarter) {
+        return new OperatorOnControlPlane(
+                SHARED,
+                cp -> {
+                    cp.installCrd();
+                    cp.addNode("cpu-node-1", 0);
+                    cp.addNode("cpu-node-2", 0);
+                    cp.addNode("gpu-node-1", 2);
+                },
+                operatorStarter);
+    }
+
+    /** On a control plane of the class's own: the CRD, then {@code nodes} (adds the test's nodes), then the operator. */
+    static OperatorOnControlPlane own(OperatorConfig config, Setup nodes) {
+        return new OperatorOnControlPlane(
+                null,
+                cp -> {
+                    cp.installCrd();
+                    nodes.accept(cp);
+                },
+                c -> startOperator(c.client(), config));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        super.beforeAll(context);
+        startOperator();
+    }
+
+    /** Stops the operator and closes the clients made for it, then the control plane's part (see the class). */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
         try {
-            it.cp.installCrd();
-            nodes.accept(it.cp);
-            it.startOperator();
-            return it;
-        } catch (Exception | Error e) {
-            it.close(); // the caller has no reference to close
-            throw e;
+            stopOperator();
+            clients.values().forEach(KubernetesClient::close);
+            clients.clear();
+        } finally {
+            super.afterAll(context);
         }
+    }
+
+    /**
+     * After a class on the shared control plane: no model is left for the next class's operator to see. The models
+     * are deleted here, at once (they have no finalizer), rather than after the namespace controller's first pass
+     * (5 s); what they own goes with them (the garbage collector) or with the namespace.
+     */
+    @Override
+    protected boolean clear(KubernetesClient client, String namespace) {
+        var models = client.resources(ExplainableModel.class).inNamespace(namespace);
+        models.delete();
+        return models.list().getItems().isEmpty();
     }
 
     /** The operator as the product runs it (its reconciler, JOSDK's defaults), calling the API server as {@code as}. */
@@ -59,7 +114,7 @@ final class OperatorOnControlPlane implements AutoCloseable {
 
     /** Starts the operator again the way it was started first (after {@link #stopOperator()}, to test a restart). */
     void startOperator() {
-        operator = operatorStarter.apply(cp);
+        operator = operatorStarter.apply(this);
     }
 
     /** Stops the operator, if it runs; the control plane stays. */
@@ -70,25 +125,12 @@ final class OperatorOnControlPlane implements AutoCloseable {
         }
     }
 
-    ControlPlane cp() {
-        return cp;
-    }
-
-    /** The admin client of the control plane. */
-    KubernetesClient client() {
-        return cp.client();
-    }
-
-    /** Creates the namespace {@code name}; returns its name. */
-    String namespace(String name) {
-        client().namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .endMetadata()
-                        .build())
-                .create();
-        return name;
+    /**
+     * A client acting as {@code user} (the admin impersonates it; {@link ControlPlane#clientAs}), the same one for
+     * the class's whole run, closed after its operator stopped.
+     */
+    KubernetesClient clientAs(String user, String... groups) {
+        return clients.computeIfAbsent(user, u -> cp().clientAs(u, groups));
     }
 
     /** A model in {@code ns} as a user would write it: no uid or generation (the API server sets them). */
@@ -129,12 +171,5 @@ final class OperatorOnControlPlane implements AutoCloseable {
                 .filter(c -> type.equals(c.getType()))
                 .findFirst()
                 .orElseThrow();
-    }
-
-    /** Stops the operator, then the control plane. */
-    @Override
-    public void close() {
-        stopOperator();
-        cp.close();
     }
 }

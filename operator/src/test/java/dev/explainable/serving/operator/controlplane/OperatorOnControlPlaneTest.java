@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -32,32 +32,26 @@ import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The operator against a REAL control plane (etcd, kube-apiserver, controller-manager, scheduler) with kwok nodes:
- * two CPU nodes and one node with 2 nvidia.com/gpu. The CRD installed is the checked-in crds/ file.
+ * two CPU nodes and one node with 2 nvidia.com/gpu (the shared control plane). The CRD installed is the checked-in
+ * crds/ file.
  */
 class OperatorOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static OperatorOnControlPlane cluster;
+
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.shared(TestConfig.of());
+
     static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
-            cp.addNode("cpu-node-1", 0);
-            cp.addNode("cpu-node-2", 0);
-            cp.addNode("gpu-node-1", 2);
-        });
+    static void client() {
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** Versions tolerate the kwok nodes' taint: a test-harness need, not a product default. */

@@ -31,6 +31,10 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.AuditedCall;
+import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.LocalProcesses;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The operator as it ships (target/quarkus-app, its own JVM) against the real control plane with 1,000
@@ -210,7 +214,7 @@ class OperatorScaleBenchmark {
 
     /** The shipped operator in its own JVM, calling the API server as {@link #OPERATOR_USER} (impersonated). */
     Process startOperator(Path app) throws Exception {
-        metricsPort = ControlPlane.freePort();
+        metricsPort = LocalProcesses.freePort();
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", app.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(cp.work().resolve("operator.log").toFile());

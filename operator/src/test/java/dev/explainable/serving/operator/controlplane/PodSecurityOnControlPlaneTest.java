@@ -8,13 +8,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -30,6 +29,7 @@ import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.DesiredDeployment;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.ControlPlane;
 
 /**
  * Every pod the project creates passes the "restricted" Pod Security Standard, as the real API server's built-in
@@ -43,33 +43,20 @@ class PodSecurityOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
     static final String RESTRICTED = "restricted";
-    static OperatorOnControlPlane cluster;
+
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.shared(TestConfig.of());
+
     static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> {
-            cp.addNode("cpu-node-1", 0);
-            cp.addNode("cpu-node-2", 0);
-            cp.client()
-                    .namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(RESTRICTED)
-                            .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                            .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
-                            .endMetadata()
-                            .build())
-                    .create();
-        });
+    static void restrictedNamespace() {
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster.namespace(
+                RESTRICTED,
+                Map.of(
+                        "pod-security.kubernetes.io/enforce", "restricted",
+                        "pod-security.kubernetes.io/enforce-version", "latest"));
     }
 
     static VersionSpec version(String name, String uri, int gpus, int replicas) {

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +18,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.RuntimeSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * The operator's policy with its default configuration (nothing allowed): a model asking for a file:// URI or
@@ -27,22 +28,16 @@ import dev.explainable.serving.operator.dependent.Labels;
 class PolicyOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static OperatorOnControlPlane cluster;
+
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster =
+            OperatorOnControlPlane.shared(TestConfig.of("explainable.operator.policy.allowed-model-paths", ""));
+
     static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(
-                TestConfig.of("explainable.operator.policy.allowed-model-paths", ""),
-                cp -> cp.addNode("cpu-node-1", 0));
+    static void client() {
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     static VersionSpec version(String name, String uri) {

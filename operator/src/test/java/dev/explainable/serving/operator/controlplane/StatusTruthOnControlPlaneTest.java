@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -32,6 +32,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.dependent.Labels;
+import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
  * Status tells the truth, on the real control plane. kwok plays the kubelet: where a test needs a pod state kwok
@@ -42,20 +43,15 @@ import dev.explainable.serving.operator.dependent.Labels;
 class StatusTruthOnControlPlaneTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
-    static OperatorOnControlPlane cluster;
+
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.shared(TestConfig.of());
+
     static KubernetesClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = OperatorOnControlPlane.start(TestConfig.of(), cp -> cp.addNode("cpu-node-1", 0));
+    static void client() {
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** The model's status at its current generation, once it satisfies {@code check}. */

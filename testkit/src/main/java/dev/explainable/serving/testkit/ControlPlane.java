@@ -1,8 +1,6 @@
-package dev.explainable.serving.operator.controlplane;
+package dev.explainable.serving.testkit;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +25,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 /**
  * A real Kubernetes control plane for tests: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
  * kwok (fake nodes that run no containers but go through the real scheduling and pod lifecycle), built from the
- * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests.
+ * Go modules by tools/k8s/build-control-plane.sh and cached under ~/.cache. Started and stopped by the tests (for a
+ * test class, {@link ControlPlaneExtension}), its logs under the testing module's target/control-plane.
  * {@link #startForNodes(String)} serves on a non-loopback address with ServiceAccount tokens, for real kubelets
  * whose pods call the API server (the e2e module's LocalNode).
  */
@@ -41,7 +40,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Path work;
     private Path bins;
-    private final List<Process> processes = new ArrayList<>();
+    private final ProcessGroup processes;
     private final int apiPort;
     private final String address;
     private final boolean forNodes;
@@ -49,6 +48,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private ControlPlane(Path work, int apiPort, String address, boolean forNodes) {
         this.work = work;
+        this.processes = new ProcessGroup(work, "control-plane");
         this.apiPort = apiPort;
         this.address = address;
         this.forNodes = forNodes;
@@ -81,25 +81,19 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The binaries' cache folder, building them first if needed (tools/k8s/build-control-plane.sh). */
     public static Path binaries() throws Exception {
-        Process build = new ProcessBuilder(
-                        "bash",
-                        repoRoot().resolve("tools/k8s/build-control-plane.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String bin = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!build.waitFor(60, TimeUnit.MINUTES) || build.exitValue() != 0) {
-            throw new IllegalStateException("building the control plane failed (see the output above)");
-        }
-        return Path.of(bin.substring(bin.lastIndexOf('\n') + 1));
+        List<String> out =
+                LocalProcesses.build("tools/k8s/build-control-plane.sh", "the control plane", Duration.ofMinutes(60));
+        return Path.of(out.get(out.size() - 1));
     }
 
     private static ControlPlane start(String address, boolean forNodes) throws Exception {
         Path bins = binaries();
-        Path work = repoRoot()
-                .resolve("operator/target/control-plane/"
-                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
+        // the logs in the testing module's target/ (operator/target/control-plane, e2e/target/control-plane)
+        Path work = Path.of("target/control-plane")
+                .toAbsolutePath()
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss-SSS")));
         Files.createDirectories(work);
-        ControlPlane cp = new ControlPlane(work, freePort(), address, forNodes);
+        ControlPlane cp = new ControlPlane(work, LocalProcesses.freePort(), address, forNodes);
         try {
             cp.boot(bins);
         } catch (Exception e) {
@@ -133,9 +127,9 @@ public final class ControlPlane implements AutoCloseable {
                 rules:
                 - level: Metadata
                 """);
-        int etcdPort = freePort();
+        int etcdPort = LocalProcesses.freePort();
         String kubeconfig = work.resolve("kubeconfig").toString();
-        launch(
+        processes.launch(
                 "etcd",
                 bins.resolve("etcd").toString(),
                 "--data-dir",
@@ -145,7 +139,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--advertise-client-urls",
                 "http://127.0.0.1:" + etcdPort,
                 "--listen-peer-urls",
-                "http://127.0.0.1:" + freePort(),
+                "http://127.0.0.1:" + LocalProcesses.freePort(),
                 "--log-level",
                 "warn");
         List<String> apiserver = new ArrayList<>(List.of(
@@ -170,7 +164,7 @@ public final class ControlPlane implements AutoCloseable {
             // kwok pods run nothing that could use a token; without the plugin no pod waits for its ServiceAccount
             apiserver.add("--disable-admission-plugins=ServiceAccount");
         }
-        launch("kube-apiserver", apiserver.toArray(String[]::new));
+        processes.launch("kube-apiserver", apiserver.toArray(String[]::new));
         client = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(Config.empty())
                         .withMasterUrl(apiUrl())
@@ -179,7 +173,7 @@ public final class ControlPlane implements AutoCloseable {
                         .withRequestTimeout(30_000)
                         .build())
                 .build();
-        awaitReady(Duration.ofSeconds(60));
+        processes.await(Duration.ofSeconds(60), () -> "ok".equals(client.raw("/readyz")), "kube-apiserver ready");
         List<String> controllerManager = new ArrayList<>(List.of(
                 bins.resolve("kube-controller-manager").toString(),
                 "--kubeconfig=" + kubeconfig,
@@ -196,8 +190,8 @@ public final class ControlPlane implements AutoCloseable {
             // published to every namespace as kube-root-ca.crt, which pods' ServiceAccount volumes include
             controllerManager.add("--root-ca-file=" + work.resolve("certs/apiserver.crt"));
         }
-        launch("kube-controller-manager", controllerManager.toArray(String[]::new));
-        launch(
+        processes.launch("kube-controller-manager", controllerManager.toArray(String[]::new));
+        processes.launch(
                 "kube-scheduler",
                 bins.resolve("kube-scheduler").toString(),
                 "--kubeconfig=" + kubeconfig,
@@ -205,7 +199,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--leader-elect=false",
                 "--kube-api-qps=200",
                 "--kube-api-burst=400");
-        launch(
+        processes.launch(
                 "kwok",
                 bins.resolve("kwok").toString(),
                 "--kubeconfig=" + kubeconfig,
@@ -218,36 +212,6 @@ public final class ControlPlane implements AutoCloseable {
                 "--cidr=10.0.0.1/24",
                 "--node-ip=10.0.0.1",
                 "--node-lease-duration-seconds=40");
-    }
-
-    private void launch(String name, String... command) throws IOException {
-        File log = work.resolve(name + ".log").toFile();
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
-        processes.add(p);
-    }
-
-    private void awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if ("ok".equals(client.raw("/readyz"))) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("a control-plane process exited; logs in " + work);
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("kube-apiserver not ready after " + timeout + "; logs in " + work, last);
     }
 
     /** A kwok node: schedulable by the real scheduler, its pods marked Running and Ready by kwok. */
@@ -363,24 +327,7 @@ public final class ControlPlane implements AutoCloseable {
         if (client != null) {
             client.close();
         }
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process p = processes.get(i);
-            p.destroy();
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        processes.close();
     }
 
     static String pem(String type, byte[] der) {

@@ -1,4 +1,4 @@
-package dev.explainable.serving.operator.controlplane;
+package dev.explainable.serving.testkit;
 
 import java.net.HttpURLConnection;
 import java.util.function.Consumer;
