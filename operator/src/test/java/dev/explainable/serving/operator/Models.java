@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.explainable.serving.operator.api.AutoscalingSpec;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelSpec;
 import dev.explainable.serving.operator.api.ExplanationSpec;
@@ -48,5 +49,26 @@ public final class Models {
         v.getExplanation().setMethod(method);
         v.getExplanation().setIntegralSteps(steps);
         return v;
+    }
+
+    /** Autoscaling between {@code min} and {@code max} on CPU utilization. */
+    public static AutoscalingSpec cpu(Integer min, int max, int percent) {
+        AutoscalingSpec a = bounds(min, max);
+        a.setTargetCPUUtilizationPercentage(percent);
+        return a;
+    }
+
+    /** Autoscaling between {@code min} and {@code max} on explanations in flight per pod. */
+    public static AutoscalingSpec inFlight(Integer min, int max, String target) {
+        AutoscalingSpec a = bounds(min, max);
+        a.setTargetInFlightPerPod(target);
+        return a;
+    }
+
+    private static AutoscalingSpec bounds(Integer min, int max) {
+        AutoscalingSpec a = new AutoscalingSpec();
+        a.setMinReplicas(min);
+        a.setMaxReplicas(max);
+        return a;
     }
 }

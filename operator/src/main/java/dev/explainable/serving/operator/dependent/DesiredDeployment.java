@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -201,33 +203,9 @@ public final class DesiredDeployment {
                 // The probes do no model work and answer on the event loop of the management port (never behind the
                 // API port's clients), but a pod whose cores TensorFlow saturates can still answer late: 5 s
                 // timeouts, and liveness kills only after a minute of failures.
-                .withNewStartupProbe()
-                .withNewHttpGet()
-                .withPath("/q/health/ready")
-                .withPort(new IntOrString("management"))
-                .endHttpGet()
-                .withPeriodSeconds(5)
-                .withTimeoutSeconds(5)
-                .withFailureThreshold(120)
-                .endStartupProbe()
-                .withNewReadinessProbe()
-                .withNewHttpGet()
-                .withPath("/q/health/ready")
-                .withPort(new IntOrString("management"))
-                .endHttpGet()
-                .withPeriodSeconds(5)
-                .withTimeoutSeconds(5)
-                .withFailureThreshold(3)
-                .endReadinessProbe()
-                .withNewLivenessProbe()
-                .withNewHttpGet()
-                .withPath("/q/health/live")
-                .withPort(new IntOrString("management"))
-                .endHttpGet()
-                .withPeriodSeconds(10)
-                .withTimeoutSeconds(5)
-                .withFailureThreshold(6)
-                .endLivenessProbe()
+                .withStartupProbe(probe("/q/health/ready", 5, 120))
+                .withReadinessProbe(probe("/q/health/ready", 5, 3))
+                .withLivenessProbe(probe("/q/health/live", 10, 6))
                 .addToVolumeMounts(location.mount())
                 .addNewVolumeMount()
                 .withName("config")
@@ -289,6 +267,19 @@ public final class DesiredDeployment {
                 .withNewSeccompProfile()
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
+                .build();
+    }
+
+    /** An HTTP probe on the management port ({@code management}), with a 5 s timeout. */
+    static Probe probe(String path, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(path)
+                .withPort(new IntOrString("management"))
+                .endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(failureThreshold)
                 .build();
     }
 

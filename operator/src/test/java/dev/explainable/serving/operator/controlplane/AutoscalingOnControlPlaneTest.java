@@ -1,5 +1,7 @@
 package dev.explainable.serving.operator.controlplane;
 
+import static dev.explainable.serving.operator.Models.cpu;
+import static dev.explainable.serving.operator.Models.inFlight;
 import static dev.explainable.serving.operator.controlplane.OperatorOnControlPlane.condition;
 import static dev.explainable.serving.operator.controlplane.OperatorOnControlPlane.model;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,22 +58,6 @@ class AutoscalingOnControlPlaneTest {
     @BeforeAll
     static void client() {
         client = cluster.client();
-    }
-
-    static AutoscalingSpec cpu(Integer min, int max, int percent) {
-        AutoscalingSpec a = new AutoscalingSpec();
-        a.setMinReplicas(min);
-        a.setMaxReplicas(max);
-        a.setTargetCPUUtilizationPercentage(percent);
-        return a;
-    }
-
-    static AutoscalingSpec inFlight(Integer min, int max, String target) {
-        AutoscalingSpec a = new AutoscalingSpec();
-        a.setMinReplicas(min);
-        a.setMaxReplicas(max);
-        a.setTargetInFlightPerPod(target);
-        return a;
     }
 
     static VersionSpec version(String name, AutoscalingSpec autoscaling) {

@@ -1,5 +1,7 @@
 package dev.explainable.serving.operator.dependent;
 
+import static dev.explainable.serving.operator.Models.cpu;
+import static dev.explainable.serving.operator.Models.inFlight;
 import static dev.explainable.serving.operator.dependent.DesiredStateTest.CONFIG;
 import static dev.explainable.serving.operator.dependent.DesiredStateTest.find;
 import static dev.explainable.serving.operator.dependent.DesiredStateTest.twoVersions;
@@ -27,22 +29,6 @@ import dev.explainable.serving.operator.config.OperatorConfig;
 
 /** Autoscaled versions: the HorizontalPodAutoscaler, a Deployment that leaves replicas to it, the budget. */
 class DesiredHorizontalPodAutoscalerTest {
-
-    static AutoscalingSpec cpu(Integer min, int max, int percent) {
-        AutoscalingSpec a = new AutoscalingSpec();
-        a.setMinReplicas(min);
-        a.setMaxReplicas(max);
-        a.setTargetCPUUtilizationPercentage(percent);
-        return a;
-    }
-
-    static AutoscalingSpec inFlight(Integer min, int max, String target) {
-        AutoscalingSpec a = new AutoscalingSpec();
-        a.setMinReplicas(min);
-        a.setMaxReplicas(max);
-        a.setTargetInFlightPerPod(target);
-        return a;
-    }
 
     /** flowers with v2 autoscaled as given. */
     static ExplainableModel autoscaled(AutoscalingSpec a) {
