@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -93,15 +94,11 @@ final class StatusFixtures {
                 .build();
     }
 
-    static Pod crashLooping() {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName("p")
-                .endMetadata()
-                .withNewStatus()
-                .addNewContainerStatus()
-                .withName("runtime")
-                .withRestartCount(3)
+    /** A container in CrashLoopBackOff after {@code restarts} restarts, its last run ended with exit code 1. */
+    static ContainerStatus crashLoop(String container, int restarts, String reason, String message) {
+        return new ContainerStatusBuilder()
+                .withName(container)
+                .withRestartCount(restarts)
                 .withNewState()
                 .withNewWaiting()
                 .withReason("CrashLoopBackOff")
@@ -110,10 +107,21 @@ final class StatusFixtures {
                 .withNewLastState()
                 .withNewTerminated()
                 .withExitCode(1)
-                .withMessage("model failed to load: no SavedModel at /mnt/models")
+                .withReason(reason)
+                .withMessage(message)
                 .endTerminated()
                 .endLastState()
-                .endContainerStatus()
+                .build();
+    }
+
+    static Pod crashLooping() {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .endMetadata()
+                .withNewStatus()
+                .withContainerStatuses(
+                        crashLoop("runtime", 3, null, "model failed to load: no SavedModel at /mnt/models"))
                 .endStatus()
                 .build();
     }
@@ -160,22 +168,7 @@ final class StatusFixtures {
                 .endMetadata()
                 .withNewStatus()
                 .withPhase("Pending")
-                .addNewInitContainerStatus()
-                .withName("fetch-model")
-                .withRestartCount(2)
-                .withNewState()
-                .withNewWaiting()
-                .withReason("CrashLoopBackOff")
-                .endWaiting()
-                .endState()
-                .withNewLastState()
-                .withNewTerminated()
-                .withExitCode(1)
-                .withReason("Error")
-                .withMessage(FETCH_DENIED)
-                .endTerminated()
-                .endLastState()
-                .endInitContainerStatus()
+                .withInitContainerStatuses(crashLoop("fetch-model", 2, "Error", FETCH_DENIED))
                 .addNewContainerStatus()
                 .withName("runtime")
                 .withNewState()
