@@ -275,6 +275,17 @@ def mobilenet():
     write_json(os.path.join(path, "expected.json"), {"image_uint8": (image * 255).round().astype(int).tolist(), **exp})
 
 
+def export_image_classifier(path, model):
+    """Exports a model from the input "image" to "probs" into path, with its explanation_metadata.json (the input an
+    image)."""
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+
+
 def fcn_image():
     """A small fully convolutional classifier with free spatial size: explains 224x224 images in the XRAI
     benchmark without committing a big model."""
@@ -285,12 +296,7 @@ def fcn_image():
     h = keras.layers.Conv2D(64, 3, strides=2, activation="relu", padding="same")(h)
     h = keras.layers.GlobalAveragePooling2D()(h)
     model = keras.Model(inp, keras.layers.Dense(5, activation="softmax", name="probs")(h))
-    model.export(path, verbose=False)
-    write_json(os.path.join(path, "explanation_metadata.json"), {
-        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
-        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
-        "framework": "tensorflow",
-    })
+    export_image_classifier(path, model)
 
 
 def valid_fcn_image():
@@ -302,12 +308,7 @@ def valid_fcn_image():
     h = keras.layers.Conv2D(8, 5, strides=2, activation="relu", padding="valid")(h)
     h = keras.layers.GlobalAveragePooling2D()(h)
     model = keras.Model(inp, keras.layers.Dense(3, activation="softmax", name="probs")(h))
-    model.export(path, verbose=False)
-    write_json(os.path.join(path, "explanation_metadata.json"), {
-        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
-        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
-        "framework": "tensorflow",
-    })
+    export_image_classifier(path, model)
 
 
 def exact_shapley(fn, x, baseline):
