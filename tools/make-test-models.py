@@ -81,6 +81,12 @@ def write_json(path, obj):
         f.write("\n")
 
 
+def top_label(model, x):
+    """The model's probabilities for the one instance x, and the index of the largest."""
+    probs = model(x[None]).numpy()[0]
+    return probs, int(np.argmax(probs))
+
+
 def tolist(a):
     return np.asarray(a, dtype=np.float64).round(7).tolist()
 
@@ -179,8 +185,7 @@ def sample_image(seed=3):
 
 
 def image_expected(cnn, image):
-    probs = cnn(image[None]).numpy()[0]
-    label = int(np.argmax(probs))
+    probs, label = top_label(cnn, image)
     attr, base, ex = trapezoid_ig(lambda p: cnn(p)[:, label], image, 0.0)
     return {"label_index": label, "attributions": tolist(attr), "baseline_score": base, "example_score": ex,
             "probabilities": tolist(probs)}
@@ -270,6 +275,17 @@ def mobilenet():
     write_json(os.path.join(path, "expected.json"), {"image_uint8": (image * 255).round().astype(int).tolist(), **exp})
 
 
+def export_image_classifier(path, model):
+    """Exports a model from the input "image" to "probs" into path, with its explanation_metadata.json (the input an
+    image)."""
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+
+
 def fcn_image():
     """A small fully convolutional classifier with free spatial size: explains 224x224 images in the XRAI
     benchmark without committing a big model."""
@@ -280,12 +296,7 @@ def fcn_image():
     h = keras.layers.Conv2D(64, 3, strides=2, activation="relu", padding="same")(h)
     h = keras.layers.GlobalAveragePooling2D()(h)
     model = keras.Model(inp, keras.layers.Dense(5, activation="softmax", name="probs")(h))
-    model.export(path, verbose=False)
-    write_json(os.path.join(path, "explanation_metadata.json"), {
-        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
-        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
-        "framework": "tensorflow",
-    })
+    export_image_classifier(path, model)
 
 
 def valid_fcn_image():
@@ -297,12 +308,7 @@ def valid_fcn_image():
     h = keras.layers.Conv2D(8, 5, strides=2, activation="relu", padding="valid")(h)
     h = keras.layers.GlobalAveragePooling2D()(h)
     model = keras.Model(inp, keras.layers.Dense(3, activation="softmax", name="probs")(h))
-    model.export(path, verbose=False)
-    write_json(os.path.join(path, "explanation_metadata.json"), {
-        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "modality": "image"}},
-        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
-        "framework": "tensorflow",
-    })
+    export_image_classifier(path, model)
 
 
 def exact_shapley(fn, x, baseline):
@@ -330,6 +336,18 @@ def exact_shapley(fn, x, baseline):
     return phi.reshape(x.shape)
 
 
+def export_sequence_classifier(path, model, **input_settings):
+    """Exports a model from the input "sequence" to the 2-way softmax "probs" (labels negative, positive) into path,
+    with its explanation_metadata.json; input_settings are more keys of the input's metadata."""
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"sequence": {"input_tensor_name": only_signature_input(path), **input_settings}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0"),
+                              "index_name_mapping": ["negative", "positive"]}},
+        "framework": "tensorflow",
+    })
+
+
 def recurrent_lstm():
     """A Keras LSTM over a float sequence [8, 3] -> 2-way softmax. Its While loop and TensorList ops have no
     gradient in TensorFlow's C++ registry; the runtime unrolls the loop at load time (8 steps, a fixed length), so IG
@@ -339,18 +357,11 @@ def recurrent_lstm():
     h = keras.layers.LSTM(4, name="lstm")(inp)
     out = keras.layers.Dense(2, activation="softmax", name="probs")(h)
     model = keras.Model(inp, out)
-    model.export(path, verbose=False)
-    write_json(os.path.join(path, "explanation_metadata.json"), {
-        "inputs": {"sequence": {"input_tensor_name": only_signature_input(path)}},
-        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0"),
-                              "index_name_mapping": ["negative", "positive"]}},
-        "framework": "tensorflow",
-    })
+    export_sequence_classifier(path, model)
     # few elements away from the zero baseline, so exact Shapley values are cheap to enumerate
     x = np.zeros((8, 3), np.float32)
     x[1, 0], x[4, 2], x[6, 1], x[7, 0] = 1.5, -2.0, 0.75, 1.0
-    probs = model(x[None]).numpy()[0]
-    label = int(np.argmax(probs))
+    probs, label = top_label(model, x)
     shapley = exact_shapley(lambda p: model(p)[:, label], x, 0.0)
     ig, base, ex = trapezoid_ig(lambda p: model(p)[:, label], x, 0.0)
     write_json(os.path.join(path, "expected.json"), {
@@ -382,8 +393,7 @@ def recurrent_lstm_dense():
         return fn(**{in_name: tf.convert_to_tensor(p, tf.float32)})[out_name]
 
     x = dense_sequence(101)
-    probs = model(x[None]).numpy()[0]
-    label = int(np.argmax(probs))
+    probs, label = top_label(model, x)
     ig, base, ex = trapezoid_ig(lambda p: model(p)[:, label], x, 0.0)
     with open(os.path.join(path, "expected.json")) as f:
         expected = json.load(f)
@@ -402,18 +412,11 @@ def recurrent_classifier(name, recurrent, seed):
     inp = keras.Input(shape=(8, 3), name="sequence")
     out = keras.layers.Dense(2, activation="softmax", name="probs")(recurrent(inp))
     model = keras.Model(inp, out)
-    model.export(path, verbose=False)
-    write_json(os.path.join(path, "explanation_metadata.json"), {
-        "inputs": {"sequence": {"input_tensor_name": only_signature_input(path), "input_baselines": [0.0]}},
-        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0"),
-                              "index_name_mapping": ["negative", "positive"]}},
-        "framework": "tensorflow",
-    })
+    export_sequence_classifier(path, model, input_baselines=[0.0])
     explanations = []
     for k in range(2):
         x = dense_sequence(seed * 10 + k)
-        probs = model(x[None]).numpy()[0]
-        label = int(np.argmax(probs))
+        probs, label = top_label(model, x)
         ig, base, ex = trapezoid_ig(lambda p: model(p)[:, label], x, 0.0)
         explanations.append({"instance": tolist(x), "label_index": label, "probabilities": tolist(probs),
                              "ig_attributions": tolist(ig), "baseline_score": base, "example_score": ex})
@@ -594,17 +597,10 @@ def recurrent_variable_length():
     inp = keras.Input(shape=(None, 3), name="sequence")
     out = keras.layers.Dense(2, activation="softmax", name="probs")(keras.layers.LSTM(4, name="lstm")(inp))
     model = keras.Model(inp, out)
-    model.export(path, verbose=False)
-    write_json(os.path.join(path, "explanation_metadata.json"), {
-        "inputs": {"sequence": {"input_tensor_name": only_signature_input(path)}},
-        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0"),
-                              "index_name_mapping": ["negative", "positive"]}},
-        "framework": "tensorflow",
-    })
+    export_sequence_classifier(path, model)
     x = np.zeros((5, 3), np.float32)
     x[0, 1], x[2, 0], x[3, 2], x[4, 1] = 1.25, -1.5, 2.0, 0.5
-    probs = model(x[None]).numpy()[0]
-    label = int(np.argmax(probs))
+    probs, label = top_label(model, x)
     shapley = exact_shapley(lambda p: model(p)[:, label], x, 0.0)
     write_json(os.path.join(path, "expected.json"), {
         "instance": tolist(x), "label_index": label, "probabilities": tolist(probs), "shapley": tolist(shapley),

@@ -372,14 +372,19 @@ async def connect(source, tally):
         return None
 
 
-async def busy_client(request, until, tally):
+async def connections(source, until, tally):
+    """A client's connections from source, one after the other: at most MAX_CONNECTIONS_PER_CLIENT, none opened
+    after until; a failed connect counts as one."""
     for _ in range(MAX_CONNECTIONS_PER_CLIENT):
         if time.monotonic() >= until:
             return
-        conn = await connect(BUSY_FROM, tally)
-        if conn is None:
-            continue
-        r, w = conn
+        conn = await connect(source, tally)
+        if conn is not None:
+            yield conn
+
+
+async def busy_client(request, until, tally):
+    async for r, w in connections(BUSY_FROM, until, tally):
         try:
             while time.monotonic() < until:
                 w.write(request)
@@ -394,13 +399,7 @@ async def busy_client(request, until, tally):
 
 
 async def slow_client(head, trickle, until, tally):
-    for _ in range(MAX_CONNECTIONS_PER_CLIENT):
-        if time.monotonic() >= until:
-            return
-        conn = await connect(SLOW_FROM, tally)
-        if conn is None:
-            continue
-        r, w = conn
+    async for r, w in connections(SLOW_FROM, until, tally):
         answer = asyncio.ensure_future(read_response(r))
         try:
             w.write(head)

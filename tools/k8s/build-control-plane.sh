@@ -21,20 +21,14 @@ have_all() {
 }
 if have_all; then echo "$CACHE"; exit 0; fi
 
-if ! command -v go >/dev/null; then
-  # Debian's Go is old, but with GOTOOLCHAIN=auto it fetches the toolchain each module asks for from the proxy.
-  echo "[control-plane] go not found: installing Debian's golang-go" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-go >/dev/null
-fi
+log() { echo "[control-plane] $*" >&2; }
+# shellcheck source=../lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
+
+go_build_setup
 mkdir -p "$CACHE"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
 minor=$(echo "$K8S_VERSION" | cut -d. -f2)
 staging_version="v0.${minor}.$(echo "$K8S_VERSION" | cut -d. -f3)"
-
-log() { echo "[control-plane] $*" >&2; }
 
 missing=()
 for c in "${K8S_COMPONENTS[@]}"; do [ -x "$CACHE/$c" ] || missing+=("$c"); done

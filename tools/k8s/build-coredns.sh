@@ -10,18 +10,11 @@ set -euo pipefail
 COREDNS_VERSION=${COREDNS_VERSION:-v1.15.0}
 DIR=${EXPLAINABLE_CACHE:-$HOME/.cache/explainable-serving}/coredns/$COREDNS_VERSION
 log() { echo "[coredns] $*" >&2; }
+# shellcheck source=../lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
 
 if [ ! -x "$DIR/coredns" ]; then
-  if ! command -v go >/dev/null; then
-    # as tools/k8s/build-control-plane.sh: Debian's Go, which fetches the toolchain a module asks for (GOTOOLCHAIN=auto)
-    log "go not found: installing Debian's golang-go"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-go >/dev/null
-  fi
-  export GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
-  # a build writes into a temporary folder first: an interrupted build leaves no half binary in the cache
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
+  go_build_setup
   log "building CoreDNS $COREDNS_VERSION (plugins: kubernetes bind ready health errors log cache)"
   cd "$work"
   gomod=$(go mod download -json "github.com/coredns/coredns@$COREDNS_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')

@@ -11,18 +11,11 @@ ROOT=${EXPLAINABLE_CACHE:-$HOME/.cache/explainable-serving}/object-stores
 GCS_DIR=$ROOT/fake-gcs-server-$FAKE_GCS_VERSION
 S3_DIR=$ROOT/gofakes3-$GOFAKES3_VERSION
 log() { echo "[object-stores] $*" >&2; }
+# shellcheck source=../lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
 
 if [ ! -x "$GCS_DIR/fake-gcs-server" ] || [ ! -x "$S3_DIR/gofakes3" ]; then
-  if ! command -v go >/dev/null; then
-    # as tools/k8s/build-control-plane.sh: Debian's Go, which fetches the toolchain a module asks for (GOTOOLCHAIN=auto)
-    log "go not found: installing Debian's golang-go"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq golang-go >/dev/null
-  fi
-  export GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
-  # a build writes into a temporary folder first: an interrupted build leaves no half binary in the cache
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
+  go_build_setup
   if [ ! -x "$GCS_DIR/fake-gcs-server" ]; then
     log "building fake-gcs-server $FAKE_GCS_VERSION"
     GOBIN="$work/gcs" go install -trimpath -ldflags "-s -w" "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION" >&2

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -90,61 +91,77 @@ public final class VertexMetadata {
     }
 
     private static ObjectNode input(String name, JsonNode in, List<String> problems) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
         String where = "input '" + name + "'";
-        if (!in.isObject()) {
-            problems.add(where + " must be an object");
-            return out;
-        }
-        in.fields().forEachRemaining(e -> {
-            String key = INPUT_KEYS.get(e.getKey());
-            JsonNode v = e.getValue();
-            if (key == null) {
-                problems.add(where + ": unknown key '" + e.getKey() + "'");
-            } else if (key.equals("encoding") || key.equals("modality")) {
-                enumValue(v).ifPresent(s -> out.put(key, s));
-            } else if (key.equals("domain")) {
-                out.set(key, renamed(v, DOMAIN_KEYS, where + " featureValueDomain", problems));
-            } else if (key.equals("visualization")) {
-                ObjectNode vis = renamed(v, VISUALIZATION_KEYS, where + " visualization", problems);
-                List<String> enums = List.of("type", "polarity", "color_map", "overlay_type");
-                for (String k : enums) {
-                    if (vis.has(k)) {
-                        var value = enumValue(vis.get(k));
-                        vis.remove(k);
-                        value.ifPresent(s -> vis.put(k, s));
-                    }
+        return renamedFields(
+                in,
+                INPUT_KEYS,
+                where,
+                unknown -> "unknown key '" + unknown + "'",
+                problems,
+                (out, key, v) -> putInputField(out, key, v, where, problems));
+    }
+
+    /** An input's field, its value in AI Platform's spelling (enum names, the domain's and visualization's keys). */
+    private static void putInputField(ObjectNode out, String key, JsonNode v, String where, List<String> problems) {
+        if (key.equals("encoding") || key.equals("modality")) {
+            enumValue(v).ifPresent(s -> out.put(key, s));
+        } else if (key.equals("domain")) {
+            out.set(key, renamed(v, DOMAIN_KEYS, where + " featureValueDomain", problems));
+        } else if (key.equals("visualization")) {
+            ObjectNode vis = renamed(v, VISUALIZATION_KEYS, where + " visualization", problems);
+            List<String> enums = List.of("type", "polarity", "color_map", "overlay_type");
+            for (String k : enums) {
+                if (vis.has(k)) {
+                    var value = enumValue(vis.get(k));
+                    vis.remove(k);
+                    value.ifPresent(s -> vis.put(k, s));
                 }
-                out.set(key, vis);
-            } else {
-                out.set(key, v);
             }
-        });
-        return out;
+            out.set(key, vis);
+        } else {
+            out.set(key, v);
+        }
     }
 
     private static ObjectNode output(String name, JsonNode o, List<String> problems) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        String where = "output '" + name + "'";
-        if (!o.isObject()) {
-            problems.add(where + " must be an object");
-            return out;
-        }
-        o.fields().forEachRemaining(e -> {
-            String key = OUTPUT_KEYS.get(e.getKey());
-            if (key != null) {
-                out.set(key, e.getValue());
-            } else {
-                problems.add(where + ": "
-                        + (e.getKey().equals("displayNameMappingKey")
-                                ? "'displayNameMappingKey' is not supported; give 'indexDisplayNameMapping'"
-                                : "unknown key '" + e.getKey() + "'"));
-            }
-        });
-        return out;
+        return renamedFields(
+                o,
+                OUTPUT_KEYS,
+                "output '" + name + "'",
+                unknown -> unknown.equals("displayNameMappingKey")
+                        ? "'displayNameMappingKey' is not supported; give 'indexDisplayNameMapping'"
+                        : "unknown key '" + unknown + "'",
+                problems,
+                ObjectNode::set);
     }
 
     private static ObjectNode renamed(JsonNode node, Map<String, String> keys, String where, List<String> problems) {
+        return renamedFields(
+                node,
+                keys,
+                where,
+                unknown -> "unknown key '" + unknown + "' (known: " + keys.keySet() + ")",
+                problems,
+                ObjectNode::set);
+    }
+
+    /** Puts one field of a Vertex object into its AI Platform counterpart, under the AI Platform key. */
+    private interface FieldWriter {
+        void put(ObjectNode out, String key, JsonNode value);
+    }
+
+    /**
+     * The fields of the object {@code node} under their AI Platform names ({@code keys}: Vertex's name to AI
+     * Platform's), each written by {@code writer}. A field {@code keys} does not name is a problem, worded by
+     * {@code unknown}; so is a {@code node} that is not an object (then the result is empty).
+     */
+    private static ObjectNode renamedFields(
+            JsonNode node,
+            Map<String, String> keys,
+            String where,
+            Function<String, String> unknown,
+            List<String> problems,
+            FieldWriter writer) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         if (node == null || !node.isObject()) {
             problems.add(where + " must be an object");
@@ -153,9 +170,9 @@ public final class VertexMetadata {
         node.fields().forEachRemaining(e -> {
             String key = keys.get(e.getKey());
             if (key == null) {
-                problems.add(where + ": unknown key '" + e.getKey() + "' (known: " + keys.keySet() + ")");
+                problems.add(where + ": " + unknown.apply(e.getKey()));
             } else {
-                out.set(key, e.getValue());
+                writer.put(out, key, e.getValue());
             }
         });
         return out;

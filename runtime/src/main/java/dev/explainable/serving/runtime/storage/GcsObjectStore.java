@@ -183,7 +183,7 @@ final class GcsObjectStore implements ObjectStore {
     }
 
     /** The read channel as a stream; the client's errors inside reads become {@link StorageException}s. */
-    private static final class GcsStream extends java.io.InputStream {
+    private static final class GcsStream extends BulkInputStream {
         private final ReadChannel channel;
         private final java.io.InputStream in;
         private final String location;
@@ -192,12 +192,6 @@ final class GcsObjectStore implements ObjectStore {
             this.channel = channel;
             this.in = Channels.newInputStream(channel);
             this.location = location;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * read: at once where the close aborts it (S3's stream closed before its end aborts its connection; the JDK's client),
  * else at the client's own read timeout, which is the request timeout too (Google's); what it still reads is dropped.
  */
-final class WatchedStream extends InputStream {
+final class WatchedStream extends BulkInputStream {
 
     private static final int CHUNK = 64 * 1024;
     /** A source's read result: bytes, the end (length -1), or its failure. */
@@ -84,12 +84,6 @@ final class WatchedStream extends InputStream {
             Thread.currentThread().interrupt();
         }
         return false;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

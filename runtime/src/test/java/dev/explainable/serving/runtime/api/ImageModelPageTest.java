@@ -13,11 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,21 +23,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.testing.ServedModelProfile;
 
 /** The image classifier over HTTP: b64 PNG in, rendered overlay out, and the runtime's page in headless Chromium. */
 @QuarkusTest
 @TestProfile(ImageModelPageTest.ImageModel.class)
 class ImageModelPageTest {
 
-    public static class ImageModel implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("explain.model.dir", "src/test/resources/models/cnn_image", "explain.model.name", "flowers");
+    public static class ImageModel extends ServedModelProfile {
+        public ImageModel() {
+            super("cnn_image", "flowers");
         }
     }
 
@@ -104,17 +101,13 @@ class ImageModelPageTest {
 
     @Test
     void pageUploadsAnImageAndShowsTheOverlayInHeadlessChromium() throws Exception {
-        Path ui = Path.of("src/test/ui");
-        Assumptions.assumeTrue(
-                Files.isExecutable(Path.of("/usr/bin/chromium"))
-                        && Files.isDirectory(ui.resolve("node_modules/playwright-core")),
-                "Chromium or playwright-core missing (tools/ensure-browser.sh installs them): page test skipped");
+        PageScript.assumeBrowser();
         given().get("/").then().statusCode(200).body(containsString("Explainable Serving"));
         Path png = Files.createTempFile("flower", ".png");
         Files.write(png, samplePng());
         Path shot = Path.of("target/page-test.png").toAbsolutePath();
         Process p = new ProcessBuilder("node", "upload.test.mjs", base.toString(), png.toString(), shot.toString())
-                .directory(ui.toFile())
+                .directory(PageScript.UI.toFile())
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

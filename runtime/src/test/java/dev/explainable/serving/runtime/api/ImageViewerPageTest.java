@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URL;
-import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -16,10 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.testing.ServedModelProfile;
 
 /**
  * The page on the bundled MobileNetV2 in headless Chromium: the bundled sample explained without choosing a file,
@@ -30,11 +29,9 @@ import dev.explainable.serving.runtime.TestModels;
 @TestProfile(ImageViewerPageTest.MobileNet.class)
 class ImageViewerPageTest {
 
-    public static class MobileNet implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "explain.model.dir", "src/test/resources/models/mobilenet_v2", "explain.model.name", "mobilenet");
+    public static class MobileNet extends ServedModelProfile {
+        public MobileNet() {
+            super("mobilenet_v2", "mobilenet");
         }
     }
 

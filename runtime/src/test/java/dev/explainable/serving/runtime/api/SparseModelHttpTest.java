@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
 import java.util.Arrays;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.testing.ServedModelProfile;
 
 /**
  * A sparse input over HTTP ({@code sparse_bag}: a {@code tf.SparseTensorSpec} argument, exported as the signature
@@ -36,10 +35,9 @@ import dev.explainable.serving.runtime.TestModels;
 @TestProfile(SparseModelHttpTest.SparseBag.class)
 class SparseModelHttpTest {
 
-    public static class SparseBag implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("explain.model.dir", "src/test/resources/models/sparse_bag", "explain.model.name", "reviews");
+    public static class SparseBag extends ServedModelProfile {
+        public SparseBag() {
+            super("sparse_bag", "reviews");
         }
     }
 

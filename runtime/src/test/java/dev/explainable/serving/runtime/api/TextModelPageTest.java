@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.not;
 
 import java.net.URL;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,11 +16,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.metadata.MetadataLoader;
+import dev.explainable.serving.runtime.testing.ServedModelProfile;
 
 /**
  * The page on the token-id text model ({@code text_embedding}: int32 ids, a Keras Embedding, {@code concat_embedding})
@@ -36,11 +35,9 @@ class TextModelPageTest {
     static final String EMBEDDING =
             "StatefulPartitionedCall_1/StatefulPartitionedCall/functional_1/embedding_1/GatherV2:0";
 
-    public static class TextEmbedding implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "explain.model.dir", "src/test/resources/models/text_embedding", "explain.model.name", "reviews");
+    public static class TextEmbedding extends ServedModelProfile {
+        public TextEmbedding() {
+            super("text_embedding", "reviews");
         }
     }
 

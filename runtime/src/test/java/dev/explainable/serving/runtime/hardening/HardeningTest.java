@@ -36,10 +36,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.explainable.serving.runtime.testing.Management;
+import dev.explainable.serving.runtime.testing.ServedModelProfile;
 
 /**
  * The runtime under hostile requests and overload, on a real free-size image model (the worst case: the request
@@ -49,28 +49,26 @@ import dev.explainable.serving.runtime.testing.Management;
 @TestProfile(HardeningTest.TightLimits.class)
 class HardeningTest {
 
-    public static class TightLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "explain.model.dir",
-                    "src/test/resources/models/fcn_image",
-                    "explain.model.name",
+    public static class TightLimits extends ServedModelProfile {
+        public TightLimits() {
+            super(
+                    "fcn_image",
                     "fcn",
-                    "explain.limits.max-instances",
-                    "4",
-                    "explain.limits.max-batch-elements",
-                    "4194304",
-                    "explain.limits.deadline",
-                    "4s",
-                    "explain.limits.body-timeout",
-                    "2s",
-                    "explain.admission.max-concurrent-explanations",
-                    "1",
-                    "explain.admission.max-queued-explanations",
-                    "1",
-                    "explain.limits.max-requests-per-client",
-                    "32");
+                    Map.of(
+                            "explain.limits.max-instances",
+                            "4",
+                            "explain.limits.max-batch-elements",
+                            "4194304",
+                            "explain.limits.deadline",
+                            "4s",
+                            "explain.limits.body-timeout",
+                            "2s",
+                            "explain.admission.max-concurrent-explanations",
+                            "1",
+                            "explain.admission.max-queued-explanations",
+                            "1",
+                            "explain.limits.max-requests-per-client",
+                            "32"));
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.explainable.serving.runtime.testing.ServedModelProfile;
 
 /**
  * 5,000 generated hostile requests against a model that takes JPEG bytes and decodes them in its own graph:
@@ -25,10 +25,9 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(HostileImageBytesFuzzTest.JpegModel.class)
 class HostileImageBytesFuzzTest {
 
-    public static class JpegModel implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("explain.model.dir", "src/test/resources/models/jpeg_cnn", "explain.model.name", "jpeg");
+    public static class JpegModel extends ServedModelProfile {
+        public JpegModel() {
+            super("jpeg_cnn", "jpeg");
         }
     }
 

@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.explainable.serving.runtime.testing.Management;
+import dev.explainable.serving.runtime.testing.ServedModelProfile;
 
 /**
  * The audit's false 408, reproduced as it was found (a 1 s body timeout, as with EXPLAIN_LIMITS_BODY_TIMEOUT=5s on a
@@ -33,15 +33,18 @@ import dev.explainable.serving.runtime.testing.Management;
 @TestProfile(LongAnswersTest.ShortBodyTimeout.class)
 class LongAnswersTest {
 
-    public static class ShortBodyTimeout implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "explain.model.dir", "src/test/resources/models/fcn_image",
-                    "explain.model.name", "fcn",
-                    "explain.limits.max-batch-elements", "4194304",
-                    "explain.limits.body-timeout", "1s",
-                    "explain.limits.deadline", "60s");
+    public static class ShortBodyTimeout extends ServedModelProfile {
+        public ShortBodyTimeout() {
+            super(
+                    "fcn_image",
+                    "fcn",
+                    Map.of(
+                            "explain.limits.max-batch-elements",
+                            "4194304",
+                            "explain.limits.body-timeout",
+                            "1s",
+                            "explain.limits.deadline",
+                            "60s"));
         }
     }
 

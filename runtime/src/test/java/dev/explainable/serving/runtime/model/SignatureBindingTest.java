@@ -23,6 +23,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
 
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.MetadataException;
@@ -49,6 +50,17 @@ class SignatureBindingTest {
     static String refusal(Function<Ops, Signature> build, String metadataJson) {
         return assertThrows(MetadataException.class, () -> bind(build, metadataJson))
                 .getMessage();
+    }
+
+    /** One input {@code name} of {@code type}, [batch, 2], and its identity as the output {@code y}. */
+    static <T extends TType> Function<Ops, Signature> identityOf(String name, Class<T> type) {
+        return tf -> {
+            Placeholder<T> input = tf.withName(name).placeholder(type, Placeholder.shape(Shape.of(-1, 2)));
+            return Signature.builder()
+                    .input(name, input)
+                    .output("y", tf.identity(input))
+                    .build();
+        };
     }
 
     /** float32 features [batch, 3], int64 ids [batch, 4] looked up in a 5 x 2 embedding; a score per example. */
@@ -129,28 +141,9 @@ class SignatureBindingTest {
                          "outputs": {"score": {"output_tensor_name": "score:0"}}}
                         """)
                 .contains("input 'a': tensor nowhere:0 is not in the model's graph"));
-        assertTrue(refusal(
-                        tf -> {
-                            Placeholder<TUint8> pixels =
-                                    tf.withName("pixels").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, 2)));
-                            return Signature.builder()
-                                    .input("pixels", pixels)
-                                    .output("y", tf.identity(pixels))
-                                    .build();
-                        },
-                        null)
+        assertTrue(refusal(identityOf("pixels", TUint8.class), null)
                 .contains("signature input 'pixels' is DT_UINT8, which the runtime cannot feed"));
-        assertTrue(refusal(
-                        tf -> {
-                            Placeholder<TInt64> ids =
-                                    tf.withName("ids").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, 2)));
-                            return Signature.builder()
-                                    .input("ids", ids)
-                                    .output("y", tf.identity(ids))
-                                    .build();
-                        },
-                        null)
-                .contains("no float32 input to explain by default"));
+        assertTrue(refusal(identityOf("ids", TInt64.class), null).contains("no float32 input to explain by default"));
     }
 
     @Test

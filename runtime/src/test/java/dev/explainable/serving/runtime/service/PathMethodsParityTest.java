@@ -89,24 +89,26 @@ class PathMethodsParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
     void blurIntegratedGradientsMatchesSaliencysBlurIg(String model) throws Exception {
-        JsonNode ref = ReferenceParityTest.reference(model).get("blur_ig");
-        LabelAttribution a = explain(uniformBlur(model, ref.get("max_sigma").asDouble(), "blur"), model);
-        double d = worst(
-                ReferenceParityTest.doubles(ref.get("path")),
-                TestModels.flat(a.attributions().get("image")));
-        System.out.printf("Blur IG vs saliency BlurIG on %s: %.2e of the map's largest value%n", model, d);
-        assertTrue(d <= tolerance(model), "worst " + d);
+        assertBlurIgParity(model, "blur", "path", "Blur IG vs saliency BlurIG");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"cnn_image", "mobilenet_v2"})
     void straightLineFromTheBlurredImageMatchesSaliencysIntegratedGradients(String model) throws Exception {
+        assertBlurIgParity(model, "straight", "straight", "IG from the blurred image vs saliency");
+    }
+
+    /**
+     * The uniform-blur path {@code path} on {@code model}'s reference image against saliency's attributions kept
+     * under {@code blur_ig.<reference>}, within the model's tolerance.
+     */
+    private static void assertBlurIgParity(String model, String path, String reference, String what) throws Exception {
         JsonNode ref = ReferenceParityTest.reference(model).get("blur_ig");
-        LabelAttribution a = explain(uniformBlur(model, ref.get("max_sigma").asDouble(), "straight"), model);
+        LabelAttribution a = explain(uniformBlur(model, ref.get("max_sigma").asDouble(), path), model);
         double d = worst(
-                ReferenceParityTest.doubles(ref.get("straight")),
+                ReferenceParityTest.doubles(ref.get(reference)),
                 TestModels.flat(a.attributions().get("image")));
-        System.out.printf("IG from the blurred image vs saliency on %s: %.2e of the map's largest value%n", model, d);
+        System.out.printf("%s on %s: %.2e of the map's largest value%n", what, model, d);
         assertTrue(d <= tolerance(model), "worst " + d);
     }
 

@@ -106,7 +106,7 @@ class GcsFetchTest {
                 "variables/variables.data-00000-of-00001")) {
             assertArrayEquals(Files.readAllBytes(original.resolve(f)), Files.readAllBytes(dir.resolve(f)), f);
         }
-        assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
         try (LoadedModel fetched = ModelLoader.load(TestOptions.from("explain.model.dir", dir.toString()));
                 LoadedModel local = ModelLoader.load(TestOptions.from("explain.model.dir", original.toString()))) {
             assertSameExplanation(local, fetched);
@@ -180,7 +180,7 @@ class GcsFetchTest {
                         .fetch("gs://models/tabular_classifier", cache.resolve("m")));
         assertTrue(bytes.getMessage().contains("explain.storage.max-bytes (1000)"), bytes.getMessage());
         assertFalse(Files.exists(cache.resolve("m")));
-        assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
     }
 
     @Test
@@ -212,7 +212,7 @@ class GcsFetchTest {
         // the complete first copy is still there, whole; the partial one is gone
         assertArrayEquals(before, Files.readAllBytes(dest.resolve("saved_model.pb")));
         ModelLayout.check(dest, "test");
-        assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
     }
 
     @Test
@@ -232,7 +232,7 @@ class GcsFetchTest {
             assertEquals(StorageException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("gave up after 2 attempts (explain.storage.attempts)"), e.getMessage());
             assertFalse(Files.exists(cache.resolve("m")));
-            assertNoLeftovers(cache);
+            FetchAssertions.assertNoLeftovers(cache);
         }
     }
 
@@ -263,7 +263,7 @@ class GcsFetchTest {
                             .fetch("gs://crowded", cache.resolve("m")));
             assertEquals(StorageException.Kind.BAD_LAYOUT, whole.kind(), whole.getMessage());
             assertEquals(2 + 3, proxy.requests().size(), proxy.requests().toString());
-            assertNoLeftovers(cache);
+            FetchAssertions.assertNoLeftovers(cache);
         }
     }
 
@@ -350,7 +350,7 @@ class GcsFetchTest {
         long timeouts = 2 * STALL.toMillis();
         assertTrue(tookMs >= timeouts - 250 && tookMs <= timeouts + 500 + 1500, "gave up after " + tookMs + " ms");
         assertFalse(Files.exists(cache.resolve("m")));
-        assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
         assertReadersEnd();
         return e;
     }
@@ -381,20 +381,6 @@ class GcsFetchTest {
     }
 
     private static StorageException fails(String uri, Path cache) {
-        StorageException e =
-                assertThrows(StorageException.class, () -> new ModelFetcher(settings()).fetch(uri, cache.resolve("m")));
-        assertFalse(Files.exists(cache.resolve("m")), "nothing at the destination");
-        assertNoLeftovers(cache);
-        return e;
-    }
-
-    static void assertNoLeftovers(Path cache) {
-        try (Stream<Path> s = Files.list(cache)) {
-            List<Path> left =
-                    s.filter(p -> p.getFileName().toString().startsWith(".")).toList();
-            assertEquals(List.of(), left, "no partial or old copies left");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FetchAssertions.fails(settings(), uri, cache);
     }
 }

@@ -107,7 +107,7 @@ class HttpArchiveTest {
             Path dir = new ModelFetcher(settings()).fetch(url(name), cache.resolve("m"));
             assertTrue(Files.isRegularFile(dir.resolve("saved_model.pb")), name);
             assertTrue(Files.isRegularFile(dir.resolve("variables/variables.index")), name);
-            GcsFetchTest.assertNoLeftovers(cache);
+            FetchAssertions.assertNoLeftovers(cache);
         }
     }
 
@@ -147,7 +147,7 @@ class HttpArchiveTest {
         assertEquals(2, STALLS.get() - stallsBefore);
         GcsFetchTest.assertReadersEnd();
         assertFalse(Files.exists(cache.resolve("m")));
-        GcsFetchTest.assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
     }
 
     @Test
@@ -161,7 +161,7 @@ class HttpArchiveTest {
         assertTrue(e.getMessage().contains("explain.storage.timeout (PT3S)"), e.getMessage());
         assertTrue(tookMs >= 3000 - 250 && tookMs <= 3000 + 1500, "gave up after " + tookMs + " ms");
         assertFalse(Files.exists(cache.resolve("m")));
-        GcsFetchTest.assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
     }
 
     @Test
@@ -195,15 +195,11 @@ class HttpArchiveTest {
                         .fetch(url("/flat.tar.gz"), cache.resolve("m")));
         assertTrue(entries.getMessage().contains("explain.storage.max-objects"), entries.getMessage());
         assertFalse(Files.exists(cache.resolve("m")));
-        GcsFetchTest.assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
     }
 
     private static StorageException fails(String uri, Path cache) {
-        StorageException e =
-                assertThrows(StorageException.class, () -> new ModelFetcher(settings()).fetch(uri, cache.resolve("m")));
-        assertFalse(Files.exists(cache.resolve("m")));
-        GcsFetchTest.assertNoLeftovers(cache);
-        return e;
+        return FetchAssertions.fails(settings(), uri, cache);
     }
 
     private static TarArchiveEntry entry(String name, byte type) {

@@ -139,23 +139,14 @@ public final class ObjectStoreServers {
 
     /** gofakes3 serving {@code dir} as bucket {@code bucket} (path-style; files read at request time). */
     public static Server gofakes3(String bucket, Path dir) {
-        assumeAvailable();
-        int port = freePort();
-        Server s = start(
-                List.of(
-                        binaries.get().get(1).toString(),
-                        "-host",
-                        "127.0.0.1:" + port,
-                        "-backend",
-                        "directfs",
-                        "-directfs.bucket",
-                        bucket,
-                        "-directfs.path",
-                        dir.toAbsolutePath().toString(),
-                        "-quiet"),
-                port);
-        waitHttp(s, "/" + bucket + "?list-type=2");
-        return s;
+        return gofakes3(
+                bucket,
+                "-backend",
+                "directfs",
+                "-directfs.bucket",
+                bucket,
+                "-directfs.path",
+                dir.toAbsolutePath().toString());
     }
 
     /**
@@ -163,19 +154,17 @@ public final class ObjectStoreServers {
      * listing in one page whatever max-keys asks, it pages listings as S3 does.
      */
     public static Server gofakes3InMemory(String bucket) {
+        return gofakes3(bucket, "-backend", "memory", "-initialbucket", bucket);
+    }
+
+    /** gofakes3 with the given backend arguments, once it answers a listing of {@code bucket}. */
+    private static Server gofakes3(String bucket, String... backend) {
         assumeAvailable();
         int port = freePort();
-        Server s = start(
-                List.of(
-                        binaries.get().get(1).toString(),
-                        "-host",
-                        "127.0.0.1:" + port,
-                        "-backend",
-                        "memory",
-                        "-initialbucket",
-                        bucket,
-                        "-quiet"),
-                port);
+        List<String> command = new ArrayList<>(List.of(binaries.get().get(1).toString(), "-host", "127.0.0.1:" + port));
+        command.addAll(List.of(backend));
+        command.add("-quiet");
+        Server s = start(command, port);
         waitHttp(s, "/" + bucket + "?list-type=2");
         return s;
     }

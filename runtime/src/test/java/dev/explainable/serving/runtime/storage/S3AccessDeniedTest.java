@@ -59,8 +59,7 @@ class S3AccessDeniedTest {
 
     @AfterAll
     static void stop() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
+        AwsKeys.clear();
         if (server != null) {
             server.close();
         }
@@ -72,16 +71,14 @@ class S3AccessDeniedTest {
 
     @Test
     void theRightKeysFetchTheModel(@TempDir Path cache) {
-        System.setProperty("aws.accessKeyId", "reader");
-        System.setProperty("aws.secretAccessKey", "reader-secret");
+        AwsKeys.use("reader", "reader-secret");
         Path dir = new ModelFetcher(settings()).fetch("s3://private-models/iris", cache.resolve("m"));
         ModelLayout.check(dir, "test");
     }
 
     @Test
     void aWrongSecretIsAccessDeniedAtOnce(@TempDir Path cache) {
-        System.setProperty("aws.accessKeyId", "reader");
-        System.setProperty("aws.secretAccessKey", "not-the-secret");
+        AwsKeys.use("reader", "not-the-secret");
         long start = System.nanoTime();
         StorageException e = assertThrows(
                 StorageException.class,
@@ -95,8 +92,7 @@ class S3AccessDeniedTest {
 
     @Test
     void anUnknownKeyIsAccessDenied(@TempDir Path cache) {
-        System.setProperty("aws.accessKeyId", "someone-else");
-        System.setProperty("aws.secretAccessKey", "reader-secret");
+        AwsKeys.use("someone-else", "reader-secret");
         StorageException e = assertThrows(
                 StorageException.class,
                 () -> new ModelFetcher(settings()).fetch("s3://private-models/iris", cache.resolve("m")));

@@ -46,14 +46,12 @@ class S3FetchTest {
         ObjectStoreServers.copyModel("tabular_classifier", bucket.resolve("half"));
         Files.delete(bucket.resolve("half/saved_model.pb"));
         server = ObjectStoreServers.gofakes3("model-bucket", bucket);
-        System.setProperty("aws.accessKeyId", "test-key");
-        System.setProperty("aws.secretAccessKey", "test-secret");
+        AwsKeys.use("test-key", "test-secret");
     }
 
     @AfterAll
     static void stop() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
+        AwsKeys.clear();
         if (server != null) {
             server.close();
         }
@@ -82,7 +80,7 @@ class S3FetchTest {
     void fetchesTheCommittedModelAndExplainsItAsTheLocalCopy(@TempDir Path cache) {
         Path dir = new ModelFetcher(settings()).fetch("s3://model-bucket/models/iris/1", cache.resolve("m"));
         ModelLayout.check(dir, "test");
-        GcsFetchTest.assertNoLeftovers(cache);
+        FetchAssertions.assertNoLeftovers(cache);
         try (LoadedModel fetched = ModelLoader.load(TestOptions.from("explain.model.dir", dir.toString()));
                 LoadedModel local = ModelLoader.load(TestOptions.from(
                         "explain.model.dir",
@@ -133,7 +131,7 @@ class S3FetchTest {
                     e.kind() == StorageException.Kind.FAILED || e.kind() == StorageException.Kind.CHECKSUM_MISMATCH,
                     e.getMessage());
             assertFalse(Files.exists(dest));
-            GcsFetchTest.assertNoLeftovers(cache);
+            FetchAssertions.assertNoLeftovers(cache);
         } finally {
             Files.write(shard, original);
         }
@@ -177,7 +175,7 @@ class S3FetchTest {
                             .fetch("s3://crowded", cache.resolve("m")));
             assertEquals(StorageException.Kind.BAD_LAYOUT, whole.kind(), whole.getMessage());
             assertEquals(2 + 3, proxy.requests().size(), proxy.requests().toString());
-            GcsFetchTest.assertNoLeftovers(cache);
+            FetchAssertions.assertNoLeftovers(cache);
         }
     }
 
@@ -214,10 +212,6 @@ class S3FetchTest {
     }
 
     private static StorageException fails(String uri, Path cache) {
-        StorageException e =
-                assertThrows(StorageException.class, () -> new ModelFetcher(settings()).fetch(uri, cache.resolve("m")));
-        assertFalse(Files.exists(cache.resolve("m")));
-        GcsFetchTest.assertNoLeftovers(cache);
-        return e;
+        return FetchAssertions.fails(settings(), uri, cache);
     }
 }

@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
+import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.runtime.result.ImageFormat;
 
 /**
@@ -72,17 +74,8 @@ class VisualizationGoldenTest {
                 }
             }
         }
-        all.add(new VisualizationConfig(
-                VisualizationType.PIXELS,
-                Polarity.POSITIVE,
-                0,
-                100,
-                ColorMap.VIRIDIS,
-                OverlayType.GRAYSCALE,
-                0.4,
-                ImageFormat.PNG,
-                0,
-                true));
+        // XRAI's defaults, in PNG
+        all.add(VisualizationConfig.resolve("image", Map.of("output_format", "png"), AttributionMethod.XRAI));
         all.add(new VisualizationConfig(
                 VisualizationType.PIXELS,
                 Polarity.POSITIVE,

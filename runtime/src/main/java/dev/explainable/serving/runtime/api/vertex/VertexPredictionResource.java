@@ -166,12 +166,7 @@ public class VertexPredictionResource {
             @PathParam("project") String project,
             @PathParam("location") String location,
             @PathParam("target") String target) {
-        if (!target.equals(models.modelName())) {
-            throw new ApiException(
-                    404,
-                    "endpoint '" + abbreviate(target) + "' is not served here (this endpoint serves model '"
-                            + models.modelName() + "')");
-        }
+        requireServed(target);
         return VertexWire.Endpoint.of(
                 "projects/" + project + "/locations/" + location + "/endpoints/" + target,
                 models.modelName(),
@@ -180,13 +175,18 @@ public class VertexPredictionResource {
     }
 
     private ExplanationPipeline resolve(String endpoint) {
+        requireServed(endpoint);
+        return models.ready().pipeline();
+    }
+
+    /** 404 unless {@code endpoint} is this runtime's: its name is the model's. */
+    private void requireServed(String endpoint) {
         if (!endpoint.equals(models.modelName())) {
             throw new ApiException(
                     404,
                     "endpoint '" + abbreviate(endpoint) + "' is not served here (this endpoint serves model '"
                             + models.modelName() + "')");
         }
-        return models.ready().pipeline();
     }
 
     /** The version that answers: the one this runtime serves, which a {@code deployedModelId} must name. */
