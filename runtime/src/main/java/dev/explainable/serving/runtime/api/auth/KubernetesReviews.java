@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -126,8 +128,14 @@ final class KubernetesReviews implements AutoCloseable {
         return sent.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((response, failure) -> {
             if (failure != null) {
                 sent.cancel(true);
-                throw new UnavailableException("the Kubernetes API server did not answer within " + timeoutMillis
-                        + " ms: " + failure.getClass().getSimpleName());
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                throw new UnavailableException(
+                        cause instanceof TimeoutException
+                                ? "the Kubernetes API server did not answer within " + timeoutMillis + " ms"
+                                : "the Kubernetes API server cannot be reached: "
+                                        + cause.getClass().getSimpleName());
             }
             if (response.code() != 201 && response.code() != 200) {
                 throw new UnavailableException("the Kubernetes API server answered " + response.code());
