@@ -166,37 +166,44 @@ public class CallerAuth {
         }
         Context context = ctx.vertx().getOrCreateContext();
         identity(key, parsed.token(), bound)
-                .thenCompose(verified -> {
-                    if (verified.identity() == null) {
-                        return CompletableFuture.completedFuture((Boolean) null);
-                    }
-                    return decision(key, verified.identity(), access, bound);
-                })
-                .whenComplete((decision, failure) -> context.runOnContext(v -> {
-                    if (ctx.response().ended()) {
-                        return; // answered meanwhile (the client left, the deadline's watchdog)
-                    }
-                    if (failure != null) {
-                        LOG.warnf("caller not verified, answered 503: %s", rootMessage(failure));
-                        unavailable(
-                                ctx,
-                                "the caller's identity cannot be verified now (the Kubernetes API server is"
-                                        + " unreachable or slow); retry shortly");
-                    } else if (decision == null) {
-                        unauthenticated(
-                                ctx, "the bearer token was refused (invalid, expired, or not for this audience)");
-                    } else if (!decision) {
-                        denied.increment();
-                        HttpGuards.refuse(
-                                ctx,
-                                Failure.PERMISSION_DENIED,
-                                "the caller may not " + access.verb() + " " + access.rbacResource() + " '" + model
-                                        + "' in namespace '" + namespace + "'");
+                .thenCompose(verified -> verified.identity() == null
+                        ? CompletableFuture.completedFuture((Boolean) null)
+                        : decision(key, verified.identity(), access, bound))
+                .whenComplete((decision, failure) -> {
+                    if (Vertx.currentContext() == context) {
+                        // both answers were cached: decided at once, without a hop
+                        answer(ctx, access, decision, failure);
                     } else {
-                        allowed.increment();
-                        ctx.next();
+                        // the API server answered on the client's own context: back to the request's
+                        context.runOnContext(v -> answer(ctx, access, decision, failure));
                     }
-                }));
+                });
+    }
+
+    /** On the request's context: a decision (null: the token was refused), or the failure to get one. */
+    private void answer(RoutingContext ctx, ModelAccess access, Boolean decision, Throwable failure) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return; // answered meanwhile (the deadline's watchdog), or the client left
+        }
+        if (failure != null) {
+            LOG.warnf("caller not verified, answered 503: %s", rootMessage(failure));
+            unavailable(
+                    ctx,
+                    "the caller's identity cannot be verified now (the Kubernetes API server is unreachable or"
+                            + " slow); retry shortly");
+        } else if (decision == null) {
+            unauthenticated(ctx, "the bearer token was refused (invalid, expired, or not for this audience)");
+        } else if (!decision) {
+            denied.increment();
+            HttpGuards.refuse(
+                    ctx,
+                    Failure.PERMISSION_DENIED,
+                    "the caller may not " + access.verb() + " " + access.rbacResource() + " '" + model
+                            + "' in namespace '" + namespace + "'");
+        } else {
+            allowed.increment();
+            ctx.next();
+        }
     }
 
     private CompletableFuture<Verified> identity(String key, String token, long bound) {

@@ -103,4 +103,14 @@ class CallerAuthPartsTest {
         cache.put("zero", true, 0);
         assertNull(cache.get("zero"), "a ttl of 0 caches nothing");
     }
+
+    @Test
+    void theNamespaceDefaultsToThePodsOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("namespace");
+        assertTrue(CallerAuth.podNamespace(file).isEmpty(), "no file: unknown, and kubernetes mode does not start");
+        java.nio.file.Files.writeString(file, "team-a\n");
+        assertEquals("team-a", CallerAuth.podNamespace(file).orElseThrow());
+        java.nio.file.Files.writeString(file, "  ");
+        assertTrue(CallerAuth.podNamespace(file).isEmpty());
+    }
 }
