@@ -115,6 +115,10 @@ class CallerAuthTest {
         // the page's static files need no token; its data does
         given().get("/").then().statusCode(200);
         given().get("/runtime/model").then().statusCode(401);
+        given().get(AIP).then().statusCode(401);
+        given().get(VERTEX).then().statusCode(401);
+        as(caller).get(AIP).then().statusCode(200);
+        as(caller).get(VERTEX).then().statusCode(200);
     }
 
     @Test
@@ -249,6 +253,28 @@ class CallerAuthTest {
 
     @Test
     @Order(7)
+    void decisionsAreCountedPerModel() {
+        String metrics = given().get(dev.explainable.serving.runtime.testing.Management.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        for (String decision : List.of("allowed", "denied", "unauthenticated", "unavailable")) {
+            assertTrue(
+                    metrics.lines()
+                            .anyMatch(l -> l.startsWith("explainable_auth_total{")
+                                    && l.contains("decision=\"" + decision + "\"")
+                                    && l.contains("model=\"iris\"")
+                                    && !l.endsWith(" 0.0")),
+                    decision + " counted: "
+                            + metrics.lines()
+                                    .filter(l -> l.contains("explainable_auth"))
+                                    .toList());
+        }
+    }
+
+    @Test
+    @Order(8)
     void noTokenSentReachedTheLog() {
         List<String> log;
         synchronized (LOG) {
