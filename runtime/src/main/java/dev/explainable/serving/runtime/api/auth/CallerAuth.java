@@ -216,7 +216,14 @@ public class CallerAuth {
         if (running != null) {
             return running;
         }
-        reviews.authenticate(token, bound).whenComplete((answer, failure) -> {
+        CompletableFuture<KubernetesReviews.Authenticated> review;
+        try {
+            review = reviews.authenticate(token, bound);
+        } catch (RuntimeException e) {
+            // never left in flight: whoever joined it would wait for nothing
+            review = CompletableFuture.failedFuture(e);
+        }
+        review.whenComplete((answer, failure) -> {
             if (failure == null) {
                 Verified v = new Verified(answer.identity());
                 identities.put(key, v, v.identity() != null ? identityTtl : deniedTtl);
@@ -241,7 +248,13 @@ public class CallerAuth {
         if (running != null) {
             return running;
         }
-        reviews.authorize(who, access, namespace, model, bound).whenComplete((ok, failure) -> {
+        CompletableFuture<Boolean> review;
+        try {
+            review = reviews.authorize(who, access, namespace, model, bound);
+        } catch (RuntimeException e) {
+            review = CompletableFuture.failedFuture(e);
+        }
+        review.whenComplete((ok, failure) -> {
             authorizing.remove(key, mine);
             if (failure == null) {
                 decisions.put(key, ok, ok ? allowedTtl : deniedTtl);
