@@ -207,9 +207,9 @@ class CallerAuthTest {
         }
         assertEquals(before, KubernetesCallers.tokenReviews(), "malformed headers never reach the API server");
         // past the HTTP codec's header limit (quarkus.http.limits.max-header-size, 20 KiB): the codec refuses it
-        int huge = post(given().header("Authorization", "Bearer " + "b".repeat(64 * 1024)), AIP + ":explain")
-                .statusCode();
-        assertTrue(huge >= 400 && huge < 500, "64 KiB header: " + huge);
+        // (431, or the connection closed while the header is still being sent), never a 5xx
+        int huge = rawStatus("Bearer " + "b".repeat(64 * 1024));
+        assertTrue(huge == -1 || huge == 431, "64 KiB header: " + huge);
 
         Random random = new Random(21);
         String token68 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
@@ -229,6 +229,31 @@ class CallerAuthTest {
             }
             Response r = post(as(t.toString()), i % 2 == 0 ? AIP + ":explain" : VERTEX + ":predict");
             assertEquals(401, r.statusCode(), "fuzzed token " + i);
+        }
+    }
+
+    /** The status of a POST sent on a plain socket, or -1 when the server closed the connection unanswered. */
+    static int rawStatus(String authorization) throws java.io.IOException {
+        byte[] body = PredictionResourceTest.instances().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            String head = "POST " + AIP + ":explain HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\nAuthorization: " + authorization + "\r\n\r\n";
+            try {
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().write(body);
+            } catch (java.net.SocketException closed) {
+                // the server refused the header while it was being sent; its answer may still be readable
+            }
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            String status;
+            try {
+                status = in.readLine();
+            } catch (java.net.SocketException reset) {
+                return -1;
+            }
+            return status == null ? -1 : Integer.parseInt(status.split(" ")[1]);
         }
     }
 

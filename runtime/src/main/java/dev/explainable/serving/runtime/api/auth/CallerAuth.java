@@ -47,6 +47,8 @@ public class CallerAuth {
 
     static final String NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
+    private static final long WARNING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     /** A cached authentication: the identity, or null for a refused token. */
     private record Verified(Identity identity) {}
 
@@ -64,6 +66,8 @@ public class CallerAuth {
     private final ConcurrentHashMap<String, CompletableFuture<Verified>> authenticating = new ConcurrentHashMap<>();
 
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> authorizing = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastWarning =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARNING_EVERY_NANOS);
     private final Counter allowed;
     private final Counter denied;
     private final Counter unauthenticated;
@@ -186,7 +190,14 @@ public class CallerAuth {
             return; // answered meanwhile (the deadline's watchdog), or the client left
         }
         if (failure != null) {
-            LOG.warnf("caller not verified, answered 503: %s", rootMessage(failure));
+            long now = System.nanoTime();
+            long last = lastWarning.get();
+            if (now - last >= WARNING_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+                // once per interval: an outage of the API server must not flood the log with one line per request
+                LOG.warnf("caller not verified, answered 503: %s", rootMessage(failure));
+            } else {
+                LOG.debugf("caller not verified, answered 503: %s", rootMessage(failure));
+            }
             unavailable(
                     ctx,
                     "the caller's identity cannot be verified now (the Kubernetes API server is unreachable or"
