@@ -156,6 +156,50 @@ public interface ExplainConfig {
 
     Admission admission();
 
+    /** Who may call the model's API: Kubernetes identities and RBAC, or anyone (see docs/security.md). */
+    Auth auth();
+
+    /**
+     * Callers authenticated with the API server's TokenReview and authorized with its SubjectAccessReview on the
+     * model ({@code explainablemodels} of {@code serving.explainable.dev}); the API server is found from the
+     * in-cluster configuration or {@code KUBECONFIG}.
+     */
+    interface Auth {
+        /** {@code none} (every caller may call; the default for now) or {@code kubernetes}. */
+        @WithDefault("none")
+        String mode();
+
+        /** Audiences a token must have been issued for (TokenReview's); unset: the API server's own. */
+        Optional<java.util.List<String>> audiences();
+
+        /** The model's namespace, where RBAC is asked; unset: the pod's own (its ServiceAccount's namespace file). */
+        Optional<String> namespace();
+
+        /** Longest wait for the API server on one request (never past the request's deadline); 503 after. */
+        @WithDefault("3s")
+        java.time.Duration timeout();
+
+        /** How long a token's verified identity is kept, and a refused token's refusal (TokenReview). */
+        @WithName("identity-ttl")
+        @WithDefault("2m")
+        java.time.Duration identityTtl();
+
+        /** How long an allowed SubjectAccessReview is kept. */
+        @WithName("allowed-ttl")
+        @WithDefault("5m")
+        java.time.Duration allowedTtl();
+
+        /** How long a denied SubjectAccessReview, and a refused token, is kept. */
+        @WithName("denied-ttl")
+        @WithDefault("30s")
+        java.time.Duration deniedTtl();
+
+        /** Most entries each of the identity and decision caches holds. */
+        @WithName("cache-size")
+        @WithDefault("10000")
+        int cacheSize();
+    }
+
     /** Where models with a URI for {@code model.dir} come from: the stores' endpoints and the fetch's bounds. */
     Storage storage();
 

@@ -38,6 +38,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
  *
  * <pre>
  * aiplatform, vertex, description -> call (CallRunner, request reading, overrides) -> http (guards) -> errors
+ * auth (the caller check, a route of its own) ----------------------------------------/
  *             \-> forwarding (another version's answers) ------------------------------/
  * </pre>
  * The service layer sees the model by names, shapes and dtypes ({@code model.ModelSignature}), never by its
@@ -118,6 +119,8 @@ class PackageGraphTest {
     @ArchTest
     static final ArchRule apiPackagesDependOneWay = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
+            .layer("auth")
+            .definedBy(API + ".auth..")
             .layer("aiplatform")
             .definedBy(API + ".aiplatform..")
             .layer("vertex")
@@ -132,6 +135,8 @@ class PackageGraphTest {
             .definedBy(API + ".http..")
             .layer("errors")
             .definedBy(API + ".errors..")
+            .whereLayer("auth")
+            .mayNotBeAccessedByAnyLayer()
             .whereLayer("aiplatform")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("vertex")
@@ -143,9 +148,9 @@ class PackageGraphTest {
             .whereLayer("call")
             .mayOnlyBeAccessedByLayers("aiplatform", "vertex")
             .whereLayer("http")
-            .mayOnlyBeAccessedByLayers("vertex", "forwarding", "call")
+            .mayOnlyBeAccessedByLayers("auth", "vertex", "forwarding", "call")
             .whereLayer("errors")
-            .mayOnlyBeAccessedByLayers("aiplatform", "vertex", "description", "forwarding", "call", "http");
+            .mayOnlyBeAccessedByLayers("auth", "aiplatform", "vertex", "description", "forwarding", "call", "http");
 
     @ArchTest
     static final ArchRule theFetcherKnowsOnlyStoresAndWork = classes()

@@ -29,6 +29,10 @@ import dev.explainable.serving.runtime.work.ResourceExhaustedException;
  * <tr><td>deadline exceeded</td><td>504</td><td></td><td>{@code deadline_exceeded}</td></tr>
  * <tr><td>resources exhausted (TensorFlow's memory)</td><td>503</td><td>1</td><td>{@code error}</td></tr>
  * <tr><td>anything else</td><td>500</td><td></td><td>{@code error}</td></tr>
+ * <tr><td>caller: no token, a malformed or refused one ({@code explain.auth.mode=kubernetes})</td><td>401</td><td>
+ * </td><td>{@code client_error}</td></tr>
+ * <tr><td>caller: RBAC denies the call</td><td>403</td><td></td><td>{@code client_error}</td></tr>
+ * <tr><td>caller: the API server cannot verify it now</td><td>503</td><td>1</td><td>{@code server_error}</td></tr>
  * <tr><td>forwarding: not a version of the model</td><td>404</td><td></td><td>{@code not_found}</td></tr>
  * <tr><td>forwarding: the version cannot be reached now</td><td>503</td><td>1</td><td>{@code unavailable}</td></tr>
  * <tr><td>forwarding: an answer without the version's mark</td><td>503 for its 429 and 503, else 502</td>
@@ -78,6 +82,12 @@ public record Failure(int status, Outcome outcome, Long retryAfterSeconds) {
     public static final Failure EXHAUSTED = new Failure(503, Outcome.ERROR, 1L);
     /** 500: anything else (an unexpected exception, a forwarded answer over its size bound). */
     public static final Failure INTERNAL = new Failure(500, Outcome.ERROR, null);
+    /** 401 (with {@code WWW-Authenticate: Bearer}): no bearer token, a malformed one, or one the API server refused. */
+    public static final Failure UNAUTHENTICATED = new Failure(401, Outcome.CLIENT_ERROR, null);
+    /** 403: the caller's identity may not make this call on the model (Kubernetes RBAC). */
+    public static final Failure PERMISSION_DENIED = new Failure(403, Outcome.CLIENT_ERROR, null);
+    /** 503: the API server cannot authenticate or authorize the caller now (unreachable, erring, slow): fail closed. */
+    public static final Failure AUTH_UNAVAILABLE = new Failure(503, Outcome.SERVER_ERROR, 1L);
     /** 404: a forward to a name that is not a version of the model. */
     public static final Failure NO_SUCH_VERSION = new Failure(404, Outcome.NOT_FOUND, null);
     /** 503: a forward to a version that cannot be reached now, or whose versions are unknown. */

@@ -64,19 +64,26 @@ final class VersionClient {
                 .build();
     }
 
-    /** Posts {@code body} to {@code target}, version {@code version}, and waits for the answer within the deadline. */
-    Exchange post(URI target, String version, byte[] body, RequestDeadline deadline) {
+    /**
+     * Posts {@code body} to {@code target}, version {@code version}, with the caller's {@code Authorization} header
+     * (null: none), and waits for the answer within the deadline.
+     */
+    Exchange post(URI target, String version, byte[] body, String authorization, RequestDeadline deadline) {
         for (int attempt = 1; ; attempt++) {
             long left = deadline.remainingNanos();
             if (left <= 0 || deadline.isCancelled()) {
                 return new Overdue();
             }
-            HttpRequest request = HttpRequest.newBuilder(target)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                     .timeout(Duration.ofNanos(left)) // the polling below ends it first; a safety net
                     .header("Content-Type", MediaType.APPLICATION_JSON)
                     .header(ForwardedMark.FORWARDED_HEADER, "1")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (authorization != null) {
+                // the other version authenticates and authorizes the caller itself (explain.auth.mode)
+                builder.header("Authorization", authorization);
+            }
+            HttpRequest request = builder.build();
             CompletableFuture<HttpResponse<byte[]>> answer =
                     client.sendAsync(request, info -> new BoundedBody(maxAnswerBytes));
             try {

@@ -151,10 +151,19 @@ public class VersionForwarder {
      * the other version that is not Google's shape is replaced by one. Statuses and outcomes are {@link Failure}'s.
      */
     public Response forward(String version, String pathAndQuery, byte[] body, RequestDeadline deadline) {
+        return forward(version, pathAndQuery, body, null, deadline);
+    }
+
+    /**
+     * As {@link #forward(String, String, byte[], RequestDeadline)}, passing on the caller's {@code Authorization}
+     * header (null: none), so that the other version authenticates and authorizes the caller as this one did.
+     */
+    public Response forward(
+            String version, String pathAndQuery, byte[] body, String authorization, RequestDeadline deadline) {
         Timer.Sample sample = Timer.start(registry);
         Failure.Outcome outcome = Failure.Outcome.ERROR;
         try {
-            Forwarded forwarded = admitted(version, pathAndQuery, body, deadline);
+            Forwarded forwarded = admitted(version, pathAndQuery, body, authorization, deadline);
             outcome = forwarded.outcome();
             return forwarded.response();
         } finally {
@@ -166,7 +175,8 @@ public class VersionForwarder {
     }
 
     /** The checks before any network call: the name, the versions file, the body's size, the forward limit. */
-    private Forwarded admitted(String version, String pathAndQuery, byte[] body, RequestDeadline deadline) {
+    private Forwarded admitted(
+            String version, String pathAndQuery, byte[] body, String authorization, RequestDeadline deadline) {
         if (!VERSION.matcher(version).matches()) {
             return Forwarded.refused(
                     Failure.NO_SUCH_VERSION,
@@ -200,14 +210,15 @@ public class VersionForwarder {
             return Forwarded.refused(Failure.of(e), e.getMessage());
         }
         try (permit) {
-            return send(version, pathAndQuery, body, deadline);
+            return send(version, pathAndQuery, body, authorization, deadline);
         }
     }
 
-    private Forwarded send(String version, String pathAndQuery, byte[] body, RequestDeadline deadline) {
+    private Forwarded send(
+            String version, String pathAndQuery, byte[] body, String authorization, RequestDeadline deadline) {
         URI target = URI.create(template.orElseThrow().replace("{version}", version) + pathAndQuery);
         String who = "deployed model '" + version + "' of endpoint '" + abbreviate(model) + "'";
-        VersionClient.Exchange exchange = client.post(target, version, body, deadline);
+        VersionClient.Exchange exchange = client.post(target, version, body, authorization, deadline);
         if (exchange instanceof VersionClient.Answered answered) {
             return AnswerCheck.passOn(answered.answer(), model, version, who);
         }

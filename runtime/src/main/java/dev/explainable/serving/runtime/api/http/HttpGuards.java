@@ -18,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import dev.explainable.serving.runtime.api.errors.ApiException;
 import dev.explainable.serving.runtime.api.errors.ErrorBody;
+import dev.explainable.serving.runtime.api.errors.Failure;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
@@ -234,6 +235,17 @@ public class HttpGuards {
     }
 
     /**
+     * Answers a row of the failure table in the contract's error body from the HTTP layer (before the REST layer),
+     * with its {@code Retry-After}, and closes the connection once a body within the limit has been read.
+     */
+    public static void refuse(RoutingContext ctx, Failure failure, String message) {
+        if (failure.retryAfterSeconds() != null && !ctx.response().headWritten()) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(failure.retryAfterSeconds()));
+        }
+        refuse(ctx, failure.status(), message, true);
+    }
+
+    /**
      * Answers the contract's error and closes the connection; with {@code drainBody}, a body within the limit that is
      * still arriving is read first (see below).
      */
@@ -246,7 +258,7 @@ public class HttpGuards {
         response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        if (status == 429 || status == 503) {
+        if ((status == 429 || status == 503) && response.headers().get(HttpHeaders.RETRY_AFTER) == null) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");
         }
         // A body within the size limit that is still arriving is read and dropped before the connection closes

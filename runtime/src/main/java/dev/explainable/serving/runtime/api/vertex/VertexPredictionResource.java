@@ -118,7 +118,8 @@ public class VertexPredictionResource {
                     if (other == null || other.equals(models.version())) {
                         return null;
                     }
-                    return forwarder.forward(other, pathAndQuery, raw, deadline);
+                    return forwarder.forward(
+                            other, pathAndQuery, raw, http.request().getHeader("Authorization"), deadline);
                 },
                 () -> resolve(endpoint),
                 (pipeline, request) -> {

@@ -90,7 +90,8 @@ class VersionForwarderTest {
         AtomicReference<String> seen = new AtomicReference<>();
         server.createContext("/", exchange -> {
             seen.set(exchange.getRequestURI() + " forwarded="
-                    + exchange.getRequestHeaders().getFirst(ForwardedMark.FORWARDED_HEADER) + " body="
+                    + exchange.getRequestHeaders().getFirst(ForwardedMark.FORWARDED_HEADER) + " authorization="
+                    + exchange.getRequestHeaders().getFirst("Authorization") + " body="
                     + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             byte[] answer = ANSWER.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -108,7 +109,13 @@ class VersionForwarderTest {
             Response r = f.forward("v2", PATH, BODY, deadline());
             assertEquals(200, r.getStatus());
             assertEquals(ANSWER, new String((byte[]) r.getEntity(), StandardCharsets.UTF_8));
-            assertEquals("/v2" + PATH + " forwarded=1 body=" + new String(BODY), seen.get());
+            assertEquals("/v2" + PATH + " forwarded=1 authorization=null body=" + new String(BODY), seen.get());
+            // the caller's Authorization header travels with the forward: the other version authorizes it itself
+            assertEquals(
+                    200,
+                    f.forward("v2", PATH, BODY, "Bearer abc.def", deadline()).getStatus());
+            assertEquals(
+                    "/v2" + PATH + " forwarded=1 authorization=Bearer abc.def body=" + new String(BODY), seen.get());
             assertEquals(0, forwards.running());
         } finally {
             server.stop(0);
