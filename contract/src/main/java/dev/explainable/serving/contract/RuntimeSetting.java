@@ -18,6 +18,11 @@ public enum RuntimeSetting {
     METADATA_FILE("explain.metadata.file"),
     EXIT_ON_LOAD_FAILURE("explain.exit-on-load-failure"),
     /**
+     * Who may call the model: "kubernetes" (a bearer token the API server's TokenReview accepts, and a
+     * SubjectAccessReview allowing the call) or "none". The operator sets the model's {@code spec.auth}.
+     */
+    AUTH_MODE("explain.auth.mode"),
+    /**
      * Where another version of the same model answers, {@code {version}} standing for its name: a Vertex request
      * whose deployedModelId names another version is forwarded there (the model's Service reaches the default only).
      */

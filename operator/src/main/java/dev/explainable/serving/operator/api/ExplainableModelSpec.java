@@ -6,6 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -20,6 +22,9 @@ import io.fabric8.generator.annotation.ValidationRule;
         reason = "FieldValueInvalid")
 public class ExplainableModelSpec {
 
+    public static final String AUTH_KUBERNETES = "kubernetes";
+    public static final String AUTH_NONE = "none";
+
     @Required
     @PrinterColumn(name = "Default")
     @JsonPropertyDescription("The version served at models/<model>:explain; must name one of versions[].")
@@ -31,6 +36,17 @@ public class ExplainableModelSpec {
     @JsonPropertyDescription(
             "How gs:// and s3:// versions are read: the pods' ServiceAccount, credentials Secrets," + " endpoints.")
     private StorageSpec storage;
+
+    @PrinterColumn(name = "Auth")
+    @Default("kubernetes")
+    @Pattern("^(kubernetes|none)$")
+    @JsonPropertyDescription("Who may call the model: kubernetes (a bearer token the API server accepts, and RBAC:"
+            + " create on explainablemodels/explain or /predict, get on explainablemodels, for this model) or none"
+            + " (whoever reaches its pods). Default: kubernetes.")
+    private String auth = AUTH_KUBERNETES;
+
+    @JsonPropertyDescription("Who may reach the model's pods besides its own namespace's pods (its NetworkPolicy).")
+    private NetworkSpec network;
 
     @Required
     @Size(min = 1, max = 16)
@@ -67,5 +83,26 @@ public class ExplainableModelSpec {
 
     public void setVersions(List<VersionSpec> versions) {
         this.versions = versions;
+    }
+
+    public String getAuth() {
+        return auth;
+    }
+
+    public void setAuth(String auth) {
+        this.auth = auth;
+    }
+
+    /** Callers must present a token the API server accepts and RBAC allows ({@code auth} unset or kubernetes). */
+    public boolean checksCallers() {
+        return !AUTH_NONE.equals(auth);
+    }
+
+    public NetworkSpec getNetwork() {
+        return network;
+    }
+
+    public void setNetwork(NetworkSpec network) {
+        this.network = network;
     }
 }

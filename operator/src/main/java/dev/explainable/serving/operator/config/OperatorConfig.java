@@ -63,6 +63,34 @@ public interface OperatorConfig {
 
     Autoscaling autoscaling();
 
+    /** Who may reach a model's pods over the network (Helm: networkPolicy.*). */
+    NetworkPolicy networkPolicy();
+
+    /**
+     * A NetworkPolicy per model: its pods' API port open to pods of the model's own namespace, to what the model's
+     * {@code network.allowFrom} names, and to the ingress controller's namespace; its management port (metrics) to
+     * the metrics scrapers' namespace only. Kubelet probes come from the node and are not affected on the CNIs that
+     * enforce policies (docs/security.md).
+     */
+    interface NetworkPolicy {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The ingress controller's namespace, let through to every model's API port (an Ingress needs it). */
+        Optional<String> ingressNamespace();
+
+        /** The metrics scrapers' namespace (Prometheus), let through to the management port only. */
+        Optional<String> metricsNamespace();
+    }
+
+    /**
+     * The ServiceAccount of runtime pods that check their callers ({@code auth: kubernetes}) and name no
+     * ServiceAccount of their own ({@code storage.serviceAccountName}): the chart creates it in every watched namespace
+     * and binds it to {@code system:auth-delegator} (TokenReviews and SubjectAccessReviews, nothing else).
+     */
+    @WithDefault("explainable-runtime")
+    String runtimeServiceAccount();
+
     interface Autoscaling {
         /**
          * The custom metric (custom.metrics.k8s.io, per pod) that autoscaled versions with targetInFlightPerPod scale

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import dev.explainable.serving.contract.RoutingDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplainableModelSpec;
 import dev.explainable.serving.operator.api.ResourcesSpec;
 import dev.explainable.serving.operator.api.RuntimeSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
@@ -109,6 +110,9 @@ public final class DesiredDeployment {
             env.add(envVar(RuntimeSetting.METADATA_FILE.env(), CONFIG_MOUNT + "/" + DesiredConfigMap.METADATA_FILE));
         }
         env.add(envVar(RuntimeSetting.EXIT_ON_LOAD_FAILURE.env(), "true"));
+        env.add(envVar(
+                RuntimeSetting.AUTH_MODE.env(),
+                m.getSpec().checksCallers() ? ExplainableModelSpec.AUTH_KUBERNETES : ExplainableModelSpec.AUTH_NONE));
         // a Vertex request naming another version (deployedModelId) is forwarded to that version's Service, a bounded
         // number at once, and only for a version the mounted versions file lists (neither value names a version, so
         // adding one changes no pod template)
@@ -170,12 +174,11 @@ public final class DesiredDeployment {
                 .withNodeSelector(nodeSelector)
                 .withTolerations(tolerations.isEmpty() ? null : tolerations)
                 .withTopologySpreadConstraints(spreadOverNodes(model, v))
-                // the runtime never calls the API server; a cloud identity (Workload Identity, IRSA, Pod Identity)
-                // comes with the ServiceAccount, through its own projected token or the metadata server
-                .withServiceAccountName(
-                        m.getSpec().getStorage() == null
-                                ? null
-                                : m.getSpec().getStorage().getServiceAccountName())
+                // A runtime that checks its callers calls the API server (TokenReview, SubjectAccessReview) with its
+                // ServiceAccount's token, mounted in its container alone (ApiTokenVolume); one that does not never
+                // calls it. A cloud identity (Workload Identity, IRSA,
+                // Pod Identity) comes with the ServiceAccount, through its own projected token or the metadata server.
+                .withServiceAccountName(serviceAccount(m, config))
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(podSecurityContext())
                 .withInitContainers(location.initContainers())
@@ -221,6 +224,7 @@ public final class DesiredDeployment {
                 .withName("tmp")
                 .withMountPath("/tmp")
                 .endVolumeMount()
+                .addAllToVolumeMounts(ApiTokenVolume.mounts(m.getSpec().checksCallers()))
                 .endContainer()
                 .addToVolumes(location.volume())
                 .addAllToVolumes(location.extraVolumes())
@@ -244,6 +248,7 @@ public final class DesiredDeployment {
                 .withNewEmptyDir()
                 .endEmptyDir()
                 .endVolume()
+                .addAllToVolumes(ApiTokenVolume.volumes(m.getSpec().checksCallers()))
                 .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
                 .endSpec()
                 .endTemplate()
@@ -268,6 +273,17 @@ public final class DesiredDeployment {
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .build();
+    }
+
+    /**
+     * The pods' ServiceAccount: the model's own ({@code storage.serviceAccountName}), else, for a runtime that checks
+     * its callers, the one the chart binds to {@code system:auth-delegator}; else the namespace's default.
+     */
+    static String serviceAccount(ExplainableModel m, OperatorConfig config) {
+        if (m.getSpec().getStorage() != null && m.getSpec().getStorage().getServiceAccountName() != null) {
+            return m.getSpec().getStorage().getServiceAccountName();
+        }
+        return m.getSpec().checksCallers() ? config.runtimeServiceAccount() : null;
     }
 
     /** An HTTP probe on the management port ({@code management}), with a 5 s timeout. */

@@ -18,7 +18,8 @@ import dev.explainable.serving.operator.config.OperatorConfig;
  * The Kubernetes objects an {@link ExplainableModel} stands for: pure functions of the resource and the operator
  * configuration, so the operator's workflow only applies what comes out and deletes what no longer does. One class per kind
  * builds it ({@link DesiredConfigMap}, {@link DesiredDeployment}, {@link DesiredService},
- * {@link DesiredPodDisruptionBudget}, {@link DesiredHorizontalPodAutoscaler}, {@link DesiredIngress}); the names and
+ * {@link DesiredPodDisruptionBudget}, {@link DesiredHorizontalPodAutoscaler}, {@link DesiredIngress},
+ * {@link DesiredNetworkPolicy}); the names and
  * metadata they share are here.
  */
 public final class DesiredState {
@@ -36,6 +37,10 @@ public final class DesiredState {
     /** As {@link #of(ExplainableModel, OperatorConfig)}, with each version's configuration computed already. */
     public static List<HasMetadata> of(ExplainableModel m, OperatorConfig config, Map<String, VersionConfig> configs) {
         List<HasMetadata> out = new ArrayList<>();
+        // who may reach the pods, before there are any
+        if (config.networkPolicy().enabled()) {
+            out.add(DesiredNetworkPolicy.of(m, config));
+        }
         for (VersionSpec v : m.getSpec().getVersions()) {
             out.add(DesiredConfigMap.of(m, v, configs.get(v.getName())));
         }

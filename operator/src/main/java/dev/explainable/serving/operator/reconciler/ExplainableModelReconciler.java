@@ -46,6 +46,7 @@ import dev.explainable.serving.operator.workflow.DesiredObjects;
 import dev.explainable.serving.operator.workflow.DisruptionBudgets;
 import dev.explainable.serving.operator.workflow.Informers;
 import dev.explainable.serving.operator.workflow.ModelIngress;
+import dev.explainable.serving.operator.workflow.ModelNetworkPolicy;
 import dev.explainable.serving.operator.workflow.ModelService;
 import dev.explainable.serving.operator.workflow.RemovedAutoscalers;
 import dev.explainable.serving.operator.workflow.VersionConfigMaps;
@@ -69,6 +70,13 @@ import dev.explainable.serving.operator.workflow.VersionsConfigMap;
 @Workflow(
         explicitInvocation = true,
         dependents = {
+            // no dependsOn: independent of the chain below, so that turning it off (its precondition failing) holds
+            // nothing else back
+            @Dependent(
+                    name = "network-policy",
+                    type = ModelNetworkPolicy.class,
+                    reconcilePrecondition = ModelNetworkPolicy.Enabled.class,
+                    useEventSourceWithName = Informers.NETWORK_POLICIES),
             @Dependent(
                     name = "removed-autoscalers",
                     type = RemovedAutoscalers.class,

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -25,7 +26,7 @@ import dev.explainable.serving.operator.dependent.Labels;
  * The operator's informers, one per kind, label-selected to the objects it manages: those of the kinds it creates
  * map to their model by owner reference, and the workflow's dependents read them by name (two dependents share the
  * ConfigMaps', the Services' and the HorizontalPodAutoscalers' informer); the pods' map to their model by label.
- * Ingresses are watched even when turned off: an empty watch costs nothing, and turning them off must remove the
+ * Ingresses and NetworkPolicies are watched even when turned off: an empty watch costs nothing, and turning them off must remove the
  * ones made before.
  */
 public final class Informers {
@@ -36,12 +37,14 @@ public final class Informers {
     public static final String DISRUPTION_BUDGETS = "poddisruptionbudgets";
     public static final String AUTOSCALERS = "horizontalpodautoscalers";
     public static final String INGRESSES = "ingresses";
+    public static final String NETWORK_POLICIES = "networkpolicies";
     public static final String PODS = "pods";
 
     static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
 
     /** The kinds the operator creates, by their informer's name. */
     static final List<Class<? extends HasMetadata>> OWNED = List.of(
+            NetworkPolicy.class,
             Ingress.class,
             Service.class,
             PodDisruptionBudget.class,

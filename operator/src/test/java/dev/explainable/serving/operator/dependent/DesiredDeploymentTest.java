@@ -167,7 +167,7 @@ class DesiredDeploymentTest {
             assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(185L);
             assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
             assertThat(pod.getAutomountServiceAccountToken())
-                    .as("the runtime never calls the API server")
+                    .as("no token in every container: the runtime's alone has one (CallerChecksOnThePodTest)")
                     .isFalse();
             assertThat(pod.getHostNetwork()).isNull();
             assertThat(pod.getHostPID()).isNull();
@@ -431,11 +431,15 @@ class DesiredDeploymentTest {
             assertThat(vm.getMountPath()).isEqualTo("/mnt/models");
             assertThat(vm.getReadOnly()).isFalse();
         });
-        // Workload Identity: the ServiceAccount, no key; no token mounted for the API server
+        // Workload Identity: the ServiceAccount, no key; its API token in the runtime container alone
+        // (CallerChecksOnThePodTest), none in the fetcher's
         assertThat(pod.getServiceAccountName()).isEqualTo("model-reader");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(fetch.getVolumeMounts()).noneMatch(vm -> vm.getName().equals(ApiTokenVolume.NAME));
         assertThat(fetch.getEnv()).extracting(EnvVar::getName).doesNotContain("GOOGLE_APPLICATION_CREDENTIALS");
-        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("model", "config", "versions", "tmp");
+        assertThat(pod.getVolumes())
+                .extracting(v -> v.getName())
+                .containsExactly("model", "config", "versions", "tmp", ApiTokenVolume.NAME);
         Container runtime = pod.getContainers().get(0);
         assertThat(runtime.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo(RuntimeSetting.MODEL_DIR.env());

@@ -43,6 +43,7 @@ class DesiredHorizontalPodAutoscalerTest {
         assertThat(objects)
                 .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
                 .containsExactly(
+                        "NetworkPolicy/flowers",
                         "ConfigMap/flowers-v1-explain",
                         "ConfigMap/flowers-v2-explain",
                         "ConfigMap/flowers-explain-versions",
