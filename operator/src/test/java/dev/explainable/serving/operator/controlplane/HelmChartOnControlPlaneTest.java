@@ -20,9 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -145,7 +147,25 @@ class HelmChartOnControlPlaneTest {
         assertThat(own)
                 .extracting(HasMetadata::getKind)
                 .contains("CustomResourceDefinition", "ServiceAccount", "Role", "RoleBinding", "Deployment", "Service")
-                .doesNotContain("ClusterRole", "ClusterRoleBinding", "ServiceMonitor");
+                .doesNotContain("ClusterRole", "ServiceMonitor");
+        // cluster-wide only the runtime's ServiceAccount's binding to system:auth-delegator (TokenReviews and
+        // SubjectAccessReviews, which are cluster-scoped), one per watched namespace
+        assertThat(own.stream().filter(o -> o instanceof ClusterRoleBinding).map(o -> (ClusterRoleBinding) o))
+                .singleElement()
+                .satisfies(b -> {
+                    assertThat(b.getRoleRef().getName()).isEqualTo("system:auth-delegator");
+                    assertThat(b.getSubjects())
+                            .singleElement()
+                            .satisfies(sub -> assertThat(sub.getKind() + " " + sub.getNamespace() + "/" + sub.getName())
+                                    .isEqualTo("ServiceAccount es-system/explainable-runtime"));
+                });
+        assertThat(own.stream()
+                        .filter(o -> o instanceof ServiceAccount)
+                        .map(o -> o.getMetadata().getNamespace() + "/"
+                                + o.getMetadata().getName()))
+                .containsExactlyInAnyOrder("es-system/explainable-serving-operator", "es-system/explainable-runtime");
+        assertThat(env(own, "EXPLAINABLE_OPERATOR_RUNTIME_SERVICE_ACCOUNT")).isEqualTo("explainable-runtime");
+        assertThat(env(own, "EXPLAINABLE_OPERATOR_NETWORK_POLICY_ENABLED")).isEqualTo("true");
         assertThat(own.stream()
                         .filter(o -> o instanceof Role)
                         .map(o -> o.getMetadata().getNamespace()))
@@ -180,6 +200,11 @@ class HelmChartOnControlPlaneTest {
                 .extracting(HasMetadata::getKind)
                 .contains("ClusterRole", "ClusterRoleBinding")
                 .doesNotContain("Role", "RoleBinding");
+        // every namespace: the chart cannot know them, so no runtime ServiceAccount (docs/security.md says how)
+        assertThat(cluster.stream()
+                        .filter(o -> o instanceof ClusterRoleBinding)
+                        .map(o -> ((ClusterRoleBinding) o).getRoleRef().getName()))
+                .containsExactly("explainable-serving-operator-es-system");
         assertThat(env(cluster, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
                 .isEqualTo("JOSDK_ALL_NAMESPACES");
         assertThat(operatorDeployment(cluster).toString())
@@ -222,6 +247,10 @@ class HelmChartOnControlPlaneTest {
                         .filter(o -> o instanceof Role)
                         .map(o -> o.getMetadata().getNamespace()))
                 .containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(listed.stream()
+                        .filter(o -> o instanceof ClusterRoleBinding)
+                        .map(o -> o.getMetadata().getName()))
+                .containsExactlyInAnyOrder("explainable-runtime-team-a", "explainable-runtime-team-b");
         assertThat(listed)
                 .extracting(HasMetadata::getKind)
                 .contains("ServiceMonitor")
@@ -310,6 +339,13 @@ class HelmChartOnControlPlaneTest {
                                 .withName("m")
                                 .get())
                         .isNotNull();
+                assertThat(admin.network()
+                                .v1()
+                                .networkPolicies()
+                                .inNamespace(NAMESPACE)
+                                .withName("m")
+                                .get())
+                        .isNotNull();
                 assertThat(admin.policy()
                                 .v1()
                                 .podDisruptionBudget()
@@ -362,8 +398,8 @@ class HelmChartOnControlPlaneTest {
                             .isNull();
                 });
             });
-            // restarted with ingresses turned off: the model's Ingress goes, with an event (recorded just after the
-            // delete, so awaited too before the operator stops)
+            // restarted with ingresses and network policies turned off: the model's Ingress and NetworkPolicy go,
+            // with events (recorded just after the deletes, so awaited too before the operator stops)
             runOperator(
                     asOperator,
                     false,
@@ -375,6 +411,20 @@ class HelmChartOnControlPlaneTest {
                                         .withName("m")
                                         .get())
                                 .isNull();
+                        assertThat(admin.network()
+                                        .v1()
+                                        .networkPolicies()
+                                        .inNamespace(NAMESPACE)
+                                        .withName("m")
+                                        .get())
+                                .isNull();
+                        assertThat(admin.v1()
+                                        .events()
+                                        .inNamespace(NAMESPACE)
+                                        .list()
+                                        .getItems())
+                                .anyMatch(e -> "Deleted".equals(e.getReason())
+                                        && e.getMessage().contains("NetworkPolicy"));
                         assertThat(admin.v1()
                                         .events()
                                         .inNamespace(NAMESPACE)
@@ -410,14 +460,17 @@ class HelmChartOnControlPlaneTest {
     }
 
     /**
-     * Runs the operator as {@code client} with ingresses on or off, around {@code scenario}, watching the release's
-     * namespace as the chart's default configures it.
+     * Runs the operator as {@code client} with ingresses and network policies on or off, around {@code scenario},
+     * watching the release's namespace as the chart's default configures it.
      */
-    static void runOperator(KubernetesClient client, boolean ingress, ThrowingRunnable scenario) throws Exception {
+    static void runOperator(KubernetesClient client, boolean optional, ThrowingRunnable scenario) throws Exception {
         Operator op = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         op.register(
                 new ExplainableModelReconciler(
-                        client, TestConfig.of("explainable.operator.ingress.enabled", String.valueOf(ingress))),
+                        client,
+                        TestConfig.of(
+                                "explainable.operator.ingress.enabled", String.valueOf(optional),
+                                "explainable.operator.network-policy.enabled", String.valueOf(optional))),
                 c -> c.settingNamespace(NAMESPACE));
         op.start();
         try {

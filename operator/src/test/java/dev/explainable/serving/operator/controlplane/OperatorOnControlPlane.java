@@ -1,5 +1,9 @@
 package dev.explainable.serving.operator.controlplane;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -163,6 +167,17 @@ final class OperatorOnControlPlane extends ControlPlaneExtension {
                 .inNamespace(ns)
                 .withName(name)
                 .get();
+    }
+
+    /** Waits (90 s at most) for the model's status, at its generation, to count {@code versionsReady}. */
+    void awaitReady(String ns, String name, String versionsReady) {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            ExplainableModel m = get(ns, name);
+            assertThat(m.getStatus()).isNotNull();
+            assertThat(m.getStatus().getObservedGeneration())
+                    .isEqualTo(m.getMetadata().getGeneration());
+            assertThat(m.getStatus().getVersionsReady()).isEqualTo(versionsReady);
+        });
     }
 
     /** The model's status condition of {@code type}; fails if the status has none. */

@@ -72,13 +72,7 @@ class OperatorOnControlPlaneTest {
     }
 
     static void awaitReady(String ns, String name, String versionsReady) {
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            ExplainableModel m = cluster.get(ns, name);
-            assertThat(m.getStatus()).isNotNull();
-            assertThat(m.getStatus().getObservedGeneration())
-                    .isEqualTo(m.getMetadata().getGeneration());
-            assertThat(m.getStatus().getVersionsReady()).isEqualTo(versionsReady);
-        });
+        cluster.awaitReady(ns, name, versionsReady);
     }
 
     static Set<String> names(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> items) {
