@@ -23,6 +23,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 
@@ -53,15 +57,16 @@ final class ExplainScenario {
     static final int MAX_REQUESTS = 200_000;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** How requests reach a Service of the cluster. */
+    /** How requests reach a Service of the cluster, with {@code Authorization: Bearer <token>} (none if null). */
     interface Caller {
-        Reply post(String service, String path, String body) throws Exception;
+        Reply post(String service, String path, String body, String token) throws Exception;
     }
 
     record Reply(int statusCode, String body) {}
 
     private final KubernetesClient client;
     private final Caller caller;
+    private String token;
 
     ExplainScenario(KubernetesClient client, Caller caller) {
         this.client = client;
@@ -104,6 +109,76 @@ final class ExplainScenario {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(6, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as("helm install: " + out).isZero();
+    }
+
+    /**
+     * A caller as a team grants one: the ServiceAccount {@code scorer} in the models' namespace, a Role allowing
+     * explain, predict and get on the scenario's models, bound to the namespace's ServiceAccounts as a group (a
+     * binding to a group must work), and a token for it as {@code kubectl create token} gets one (TokenRequest, the
+     * API server's audience). Every later call carries it.
+     */
+    String grantCaller() {
+        client.serviceAccounts()
+                .inNamespace(NS)
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName("scorer")
+                        .endMetadata()
+                        .build())
+                .create();
+        List<String> models = List.of("iris", GcsModelScenario.SERVED);
+        client.rbac()
+                .roles()
+                .inNamespace(NS)
+                .resource(new RoleBuilder()
+                        .withNewMetadata()
+                        .withName("model-callers")
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("serving.explainable.dev")
+                        .withResources("explainablemodels/explain", "explainablemodels/predict")
+                        .withResourceNames(models)
+                        .withVerbs("create")
+                        .endRule()
+                        .addNewRule()
+                        .withApiGroups("serving.explainable.dev")
+                        .withResources("explainablemodels")
+                        .withResourceNames(models)
+                        .withVerbs("get")
+                        .endRule()
+                        .build())
+                .create();
+        client.rbac()
+                .roleBindings()
+                .inNamespace(NS)
+                .resource(new RoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName("model-callers")
+                        .endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "Role", "model-callers")
+                        .addNewSubject()
+                        .withKind("Group")
+                        .withApiGroup("rbac.authorization.k8s.io")
+                        .withName("system:serviceaccounts:" + NS)
+                        .endSubject()
+                        .build())
+                .create();
+        token = client.serviceAccounts()
+                .inNamespace(NS)
+                .withName("scorer")
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(3600L)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
+        return token;
+    }
+
+    /** A call with the granted caller's token. */
+    Reply post(String service, String path, String body) throws Exception {
+        return caller.post(service, path, body, token);
     }
 
     /** The models' namespace, before {@link #helmInstall} (which grants the operator its Role there). */
@@ -209,23 +284,29 @@ final class ExplainScenario {
                 new String[][] {{"iris", ""}, {"iris-v1", "/versions/v1"}, {"iris-v2", "/versions/v2"}}) {
             await().atMost(Duration.ofSeconds(60))
                     .ignoreExceptions()
-                    .until(() ->
-                            caller.post(target[0], "/v1/projects/demo/models/iris" + target[1] + ":explain", INSTANCES)
-                                            .statusCode()
-                                    == 200);
+                    .until(() -> post(target[0], "/v1/projects/demo/models/iris" + target[1] + ":explain", INSTANCES)
+                                    .statusCode()
+                            == 200);
+        }
+
+        // without a token, or with one the API server does not know: 401 in the contract's shape, nothing explained
+        for (String bad : new String[] {null, "not-a-token"}) {
+            Reply refused = caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES, bad);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+            assertThat(refused.body()).contains("\"error\"").doesNotContain("attributions");
         }
 
         // model -> default version; model/version -> that version; predict
-        Reply viaModel = caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES);
+        Reply viaModel = post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES);
         assertThat(viaModel.statusCode()).as(viaModel.body()).isEqualTo(200);
         assertThat(viaModel.body()).contains("attributions_by_label").contains("\"label_name\":\"setosa\"");
-        Reply v2 = caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES);
+        Reply v2 = post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES);
         assertThat(v2.statusCode()).as(v2.body()).isEqualTo(200);
-        assertThat(caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES)
+        assertThat(post("iris-v1", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES)
                         .statusCode())
                 .as("a version's pods answer only for their version")
                 .isEqualTo(404);
-        Reply predict = caller.post("iris", "/v1/projects/demo/models/iris:predict", INSTANCES);
+        Reply predict = post("iris", "/v1/projects/demo/models/iris:predict", INSTANCES);
         assertThat(predict.body()).contains("predictions");
 
         // Vertex's URLs through the model's Service: the default version answers; a deployedModelId naming another
@@ -234,11 +315,11 @@ final class ExplainScenario {
         // versions ConfigMap mounted in its pod lists it; one naming a version the model does not have is a clear 404
         // in Google's error shape, without a forward
         long forwarding = System.nanoTime();
-        Reply byDefault = caller.post("iris", VERTEX, INSTANCES);
+        Reply byDefault = post("iris", VERTEX, INSTANCES);
         assertThat(byDefault.statusCode()).as(byDefault.body()).isEqualTo(200);
         assertThat(byDefault.body()).contains("\"deployedModelId\":\"v1\"").contains("featureAttributions");
         assertForwarded("v2");
-        Reply missing = caller.post("iris", VERTEX, vertexRequest("v9"));
+        Reply missing = post("iris", VERTEX, vertexRequest("v9"));
         assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);
         assertThat(missing.body()).contains("NOT_FOUND").contains("is not a version of model 'iris'");
         System.out.printf(
@@ -263,7 +344,7 @@ final class ExplainScenario {
                                 && System.nanoTime() < loadDeadline
                                 && sent.incrementAndGet() <= MAX_REQUESTS) {
                             try {
-                                Reply r = caller.post(target[0], target[1], INSTANCES);
+                                Reply r = post(target[0], target[1], INSTANCES);
                                 if (r.statusCode() == 200) {
                                     ok.incrementAndGet();
                                 } else {
@@ -297,19 +378,19 @@ final class ExplainScenario {
         assertThat(failures).as("failed requests while rolling").isEmpty();
         assertThat(ok.get()).isGreaterThan(20);
         // the model's Service now reaches v2; the new v1 pod explains with the new baseline (0.5 instead of 0)
-        assertThat(caller.post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES)
+        assertThat(post("iris", "/v1/projects/demo/models/iris:explain", INSTANCES)
                         .body())
-                .isEqualTo(caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES)
+                .isEqualTo(post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", INSTANCES)
                         .body());
-        Reply rolled = caller.post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain", INSTANCES);
+        Reply rolled = post("iris-v1", "/v1/projects/demo/models/iris/versions/v1:explain", INSTANCES);
         assertThat(rolled.statusCode()).isEqualTo(200);
         assertThat(rolled.body()).isNotEqualTo(viaModel.body());
         // and the other way round: the default is v2 now, whose runtime forwards v1's requests to the new v1 pod,
         // which answers with its own baseline
         long reverse = System.nanoTime();
         assertForwarded("v1");
-        assertThat(caller.post("iris", VERTEX, vertexRequest("v1")).body())
-                .isNotEqualTo(caller.post("iris", VERTEX, INSTANCES).body());
+        assertThat(post("iris", VERTEX, vertexRequest("v1")).body())
+                .isNotEqualTo(post("iris", VERTEX, INSTANCES).body());
         System.out.printf(
                 "Vertex explain by the model's Service forwarded to v1 after the rollout: %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reverse));
@@ -329,12 +410,12 @@ final class ExplainScenario {
      * Service gives.
      */
     private void assertForwarded(String version) throws Exception {
-        Reply forwarded = caller.post("iris", VERTEX, vertexRequest(version));
+        Reply forwarded = post("iris", VERTEX, vertexRequest(version));
         assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
         assertThat(forwarded.body())
                 .contains("\"deployedModelId\":\"" + version + "\"")
                 .contains("featureAttributions");
-        Reply own = caller.post("iris-" + version, VERTEX, INSTANCES);
+        Reply own = post("iris-" + version, VERTEX, INSTANCES);
         assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
         assertThat(forwarded.body()).isEqualTo(own.body());
     }

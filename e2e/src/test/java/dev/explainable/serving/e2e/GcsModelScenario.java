@@ -33,10 +33,12 @@ final class GcsModelScenario {
 
     private final KubernetesClient client;
     private final ExplainScenario.Caller caller;
+    private final String token;
 
-    GcsModelScenario(KubernetesClient client, ExplainScenario.Caller caller) {
+    GcsModelScenario(KubernetesClient client, ExplainScenario.Caller caller, String token) {
         this.client = client;
         this.caller = caller;
+        this.token = token;
     }
 
     /** Both models as a user writes them: anonymous reads from the emulator's endpoint, no credentials. */
@@ -90,13 +92,14 @@ final class GcsModelScenario {
         String path = "/v1/projects/demo/models/" + SERVED + ":explain";
         await().atMost(Duration.ofSeconds(60))
                 .ignoreExceptions()
-                .until(() ->
-                        caller.post(SERVED, path, ExplainScenario.INSTANCES).statusCode() == 200);
-        ExplainScenario.Reply fromGcs = caller.post(SERVED, path, ExplainScenario.INSTANCES);
+                .until(() -> caller.post(SERVED, path, ExplainScenario.INSTANCES, token)
+                                .statusCode()
+                        == 200);
+        ExplainScenario.Reply fromGcs = caller.post(SERVED, path, ExplainScenario.INSTANCES, token);
         assertThat(fromGcs.statusCode()).as(fromGcs.body()).isEqualTo(200);
         assertThat(fromGcs.body()).contains("attributions_by_label").contains("\"label_name\":\"setosa\"");
-        ExplainScenario.Reply fromPvc =
-                caller.post("iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", ExplainScenario.INSTANCES);
+        ExplainScenario.Reply fromPvc = caller.post(
+                "iris-v2", "/v1/projects/demo/models/iris/versions/v2:explain", ExplainScenario.INSTANCES, token);
         assertThat(fromGcs.body()).isEqualTo(fromPvc.body());
 
         // the folder that is not there: the fetcher's reason in the version's status and the Degraded condition

@@ -1,9 +1,14 @@
 package dev.explainable.serving.e2e;
 
-import java.net.URL;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -15,8 +20,7 @@ import org.testcontainers.utility.MountableFile;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.LocalPortForward;
 
 /**
  * {@link ExplainScenario} on K3s in Testcontainers, for machines with Docker: the locally built image tarballs
@@ -51,28 +55,39 @@ class K3sEndToEndTest {
                     .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
                     .build()) {
                 ExplainScenario scenario = new ExplainScenario(
-                        client, (service, path, body) -> viaServiceProxy(client, service, path, body));
+                        client, (service, path, body, token) -> viaServiceProxy(client, service, path, body, token));
                 scenario.createNamespace();
                 ExplainScenario.helmInstall(kubeconfig);
+                scenario.grantCaller();
                 scenario.createModelsClaim("/models");
                 scenario.run();
             }
         }
     }
 
-    /** {@code /api/v1/namespaces/demo/services/<service>:80/proxy/<path>}: one ready endpoint per request. */
-    static ExplainScenario.Reply viaServiceProxy(KubernetesClient client, String service, String path, String body)
-            throws Exception {
-        URL url = new URL(
-                client.getMasterUrl(),
-                "/api/v1/namespaces/" + ExplainScenario.NS + "/services/" + service + ":80/proxy" + path);
-        HttpRequest request = client.getHttpClient()
-                .newHttpRequestBuilder()
-                .uri(url.toString())
-                .post("application/json", body)
-                .build();
-        HttpResponse<String> r =
-                client.getHttpClient().sendAsync(request, String.class).get(60, TimeUnit.SECONDS);
-        return new ExplainScenario.Reply(r.code(), r.body());
+    static final Map<String, LocalPortForward> FORWARDS = new ConcurrentHashMap<>();
+
+    /**
+     * Through a port-forward to one of the Service's pods (kept per Service): the API server's service proxy would
+     * take the Authorization header for itself, and the caller's token must reach the runtime.
+     */
+    static ExplainScenario.Reply viaServiceProxy(
+            KubernetesClient client, String service, String path, String body, String token) throws Exception {
+        LocalPortForward forward = FORWARDS.computeIfAbsent(
+                service,
+                s -> client.services()
+                        .inNamespace(ExplainScenario.NS)
+                        .withName(s)
+                        .portForward(80));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + forward.getLocalPort() + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new ExplainScenario.Reply(r.statusCode(), r.body());
     }
 }

@@ -108,7 +108,7 @@ class LocalClusterEndToEndTest {
     }
 
     /** Through the Service's ClusterIP (routed into the node, checked once), as a client next to the node would. */
-    static ExplainScenario.Reply viaClusterIp(String service, String path, String body) throws Exception {
+    static ExplainScenario.Reply viaClusterIp(String service, String path, String body, String token) throws Exception {
         String ip = CLUSTER_IPS.computeIfAbsent(service, n -> {
             String clusterIp = client.services()
                     .inNamespace(ExplainScenario.NS)
@@ -123,13 +123,14 @@ class LocalClusterEndToEndTest {
             }
             return clusterIp;
         });
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://" + ip + path))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + ip + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new ExplainScenario.Reply(r.statusCode(), r.body());
     }
 
@@ -138,6 +139,7 @@ class LocalClusterEndToEndTest {
         ExplainScenario scenario = new ExplainScenario(client, LocalClusterEndToEndTest::viaClusterIp);
         scenario.createNamespace();
         ExplainScenario.helmInstall(cp.kubeconfig());
+        String token = scenario.grantCaller();
         assertThat(client.pods().inNamespace("es-system").list().getItems())
                 .singleElement()
                 .satisfies(p -> {
@@ -154,7 +156,7 @@ class LocalClusterEndToEndTest {
         ExplainScenario.stageModel(buckets.resolve("models"));
         try (FakeGcsServer gcs = FakeGcsServer.start(
                 LocalNode.CONTROL_PLANE_ADDRESS, buckets, node.work().resolve("fake-gcs-server.log"))) {
-            new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp).run(gcs.endpoint());
+            new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
         }
         // the operator pod, with the chart's RBAC, never got a forbidden answer
         assertThat(cp.auditedCalls(HelmChart.OPERATOR_SA)).isNotEmpty().noneMatch(c -> c.code() == 403);
