@@ -92,3 +92,30 @@ test('the raw views shorten long base64 on screen and quote for the shell', () =
 test(':explain is called on the served version, names escaped', () => {
   assert.equal(explainPath({ model: 'iris', version: 'v 1' }), '/v1/projects/local/models/iris/versions/v%201:explain');
 });
+
+const { authHeaders, refusalText, saveToken, savedToken } = await import(`${PAGE}auth.js`);
+
+test('the token is kept trimmed in the given storage, forgotten when emptied, and sent as a bearer header', () => {
+  const kept = new Map();
+  const storage = { getItem: k => kept.get(k) ?? null, setItem: (k, v) => kept.set(k, v), removeItem: k => kept.delete(k) };
+  assert.equal(savedToken(storage), '');
+  assert.equal(saveToken('  abc.def  ', storage), 'abc.def');
+  assert.equal(savedToken(storage), 'abc.def');
+  assert.deepEqual(authHeaders(savedToken(storage)), { Authorization: 'Bearer abc.def' });
+  assert.equal(saveToken('', storage), '');
+  assert.equal(savedToken(storage), '');
+  assert.deepEqual(authHeaders(''), {});
+  // storage that refuses (disabled, private mode): nothing kept, nothing thrown
+  const refusing = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); },
+    removeItem: () => { throw new Error('denied'); } };
+  assert.equal(saveToken('x', refusing), 'x');
+  assert.equal(savedToken(refusing), '');
+});
+
+test('401 and 403 are explained in words, with or without a token; other statuses are not refusals', () => {
+  assert.match(refusalText(401, false), /checks its callers.*kubectl create token/);
+  assert.match(refusalText(401, true), /not accepted/);
+  assert.match(refusalText(403, true), /may not call this model/);
+  assert.equal(refusalText(404, true), null);
+  assert.equal(refusalText(503, false), null);
+});

@@ -8,6 +8,7 @@
 // page/state.js holds what they share, page/util.js the helpers.
 
 import {explainPath, fetchDescription, postExplain} from './page/api.js';
+import {refusalText, saveToken, savedToken} from './page/auth.js';
 import {VISUALIZATION_KEYS, buildForm, buildRequest} from './page/form.js';
 import {copy, showRaw} from './page/raw.js';
 import {showResult} from './page/results.js';
@@ -30,6 +31,12 @@ async function loadDescription() {
     return;
   }
   const body = await r.json().catch(() => ({}));
+  const refused = refusalText(r.status, Boolean(state.token));
+  if (refused) {
+    $('model').textContent = refused;
+    $('auth').open = true;
+    return; // loaded again when a token is entered
+  }
   if (!r.ok) {
     $('model').textContent = `The model is not ready: ${body.error || r.statusText}`;
     if (r.status === 503 && !/failed to load/.test(body.error || '')) setTimeout(loadDescription, 2000);
@@ -96,7 +103,8 @@ async function explain() {
   state.last = {body, text, path, response: answer, hadImage: state.widgets.some(w => w.kind === 'image')};
   showRaw();
   if (!response.ok) {
-    error.textContent = answer.error || `${response.status} ${response.statusText}`;
+    error.textContent = refusalText(response.status, Boolean(state.token))
+      || answer.error || `${response.status} ${response.statusText}`;
     $('result').hidden = true; // an earlier result would pass for this request's
     return;
   }
@@ -118,5 +126,11 @@ for (const key of VISUALIZATION_KEYS) {
     liveTimer = setTimeout(explain, 250);
   });
 }
+state.token = savedToken();
+$('token').value = state.token;
+$('token').addEventListener('change', () => {
+  state.token = saveToken($('token').value);
+  if (!state.description) loadDescription();
+});
 document.querySelectorAll('button.copy').forEach(b => b.addEventListener('click', () => copy(b.dataset.copy, b)));
 loadDescription();

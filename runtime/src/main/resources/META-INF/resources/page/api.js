@@ -1,9 +1,13 @@
-// The runtime's HTTP API as the page calls it: the model's description, the bundled sample, and :explain.
+// The runtime's HTTP API as the page calls it: the model's description, the bundled sample, and :explain, each
+// with the caller's token when there is one.
+
+import {authHeaders} from './auth.js';
+import {state} from './state.js';
 
 export const PROJECT = 'local'; // any project is accepted
 
 export function fetchDescription() {
-  return fetch('/runtime/model', {headers: {Accept: 'application/json'}});
+  return fetch('/runtime/model', {headers: {Accept: 'application/json', ...authHeaders(state.token)}});
 }
 
 export function fetchSample() {
@@ -18,8 +22,8 @@ export function explainPath(description) {
 
 // Posts the request's JSON text; the answer is the response's JSON, or an error made of its status where it has none.
 export async function postExplain(path, text, signal) {
-  const response = await fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: text,
-    signal});
+  const response = await fetch(path, {method: 'POST',
+    headers: {'Content-Type': 'application/json', ...authHeaders(state.token)}, body: text, signal});
   const answer = await response.json().catch(() => ({error: `${response.status} ${response.statusText}`}));
   return {response, answer};
 }

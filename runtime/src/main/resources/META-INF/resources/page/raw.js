@@ -30,8 +30,10 @@ export function showRaw() {
   download('request-download', texts.request);
   download('response-download', texts.response);
   const small = last.text.length <= 2000;
-  texts.curl = `curl -s -X POST ${shellQuote(url)} \\\n  -H 'Content-Type: application/json' \\\n  -d `
-    + (small ? shellQuote(last.text) : '@request.json');
+  // the token itself never goes into what is shown or copied: $TOKEN stands for it
+  texts.curl = `curl -s -X POST ${shellQuote(url)} \\\n  -H 'Content-Type: application/json' \\\n  `
+    + (state.token ? '-H "Authorization: Bearer $TOKEN" \\\n  ' : '')
+    + '-d ' + (small ? shellQuote(last.text) : '@request.json');
   $('curl').textContent = small ? texts.curl : `${texts.curl}\n# request.json: Download above`;
   const instances = last.body.instances.map(i => JSON.stringify(i)).join('\n') + '\n';
   download('instances-download', instances);
@@ -39,7 +41,9 @@ export function showRaw() {
     : '# instances.jsonl: Download above (one instance per line)\n';
   texts.gcloud = 'export CLOUDSDK_CONFIG=$(mktemp -d)\n'
     + `gcloud config set api_endpoint_overrides/ml ${location.origin}/\n`
-    + 'gcloud config set auth/disable_credentials true\n'
+    + (state.token
+      ? 'printf %s "$TOKEN" > token.txt  # the token the page uses\ngcloud config set auth/access_token_file token.txt\n'
+      : 'gcloud config set auth/disable_credentials true\n')
     + `gcloud config set core/project ${PROJECT}\n`
     + file
     + `gcloud beta ai-platform explain --model ${description.model} --version ${description.version} `
