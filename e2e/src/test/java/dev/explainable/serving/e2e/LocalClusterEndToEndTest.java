@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.testkit.ControlPlane;
 import dev.explainable.serving.testkit.HelmChart;
 
@@ -134,6 +136,39 @@ class LocalClusterEndToEndTest {
         return new ExplainScenario.Reply(r.statusCode(), r.body());
     }
 
+    /**
+     * The kubelet's probes and a metrics scraper reach each runtime pod's management port (9000) without a token (the
+     * pods are Ready, so the probes passed); the API port, where callers are checked, serves no metrics.
+     */
+    static void managementPortAnswersWithoutATokenAndTheApiPortServesNoMetrics() throws Exception {
+        List<Pod> pods = client.pods()
+                .inNamespace(ExplainScenario.NS)
+                .withLabel(Labels.MODEL, "iris")
+                .list()
+                .getItems();
+        assertThat(pods).isNotEmpty();
+        for (Pod pod : pods) {
+            String ip = pod.getStatus().getPodIP();
+            LocalNode.requireRoutedToNode(ip);
+            HttpResponse<String> metrics = get("http://" + ip + ":9000/q/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("explainable_");
+            assertThat(get("http://" + ip + ":9000/q/health/ready").statusCode())
+                    .isEqualTo(200);
+            assertThat(get("http://" + ip + ":8080/q/metrics").statusCode()).isNotEqualTo(200);
+        }
+        System.out.printf("management port: metrics and readiness of %d runtime pods without a token%n", pods.size());
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void helmInstallApplyExampleAndExplainThroughServicesWhileRolling() throws Exception {
         ExplainScenario scenario = new ExplainScenario(client, LocalClusterEndToEndTest::viaClusterIp);
@@ -150,6 +185,7 @@ class LocalClusterEndToEndTest {
         Path models = ExplainScenario.stageModel(ExplainScenario.ROOT.resolve("e2e/target/models"));
         scenario.createModelsClaim(models.toString());
         scenario.run();
+        managementPortAnswersWithoutATokenAndTheApiPortServesNoMetrics();
         // then a model from gs://: fake-gcs-server on this machine's end of the node's veth pair, which the pods
         // reach through the node, seeded with the same model folder
         Path buckets = ExplainScenario.ROOT.resolve("e2e/target/gcs-data");
