@@ -165,7 +165,7 @@ public interface ExplainConfig {
      * in-cluster configuration or {@code KUBECONFIG}.
      */
     interface Auth {
-        /** {@code none} (every caller may call; the default for now) or {@code kubernetes}. */
+        /** {@code none} (every caller may call: the runtime on its own, tools/run-example.sh) or {@code kubernetes} (the operator sets it unless the model says none). */
         @WithDefault("none")
         String mode();
 
