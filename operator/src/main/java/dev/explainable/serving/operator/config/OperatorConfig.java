@@ -33,6 +33,13 @@ public interface OperatorConfig {
     @WithDefault("2Gi")
     String defaultMemory();
 
+    /**
+     * Runtime pods write their log as JSON lines (one object a record; the audit lines' fields under "mdc") instead
+     * of text: {@code QUARKUS_LOG_CONSOLE_JSON_ENABLED} on the runtime container.
+     */
+    @WithDefault("false")
+    boolean runtimeJsonLogs();
+
     /** nodeSelector for versions with gpus > 0 that set none, as "key=value,key2=value2" (Helm: gpu.nodeSelector). */
     Optional<String> gpuNodeSelector();
 

@@ -122,6 +122,9 @@ public final class DesiredDeployment {
         env.add(envVar(
                 RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
+        if (config.runtimeJsonLogs()) {
+            env.add(envVar("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
+        }
         // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
         // Heap 40% of the container (TensorFlow's native memory needs the rest), exit on OutOfMemoryError so that
         // Kubernetes restarts the pod instead of it limping on; the same as the runtime image's defaults.

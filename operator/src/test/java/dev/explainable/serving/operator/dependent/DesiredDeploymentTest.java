@@ -539,4 +539,24 @@ class DesiredDeploymentTest {
         assertThat(file.volume().getHostPath().getPath()).isEqualTo("/srv/models/flowers");
         assertThatThrownBy(() -> ModelLocation.of("ftp://host/m", "runtime")).hasMessageContaining("unsupported");
     }
+
+    @Test
+    void runtimePodsLogJsonLinesOnlyWhenTheOperatorIsSetSo() {
+        ExplainableModel m = twoVersions();
+        VersionSpec v = m.getSpec().getVersions().get(0);
+        java.util.function.Function<OperatorConfig, List<String>> envNames = config ->
+                DesiredDeployment.of(m, v, config)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv()
+                        .stream()
+                        .map(e -> e.getName() + "=" + e.getValue())
+                        .toList();
+        assertThat(envNames.apply(CONFIG)).noneMatch(e -> e.startsWith("QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
+        assertThat(envNames.apply(TestConfig.of("explainable.operator.runtime-json-logs", "true")))
+                .contains("QUARKUS_LOG_CONSOLE_JSON_ENABLED=true");
+    }
 }

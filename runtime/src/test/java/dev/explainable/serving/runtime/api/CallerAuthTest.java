@@ -299,6 +299,31 @@ class CallerAuthTest {
     }
 
     @Test
+    @Order(7)
+    void everyCallHasAnAuditLineNamingTheCallerTheApiServerVerified() {
+        List<String> calls;
+        synchronized (LOG) {
+            calls = LOG.stream().filter(l -> l.startsWith("call caller=")).toList();
+        }
+        assertTrue(
+                calls.stream()
+                        .anyMatch(l -> l.startsWith("call caller=system:serviceaccount:models:caller caller_uid=")
+                                && !l.startsWith("call caller=system:serviceaccount:models:caller caller_uid=- ")
+                                && l.contains(" verb=explain ")
+                                && l.contains(" status=200 ")),
+                "an allowed explanation: " + calls.size() + " lines");
+        assertTrue(
+                calls.stream()
+                        .anyMatch(l -> l.startsWith("call caller=system:serviceaccount:elsewhere:stranger ")
+                                && l.contains(" status=403 ")),
+                "a denied caller is named: " + calls.size() + " lines");
+        assertTrue(
+                calls.stream().anyMatch(l -> l.startsWith("call caller=- caller_uid=- ") && l.contains(" status=401 ")),
+                "an unauthenticated call");
+        assertTrue(calls.stream().anyMatch(l -> l.contains(" status=503 ")), "a call the API server could not check");
+    }
+
+    @Test
     @Order(8)
     void noTokenSentReachedTheLog() {
         List<String> log;

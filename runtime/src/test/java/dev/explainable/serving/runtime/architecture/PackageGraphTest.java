@@ -38,7 +38,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
  *
  * <pre>
  * aiplatform, vertex, description -> call (CallRunner, request reading, overrides) -> http (guards) -> errors
- * auth (the caller check, a route of its own) ----------------------------------------/
+ *                                      \-> audit (one line per call) -> auth (the caller check) ---/
  *             \-> forwarding (another version's answers) ------------------------------/
  * </pre>
  * The service layer sees the model by names, shapes and dtypes ({@code model.ModelSignature}), never by its
@@ -119,6 +119,8 @@ class PackageGraphTest {
     @ArchTest
     static final ArchRule apiPackagesDependOneWay = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
+            .layer("audit")
+            .definedBy(API + ".audit..")
             .layer("auth")
             .definedBy(API + ".auth..")
             .layer("aiplatform")
@@ -135,8 +137,10 @@ class PackageGraphTest {
             .definedBy(API + ".http..")
             .layer("errors")
             .definedBy(API + ".errors..")
+            .whereLayer("audit")
+            .mayOnlyBeAccessedByLayers("call")
             .whereLayer("auth")
-            .mayNotBeAccessedByAnyLayer()
+            .mayOnlyBeAccessedByLayers("audit")
             .whereLayer("aiplatform")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("vertex")

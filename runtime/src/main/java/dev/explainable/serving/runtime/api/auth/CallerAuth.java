@@ -65,6 +65,8 @@ public class CallerAuth {
     /** Reviews in flight by cache key: concurrent requests with one token share one review. */
     private final ConcurrentHashMap<String, CompletableFuture<Verified>> authenticating = new ConcurrentHashMap<>();
 
+    private static final String CALLER = CallerAuth.class.getName() + ".caller";
+
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> authorizing = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong lastWarning =
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARNING_EVERY_NANOS);
@@ -171,24 +173,37 @@ public class CallerAuth {
         Context context = ctx.vertx().getOrCreateContext();
         identity(key, parsed.token(), bound)
                 .thenCompose(verified -> verified.identity() == null
-                        ? CompletableFuture.completedFuture((Boolean) null)
-                        : decision(key, verified.identity(), access, bound))
-                .whenComplete((decision, failure) -> {
+                        ? CompletableFuture.completedFuture(new Outcome(null, null))
+                        : decision(key, verified.identity(), access, bound)
+                                .thenApply(ok -> new Outcome(verified.identity(), ok)))
+                .whenComplete((outcome, failure) -> {
                     if (Vertx.currentContext() == context) {
                         // both answers were cached: decided at once, without a hop
-                        answer(ctx, access, decision, failure);
+                        answer(ctx, access, outcome, failure);
                     } else {
                         // the API server answered on the client's own context: back to the request's
-                        context.runOnContext(v -> answer(ctx, access, decision, failure));
+                        context.runOnContext(v -> answer(ctx, access, outcome, failure));
                     }
                 });
     }
 
-    /** On the request's context: a decision (null: the token was refused), or the failure to get one. */
-    private void answer(RoutingContext ctx, ModelAccess access, Boolean decision, Throwable failure) {
+    /** The caller the API server verified for this request (the audit line's), or null: none was. */
+    public static Identity caller(RoutingContext ctx) {
+        return ctx.get(CALLER);
+    }
+
+    /** Who the token belongs to (null: refused) and whether RBAC allows the call (null: not asked). */
+    private record Outcome(Identity identity, Boolean allowed) {}
+
+    /** On the request's context: an outcome, or the failure to get one. */
+    private void answer(RoutingContext ctx, ModelAccess access, Outcome outcome, Throwable failure) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return; // answered meanwhile (the deadline's watchdog), or the client left
         }
+        if (outcome != null && outcome.identity() != null) {
+            ctx.put(CALLER, outcome.identity());
+        }
+        Boolean decision = outcome == null ? null : outcome.allowed();
         if (failure != null) {
             long now = System.nanoTime();
             long last = lastWarning.get();

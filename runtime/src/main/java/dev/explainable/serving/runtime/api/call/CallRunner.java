@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.explainable.serving.runtime.api.audit.CallAudit;
 import dev.explainable.serving.runtime.api.errors.Failure;
 import dev.explainable.serving.runtime.api.http.AdmissionControl;
 import dev.explainable.serving.runtime.api.http.HttpGuards;
@@ -67,7 +68,7 @@ public class CallRunner {
                         if (other != null) {
                             return other;
                         }
-                        return Response.ok(handle(verb, deadline, body, resolve, work))
+                        return Response.ok(handle(http, verb, deadline, body, resolve, work))
                                 .type(MediaType.APPLICATION_JSON)
                                 .build();
                     } catch (DeadlineExceededException e) {
@@ -96,6 +97,7 @@ public class CallRunner {
     }
 
     private <T> T handle(
+            RoutingContext http,
             String verb,
             RequestDeadline deadline,
             byte[] body,
@@ -110,6 +112,7 @@ public class CallRunner {
             try (Admission.Permit permit =
                     (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
                 RequestReader.Request request = reader.read(body);
+                CallAudit.call(http, request.instances().size(), explain ? models.method() : "none");
                 T response = work.apply(pipeline, request);
                 outcome = Failure.Outcome.SUCCESS.tag();
                 registry.counter("explainable.instances", "verb", verb)
