@@ -41,6 +41,8 @@ public class KubernetesCallers implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // a profile of its own (another test class) starts a control plane of its own, stopped again at its end
+        stopped = false;
         try {
             controlPlane = ControlPlane.start();
         } catch (Exception e) {
