@@ -308,4 +308,23 @@ class ClientsWithTokensTest {
         // the SDK's first request, Endpoint(...)'s GET of the endpoint, is the one refused
         assertTrue(error.get("message").asText().contains("may not get explainablemodels 'iris'"), error.toString());
     }
+
+    @Test
+    void thePageAsksForATokenSaysWhoMayNotCallAndExplainsWithAnAllowedOne() throws Exception {
+        PageScript.assumeBrowser();
+        ProcessBuilder pb = new ProcessBuilder("node", "token.test.mjs", base.toString())
+                .directory(PageScript.UI.toFile())
+                .redirectErrorStream(true);
+        // by environment, not on a command line other processes can read
+        pb.environment().put("CALLER_TOKEN", caller);
+        pb.environment().put("STRANGER_TOKEN", stranger);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        System.out.println(out);
+        assertEquals(0, p.exitValue(), out);
+        assertFalse(out.contains(caller) || out.contains(stranger), "no token in the script's output");
+    }
 }
