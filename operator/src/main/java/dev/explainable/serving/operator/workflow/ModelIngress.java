@@ -1,10 +1,6 @@
 package dev.explainable.serving.operator.workflow;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.dependent.DesiredIngress;
@@ -24,17 +20,6 @@ public class ModelIngress extends OneObject<Ingress> {
         return model.getMetadata().getName();
     }
 
-    /** The reconcile precondition: the desired state has an Ingress (ingresses are turned on). */
-    public static class Enabled implements Condition<Ingress, ExplainableModel> {
-
-        @Override
-        public boolean isMet(
-                DependentResource<Ingress, ExplainableModel> ingress,
-                ExplainableModel model,
-                Context<ExplainableModel> context) {
-            ResourceID id = new ResourceID(
-                    model.getMetadata().getName(), model.getMetadata().getNamespace());
-            return DesiredObjects.in(context).named(Ingress.class, id).isPresent();
-        }
-    }
+    /** The reconcile precondition: the desired state has one (ingresses are turned on). */
+    public static class Enabled extends Wanted<Ingress> {}
 }

@@ -1,10 +1,6 @@
 package dev.explainable.serving.operator.workflow;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.dependent.DesiredNetworkPolicy;
@@ -24,17 +20,6 @@ public class ModelNetworkPolicy extends OneObject<NetworkPolicy> {
         return model.getMetadata().getName();
     }
 
-    /** The reconcile precondition: the desired state has a NetworkPolicy (they are turned on). */
-    public static class Enabled implements Condition<NetworkPolicy, ExplainableModel> {
-
-        @Override
-        public boolean isMet(
-                DependentResource<NetworkPolicy, ExplainableModel> policy,
-                ExplainableModel model,
-                Context<ExplainableModel> context) {
-            ResourceID id = new ResourceID(
-                    model.getMetadata().getName(), model.getMetadata().getNamespace());
-            return DesiredObjects.in(context).named(NetworkPolicy.class, id).isPresent();
-        }
-    }
+    /** The reconcile precondition: the desired state has one (NetworkPolicies are turned on). */
+    public static class Enabled extends Wanted<NetworkPolicy> {}
 }

@@ -2,9 +2,11 @@ package dev.explainable.serving.operator.workflow;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
@@ -33,5 +35,24 @@ abstract class OneObject<R extends HasMetadata> extends OwnedObjects<R>
                 .named(resourceType(), id)
                 .orElseThrow(() ->
                         new IllegalStateException("no desired " + resourceType().getSimpleName() + " " + id));
+    }
+
+    /**
+     * A reconcile precondition: the desired state has this object (the operator's configuration turns its kind on);
+     * when it fails, the object made before goes. Named as the model, as every one-object kind here is.
+     */
+    abstract static class Wanted<R extends HasMetadata> implements Condition<R, ExplainableModel> {
+
+        @Override
+        public boolean isMet(
+                DependentResource<R, ExplainableModel> dependent,
+                ExplainableModel model,
+                Context<ExplainableModel> context) {
+            ResourceID id = new ResourceID(
+                    model.getMetadata().getName(), model.getMetadata().getNamespace());
+            return DesiredObjects.in(context)
+                    .named(dependent.resourceType(), id)
+                    .isPresent();
+        }
     }
 }

@@ -201,21 +201,9 @@ class ClientsWithTokensTest {
     @Test
     void gcloudAiEndpointsExplainWithTheCallersTokenFile() throws Exception {
         gcloudConfigured();
-        JsonNode expected = TestModels.expected("tabular_classifier").get("explanations");
         JsonNode out = ok(gcloud(endpointsExplain("--access-token-file=" + callerToken)));
         assertEquals("v1", out.get("deployedModelId").asText());
-        for (int i = 0; i < 2; i++) {
-            JsonNode got = out.get("explanations").get(i).get("attributions").get(0);
-            assertEquals(
-                    expected.get(i).get("label_index").asInt(),
-                    got.get("outputIndex").get(0).asInt());
-            for (int f = 0; f < 5; f++) {
-                assertEquals(
-                        expected.get(i).get("attributions").get(f).asDouble(),
-                        got.get("featureAttributions").get(f).asDouble(),
-                        1e-4);
-            }
-        }
+        TabularReference.assertVertexExplanations(out.get("explanations"), "gcloud ai endpoints explain");
         JsonNode predicted = ok(gcloud(List.of(
                 "ai",
                 "endpoints",
@@ -275,22 +263,10 @@ class ClientsWithTokensTest {
         Run run = sdk(caller);
         assertEquals(0, run.exit(), "the SDK failed: " + run.out() + run.err());
         JsonNode result = TestModels.JSON.readTree(run.out());
-        JsonNode expected = TestModels.expected("tabular_classifier").get("explanations");
         for (String call : new String[] {"explain", "explain_deployed"}) {
             JsonNode r = result.get(call);
             assertEquals("v1", r.get("deployed_model_id").asText(), call);
-            for (int i = 0; i < 2; i++) {
-                JsonNode got = r.get("explanations").get(i).get("attributions").get(0);
-                assertEquals(
-                        expected.get(i).get("label_index").asInt(),
-                        got.get("outputIndex").get(0).asInt());
-                for (int f = 0; f < 5; f++) {
-                    assertEquals(
-                            expected.get(i).get("attributions").get(f).asDouble(),
-                            got.get("featureAttributions").get(f).asDouble(),
-                            1e-4);
-                }
-            }
+            TabularReference.assertVertexExplanations(r.get("explanations"), call);
         }
         assertEquals(2, result.get("predict").get("predictions").size());
     }

@@ -50,7 +50,6 @@ class GcloudVertexTest {
 
     @Test
     void gcloudAiEndpointsExplainAndPredict() throws Exception {
-        JsonNode expected = TestModels.expected("tabular_classifier").get("explanations");
         for (String[] deployed : new String[][] {{}, {"--deployed-model-id=v1"}}) {
             String[] args = new String[] {
                 "ai",
@@ -67,20 +66,7 @@ class GcloudVertexTest {
             }
             JsonNode out = TestModels.JSON.readTree(GcloudCompatibilityTest.gcloud(args));
             assertEquals("v1", out.get("deployedModelId").asText());
-            assertEquals(2, out.get("explanations").size());
-            for (int i = 0; i < 2; i++) {
-                JsonNode got =
-                        out.get("explanations").get(i).get("attributions").get(0);
-                assertEquals(
-                        expected.get(i).get("label_index").asInt(),
-                        got.get("outputIndex").get(0).asInt());
-                for (int f = 0; f < 5; f++) {
-                    assertEquals(
-                            expected.get(i).get("attributions").get(f).asDouble(),
-                            got.get("featureAttributions").get(f).asDouble(),
-                            1e-4);
-                }
-            }
+            TabularReference.assertVertexExplanations(out.get("explanations"), String.join(" ", args));
         }
         JsonNode predicted = TestModels.JSON.readTree(GcloudCompatibilityTest.gcloud(
                 "ai",
