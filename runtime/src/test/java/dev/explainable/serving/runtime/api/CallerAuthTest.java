@@ -80,11 +80,16 @@ class CallerAuthTest {
     @BeforeAll
     static void captureLog() {
         java.util.logging.Logger.getLogger("").addHandler(CAPTURE);
+        // the audit lines do not reach the root's handlers in tests (application.properties)
+        java.util.logging.Logger.getLogger(dev.explainable.serving.runtime.api.audit.CallAudit.CATEGORY)
+                .addHandler(CAPTURE);
     }
 
     @AfterAll
     static void releaseLog() {
         java.util.logging.Logger.getLogger("").removeHandler(CAPTURE);
+        java.util.logging.Logger.getLogger(dev.explainable.serving.runtime.api.audit.CallAudit.CATEGORY)
+                .removeHandler(CAPTURE);
     }
 
     @BeforeEach

@@ -170,6 +170,31 @@ public class KubernetesCallers implements QuarkusTestResourceLifecycleManager {
                 .count();
     }
 
+    /**
+     * A kubeconfig for the control plane as ServiceAccount {@code sa} of {@code ns} (a TokenRequest token for the API
+     * server's own audience), for a runtime that runs with that identity instead of the admin's.
+     */
+    static java.nio.file.Path kubeconfigAs(String ns, String sa) throws java.io.IOException {
+        String admin = Files.readString(controlPlane.kubeconfig());
+        String token = controlPlane
+                .client()
+                .serviceAccounts()
+                .inNamespace(ns)
+                .withName(sa)
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(3600L)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
+        String as = admin.replaceFirst("user: \\{token: [^}]*}", "user: {token: " + token + "}");
+        if (as.equals(admin)) {
+            throw new IllegalStateException("the control plane's kubeconfig has no token to replace");
+        }
+        return Files.writeString(controlPlane.work().resolve("kubeconfig-" + ns + "-" + sa), as);
+    }
+
     /** Stops the API server and the rest of the control plane (the runtime's last test). */
     static synchronized void stopControlPlane() {
         if (!stopped) {

@@ -67,6 +67,11 @@ public class CallerAuth {
 
     private static final String CALLER = CallerAuth.class.getName() + ".caller";
 
+    private final Vertx vertx;
+
+    /** What this runtime's own identity lacks to check callers; null while nothing is known to be missing. */
+    private volatile String missingRights;
+
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> authorizing = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong lastWarning =
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - WARNING_EVERY_NANOS);
@@ -76,6 +81,7 @@ public class CallerAuth {
     private final Counter unavailable;
 
     public CallerAuth(ExplainConfig config, Vertx vertx, MeterRegistry registry) {
+        this.vertx = vertx;
         ExplainConfig.Auth auth = config.auth();
         String mode = auth.mode().trim().toLowerCase(Locale.ROOT);
         if (!mode.equals("none") && !mode.equals("kubernetes")) {
@@ -142,7 +148,39 @@ public class CallerAuth {
     void install(@Observes Router router) {
         if (enabled) {
             router.route().order(ORDER).handler(this::check);
+            checkOwnRights();
+            // again every minute: a binding added (or removed) later is seen without a restart
+            vertx.setPeriodic(TimeUnit.MINUTES.toMillis(1), id -> checkOwnRights());
         }
+    }
+
+    /**
+     * Whether this runtime can check callers at all (its own ServiceAccount may create the reviews): a definite no
+     * from the API server makes the pod unready with the reason ({@link CallerChecksReadiness}), since every call
+     * would get 503 otherwise; an API server that cannot be asked now changes nothing (its outage is transient, and
+     * cached decisions still answer).
+     */
+    private void checkOwnRights() {
+        reviews.missingReviewRights(timeoutMillis).whenComplete((missing, failure) -> {
+            if (failure != null) {
+                return;
+            }
+            String before = missingRights;
+            missingRights = missing;
+            if (missing != null && !missing.equals(before)) {
+                LOG.errorf("callers cannot be checked: %s", missing);
+            } else if (missing == null && before != null) {
+                LOG.infof("callers can be checked: this runtime may create tokenreviews and subjectaccessreviews");
+            }
+        });
+    }
+
+    /**
+     * Why this runtime cannot check its callers (it may not create the reviews), or null: it can, auth is off, or
+     * the API server has not answered that question yet.
+     */
+    public String whyCallersCannotBeChecked() {
+        return missingRights;
     }
 
     @PreDestroy

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.UserInfo;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -48,6 +50,7 @@ final class KubernetesReviews implements AutoCloseable {
     private final HttpClient http;
     private final URI tokenReviews;
     private final URI accessReviews;
+    private final URI selfAccessReviews;
     private final List<String> audiences;
 
     KubernetesReviews(Vertx vertx, Config config, List<String> audiences) {
@@ -58,6 +61,7 @@ final class KubernetesReviews implements AutoCloseable {
                 URI.create(config.getMasterUrl().endsWith("/") ? config.getMasterUrl() : config.getMasterUrl() + "/");
         this.tokenReviews = master.resolve("apis/authentication.k8s.io/v1/tokenreviews");
         this.accessReviews = master.resolve("apis/authorization.k8s.io/v1/subjectaccessreviews");
+        this.selfAccessReviews = master.resolve("apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
         this.audiences = List.copyOf(audiences);
     }
 
@@ -87,6 +91,38 @@ final class KubernetesReviews implements AutoCloseable {
                     u.getGroups() != null ? List.copyOf(u.getGroups()) : List.of(),
                     u.getExtra() != null ? Map.copyOf(u.getExtra()) : Map.of()));
         });
+    }
+
+    /**
+     * Whether this runtime's own identity may create TokenReviews and SubjectAccessReviews (SelfSubjectAccessReviews,
+     * which every authenticated identity may make): null when it may, else what it lacks.
+     */
+    CompletableFuture<String> missingReviewRights(long timeoutMillis) {
+        CompletableFuture<Boolean> tokens = mayCreate("authentication.k8s.io", "tokenreviews", timeoutMillis);
+        CompletableFuture<Boolean> access = mayCreate("authorization.k8s.io", "subjectaccessreviews", timeoutMillis);
+        return tokens.thenCombine(
+                access,
+                (t, a) -> t && a
+                        ? null
+                        : "this runtime's ServiceAccount may not create "
+                                + (t ? "" : "tokenreviews" + (a ? "" : " and "))
+                                + (a ? "" : "subjectaccessreviews")
+                                + ": bind it to the ClusterRole system:auth-delegator (the chart does for explainable-runtime)");
+    }
+
+    private CompletableFuture<Boolean> mayCreate(String group, String resource, long timeoutMillis) {
+        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withNewResourceAttributes()
+                .withGroup(group)
+                .withResource(resource)
+                .withVerb("create")
+                .endResourceAttributes()
+                .endSpec()
+                .build();
+        return post(selfAccessReviews, review, SelfSubjectAccessReview.class, timeoutMillis)
+                .thenApply(answer ->
+                        answer.getStatus() != null && answer.getStatus().getAllowed());
     }
 
     CompletableFuture<Boolean> authorize(
