@@ -178,9 +178,10 @@ class BatchShardTest {
         ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, ExplainOptions.NONE);
         VertexWire.ExplainResponse r = VertexWire.ExplainResponse.of(
                 answer.explanations(), instances, "v1", WireValues.predictionList(answer.predictions()));
-        return JSON.createObjectNode()
-                .set("prediction", JSON.valueToTree(r.predictions().get(0)))
-                .set("explanation", JSON.valueToTree(r.explanations().get(0)));
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        o.set("prediction", JSON.valueToTree(r.predictions().get(0)));
+        o.set("explanation", JSON.valueToTree(r.explanations().get(0)));
+        return o;
     }
 
     @Test
