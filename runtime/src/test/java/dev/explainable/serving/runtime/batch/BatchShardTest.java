@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,6 +231,189 @@ class BatchShardTest {
                         Path.of("/nonexistent/termination-log")));
         checkJob(name -> s3Client.getObjectAsBytes(b -> b.bucket("batch").key("out/" + name))
                 .asUtf8String());
+    }
+
+    @Test
+    void csvRowsAfterTheHeaderAreArrayInstances(@TempDir Path tmp) throws IOException {
+        Files.write(
+                tmp.resolve("rows.csv"),
+                List.of(
+                        "sepal_length,sepal_width,petal_length,petal_width,extra",
+                        "0.3,-1.2,2.0,0.7,-0.4",
+                        "\"1.5\",0.2,-0.8,-1.1,0.9",
+                        "1,2,three,4,5",
+                        "",
+                        "0.5,0.5,0.5,0.5,0.5"));
+        Map<String, String> p = TestOptions.properties(
+                "explain.batch.input-uris", tmp.resolve("*.csv").toString(),
+                "explain.batch.instances-format", "csv",
+                "explain.batch.output-directory", tmp.resolve("out").toString());
+        assertEquals(0, shard(tabular, p, tmp.resolve("no-log")));
+        List<String> results = Files.readAllLines(tmp.resolve("out/explanation.results-00000-of-00001"));
+        List<String> errors = Files.readAllLines(tmp.resolve("out/prediction.errors_stats-00000-of-00001"));
+        assertEquals(3, results.size(), String.join("\n", results));
+        assertEquals(1, errors.size());
+        assertEquals(
+                "[1,2,\"three\",4,5]", readTree(errors.get(0)).get("instance").toString());
+        JsonNode first = readTree(results.get(0));
+        assertEquals("[0.3,-1.2,2.0,0.7,-0.4]", first.get("instance").toString());
+        JsonNode expected = online(tabular, first.get("instance"));
+        assertEquals(expected.get("explanation"), first.get("explanation"));
+        assertEquals(
+                "[1.5,0.2,-0.8,-1.1,0.9]",
+                readTree(results.get(1)).get("instance").toString());
+        // no temporary file is left beside the results
+        try (var files = Files.list(tmp.resolve("out"))) {
+            assertEquals(2, files.count());
+        }
+    }
+
+    @Test
+    void anImageModelFromAFileListOnGofakes3(@TempDir Path tmp) throws IOException {
+        byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
+        s3Client.putObject(b -> b.bucket("batch").key("images/a.jpg"), RequestBody.fromBytes(jpeg));
+        s3Client.putObject(
+                b -> b.bucket("batch").key("images/broken.jpg"), RequestBody.fromString("not a jpeg at all"));
+        s3Client.putObject(
+                b -> b.bucket("batch").key("lists/images.txt"),
+                RequestBody.fromString(
+                        "s3://batch/images/a.jpg\ns3://batch/images/broken.jpg\ns3://batch/images/missing.jpg\n"));
+        ExplanationPipeline image = TestModels.load("jpeg_cnn", 50).pipeline();
+        Map<String, String> p = new LinkedHashMap<>(s3Store());
+        p.put("explain.batch.input-uris", "s3://batch/lists/*.txt");
+        p.put("explain.batch.instances-format", "file-list");
+        p.put("explain.batch.output-directory", tmp.resolve("out").toString());
+        assertEquals(0, shard(image, p, tmp.resolve("no-log")));
+        List<String> results = Files.readAllLines(tmp.resolve("out/explanation.results-00000-of-00001"));
+        List<String> errors = Files.readAllLines(tmp.resolve("out/prediction.errors_stats-00000-of-00001"));
+        assertEquals(1, results.size());
+        JsonNode r = readTree(results.get(0));
+        assertEquals("s3://batch/images/a.jpg", r.get("instance").asText());
+        JsonNode instance =
+                JSON.createObjectNode().put("b64", Base64.getEncoder().encodeToString(jpeg));
+        assertEquals(online(image, instance).get("explanation"), r.get("explanation"));
+        assertEquals(
+                List.of("s3://batch/images/broken.jpg", "s3://batch/images/missing.jpg"),
+                errors.stream()
+                        .map(e -> readTree(e).get("instance").asText())
+                        .sorted()
+                        .toList(),
+                String.join("\n", errors));
+    }
+
+    @Test
+    void jsonlB64ImagesAndPredictionsOnly(@TempDir Path tmp) throws IOException {
+        byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
+        String b64 = Base64.getEncoder().encodeToString(jpeg);
+        Files.write(
+                tmp.resolve("images.jsonl"),
+                List.of(
+                        "{\"b64\": \"" + b64 + "\"}",
+                        "{\"b64\": \"" + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}) + "\"}"));
+        ExplanationPipeline image = TestModels.load("jpeg_cnn", 50).pipeline();
+        Map<String, String> p = TestOptions.properties(
+                "explain.batch.input-uris", tmp.resolve("images.jsonl").toString(),
+                "explain.batch.output-directory", tmp.resolve("out").toString(),
+                "explain.batch.generate-explanation", "false");
+        assertEquals(0, shard(image, p, tmp.resolve("no-log")));
+        List<String> results = Files.readAllLines(tmp.resolve("out/prediction.results-00000-of-00001"));
+        List<String> errors = Files.readAllLines(tmp.resolve("out/prediction.errors_stats-00000-of-00001"));
+        assertEquals(1, results.size());
+        assertEquals(1, errors.size(), String.join("\n", errors));
+        JsonNode r = readTree(results.get(0));
+        assertEquals(List.of("instance", "prediction"), fieldNames(r));
+        assertEquals(
+                JSON.valueToTree(WireValues.predictionList(image.predict(List.of(r.get("instance"))))
+                        .get(0)),
+                r.get("prediction"));
+    }
+
+    @Test
+    void aMissingInputBucketOrAnUnwritableOutputFailsTheShardWithItsReason(@TempDir Path tmp) throws IOException {
+        Path log = Files.createFile(tmp.resolve("termination-log"));
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(
+                    BatchMain.FAILED,
+                    shard(tabular, job(gcsStore(), "gs://no-such-bucket/in/*.jsonl", "gs://results/x", 0), log));
+            assertTrue(Files.readString(log).contains("no-such-bucket"), Files.readString(log));
+            assertEquals(1, err.toString(StandardCharsets.UTF_8).strip().lines().count(), err.toString());
+
+            assertEquals(
+                    BatchMain.FAILED,
+                    shard(tabular, job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://no-such-bucket/out", 0), log));
+            assertTrue(Files.readString(log).contains("s3://no-such-bucket/out"), Files.readString(log));
+
+            Files.writeString(tmp.resolve("a-file"), "");
+            assertEquals(
+                    BatchMain.FAILED,
+                    shard(
+                            tabular,
+                            job(
+                                    s3Store(),
+                                    "s3://batch/in/part-1.jsonl",
+                                    tmp.resolve("a-file/out").toString(),
+                                    0),
+                            log));
+            assertTrue(Files.readString(log).startsWith("shard 0 of 3 failed: "), Files.readString(log));
+
+            assertEquals(
+                    BatchMain.BAD_CONFIGURATION,
+                    shard(tabular, job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 3), log));
+            assertTrue(Files.readString(log).contains("shard index 3 is not in 0..2"), Files.readString(log));
+            Map<String, String> tfRecord = job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 0);
+            tfRecord.put("explain.batch.instances-format", "tf-record");
+            assertEquals(BatchMain.BAD_CONFIGURATION, shard(tabular, tfRecord, log));
+            assertTrue(Files.readString(log).contains("tf-record is not supported"), Files.readString(log));
+        } finally {
+            System.setErr(stderr);
+        }
+    }
+
+    @Test
+    void aModelThatDoesNotLoadExitsThreeAndTheIndexComesFromTheIndexedJob(@TempDir Path tmp) throws IOException {
+        Path log = Files.createFile(tmp.resolve("termination-log"));
+        Map<String, String> env = Map.of(
+                "EXPLAIN_MODEL_DIR", tmp.resolve("no-model").toString(),
+                "EXPLAIN_BATCH_INPUT_URIS", tmp.resolve("*.jsonl").toString(),
+                "EXPLAIN_BATCH_OUTPUT_DIRECTORY", tmp.resolve("out").toString(),
+                "EXPLAIN_BATCH_SHARD_COUNT", "4",
+                "JOB_COMPLETION_INDEX", "2");
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(BatchMain.MODEL_FAILED, BatchMain.run(new String[0], env, System.out, log));
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(Files.readString(log).startsWith("model failed to load: "), Files.readString(log));
+        assertEquals(
+                2,
+                BatchSettings.from(dev.explainable.serving.runtime.config.StandaloneConfig.fromEnvironment(env), env)
+                        .shardIndex());
+    }
+
+    @Test
+    void helpListsEveryBatchSetting() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(
+                0,
+                BatchMain.run(
+                        new String[] {"--help"},
+                        Map.of(),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        Path.of("/nonexistent")));
+        String help = out.toString(StandardCharsets.UTF_8);
+        io.smallrye.config.ConfigMappings.getProperties(io.smallrye.config.ConfigMappings.ConfigClass.configClass(
+                        dev.explainable.serving.runtime.config.ExplainConfig.class))
+                .keySet()
+                .stream()
+                .filter(name -> name.startsWith("explain.batch."))
+                .map(name ->
+                        name.replace("[*]", "").replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT))
+                .forEach(env -> assertTrue(help.contains(env), env + " in\n" + help));
     }
 
     /**
