@@ -96,6 +96,49 @@ public interface ExplainConfig {
     /** TensorFlow runs shared by concurrent requests of the model (cross-request batching). */
     Batching batching();
 
+    /** The batch entry ({@code quarkus-run.jar batch}): one shard of a batch explanation job. Serving ignores it. */
+    Batch batch();
+
+    /** One shard of a batch explanation job: its input, its output folder, which shard it is. See BatchMain. */
+    interface Batch {
+        /** Input files: gs://, s3:// or local paths, comma-separated, with * and ? in the last segment. */
+        @WithName("input-uris")
+        Optional<java.util.List<String>> inputUris();
+
+        /** jsonl (one instance a line), csv (a header line, then one array instance a row) or file-list. */
+        @WithName("instances-format")
+        @WithDefault("jsonl")
+        String instancesFormat();
+
+        /** The job's output folder (gs://, s3:// or local) the shard writes its two files into. */
+        @WithName("output-directory")
+        Optional<String> outputDirectory();
+
+        /** This shard, 0..shard-count-1; default the Indexed Job's JOB_COMPLETION_INDEX, else 0. */
+        @WithName("shard-index")
+        Optional<Integer> shardIndex();
+
+        /** How many shards share the input. */
+        @WithName("shard-count")
+        @WithDefault("1")
+        int shardCount();
+
+        /** Explanations with the predictions (explanation.results-*); false: predictions only (prediction.results-*). */
+        @WithName("generate-explanation")
+        @WithDefault("true")
+        boolean generateExplanation();
+
+        /** Instances explained in one call of the pipeline (a Vertex request's instances). */
+        @WithName("instances-per-call")
+        @WithDefault("8")
+        int instancesPerCall();
+
+        /** Calls explained at once; their TensorFlow runs are shared (explain.batching). */
+        @WithName("calls-in-flight")
+        @WithDefault("4")
+        int callsInFlight();
+    }
+
     /**
      * Concurrent explanations and predictions put their points into common TensorFlow runs: a run takes every
      * compatible waiting point up to {@code max-points} (and explain.limits.max-batch-elements), so runs get fewer

@@ -1,8 +1,5 @@
 package dev.explainable.serving.runtime.service;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -27,7 +24,7 @@ import dev.explainable.serving.runtime.storage.StorageSettings;
  */
 public final class ModelFetchMain {
 
-    static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
+    static final Path TERMINATION_LOG = TerminationMessage.LOG;
 
     private ModelFetchMain() {}
 
@@ -64,14 +61,7 @@ public final class ModelFetchMain {
     private static int fail(String reason, Path terminationLog) {
         System.err.println(reason);
         // Kubernetes shows the file's content as the container's termination message (at most 4 KiB)
-        if (Files.isWritable(terminationLog)) {
-            try {
-                byte[] b = reason.getBytes(StandardCharsets.UTF_8);
-                Files.write(terminationLog, b.length > 4000 ? java.util.Arrays.copyOf(b, 4000) : b);
-            } catch (IOException e) {
-                System.err.println("could not write " + terminationLog + ": " + e.getMessage());
-            }
-        }
+        TerminationMessage.write(reason, terminationLog);
         return 1;
     }
 }

@@ -123,6 +123,20 @@ final class GcsObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public void upload(String bucket, String name, java.nio.file.Path file) {
+        String location = "gs://" + bucket + "/" + name;
+        try {
+            // one resumable upload: the object is visible only once it is complete
+            storage.createFrom(
+                    com.google.cloud.storage.BlobInfo.newBuilder(bucket, name).build(), file);
+        } catch (com.google.cloud.storage.StorageException e) {
+            throw mapped(e, location, "writing");
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Kind.FAILED, location, "reading " + file + ": " + e, e);
+        }
+    }
+
     private static byte[] decode(String base64) {
         return base64 == null ? null : Base64.getDecoder().decode(base64);
     }

@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.util.function.Consumer;
 
 /**
- * An object store as the fetcher needs it: list a folder, read an object. Implementations map their client's errors
+ * An object store as the fetcher needs it: list a folder, read an object (and, for the batch entry, write one). Implementations map their client's errors
  * to {@link StorageException}s ({@link StorageException.Kind#UNAVAILABLE} for those worth retrying) and make no
  * retries of their own: {@link ModelFetcher} retries, with backoff, under one deadline.
  */
@@ -22,6 +22,12 @@ interface ObjectStore extends AutoCloseable {
 
     /** The object's bytes, and the checksums the store gives for them. */
     Opened open(ModelUri uri, StoredObject object);
+
+    /**
+     * Writes the local file {@code file} as object {@code name} of {@code bucket} in one upload: the object appears
+     * whole or not at all, and replaces one of the same name (the batch entry's result files).
+     */
+    void upload(String bucket, String name, java.nio.file.Path file);
 
     @Override
     void close();

@@ -139,6 +139,22 @@ final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public void upload(String bucket, String name, java.nio.file.Path file) {
+        String location = "s3://" + bucket + "/" + name;
+        try {
+            // one PUT (up to 5 GiB): S3 shows the object only once it is complete
+            s3.putObject(
+                    software.amazon.awssdk.services.s3.model.PutObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(name)
+                            .build(),
+                    software.amazon.awssdk.core.sync.RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw mapped(e, location, "writing");
+        }
+    }
+
     /**
      * The ETag as an MD5 where it is one: a single-part upload's ETag is its MD5, except under SSE-KMS or SSE-C; a
      * multipart ETag ("...-N") is not.

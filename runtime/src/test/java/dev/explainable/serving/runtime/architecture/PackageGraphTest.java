@@ -28,9 +28,10 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
  * The runtime's package graph, one way:
  *
  * <pre>
+ * launch (the main: batch or the server) -> batch (one shard of a batch job: the Vertex wire of api, service, storage)
  * api, health -> service -> config, visualization, model -> explain -> work
  *                                     \-> result, tensor, metadata
- *                     \-> storage (the model fetcher: cloud storage clients, java.*, work)
+ *                     \-> storage (the model fetcher and the batch files: cloud storage clients, java.*, work)
  * </pre>
  *
  * The attribution methods know nothing of TensorFlow, HTTP or the container; only the model layer touches
@@ -57,6 +58,10 @@ class PackageGraphTest {
     @ArchTest
     static final ArchRule layersDependOneWay = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
+            .layer("launch")
+            .definedBy(RUNTIME + ".launch..")
+            .layer("batch")
+            .definedBy(RUNTIME + ".batch..")
             .layer("api")
             .definedBy(RUNTIME + ".api..")
             .layer("health")
@@ -81,14 +86,18 @@ class PackageGraphTest {
             .definedBy(RUNTIME + ".storage..")
             .layer("work")
             .definedBy(RUNTIME + ".work..")
-            .whereLayer("api")
+            .whereLayer("launch")
             .mayNotBeAccessedByAnyLayer()
+            .whereLayer("batch")
+            .mayOnlyBeAccessedByLayers("launch")
+            .whereLayer("api")
+            .mayOnlyBeAccessedByLayers("batch")
             .whereLayer("health")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("service")
-            .mayOnlyBeAccessedByLayers("api", "health")
+            .mayOnlyBeAccessedByLayers("api", "health", "batch")
             .whereLayer("config")
-            .mayOnlyBeAccessedByLayers("api", "service")
+            .mayOnlyBeAccessedByLayers("api", "service", "batch")
             .whereLayer("visualization")
             .mayOnlyBeAccessedByLayers("service")
             .whereLayer("model")
@@ -102,7 +111,7 @@ class PackageGraphTest {
             .whereLayer("metadata")
             .mayOnlyBeAccessedByLayers("api", "service", "visualization", "model")
             .whereLayer("storage")
-            .mayOnlyBeAccessedByLayers("service", "config");
+            .mayOnlyBeAccessedByLayers("service", "config", "batch");
 
     @ArchTest
     static final ArchRule apiPackagesFormNoCycle =

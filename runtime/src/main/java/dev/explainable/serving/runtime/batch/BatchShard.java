@@ -1,0 +1,360 @@
+package dev.explainable.serving.runtime.batch;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import dev.explainable.serving.runtime.api.call.WireValues;
+import dev.explainable.serving.runtime.api.vertex.VertexWire;
+import dev.explainable.serving.runtime.service.ExplainOptions;
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.storage.ObjectFiles;
+import dev.explainable.serving.runtime.storage.StorageException;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
+import dev.explainable.serving.runtime.work.LimitExceededException;
+
+/**
+ * One shard of a batch job: reads every input object as a stream, line by line, keeps the lines it owns
+ * ({@link BatchSettings#owns}), explains them in calls of {@code instances-per-call} instances, up to
+ * {@code calls-in-flight} calls at once (their TensorFlow runs shared as concurrent requests' are), and writes one
+ * line per instance as the calls finish, in input order: a result to the results file, a failure to the errors file.
+ * Both files are written to local temporary files and put into the output folder whole at the end, so a retried
+ * shard replaces them. An instance that cannot be explained (malformed JSON, wrong shape, undecodable image, over
+ * the work bounds) is an errors line; anything else fails the shard.
+ *
+ * <p>Memory is bounded by the calls in flight times the instances per call, plus one line (at most
+ * explain.max-request-bytes).
+ */
+public final class BatchShard {
+
+    private static final Logger LOG = Logger.getLogger(BatchShard.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INVALID = "INVALID_ARGUMENT";
+
+    /** The shard's counts: instances explained (or predicted), and instances in the errors file. */
+    public record Counts(long succeeded, long failed) {}
+
+    /** An instance of this shard, read: as written in the output, and as the model is given it. */
+    private record Item(JsonNode written, JsonNode instance) {}
+
+    /** A call's output lines, in its instances' order. */
+    private record Done(List<String> results, List<String> errors) {}
+
+    private final BatchSettings settings;
+    private final ExplanationPipeline pipeline;
+    private final ObjectFiles files;
+
+    public BatchShard(BatchSettings settings, ExplanationPipeline pipeline, ObjectFiles files) {
+        this.settings = settings;
+        this.pipeline = pipeline;
+        this.files = files;
+    }
+
+    /**
+     * Runs the shard; its files are in the output folder when this returns. A {@link StorageException} or an
+     * {@link UncheckedIOException} when an input cannot be read or the output cannot be written.
+     */
+    public Counts run() {
+        List<ObjectFiles.Input> inputs = new ArrayList<>();
+        for (String pattern : settings.inputUris()) {
+            inputs.addAll(files.expand(pattern));
+        }
+        inputs.sort(java.util.Comparator.comparing(ObjectFiles.Input::location));
+        LOG.infof(
+                "shard %d of %d: %d input files, format %s, writing %s and %s into %s",
+                settings.shardIndex(),
+                settings.shardCount(),
+                inputs.size(),
+                settings.format().text(),
+                settings.resultsName(),
+                settings.errorsName(),
+                settings.outputDirectory());
+        Path results = null;
+        Path errors = null;
+        ExecutorService workers = Executors.newFixedThreadPool(settings.callsInFlight(), r -> {
+            Thread t = new Thread(r, "batch-call");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            results = Files.createTempFile(settings.resultsName() + ".", ".tmp");
+            errors = Files.createTempFile(settings.errorsName() + ".", ".tmp");
+            Counts counts;
+            try (Writer out = writer(results);
+                    Writer err = writer(errors)) {
+                counts = new Run(workers, out, err).all(inputs);
+            }
+            files.put(settings.outputDirectory(), settings.resultsName(), results);
+            files.put(settings.outputDirectory(), settings.errorsName(), errors);
+            LOG.infof(
+                    "shard %d of %d done: %d instances, %d errors",
+                    settings.shardIndex(), settings.shardCount(), counts.succeeded(), counts.failed());
+            return counts;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the shard's local files: " + e.getMessage(), e);
+        } finally {
+            workers.shutdownNow();
+            deleteQuietly(results);
+            deleteQuietly(errors);
+        }
+    }
+
+    private static Writer writer(Path p) throws IOException {
+        return new BufferedWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8), 256 * 1024);
+    }
+
+    /** One pass over the inputs: reading on this thread, calls on the workers, writing here in input order. */
+    private final class Run {
+        private final ExecutorService workers;
+        private final Writer out;
+        private final Writer err;
+        private final Deque<Future<Done>> inFlight = new ArrayDeque<>();
+        private List<Item> pending = new ArrayList<>();
+        private long succeeded;
+        private long failed;
+
+        Run(ExecutorService workers, Writer out, Writer err) {
+            this.workers = workers;
+            this.out = out;
+            this.err = err;
+        }
+
+        Counts all(List<ObjectFiles.Input> inputs) throws IOException {
+            for (int f = 0; f < inputs.size(); f++) {
+                read(f, inputs.get(f).location());
+            }
+            submit();
+            while (!inFlight.isEmpty()) {
+                writeOldest();
+            }
+            return new Counts(succeeded, failed);
+        }
+
+        private void read(int file, String location) throws IOException {
+            try (InputStream in = files.open(location)) {
+                LineReader lines = new LineReader(in, settings.maxLineBytes());
+                if (settings.format() == InstancesFormat.CSV && lines.next() == null) {
+                    return; // the header, or an empty file
+                }
+                long n = 0;
+                for (LineReader.Line line = lines.next(); line != null; line = lines.next(), n++) {
+                    if (!settings.owns(file, n) || line.text().isBlank()) {
+                        continue;
+                    }
+                    take(line, location, n);
+                }
+            }
+        }
+
+        private void take(LineReader.Line line, String location, long n) throws IOException {
+            if (line.tooLong()) {
+                error(
+                        JsonNodeFactory.instance.textNode(line.text() + "..."),
+                        "line " + (n + 1) + " of " + location + " has " + line.bytes() + " bytes, more than"
+                                + " explain.max-request-bytes (" + settings.maxLineBytes() + ")");
+                return;
+            }
+            Item item;
+            try {
+                item = item(line.text());
+            } catch (IllegalArgumentException e) {
+                error(JsonNodeFactory.instance.textNode(line.text()), e.getMessage());
+                return;
+            } catch (StorageException e) {
+                if (e.kind() != StorageException.Kind.NOT_FOUND) {
+                    throw e; // the store, not the line: the shard fails and is retried
+                }
+                error(JsonNodeFactory.instance.textNode(line.text()), e.getMessage());
+                return;
+            }
+            pending.add(item);
+            if (pending.size() >= settings.instancesPerCall()) {
+                submit();
+            }
+        }
+
+        /** The instance of a line; IllegalArgumentException says why a line is none. */
+        private Item item(String text) throws IOException {
+            switch (settings.format()) {
+                case JSONL -> {
+                    try {
+                        JsonNode node = JSON.readTree(text);
+                        return new Item(node, node);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalArgumentException("the line is not JSON: " + e.getOriginalMessage(), e);
+                    }
+                }
+                case CSV -> {
+                    JsonNode row = CsvRow.instance(CsvRow.cells(text));
+                    return new Item(row, row);
+                }
+                default -> {
+                    String location = text.trim();
+                    byte[] bytes;
+                    try (InputStream in = files.open(location)) {
+                        bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxLineBytes() + 1));
+                    }
+                    if (bytes.length > settings.maxLineBytes()) {
+                        throw new IllegalArgumentException(location + " is larger than explain.max-request-bytes ("
+                                + settings.maxLineBytes() + ")");
+                    }
+                    JsonNode b64 = JsonNodeFactory.instance
+                            .objectNode()
+                            .put("b64", Base64.getEncoder().encodeToString(bytes));
+                    // the results name the file, not its bytes again
+                    return new Item(JsonNodeFactory.instance.textNode(location), b64);
+                }
+            }
+        }
+
+        private void submit() throws IOException {
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<Item> call = pending;
+            pending = new ArrayList<>();
+            while (inFlight.size() >= settings.callsInFlight()) {
+                writeOldest();
+            }
+            inFlight.add(workers.submit(() -> explain(call)));
+        }
+
+        private void writeOldest() throws IOException {
+            Done done;
+            try {
+                done = inFlight.removeFirst().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+            for (String line : done.results()) {
+                out.write(line);
+                out.write('\n');
+            }
+            for (String line : done.errors()) {
+                err.write(line);
+                err.write('\n');
+            }
+            succeeded += done.results().size();
+            failed += done.errors().size();
+        }
+
+        private void error(JsonNode instance, String message) throws IOException {
+            err.write(errorLine(instance, message));
+            err.write('\n');
+            failed++;
+        }
+    }
+
+    /**
+     * Explains a call's instances together; when the call is refused for an instance (its decode, its work, its
+     * explanation), each instance alone, so that only the bad ones become errors lines.
+     */
+    private Done explain(List<Item> call) {
+        List<String> results = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        try {
+            results.addAll(resultLines(call));
+        } catch (InvalidRequestException | LimitExceededException e) {
+            if (call.size() == 1) {
+                errors.add(errorLine(call.get(0).written(), e.getMessage()));
+            } else {
+                for (Item one : call) {
+                    Done alone = explain(List.of(one));
+                    results.addAll(alone.results());
+                    errors.addAll(alone.errors());
+                }
+            }
+        }
+        return new Done(results, errors);
+    }
+
+    /** The results lines of a call: Vertex's explanation and prediction of each instance, as :explain answers. */
+    private List<String> resultLines(List<Item> call) {
+        List<JsonNode> instances = call.stream().map(Item::instance).toList();
+        List<String> lines = new ArrayList<>(call.size());
+        if (!settings.generateExplanation()) {
+            List<Object> predictions = WireValues.predictionList(pipeline.predict(instances));
+            for (int i = 0; i < call.size(); i++) {
+                lines.add(line(call.get(i).written(), predictions.get(i), null));
+            }
+            return lines;
+        }
+        ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, ExplainOptions.NONE);
+        VertexWire.ExplainResponse vertex = VertexWire.ExplainResponse.of(
+                answer.explanations(), instances, null, WireValues.predictionList(answer.predictions()));
+        for (int i = 0; i < call.size(); i++) {
+            lines.add(line(
+                    call.get(i).written(),
+                    vertex.predictions().get(i),
+                    vertex.explanations().get(i)));
+        }
+        return lines;
+    }
+
+    private static String line(JsonNode instance, Object prediction, VertexWire.InstanceExplanation explanation) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("instance", instance);
+        line.put("prediction", prediction);
+        if (explanation != null) {
+            line.put("explanation", explanation);
+        }
+        return write(line);
+    }
+
+    static String errorLine(JsonNode instance, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("status", INVALID);
+        error.put("message", message == null ? "" : message.replaceFirst("^instance 0: ", ""));
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("instance", instance);
+        line.put("error", error);
+        return write(line);
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // a temporary file
+            }
+        }
+    }
+}

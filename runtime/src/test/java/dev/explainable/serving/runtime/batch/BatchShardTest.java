@@ -1,0 +1,523 @@
+package dev.explainable.serving.runtime.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+
+import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.runtime.api.call.WireValues;
+import dev.explainable.serving.runtime.api.vertex.VertexWire;
+import dev.explainable.serving.runtime.service.ExplainOptions;
+import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.storage.ObjectStoreServers;
+import dev.explainable.serving.runtime.testing.TestOptions;
+
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The batch entry against the real fake-gcs-server and gofakes3: shards of a job over two jsonl files with bad lines
+ * among good ones, every line once in the results or the errors, the results equal to what the online Vertex
+ * {@code :explain} answers for the same instance (the same pipeline and the same {@code VertexWire} mapping
+ * {@code VertexPredictionResource} answers with); a retried shard; csv and an image file-list; whole-shard failures.
+ */
+class BatchShardTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int GOOD_1 = 600;
+    static final int GOOD_2 = 394;
+    /** Lines no instance can be made of, or the model refuses. */
+    static final List<String> BAD = List.of(
+            "{not json",
+            "[0.1, 0.2]",
+            "[\"a\", \"b\", \"c\", \"d\", \"e\"]",
+            "{\"features\": [1, 2, 3]}",
+            "[[1, 2, 3, 4, 5]",
+            "{\"unknown_input\": [1, 2, 3, 4, 5]}");
+
+    @TempDir
+    static Path data;
+
+    static ObjectStoreServers.Server gcs;
+    static ObjectStoreServers.Server s3;
+    static Storage gcsClient;
+    static S3Client s3Client;
+    static ExplanationPipeline tabular;
+    /** The input files' lines, by name. */
+    static final Map<String, List<String>> INPUTS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        ObjectStoreServers.assumeAvailable();
+        Random random = new Random(22);
+        INPUTS.put("part-1.jsonl", lines(random, GOOD_1, BAD.subList(0, 3)));
+        INPUTS.put("part-2.jsonl", lines(random, GOOD_2, BAD.subList(3, 6)));
+        Path in = Files.createDirectories(data.resolve("gcs/inputs/in"));
+        for (var e : INPUTS.entrySet()) {
+            Files.write(in.resolve(e.getKey()), e.getValue());
+        }
+        Files.writeString(in.resolve("other.txt"), "not an input: the pattern leaves it out\n");
+        Files.createDirectories(data.resolve("gcs/results"));
+        Files.writeString(data.resolve("gcs/results/.keep"), "");
+        gcs = ObjectStoreServers.fakeGcs(data.resolve("gcs"));
+        gcsClient = StorageOptions.http()
+                .setHost(gcs.endpoint())
+                .setProjectId("test")
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService();
+        System.setProperty("aws.accessKeyId", "test-key");
+        System.setProperty("aws.secretAccessKey", "test-secret");
+        s3 = ObjectStoreServers.gofakes3InMemory("batch");
+        s3Client = S3Client.builder()
+                .endpointOverride(URI.create(s3.endpoint()))
+                .forcePathStyle(true)
+                .region(Region.EU_WEST_1)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .build();
+        for (var e : INPUTS.entrySet()) {
+            s3Client.putObject(
+                    b -> b.bucket("batch").key("in/" + e.getKey()),
+                    RequestBody.fromString(String.join("\n", e.getValue()) + "\n"));
+        }
+        tabular = TestModels.load("tabular_classifier", 50).pipeline();
+    }
+
+    @AfterAll
+    static void stop() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+        if (s3Client != null) {
+            s3Client.close();
+        }
+        if (gcs != null) {
+            gcs.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    /** {@code good} distinct 5-value instances with {@code bad} lines and a blank line spread among them. */
+    static List<String> lines(Random random, int good, List<String> bad) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < good; i++) {
+            StringBuilder b = new StringBuilder("[");
+            for (int j = 0; j < 5; j++) {
+                b.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", random.nextDouble() * 4 - 2));
+            }
+            lines.add(b.append("]").toString());
+        }
+        for (int i = 0; i < bad.size(); i++) {
+            lines.add(1 + i * 97, bad.get(i));
+        }
+        lines.add(50, "");
+        return lines;
+    }
+
+    static Map<String, String> gcsStore() {
+        return TestOptions.properties(
+                "explain.storage.gcs.endpoint", gcs.endpoint(),
+                "explain.storage.anonymous", "true",
+                "explain.storage.attempts", "2");
+    }
+
+    static Map<String, String> s3Store() {
+        return TestOptions.properties(
+                "explain.storage.s3.endpoint", s3.endpoint(),
+                "explain.storage.s3.path-style", "true",
+                "explain.storage.s3.region", "eu-west-1",
+                "explain.storage.attempts", "2");
+    }
+
+    /** Runs one shard in this JVM with the test's pipeline; returns its exit status. */
+    static int shard(ExplanationPipeline pipeline, Map<String, String> properties, Path terminationLog) {
+        return BatchMain.run(TestOptions.config(properties), Map.of(), terminationLog, pipeline);
+    }
+
+    static Map<String, String> job(Map<String, String> store, String inputs, String output, int index) {
+        Map<String, String> p = new LinkedHashMap<>(store);
+        p.put("explain.batch.input-uris", inputs);
+        p.put("explain.batch.output-directory", output);
+        p.put("explain.batch.shard-count", "3");
+        p.put("explain.batch.shard-index", String.valueOf(index));
+        return p;
+    }
+
+    /** What the online Vertex :explain answers for one instance: its prediction and its explanation's JSON. */
+    static JsonNode online(ExplanationPipeline pipeline, JsonNode instance) {
+        List<JsonNode> instances = List.of(instance);
+        ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, ExplainOptions.NONE);
+        VertexWire.ExplainResponse r = VertexWire.ExplainResponse.of(
+                answer.explanations(), instances, "v1", WireValues.predictionList(answer.predictions()));
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        o.set("prediction", JSON.valueToTree(r.predictions().get(0)));
+        o.set("explanation", JSON.valueToTree(r.explanations().get(0)));
+        return o;
+    }
+
+    @Test
+    void threeShardsOnFakeGcsWriteEveryLineOnceAsTheOnlineExplainAnswersIt(@TempDir Path tmp) throws IOException {
+        Path log = Files.createFile(tmp.resolve("termination-log"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, shard(tabular, job(gcsStore(), "gs://inputs/in/part-*.jsonl", "gs://results/job", i), log));
+        }
+        Function<String, String> read =
+                name -> new String(gcsClient.readAllBytes(BlobId.of("results", "job/" + name)), StandardCharsets.UTF_8);
+        checkJob(read);
+        String shard2 = read.apply("explanation.results-00002-of-00003");
+        String errors2 = read.apply("prediction.errors_stats-00002-of-00003");
+        assertEquals(
+                "{\"successfulCount\":" + shard2.lines().count() + ",\"failedCount\":"
+                        + errors2.lines().count() + "}",
+                Files.readString(log).strip());
+
+        // a retried shard replaces its files: the same content, no line twice
+        String before = read.apply("explanation.results-00001-of-00003");
+        assertEquals(0, shard(tabular, job(gcsStore(), "gs://inputs/in/part-*.jsonl", "gs://results/job", 1), log));
+        assertEquals(before, read.apply("explanation.results-00001-of-00003"));
+        checkJob(read);
+    }
+
+    @Test
+    void threeShardsOnGofakes3AndTwoInputUris() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(
+                    0,
+                    shard(
+                            tabular,
+                            job(s3Store(), "s3://batch/in/part-2.jsonl, s3://batch/in/part-1*", "s3://batch/out/", i),
+                            Path.of("/nonexistent/termination-log")));
+        }
+        checkJob(name -> s3Client.getObjectAsBytes(b -> b.bucket("batch").key("out/" + name))
+                .asUtf8String());
+        // run twice, the first shard's files are replaced, not added to
+        assertEquals(
+                0,
+                shard(
+                        tabular,
+                        job(s3Store(), "s3://batch/in/part-*.jsonl", "s3://batch/out", 0),
+                        Path.of("/nonexistent/termination-log")));
+        checkJob(name -> s3Client.getObjectAsBytes(b -> b.bucket("batch").key("out/" + name))
+                .asUtf8String());
+    }
+
+    @Test
+    void csvRowsAfterTheHeaderAreArrayInstances(@TempDir Path tmp) throws IOException {
+        Files.write(
+                tmp.resolve("rows.csv"),
+                List.of(
+                        "sepal_length,sepal_width,petal_length,petal_width,extra",
+                        "0.3,-1.2,2.0,0.7,-0.4",
+                        "\"1.5\",0.2,-0.8,-1.1,0.9",
+                        "1,2,three,4,5",
+                        "",
+                        "0.5,0.5,0.5,0.5,0.5"));
+        Map<String, String> p = TestOptions.properties(
+                "explain.batch.input-uris", tmp.resolve("*.csv").toString(),
+                "explain.batch.instances-format", "csv",
+                "explain.batch.output-directory", tmp.resolve("out").toString());
+        assertEquals(0, shard(tabular, p, tmp.resolve("no-log")));
+        List<String> results = Files.readAllLines(tmp.resolve("out/explanation.results-00000-of-00001"));
+        List<String> errors = Files.readAllLines(tmp.resolve("out/prediction.errors_stats-00000-of-00001"));
+        assertEquals(3, results.size(), String.join("\n", results));
+        assertEquals(1, errors.size());
+        assertEquals(
+                "[1,2,\"three\",4,5]", readTree(errors.get(0)).get("instance").toString());
+        JsonNode first = readTree(results.get(0));
+        assertEquals("[0.3,-1.2,2.0,0.7,-0.4]", first.get("instance").toString());
+        JsonNode expected = online(tabular, first.get("instance"));
+        assertEquals(expected.get("explanation"), first.get("explanation"));
+        assertEquals(
+                "[1.5,0.2,-0.8,-1.1,0.9]",
+                readTree(results.get(1)).get("instance").toString());
+        // no temporary file is left beside the results
+        try (var files = Files.list(tmp.resolve("out"))) {
+            assertEquals(2, files.count());
+        }
+    }
+
+    @Test
+    void anImageModelFromAFileListOnGofakes3(@TempDir Path tmp) throws IOException {
+        byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
+        s3Client.putObject(b -> b.bucket("batch").key("images/a.jpg"), RequestBody.fromBytes(jpeg));
+        s3Client.putObject(
+                b -> b.bucket("batch").key("images/broken.jpg"), RequestBody.fromString("not a jpeg at all"));
+        s3Client.putObject(
+                b -> b.bucket("batch").key("lists/images.txt"),
+                RequestBody.fromString(
+                        "s3://batch/images/a.jpg\ns3://batch/images/broken.jpg\ns3://batch/images/missing.jpg\n"));
+        ExplanationPipeline image = TestModels.load("jpeg_cnn", 50).pipeline();
+        Map<String, String> p = new LinkedHashMap<>(s3Store());
+        p.put("explain.batch.input-uris", "s3://batch/lists/*.txt");
+        p.put("explain.batch.instances-format", "file-list");
+        p.put("explain.batch.output-directory", tmp.resolve("out").toString());
+        assertEquals(0, shard(image, p, tmp.resolve("no-log")));
+        List<String> results = Files.readAllLines(tmp.resolve("out/explanation.results-00000-of-00001"));
+        List<String> errors = Files.readAllLines(tmp.resolve("out/prediction.errors_stats-00000-of-00001"));
+        assertEquals(1, results.size());
+        JsonNode r = readTree(results.get(0));
+        assertEquals("s3://batch/images/a.jpg", r.get("instance").asText());
+        JsonNode instance =
+                JSON.createObjectNode().put("b64", Base64.getEncoder().encodeToString(jpeg));
+        assertEquals(online(image, instance).get("explanation"), r.get("explanation"));
+        assertEquals(
+                List.of("s3://batch/images/broken.jpg", "s3://batch/images/missing.jpg"),
+                errors.stream()
+                        .map(e -> readTree(e).get("instance").asText())
+                        .sorted()
+                        .toList(),
+                String.join("\n", errors));
+    }
+
+    @Test
+    void jsonlB64ImagesAndPredictionsOnly(@TempDir Path tmp) throws IOException {
+        byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
+        String b64 = Base64.getEncoder().encodeToString(jpeg);
+        Files.write(
+                tmp.resolve("images.jsonl"),
+                List.of(
+                        "{\"b64\": \"" + b64 + "\"}",
+                        "{\"b64\": \"" + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}) + "\"}"));
+        ExplanationPipeline image = TestModels.load("jpeg_cnn", 50).pipeline();
+        Map<String, String> p = TestOptions.properties(
+                "explain.batch.input-uris", tmp.resolve("images.jsonl").toString(),
+                "explain.batch.output-directory", tmp.resolve("out").toString(),
+                "explain.batch.generate-explanation", "false");
+        assertEquals(0, shard(image, p, tmp.resolve("no-log")));
+        List<String> results = Files.readAllLines(tmp.resolve("out/prediction.results-00000-of-00001"));
+        List<String> errors = Files.readAllLines(tmp.resolve("out/prediction.errors_stats-00000-of-00001"));
+        assertEquals(1, results.size());
+        assertEquals(1, errors.size(), String.join("\n", errors));
+        JsonNode r = readTree(results.get(0));
+        assertEquals(List.of("instance", "prediction"), fieldNames(r));
+        assertEquals(
+                JSON.valueToTree(WireValues.predictionList(image.predict(List.of(r.get("instance"))))
+                        .get(0)),
+                r.get("prediction"));
+    }
+
+    @Test
+    void aMissingInputBucketOrAnUnwritableOutputFailsTheShardWithItsReason(@TempDir Path tmp) throws IOException {
+        Path log = Files.createFile(tmp.resolve("termination-log"));
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(
+                    BatchMain.FAILED,
+                    shard(tabular, job(gcsStore(), "gs://no-such-bucket/in/*.jsonl", "gs://results/x", 0), log));
+            assertTrue(Files.readString(log).contains("no-such-bucket"), Files.readString(log));
+            assertEquals(1, err.toString(StandardCharsets.UTF_8).strip().lines().count(), err.toString());
+
+            assertEquals(
+                    BatchMain.FAILED,
+                    shard(tabular, job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://no-such-bucket/out", 0), log));
+            assertTrue(Files.readString(log).contains("s3://no-such-bucket/out"), Files.readString(log));
+
+            Files.writeString(tmp.resolve("a-file"), "");
+            assertEquals(
+                    BatchMain.FAILED,
+                    shard(
+                            tabular,
+                            job(
+                                    s3Store(),
+                                    "s3://batch/in/part-1.jsonl",
+                                    tmp.resolve("a-file/out").toString(),
+                                    0),
+                            log));
+            assertTrue(Files.readString(log).startsWith("shard 0 of 3 failed: "), Files.readString(log));
+
+            assertEquals(
+                    BatchMain.BAD_CONFIGURATION,
+                    shard(tabular, job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 3), log));
+            assertTrue(Files.readString(log).contains("shard index 3 is not in 0..2"), Files.readString(log));
+            Map<String, String> tfRecord = job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 0);
+            tfRecord.put("explain.batch.instances-format", "tf-record");
+            assertEquals(BatchMain.BAD_CONFIGURATION, shard(tabular, tfRecord, log));
+            assertTrue(Files.readString(log).contains("tf-record is not supported"), Files.readString(log));
+        } finally {
+            System.setErr(stderr);
+        }
+    }
+
+    @Test
+    void aModelThatDoesNotLoadExitsThreeAndTheIndexComesFromTheIndexedJob(@TempDir Path tmp) throws IOException {
+        Path log = Files.createFile(tmp.resolve("termination-log"));
+        Map<String, String> env = Map.of(
+                "EXPLAIN_MODEL_DIR", tmp.resolve("no-model").toString(),
+                "EXPLAIN_BATCH_INPUT_URIS", tmp.resolve("*.jsonl").toString(),
+                "EXPLAIN_BATCH_OUTPUT_DIRECTORY", tmp.resolve("out").toString(),
+                "EXPLAIN_BATCH_SHARD_COUNT", "4",
+                "JOB_COMPLETION_INDEX", "2");
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(BatchMain.MODEL_FAILED, BatchMain.run(new String[0], env, System.out, log));
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(Files.readString(log).startsWith("model failed to load: "), Files.readString(log));
+        assertEquals(
+                2,
+                BatchSettings.from(dev.explainable.serving.runtime.config.StandaloneConfig.fromEnvironment(env), env)
+                        .shardIndex());
+    }
+
+    @Test
+    void helpListsEveryBatchSetting() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(
+                0,
+                BatchMain.run(
+                        new String[] {"--help"},
+                        Map.of(),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        Path.of("/nonexistent")));
+        String help = out.toString(StandardCharsets.UTF_8);
+        io.smallrye.config.ConfigMappings.getProperties(io.smallrye.config.ConfigMappings.ConfigClass.configClass(
+                        dev.explainable.serving.runtime.config.ExplainConfig.class))
+                .keySet()
+                .stream()
+                .filter(name -> name.startsWith("explain.batch."))
+                .map(name ->
+                        name.replace("[*]", "").replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT))
+                .forEach(env -> assertTrue(help.contains(env), env + " in\n" + help));
+    }
+
+    /**
+     * Every good line once across the shards' results, equal to the online answer; every bad line once in the errors;
+     * each shard's lines are its own (line n of the f-th file in shard (f + n) mod 3).
+     */
+    static void checkJob(Function<String, String> read) {
+        Map<String, JsonNode> results = new HashMap<>();
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String suffix = String.format("-%05d-of-00003", i);
+            for (String line :
+                    read.apply("explanation.results" + suffix).lines().toList()) {
+                JsonNode r = readTree(line);
+                assertEquals(List.of("instance", "prediction", "explanation"), fieldNames(r), line);
+                assertTrue(owner(r.get("instance").toString()) == i, "shard " + i + " wrote " + r.get("instance"));
+                JsonNode previous = results.put(r.get("instance").toString(), r);
+                assertEquals(null, previous, "twice: " + line);
+            }
+            for (String line :
+                    read.apply("prediction.errors_stats" + suffix).lines().toList()) {
+                JsonNode e = readTree(line);
+                assertEquals("INVALID_ARGUMENT", e.at("/error/status").asText(), line);
+                assertFalse(e.at("/error/message").asText().isBlank(), line);
+                errors.add(
+                        e.get("instance").isTextual()
+                                ? e.get("instance").asText()
+                                : e.get("instance").toString());
+            }
+        }
+        assertEquals(GOOD_1 + GOOD_2, results.size());
+        assertEquals(
+                BAD.stream()
+                        .map(b -> b.startsWith("{not") || b.startsWith("[[")
+                                ? b
+                                : readTree(b).toString())
+                        .sorted()
+                        .toList(),
+                errors.stream().sorted().toList());
+        for (var e : INPUTS.entrySet()) {
+            for (String line : e.getValue()) {
+                if (line.isBlank() || BAD.contains(line)) {
+                    continue;
+                }
+                JsonNode instance = readTree(line);
+                JsonNode r = results.get(instance.toString());
+                assertTrue(r != null, "missing: " + line);
+            }
+        }
+        // the attributions and predictions are the online :explain's (all of them for shard 0's, a sample else)
+        int checked = 0;
+        for (JsonNode r : results.values()) {
+            if (owner(r.get("instance").toString()) == 0 || checked++ % 10 == 0) {
+                JsonNode expected = online(tabular, r.get("instance"));
+                assertEquals(
+                        expected.get("prediction"),
+                        r.get("prediction"),
+                        r.get("instance").toString());
+                assertEquals(
+                        expected.get("explanation"),
+                        r.get("explanation"),
+                        r.get("instance").toString());
+            }
+        }
+    }
+
+    /** The shard of the line that holds {@code instance}: (file + line) mod 3, over the inputs in sorted order. */
+    static int owner(String instance) {
+        Integer shard = owners().get(instance);
+        if (shard == null) {
+            throw new AssertionError("no input line holds " + instance);
+        }
+        return shard;
+    }
+
+    private static Map<String, Integer> owners;
+
+    private static synchronized Map<String, Integer> owners() {
+        if (owners == null) {
+            owners = new HashMap<>();
+            int f = 0;
+            for (List<String> lines : INPUTS.values()) {
+                for (int n = 0; n < lines.size(); n++) {
+                    if (!lines.get(n).isBlank() && !BAD.contains(lines.get(n))) {
+                        owners.put(readTree(lines.get(n)).toString(), (f + n) % 3);
+                    }
+                }
+                f++;
+            }
+        }
+        return owners;
+    }
+
+    static JsonNode readTree(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (IOException e) {
+            throw new AssertionError(s, e);
+        }
+    }
+
+    static List<String> fieldNames(JsonNode n) {
+        List<String> names = new ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
