@@ -80,7 +80,8 @@ public final class JobStatusCalculator {
             if (!terminal) {
                 running = true;
             }
-            if (p.getStatus() != null && p.getStatus().getStartTime() != null) {
+            // a pending pod's startTime is when its kubelet took it (pulling images, fetching the model): not a start
+            if (("Running".equals(phase) || terminal) && p.getStatus().getStartTime() != null) {
                 String t = p.getStatus().getStartTime();
                 firstStart = firstStart == null || t.compareTo(firstStart) < 0 ? t : firstStart;
             }
