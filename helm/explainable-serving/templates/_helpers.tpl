@@ -12,7 +12,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{/* Exactly the calls the operator makes, no more (HelmChartOnControlPlaneTest diffs them against the API server's
      audit log): informers list and watch (every read comes from their caches), server-side apply patches (and so
-     creates), stale objects are deleted; nothing is read with a single get. */}}
+     creates), stale objects are deleted (an ExplanationJob's Job is not: the garbage collector takes it with its
+     owner; cancel is a merge patch); nothing is read with a single get. */}}
 {{- define "es.rules" -}}
 - apiGroups: ["serving.explainable.dev"]
   resources: ["explainablemodels"]
@@ -20,6 +21,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["serving.explainable.dev"]
   resources: ["explainablemodels/status"]
   verbs: ["patch"]
+- apiGroups: ["serving.explainable.dev"]
+  resources: ["explanationjobs"]
+  verbs: ["list", "watch"]
+- apiGroups: ["serving.explainable.dev"]
+  resources: ["explanationjobs/status"]
+  verbs: ["patch"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["list", "watch", "create", "patch"]
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["list", "watch", "create", "patch", "delete"]

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationJob;
+import dev.explainable.serving.operator.dependent.DesiredJob;
 import dev.explainable.serving.operator.dependent.DesiredState;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 
@@ -28,6 +30,27 @@ class ExamplesTest {
         }
         assertThat(files).hasSizeGreaterThanOrEqualTo(4);
         for (Path f : files) {
+            if (Files.readString(f).contains("\nkind: ExplanationJob")) {
+                ExplanationJob j = Serialization.unmarshal(Files.readString(f), ExplanationJob.class);
+                j.getMetadata().setNamespace("default");
+                j.getMetadata().setCreationTimestamp("2026-12-06T10:00:00Z");
+                ExplainableModel iris =
+                        Serialization.unmarshal(Files.readString(dir.resolve("tabular.yaml")), ExplainableModel.class);
+                iris.getMetadata().setNamespace("default");
+                assertThat(j.getSpec().model.name)
+                        .as(f.toString())
+                        .isEqualTo(iris.getMetadata().getName());
+                assertThat(DesiredJob.of(
+                                        j,
+                                        iris,
+                                        DesiredJob.version(iris, j),
+                                        DesiredJob.outputDirectory(j),
+                                        TestConfig.of())
+                                .getSpec()
+                                .getCompletions())
+                        .isEqualTo(3);
+                continue;
+            }
             ExplainableModel m = Serialization.unmarshal(Files.readString(f), ExplainableModel.class);
             m.getMetadata().setNamespace("default");
             assertThat(m.getSpec().getVersions()).as(f.toString()).isNotEmpty();

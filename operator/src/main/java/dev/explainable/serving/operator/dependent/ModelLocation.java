@@ -94,13 +94,49 @@ public record ModelLocation(
         List<VolumeMount> mounts = new ArrayList<>(List.of(
                 mount(false),
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
-        List<Volume> extra = new ArrayList<>();
+        Credentials credentials = credentials(storage);
+        List<Volume> extra = new ArrayList<>(credentials.volumes());
+        mounts.addAll(credentials.mounts());
         List<EnvVar> env = new ArrayList<>(settings(storage));
         env.add(value("JAVA_TOOL_OPTIONS", FETCHER_JVM_OPTIONS));
+        env.addAll(credentials.env());
+        Container fetch = new ContainerBuilder()
+                .withName(FETCHER)
+                .withImage(image)
+                .withImagePullPolicy(pullPolicy)
+                .withCommand(ModelFetcherCommand.command(uri, FETCHED_DIR))
+                .withEnv(env)
+                .withVolumeMounts(mounts)
+                // the reason of a failure (written to /dev/termination-log, else the log's tail) reaches the status
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                // as hardened as the runtime: the pod's non-root uid, no privileges, writes only to its volumes
+                .withSecurityContext(DesiredDeployment.containerSecurityContext())
+                .withNewResources()
+                .addToRequests("cpu", new Quantity(FETCHER_CPU))
+                .addToRequests("memory", new Quantity(FETCHER_MEMORY))
+                .addToLimits("memory", new Quantity(FETCHER_MEMORY))
+                .endResources()
+                .build();
+        return new ModelLocation(v, mount(true), Optional.of(fetch), FETCHED_DIR, extra);
+    }
+
+    /**
+     * The storage credentials {@code spec.storage} names, as a container reading gs:// or s3:// needs them: a GCS
+     * key file (a Secret volume, its mount, GOOGLE_APPLICATION_CREDENTIALS) and the S3 keys (env from the Secret).
+     */
+    public record Credentials(List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts) {}
+
+    public static Credentials credentials(StorageSpec storage) {
+        List<EnvVar> env = new ArrayList<>();
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        if (storage == null) {
+            return new Credentials(env, volumes, mounts);
+        }
         StorageSpec.Gcs gcs = storage.getGcs();
         if (gcs != null && gcs.getCredentialsSecret() != null) {
             StorageSpec.SecretKey s = gcs.getCredentialsSecret();
-            extra.add(new VolumeBuilder()
+            volumes.add(new VolumeBuilder()
                     .withName(GCS_CREDENTIALS_VOLUME)
                     .withNewSecret()
                     .withSecretName(s.getName())
@@ -131,28 +167,11 @@ public record ModelLocation(
                     s.getName(),
                     s.getSecretAccessKeyKey() == null ? "AWS_SECRET_ACCESS_KEY" : s.getSecretAccessKeyKey()));
         }
-        Container fetch = new ContainerBuilder()
-                .withName(FETCHER)
-                .withImage(image)
-                .withImagePullPolicy(pullPolicy)
-                .withCommand(ModelFetcherCommand.command(uri, FETCHED_DIR))
-                .withEnv(env)
-                .withVolumeMounts(mounts)
-                // the reason of a failure (written to /dev/termination-log, else the log's tail) reaches the status
-                .withTerminationMessagePolicy("FallbackToLogsOnError")
-                // as hardened as the runtime: the pod's non-root uid, no privileges, writes only to its volumes
-                .withSecurityContext(DesiredDeployment.containerSecurityContext())
-                .withNewResources()
-                .addToRequests("cpu", new Quantity(FETCHER_CPU))
-                .addToRequests("memory", new Quantity(FETCHER_MEMORY))
-                .addToLimits("memory", new Quantity(FETCHER_MEMORY))
-                .endResources()
-                .build();
-        return new ModelLocation(v, mount(true), Optional.of(fetch), FETCHED_DIR, extra);
+        return new Credentials(env, volumes, mounts);
     }
 
     /** The fetcher's storage settings the model sets (the rest keep the runtime's defaults). */
-    static List<EnvVar> settings(StorageSpec storage) {
+    public static List<EnvVar> settings(StorageSpec storage) {
         List<EnvVar> env = new ArrayList<>();
         if (Boolean.TRUE.equals(storage.getAnonymous())) {
             env.add(value(RuntimeSetting.STORAGE_ANONYMOUS.env(), "true"));

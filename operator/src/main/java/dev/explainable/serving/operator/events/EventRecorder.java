@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
@@ -68,11 +69,16 @@ public final class EventRecorder {
     }
 
     /** A Warning whose reason Kubernetes gave (a kubelet's, the scheduler's, an autoscaler's), passed on. */
-    public void warning(ExplainableModel model, String passedOnReason, String message) {
+    public void warning(HasMetadata model, String passedOnReason, String message) {
         record(model, Type.WARNING, passedOnReason, message);
     }
 
-    private void record(ExplainableModel model, Type type, String reason, String message) {
+    /** A Normal event about any of the operator's resources (an ExplanationJob). */
+    public void normal(HasMetadata object, String reason, String message) {
+        record(object, Type.NORMAL, reason, message);
+    }
+
+    private void record(HasMetadata model, Type type, String reason, String message) {
         RecentEvents.Key key = new RecentEvents.Key(model.getMetadata().getUid(), type, reason, message);
         if (!recent.record(key, clock.instant())) {
             return;

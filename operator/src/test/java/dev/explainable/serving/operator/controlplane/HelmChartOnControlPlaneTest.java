@@ -34,9 +34,13 @@ import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.AutoscalingSpec;
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationJob;
+import dev.explainable.serving.operator.api.ExplanationJobSpec;
+import dev.explainable.serving.operator.api.ExplanationJobStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.GpuTolerations;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.operator.reconciler.ExplanationJobReconciler;
 import dev.explainable.serving.testkit.AuditedCall;
 import dev.explainable.serving.testkit.ControlPlane;
 import dev.explainable.serving.testkit.ControlPlaneExtension;
@@ -133,11 +137,13 @@ class HelmChartOnControlPlaneTest {
     @Test
     void lintsAndShipsTheSameCrdBytes() throws Exception {
         assertThat(helm("lint", CHART.toString())).contains("0 chart(s) failed");
-        String file = "explainablemodels.serving.explainable.dev-v1.yml";
-        assertThat(Files.readString(CHART.resolve("crds").resolve(file)))
-                .as("helm/explainable-serving/crds must be a copy of crds/")
-                .isEqualTo(
-                        Files.readString(ControlPlane.repoRoot().resolve("crds").resolve(file)));
+        for (String file : List.of(
+                "explainablemodels.serving.explainable.dev-v1.yml", "explanationjobs.serving.explainable.dev-v1.yml")) {
+            assertThat(Files.readString(CHART.resolve("crds").resolve(file)))
+                    .as("helm/explainable-serving/crds must be a copy of crds/")
+                    .isEqualTo(Files.readString(
+                            ControlPlane.repoRoot().resolve("crds").resolve(file)));
+        }
     }
 
     @Test
@@ -298,6 +304,7 @@ class HelmChartOnControlPlaneTest {
         assertThat(role.getRules())
                 .noneMatch(r -> r.getVerbs().contains("*") || r.getResources().contains("*"));
         cp.awaitEstablished("explainablemodels.serving.explainable.dev");
+        cp.awaitEstablished("explanationjobs.serving.explainable.dev");
 
         try (KubernetesClient asOperator = cp.clientAs(
                 OPERATOR_SA, "system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated")) {
@@ -360,6 +367,26 @@ class HelmChartOnControlPlaneTest {
                                 .withName("m-v2")
                                 .get())
                         .isNotNull();
+                // an ExplanationJob of the model: its Job (kwok completes its pod), its status up to SUCCEEDED
+                ExplanationJobSpec spec = new ExplanationJobSpec();
+                spec.model = new ExplanationJobSpec.ModelRef();
+                spec.model.name = "m";
+                spec.inputConfig = new ExplanationJobSpec.InputConfig();
+                spec.inputConfig.uris = List.of("gs://in/a.jsonl");
+                spec.inputConfig.instancesFormat = "jsonl";
+                spec.outputConfig = new ExplanationJobSpec.OutputConfig();
+                spec.outputConfig.outputUriPrefix = "gs://out/batch";
+                ExplanationJob ej = new ExplanationJob("ej", spec);
+                ej.getMetadata().setNamespace(NAMESPACE);
+                admin.resource(ej).create();
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                    ExplanationJob got = admin.resources(ExplanationJob.class)
+                            .inNamespace(NAMESPACE)
+                            .withName("ej")
+                            .get();
+                    assertThat(got.getStatus()).isNotNull();
+                    assertThat(got.getStatus().state).isEqualTo(ExplanationJobStatus.SUCCEEDED);
+                });
                 RetryOnConflict.edit(
                         admin.resources(ExplainableModel.class)
                                 .inNamespace(NAMESPACE)
@@ -472,6 +499,7 @@ class HelmChartOnControlPlaneTest {
                                 "explainable.operator.ingress.enabled", String.valueOf(optional),
                                 "explainable.operator.network-policy.enabled", String.valueOf(optional))),
                 c -> c.settingNamespace(NAMESPACE));
+        op.register(new ExplanationJobReconciler(client, TestConfig.of()), c -> c.settingNamespace(NAMESPACE));
         op.start();
         try {
             scenario.run();

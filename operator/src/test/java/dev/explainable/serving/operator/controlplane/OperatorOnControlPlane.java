@@ -16,9 +16,11 @@ import io.javaoperatorsdk.operator.Operator;
 
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.operator.reconciler.ExplanationJobReconciler;
 import dev.explainable.serving.testkit.ControlPlane;
 import dev.explainable.serving.testkit.ControlPlaneExtension;
 
@@ -60,6 +62,7 @@ final class OperatorOnControlPlane extends ControlPlaneExtension {
                 SHARED,
                 cp -> {
                     cp.installCrd();
+                    installJobCrd(cp);
                     cp.addNode("cpu-node-1", 0);
                     cp.addNode("cpu-node-2", 0);
                     cp.addNode("gpu-node-1", 2);
@@ -73,9 +76,25 @@ final class OperatorOnControlPlane extends ControlPlaneExtension {
                 null,
                 cp -> {
                     cp.installCrd();
+                    installJobCrd(cp);
                     nodes.accept(cp);
                 },
                 c -> startOperator(c.client(), config));
+    }
+
+    /** Installs the checked-in ExplanationJob CRD (crds/) and waits until the API server serves it. */
+    static void installJobCrd(ControlPlane cp) throws java.io.IOException {
+        try (var in = java.nio.file.Files.newInputStream(
+                ControlPlane.repoRoot().resolve("crds/explanationjobs.serving.explainable.dev-v1.yml"))) {
+            var crd = cp.client()
+                    .apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .load(in)
+                    .item();
+            cp.client().resource(crd).serverSideApply();
+            cp.awaitEstablished(crd.getMetadata().getName());
+        }
     }
 
     @Override
@@ -103,15 +122,18 @@ final class OperatorOnControlPlane extends ControlPlaneExtension {
      */
     @Override
     protected boolean clear(KubernetesClient client, String namespace) {
+        var jobs = client.resources(ExplanationJob.class).inNamespace(namespace);
+        jobs.delete();
         var models = client.resources(ExplainableModel.class).inNamespace(namespace);
         models.delete();
-        return models.list().getItems().isEmpty();
+        return models.list().getItems().isEmpty() && jobs.list().getItems().isEmpty();
     }
 
     /** The operator as the product runs it (its reconciler, JOSDK's defaults), calling the API server as {@code as}. */
     static Operator startOperator(KubernetesClient as, OperatorConfig config) {
         Operator op = new Operator(o -> o.withKubernetesClient(as).withCloseClientOnStop(false));
         op.register(new ExplainableModelReconciler(as, config));
+        op.register(new ExplanationJobReconciler(as, config));
         op.start();
         return op;
     }

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.testkit.ControlPlane;
@@ -276,6 +277,20 @@ class OperatorOnControlPlaneTest {
         String ns = cluster.namespace("examples");
         try (var files = Files.list(ControlPlane.repoRoot().resolve("examples"))) {
             for (var f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                if (Files.readString(f).contains("\nkind: ExplanationJob")) {
+                    ExplanationJob j = client.resources(ExplanationJob.class)
+                            .load(Files.newInputStream(f))
+                            .item();
+                    j.getMetadata().setNamespace(ns);
+                    assertThat(client.resource(j)
+                                    .dryRun()
+                                    .create()
+                                    .getMetadata()
+                                    .getName())
+                            .as(f.toString())
+                            .isEqualTo(j.getMetadata().getName());
+                    continue;
+                }
                 ExplainableModel m = client.resources(ExplainableModel.class)
                         .load(Files.newInputStream(f))
                         .item();

@@ -69,6 +69,7 @@ class OperatorScaleBenchmark {
         try {
             client = cp.client();
             cp.installCrd();
+            OperatorOnControlPlane.installJobCrd(cp);
             // room for every pod twice over (110 pods a node): a rollout surges one new pod per model before the
             // old one goes
             for (int i = 1; i <= 2 * MODELS / 100 + 4; i++) {

@@ -1,0 +1,268 @@
+package dev.explainable.serving.operator.dependent;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRuleBuilder;
+
+import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationJob;
+import dev.explainable.serving.operator.api.ExplanationJobSpec;
+import dev.explainable.serving.operator.api.ResourcesSpec;
+import dev.explainable.serving.operator.api.RuntimeSpec;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.config.OperatorConfig;
+
+/**
+ * An {@link ExplanationJob}'s Kubernetes Job: one Indexed Job, an index per shard, each running the runtime image's
+ * batch entry ({@code java -jar /deployments/quarkus-run.jar batch}) with the model version's settings, its model
+ * fetched or mounted as serving does ({@link ModelLocation}), hardened as serving pods are ({@link DesiredDeployment}).
+ */
+public final class DesiredJob {
+
+    /** The label naming the ExplanationJob on its Job and pods (the operator's informers select on it). */
+    public static final String JOB_LABEL = "serving.explainable.dev/explanation-job";
+    /** The runtime container's name (the pod failure policy's exit codes are its). */
+    public static final String CONTAINER = "runtime";
+    /** Retries of one shard (exit code 1: a whole-shard failure that may pass, as a storage outage). */
+    public static final int BACKOFF_LIMIT_PER_INDEX = 2;
+    /** The batch entry's exit codes that no retry mends: bad settings (2), a model that does not load (3). */
+    public static final List<Integer> NOT_RETRIED = List.of(2, 3);
+
+    static final List<String> COMMAND = List.of("java", "-jar", "/deployments/quarkus-run.jar", "batch");
+
+    private static final DateTimeFormatter FOLDER_TIME =
+            DateTimeFormatter.ofPattern("yyyy_MM_dd'T'HH_mm_ss_SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private DesiredJob() {}
+
+    /** The model's version the job runs: {@code spec.model.version}, else the model's default; null if none. */
+    public static VersionSpec version(ExplainableModel m, ExplanationJob job) {
+        String name = job.getSpec().model.version != null
+                ? job.getSpec().model.version
+                : m.getSpec().getDefaultVersion();
+        return m.getSpec().getVersions().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * The job's output folder, as Vertex names it: {@code <outputUriPrefix>/prediction-<model>-<creation time as
+     * YYYY_MM_DDThh_mm_ss_sssZ>/}. Computed once (the status keeps it).
+     */
+    public static String outputDirectory(ExplanationJob job) {
+        String prefix = job.getSpec().outputConfig.outputUriPrefix;
+        Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
+        return (prefix.endsWith("/") ? prefix : prefix + "/") + "prediction-" + job.getSpec().model.name + "-"
+                + FOLDER_TIME.format(created) + "/";
+    }
+
+    public static Map<String, String> labels(ExplanationJob job) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("app.kubernetes.io/name", "explainable-serving-runtime");
+        l.put("app.kubernetes.io/instance", job.getMetadata().getName());
+        l.put("app.kubernetes.io/part-of", "explainable-serving");
+        l.put("app.kubernetes.io/component", "explanation-job");
+        l.put(Labels.MANAGED_BY, Labels.OPERATOR);
+        l.put(JOB_LABEL, job.getMetadata().getName());
+        return l;
+    }
+
+    /**
+     * @param outputDirectory {@link #outputDirectory}, as the status has it
+     */
+    public static Job of(
+            ExplanationJob job, ExplainableModel m, VersionSpec v, String outputDirectory, OperatorConfig config) {
+        ExplanationJobSpec spec = job.getSpec();
+        VersionConfig versionConfig = VersionConfig.of(m, v);
+        ResourcesSpec r = spec.resources != null
+                ? spec.resources
+                : v.getResources() == null ? new ResourcesSpec() : v.getResources();
+        int gpus = r.getGpus() == null ? 0 : r.getGpus();
+        RuntimeSpec runtime = m.getSpec().getRuntime();
+        String image = runtime != null && runtime.getImage() != null
+                ? runtime.getImage()
+                : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
+        String pullPolicy = runtime != null && runtime.getImagePullPolicy() != null
+                ? runtime.getImagePullPolicy().name()
+                : config.imagePullPolicy();
+        ModelLocation location =
+                ModelLocation.of(v.getModelUri(), m.getSpec().getStorage(), config.runtimeImage(), pullPolicy);
+        ModelLocation.Credentials credentials =
+                ModelLocation.credentials(m.getSpec().getStorage());
+
+        List<EnvVar> env = new ArrayList<>();
+        // the version's settings as its ConfigMap has them, as values: a later change of the model leaves the job as
+        // it started
+        versionConfig.settings().forEach((key, value) -> {
+            if (!key.equals(DesiredConfigMap.MODEL_URI_KEY)) {
+                env.add(envVar(key, value));
+            }
+        });
+        env.add(envVar(RuntimeSetting.MODEL_DIR.env(), location.modelDir()));
+        if (versionConfig.metadataJson() != null) {
+            env.add(envVar(
+                    RuntimeSetting.METADATA_FILE.env(),
+                    DesiredDeployment.CONFIG_MOUNT + "/" + DesiredConfigMap.METADATA_FILE));
+        }
+        if (m.getSpec().getStorage() != null) {
+            env.addAll(ModelLocation.settings(m.getSpec().getStorage()));
+        }
+        env.addAll(credentials.env());
+        env.add(envVar("EXPLAIN_BATCH_INPUT_URIS", String.join(",", spec.inputConfig.uris)));
+        env.add(envVar("EXPLAIN_BATCH_INSTANCES_FORMAT", spec.inputConfig.instancesFormat));
+        env.add(envVar("EXPLAIN_BATCH_OUTPUT_DIRECTORY", outputDirectory));
+        env.add(envVar("EXPLAIN_BATCH_SHARD_COUNT", String.valueOf(spec.shards())));
+        env.add(envVar("EXPLAIN_BATCH_GENERATE_EXPLANATION", String.valueOf(spec.explains())));
+        env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
+        if (config.runtimeJsonLogs()) {
+            env.add(envVar("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
+        }
+        env.add(envVar("JAVA_TOOL_OPTIONS", DesiredDeployment.RUNTIME_JVM_OPTIONS));
+        env.add(envVar("MALLOC_ARENA_MAX", "2"));
+
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        requests.put("cpu", new Quantity(r.getCpu() != null ? r.getCpu() : config.defaultCpu()));
+        requests.put("memory", new Quantity(r.getMemory() != null ? r.getMemory() : config.defaultMemory()));
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        limits.put("memory", requests.get("memory"));
+        if (gpus > 0) {
+            limits.put(DesiredDeployment.GPU, new Quantity(String.valueOf(gpus)));
+        }
+
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(location.mount());
+        mounts.add(
+                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        Map<String, Volume> volumes = new LinkedHashMap<>();
+        volumes.put(location.volume().getName(), location.volume());
+        volumes.put(
+                "tmp",
+                new VolumeBuilder()
+                        .withName("tmp")
+                        .withNewEmptyDir()
+                        .endEmptyDir()
+                        .build());
+        if (versionConfig.metadataJson() != null) {
+            // the inline metadata from the version's ConfigMap (the ExplainableModel's own)
+            mounts.add(new VolumeMountBuilder()
+                    .withName("config")
+                    .withMountPath(DesiredDeployment.CONFIG_MOUNT)
+                    .withReadOnly(true)
+                    .build());
+            volumes.put(
+                    "config",
+                    new VolumeBuilder()
+                            .withName("config")
+                            .withNewConfigMap()
+                            .withName(DesiredState.configMapName(m, v.getName()))
+                            .withItems(new KeyToPathBuilder()
+                                    .withKey(DesiredConfigMap.METADATA_FILE)
+                                    .withPath(DesiredConfigMap.METADATA_FILE)
+                                    .build())
+                            .endConfigMap()
+                            .build());
+        }
+        mounts.addAll(credentials.mounts());
+        location.extraVolumes().forEach(x -> volumes.put(x.getName(), x));
+        credentials.volumes().forEach(x -> volumes.put(x.getName(), x));
+
+        int shards = spec.shards();
+        return new JobBuilder()
+                .withMetadata(new ObjectMetaBuilder()
+                        .withName(job.getMetadata().getName())
+                        .withNamespace(job.getMetadata().getNamespace())
+                        .withLabels(labels(job))
+                        .withOwnerReferences(new OwnerReferenceBuilder()
+                                .withApiVersion(job.getApiVersion())
+                                .withKind(job.getKind())
+                                .withName(job.getMetadata().getName())
+                                .withUid(job.getMetadata().getUid())
+                                .withController(true)
+                                .withBlockOwnerDeletion(true)
+                                .build())
+                        .build())
+                .withNewSpec()
+                .withCompletionMode("Indexed")
+                .withCompletions(shards)
+                .withParallelism(spec.pods())
+                .withBackoffLimitPerIndex(BACKOFF_LIMIT_PER_INDEX)
+                .withSuspend(spec.cancelled())
+                .withNewPodFailurePolicy()
+                // bad settings, a model that does not load: the same on every retry
+                .addToRules(new PodFailurePolicyRuleBuilder()
+                        .withAction("FailIndex")
+                        .withNewOnExitCodes()
+                        .withContainerName(CONTAINER)
+                        .withOperator("In")
+                        .withValues(NOT_RETRIED)
+                        .endOnExitCodes()
+                        .build())
+                // a pod evicted or preempted is not the shard's fault
+                .addToRules(new PodFailurePolicyRuleBuilder()
+                        .withAction("Ignore")
+                        .addNewOnPodCondition()
+                        .withType("DisruptionTarget")
+                        .withStatus("True")
+                        .endOnPodCondition()
+                        .build())
+                .endPodFailurePolicy()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(job))
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withNodeSelector(v.getNodeSelector())
+                .withTolerations(v.getTolerations())
+                .withServiceAccountName(
+                        m.getSpec().getStorage() == null
+                                ? null
+                                : m.getSpec().getStorage().getServiceAccountName())
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(DesiredDeployment.podSecurityContext())
+                .withInitContainers(location.initContainers())
+                .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(image)
+                .withImagePullPolicy(pullPolicy)
+                .withCommand(COMMAND)
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withEnv(env)
+                .withNewResources()
+                .withRequests(requests)
+                .withLimits(limits)
+                .endResources()
+                .withSecurityContext(DesiredDeployment.containerSecurityContext())
+                .withVolumeMounts(mounts)
+                .endContainer()
+                .withVolumes(new ArrayList<>(volumes.values()))
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static EnvVar envVar(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+}

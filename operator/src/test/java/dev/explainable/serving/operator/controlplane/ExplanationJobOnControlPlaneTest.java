@@ -1,0 +1,306 @@
+package dev.explainable.serving.operator.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+import dev.explainable.serving.operator.Models;
+import dev.explainable.serving.operator.TestConfig;
+import dev.explainable.serving.operator.api.ExplanationJob;
+import dev.explainable.serving.operator.api.ExplanationJobSpec;
+import dev.explainable.serving.operator.api.ExplanationJobStatus;
+import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.dependent.DesiredJob;
+
+/**
+ * ExplanationJobs on the real control plane: the Indexed Job the operator makes, the real Job controller and garbage
+ * collector around it. kwok would complete a Job's pods at once with exit code 0 and no termination message, so the
+ * test's model version selects nodes no node has: the pods stay unscheduled, out of kwok's reach, and the test writes
+ * their ends (exit code, termination message) as a kubelet would.
+ */
+class ExplanationJobOnControlPlaneTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.shared(TestConfig.of());
+
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void client() {
+        client = cluster.client();
+    }
+
+    /** A model whose pods (and so whose jobs' pods) no node takes. */
+    static void model(String ns) {
+        VersionSpec v1 = Models.version("v1", 0);
+        v1.setNodeSelector(Map.of("explainable.test/no-such-node", "true"));
+        cluster.create(ns, "m", v1);
+    }
+
+    static ExplanationJob job(String ns, String name, int shards) {
+        ExplanationJobSpec spec = new ExplanationJobSpec();
+        spec.model = new ExplanationJobSpec.ModelRef();
+        spec.model.name = "m";
+        spec.inputConfig = new ExplanationJobSpec.InputConfig();
+        spec.inputConfig.uris = List.of("gs://in/a.jsonl", "gs://in/b-*.jsonl");
+        spec.inputConfig.instancesFormat = "jsonl";
+        spec.outputConfig = new ExplanationJobSpec.OutputConfig();
+        spec.outputConfig.outputUriPrefix = "gs://out/batch";
+        spec.parallelism = new ExplanationJobSpec.Parallelism();
+        spec.parallelism.shards = shards;
+        ExplanationJob j = new ExplanationJob(name, spec);
+        j.getMetadata().setNamespace(ns);
+        return j;
+    }
+
+    static ExplanationJob get(String ns, String name) {
+        return client.resources(ExplanationJob.class)
+                .inNamespace(ns)
+                .withName(name)
+                .get();
+    }
+
+    static Job k8sJob(String ns, String name) {
+        return client.batch().v1().jobs().inNamespace(ns).withName(name).get();
+    }
+
+    static List<Pod> pods(String ns, String name) {
+        return client.pods()
+                .inNamespace(ns)
+                .withLabel(DesiredJob.JOB_LABEL, name)
+                .list()
+                .getItems();
+    }
+
+    static void awaitState(String ns, String name, String state) {
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ExplanationJob j = get(ns, name);
+            assertThat(j.getStatus()).isNotNull();
+            assertThat(j.getStatus().state).isEqualTo(state);
+        });
+    }
+
+    static String index(Pod p) {
+        return p.getMetadata().getAnnotations().get("batch.kubernetes.io/job-completion-index");
+    }
+
+    /** The pod of shard {@code index} ends as a kubelet reports it: its runtime container's exit code and message. */
+    static void kubeletEnds(String ns, String name, int index, int exitCode, String message) {
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Pod pod = pods(ns, name).stream()
+                    .filter(p -> String.valueOf(index).equals(index(p)))
+                    .filter(p -> p.getStatus() == null
+                            || !List.of("Succeeded", "Failed")
+                                    .contains(p.getStatus().getPhase()))
+                    .findFirst()
+                    .orElseThrow();
+            String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).editStatus(p -> {
+                p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+                p.getStatus().setStartTime(now);
+                p.getStatus()
+                        .setContainerStatuses(List.of(new ContainerStatusBuilder()
+                                .withName(DesiredJob.CONTAINER)
+                                .withImage(pod.getSpec().getContainers().get(0).getImage())
+                                .withReady(false)
+                                .withRestartCount(0)
+                                .withNewState()
+                                .withNewTerminated()
+                                .withExitCode(exitCode)
+                                .withReason(exitCode == 0 ? "Completed" : "Error")
+                                .withMessage(message)
+                                .withStartedAt(now)
+                                .withFinishedAt(now)
+                                .endTerminated()
+                                .endState()
+                                .build()));
+                return p;
+            });
+        });
+    }
+
+    /** A user's change, as kubectl patch --type merge makes it (no resourceVersion: no conflict with the status). */
+    static void mergePatch(String ns, String name, String patch) {
+        client.resources(ExplanationJob.class)
+                .inNamespace(ns)
+                .withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
+
+    static String env(Job job, String name) {
+        return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
+    @Test
+    void threeShardsMakeOneIndexedJobAndSucceedWithTheirCountsSummed() {
+        String ns = cluster.namespace("ej-succeeds");
+        model(ns);
+        client.resource(job(ns, "daily", 3)).create();
+
+        await().atMost(TIMEOUT).until(() -> k8sJob(ns, "daily") != null);
+        Job job = k8sJob(ns, "daily");
+        ExplanationJob ej = get(ns, "daily");
+        assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+        assertThat(job.getSpec().getCompletions()).isEqualTo(3);
+        assertThat(job.getSpec().getParallelism()).isEqualTo(3);
+        assertThat(job.getSpec().getBackoffLimitPerIndex()).isEqualTo(2);
+        assertThat(job.getSpec().getPodFailurePolicy().getRules().get(0).getAction())
+                .isEqualTo("FailIndex");
+        assertThat(job.getSpec()
+                        .getPodFailurePolicy()
+                        .getRules()
+                        .get(0)
+                        .getOnExitCodes()
+                        .getValues())
+                .containsExactly(2, 3);
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem())
+                .isTrue();
+        assertThat(pod.getContainers().get(0).getCommand())
+                .containsExactly("java", "-jar", "/deployments/quarkus-run.jar", "batch");
+        assertThat(pod.getContainers().get(0).getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+        assertThat(env(job, "EXPLAIN_BATCH_INPUT_URIS")).isEqualTo("gs://in/a.jsonl,gs://in/b-*.jsonl");
+        assertThat(env(job, "EXPLAIN_BATCH_SHARD_COUNT")).isEqualTo("3");
+        assertThat(env(job, "EXPLAIN_MODEL_DIR")).isEqualTo("/mnt/models/flowers/v1");
+        assertThat(env(job, "EXPLAIN_BATCH_OUTPUT_DIRECTORY"))
+                .matches("gs://out/batch/prediction-m-\\d{4}_\\d{2}_\\d{2}T\\d{2}_\\d{2}_\\d{2}_\\d{3}Z/");
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("ExplanationJob");
+            assertThat(o.getUid()).isEqualTo(ej.getMetadata().getUid());
+            assertThat(o.getController()).isTrue();
+        });
+        awaitState(ns, "daily", ExplanationJobStatus.QUEUED);
+        assertThat(get(ns, "daily").getStatus().outputInfo.gcsOutputDirectory)
+                .isEqualTo(env(job, "EXPLAIN_BATCH_OUTPUT_DIRECTORY"));
+
+        await().atMost(TIMEOUT).until(() -> pods(ns, "daily").size() == 3);
+        kubeletEnds(ns, "daily", 0, 0, "{\"successfulCount\":10,\"failedCount\":0}");
+        kubeletEnds(ns, "daily", 1, 0, "{\"successfulCount\":20,\"failedCount\":1}");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ExplanationJobStatus s = get(ns, "daily").getStatus();
+            assertThat(s.state).isEqualTo(ExplanationJobStatus.RUNNING);
+            assertThat(s.progress).isEqualTo("2/3");
+            assertThat(s.startTime).isNotNull();
+        });
+        kubeletEnds(ns, "daily", 2, 0, "{\"successfulCount\":30,\"failedCount\":2}");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ExplanationJobStatus s = get(ns, "daily").getStatus();
+            assertThat(s.state).isEqualTo(ExplanationJobStatus.SUCCEEDED);
+            assertThat(s.progress).isEqualTo("3/3");
+            assertThat(s.completionStats.successfulCount).isEqualTo(60);
+            assertThat(s.completionStats.failedCount).isEqualTo(3);
+            assertThat(s.endTime).isNotNull();
+            assertThat(s.conditions)
+                    .anyMatch(c ->
+                            c.getType().equals("Succeeded") && c.getStatus().equals("True"));
+        });
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anyMatch(e -> "Created".equals(e.getReason())
+                        && "ExplanationJob".equals(e.getInvolvedObject().getKind()));
+
+        // deleting the ExplanationJob deletes its Job (the garbage collector)
+        client.resources(ExplanationJob.class).inNamespace(ns).withName("daily").delete();
+        await().atMost(TIMEOUT).until(() -> k8sJob(ns, "daily") == null);
+    }
+
+    @Test
+    void aShardExitingWithBadSettingsFailsTheJobWithoutRetryAndWithItsReason() {
+        String ns = cluster.namespace("ej-fails");
+        model(ns);
+        client.resource(job(ns, "bad", 2)).create();
+        await().atMost(TIMEOUT).until(() -> pods(ns, "bad").size() == 2);
+        kubeletEnds(ns, "bad", 0, 0, "{\"successfulCount\":5,\"failedCount\":0}");
+        kubeletEnds(ns, "bad", 1, 2, "EXPLAIN_BATCH_INPUT_URIS: gs://in/a.jsonl matches no file");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ExplanationJobStatus s = get(ns, "bad").getStatus();
+            assertThat(s.state).isEqualTo(ExplanationJobStatus.FAILED);
+            assertThat(s.partialFailures).singleElement().satisfies(f -> {
+                assertThat(f.shard).isEqualTo(1);
+                assertThat(f.message).isEqualTo("EXPLAIN_BATCH_INPUT_URIS: gs://in/a.jsonl matches no file");
+            });
+            assertThat(s.completionStats.successfulCount).isEqualTo(5);
+            assertThat(s.endTime).isNotNull();
+        });
+        // exit code 2 is not retried: one pod for index 1
+        assertThat(pods(ns, "bad")).filteredOn(p -> "1".equals(index(p))).hasSize(1);
+        assertThat(k8sJob(ns, "bad").getStatus().getFailedIndexes()).isEqualTo("1");
+    }
+
+    @Test
+    void cancelSuspendsTheJobAndEndsCancelled() {
+        String ns = cluster.namespace("ej-cancel");
+        model(ns);
+        client.resource(job(ns, "stop", 2)).create();
+        await().atMost(TIMEOUT).until(() -> pods(ns, "stop").size() == 2);
+        client.resources(ExplanationJob.class).inNamespace(ns).withName("stop").edit(j -> {
+            j.getSpec().cancel = true;
+            return j;
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(k8sJob(ns, "stop").getSpec().getSuspend()).isTrue();
+            assertThat(pods(ns, "stop")).isEmpty();
+            ExplanationJobStatus s = get(ns, "stop").getStatus();
+            assertThat(s.state).isEqualTo(ExplanationJobStatus.CANCELLED);
+            assertThat(s.endTime).isNotNull();
+        });
+        // and stays cancelled
+        assertThatThrownBy(() -> mergePatch(ns, "stop", "{\"spec\":{\"cancel\":false}}"))
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("a cancelled job stays cancelled");
+    }
+
+    @Test
+    void theApiServerRefusesBadSpecsAndChangesAfterCreation() {
+        String ns = cluster.namespace("ej-refusals");
+        ExplanationJob badFormat = job(ns, "tf", 1);
+        badFormat.getSpec().inputConfig.instancesFormat = "tf-record";
+        assertThatThrownBy(() -> client.resource(badFormat).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("instancesFormat");
+        ExplanationJob noShards = job(ns, "zero", 0);
+        assertThatThrownBy(() -> client.resource(noShards).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("shards");
+        ExplanationJob local = job(ns, "local", 1);
+        local.getSpec().inputConfig.uris = List.of("file:///etc/passwd");
+        assertThatThrownBy(() -> client.resource(local).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("uris");
+
+        client.resource(job(ns, "fixed", 1)).create();
+        assertThatThrownBy(() ->
+                        mergePatch(ns, "fixed", "{\"spec\":{\"inputConfig\":{\"uris\":[\"gs://in/other.jsonl\"]}}}"))
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("cannot change after creation");
+        // no model m here: the job waits for it, QUEUED
+        awaitState(ns, "fixed", ExplanationJobStatus.QUEUED);
+        assertThat(get(ns, "fixed").getStatus().conditions).anyMatch(c -> "ModelNotFound".equals(c.getReason()));
+    }
+}
