@@ -190,9 +190,12 @@ class LocalClusterEndToEndTest {
         // reach through the node, seeded with the same model folder
         Path buckets = ExplainScenario.ROOT.resolve("e2e/target/gcs-data");
         ExplainScenario.stageModel(buckets.resolve("models"));
+        BatchJobScenario.seed(buckets);
         try (FakeGcsServer gcs = FakeGcsServer.start(
                 LocalNode.CONTROL_PLANE_ADDRESS, buckets, node.work().resolve("fake-gcs-server.log"))) {
             new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
+            // then a batch job of that model: its inputs in the same server, its results written there
+            new BatchJobScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
         }
         // the operator pod, with the chart's RBAC, never got a forbidden answer
         assertThat(cp.auditedCalls(HelmChart.OPERATOR_SA)).isNotEmpty().noneMatch(c -> c.code() == 403);
