@@ -34,7 +34,8 @@ import dev.explainable.serving.testkit.HelmChart;
  * runtime image. Requests go to the Services' ClusterIPs, which kube-proxy's iptables rules route to the pods.
  * After {@link ExplainScenario}, {@link GcsModelScenario} serves a model from {@code gs://}: fake-gcs-server
  * ({@link FakeGcsServer}) listens on {@value LocalNode#CONTROL_PLANE_ADDRESS}, this machine's end of the node's veth
- * pair, which the pods reach through the node as they reach the API server. The cluster's DNS ({@link ClusterDns},
+ * pair, which the pods reach through the node as they reach the API server. Then {@link BatchJobScenario} runs an
+ * ExplanationJob of that model as an Indexed Job on the node, its input and output on the same server. The cluster's DNS ({@link ClusterDns},
  * CoreDNS) listens there too, as the pods' nameserver: a runtime forwards a request for another version to that
  * version's Service by name.
  * Skipped with one line where the node cannot run (not root, not Linux, containerd cannot be installed) or the
@@ -190,9 +191,12 @@ class LocalClusterEndToEndTest {
         // reach through the node, seeded with the same model folder
         Path buckets = ExplainScenario.ROOT.resolve("e2e/target/gcs-data");
         ExplainScenario.stageModel(buckets.resolve("models"));
+        BatchJobScenario.seed(buckets);
         try (FakeGcsServer gcs = FakeGcsServer.start(
                 LocalNode.CONTROL_PLANE_ADDRESS, buckets, node.work().resolve("fake-gcs-server.log"))) {
             new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
+            // then a batch job of that model: its inputs in the same server, its results written there
+            new BatchJobScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
         }
         // the operator pod, with the chart's RBAC, never got a forbidden answer
         assertThat(cp.auditedCalls(HelmChart.OPERATOR_SA)).isNotEmpty().noneMatch(c -> c.code() == 403);

@@ -178,6 +178,10 @@ class HelmChartOnControlPlaneTest {
                 .containsExactly("es-system");
         assertThat(env(own, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
                 .isEqualTo("es-system");
+        // the ExplanationJob controller watches the same namespaces (else its informer lists cluster-wide, is refused,
+        // and the operator stops)
+        assertThat(env(own, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLANATIONJOB_NAMESPACES"))
+                .isEqualTo("es-system");
         assertThat(env(own, "EXPLAINABLE_OPERATOR_AUTOSCALING_IN_FLIGHT_METRIC"))
                 .isEqualTo("explainable_explanations_in_flight");
         // the default GPU toleration reaches the operator as the JSON list it parses
@@ -212,6 +216,8 @@ class HelmChartOnControlPlaneTest {
                         .map(o -> ((ClusterRoleBinding) o).getRoleRef().getName()))
                 .containsExactly("explainable-serving-operator-es-system");
         assertThat(env(cluster, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
+                .isEqualTo("JOSDK_ALL_NAMESPACES");
+        assertThat(env(cluster, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLANATIONJOB_NAMESPACES"))
                 .isEqualTo("JOSDK_ALL_NAMESPACES");
         assertThat(operatorDeployment(cluster).toString())
                 .contains("EXPLAINABLE_OPERATOR_INGRESS_CLASS_NAME", "nvidia.com/gpu.present=true");
@@ -262,6 +268,8 @@ class HelmChartOnControlPlaneTest {
                 .contains("ServiceMonitor")
                 .doesNotContain("ClusterRole");
         assertThat(env(listed, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
+                .isEqualTo("team-a,team-b");
+        assertThat(env(listed, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLANATIONJOB_NAMESPACES"))
                 .isEqualTo("team-a,team-b");
         assertThat(env(listed, "EXPLAINABLE_OPERATOR_POLICY_ALLOWED_MODEL_PATHS"))
                 .isEqualTo("/srv/models,/data");
