@@ -81,17 +81,35 @@ class BatchThroughputBenchmark {
     @TestHTTPResource("/")
     URL base;
 
+    /** The model the test runtime serves (its profile's) and the shard explains. */
+    String model() {
+        return "tabular_classifier";
+    }
+
+    /** One instance's JSON, as a request's instances hold it and as a jsonl line. */
+    String instance() {
+        return TestModels.expected("tabular_classifier").get("instances").get(0).toString();
+    }
+
+    /** The jsonl lines of the shard's input, cycled: distinct instances where the model allows. */
+    List<String> pool() {
+        return tabularPool();
+    }
+
+    int instances() {
+        return INSTANCES;
+    }
+
     @Test
     @Order(1)
     void online() throws Exception {
         awaitReady();
         URI uri = URI.create(base.toString().replaceAll("/$", "") + "/v1/projects/p/models/iris:explain");
-        String body = "{\"instances\": ["
-                + TestModels.expected("tabular_classifier").get("instances").get(0) + "]}";
+        String body = "{\"instances\": [" + instance() + "]}";
         clients(uri, body, 8, WARMUP_S);
         for (int clients : new int[] {8, 32}) {
             double rate = clients(uri, body, clients, SECONDS);
-            ROWS.put("online :explain, " + clients + " clients", String.format(Locale.ROOT, "%.0f", rate));
+            ROWS.put(model() + ": online :explain, " + clients + " clients", String.format(Locale.ROOT, "%.0f", rate));
         }
         print();
     }
@@ -102,15 +120,16 @@ class BatchThroughputBenchmark {
         Path dir = Files.createDirectories(Path.of("target/batch-bench"));
         Path in = dir.resolve("in.jsonl");
         List<String> pool = pool();
+        int instances = instances();
         try (BufferedWriter w = Files.newBufferedWriter(in, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < INSTANCES; i++) {
+            for (int i = 0; i < instances; i++) {
                 w.write(pool.get(i % pool.size()));
                 w.newLine();
             }
         }
         Path out = dir.resolve("out");
         long start = System.nanoTime();
-        ShardProcess shard = ShardProcess.start(dir, env(in, out, 1, 0, true), IMAGE_JVM);
+        ShardProcess shard = ShardProcess.start(dir, env(model(), in, out, 1, 0, true), IMAGE_JVM);
         Peak peak = Peak.watch(shard.process);
         // the rate from the first results on the local file (its first 256 KiB buffer written) to the process's end
         long firstBytes = 0;
@@ -125,26 +144,27 @@ class BatchThroughputBenchmark {
         double whole = (end - start) / 1e9;
         assertEquals(0, shard.process.exitValue(), shard.output());
         Path results = out.resolve("explanation.results-00000-of-00001");
-        assertEquals(INSTANCES, Files.readAllLines(results).size());
+        assertEquals(instances, Files.readAllLines(results).size());
         assertTrue(firstBytes > 0, "the shard ended before its first results were seen");
-        double bytesPerLine = (double) Files.size(results) / INSTANCES;
-        double after = INSTANCES - firstBytes / bytesPerLine;
+        double bytesPerLine = (double) Files.size(results) / instances;
+        double after = instances - firstBytes / bytesPerLine;
         ROWS.put(
-                "batch shard, " + INSTANCES + " instances (from its first results to its end)",
+                model() + ": batch shard, " + instances + " instances (from its first results to its end)",
                 String.format(Locale.ROOT, "%.0f", after / ((end - first) / 1e9)));
         ROWS.put(
-                "batch shard, the whole process (JVM start, model load)",
-                String.format(Locale.ROOT, "%.0f  (%.1f s; peak RSS %d MiB)", INSTANCES / whole, whole, peak.mib()));
-        Files.deleteIfExists(in);
+                model() + ": batch shard, the whole process (JVM start, model load)",
+                String.format(Locale.ROOT, "%.0f  (%.1f s; peak RSS %d MiB)", instances / whole, whole, peak.mib()));
+        delete(dir);
         print();
     }
 
     @Test
     @Order(3)
     void peakMemoryOnOneGigabyte() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(model().equals("tabular_classifier"), "the tabular model only");
         Path dir = Files.createDirectories(Path.of("target/batch-bench"));
         Path in = dir.resolve("big.jsonl");
-        List<String> pool = pool();
+        List<String> pool = tabularPool();
         long bytes = 0;
         long lines = 0;
         try (BufferedWriter w = Files.newBufferedWriter(in, StandardCharsets.UTF_8)) {
@@ -158,7 +178,7 @@ class BatchThroughputBenchmark {
         try {
             Path out = dir.resolve("big-out");
             long start = System.nanoTime();
-            ShardProcess shard = ShardProcess.start(dir, env(in, out, BIG_SHARDS, 0, true), IMAGE_JVM);
+            ShardProcess shard = ShardProcess.start(dir, env(model(), in, out, BIG_SHARDS, 0, true), IMAGE_JVM);
             Peak peak = Peak.watch(shard.process);
             assertTrue(shard.process.waitFor(30, TimeUnit.MINUTES), shard.output());
             double whole = (System.nanoTime() - start) / 1e9;
@@ -177,16 +197,23 @@ class BatchThroughputBenchmark {
                             explained),
                     String.format(Locale.ROOT, "peak RSS %d MiB, %.1f s", peak.mib(), whole));
         } finally {
-            Files.deleteIfExists(in);
+            delete(dir);
         }
         print();
     }
 
-    static Map<String, String> env(Path in, Path out, int count, int index, boolean explain) {
+    /** Deletes {@code dir} and everything in it. */
+    static void delete(Path dir) throws IOException {
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static Map<String, String> env(String model, Path in, Path out, int count, int index, boolean explain) {
         Map<String, String> env = new HashMap<>();
-        env.put(
-                "EXPLAIN_MODEL_DIR",
-                TestModels.dir("tabular_classifier").toAbsolutePath().toString());
+        env.put("EXPLAIN_MODEL_DIR", TestModels.dir(model).toAbsolutePath().toString());
         env.put("EXPLAIN_BATCH_INPUT_URIS", in.toAbsolutePath().toString());
         env.put("EXPLAIN_BATCH_OUTPUT_DIRECTORY", out.toAbsolutePath().toString());
         env.put("EXPLAIN_BATCH_SHARD_COUNT", String.valueOf(count));
@@ -203,7 +230,7 @@ class BatchThroughputBenchmark {
     }
 
     /** 1,000 distinct 5-value instances. */
-    static List<String> pool() {
+    static List<String> tabularPool() {
         Random random = new Random(22);
         List<String> pool = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
@@ -237,7 +264,13 @@ class BatchThroughputBenchmark {
                         if (stop.get()) {
                             break;
                         }
-                        (r.statusCode() == 200 ? ok : other).incrementAndGet();
+                        if (r.statusCode() == 200) {
+                            ok.incrementAndGet();
+                        } else if (other.getAndIncrement() == 0) {
+                            System.out.println("first failed call: " + r.statusCode() + " "
+                                    + r.body()
+                                            .substring(0, Math.min(300, r.body().length())));
+                        }
                     } catch (Exception e) {
                         other.incrementAndGet();
                     }
@@ -276,8 +309,8 @@ class BatchThroughputBenchmark {
     }
 
     static void print() {
-        System.out.printf("%ntabular_classifier, IG 50 steps, instances/s%n");
-        ROWS.forEach((k, v) -> System.out.printf("%-70s %s%n", k, v));
+        System.out.printf("%nIG 50 steps, instances/s%n");
+        ROWS.forEach((k, v) -> System.out.printf("%-88s %s%n", k, v));
     }
 
     /** The peak resident memory of a process, VmHWM polled from /proc while it runs. */
