@@ -372,6 +372,133 @@ class BatchShardTest {
         }
     }
 
+    /**
+     * A shard as a real process, killed (SIGKILL) once its first results are being written locally, leaves nothing of
+     * its own in the output folder; run again to the end, it writes every one of its lines exactly once (results or
+     * errors), none missing, none twice.
+     */
+    @Test
+    void aShardKilledMidWayAndRetriedWritesEveryLineOnce(@TempDir Path tmp) throws Exception {
+        int count = 3;
+        int index = 1;
+        List<String> lines = new ArrayList<>();
+        Random random = new Random(7);
+        for (int i = 0; i < KILLED_LINES; i++) {
+            // the first value makes every instance distinct
+            StringBuilder b = new StringBuilder("[").append(String.format(Locale.ROOT, "%.5f", i / 100_000.0 - 1));
+            for (int j = 1; j < 5; j++) {
+                b.append(", ").append(String.format(Locale.ROOT, "%.4f", random.nextDouble() * 4 - 2));
+            }
+            lines.add(b.append("]").toString());
+        }
+        for (int i = 0; i < BAD.size(); i++) {
+            lines.add(500 + i * 1_999, BAD.get(i));
+        }
+        gcsClient.create(
+                com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of("inputs", "big/part-0.jsonl"))
+                        .build(),
+                (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        String resultsName = String.format("explanation.results-%05d-of-%05d", index, count);
+        String errorsName = String.format("prediction.errors_stats-%05d-of-%05d", index, count);
+        Map<String, String> env = Map.of(
+                "EXPLAIN_MODEL_DIR",
+                TestModels.dir("tabular_classifier").toAbsolutePath().toString(),
+                "EXPLAIN_STORAGE_GCS_ENDPOINT",
+                gcs.endpoint(),
+                "EXPLAIN_STORAGE_ANONYMOUS",
+                "true",
+                "EXPLAIN_STORAGE_ATTEMPTS",
+                "2",
+                "EXPLAIN_BATCH_INPUT_URIS",
+                "gs://inputs/big/*.jsonl",
+                "EXPLAIN_BATCH_OUTPUT_DIRECTORY",
+                "gs://results/killed",
+                "EXPLAIN_BATCH_SHARD_COUNT",
+                String.valueOf(count),
+                "JOB_COMPLETION_INDEX",
+                String.valueOf(index));
+
+        ShardProcess first = ShardProcess.start(tmp.resolve("first"), env, List.of("-Xmx512m"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+        // its first results are computed and written (the local file has its first 256 KiB buffer), then SIGKILL
+        while (first.resultsBytes().orElse(0) == 0) {
+            assertTrue(first.process.isAlive(), "the shard ended before it was killed:\n" + first.output());
+            assertTrue(System.nanoTime() < deadline, "no results after 5 minutes:\n" + first.output());
+            Thread.sleep(10);
+        }
+        long written = first.resultsBytes().orElse(0);
+        first.process.destroyForcibly();
+        System.out.printf("killed the shard after %d bytes of its local results file%n", written);
+        assertTrue(first.process.waitFor(1, java.util.concurrent.TimeUnit.MINUTES));
+        assertTrue(first.process.exitValue() != 0, first.output());
+        long resultsLines = lines.size() / count;
+        assertTrue(
+                written < resultsLines * 150L,
+                "killed after " + written + " bytes of results: not mid-way\n" + first.output());
+        assertEquals(null, gcsClient.get(BlobId.of("results", "killed/" + resultsName)), "a killed shard's results");
+        assertEquals(null, gcsClient.get(BlobId.of("results", "killed/" + errorsName)), "a killed shard's errors");
+
+        ShardProcess retry = ShardProcess.start(tmp.resolve("retry"), env, List.of("-Xmx512m"));
+        assertTrue(retry.process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), retry.output());
+        assertEquals(0, retry.process.exitValue(), retry.output());
+
+        Map<String, Integer> seen = new HashMap<>();
+        String results = new String(
+                gcsClient.readAllBytes(BlobId.of("results", "killed/" + resultsName)), StandardCharsets.UTF_8);
+        String errors = new String(
+                gcsClient.readAllBytes(BlobId.of("results", "killed/" + errorsName)), StandardCharsets.UTF_8);
+        for (String line : results.lines().toList()) {
+            JsonNode r = readTree(line);
+            assertEquals(List.of("instance", "prediction", "explanation"), fieldNames(r), line);
+            seen.merge(r.get("instance").toString(), 1, Integer::sum);
+        }
+        for (String line : errors.lines().toList()) {
+            JsonNode e = readTree(line);
+            seen.merge(
+                    e.get("instance").isTextual()
+                            ? readTreeOrText(e.get("instance").asText())
+                            : e.get("instance").toString(),
+                    1,
+                    Integer::sum);
+        }
+        Map<String, Integer> expected = new HashMap<>();
+        for (int n = 0; n < lines.size(); n++) {
+            if (n % count == index) { // one input file: line n is shard n mod count's
+                expected.merge(readTreeOrText(lines.get(n)), 1, Integer::sum);
+            }
+        }
+        assertTrue(expected.size() > 10_000 / count, "distinct lines " + expected.size());
+        List<String> twice = seen.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .toList();
+        assertEquals(List.of(), twice, "lines written twice");
+        List<String> missing =
+                expected.keySet().stream().filter(k -> !seen.containsKey(k)).toList();
+        assertEquals(List.of(), missing.stream().limit(5).toList(), missing.size() + " lines missing");
+        assertEquals(expected.keySet(), seen.keySet());
+        assertEquals(
+                "{\"successfulCount\":" + results.lines().count() + ",\"failedCount\":"
+                        + errors.lines().count() + "}",
+                retry.output()
+                        .lines()
+                        .filter(l -> l.startsWith("{\"successfulCount\""))
+                        .findFirst()
+                        .orElse(""),
+                retry.output());
+    }
+
+    static final int KILLED_LINES = Integer.getInteger("batch.killed-lines", 60_000);
+
+    /** A line's JSON in canonical form, or the line itself where it is no JSON. */
+    static String readTreeOrText(String line) {
+        try {
+            return JSON.readTree(line).toString();
+        } catch (IOException e) {
+            return line;
+        }
+    }
+
     @Test
     void aModelThatDoesNotLoadExitsThreeAndTheIndexComesFromTheIndexedJob(@TempDir Path tmp) throws IOException {
         Path log = Files.createFile(tmp.resolve("termination-log"));
