@@ -141,6 +141,10 @@ public final class BatchMain {
               EXPLAIN_BATCH_GENERATE_EXPLANATION   true (default): explanations and predictions; false: predictions
               EXPLAIN_BATCH_INSTANCES_PER_CALL     instances explained in one call (default 8)
               EXPLAIN_BATCH_CALLS_IN_FLIGHT        calls explained at once, their TensorFlow runs shared (default 4)
+              EXPLAIN_BATCH_INSTANCE_TYPE          object or array (default: csv rows arrays, jsonl as written)
+              EXPLAIN_BATCH_KEY_FIELD              a field written as the line's "key" instead of the instance, not sent
+              EXPLAIN_BATCH_INCLUDED_FIELDS        only these fields of an object instance, in this order (comma-separated)
+              EXPLAIN_BATCH_EXCLUDED_FIELDS        all fields of an object instance but these (not with included)
 
             Line n (from 0, after a csv header) of the f-th input file (in sorted order) belongs to shard (f + n) mod
             count. Exit status: 0 done (bad instances are lines of the errors file), 1 the shard failed (input

@@ -19,7 +19,8 @@ public record BatchSettings(
         boolean generateExplanation,
         int instancesPerCall,
         int callsInFlight,
-        long maxLineBytes) {
+        long maxLineBytes,
+        InstanceShaper shaper) {
 
     /** Settings that cannot work: exit 2, the reason in words. */
     public static final class Invalid extends RuntimeException {
@@ -73,16 +74,24 @@ public record BatchSettings(
         if (b.callsInFlight() < 1 || b.callsInFlight() > 256) {
             throw new Invalid("explain.batch.calls-in-flight must be 1..256, got " + b.callsInFlight());
         }
+        InstancesFormat format = InstancesFormat.parse(b.instancesFormat());
+        InstanceShaper shaper =
+                InstanceShaper.of(b.instanceType(), b.keyField(), b.includedFields(), b.excludedFields());
+        if (format == InstancesFormat.FILE_LIST && shaper.configured()) {
+            throw new Invalid("explain.batch.instance-type, key-field, included-fields and excluded-fields apply to"
+                    + " jsonl and csv instances; a file-list's instances are {\"b64\": ...}");
+        }
         return new BatchSettings(
                 inputs,
-                InstancesFormat.parse(b.instancesFormat()),
+                format,
                 output,
                 index,
                 count,
                 b.generateExplanation(),
                 b.instancesPerCall(),
                 b.callsInFlight(),
-                config.maxRequestBytes());
+                config.maxRequestBytes(),
+                shaper);
     }
 
     /** The results file's name: Vertex's, 5 digits each. */

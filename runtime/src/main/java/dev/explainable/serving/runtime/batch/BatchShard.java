@@ -57,8 +57,11 @@ public final class BatchShard {
     /** The shard's counts: instances explained (or predicted), and instances in the errors file. */
     public record Counts(long succeeded, long failed) {}
 
-    /** An instance of this shard, read: as written in the output, and as the model is given it. */
-    private record Item(JsonNode written, JsonNode instance) {}
+    /**
+     * An instance of this shard, read: as written in the output, as the model is given it, and its key (with
+     * explain.batch.key-field, written instead of the instance; else null).
+     */
+    private record Item(JsonNode written, JsonNode instance, JsonNode key) {}
 
     /** A call's output lines, in its instances' order. */
     private record Done(List<String> results, List<String> errors) {}
@@ -133,6 +136,9 @@ public final class BatchShard {
         private final Writer err;
         private final Deque<Future<Done>> inFlight = new ArrayDeque<>();
         private List<Item> pending = new ArrayList<>();
+        /** The current csv file's header cells, where instanceConfig names fields. */
+        private List<String> header;
+
         private long succeeded;
         private long failed;
 
@@ -156,8 +162,15 @@ public final class BatchShard {
         private void read(int file, String location) throws IOException {
             try (InputStream in = files.open(location)) {
                 LineReader lines = new LineReader(in, settings.maxLineBytes());
-                if (settings.format() == InstancesFormat.CSV && lines.next() == null) {
-                    return; // the header, or an empty file
+                header = null;
+                if (settings.format() == InstancesFormat.CSV) {
+                    LineReader.Line first = lines.next();
+                    if (first == null) {
+                        return; // an empty file
+                    }
+                    if (settings.shaper().configured()) {
+                        header = CsvRow.cells(first.text());
+                    }
                 }
                 long n = 0;
                 for (LineReader.Line line = lines.next(); line != null; line = lines.next(), n++) {
@@ -200,16 +213,17 @@ public final class BatchShard {
         private Item item(String text) throws IOException {
             switch (settings.format()) {
                 case JSONL -> {
+                    JsonNode node;
                     try {
-                        JsonNode node = JSON.readTree(text);
-                        return new Item(node, node);
+                        node = JSON.readTree(text);
                     } catch (JsonProcessingException e) {
                         throw new IllegalArgumentException("the line is not JSON: " + e.getOriginalMessage(), e);
                     }
+                    return item(settings.shaper().jsonl(node));
                 }
                 case CSV -> {
                     JsonNode row = CsvRow.instance(CsvRow.cells(text));
-                    return new Item(row, row);
+                    return item(settings.shaper().csv(header, row));
                 }
                 default -> {
                     String location = text.trim();
@@ -225,9 +239,14 @@ public final class BatchShard {
                             .objectNode()
                             .put("b64", Base64.getEncoder().encodeToString(bytes));
                     // the results name the file, not its bytes again
-                    return new Item(JsonNodeFactory.instance.textNode(location), b64);
+                    return new Item(JsonNodeFactory.instance.textNode(location), b64, null);
                 }
             }
+        }
+
+        /** A line's instance as instanceConfig shaped it: written as the model is given it, or as its key. */
+        private Item item(InstanceShaper.Shaped shaped) {
+            return new Item(shaped.instance(), shaped.instance(), shaped.key());
         }
 
         private void submit() throws IOException {
@@ -268,7 +287,7 @@ public final class BatchShard {
         }
 
         private void error(JsonNode instance, String message) throws IOException {
-            err.write(errorLine(instance, message));
+            err.write(errorLine(instance, null, message));
             err.write('\n');
             failed++;
         }
@@ -285,7 +304,7 @@ public final class BatchShard {
             results.addAll(resultLines(call));
         } catch (InvalidRequestException | LimitExceededException e) {
             if (call.size() == 1) {
-                errors.add(errorLine(call.get(0).written(), e.getMessage()));
+                errors.add(errorLine(call.get(0).written(), call.get(0).key(), e.getMessage()));
             } else {
                 for (Item one : call) {
                     Done alone = explain(List.of(one));
@@ -304,7 +323,7 @@ public final class BatchShard {
         if (!settings.generateExplanation()) {
             List<Object> predictions = WireValues.predictionList(pipeline.predict(instances));
             for (int i = 0; i < call.size(); i++) {
-                lines.add(line(call.get(i).written(), predictions.get(i), null));
+                lines.add(line(call.get(i), predictions.get(i), null));
             }
             return lines;
         }
@@ -313,16 +332,20 @@ public final class BatchShard {
                 answer.explanations(), instances, null, WireValues.predictionList(answer.predictions()));
         for (int i = 0; i < call.size(); i++) {
             lines.add(line(
-                    call.get(i).written(),
+                    call.get(i),
                     vertex.predictions().get(i),
                     vertex.explanations().get(i)));
         }
         return lines;
     }
 
-    private static String line(JsonNode instance, Object prediction, VertexWire.InstanceExplanation explanation) {
+    private static String line(Item item, Object prediction, VertexWire.InstanceExplanation explanation) {
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("instance", instance);
+        if (item.key() != null) {
+            line.put("key", item.key());
+        } else {
+            line.put("instance", item.written());
+        }
         line.put("prediction", prediction);
         if (explanation != null) {
             line.put("explanation", explanation);
@@ -330,12 +353,17 @@ public final class BatchShard {
         return write(line);
     }
 
-    static String errorLine(JsonNode instance, String message) {
+    /** An errors line: the instance, or its key where explain.batch.key-field gave it one. */
+    static String errorLine(JsonNode instance, JsonNode key, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("status", INVALID);
         error.put("message", message == null ? "" : message.replaceFirst("^instance 0: ", ""));
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("instance", instance);
+        if (key != null) {
+            line.put("key", key);
+        } else {
+            line.put("instance", instance);
+        }
         line.put("error", error);
         return write(line);
     }

@@ -128,6 +128,22 @@ public interface ExplainConfig {
         @WithDefault("true")
         boolean generateExplanation();
 
+        /** Vertex's instanceConfig.instanceType: object or array; default csv rows arrays, jsonl as written. */
+        @WithName("instance-type")
+        Optional<String> instanceType();
+
+        /** A field of each object instance written as the output line's key instead of the instance; not sent. */
+        @WithName("key-field")
+        Optional<String> keyField();
+
+        /** Only these fields of each object instance, in this order (not with excluded-fields). */
+        @WithName("included-fields")
+        Optional<java.util.List<String>> includedFields();
+
+        /** All fields of each object instance but these (not with included-fields). */
+        @WithName("excluded-fields")
+        Optional<java.util.List<String>> excludedFields();
+
         /** Instances explained in one call of the pipeline (a Vertex request's instances). */
         @WithName("instances-per-call")
         @WithDefault("8")

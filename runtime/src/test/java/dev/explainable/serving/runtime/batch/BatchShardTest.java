@@ -269,6 +269,117 @@ class BatchShardTest {
     }
 
     @Test
+    void keyFieldAndIncludedFieldsFromJsonlObjectsOnGofakes3() throws IOException {
+        List<String> lines = List.of(
+                "{\"id\": \"a-1\", \"f1\": 0.3, \"f2\": -1.2, \"f3\": 2.0, \"f4\": 0.7, \"f5\": -0.4, \"note\": \"x\"}",
+                "{\"f5\": 0.9, \"f4\": -1.1, \"id\": \"a-2\", \"f3\": -0.8, \"f2\": 0.2, \"f1\": 1.5}",
+                "{\"f1\": 1, \"f2\": 2, \"f3\": 3, \"f4\": 4, \"f5\": 5}",
+                "{\"id\": \"a-4\", \"f1\": 1, \"f2\": 2, \"f3\": 3, \"f4\": 4}",
+                "{\"id\": \"a-5\", \"f1\": \"one\", \"f2\": 2, \"f3\": 3, \"f4\": 4, \"f5\": 5}");
+        s3Client.putObject(
+                b -> b.bucket("batch").key("keyed/in.jsonl"), RequestBody.fromString(String.join("\n", lines)));
+        Map<String, String> p = new LinkedHashMap<>(s3Store());
+        p.put("explain.batch.input-uris", "s3://batch/keyed/in.jsonl");
+        p.put("explain.batch.output-directory", "s3://batch/keyed/out");
+        p.put("explain.batch.instance-type", "array");
+        p.put("explain.batch.key-field", "id");
+        p.put("explain.batch.included-fields", "f1,f2,f3,f4,f5");
+        assertEquals(0, shard(tabular, p, Path.of("/nonexistent/termination-log")));
+        List<String> results = s3Client.getObjectAsBytes(
+                        b -> b.bucket("batch").key("keyed/out/explanation.results-00000-of-00001"))
+                .asUtf8String()
+                .lines()
+                .toList();
+        List<String> errors = s3Client.getObjectAsBytes(
+                        b -> b.bucket("batch").key("keyed/out/prediction.errors_stats-00000-of-00001"))
+                .asUtf8String()
+                .lines()
+                .toList();
+        assertEquals(2, results.size(), String.join("\n", results));
+        JsonNode first = readTree(results.get(0));
+        assertEquals(List.of("key", "prediction", "explanation"), fieldNames(first));
+        assertEquals("a-1", first.get("key").asText());
+        JsonNode expected = online(tabular, readTree("[0.3, -1.2, 2.0, 0.7, -0.4]"));
+        assertEquals(expected.get("prediction"), first.get("prediction"));
+        assertEquals(expected.get("explanation"), first.get("explanation"));
+        JsonNode second = readTree(results.get(1));
+        assertEquals("a-2", second.get("key").asText());
+        assertEquals(
+                online(tabular, readTree("[1.5, 0.2, -0.8, -1.1, 0.9]")).get("explanation"), second.get("explanation"));
+
+        assertEquals(3, errors.size(), String.join("\n", errors));
+        JsonNode noKey = readTree(errors.get(0));
+        assertEquals("INVALID_ARGUMENT", noKey.at("/error/status").asText());
+        assertEquals(
+                "the instance has no key field 'id' (explain.batch.key-field)",
+                noKey.at("/error/message").asText());
+        JsonNode noField = readTree(errors.get(1));
+        assertEquals(
+                "the instance has no field 'f5' (explain.batch.included-fields)",
+                noField.at("/error/message").asText());
+        // the model refuses it: the errors line carries the key, not the instance
+        JsonNode refused = readTree(errors.get(2));
+        assertEquals(List.of("key", "error"), fieldNames(refused), errors.get(2));
+        assertEquals("a-5", refused.get("key").asText());
+    }
+
+    @Test
+    void csvWithAKeyColumnAndExcludedFields(@TempDir Path tmp) throws IOException {
+        Files.write(
+                tmp.resolve("rows.csv"),
+                List.of(
+                        "f1,id,f2,f3,comment,f4,f5",
+                        "0.3,r-1,-1.2,2.0,hello,0.7,-0.4",
+                        "1.5,r-2,0.2,-0.8,\"a, b\",-1.1,0.9",
+                        "1,r-3,2,3"));
+        Map<String, String> p = TestOptions.properties(
+                "explain.batch.input-uris", tmp.resolve("*.csv").toString(),
+                "explain.batch.instances-format", "csv",
+                "explain.batch.key-field", "id",
+                "explain.batch.excluded-fields", "comment",
+                "explain.batch.output-directory", tmp.resolve("out").toString());
+        assertEquals(0, shard(tabular, p, tmp.resolve("no-log")));
+        List<String> results = Files.readAllLines(tmp.resolve("out/explanation.results-00000-of-00001"));
+        List<String> errors = Files.readAllLines(tmp.resolve("out/prediction.errors_stats-00000-of-00001"));
+        assertEquals(2, results.size(), String.join("\n", results));
+        JsonNode first = readTree(results.get(0));
+        assertEquals(List.of("key", "prediction", "explanation"), fieldNames(first));
+        assertEquals("r-1", first.get("key").asText());
+        assertEquals(
+                online(tabular, readTree("[0.3, -1.2, 2.0, 0.7, -0.4]")).get("explanation"), first.get("explanation"));
+        assertEquals("r-2", readTree(results.get(1)).get("key").asText());
+        assertEquals(1, errors.size());
+        assertEquals(
+                "the row has 4 cells, the header 7 names",
+                readTree(errors.get(0)).at("/error/message").asText());
+    }
+
+    @Test
+    void includedAndExcludedFieldsTogetherExitTwo(@TempDir Path tmp) throws IOException {
+        Path log = Files.createFile(tmp.resolve("termination-log"));
+        Map<String, String> p = TestOptions.properties(
+                "explain.batch.input-uris",
+                tmp.resolve("*.jsonl").toString(),
+                "explain.batch.output-directory",
+                tmp.resolve("out").toString(),
+                "explain.batch.included-fields",
+                "f1,f2",
+                "explain.batch.excluded-fields",
+                "f3");
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, shard(tabular, p, log));
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(
+                Files.readString(log).contains("included-fields and explain.batch.excluded-fields"),
+                Files.readString(log));
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
+    @Test
     void anImageModelFromAFileListOnGofakes3(@TempDir Path tmp) throws IOException {
         byte[] jpeg = Files.readAllBytes(TestModels.dir("jpeg_cnn").resolve("sample.jpg"));
         s3Client.putObject(b -> b.bucket("batch").key("images/a.jpg"), RequestBody.fromBytes(jpeg));
