@@ -82,13 +82,8 @@ public final class DesiredDeployment {
         String model = m.getMetadata().getName();
         ResourcesSpec r = v.getResources() == null ? new ResourcesSpec() : v.getResources();
         int gpus = gpus(v);
-        RuntimeSpec runtime = m.getSpec().getRuntime();
-        String image = runtime != null && runtime.getImage() != null
-                ? runtime.getImage()
-                : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
-        String pullPolicy = runtime != null && runtime.getImagePullPolicy() != null
-                ? runtime.getImagePullPolicy().name()
-                : config.imagePullPolicy();
+        String image = image(m, gpus, config);
+        String pullPolicy = pullPolicy(m, config);
         // the fetcher runs from the CPU runtime image, whatever image serves the version
         ModelLocation location =
                 ModelLocation.of(v.getModelUri(), m.getSpec().getStorage(), config.runtimeImage(), pullPolicy);
@@ -287,6 +282,22 @@ public final class DesiredDeployment {
             return m.getSpec().getStorage().getServiceAccountName();
         }
         return m.getSpec().checksCallers() ? config.runtimeServiceAccount() : null;
+    }
+
+    /** The model's runtime image if it names one, else the operator's (its GPU image with {@code gpus > 0}). */
+    static String image(ExplainableModel m, int gpus, OperatorConfig config) {
+        RuntimeSpec runtime = m.getSpec().getRuntime();
+        return runtime != null && runtime.getImage() != null
+                ? runtime.getImage()
+                : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
+    }
+
+    /** The model's image pull policy if it names one, else the operator's. */
+    static String pullPolicy(ExplainableModel m, OperatorConfig config) {
+        RuntimeSpec runtime = m.getSpec().getRuntime();
+        return runtime != null && runtime.getImagePullPolicy() != null
+                ? runtime.getImagePullPolicy().name()
+                : config.imagePullPolicy();
     }
 
     /** An HTTP probe on the management port ({@code management}), with a 5 s timeout. */

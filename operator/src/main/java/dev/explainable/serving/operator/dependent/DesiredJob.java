@@ -27,7 +27,6 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.ExplanationJobSpec;
 import dev.explainable.serving.operator.api.ResourcesSpec;
-import dev.explainable.serving.operator.api.RuntimeSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.OperatorConfig;
 
@@ -98,13 +97,8 @@ public final class DesiredJob {
                 ? spec.resources
                 : v.getResources() == null ? new ResourcesSpec() : v.getResources();
         int gpus = r.getGpus() == null ? 0 : r.getGpus();
-        RuntimeSpec runtime = m.getSpec().getRuntime();
-        String image = runtime != null && runtime.getImage() != null
-                ? runtime.getImage()
-                : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
-        String pullPolicy = runtime != null && runtime.getImagePullPolicy() != null
-                ? runtime.getImagePullPolicy().name()
-                : config.imagePullPolicy();
+        String image = DesiredDeployment.image(m, gpus, config);
+        String pullPolicy = DesiredDeployment.pullPolicy(m, config);
         ModelLocation location =
                 ModelLocation.of(v.getModelUri(), m.getSpec().getStorage(), config.runtimeImage(), pullPolicy);
         ModelLocation.Credentials credentials =
