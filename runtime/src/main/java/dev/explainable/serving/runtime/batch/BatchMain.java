@@ -125,7 +125,7 @@ public final class BatchMain {
     static final String HELP = """
             usage: java -jar quarkus-run.jar batch [--help]
 
-            Runs one shard of a batch explanation job and exits: reads the input files, explains each instance with
+            Runs one shard of a batch explanation job and exits: reads its share of the input files, explains each instance with
             the model (as Vertex's :explain answers it), and writes explanation.results-NNNNN-of-MMMMM (or
             prediction.results-... without explanations) and prediction.errors_stats-NNNNN-of-MMMMM into the output
             folder. Settings come from the environment: the runtime's (EXPLAIN_MODEL_DIR, a folder or a gs://, s3://,
@@ -146,9 +146,10 @@ public final class BatchMain {
               EXPLAIN_BATCH_INCLUDED_FIELDS        only these fields of an object instance, in this order (comma-separated)
               EXPLAIN_BATCH_EXCLUDED_FIELDS        all fields of an object instance but these (not with included)
 
-            Line n (from 0, after a csv header) of the f-th input file (in sorted order) belongs to shard (f + n) mod
-            count. Exit status: 0 done (bad instances are lines of the errors file), 1 the shard failed (input
-            unreadable, output unwritable), 2 bad settings, 3 the model did not load; the reason is on stderr and in
-            /dev/termination-log.
+            The input files, sorted, are one sequence of T bytes; shard i of N owns the bytes floor(i*T/N) to
+            floor((i+1)*T/N) and reads only those (ranged reads): a line belongs to the shard whose range holds its
+            first byte (a csv file's header, its first line, is skipped). Exit status: 0 done (bad instances are lines
+            of the errors file), 1 the shard failed (input unreadable, output unwritable), 2 bad settings, 3 the model
+            did not load; the reason is on stderr and in /dev/termination-log.
             """;
 }

@@ -107,9 +107,4 @@ public record BatchSettings(
     private String suffix() {
         return String.format(Locale.ROOT, "%05d-of-%05d", shardIndex, shardCount);
     }
-
-    /** Whether line {@code line} (0-based, after a csv header) of input file {@code file} (sorted) is this shard's. */
-    public boolean owns(int file, long line) {
-        return Math.floorMod(file + line, (long) shardCount) == shardIndex;
-    }
 }

@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The batch entry against the real fake-gcs-server and gofakes3: shards of a job over two jsonl files with bad lines
  * among good ones, every line once in the results or the errors, the results equal to what the online Vertex
  * {@code :explain} answers for the same instance (the same pipeline and the same {@code VertexWire} mapping
- * {@code VertexPredictionResource} answers with); a retried shard; csv and an image file-list; whole-shard failures.
+ * {@code VertexPredictionResource} answers with); a retried shard; csv and an image file-list; shards reading their
+ * byte ranges of the input only; whole-shard failures.
  */
 class BatchShardTest {
 
@@ -439,6 +440,48 @@ class BatchShardTest {
                 r.get("prediction"));
     }
 
+    /**
+     * Through gofakes3's ranged GETs: each of 4 shards of a 4 MB input reads about its quarter of the bytes (the
+     * stream the store sent, as counted by ObjectFiles), not the whole input; together they read every instance once.
+     */
+    @Test
+    void shardsOnGofakes3ReadAboutTheirShareOfTheBytes(@TempDir Path tmp) {
+        StringBuilder text = new StringBuilder();
+        Random random = new Random(9);
+        int instances = 0;
+        for (int i = 0; i < 4_000; i++) {
+            if (i % 400 == 0) {
+                text.append(String.format(Locale.ROOT, "[%d.5, 0.1, -0.2, 0.3, %.4f]", i, random.nextDouble()))
+                        .append('\n');
+                instances++;
+            }
+            text.append(" ".repeat(999)).append('\n'); // a blank line, skipped without work
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        s3Client.putObject(b -> b.bucket("batch").key("ranged/big.jsonl"), RequestBody.fromBytes(bytes));
+        int count = 4;
+        long succeeded = 0;
+        for (int i = 0; i < count; i++) {
+            Map<String, String> p = job(
+                    s3Store(), "s3://batch/ranged/big.jsonl", tmp.resolve("out").toString(), i);
+            p.put("explain.batch.shard-count", String.valueOf(count));
+            p.put("explain.batch.generate-explanation", "false");
+            dev.explainable.serving.runtime.config.ExplainConfig config = TestOptions.config(p);
+            BatchShard.Counts counts;
+            try (dev.explainable.serving.runtime.storage.ObjectFiles files =
+                    new dev.explainable.serving.runtime.storage.ObjectFiles(
+                            dev.explainable.serving.runtime.config.RuntimeOptions.storage(config))) {
+                counts = new BatchShard(BatchSettings.from(config, Map.of()), tabular, files).run();
+            }
+            long share = bytes.length / count;
+            assertTrue(
+                    counts.bytesRead() >= share - 1 && counts.bytesRead() <= share + 1_000 + 64 * 1024,
+                    "shard " + i + " read " + counts.bytesRead() + " of " + bytes.length + " bytes");
+            succeeded += counts.succeeded();
+        }
+        assertEquals(instances, succeeded);
+    }
+
     @Test
     void aMissingInputBucketOrAnUnwritableOutputFailsTheShardWithItsReason(@TempDir Path tmp) throws IOException {
         Path log = Files.createFile(tmp.resolve("termination-log"));
@@ -508,7 +551,7 @@ class BatchShardTest {
         gcsClient.create(
                 com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of("inputs", "big/part-0.jsonl"))
                         .build(),
-                (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+                bytes(lines));
         String resultsName = String.format("explanation.results-%05d-of-%05d", index, count);
         String errorsName = String.format("prediction.errors_stats-%05d-of-%05d", index, count);
         Map<String, String> env = Map.of(
@@ -573,10 +616,13 @@ class BatchShardTest {
                     Integer::sum);
         }
         Map<String, Integer> expected = new HashMap<>();
-        for (int n = 0; n < lines.size(); n++) {
-            if (n % count == index) { // one input file: line n is shard n mod count's
-                expected.merge(readTreeOrText(lines.get(n)), 1, Integer::sum);
+        long total = bytes(lines).length;
+        long start = 0;
+        for (String line : lines) {
+            if (shardOf(start, total, count) == index) { // one input file: the line's first byte in the shard's third
+                expected.merge(readTreeOrText(line), 1, Integer::sum);
             }
+            start += line.getBytes(StandardCharsets.UTF_8).length + 1;
         }
         assertTrue(expected.size() > 10_000 / count, "distinct lines " + expected.size());
         List<String> twice = seen.entrySet().stream()
@@ -656,7 +702,7 @@ class BatchShardTest {
 
     /**
      * Every good line once across the shards' results, equal to the online answer; every bad line once in the errors;
-     * each shard's lines are its own (line n of the f-th file in shard (f + n) mod 3).
+     * each shard's lines are its own (those whose first byte is in its third of the inputs' bytes).
      */
     static void checkJob(Function<String, String> read) {
         Map<String, JsonNode> results = new HashMap<>();
@@ -718,7 +764,7 @@ class BatchShardTest {
         }
     }
 
-    /** The shard of the line that holds {@code instance}: (file + line) mod 3, over the inputs in sorted order. */
+    /** The shard of the line that holds {@code instance}: the one of 3 whose byte range holds the line's first byte. */
     static int owner(String instance) {
         Integer shard = owners().get(instance);
         if (shard == null) {
@@ -732,17 +778,45 @@ class BatchShardTest {
     private static synchronized Map<String, Integer> owners() {
         if (owners == null) {
             owners = new HashMap<>();
-            int f = 0;
+            long total = 0;
             for (List<String> lines : INPUTS.values()) {
-                for (int n = 0; n < lines.size(); n++) {
-                    if (!lines.get(n).isBlank() && !BAD.contains(lines.get(n))) {
-                        owners.put(readTree(lines.get(n)).toString(), (f + n) % 3);
+                total += bytes(lines).length;
+            }
+            long base = 0;
+            for (List<String> lines : INPUTS.values()) {
+                long start = base;
+                for (String line : lines) {
+                    if (!line.isBlank() && !BAD.contains(line)) {
+                        owners.put(readTree(line).toString(), shardOf(start, total, 3));
                     }
+                    start += line.getBytes(StandardCharsets.UTF_8).length + 1;
                 }
-                f++;
+                base += bytes(lines).length;
             }
         }
         return owners;
+    }
+
+    /** A file's bytes as the tests write it: each line and a '\n'. */
+    static byte[] bytes(List<String> lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The shard of {@code count} whose range, [floor(i * total / count), floor((i + 1) * total / count)), holds byte
+     * {@code offset} of the inputs (computed here with BigInteger, not with the code under test).
+     */
+    static int shardOf(long offset, long total, int count) {
+        for (int i = 0; i < count; i++) {
+            long end = java.math.BigInteger.valueOf(i + 1)
+                    .multiply(java.math.BigInteger.valueOf(total))
+                    .divide(java.math.BigInteger.valueOf(count))
+                    .longValueExact();
+            if (offset < end) {
+                return i;
+            }
+        }
+        throw new AssertionError("byte " + offset + " of " + total);
     }
 
     static JsonNode readTree(String s) {
