@@ -77,9 +77,9 @@ public record BatchSettings(
         InstancesFormat format = InstancesFormat.parse(b.instancesFormat());
         InstanceShaper shaper =
                 InstanceShaper.of(b.instanceType(), b.keyField(), b.includedFields(), b.excludedFields());
-        if (format == InstancesFormat.FILE_LIST && shaper.configured()) {
+        if (format.bytes() && shaper.configured()) {
             throw new Invalid("explain.batch.instance-type, key-field, included-fields and excluded-fields apply to"
-                    + " jsonl and csv instances; a file-list's instances are {\"b64\": ...}");
+                    + " jsonl and csv instances; a " + format.text() + "'s instances are {\"b64\": ...}");
         }
         return new BatchSettings(
                 inputs,

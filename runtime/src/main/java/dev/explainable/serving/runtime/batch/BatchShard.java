@@ -38,15 +38,15 @@ import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
  * One shard of a batch job: reads its share of the input ({@link ShardRanges}: a contiguous range of the sorted
- * input files' bytes; the lines that start in it, {@link RangeLines}), explains the instances in calls of
- * {@code instances-per-call}, up to
+ * input files' bytes; the lines that start in it, {@link RangeLines}, or the TFRecord files that start in it, whole,
+ * {@link TfRecordReader}), explains the instances in calls of {@code instances-per-call}, up to
  * {@code calls-in-flight} calls at once (their TensorFlow runs shared as concurrent requests' are), and writes one
  * line per instance as the calls finish, in input order: a result to the results file, a failure to the errors file.
  * Both files are written to local temporary files and put into the output folder whole at the end, so a retried
  * shard replaces them. An instance that cannot be explained (malformed JSON, wrong shape, undecodable image, over
- * the work bounds) is an errors line; anything else fails the shard.
+ * the work bounds, a corrupt record) is an errors line; anything else fails the shard.
  *
- * <p>Memory is bounded by the calls in flight times the instances per call, plus one line (at most
+ * <p>Memory is bounded by the calls in flight times the instances per call, plus one line or record (at most
  * explain.max-request-bytes).
  */
 public final class BatchShard {
@@ -93,12 +93,13 @@ public final class BatchShard {
         List<String> locations =
                 inputs.stream().map(ObjectFiles.Input::location).toList();
         List<Long> sizes = inputs.stream().map(ObjectFiles.Input::size).toList();
-        List<ShardRanges.Piece> pieces =
-                ShardRanges.lines(locations, sizes, settings.shardIndex(), settings.shardCount());
+        List<ShardRanges.Piece> pieces = settings.format().lines()
+                ? ShardRanges.lines(locations, sizes, settings.shardIndex(), settings.shardCount())
+                : ShardRanges.wholeFiles(locations, sizes, settings.shardIndex(), settings.shardCount());
         long total = sizes.stream().mapToLong(Long::longValue).sum();
         LOG.infof(
-                "shard %d of %d: %d input files, %d bytes, format %s; its bytes %d to %d (lines starting there, of %d"
-                        + " files), writing %s and %s into %s",
+                "shard %d of %d: %d input files, %d bytes, format %s; its bytes %d to %d (%s of %d files), writing %s"
+                        + " and %s into %s",
                 settings.shardIndex(),
                 settings.shardCount(),
                 inputs.size(),
@@ -106,6 +107,7 @@ public final class BatchShard {
                 settings.format().text(),
                 ShardRanges.start(total, settings.shardIndex(), settings.shardCount()),
                 ShardRanges.start(total, settings.shardIndex() + 1, settings.shardCount()),
+                settings.format().lines() ? "lines starting there" : "the files starting there",
                 pieces.size(),
                 settings.resultsName(),
                 settings.errorsName(),
@@ -169,7 +171,11 @@ public final class BatchShard {
 
         Counts all(List<ShardRanges.Piece> pieces) throws IOException {
             for (ShardRanges.Piece piece : pieces) {
-                readLines(piece);
+                if (settings.format().lines()) {
+                    readLines(piece);
+                } else {
+                    readRecords(piece);
+                }
             }
             submit();
             while (!inFlight.isEmpty()) {
@@ -226,6 +232,46 @@ public final class BatchShard {
                 return;
             }
             add(item);
+        }
+
+        /**
+         * A TFRecord file, whole: each record's bytes are the instance {@code {"b64": ...}}. A bad record is an errors
+         * line naming the file and its byte; a broken framing one more, and the rest of the file is skipped.
+         */
+        private void readRecords(ShardRanges.Piece piece) throws IOException {
+            String location = piece.location();
+            JsonNode file = JsonNodeFactory.instance.textNode(location);
+            boolean gzip = settings.format() == InstancesFormat.TF_RECORD_GZIP;
+            String uncompressed = gzip ? " (uncompressed)" : "";
+            try (InputStream in = files.open(location)) {
+                TfRecordReader records = new TfRecordReader(in, gzip, settings.maxLineBytes());
+                while (true) {
+                    TfRecordReader.Record record;
+                    try {
+                        record = records.next();
+                    } catch (TfRecordReader.Broken e) {
+                        error(
+                                file,
+                                "the TFRecord framing of " + location + " is broken at byte " + e.offset()
+                                        + uncompressed + ": " + e.getMessage() + "; the rest of the file is skipped");
+                        return;
+                    }
+                    if (record == null) {
+                        return;
+                    }
+                    if (record.data() == null) {
+                        error(
+                                file,
+                                "the record at byte " + record.offset() + uncompressed + " of " + location + " "
+                                        + record.problem());
+                        continue;
+                    }
+                    JsonNode b64 = JsonNodeFactory.instance
+                            .objectNode()
+                            .put("b64", Base64.getEncoder().encodeToString(record.data()));
+                    add(new Item(b64, b64, null));
+                }
+            }
         }
 
         private void add(Item item) throws IOException {
