@@ -126,8 +126,8 @@ public final class BatchMain {
             usage: java -jar quarkus-run.jar batch [--help]
 
             Runs one shard of a batch explanation job and exits: reads its share of the input files, explains each
-            instance with the model (as Vertex's :explain answers it), and writes explanation.results-NNNNN-of-MMMMM
-            (or prediction.results-... without explanations) and prediction.errors_stats-NNNNN-of-MMMMM into the
+            instance with the model (as Vertex's :explain answers it), and writes prediction.errors_stats-NNNNN-of-MMMMM
+            and then explanation.results-NNNNN-of-MMMMM (or prediction.results-... without explanations) into the
             output folder. Settings come from the environment: the runtime's (EXPLAIN_MODEL_DIR, a folder or a
             gs://, s3://, http(s):// URI; the method's, e.g. EXPLAIN_METHOD, EXPLAIN_INTEGRAL_STEPS;
             EXPLAIN_STORAGE_*), and:

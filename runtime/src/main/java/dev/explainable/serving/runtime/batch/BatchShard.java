@@ -42,9 +42,13 @@ import dev.explainable.serving.runtime.work.LimitExceededException;
  * {@link TfRecordReader}), explains the instances in calls of {@code instances-per-call}, up to
  * {@code calls-in-flight} calls at once (their TensorFlow runs shared as concurrent requests' are), and writes one
  * line per instance as the calls finish, in input order: a result to the results file, a failure to the errors file.
- * Both files are written to local temporary files and put into the output folder whole at the end, so a retried
- * shard replaces them. An instance that cannot be explained (malformed JSON, wrong shape, undecodable image, over
- * the work bounds, a corrupt record) is an errors line; anything else fails the shard.
+ * An instance that cannot be explained (malformed JSON, wrong shape, undecodable image, over the work bounds, a
+ * corrupt record) is an errors line; anything else fails the shard.
+ *
+ * <p>Both files are written to local temporary files and put into the output folder whole at the end, the errors
+ * file first and the results file second: a results file in the output folder always has its complete errors file
+ * beside it. A shard killed before or between the two leaves either nothing new, or a new errors file beside the
+ * results file of an earlier try (or none); its retry replaces both.
  *
  * <p>Memory is bounded by the calls in flight times the instances per call, plus one line or record (at most
  * explain.max-request-bytes).
@@ -127,8 +131,9 @@ public final class BatchShard {
                     Writer err = writer(errors)) {
                 counts = new Run(workers, out, err).all(pieces);
             }
-            files.put(settings.outputDirectory(), settings.resultsName(), results);
+            // the errors file first: a results file in the folder always has its complete errors file beside it
             files.put(settings.outputDirectory(), settings.errorsName(), errors);
+            files.put(settings.outputDirectory(), settings.resultsName(), results);
             LOG.infof(
                     "shard %d of %d done: %d instances, %d errors, %d bytes of input read",
                     settings.shardIndex(),

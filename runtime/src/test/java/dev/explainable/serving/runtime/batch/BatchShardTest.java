@@ -209,6 +209,18 @@ class BatchShardTest {
         assertEquals(0, shard(tabular, job(gcsStore(), "gs://inputs/in/part-*.jsonl", "gs://results/job", 1), log));
         assertEquals(before, read.apply("explanation.results-00001-of-00003"));
         checkJob(read);
+        // the errors file is put first, the results file second: a results file always has its errors file
+        for (int i = 0; i < 3; i++) {
+            String suffix = String.format(Locale.ROOT, "-%05d-of-00003", i);
+            com.google.cloud.storage.Blob errors =
+                    gcsClient.get(BlobId.of("results", "job/prediction.errors_stats" + suffix));
+            com.google.cloud.storage.Blob results =
+                    gcsClient.get(BlobId.of("results", "job/explanation.results" + suffix));
+            assertTrue(
+                    errors.getGeneration() < results.getGeneration(),
+                    "shard " + i + ": errors generation " + errors.getGeneration() + ", results "
+                            + results.getGeneration());
+        }
     }
 
     @Test
