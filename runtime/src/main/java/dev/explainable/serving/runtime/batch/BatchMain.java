@@ -125,16 +125,18 @@ public final class BatchMain {
     static final String HELP = """
             usage: java -jar quarkus-run.jar batch [--help]
 
-            Runs one shard of a batch explanation job and exits: reads the input files, explains each instance with
-            the model (as Vertex's :explain answers it), and writes explanation.results-NNNNN-of-MMMMM (or
-            prediction.results-... without explanations) and prediction.errors_stats-NNNNN-of-MMMMM into the output
-            folder. Settings come from the environment: the runtime's (EXPLAIN_MODEL_DIR, a folder or a gs://, s3://,
-            http(s):// URI; the method's, e.g. EXPLAIN_METHOD, EXPLAIN_INTEGRAL_STEPS; EXPLAIN_STORAGE_*), and:
+            Runs one shard of a batch explanation job and exits: reads its share of the input files, explains each
+            instance with the model (as Vertex's :explain answers it), and writes prediction.errors_stats-NNNNN-of-MMMMM
+            and then explanation.results-NNNNN-of-MMMMM (or prediction.results-... without explanations) into the
+            output folder. Settings come from the environment: the runtime's (EXPLAIN_MODEL_DIR, a folder or a
+            gs://, s3://, http(s):// URI; the method's, e.g. EXPLAIN_METHOD, EXPLAIN_INTEGRAL_STEPS;
+            EXPLAIN_STORAGE_*), and:
 
               EXPLAIN_BATCH_INPUT_URIS             input files, comma-separated: gs://, s3:// or local paths, with * and ?
                                                    in the last segment (required)
-              EXPLAIN_BATCH_INSTANCES_FORMAT       jsonl (default), csv (a header line, then one array instance a row)
-                                                   or file-list (one file location a line, each file {"b64": ...})
+              EXPLAIN_BATCH_INSTANCES_FORMAT       jsonl (default), csv (a header line, then one array instance a row),
+                                                   file-list (one file location a line, each file {"b64": ...}),
+                                                   tf-record or tf-record-gzip (each record {"b64": ...})
               EXPLAIN_BATCH_OUTPUT_DIRECTORY       the output folder: gs://, s3:// or local (required)
               EXPLAIN_BATCH_SHARD_INDEX            this shard, 0..count-1 (default JOB_COMPLETION_INDEX, else 0)
               EXPLAIN_BATCH_SHARD_COUNT            how many shards share the input (default 1)
@@ -146,9 +148,11 @@ public final class BatchMain {
               EXPLAIN_BATCH_INCLUDED_FIELDS        only these fields of an object instance, in this order (comma-separated)
               EXPLAIN_BATCH_EXCLUDED_FIELDS        all fields of an object instance but these (not with included)
 
-            Line n (from 0, after a csv header) of the f-th input file (in sorted order) belongs to shard (f + n) mod
-            count. Exit status: 0 done (bad instances are lines of the errors file), 1 the shard failed (input
-            unreadable, output unwritable), 2 bad settings, 3 the model did not load; the reason is on stderr and in
-            /dev/termination-log.
+            The input files, sorted, are one sequence of T bytes; shard i of N owns the bytes floor(i*T/N) to
+            floor((i+1)*T/N) and reads only those (ranged reads): a line belongs to the shard whose range holds its
+            first byte (a csv file's header, its first line, is skipped). A tf-record file cannot be split at a byte:
+            it belongs whole to the shard whose range holds its first byte. Exit status: 0 done (bad instances are
+            lines of the errors file), 1 the shard failed (input unreadable, output unwritable), 2 bad settings, 3 the
+            model did not load; the reason is on stderr and in /dev/termination-log.
             """;
 }

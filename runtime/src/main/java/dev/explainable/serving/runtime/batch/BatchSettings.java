@@ -77,9 +77,9 @@ public record BatchSettings(
         InstancesFormat format = InstancesFormat.parse(b.instancesFormat());
         InstanceShaper shaper =
                 InstanceShaper.of(b.instanceType(), b.keyField(), b.includedFields(), b.excludedFields());
-        if (format == InstancesFormat.FILE_LIST && shaper.configured()) {
+        if (format.bytes() && shaper.configured()) {
             throw new Invalid("explain.batch.instance-type, key-field, included-fields and excluded-fields apply to"
-                    + " jsonl and csv instances; a file-list's instances are {\"b64\": ...}");
+                    + " jsonl and csv instances; a " + format.text() + "'s instances are {\"b64\": ...}");
         }
         return new BatchSettings(
                 inputs,
@@ -106,10 +106,5 @@ public record BatchSettings(
 
     private String suffix() {
         return String.format(Locale.ROOT, "%05d-of-%05d", shardIndex, shardCount);
-    }
-
-    /** Whether line {@code line} (0-based, after a csv header) of input file {@code file} (sorted) is this shard's. */
-    public boolean owns(int file, long line) {
-        return Math.floorMod(file + line, (long) shardCount) == shardIndex;
     }
 }

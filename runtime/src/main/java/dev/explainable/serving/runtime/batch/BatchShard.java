@@ -37,15 +37,20 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
- * One shard of a batch job: reads every input object as a stream, line by line, keeps the lines it owns
- * ({@link BatchSettings#owns}), explains them in calls of {@code instances-per-call} instances, up to
+ * One shard of a batch job: reads its share of the input ({@link ShardRanges}: a contiguous range of the sorted
+ * input files' bytes; the lines that start in it, {@link RangeLines}, or the TFRecord files that start in it, whole,
+ * {@link TfRecordReader}), explains the instances in calls of {@code instances-per-call}, up to
  * {@code calls-in-flight} calls at once (their TensorFlow runs shared as concurrent requests' are), and writes one
  * line per instance as the calls finish, in input order: a result to the results file, a failure to the errors file.
- * Both files are written to local temporary files and put into the output folder whole at the end, so a retried
- * shard replaces them. An instance that cannot be explained (malformed JSON, wrong shape, undecodable image, over
- * the work bounds) is an errors line; anything else fails the shard.
+ * An instance that cannot be explained (malformed JSON, wrong shape, undecodable image, over the work bounds, a
+ * corrupt record) is an errors line; anything else fails the shard.
  *
- * <p>Memory is bounded by the calls in flight times the instances per call, plus one line (at most
+ * <p>Both files are written to local temporary files and put into the output folder whole at the end, the errors
+ * file first and the results file second: a results file in the output folder always has its complete errors file
+ * beside it. A shard killed before or between the two leaves either nothing new, or a new errors file beside the
+ * results file of an earlier try (or none); its retry replaces both.
+ *
+ * <p>Memory is bounded by the calls in flight times the instances per call, plus one line or record (at most
  * explain.max-request-bytes).
  */
 public final class BatchShard {
@@ -54,8 +59,11 @@ public final class BatchShard {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INVALID = "INVALID_ARGUMENT";
 
-    /** The shard's counts: instances explained (or predicted), and instances in the errors file. */
-    public record Counts(long succeeded, long failed) {}
+    /**
+     * The shard's counts: instances explained (or predicted), instances in the errors file, and the bytes of input
+     * it read (its share, plus what reads buffer past it, and any file-list files).
+     */
+    public record Counts(long succeeded, long failed, long bytesRead) {}
 
     /**
      * An instance of this shard, read: as written in the output, as the model is given it, and its key (with
@@ -86,12 +94,25 @@ public final class BatchShard {
             inputs.addAll(files.expand(pattern));
         }
         inputs.sort(java.util.Comparator.comparing(ObjectFiles.Input::location));
+        List<String> locations =
+                inputs.stream().map(ObjectFiles.Input::location).toList();
+        List<Long> sizes = inputs.stream().map(ObjectFiles.Input::size).toList();
+        List<ShardRanges.Piece> pieces = settings.format().lines()
+                ? ShardRanges.lines(locations, sizes, settings.shardIndex(), settings.shardCount())
+                : ShardRanges.wholeFiles(locations, sizes, settings.shardIndex(), settings.shardCount());
+        long total = sizes.stream().mapToLong(Long::longValue).sum();
         LOG.infof(
-                "shard %d of %d: %d input files, format %s, writing %s and %s into %s",
+                "shard %d of %d: %d input files, %d bytes, format %s; its bytes %d to %d (%s of %d files), writing %s"
+                        + " and %s into %s",
                 settings.shardIndex(),
                 settings.shardCount(),
                 inputs.size(),
+                total,
                 settings.format().text(),
+                ShardRanges.start(total, settings.shardIndex(), settings.shardCount()),
+                ShardRanges.start(total, settings.shardIndex() + 1, settings.shardCount()),
+                settings.format().lines() ? "lines starting there" : "the files starting there",
+                pieces.size(),
                 settings.resultsName(),
                 settings.errorsName(),
                 settings.outputDirectory());
@@ -108,13 +129,18 @@ public final class BatchShard {
             Counts counts;
             try (Writer out = writer(results);
                     Writer err = writer(errors)) {
-                counts = new Run(workers, out, err).all(inputs);
+                counts = new Run(workers, out, err).all(pieces);
             }
-            files.put(settings.outputDirectory(), settings.resultsName(), results);
+            // the errors file first: a results file in the folder always has its complete errors file beside it
             files.put(settings.outputDirectory(), settings.errorsName(), errors);
+            files.put(settings.outputDirectory(), settings.resultsName(), results);
             LOG.infof(
-                    "shard %d of %d done: %d instances, %d errors",
-                    settings.shardIndex(), settings.shardCount(), counts.succeeded(), counts.failed());
+                    "shard %d of %d done: %d instances, %d errors, %d bytes of input read",
+                    settings.shardIndex(),
+                    settings.shardCount(),
+                    counts.succeeded(),
+                    counts.failed(),
+                    counts.bytesRead());
             return counts;
         } catch (IOException e) {
             throw new UncheckedIOException("writing the shard's local files: " + e.getMessage(), e);
@@ -148,46 +174,53 @@ public final class BatchShard {
             this.err = err;
         }
 
-        Counts all(List<ObjectFiles.Input> inputs) throws IOException {
-            for (int f = 0; f < inputs.size(); f++) {
-                read(f, inputs.get(f).location());
+        Counts all(List<ShardRanges.Piece> pieces) throws IOException {
+            for (ShardRanges.Piece piece : pieces) {
+                if (settings.format().lines()) {
+                    readLines(piece);
+                } else {
+                    readRecords(piece);
+                }
             }
             submit();
             while (!inFlight.isEmpty()) {
                 writeOldest();
             }
-            return new Counts(succeeded, failed);
+            return new Counts(succeeded, failed, files.bytesRead());
         }
 
-        private void read(int file, String location) throws IOException {
-            try (InputStream in = files.open(location)) {
-                LineReader lines = new LineReader(in, settings.maxLineBytes());
-                header = null;
+        private void readLines(ShardRanges.Piece piece) throws IOException {
+            String location = piece.location();
+            header = null;
+            try (RangeLines lines = new RangeLines(files, piece, settings.maxLineBytes())) {
                 if (settings.format() == InstancesFormat.CSV) {
-                    LineReader.Line first = lines.next();
-                    if (first == null) {
-                        return; // an empty file
-                    }
-                    if (settings.shaper().configured()) {
-                        header = CsvRow.cells(first.text());
+                    if (piece.atStart()) {
+                        LineReader.Line first = lines.next(); // the header, this shard's to skip
+                        if (first == null) {
+                            return; // an empty file
+                        }
+                        if (settings.shaper().configured()) {
+                            header = CsvRow.cells(first.text());
+                        }
+                    } else if (settings.shaper().configured()) {
+                        LineReader.Line first = RangeLines.firstLine(files, location, settings.maxLineBytes());
+                        header = first == null ? null : CsvRow.cells(first.text());
                     }
                 }
-                long n = 0;
-                for (LineReader.Line line = lines.next(); line != null; line = lines.next(), n++) {
-                    if (!settings.owns(file, n) || line.text().isBlank()) {
-                        continue;
+                for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
+                    if (!line.text().isBlank()) {
+                        take(line, location);
                     }
-                    take(line, location, n);
                 }
             }
         }
 
-        private void take(LineReader.Line line, String location, long n) throws IOException {
+        private void take(LineReader.Line line, String location) throws IOException {
             if (line.tooLong()) {
                 error(
                         JsonNodeFactory.instance.textNode(line.text() + "..."),
-                        "line " + (n + 1) + " of " + location + " has " + line.bytes() + " bytes, more than"
-                                + " explain.max-request-bytes (" + settings.maxLineBytes() + ")");
+                        "the line at byte " + line.start() + " of " + location + " has " + line.bytes()
+                                + " bytes, more than explain.max-request-bytes (" + settings.maxLineBytes() + ")");
                 return;
             }
             Item item;
@@ -203,6 +236,50 @@ public final class BatchShard {
                 error(JsonNodeFactory.instance.textNode(line.text()), e.getMessage());
                 return;
             }
+            add(item);
+        }
+
+        /**
+         * A TFRecord file, whole: each record's bytes are the instance {@code {"b64": ...}}. A bad record is an errors
+         * line naming the file and its byte; a broken framing one more, and the rest of the file is skipped.
+         */
+        private void readRecords(ShardRanges.Piece piece) throws IOException {
+            String location = piece.location();
+            JsonNode file = JsonNodeFactory.instance.textNode(location);
+            boolean gzip = settings.format() == InstancesFormat.TF_RECORD_GZIP;
+            String uncompressed = gzip ? " (uncompressed)" : "";
+            try (InputStream in = files.open(location)) {
+                TfRecordReader records = new TfRecordReader(in, gzip, settings.maxLineBytes());
+                while (true) {
+                    TfRecordReader.Record record;
+                    try {
+                        record = records.next();
+                    } catch (TfRecordReader.Broken e) {
+                        error(
+                                file,
+                                "the TFRecord framing of " + location + " is broken at byte " + e.offset()
+                                        + uncompressed + ": " + e.getMessage() + "; the rest of the file is skipped");
+                        return;
+                    }
+                    if (record == null) {
+                        return;
+                    }
+                    if (record.data() == null) {
+                        error(
+                                file,
+                                "the record at byte " + record.offset() + uncompressed + " of " + location + " "
+                                        + record.problem());
+                        continue;
+                    }
+                    JsonNode b64 = JsonNodeFactory.instance
+                            .objectNode()
+                            .put("b64", Base64.getEncoder().encodeToString(record.data()));
+                    add(new Item(b64, b64, null));
+                }
+            }
+        }
+
+        private void add(Item item) throws IOException {
             pending.add(item);
             if (pending.size() >= settings.instancesPerCall()) {
                 submit();

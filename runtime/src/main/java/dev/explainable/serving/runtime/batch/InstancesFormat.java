@@ -2,23 +2,42 @@ package dev.explainable.serving.runtime.batch;
 
 import java.util.Locale;
 
-/** How input lines become instances (Vertex's {@code instancesFormat}). */
+/** How input files become instances (Vertex's {@code instancesFormat}). */
 public enum InstancesFormat {
     /** One JSON instance a line, as written. */
-    JSONL("jsonl"),
+    JSONL("jsonl", true),
     /** A header line, then one row a line; each row an array instance (Vertex's default instanceType for csv). */
-    CSV("csv"),
+    CSV("csv", true),
     /** One file location a line (gs://, s3://, local); each file's bytes become {@code {"b64": ...}}. */
-    FILE_LIST("file-list");
+    FILE_LIST("file-list", true),
+    /** TFRecord files; each record's bytes become {@code {"b64": ...}}. Read whole: a file is one shard's. */
+    TF_RECORD("tf-record", false),
+    /** TFRecord files, each compressed whole with gzip; otherwise as {@link #TF_RECORD}. */
+    TF_RECORD_GZIP("tf-record-gzip", false);
 
     private final String text;
+    private final boolean lines;
 
-    InstancesFormat(String text) {
+    InstancesFormat(String text, boolean lines) {
         this.text = text;
+        this.lines = lines;
     }
 
     public String text() {
         return text;
+    }
+
+    /**
+     * Whether the files hold one instance a line, so that shards split them at byte offsets; else each file is read
+     * whole by one shard.
+     */
+    boolean lines() {
+        return lines;
+    }
+
+    /** Whether each instance is the bytes {@code {"b64": ...}} of a file or record, which instanceConfig cannot shape. */
+    boolean bytes() {
+        return this == FILE_LIST || this == TF_RECORD || this == TF_RECORD_GZIP;
     }
 
     static InstancesFormat parse(String value) {
@@ -28,11 +47,12 @@ public enum InstancesFormat {
                 return f;
             }
         }
-        if (v.startsWith("tf-record") || v.equals("bigquery")) {
-            throw new BatchSettings.Invalid("explain.batch.instances-format " + v + " is not supported by this"
-                    + " runtime's batch entry (jsonl, csv or file-list); convert the input to jsonl");
+        if (v.equals("bigquery")) {
+            throw new BatchSettings.Invalid("explain.batch.instances-format bigquery is not supported by this"
+                    + " runtime's batch entry (jsonl, csv, file-list, tf-record or tf-record-gzip); export the table"
+                    + " to jsonl or csv files");
         }
-        throw new BatchSettings.Invalid(
-                "explain.batch.instances-format must be jsonl, csv or file-list, got '" + value + "'");
+        throw new BatchSettings.Invalid("explain.batch.instances-format must be jsonl, csv, file-list, tf-record or"
+                + " tf-record-gzip, got '" + value + "'");
     }
 }

@@ -101,25 +101,39 @@ final class GcsObjectStore implements ObjectStore {
     }
 
     @Override
-    public Opened open(ModelUri uri, StoredObject object) {
+    public Opened open(ModelUri uri, StoredObject object, long from) {
         String location = "gs://" + uri.bucket() + "/" + object.name();
         try {
             Long generation = object.version() == null ? null : Long.valueOf(object.version());
             BlobId id = BlobId.of(uri.bucket(), object.name(), generation);
-            Checksums checksums = listed.get(object.name());
-            if (checksums == null) {
-                Blob blob = storage.get(id);
-                if (blob == null) {
-                    throw new StorageException(
-                            StorageException.Kind.NOT_FOUND, location, "the object disappeared during the download");
+            Checksums checksums = null;
+            // a ranged read gets no checksums: the store's are the whole object's, which it does not see
+            if (from == 0) {
+                checksums = listed.get(object.name());
+                if (checksums == null) {
+                    Blob blob = storage.get(id);
+                    if (blob == null) {
+                        throw new StorageException(
+                                StorageException.Kind.NOT_FOUND,
+                                location,
+                                "the object disappeared during the download");
+                    }
+                    checksums = new Checksums(blob.getMd5(), blob.getCrc32c());
                 }
-                checksums = new Checksums(blob.getMd5(), blob.getCrc32c());
             }
             ReadChannel channel = storage.reader(id);
             channel.setChunkSize(2 * 1024 * 1024);
-            return new Opened(new GcsStream(channel, location), decode(checksums.md5()), crc32c(checksums.crc32c()));
+            if (from > 0) {
+                // the channel asks for its chunks from here on (Range requests): the bytes before are never sent
+                channel.seek(from);
+            }
+            return checksums == null
+                    ? new Opened(new GcsStream(channel, location), null, null)
+                    : new Opened(new GcsStream(channel, location), decode(checksums.md5()), crc32c(checksums.crc32c()));
         } catch (com.google.cloud.storage.StorageException e) {
             throw mapped(e, location, "reading");
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Kind.UNAVAILABLE, location, "seeking to " + from + ": " + e, e);
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.explainable.serving.runtime.storage;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -9,18 +12,21 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
  * Files of the batch entry, on {@code gs://}, {@code s3://} or a local path, with the fetcher's clients, settings
  * and retries: input patterns expanded to a sorted list of objects ({@code *} and {@code ?} in the last segment),
- * objects read as streams, and a local file put into an output folder whole (one upload, or a rename in the same
- * local folder), replacing what has its name. Not thread-safe: one per shard.
+ * objects read as streams (whole, or from a byte offset on: ranged reads), and a local file put into an output folder
+ * whole (one upload, or a rename in the same local folder), replacing what has its name. Not thread-safe: one per
+ * shard.
  */
 public final class ObjectFiles implements AutoCloseable {
 
@@ -32,6 +38,8 @@ public final class ObjectFiles implements AutoCloseable {
     private final Map<String, ObjectStore> stores = new HashMap<>();
     /** The listed objects (their version), by location, so that reads see the listed version. */
     private final Map<String, StoredObject> listed = new HashMap<>();
+
+    private final AtomicLong bytesRead = new AtomicLong();
 
     public ObjectFiles(StorageSettings settings) {
         this.settings = settings;
@@ -96,9 +104,28 @@ public final class ObjectFiles implements AutoCloseable {
      * location), as a stream: the caller reads it as it goes and closes it.
      */
     public InputStream open(String location) {
+        return open(location, 0);
+    }
+
+    /**
+     * The bytes of the object at {@code location} from offset {@code fromByte} to its end, as a stream: the store
+     * sends only those (a ranged read; a local file's channel starts there). Opening is retried as a whole-object
+     * open is, under the same budget. A listed object is read at its listed version (GCS generation, S3 ETag).
+     */
+    public InputStream open(String location, long fromByte) {
+        if (fromByte < 0) {
+            throw new IllegalArgumentException("offset " + fromByte);
+        }
         if (!isRemote(location)) {
             try {
-                return Files.newInputStream(Path.of(location));
+                FileChannel channel = FileChannel.open(Path.of(location), StandardOpenOption.READ);
+                try {
+                    channel.position(fromByte);
+                } catch (IOException e) {
+                    channel.close();
+                    throw e;
+                }
+                return counted(Channels.newInputStream(channel));
             } catch (NoSuchFileException e) {
                 throw new StorageException(StorageException.Kind.NOT_FOUND, location, "no such file");
             } catch (IOException e) {
@@ -113,7 +140,45 @@ public final class ObjectFiles implements AutoCloseable {
         String name = location.substring(slash + 1);
         StoredObject o = listed.getOrDefault(location, new StoredObject(name, name, -1, null));
         ObjectStore store = store(bucket);
-        return retries.retrying(location, new Budget(settings, location), () -> store.open(bucket, o).stream());
+        // from byte 0, the client checks what it checks of a whole object as it reads (the AWS SDK's flexible
+        // checksums on AWS); a ranged read has no checksum to check: the store's are the whole object's, and the
+        // range is not the whole object (S3ObjectStore, GcsObjectStore)
+        return counted(retries.retrying(
+                location, new Budget(settings, location), () -> store.open(bucket, o, fromByte).stream()));
+    }
+
+    /** Bytes read so far from every stream {@link #open} gave (the shard's input, as the stores sent it). */
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
+    private InputStream counted(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesRead.incrementAndGet();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    bytesRead.addAndGet(n);
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long skipped = super.skip(n);
+                bytesRead.addAndGet(Math.max(skipped, 0));
+                return skipped;
+            }
+        };
     }
 
     /**

@@ -21,7 +21,16 @@ interface ObjectStore extends AutoCloseable {
     void list(ModelUri uri, Consumer<StoredObject> each);
 
     /** The object's bytes, and the checksums the store gives for them. */
-    Opened open(ModelUri uri, StoredObject object);
+    default Opened open(ModelUri uri, StoredObject object) {
+        return open(uri, object, 0);
+    }
+
+    /**
+     * The object's bytes from offset {@code from} to its end (a ranged read: the store sends only those). From 0, the
+     * checksums the store gives for the whole object; from further on, none: they are the whole object's, which a
+     * ranged read does not see, so a caller cannot check them.
+     */
+    Opened open(ModelUri uri, StoredObject object, long from);
 
     /**
      * Writes the local file {@code file} as object {@code name} of {@code bucket} in one upload: the object appears

@@ -116,13 +116,16 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public Opened open(ModelUri uri, StoredObject object) {
+    public Opened open(ModelUri uri, StoredObject object, long from) {
         String location = "s3://" + uri.bucket() + "/" + object.name();
         try {
             ResponseInputStream<GetObjectResponse> in = s3.getObject(GetObjectRequest.builder()
                     .bucket(uri.bucket())
                     .key(object.name())
-                    .checksumMode(awsEndpoint ? ChecksumMode.ENABLED : null)
+                    // a ranged GET: S3 sends the bytes from here to the end, and no whole-object checksum to check
+                    // them against (neither its flexible checksums nor the ETag's MD5 cover a range)
+                    .range(from > 0 ? "bytes=" + from + "-" : null)
+                    .checksumMode(awsEndpoint && from == 0 ? ChecksumMode.ENABLED : null)
                     .build());
             String etag = in.response().eTag();
             if (object.version() != null && etag != null && !etag.equals(object.version())) {
@@ -133,7 +136,7 @@ final class S3ObjectStore implements ObjectStore {
                         location,
                         "the object changed during the download (ETag " + etag + ", listed " + object.version() + ")");
             }
-            return new Opened(new S3Stream(in, location), md5OfEtag(in.response()), null);
+            return new Opened(new S3Stream(in, location), from == 0 ? md5OfEtag(in.response()) : null, null);
         } catch (SdkException e) {
             throw mapped(e, location, "reading");
         }

@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The batch entry against the real fake-gcs-server and gofakes3: shards of a job over two jsonl files with bad lines
  * among good ones, every line once in the results or the errors, the results equal to what the online Vertex
  * {@code :explain} answers for the same instance (the same pipeline and the same {@code VertexWire} mapping
- * {@code VertexPredictionResource} answers with); a retried shard; csv and an image file-list; whole-shard failures.
+ * {@code VertexPredictionResource} answers with); a retried shard; csv and an image file-list; TFRecord files of
+ * images, plain and gzip, and broken ones; shards reading their byte ranges of the input only; whole-shard failures.
  */
 class BatchShardTest {
 
@@ -208,6 +209,18 @@ class BatchShardTest {
         assertEquals(0, shard(tabular, job(gcsStore(), "gs://inputs/in/part-*.jsonl", "gs://results/job", 1), log));
         assertEquals(before, read.apply("explanation.results-00001-of-00003"));
         checkJob(read);
+        // the errors file is put first, the results file second: a results file always has its errors file
+        for (int i = 0; i < 3; i++) {
+            String suffix = String.format(Locale.ROOT, "-%05d-of-00003", i);
+            com.google.cloud.storage.Blob errors =
+                    gcsClient.get(BlobId.of("results", "job/prediction.errors_stats" + suffix));
+            com.google.cloud.storage.Blob results =
+                    gcsClient.get(BlobId.of("results", "job/explanation.results" + suffix));
+            assertTrue(
+                    errors.getGeneration() < results.getGeneration(),
+                    "shard " + i + ": errors generation " + errors.getGeneration() + ", results "
+                            + results.getGeneration());
+        }
     }
 
     @Test
@@ -439,6 +452,179 @@ class BatchShardTest {
                 r.get("prediction"));
     }
 
+    /**
+     * TFRecord files TensorFlow wrote, plain and gzip, on gofakes3: each record is the instance {"b64": ...} of its
+     * bytes, explained as the online :explain explains it; the record that is no image is an errors line.
+     */
+    @Test
+    void tfRecordAndTfRecordGzipFilesOfImagesOnGofakes3(@TempDir Path tmp) throws IOException {
+        ExplanationPipeline image = TestModels.load("jpeg_cnn", 50).pipeline();
+        List<byte[]> records = TfRecords.fixtureRecords();
+        for (String format : List.of("tf-record", "tf-record-gzip")) {
+            String name = format.equals("tf-record") ? "images.tfrecord" : "images.tfrecord.gz";
+            s3Client.putObject(
+                    b -> b.bucket("batch").key("records/" + format + "/" + name),
+                    RequestBody.fromFile(TfRecords.FIXTURES.resolve(name)));
+            Map<String, String> p = new LinkedHashMap<>(s3Store());
+            p.put("explain.batch.input-uris", "s3://batch/records/" + format + "/*");
+            p.put("explain.batch.instances-format", format);
+            p.put("explain.batch.output-directory", tmp.resolve(format).toString());
+            assertEquals(0, shard(image, p, tmp.resolve("no-log")));
+            List<String> results = Files.readAllLines(tmp.resolve(format + "/explanation.results-00000-of-00001"));
+            List<String> errors = Files.readAllLines(tmp.resolve(format + "/prediction.errors_stats-00000-of-00001"));
+            assertEquals(2, results.size(), format + ": " + String.join("\n", results));
+            for (int i = 0; i < 2; i++) {
+                JsonNode r = readTree(results.get(i));
+                JsonNode instance = b64(records.get(i));
+                assertEquals(instance, r.get("instance"), format);
+                JsonNode expected = online(image, instance);
+                assertEquals(expected.get("prediction"), r.get("prediction"), format);
+                assertEquals(expected.get("explanation"), r.get("explanation"), format);
+            }
+            assertEquals(1, errors.size(), format + ": " + String.join("\n", errors));
+            assertEquals(b64(records.get(2)), readTree(errors.get(0)).get("instance"));
+        }
+    }
+
+    static JsonNode b64(byte[] bytes) {
+        return JSON.createObjectNode().put("b64", Base64.getEncoder().encodeToString(bytes));
+    }
+
+    /**
+     * Broken TFRecord files on fake-gcs-server, over 1 and 2 shards: a record with a wrong data CRC and one over
+     * explain.max-request-bytes are an errors line each and the file reads on; a length with a wrong CRC is one errors
+     * line and the rest of its file is skipped; the job goes on with the next file. A file is one shard's, whole.
+     */
+    @Test
+    void corruptAndOversizedRecordsAreErrorsLinesAndTheJobGoesOn(@TempDir Path tmp) throws IOException {
+        ExplanationPipeline image = TestModels.load("jpeg_cnn", 50).pipeline();
+        List<byte[]> records = TfRecords.fixtureRecords();
+        byte[] sample = records.get(0);
+        byte[] gradient = records.get(1);
+        byte[] corrupt = TfRecords.frame(gradient);
+        corrupt[100] ^= 0x10; // a data byte
+        byte[] oversized = new byte[150_000];
+        new Random(1).nextBytes(oversized);
+        byte[] wrongLength = TfRecords.frame(gradient);
+        wrongLength[1] ^= 1; // the length: its CRC no longer matches
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(
+                "1-mixed.tfrecord",
+                concat(TfRecords.frame(sample), corrupt, TfRecords.frame(oversized), TfRecords.frame(gradient)));
+        files.put(
+                "2-broken.tfrecord",
+                concat(TfRecords.frame(sample), wrongLength, TfRecords.frame(gradient), TfRecords.frame(sample)));
+        files.put("3-after.tfrecord", TfRecords.frame(gradient));
+        for (var e : files.entrySet()) {
+            gcsClient.create(
+                    com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of("inputs", "records/" + e.getKey()))
+                            .build(),
+                    e.getValue());
+        }
+        long corruptAt = 16 + sample.length;
+        long oversizedAt = corruptAt + corrupt.length;
+        long brokenAt = 16 + sample.length;
+        for (int count : new int[] {1, 2}) {
+            List<String> results = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Map<String, String> p =
+                        job(gcsStore(), "gs://inputs/records/*.tfrecord", "gs://results/tfr-" + count, i);
+                p.put("explain.batch.shard-count", String.valueOf(count));
+                p.put("explain.batch.instances-format", "tf-record");
+                p.put("explain.max-request-bytes", "100000");
+                assertEquals(0, shard(image, p, tmp.resolve("no-log")));
+                String suffix = String.format(Locale.ROOT, "-%05d-of-%05d", i, count);
+                results.addAll(new String(
+                                gcsClient.readAllBytes(
+                                        BlobId.of("results", "tfr-" + count + "/explanation.results" + suffix)),
+                                StandardCharsets.UTF_8)
+                        .lines()
+                        .toList());
+                errors.addAll(new String(
+                                gcsClient.readAllBytes(
+                                        BlobId.of("results", "tfr-" + count + "/prediction.errors_stats" + suffix)),
+                                StandardCharsets.UTF_8)
+                        .lines()
+                        .toList());
+            }
+            // sample and gradient of the first file, sample of the second, gradient of the third
+            assertEquals(
+                    List.of(b64(sample), b64(gradient), b64(sample), b64(gradient)),
+                    results.stream().map(r -> readTree(r).get("instance")).toList(),
+                    count + " shards");
+            JsonNode expected = online(image, b64(gradient));
+            assertEquals(expected.get("explanation"), readTree(results.get(3)).get("explanation"));
+            assertEquals(
+                    List.of(
+                            "the record at byte " + corruptAt + " of gs://inputs/records/1-mixed.tfrecord has a wrong"
+                                    + " CRC of its data",
+                            "the record at byte " + oversizedAt + " of gs://inputs/records/1-mixed.tfrecord has"
+                                    + " 150000 bytes, more than explain.max-request-bytes (100000)",
+                            "the TFRecord framing of gs://inputs/records/2-broken.tfrecord is broken at byte "
+                                    + brokenAt
+                                    + ": the record's length has a wrong CRC; the rest of the file is skipped"),
+                    errors.stream()
+                            .map(e -> readTree(e).at("/error/message").asText())
+                            .toList(),
+                    count + " shards");
+            for (String e : errors) {
+                assertEquals("INVALID_ARGUMENT", readTree(e).at("/error/status").asText());
+                assertTrue(readTree(e).get("instance").asText().startsWith("gs://inputs/records/"), e);
+            }
+        }
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Through gofakes3's ranged GETs: each of 4 shards of a 4 MB input reads about its quarter of the bytes (the
+     * stream the store sent, as counted by ObjectFiles), not the whole input; together they read every instance once.
+     */
+    @Test
+    void shardsOnGofakes3ReadAboutTheirShareOfTheBytes(@TempDir Path tmp) {
+        StringBuilder text = new StringBuilder();
+        Random random = new Random(9);
+        int instances = 0;
+        for (int i = 0; i < 4_000; i++) {
+            if (i % 400 == 0) {
+                text.append(String.format(Locale.ROOT, "[%d.5, 0.1, -0.2, 0.3, %.4f]", i, random.nextDouble()))
+                        .append('\n');
+                instances++;
+            }
+            text.append(" ".repeat(999)).append('\n'); // a blank line, skipped without work
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        s3Client.putObject(b -> b.bucket("batch").key("ranged/big.jsonl"), RequestBody.fromBytes(bytes));
+        int count = 4;
+        long succeeded = 0;
+        for (int i = 0; i < count; i++) {
+            Map<String, String> p = job(
+                    s3Store(), "s3://batch/ranged/big.jsonl", tmp.resolve("out").toString(), i);
+            p.put("explain.batch.shard-count", String.valueOf(count));
+            p.put("explain.batch.generate-explanation", "false");
+            dev.explainable.serving.runtime.config.ExplainConfig config = TestOptions.config(p);
+            BatchShard.Counts counts;
+            try (dev.explainable.serving.runtime.storage.ObjectFiles files =
+                    new dev.explainable.serving.runtime.storage.ObjectFiles(
+                            dev.explainable.serving.runtime.config.RuntimeOptions.storage(config))) {
+                counts = new BatchShard(BatchSettings.from(config, Map.of()), tabular, files).run();
+            }
+            long share = bytes.length / count;
+            assertTrue(
+                    counts.bytesRead() >= share - 1 && counts.bytesRead() <= share + 1_000 + 64 * 1024,
+                    "shard " + i + " read " + counts.bytesRead() + " of " + bytes.length + " bytes");
+            succeeded += counts.succeeded();
+        }
+        assertEquals(instances, succeeded);
+    }
+
     @Test
     void aMissingInputBucketOrAnUnwritableOutputFailsTheShardWithItsReason(@TempDir Path tmp) throws IOException {
         Path log = Files.createFile(tmp.resolve("termination-log"));
@@ -474,10 +660,15 @@ class BatchShardTest {
                     BatchMain.BAD_CONFIGURATION,
                     shard(tabular, job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 3), log));
             assertTrue(Files.readString(log).contains("shard index 3 is not in 0..2"), Files.readString(log));
-            Map<String, String> tfRecord = job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 0);
-            tfRecord.put("explain.batch.instances-format", "tf-record");
-            assertEquals(BatchMain.BAD_CONFIGURATION, shard(tabular, tfRecord, log));
-            assertTrue(Files.readString(log).contains("tf-record is not supported"), Files.readString(log));
+            Map<String, String> bigQuery = job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 0);
+            bigQuery.put("explain.batch.instances-format", "bigquery");
+            assertEquals(BatchMain.BAD_CONFIGURATION, shard(tabular, bigQuery, log));
+            assertTrue(Files.readString(log).contains("bigquery is not supported"), Files.readString(log));
+            Map<String, String> keyedRecords = job(s3Store(), "s3://batch/in/part-1.jsonl", "s3://batch/out", 0);
+            keyedRecords.put("explain.batch.instances-format", "tf-record");
+            keyedRecords.put("explain.batch.key-field", "id");
+            assertEquals(BatchMain.BAD_CONFIGURATION, shard(tabular, keyedRecords, log));
+            assertTrue(Files.readString(log).contains("a tf-record's instances are"), Files.readString(log));
         } finally {
             System.setErr(stderr);
         }
@@ -508,7 +699,7 @@ class BatchShardTest {
         gcsClient.create(
                 com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of("inputs", "big/part-0.jsonl"))
                         .build(),
-                (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+                bytes(lines));
         String resultsName = String.format("explanation.results-%05d-of-%05d", index, count);
         String errorsName = String.format("prediction.errors_stats-%05d-of-%05d", index, count);
         Map<String, String> env = Map.of(
@@ -573,10 +764,13 @@ class BatchShardTest {
                     Integer::sum);
         }
         Map<String, Integer> expected = new HashMap<>();
-        for (int n = 0; n < lines.size(); n++) {
-            if (n % count == index) { // one input file: line n is shard n mod count's
-                expected.merge(readTreeOrText(lines.get(n)), 1, Integer::sum);
+        long total = bytes(lines).length;
+        long start = 0;
+        for (String line : lines) {
+            if (shardOf(start, total, count) == index) { // one input file: the line's first byte in the shard's third
+                expected.merge(readTreeOrText(line), 1, Integer::sum);
             }
+            start += line.getBytes(StandardCharsets.UTF_8).length + 1;
         }
         assertTrue(expected.size() > 10_000 / count, "distinct lines " + expected.size());
         List<String> twice = seen.entrySet().stream()
@@ -656,7 +850,7 @@ class BatchShardTest {
 
     /**
      * Every good line once across the shards' results, equal to the online answer; every bad line once in the errors;
-     * each shard's lines are its own (line n of the f-th file in shard (f + n) mod 3).
+     * each shard's lines are its own (those whose first byte is in its third of the inputs' bytes).
      */
     static void checkJob(Function<String, String> read) {
         Map<String, JsonNode> results = new HashMap<>();
@@ -718,7 +912,7 @@ class BatchShardTest {
         }
     }
 
-    /** The shard of the line that holds {@code instance}: (file + line) mod 3, over the inputs in sorted order. */
+    /** The shard of the line that holds {@code instance}: the one of 3 whose byte range holds the line's first byte. */
     static int owner(String instance) {
         Integer shard = owners().get(instance);
         if (shard == null) {
@@ -732,17 +926,45 @@ class BatchShardTest {
     private static synchronized Map<String, Integer> owners() {
         if (owners == null) {
             owners = new HashMap<>();
-            int f = 0;
+            long total = 0;
             for (List<String> lines : INPUTS.values()) {
-                for (int n = 0; n < lines.size(); n++) {
-                    if (!lines.get(n).isBlank() && !BAD.contains(lines.get(n))) {
-                        owners.put(readTree(lines.get(n)).toString(), (f + n) % 3);
+                total += bytes(lines).length;
+            }
+            long base = 0;
+            for (List<String> lines : INPUTS.values()) {
+                long start = base;
+                for (String line : lines) {
+                    if (!line.isBlank() && !BAD.contains(line)) {
+                        owners.put(readTree(line).toString(), shardOf(start, total, 3));
                     }
+                    start += line.getBytes(StandardCharsets.UTF_8).length + 1;
                 }
-                f++;
+                base += bytes(lines).length;
             }
         }
         return owners;
+    }
+
+    /** A file's bytes as the tests write it: each line and a '\n'. */
+    static byte[] bytes(List<String> lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The shard of {@code count} whose range, [floor(i * total / count), floor((i + 1) * total / count)), holds byte
+     * {@code offset} of the inputs (computed here with BigInteger, not with the code under test).
+     */
+    static int shardOf(long offset, long total, int count) {
+        for (int i = 0; i < count; i++) {
+            long end = java.math.BigInteger.valueOf(i + 1)
+                    .multiply(java.math.BigInteger.valueOf(total))
+                    .divide(java.math.BigInteger.valueOf(count))
+                    .longValueExact();
+            if (offset < end) {
+                return i;
+            }
+        }
+        throw new AssertionError("byte " + offset + " of " + total);
     }
 
     static JsonNode readTree(String s) {

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -23,7 +24,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A loopback HTTP proxy in front of one of the real object-store servers: it forwards every request as it came and
- * records it (the tests count listing pages through it), and can stall the answers to chosen requests — their
+ * records it (the tests count listing pages and the bytes of answers through it), and can stall the answers to chosen requests — their
  * status and headers go out, then the first bytes of the body, then nothing while the connection stays open, as a
  * store or a network path that hangs mid-download.
  */
@@ -45,6 +46,7 @@ final class StoreProxy implements AutoCloseable {
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicLong bodyBytes = new AtomicLong();
     private volatile Predicate<String> stall = r -> false;
     private volatile int bytesBeforeStall;
     private volatile long firstStall;
@@ -69,6 +71,11 @@ final class StoreProxy implements AutoCloseable {
     /** Every request forwarded so far, as {@code METHOD path?query}. */
     List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The bytes of the answers' bodies sent on to the clients so far (those a ranged read asks for, or all). */
+    long bodyBytes() {
+        return bodyBytes.get();
     }
 
     long count(Predicate<String> which) {
@@ -131,7 +138,11 @@ final class StoreProxy implements AutoCloseable {
                     closed.await();
                     return;
                 }
-                in.transferTo(out);
+                byte[] buffer = new byte[16 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    out.write(buffer, 0, n);
+                    bodyBytes.addAndGet(n);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
