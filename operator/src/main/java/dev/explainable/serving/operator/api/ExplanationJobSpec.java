@@ -161,12 +161,17 @@ public class ExplanationJobSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(
+            value = "self.uris.all(u, !u.matches('^pvc://[^/]*(/.*)?/[.][.](/.*)?$'))",
+            message = "a pvc:// input must not contain '..' segments",
+            reason = "FieldValueInvalid")
     public static class InputConfig {
         @Required
         @Size(min = 1, max = 100)
-        @JsonPropertyDescription("Input files: gs:// or s3:// URIs (read with the model's spec.storage); * and ?"
-                + " wildcards in the last segment.")
-        public List<@Pattern("^(gs|s3)://.+$") String> uris = new ArrayList<>();
+        @JsonPropertyDescription("Input files: gs:// or s3:// URIs (read with the job's storage), or"
+                + " pvc://<claim>/<path> (the claim mounted read-only); * and ? wildcards in the last segment.")
+        public List<@Pattern("^((gs|s3)://.+|pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/.+)$") @Size(max = 2048) String>
+                uris = new ArrayList<>();
 
         @Required
         @Pattern("^(jsonl|csv|file-list|tf-record|tf-record-gzip)$")
@@ -177,11 +182,16 @@ public class ExplanationJobSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(
+            value = "!self.outputUriPrefix.matches('^pvc://[^/]*(/.*)?/[.][.](/.*)?$')",
+            message = "a pvc:// output folder must not contain '..' segments",
+            reason = "FieldValueInvalid")
     public static class OutputConfig {
         @Required
-        @Pattern("^(gs|s3)://[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](/.*)?$")
-        @JsonPropertyDescription("gs:// or s3:// folder; the job writes into its sub-folder"
-                + " prediction-<model>-<creation time>/ (status.outputInfo).")
+        @Pattern("^((gs|s3)://[a-z0-9][a-z0-9._-]{1,221}[a-z0-9]|pvc://[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)(/.*)?$")
+        @Size(max = 1024)
+        @JsonPropertyDescription("gs://, s3:// or pvc://<claim>/<path> folder (the claim mounted writable); the job"
+                + " writes into its sub-folder prediction-<model>-<creation time>/ (status.outputInfo).")
         public String outputUriPrefix;
     }
 

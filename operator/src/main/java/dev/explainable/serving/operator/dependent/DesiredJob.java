@@ -147,7 +147,8 @@ public final class DesiredJob {
             env.addAll(ModelLocation.settings(storage));
         }
         env.addAll(credentials.env());
-        env.addAll(batchSettings(spec, outputDirectory));
+        JobFiles files = JobFiles.of(spec.inputConfig.uris, outputDirectory);
+        env.addAll(batchSettings(spec, files));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
         if (config.runtimeJsonLogs()) {
             env.add(envVar("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
@@ -215,6 +216,8 @@ public final class DesiredJob {
                             .build());
         }
         mounts.addAll(credentials.mounts());
+        mounts.addAll(files.mounts());
+        files.volumes().forEach(x -> volumes.put(x.getName(), x));
         location.extraVolumes().forEach(x -> volumes.put(x.getName(), x));
         credentials.volumes().forEach(x -> volumes.put(x.getName(), x));
 
@@ -285,9 +288,9 @@ public final class DesiredJob {
     }
 
     /** The batch entry's settings: input, instanceConfig, output, shards, explanation or not, batch size. */
-    static List<EnvVar> batchSettings(ExplanationJobSpec spec, String outputDirectory) {
+    static List<EnvVar> batchSettings(ExplanationJobSpec spec, JobFiles files) {
         List<EnvVar> env = new ArrayList<>();
-        env.add(envVar("EXPLAIN_BATCH_INPUT_URIS", String.join(",", spec.inputConfig.uris)));
+        env.add(envVar("EXPLAIN_BATCH_INPUT_URIS", String.join(",", files.inputs())));
         env.add(envVar("EXPLAIN_BATCH_INSTANCES_FORMAT", spec.inputConfig.instancesFormat));
         ExplanationJobSpec.InstanceConfig instances = spec.instanceConfig;
         if (instances != null) {
@@ -304,7 +307,7 @@ public final class DesiredJob {
                 env.add(envVar("EXPLAIN_BATCH_EXCLUDED_FIELDS", list(instances.excludedFields)));
             }
         }
-        env.add(envVar("EXPLAIN_BATCH_OUTPUT_DIRECTORY", outputDirectory));
+        env.add(envVar("EXPLAIN_BATCH_OUTPUT_DIRECTORY", files.outputDirectory()));
         env.add(envVar("EXPLAIN_BATCH_SHARD_COUNT", String.valueOf(spec.shards())));
         env.add(envVar("EXPLAIN_BATCH_GENERATE_EXPLANATION", String.valueOf(spec.explains())));
         if (spec.batchSize != null) {

@@ -353,6 +353,21 @@ class ExplanationJobOnControlPlaneTest {
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("modelUri");
 
+        ExplanationJob upInput = job(ns, "up-input", 1);
+        upInput.getSpec().inputConfig.uris = List.of("pvc://data/in/../../etc/passwd");
+        assertThatThrownBy(() -> client.resource(upInput).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("must not contain '..'");
+        ExplanationJob upOutput = job(ns, "up-output", 1);
+        upOutput.getSpec().outputConfig.outputUriPrefix = "pvc://data/..";
+        assertThatThrownBy(() -> client.resource(upOutput).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("must not contain '..'");
+        ExplanationJob onPvc = job(ns, "on-pvc", 1);
+        onPvc.getSpec().inputConfig.uris = List.of("pvc://data/in/*.jsonl");
+        onPvc.getSpec().outputConfig.outputUriPrefix = "pvc://data/out";
+        client.resource(onPvc).create();
+
         client.resource(ownModelJob(ns, "frozen")).create();
         assertThatThrownBy(() -> mergePatch(
                         ns,

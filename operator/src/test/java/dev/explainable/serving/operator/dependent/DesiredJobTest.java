@@ -249,4 +249,31 @@ class DesiredJobTest {
         assertThat(env(smallJob, "EXPLAIN_LIMITS_MAX_INSTANCES")).isEqualTo("32");
         assertThat(env(smallJob, "EXPLAIN_BATCH_KEY_FIELD")).isNull();
     }
+
+    @Test
+    void pvcInputAndOutputAreMountedAndReadAsLocalPaths() {
+        VersionSpec v1 = Models.version("v1", 0);
+        v1.setModelUri("gs://models/flowers/v1");
+        ExplainableModel m = Models.model("flowers", "v1", v1);
+        ExplanationJob j = job(1, null);
+        j.getSpec().inputConfig.uris = List.of("pvc://inputs/day-1/*.csv", "gs://in/b.csv", "pvc://shared/x.csv");
+        j.getSpec().outputConfig.outputUriPrefix = "pvc://shared/explained";
+        String out = DesiredJob.outputDirectory(j);
+        assertThat(out).isEqualTo("pvc://shared/explained/prediction-flowers-2026_12_06T10_28_43_000Z/");
+        Job job = DesiredJob.of(j, JobModel.of(j, m, v1), out, TestConfig.of());
+        assertThat(env(job, "EXPLAIN_BATCH_INPUT_URIS"))
+                .isEqualTo("/mnt/batch/inputs/day-1/*.csv,gs://in/b.csv,/mnt/batch/shared/x.csv");
+        assertThat(env(job, "EXPLAIN_BATCH_OUTPUT_DIRECTORY"))
+                .isEqualTo("/mnt/batch/shared/explained/prediction-flowers-2026_12_06T10_28_43_000Z/");
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+                .extracting(v -> v.getPersistentVolumeClaim().getClaimName() + ":"
+                        + v.getPersistentVolumeClaim().getReadOnly())
+                .containsExactly("inputs:true", "shared:false");
+        assertThat(pod.getContainers().get(0).getVolumeMounts())
+                .filteredOn(x -> x.getMountPath().startsWith("/mnt/batch/"))
+                .extracting(x -> x.getMountPath() + ":" + x.getReadOnly())
+                .containsExactly("/mnt/batch/inputs:true", "/mnt/batch/shared:false");
+    }
 }
