@@ -34,15 +34,17 @@ import dev.explainable.serving.operator.api.ExplanationJobStatus;
  * Indexed Job with the model's storage settings; the job's state must go QUEUED (or straight to RUNNING) → RUNNING →
  * SUCCEEDED. The files read back through the server's JSON API: 3 results files, every good line once, every bad
  * line once in the errors files, the status's counts equal, and a result's attributions equal to the online Vertex
- * {@code :explain} of the same instance through the model's Service.
+ * {@code :explain} of the same instance through the model's Service. Then a job of its own model URI
+ * ({@link #ownModelJob}) over the first file gives the same results.
  */
 final class BatchJobScenario {
 
     static final String BUCKET = "batch";
     static final String JOB = "iris-batch";
+    static final String OWN_JOB = "iris-own-model";
     static final int SHARDS = 3;
     /** Lines per input file (two files), bad ones included. */
-    static final int LINES_PER_FILE = 100;
+    static final int LINES_PER_FILE = 500;
     /** The bad lines, all in the second file: not JSON, a wrong shape, a string. */
     static final List<String> BAD = List.of("not json", "[1.0, 2.0]", "\"a string\"");
 
@@ -66,7 +68,7 @@ final class BatchJobScenario {
             for (int f = 0; f < 4; f++) {
                 row[f] = ((i * 7 + f * 13) % 41 - 20) / 10.0 + f * 0.01;
             }
-            row[4] = (i - 100) / 50.0; // distinct per line
+            row[4] = (i - 500) / 100.0; // distinct per line (2 decimals)
             StringBuilder b = new StringBuilder("[");
             for (int f = 0; f < 5; f++) {
                 b.append(f == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", row[f]));
@@ -78,7 +80,7 @@ final class BatchJobScenario {
 
     /**
      * Writes {@code <buckets>/batch/in/part-0.jsonl} and {@code part-1.jsonl} (fake-gcs-server reads its data folder
-     * once, at start): 100 lines each, the 3 bad ones spread over the second.
+     * once, at start): 500 lines each, the 3 bad ones spread over the second.
      */
     static void seed(Path buckets) throws Exception {
         List<String> good = goodLines();
@@ -109,6 +111,7 @@ final class BatchJobScenario {
                   outputConfig:
                     outputUriPrefix: gs://%s/batch-out
                   generateExplanation: true
+                  batchSize: 16
                   parallelism:
                     shards: %d
                     pods: 2
@@ -249,6 +252,8 @@ final class BatchJobScenario {
                 .as("the batch's attributions of %s against the online :explain's", sample.get("instance"))
                 .isEqualTo(onlineExplanation.get("attributions"));
 
+        runOwnModel(endpoint, resultLines);
+
         long queuedOrFirst = firstSeen.getOrDefault(ExplanationJobStatus.QUEUED, firstSeen.get("RUNNING"));
         int instances = expectedGood.size() + BAD.size();
         System.out.printf(
@@ -265,6 +270,88 @@ final class BatchJobScenario {
                 (succeeded - created) / 1e9,
                 instances / ((succeeded - queuedOrFirst) / 1e9),
                 (succeeded - firstSeen.get(ExplanationJobStatus.RUNNING)) / 1e9);
+    }
+
+    /**
+     * A job of its own model URI (the same folder, no ExplainableModel) with Vertex's explanationSpec and storage
+     * of its own, over the first input file: it must succeed, its folder named after the job, and every result equal
+     * to the named model's job's result for the same instance.
+     */
+    static String ownModelJob(String endpoint) {
+        return """
+                apiVersion: serving.explainable.dev/v1alpha1
+                kind: ExplanationJob
+                metadata:
+                  name: %s
+                spec:
+                  model:
+                    modelUri: gs://models/iris/1
+                  explanationSpec:
+                    parameters:
+                      integratedGradientsAttribution: {stepCount: 50}
+                  storage:
+                    anonymous: true
+                    gcs: {endpoint: "%s"}
+                  inputConfig:
+                    instancesFormat: jsonl
+                    uris:
+                    - gs://%s/in/part-0.jsonl
+                  outputConfig:
+                    outputUriPrefix: gs://%s/own-out
+                  resources: {cpu: 250m, memory: 1Gi}
+                """.formatted(OWN_JOB, endpoint, BUCKET, BUCKET);
+    }
+
+    private void runOwnModel(String endpoint, List<JsonNode> named) throws Exception {
+        long created = System.nanoTime();
+        client.load(new ByteArrayInputStream(ownModelJob(endpoint).getBytes(StandardCharsets.UTF_8)))
+                .inNamespace(ExplainScenario.NS)
+                .create();
+        ExplanationJobStatus status = null;
+        long deadline = created + LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ExplanationJob ej = client.resources(ExplanationJob.class)
+                    .inNamespace(ExplainScenario.NS)
+                    .withName(OWN_JOB)
+                    .get();
+            status = ej == null ? null : ej.getStatus();
+            if (status != null
+                    && (ExplanationJobStatus.SUCCEEDED.equals(status.state)
+                            || ExplanationJobStatus.FAILED.equals(status.state))) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertThat(status).as("the own-model job's status").isNotNull();
+        assertThat(status.state)
+                .as("own-model job (partial failures %s)", status.partialFailures)
+                .isEqualTo(ExplanationJobStatus.SUCCEEDED);
+        assertThat(status.completionStats.successfulCount).isEqualTo((long) LINES_PER_FILE);
+        assertThat(status.completionStats.failedCount).isZero();
+        String dir = status.outputInfo.gcsOutputDirectory;
+        assertThat(dir).startsWith("gs://" + BUCKET + "/own-out/prediction-" + OWN_JOB + "-");
+        String prefix = dir.substring(("gs://" + BUCKET + "/").length());
+        Map<JsonNode, JsonNode> byInstance = new HashMap<>();
+        for (JsonNode l : named) {
+            byInstance.put(l.get("instance"), l.get("explanation"));
+        }
+        int compared = 0;
+        for (Map.Entry<String, String> f : list(endpoint, prefix).entrySet()) {
+            if (!f.getKey().startsWith(prefix + "explanation.results-")) {
+                continue;
+            }
+            for (String line : lines(f.getValue())) {
+                JsonNode l = ExplainScenario.JSON.readTree(line);
+                assertThat(l.get("explanation"))
+                        .as("the own-model job's explanation of %s against the named model's job's", l.get("instance"))
+                        .isEqualTo(byInstance.get(l.get("instance")));
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(LINES_PER_FILE);
+        System.out.printf(
+                "batch job of its own model URI: SUCCEEDED in %.1f s, %d results equal to the named model's job's%n",
+                (System.nanoTime() - created) / 1e9, compared);
     }
 
     private String podStates() {

@@ -15,6 +15,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.dependent.DesiredJob;
 import dev.explainable.serving.operator.dependent.DesiredState;
+import dev.explainable.serving.operator.dependent.JobModel;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 
 /** Every example parses into the API types and maps to objects (the control-plane test applies CRD rules). */
@@ -34,21 +35,24 @@ class ExamplesTest {
                 ExplanationJob j = Serialization.unmarshal(Files.readString(f), ExplanationJob.class);
                 j.getMetadata().setNamespace("default");
                 j.getMetadata().setCreationTimestamp("2026-12-06T10:00:00Z");
-                ExplainableModel iris =
-                        Serialization.unmarshal(Files.readString(dir.resolve("tabular.yaml")), ExplainableModel.class);
-                iris.getMetadata().setNamespace("default");
-                assertThat(j.getSpec().model.name)
-                        .as(f.toString())
-                        .isEqualTo(iris.getMetadata().getName());
-                assertThat(DesiredJob.of(
-                                        j,
-                                        iris,
-                                        DesiredJob.version(iris, j),
-                                        DesiredJob.outputDirectory(j),
-                                        TestConfig.of())
+                JobModel model;
+                if (j.getSpec().ownModel()) {
+                    model = JobModel.own(j);
+                } else {
+                    ExplainableModel iris = Serialization.unmarshal(
+                            Files.readString(dir.resolve("tabular.yaml")), ExplainableModel.class);
+                    iris.getMetadata().setNamespace("default");
+                    assertThat(j.getSpec().model.name)
+                            .as(f.toString())
+                            .isEqualTo(iris.getMetadata().getName());
+                    model = JobModel.of(j, iris, DesiredJob.version(iris, j));
+                }
+                assertThat(DesiredJob.of(j, model, DesiredJob.outputDirectory(j), TestConfig.of())
                                 .getSpec()
                                 .getCompletions())
-                        .isEqualTo(3);
+                        .as(f.toString())
+                        .isEqualTo(j.getSpec().shards())
+                        .isGreaterThan(1);
                 continue;
             }
             ExplainableModel m = Serialization.unmarshal(Files.readString(f), ExplainableModel.class);

@@ -62,6 +62,9 @@ public class ExplanationJobStatus {
     public static class OutputInfo {
         public String gcsOutputDirectory;
         public String s3OutputDirectory;
+
+        @JsonPropertyDescription("The output folder on a PVC, pvc://<claim>/<path>/ (not Vertex's).")
+        public String pvcOutputDirectory;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -52,6 +52,11 @@ public final class DesiredConfigMap {
      * The config hash covers them all.
      */
     public static Map<String, String> settings(ExplainableModel m, VersionSpec v) {
+        return settings(m.getMetadata().getName(), v);
+    }
+
+    /** As {@link #settings(ExplainableModel, VersionSpec)}, for a model named {@code modelName} (a job's own). */
+    public static Map<String, String> settings(String modelName, VersionSpec v) {
         ExplanationSpec e = v.getExplanation() == null ? new ExplanationSpec() : v.getExplanation();
         VertexExplanationParameters vertex =
                 v.getExplanationSpec() == null ? null : v.getExplanationSpec().getParameters();
@@ -61,7 +66,7 @@ public final class DesiredConfigMap {
                         ? AttributionMethod.DEFAULT
                         : e.getMethod().contract();
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(RuntimeSetting.MODEL_NAME.env(), m.getMetadata().getName());
+        s.put(RuntimeSetting.MODEL_NAME.env(), modelName);
         s.put(RuntimeSetting.MODEL_VERSION.env(), v.getName());
         s.put(RuntimeSetting.METHOD.env(), method.runtimeName());
         int steps = vertex != null
@@ -86,10 +91,15 @@ public final class DesiredConfigMap {
         if (metadata == null || metadata.isNull()) {
             return null;
         }
+        return canonicalJson(metadata);
+    }
+
+    /** {@code metadata} as canonical JSON: sorted keys, so that equal metadata hashes equal. */
+    public static String canonicalJson(JsonNode metadata) {
         try {
             return CANONICAL.writeValueAsString(CANONICAL.treeToValue(metadata, Object.class));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("metadata of version " + v.getName() + " is not JSON", e);
+            throw new IllegalArgumentException("the metadata is not JSON: " + e.getOriginalMessage(), e);
         }
     }
 

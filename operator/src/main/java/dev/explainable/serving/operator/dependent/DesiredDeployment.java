@@ -286,7 +286,11 @@ public final class DesiredDeployment {
 
     /** The model's runtime image if it names one, else the operator's (its GPU image with {@code gpus > 0}). */
     static String image(ExplainableModel m, int gpus, OperatorConfig config) {
-        RuntimeSpec runtime = m.getSpec().getRuntime();
+        return image(m.getSpec().getRuntime(), gpus, config);
+    }
+
+    /** The image {@code runtime} names, else the operator's CPU or GPU runtime image. */
+    static String image(RuntimeSpec runtime, int gpus, OperatorConfig config) {
         return runtime != null && runtime.getImage() != null
                 ? runtime.getImage()
                 : gpus > 0 ? config.runtimeGpuImage() : config.runtimeImage();
@@ -294,7 +298,11 @@ public final class DesiredDeployment {
 
     /** The model's image pull policy if it names one, else the operator's. */
     static String pullPolicy(ExplainableModel m, OperatorConfig config) {
-        RuntimeSpec runtime = m.getSpec().getRuntime();
+        return pullPolicy(m.getSpec().getRuntime(), config);
+    }
+
+    /** The pull policy {@code runtime} names, else the operator's. */
+    static String pullPolicy(RuntimeSpec runtime, OperatorConfig config) {
         return runtime != null && runtime.getImagePullPolicy() != null
                 ? runtime.getImagePullPolicy().name()
                 : config.imagePullPolicy();

@@ -7,13 +7,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -27,6 +32,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.ExplanationJobSpec;
 import dev.explainable.serving.operator.api.ResourcesSpec;
+import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.OperatorConfig;
 
@@ -45,6 +51,9 @@ public final class DesiredJob {
     public static final int BACKOFF_LIMIT_PER_INDEX = 2;
     /** The batch entry's exit codes that no retry mends: bad settings (2), a model that does not load (3). */
     public static final List<Integer> NOT_RETRIED = List.of(2, 3);
+
+    /** The runtime's explain.limits.max-instances default, which a larger batchSize raises. */
+    static final int DEFAULT_MAX_INSTANCES = 32;
 
     static final List<String> COMMAND = List.of("java", "-jar", "/deployments/quarkus-run.jar", "batch");
 
@@ -70,8 +79,9 @@ public final class DesiredJob {
      */
     public static String outputDirectory(ExplanationJob job) {
         String prefix = job.getSpec().outputConfig.outputUriPrefix;
+        String model = job.getSpec().ownModel() ? job.getMetadata().getName() : job.getSpec().model.name;
         Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
-        return (prefix.endsWith("/") ? prefix : prefix + "/") + "prediction-" + job.getSpec().model.name + "-"
+        return (prefix.endsWith("/") ? prefix : prefix + "/") + "prediction-" + model + "-"
                 + FOLDER_TIME.format(created) + "/";
     }
 
@@ -86,47 +96,59 @@ public final class DesiredJob {
         return l;
     }
 
+    /** The ConfigMap holding the job's inline metadata, frozen at the job's creation; null when the folder's is used. */
+    public static ConfigMap metadataConfigMap(ExplanationJob job, JobModel model) {
+        if (model.metadataJson() == null) {
+            return null;
+        }
+        return new ConfigMapBuilder()
+                .withMetadata(new ObjectMetaBuilder()
+                        .withName(metadataConfigMapName(job))
+                        .withNamespace(job.getMetadata().getNamespace())
+                        .withLabels(labels(job))
+                        .withOwnerReferences(owner(job))
+                        .build())
+                .withData(Map.of(DesiredConfigMap.METADATA_FILE, model.metadataJson()))
+                .build();
+    }
+
+    public static String metadataConfigMapName(ExplanationJob job) {
+        return job.getMetadata().getName() + "-metadata";
+    }
+
     /**
+     * @param model what the job runs ({@link JobModel})
      * @param outputDirectory {@link #outputDirectory}, as the status has it
      */
-    public static Job of(
-            ExplanationJob job, ExplainableModel m, VersionSpec v, String outputDirectory, OperatorConfig config) {
+    public static Job of(ExplanationJob job, JobModel model, String outputDirectory, OperatorConfig config) {
         ExplanationJobSpec spec = job.getSpec();
-        VersionConfig versionConfig = VersionConfig.of(m, v);
-        ResourcesSpec r = spec.resources != null
-                ? spec.resources
-                : v.getResources() == null ? new ResourcesSpec() : v.getResources();
-        int gpus = r.getGpus() == null ? 0 : r.getGpus();
-        String image = DesiredDeployment.image(m, gpus, config);
-        String pullPolicy = DesiredDeployment.pullPolicy(m, config);
-        ModelLocation location =
-                ModelLocation.of(v.getModelUri(), m.getSpec().getStorage(), config.runtimeImage(), pullPolicy);
-        ModelLocation.Credentials credentials =
-                ModelLocation.credentials(m.getSpec().getStorage());
+        ResourcesSpec r = model.resources() == null ? new ResourcesSpec() : model.resources();
+        int gpus = model.gpus();
+        String image = DesiredDeployment.image(model.runtime(), gpus, config);
+        String pullPolicy = DesiredDeployment.pullPolicy(model.runtime(), config);
+        StorageSpec storage = model.storage();
+        ModelLocation location = ModelLocation.of(model.modelUri(), storage, config.runtimeImage(), pullPolicy);
+        ModelLocation.Credentials credentials = ModelLocation.credentials(storage);
 
         List<EnvVar> env = new ArrayList<>();
-        // the version's settings as its ConfigMap has them, as values: a later change of the model leaves the job as
-        // it started
-        versionConfig.settings().forEach((key, value) -> {
+        // the settings as values: a later change of the model leaves the job as it started
+        model.settings().forEach((key, value) -> {
             if (!key.equals(DesiredConfigMap.MODEL_URI_KEY)) {
                 env.add(envVar(key, value));
             }
         });
         env.add(envVar(RuntimeSetting.MODEL_DIR.env(), location.modelDir()));
-        if (versionConfig.metadataJson() != null) {
+        if (model.metadataJson() != null) {
             env.add(envVar(
                     RuntimeSetting.METADATA_FILE.env(),
                     DesiredDeployment.CONFIG_MOUNT + "/" + DesiredConfigMap.METADATA_FILE));
         }
-        if (m.getSpec().getStorage() != null) {
-            env.addAll(ModelLocation.settings(m.getSpec().getStorage()));
+        if (storage != null) {
+            env.addAll(ModelLocation.settings(storage));
         }
         env.addAll(credentials.env());
-        env.add(envVar("EXPLAIN_BATCH_INPUT_URIS", String.join(",", spec.inputConfig.uris)));
-        env.add(envVar("EXPLAIN_BATCH_INSTANCES_FORMAT", spec.inputConfig.instancesFormat));
-        env.add(envVar("EXPLAIN_BATCH_OUTPUT_DIRECTORY", outputDirectory));
-        env.add(envVar("EXPLAIN_BATCH_SHARD_COUNT", String.valueOf(spec.shards())));
-        env.add(envVar("EXPLAIN_BATCH_GENERATE_EXPLANATION", String.valueOf(spec.explains())));
+        JobFiles files = JobFiles.of(spec.inputConfig.uris, outputDirectory);
+        env.addAll(batchSettings(spec, files));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
         if (config.runtimeJsonLogs()) {
             env.add(envVar("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
@@ -142,6 +164,23 @@ public final class DesiredJob {
         if (gpus > 0) {
             limits.put(DesiredDeployment.GPU, new Quantity(String.valueOf(gpus)));
         }
+        // GPU shards go where serving's GPU pods go: the operator's GPU tolerations and node selector
+        List<Toleration> tolerations = new ArrayList<>();
+        if (model.tolerations() != null) {
+            tolerations.addAll(model.tolerations());
+        }
+        if (gpus > 0) {
+            for (Toleration t : config.gpuTolerationList()) {
+                if (tolerations.stream().noneMatch(x -> Objects.equals(x.getKey(), t.getKey()))) {
+                    tolerations.add(t);
+                }
+            }
+        }
+        Map<String, String> nodeSelector = model.nodeSelector() != null
+                        || gpus == 0
+                        || config.gpuNodeSelectorMap().isEmpty()
+                ? model.nodeSelector()
+                : config.gpuNodeSelectorMap();
 
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(location.mount());
@@ -156,8 +195,8 @@ public final class DesiredJob {
                         .withNewEmptyDir()
                         .endEmptyDir()
                         .build());
-        if (versionConfig.metadataJson() != null) {
-            // the inline metadata from the version's ConfigMap (the ExplainableModel's own)
+        if (model.metadataJson() != null) {
+            // the job's own copy of the metadata (metadataConfigMap), not the model's ConfigMap that may change
             mounts.add(new VolumeMountBuilder()
                     .withName("config")
                     .withMountPath(DesiredDeployment.CONFIG_MOUNT)
@@ -168,7 +207,7 @@ public final class DesiredJob {
                     new VolumeBuilder()
                             .withName("config")
                             .withNewConfigMap()
-                            .withName(DesiredState.configMapName(m, v.getName()))
+                            .withName(metadataConfigMapName(job))
                             .withItems(new KeyToPathBuilder()
                                     .withKey(DesiredConfigMap.METADATA_FILE)
                                     .withPath(DesiredConfigMap.METADATA_FILE)
@@ -177,6 +216,8 @@ public final class DesiredJob {
                             .build());
         }
         mounts.addAll(credentials.mounts());
+        mounts.addAll(files.mounts());
+        files.volumes().forEach(x -> volumes.put(x.getName(), x));
         location.extraVolumes().forEach(x -> volumes.put(x.getName(), x));
         credentials.volumes().forEach(x -> volumes.put(x.getName(), x));
 
@@ -186,14 +227,7 @@ public final class DesiredJob {
                         .withName(job.getMetadata().getName())
                         .withNamespace(job.getMetadata().getNamespace())
                         .withLabels(labels(job))
-                        .withOwnerReferences(new OwnerReferenceBuilder()
-                                .withApiVersion(job.getApiVersion())
-                                .withKind(job.getKind())
-                                .withName(job.getMetadata().getName())
-                                .withUid(job.getMetadata().getUid())
-                                .withController(true)
-                                .withBlockOwnerDeletion(true)
-                                .build())
+                        .withOwnerReferences(owner(job))
                         .build())
                 .withNewSpec()
                 .withCompletionMode("Indexed")
@@ -226,12 +260,9 @@ public final class DesiredJob {
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
-                .withNodeSelector(v.getNodeSelector())
-                .withTolerations(v.getTolerations())
-                .withServiceAccountName(
-                        m.getSpec().getStorage() == null
-                                ? null
-                                : m.getSpec().getStorage().getServiceAccountName())
+                .withNodeSelector(nodeSelector)
+                .withTolerations(tolerations.isEmpty() ? null : tolerations)
+                .withServiceAccountName(storage == null ? null : storage.getServiceAccountName())
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(DesiredDeployment.podSecurityContext())
                 .withInitContainers(location.initContainers())
@@ -254,6 +285,54 @@ public final class DesiredJob {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The batch entry's settings: input, instanceConfig, output, shards, explanation or not, batch size. */
+    static List<EnvVar> batchSettings(ExplanationJobSpec spec, JobFiles files) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(envVar("EXPLAIN_BATCH_INPUT_URIS", String.join(",", files.inputs())));
+        env.add(envVar("EXPLAIN_BATCH_INSTANCES_FORMAT", spec.inputConfig.instancesFormat));
+        ExplanationJobSpec.InstanceConfig instances = spec.instanceConfig;
+        if (instances != null) {
+            if (instances.instanceType != null) {
+                env.add(envVar("EXPLAIN_BATCH_INSTANCE_TYPE", instances.instanceType));
+            }
+            if (instances.keyField != null) {
+                env.add(envVar("EXPLAIN_BATCH_KEY_FIELD", instances.keyField));
+            }
+            if (instances.includedFields != null && !instances.includedFields.isEmpty()) {
+                env.add(envVar("EXPLAIN_BATCH_INCLUDED_FIELDS", list(instances.includedFields)));
+            }
+            if (instances.excludedFields != null && !instances.excludedFields.isEmpty()) {
+                env.add(envVar("EXPLAIN_BATCH_EXCLUDED_FIELDS", list(instances.excludedFields)));
+            }
+        }
+        env.add(envVar("EXPLAIN_BATCH_OUTPUT_DIRECTORY", files.outputDirectory()));
+        env.add(envVar("EXPLAIN_BATCH_SHARD_COUNT", String.valueOf(spec.shards())));
+        env.add(envVar("EXPLAIN_BATCH_GENERATE_EXPLANATION", String.valueOf(spec.explains())));
+        if (spec.batchSize != null) {
+            env.add(envVar("EXPLAIN_BATCH_INSTANCES_PER_CALL", String.valueOf(spec.batchSize)));
+            // a call of batchSize instances must pass the runtime's per-request bound
+            env.add(envVar(
+                    "EXPLAIN_LIMITS_MAX_INSTANCES", String.valueOf(Math.max(spec.batchSize, DEFAULT_MAX_INSTANCES))));
+        }
+        return env;
+    }
+
+    /** A list setting as SmallRye Config reads it: comma-separated, a comma inside an item escaped. */
+    private static String list(List<String> items) {
+        return String.join(",", items.stream().map(i -> i.replace(",", "\\,")).toList());
+    }
+
+    private static List<OwnerReference> owner(ExplanationJob job) {
+        return List.of(new OwnerReferenceBuilder()
+                .withApiVersion(job.getApiVersion())
+                .withKind(job.getKind())
+                .withName(job.getMetadata().getName())
+                .withUid(job.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build());
     }
 
     private static EnvVar envVar(String name, String value) {

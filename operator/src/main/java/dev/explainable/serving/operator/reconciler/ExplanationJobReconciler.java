@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,14 +34,17 @@ import dev.explainable.serving.operator.api.ExplanationJobStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.dependent.DesiredJob;
+import dev.explainable.serving.operator.dependent.JobModel;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.events.EventRecorder;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 import dev.explainable.serving.operator.status.JobStatusCalculator;
 
 /**
- * An {@link ExplanationJob} becomes one Indexed Job ({@link DesiredJob}), created once by server-side apply (a Job's
- * pod template cannot change, and the job must not change with its model afterwards); {@code cancel} then suspends
+ * An {@link ExplanationJob} becomes one Indexed Job ({@link DesiredJob}) of what it runs ({@link JobModel}: its
+ * model's version with the job's overrides, or its own model URI), created once by server-side apply with the
+ * ConfigMap of its inline metadata (a Job's pod template cannot change, and the job must not change with its model
+ * afterwards); {@code cancel} then suspends
  * it (a merge patch of {@code spec.suspend}). The status {@link JobStatusCalculator} derives from the Job and its pods
  * is patched when it changes. Reads come from informers: the Jobs and pods carrying {@link DesiredJob#JOB_LABEL}, and
  * the ExplainableModels the jobs name.
@@ -89,8 +93,11 @@ public class ExplanationJobReconciler implements Reconciler<ExplanationJob> {
         sources.add(new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ExplainableModel.class, ExplanationJob.class)
                         .withName(MODELS)
-                        .withPrimaryToSecondaryMapper((ExplanationJob j) -> Set.of(new ResourceID(
-                                j.getSpec().model.name, j.getMetadata().getNamespace())))
+                        .withPrimaryToSecondaryMapper((ExplanationJob j) -> j.getSpec()
+                                        .ownModel()
+                                ? Set.of()
+                                : Set.of(new ResourceID(
+                                        j.getSpec().model.name, j.getMetadata().getNamespace())))
                         .withSecondaryToPrimaryMapper(m -> context.getPrimaryCache()
                                 .list(m.getMetadata().getNamespace())
                                 .filter(j -> j.getSpec() != null
@@ -118,38 +125,52 @@ public class ExplanationJobReconciler implements Reconciler<ExplanationJob> {
                 return UpdateControl.noUpdate(); // ended before it ran: stays so
             }
             if (!job.getSpec().cancelled()) {
-                Optional<ExplainableModel> model = context.getSecondaryResource(ExplainableModel.class);
-                if (model.isEmpty()) {
-                    return patch(
-                                    job,
-                                    JobStatusCalculator.refused(
-                                            job,
-                                            ExplanationJobStatus.QUEUED,
-                                            "ModelNotFound",
-                                            "no ExplainableModel " + job.getSpec().model.name + " in namespace "
-                                                    + job.getMetadata().getNamespace(),
-                                            outputDirectory,
-                                            now))
-                            .rescheduleAfter(MODEL_RECHECK);
+                JobModel model;
+                if (job.getSpec().ownModel()) {
+                    model = JobModel.own(job);
+                } else {
+                    Optional<ExplainableModel> found = context.getSecondaryResource(ExplainableModel.class);
+                    if (found.isEmpty()) {
+                        return patch(
+                                        job,
+                                        JobStatusCalculator.refused(
+                                                job,
+                                                ExplanationJobStatus.QUEUED,
+                                                "ModelNotFound",
+                                                "no ExplainableModel " + job.getSpec().model.name + " in namespace "
+                                                        + job.getMetadata().getNamespace(),
+                                                outputDirectory,
+                                                now))
+                                .rescheduleAfter(MODEL_RECHECK);
+                    }
+                    ExplainableModel m = found.get();
+                    List<String> violations = ModelPolicy.violations(m, config);
+                    VersionSpec version = DesiredJob.version(m, job);
+                    String refusal = !violations.isEmpty()
+                            ? "the operator's policy refuses model "
+                                    + m.getMetadata().getName() + ": " + String.join("; ", violations)
+                            : version == null
+                                    ? "model " + m.getMetadata().getName() + " has no version "
+                                            + job.getSpec().model.version
+                                    : null;
+                    if (refusal != null) {
+                        events.warning(job, "Failed", refusal);
+                        return patch(
+                                job,
+                                JobStatusCalculator.refused(
+                                        job, ExplanationJobStatus.FAILED, "Refused", refusal, outputDirectory, now));
+                    }
+                    model = JobModel.of(job, m, version);
                 }
-                ExplainableModel m = model.get();
-                List<String> violations = ModelPolicy.violations(m, config);
-                VersionSpec version = DesiredJob.version(m, job);
-                String refusal = !violations.isEmpty()
-                        ? "the operator's policy refuses model "
-                                + m.getMetadata().getName() + ": " + String.join("; ", violations)
-                        : version == null
-                                ? "model " + m.getMetadata().getName() + " has no version "
-                                        + job.getSpec().model.version
-                                : null;
-                if (refusal != null) {
-                    events.warning(job, "Failed", refusal);
-                    return patch(
-                            job,
-                            JobStatusCalculator.refused(
-                                    job, ExplanationJobStatus.FAILED, "Refused", refusal, outputDirectory, now));
+                ConfigMap metadata = DesiredJob.metadataConfigMap(job, model);
+                if (metadata != null) {
+                    // before the Job: its pods mount it
+                    client.resource(metadata)
+                            .fieldManager(Labels.OPERATOR)
+                            .forceConflicts()
+                            .serverSideApply();
                 }
-                k8sJob = client.resource(DesiredJob.of(job, m, version, outputDirectory, config))
+                k8sJob = client.resource(DesiredJob.of(job, model, outputDirectory, config))
                         .fieldManager(Labels.OPERATOR)
                         .forceConflicts()
                         .serverSideApply();

@@ -207,6 +207,8 @@ public final class JobStatusCalculator {
         ExplanationJobStatus.OutputInfo info = new ExplanationJobStatus.OutputInfo();
         if (outputDirectory.startsWith("s3://")) {
             info.s3OutputDirectory = outputDirectory;
+        } else if (outputDirectory.startsWith("pvc://")) {
+            info.pvcOutputDirectory = outputDirectory;
         } else {
             info.gcsOutputDirectory = outputDirectory;
         }
@@ -218,9 +220,10 @@ public final class JobStatusCalculator {
         if (status == null || status.outputInfo == null) {
             return null;
         }
-        return status.outputInfo.gcsOutputDirectory != null
-                ? status.outputInfo.gcsOutputDirectory
-                : status.outputInfo.s3OutputDirectory;
+        ExplanationJobStatus.OutputInfo info = status.outputInfo;
+        return info.gcsOutputDirectory != null
+                ? info.gcsOutputDirectory
+                : info.s3OutputDirectory != null ? info.s3OutputDirectory : info.pvcOutputDirectory;
     }
 
     private static String reason(String state) {

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -22,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
@@ -29,6 +33,8 @@ import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.ExplanationJobSpec;
 import dev.explainable.serving.operator.api.ExplanationJobStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.api.VertexExplanationParameters;
+import dev.explainable.serving.operator.api.VertexExplanationSpec;
 import dev.explainable.serving.operator.dependent.DesiredJob;
 
 /**
@@ -280,7 +286,7 @@ class ExplanationJobOnControlPlaneTest {
     void theApiServerRefusesBadSpecsAndChangesAfterCreation() {
         String ns = cluster.namespace("ej-refusals");
         ExplanationJob badFormat = job(ns, "tf", 1);
-        badFormat.getSpec().inputConfig.instancesFormat = "tf-record";
+        badFormat.getSpec().inputConfig.instancesFormat = "bigquery";
         assertThatThrownBy(() -> client.resource(badFormat).create())
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("instancesFormat");
@@ -302,5 +308,126 @@ class ExplanationJobOnControlPlaneTest {
         // no model m here: the job waits for it, QUEUED
         awaitState(ns, "fixed", ExplanationJobStatus.QUEUED);
         assertThat(get(ns, "fixed").getStatus().conditions).anyMatch(c -> "ModelNotFound".equals(c.getReason()));
+    }
+
+    @Test
+    void theApiServerRefusesAModelNamedTwiceOrNotAtAllAndMisplacedOverrides() {
+        String ns = cluster.namespace("ej-model-refusals");
+        ExplanationJob both = job(ns, "both", 1);
+        both.getSpec().model.modelUri = "gs://models/m/1";
+        assertThatThrownBy(() -> client.resource(both).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("name the model once");
+        ExplanationJob neither = job(ns, "neither", 1);
+        neither.getSpec().model.name = null;
+        assertThatThrownBy(() -> client.resource(neither).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("name the model once");
+        ExplanationJob versionOfUri = ownModelJob(ns, "version-of-uri");
+        versionOfUri.getSpec().model.version = "v1";
+        assertThatThrownBy(() -> client.resource(versionOfUri).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("version names a version");
+        ExplanationJob predictionsOnly = ownModelJob(ns, "predictions-only");
+        predictionsOnly.getSpec().generateExplanation = false;
+        assertThatThrownBy(() -> client.resource(predictionsOnly).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("only with generateExplanation");
+        ExplanationJob fileListFields = job(ns, "file-list-fields", 1);
+        fileListFields.getSpec().inputConfig.instancesFormat = "file-list";
+        fileListFields.getSpec().instanceConfig = new ExplanationJobSpec.InstanceConfig();
+        fileListFields.getSpec().instanceConfig.keyField = "id";
+        assertThatThrownBy(() -> client.resource(fileListFields).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("instanceConfig applies to jsonl and csv");
+        ExplanationJob bothFields = job(ns, "both-fields", 1);
+        bothFields.getSpec().instanceConfig = new ExplanationJobSpec.InstanceConfig();
+        bothFields.getSpec().instanceConfig.includedFields = List.of("a");
+        bothFields.getSpec().instanceConfig.excludedFields = List.of("b");
+        assertThatThrownBy(() -> client.resource(bothFields).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("not both");
+        ExplanationJob fileUri = ownModelJob(ns, "file-uri");
+        fileUri.getSpec().model.modelUri = "file:///etc";
+        assertThatThrownBy(() -> client.resource(fileUri).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("modelUri");
+
+        ExplanationJob upInput = job(ns, "up-input", 1);
+        upInput.getSpec().inputConfig.uris = List.of("pvc://data/in/../../etc/passwd");
+        assertThatThrownBy(() -> client.resource(upInput).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("must not contain '..'");
+        ExplanationJob upOutput = job(ns, "up-output", 1);
+        upOutput.getSpec().outputConfig.outputUriPrefix = "pvc://data/..";
+        assertThatThrownBy(() -> client.resource(upOutput).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("must not contain '..'");
+        ExplanationJob onPvc = job(ns, "on-pvc", 1);
+        onPvc.getSpec().inputConfig.uris = List.of("pvc://data/in/*.jsonl");
+        onPvc.getSpec().outputConfig.outputUriPrefix = "pvc://data/out";
+        client.resource(onPvc).create();
+
+        client.resource(ownModelJob(ns, "frozen")).create();
+        assertThatThrownBy(() -> mergePatch(
+                        ns,
+                        "frozen",
+                        "{\"spec\":{\"explanationSpec\":{\"parameters\":{\"xraiAttribution\":{\"stepCount\":9}}}}}"))
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("cannot change after creation");
+        assertThatThrownBy(() -> mergePatch(ns, "frozen", "{\"spec\":{\"batchSize\":3}}"))
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("cannot change after creation");
+    }
+
+    /** A job of its own model URI, on a node no pod reaches, with Vertex's explanationSpec and a tf-record input. */
+    static ExplanationJob ownModelJob(String ns, String name) {
+        ExplanationJob j = job(ns, name, 2);
+        j.getSpec().model = new ExplanationJobSpec.ModelRef();
+        j.getSpec().model.modelUri = "gs://models/iris/1";
+        j.getSpec().inputConfig.instancesFormat = "tf-record";
+        j.getSpec().explanationSpec = new VertexExplanationSpec();
+        VertexExplanationParameters parameters = new VertexExplanationParameters();
+        VertexExplanationParameters.PathCount paths = new VertexExplanationParameters.PathCount();
+        paths.setPathCount(12);
+        parameters.setSampledShapleyAttribution(paths);
+        j.getSpec().explanationSpec.setParameters(parameters);
+        j.getSpec()
+                .explanationSpec
+                .setMetadata(Serialization.unmarshal(
+                        "{\"inputs\":{\"x\":{\"inputTensorName\":\"x\"}},\"outputs\":{\"y\":{\"outputTensorName\":\"y\"}}}",
+                        JsonNode.class));
+        j.getSpec().batchSize = 64;
+        return j;
+    }
+
+    @Test
+    void aJobOfItsOwnModelUriRunsWithoutAnExplainableModelAndKeepsItsMetadataInItsOwnConfigMap() {
+        String ns = cluster.namespace("ej-own-model");
+        ExplanationJob created = client.resource(ownModelJob(ns, "own")).create();
+        await().atMost(TIMEOUT).until(() -> k8sJob(ns, "own") != null);
+        Job job = k8sJob(ns, "own");
+        assertThat(env(job, "EXPLAIN_MODEL_NAME")).isEqualTo("own");
+        assertThat(env(job, "EXPLAIN_METHOD")).isEqualTo("sampled-shapley");
+        assertThat(env(job, "EXPLAIN_PATHS")).isEqualTo("12");
+        assertThat(env(job, "EXPLAIN_BATCH_INSTANCES_FORMAT")).isEqualTo("tf-record");
+        assertThat(env(job, "EXPLAIN_BATCH_INSTANCES_PER_CALL")).isEqualTo("64");
+        ConfigMap metadata =
+                client.configMaps().inNamespace(ns).withName("own-metadata").get();
+        assertThat(metadata).isNotNull();
+        assertThat(metadata.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o ->
+                        assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+        assertThat(metadata.getData().get("explanation_metadata.json")).contains("inputTensorName");
+        assertThat(get(ns, "own").getStatus().outputInfo.gcsOutputDirectory)
+                .startsWith("gs://out/batch/prediction-own-");
+
+        kubeletEnds(ns, "own", 0, 0, "{\"successfulCount\":3,\"failedCount\":1}");
+        kubeletEnds(ns, "own", 1, 0, "{\"successfulCount\":5,\"failedCount\":0}");
+        awaitState(ns, "own", ExplanationJobStatus.SUCCEEDED);
+        ExplanationJob done = get(ns, "own");
+        assertThat(done.getStatus().completionStats.successfulCount).isEqualTo(8L);
+        assertThat(done.getStatus().completionStats.failedCount).isEqualTo(1L);
     }
 }
