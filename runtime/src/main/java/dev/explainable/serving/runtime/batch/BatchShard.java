@@ -12,9 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,14 +25,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import dev.explainable.serving.runtime.api.call.WireValues;
-import dev.explainable.serving.runtime.api.vertex.VertexWire;
-import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.storage.ObjectFiles;
 import dev.explainable.serving.runtime.storage.StorageException;
-import dev.explainable.serving.runtime.work.InvalidRequestException;
-import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
  * One shard of a batch job: reads its share of the input ({@link ShardRanges}: a contiguous range of the sorted
@@ -57,7 +50,6 @@ public final class BatchShard {
 
     private static final Logger LOG = Logger.getLogger(BatchShard.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INVALID = "INVALID_ARGUMENT";
 
     /**
      * The shard's counts: instances explained (or predicted), instances in the errors file, and the bytes of input
@@ -65,23 +57,14 @@ public final class BatchShard {
      */
     public record Counts(long succeeded, long failed, long bytesRead) {}
 
-    /**
-     * An instance of this shard, read: as written in the output, as the model is given it, and its key (with
-     * explain.batch.key-field, written instead of the instance; else null).
-     */
-    private record Item(JsonNode written, JsonNode instance, JsonNode key) {}
-
-    /** A call's output lines, in its instances' order. */
-    private record Done(List<String> results, List<String> errors) {}
-
     private final BatchSettings settings;
-    private final ExplanationPipeline pipeline;
     private final ObjectFiles files;
+    private final ShardCall calls;
 
     public BatchShard(BatchSettings settings, ExplanationPipeline pipeline, ObjectFiles files) {
         this.settings = settings;
-        this.pipeline = pipeline;
         this.files = files;
+        this.calls = new ShardCall(settings.generateExplanation(), pipeline);
     }
 
     /**
@@ -160,8 +143,8 @@ public final class BatchShard {
         private final ExecutorService workers;
         private final Writer out;
         private final Writer err;
-        private final Deque<Future<Done>> inFlight = new ArrayDeque<>();
-        private List<Item> pending = new ArrayList<>();
+        private final Deque<Future<ShardCall.Lines>> inFlight = new ArrayDeque<>();
+        private List<ShardCall.Item> pending = new ArrayList<>();
         /** The current csv file's header cells, where instanceConfig names fields. */
         private List<String> header;
 
@@ -223,7 +206,7 @@ public final class BatchShard {
                                 + " bytes, more than explain.max-request-bytes (" + settings.maxLineBytes() + ")");
                 return;
             }
-            Item item;
+            ShardCall.Item item;
             try {
                 item = item(line.text());
             } catch (IllegalArgumentException e) {
@@ -274,12 +257,12 @@ public final class BatchShard {
                     JsonNode b64 = JsonNodeFactory.instance
                             .objectNode()
                             .put("b64", Base64.getEncoder().encodeToString(record.data()));
-                    add(new Item(b64, b64, null));
+                    add(new ShardCall.Item(b64, b64, null));
                 }
             }
         }
 
-        private void add(Item item) throws IOException {
+        private void add(ShardCall.Item item) throws IOException {
             pending.add(item);
             if (pending.size() >= settings.instancesPerCall()) {
                 submit();
@@ -287,7 +270,7 @@ public final class BatchShard {
         }
 
         /** The instance of a line; IllegalArgumentException says why a line is none. */
-        private Item item(String text) throws IOException {
+        private ShardCall.Item item(String text) throws IOException {
             switch (settings.format()) {
                 case JSONL -> {
                     JsonNode node;
@@ -316,30 +299,30 @@ public final class BatchShard {
                             .objectNode()
                             .put("b64", Base64.getEncoder().encodeToString(bytes));
                     // the results name the file, not its bytes again
-                    return new Item(JsonNodeFactory.instance.textNode(location), b64, null);
+                    return new ShardCall.Item(JsonNodeFactory.instance.textNode(location), b64, null);
                 }
             }
         }
 
         /** A line's instance as instanceConfig shaped it: written as the model is given it, or as its key. */
-        private Item item(InstanceShaper.Shaped shaped) {
-            return new Item(shaped.instance(), shaped.instance(), shaped.key());
+        private ShardCall.Item item(InstanceShaper.Shaped shaped) {
+            return new ShardCall.Item(shaped.instance(), shaped.instance(), shaped.key());
         }
 
         private void submit() throws IOException {
             if (pending.isEmpty()) {
                 return;
             }
-            List<Item> call = pending;
+            List<ShardCall.Item> call = pending;
             pending = new ArrayList<>();
             while (inFlight.size() >= settings.callsInFlight()) {
                 writeOldest();
             }
-            inFlight.add(workers.submit(() -> explain(call)));
+            inFlight.add(workers.submit(() -> calls.explain(call)));
         }
 
         private void writeOldest() throws IOException {
-            Done done;
+            ShardCall.Lines done;
             try {
                 done = inFlight.removeFirst().get();
             } catch (InterruptedException e) {
@@ -364,92 +347,9 @@ public final class BatchShard {
         }
 
         private void error(JsonNode instance, String message) throws IOException {
-            err.write(errorLine(instance, null, message));
+            err.write(ShardCall.errorLine(instance, null, message));
             err.write('\n');
             failed++;
-        }
-    }
-
-    /**
-     * Explains a call's instances together; when the call is refused for an instance (its decode, its work, its
-     * explanation), each instance alone, so that only the bad ones become errors lines.
-     */
-    private Done explain(List<Item> call) {
-        List<String> results = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        try {
-            results.addAll(resultLines(call));
-        } catch (InvalidRequestException | LimitExceededException e) {
-            if (call.size() == 1) {
-                errors.add(errorLine(call.get(0).written(), call.get(0).key(), e.getMessage()));
-            } else {
-                for (Item one : call) {
-                    Done alone = explain(List.of(one));
-                    results.addAll(alone.results());
-                    errors.addAll(alone.errors());
-                }
-            }
-        }
-        return new Done(results, errors);
-    }
-
-    /** The results lines of a call: Vertex's explanation and prediction of each instance, as :explain answers. */
-    private List<String> resultLines(List<Item> call) {
-        List<JsonNode> instances = call.stream().map(Item::instance).toList();
-        List<String> lines = new ArrayList<>(call.size());
-        if (!settings.generateExplanation()) {
-            List<Object> predictions = WireValues.predictionList(pipeline.predict(instances));
-            for (int i = 0; i < call.size(); i++) {
-                lines.add(line(call.get(i), predictions.get(i), null));
-            }
-            return lines;
-        }
-        ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, ExplainOptions.NONE);
-        VertexWire.ExplainResponse vertex = VertexWire.ExplainResponse.of(
-                answer.explanations(), instances, null, WireValues.predictionList(answer.predictions()));
-        for (int i = 0; i < call.size(); i++) {
-            lines.add(line(
-                    call.get(i),
-                    vertex.predictions().get(i),
-                    vertex.explanations().get(i)));
-        }
-        return lines;
-    }
-
-    private static String line(Item item, Object prediction, VertexWire.InstanceExplanation explanation) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        if (item.key() != null) {
-            line.put("key", item.key());
-        } else {
-            line.put("instance", item.written());
-        }
-        line.put("prediction", prediction);
-        if (explanation != null) {
-            line.put("explanation", explanation);
-        }
-        return write(line);
-    }
-
-    /** An errors line: the instance, or its key where explain.batch.key-field gave it one. */
-    static String errorLine(JsonNode instance, JsonNode key, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("status", INVALID);
-        error.put("message", message == null ? "" : message.replaceFirst("^instance 0: ", ""));
-        Map<String, Object> line = new LinkedHashMap<>();
-        if (key != null) {
-            line.put("key", key);
-        } else {
-            line.put("instance", instance);
-        }
-        line.put("error", error);
-        return write(line);
-    }
-
-    private static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 
