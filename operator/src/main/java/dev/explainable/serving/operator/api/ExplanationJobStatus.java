@@ -50,6 +50,10 @@ public class ExplanationJobStatus {
         public Long successfulCount;
         public Long failedCount;
 
+        @JsonPropertyDescription("Instances not yet explained: 0 once SUCCEEDED; -1 (unknown, Vertex's value) before"
+                + " and after a failure or cancellation, since a shard says how many instances it held only when done.")
+        public Long incompleteCount;
+
         public CompletionStats() {}
 
         public CompletionStats(long successfulCount, long failedCount) {

@@ -29,7 +29,8 @@ import dev.explainable.serving.operator.dependent.DesiredJob;
  * from the termination messages of the shards that succeeded ({@code {"successfulCount":N,"failedCount":M}}, the batch
  * entry's); the reasons of shards that failed for good from their last pod's termination message.
  *
- * <p>No {@code incompleteCount}: a shard that has not finished has not said how many instances it holds.
+ * <p>{@code incompleteCount} is -1 (Vertex's "unknown") until the job succeeds (then 0): a shard that has not
+ * finished has not said how many instances it holds.
  */
 public final class JobStatusCalculator {
 
@@ -148,6 +149,10 @@ public final class JobStatusCalculator {
         } else {
             s.state = ExplanationJobStatus.QUEUED;
             message = k8sJob == null ? "the Job is not created yet" : "no shard has started yet";
+        }
+
+        if (s.completionStats != null) {
+            s.completionStats.incompleteCount = ExplanationJobStatus.SUCCEEDED.equals(s.state) ? 0L : -1L;
         }
 
         String nowText = now.truncatedTo(ChronoUnit.SECONDS).toString();

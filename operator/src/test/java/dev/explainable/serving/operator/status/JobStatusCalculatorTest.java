@@ -96,6 +96,9 @@ class JobStatusCalculatorTest {
         assertThat(s.state).isEqualTo(ExplanationJobStatus.RUNNING);
         assertThat(s.startTime).isEqualTo("2026-12-06T11:00:10Z");
         assertThat(s.completionStats.successfulCount).isZero();
+        assertThat(s.completionStats.incompleteCount)
+                .as("unknown while running")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -109,6 +112,7 @@ class JobStatusCalculatorTest {
         assertThat(s.state).isEqualTo(ExplanationJobStatus.SUCCEEDED);
         assertThat(s.completionStats.successfulCount).isEqualTo(10);
         assertThat(s.completionStats.failedCount).isEqualTo(1);
+        assertThat(s.completionStats.incompleteCount).isZero();
         assertThat(s.partialFailures).isNull();
         assertThat(s.endTime).isEqualTo("2026-12-06T11:59:00Z");
         assertThat(s.conditions)
@@ -127,6 +131,9 @@ class JobStatusCalculatorTest {
                 JobStatusCalculator.compute(ej(25, false), job(null, "0-24", "Failed", false, 0), pods, OUT, NOW);
         assertThat(s.state).isEqualTo(ExplanationJobStatus.FAILED);
         assertThat(s.partialFailures).hasSize(20);
+        assertThat(s.completionStats.incompleteCount)
+                .as("unknown after a failure")
+                .isEqualTo(-1);
         assertThat(s.partialFailures.get(0).shard).isZero();
         assertThat(s.partialFailures.get(0).message).isEqualTo("the model did not load: no saved_model.pb");
         assertThat(s.conditions.get(1).getMessage()).contains("shard 0: the model did not load");

@@ -187,6 +187,11 @@ class BatchThroughputBenchmark {
             try (var s = Files.lines(out.resolve(String.format("explanation.results-00000-of-%05d", BIG_SHARDS)))) {
                 explained = s.count();
             }
+            // the shard's own count of the input bytes it read (its range, and what reads buffer past it)
+            java.util.regex.Matcher read = java.util.regex.Pattern.compile("(\\d+) bytes of input read")
+                    .matcher(shard.output());
+            assertTrue(read.find(), shard.output());
+            long readBytes = Long.parseLong(read.group(1));
             ROWS.put(
                     String.format(
                             Locale.ROOT,
@@ -195,7 +200,12 @@ class BatchThroughputBenchmark {
                             lines,
                             BIG_SHARDS,
                             explained),
-                    String.format(Locale.ROOT, "peak RSS %d MiB, %.1f s", peak.mib(), whole));
+                    String.format(
+                            Locale.ROOT,
+                            "peak RSS %d MiB, %.1f s, read %.1f MiB of the input",
+                            peak.mib(),
+                            whole,
+                            readBytes / 1048576.0));
         } finally {
             delete(dir);
         }
