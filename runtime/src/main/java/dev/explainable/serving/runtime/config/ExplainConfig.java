@@ -293,6 +293,14 @@ public interface ExplainConfig {
         @WithDefault("32")
         int maxInstances();
 
+        /**
+         * Most named overrides in one v1beta1 {@code concurrentExplanationSpecOverride}; each is explained besides
+         * the request's own explanation, within the request's deadline and admission slot.
+         */
+        @WithName("max-concurrent-explanations")
+        @WithDefault("4")
+        int maxConcurrentExplanations();
+
         /** Most pixels (height x width) of one image, read from its header before it is decoded. */
         @WithName("max-image-pixels")
         @WithDefault("4194304")

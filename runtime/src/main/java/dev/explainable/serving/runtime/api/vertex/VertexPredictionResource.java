@@ -1,6 +1,8 @@
 package dev.explainable.serving.runtime.api.vertex;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,8 @@ import dev.explainable.serving.runtime.api.errors.ApiException;
 import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.api.forwarding.VersionForwarder;
 import dev.explainable.serving.runtime.api.http.ForwardedMark;
+import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
@@ -51,8 +55,11 @@ public class VertexPredictionResource {
     private final ModelHost models;
     private final CallRunner calls;
     private final VersionForwarder forwarder;
+    private final int maxConcurrent;
 
-    public VertexPredictionResource(ModelHost models, CallRunner calls, VersionForwarder forwarder) {
+    public VertexPredictionResource(
+            ModelHost models, CallRunner calls, VersionForwarder forwarder, ExplainConfig config) {
+        this.maxConcurrent = config.limits().maxConcurrentExplanations();
         this.models = models;
         this.calls = calls;
         this.forwarder = forwarder;
@@ -65,7 +72,8 @@ public class VertexPredictionResource {
             summary = "Explain or predict (Vertex AI)",
             description = "Vertex AI endpoints.explain / endpoints.predict. target is '{endpoint}:explain' or "
                     + "':predict'; the endpoint is the model's name, deployedModelId a version's. Body: "
-                    + "{\"instances\": [...], \"deployedModelId\", \"explanationSpecOverride\"}. Errors: "
+                    + "{\"instances\": [...], \"deployedModelId\", \"explanationSpecOverride\"} (v1beta1 also"
+                    + " \"concurrentExplanationSpecOverride\"). Errors: "
                     + "{\"error\": {\"code\", \"message\", \"status\"}}.")
     @APIResponse(
             responseCode = "200",
@@ -85,6 +93,7 @@ public class VertexPredictionResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ErrorBody.GoogleError.class)))
     public Uni<Response> call(
+            @PathParam("apiVersion") String apiVersion,
             @PathParam("project") String project,
             @PathParam("location") String location,
             @PathParam("target") String target,
@@ -129,15 +138,34 @@ public class VertexPredictionResource {
                         return new VertexWire.PredictResponse(
                                 WireValues.predictionList(pipeline.predict(instances)), deployed);
                     }
-                    ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(
-                            instances,
-                            ExplanationOverrides.read(
-                                    request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels()));
-                    return VertexWire.ExplainResponse.of(
+                    ExplainOptions options = ExplanationOverrides.read(
+                            request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels());
+                    // every override checked before any work starts
+                    Map<String, ExplainOptions> concurrent = ConcurrentOverrides.read(
+                            request.body(),
+                            request.parameters(),
+                            apiVersion,
+                            pipeline.method(),
+                            pipeline.mostLabels(),
+                            maxConcurrent);
+                    ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, options);
+                    VertexWire.ExplainResponse response = VertexWire.ExplainResponse.of(
                             answer.explanations(),
                             instances,
                             deployed,
                             WireValues.predictionList(answer.predictions()));
+                    if (concurrent.isEmpty()) {
+                        return response;
+                    }
+                    // one after the other in this request's slot and deadline: the admission's count of
+                    // explanations in flight stays what runs
+                    Map<String, VertexWire.ConcurrentExplanation> named = new LinkedHashMap<>();
+                    concurrent.forEach((name, override) -> named.put(
+                            name,
+                            new VertexWire.ConcurrentExplanation(VertexWire.ExplainResponse.of(
+                                            pipeline.explain(instances, override), instances, deployed, List.of())
+                                    .explanations())));
+                    return response.withConcurrentExplanations(named);
                 });
     }
 

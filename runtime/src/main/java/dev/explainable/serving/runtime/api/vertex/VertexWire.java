@@ -29,9 +29,17 @@ public final class VertexWire {
 
     /** {@code endpoints.explain}'s answer: the explanations, the version that answered, and the predictions. */
     @Schema(name = "VertexExplainResponse")
-    @JsonPropertyOrder({"explanations", "deployedModelId", "predictions"})
+    @JsonPropertyOrder({"explanations", "deployedModelId", "predictions", "concurrentExplanations"})
     public record ExplainResponse(
-            List<InstanceExplanation> explanations, String deployedModelId, List<Object> predictions) {
+            List<InstanceExplanation> explanations,
+            String deployedModelId,
+            List<Object> predictions,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, ConcurrentExplanation> concurrentExplanations) {
+
+        /** This answer with v1beta1's {@code concurrentExplanations}, one per named override, in the request's order. */
+        public ExplainResponse withConcurrentExplanations(Map<String, ConcurrentExplanation> concurrent) {
+            return new ExplainResponse(explanations, deployedModelId, predictions, concurrent);
+        }
 
         /**
          * An attribution's {@code featureAttributions} mirrors its instance: an object of named inputs for an object
@@ -51,9 +59,13 @@ public final class VertexWire {
                 }
                 out.add(new InstanceExplanation(attributions));
             }
-            return new ExplainResponse(out, deployedModelId, predictions);
+            return new ExplainResponse(out, deployedModelId, predictions, null);
         }
     }
+
+    /** v1beta1's {@code ConcurrentExplanation}: the explanations one named override gives, one per instance. */
+    @Schema(name = "VertexConcurrentExplanation")
+    public record ConcurrentExplanation(List<InstanceExplanation> explanations) {}
 
     /** The explanation of one instance: one attribution per explained output. */
     @Schema(name = "VertexExplanation")
