@@ -92,6 +92,8 @@ public final class BatchMain {
             BatchShard.Counts counts = new BatchShard(settings, pipeline, files).run();
             String summary = "{\"successfulCount\":" + counts.succeeded() + ",\"failedCount\":" + counts.failed() + "}";
             System.out.println(summary);
+            // the shard's share of the input, as it read it (its byte range and the buffers past it)
+            System.out.println("input bytes read: " + counts.bytesRead());
             TerminationMessage.write(summary, terminationLog);
             return DONE;
         } catch (StorageException | UncheckedIOException e) {

@@ -188,8 +188,8 @@ class BatchThroughputBenchmark {
                 explained = s.count();
             }
             // the shard's own count of the input bytes it read (its range, and what reads buffer past it)
-            java.util.regex.Matcher read = java.util.regex.Pattern.compile("(\\d+) bytes of input read")
-                    .matcher(shard.output());
+            java.util.regex.Matcher read =
+                    java.util.regex.Pattern.compile("input bytes read: (\\d+)").matcher(shard.output());
             assertTrue(read.find(), shard.output());
             long readBytes = Long.parseLong(read.group(1));
             ROWS.put(
