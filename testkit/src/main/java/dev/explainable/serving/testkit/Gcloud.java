@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gcloud {
 
-    /** One run: the exit status and what it printed. */
+    /** The exit status of a run killed at its time limit. */
+    public static final int KILLED = -1;
+
+    /** One run: the exit status ({@link #KILLED} past its limit) and what it printed. */
     public record Run(int exit, String out, String err) {}
 
     private final Path config;
@@ -47,7 +50,7 @@ public final class Gcloud {
         return this;
     }
 
-    /** Runs gcloud with {@code args}, at most {@code seconds}. */
+    /** Runs gcloud with {@code args}, killed after {@code seconds}. */
     public Run run(List<String> args, long seconds) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("gcloud"));
         cmd.addAll(args);
@@ -60,9 +63,11 @@ public final class Gcloud {
         Process p = pb.start();
         try {
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("gcloud " + String.join(" ", args) + " ran past " + seconds + " s: "
-                        + Files.readString(err, StandardCharsets.UTF_8));
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                return new Run(
+                        KILLED,
+                        Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8) + "\n(killed after " + seconds + " s)");
             }
             return new Run(
                     p.exitValue(),

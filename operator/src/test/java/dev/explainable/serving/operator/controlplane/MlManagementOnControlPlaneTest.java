@@ -53,12 +53,14 @@ import dev.explainable.serving.testkit.Gcloud;
  * the ExplainableModel holds exactly what the commands said. The calls act with the caller's Kubernetes token: a
  * ServiceAccount that may only read gets PERMISSION_DENIED and nothing changes. A version whose model fetch fails
  * ends its operation with the reason, and gcloud exits 1 with it. The API runs on a plain Vert.x server here (in the
- * operator it is the Quarkus HTTP server's router), over the operator's client configuration.
+ * operator it is the Quarkus HTTP server's router), over the operator's client configuration. Its control plane is
+ * the class's own, its kwok node without the kwok taint: versions made by gcloud carry no toleration.
  */
 class MlManagementOnControlPlaneTest {
 
     @RegisterExtension
-    static final OperatorOnControlPlane cluster = OperatorOnControlPlane.shared(TestConfig.of());
+    static final OperatorOnControlPlane cluster =
+            OperatorOnControlPlane.own(TestConfig.of(), cp -> cp.addNode("node-1", 0, false));
 
     static final ObjectMapper JSON = new ObjectMapper();
     static Vertx vertx;
@@ -156,11 +158,20 @@ class MlManagementOnControlPlaneTest {
     static Gcloud.Run as(Path token, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--access-token-file=" + token);
-        return gcloud.run(all, 300);
+        return gcloud.run(all, 120);
     }
 
     static Gcloud.Run ok(Gcloud.Run r) {
-        assertThat(r.exit()).as("gcloud: %s", r.err()).isZero();
+        assertThat(r.exit())
+                .as(
+                        "gcloud: %s; the namespace's models: %s",
+                        r.err(),
+                        io.fabric8.kubernetes.client.utils.Serialization.asYaml(cluster.client()
+                                .resources(ExplainableModel.class)
+                                .inNamespace(ns)
+                                .list()
+                                .getItems()))
+                .isZero();
         return r;
     }
 
@@ -194,7 +205,7 @@ class MlManagementOnControlPlaneTest {
                 "--model",
                 "iris",
                 "--origin",
-                "gs://b/iris/1",
+                "gs://models-bucket/iris/1",
                 "--framework",
                 "tensorflow",
                 "--runtime-version",
@@ -206,7 +217,7 @@ class MlManagementOnControlPlaneTest {
         // returned once v1 is Ready: its pods ran (kwok's nodes), the status says Available
         ExplainableModel m = model("iris");
         VersionSpec v1 = version(m, "v1");
-        assertThat(v1.getModelUri()).isEqualTo("gs://b/iris/1");
+        assertThat(v1.getModelUri()).isEqualTo("gs://models-bucket/iris/1");
         assertThat(v1.getExplanation().getMethod()).isEqualTo(ExplanationSpec.Method.integratedGradients);
         assertThat(v1.getExplanation().getIntegralSteps()).isEqualTo(25);
         assertThat(m.getSpec().getDefaultVersion())
@@ -236,7 +247,7 @@ class MlManagementOnControlPlaneTest {
                 "--model",
                 "iris",
                 "--origin",
-                "gs://b/iris/2",
+                "gs://models-bucket/iris/2",
                 "--explanation-method",
                 "xrai"));
         ok(as(deployer, "ai-platform", "versions", "set-default", "v2", "--model", "iris"));
@@ -272,7 +283,9 @@ class MlManagementOnControlPlaneTest {
         ok(as(deployer, "ai-platform", "versions", "delete", "v2", "--model", "iris", "--quiet"));
         ok(as(deployer, "ai-platform", "models", "delete", "iris", "--quiet"));
         await().atMost(Duration.ofSeconds(60)).until(() -> model("iris") == null);
-        assertThat(ok(as(deployer, "ai-platform", "models", "list")).err()).contains("Listed 0 items");
+        JsonNode listed = JSON.readTree(ok(as(deployer, "ai-platform", "models", "list", "--format=json"))
+                .out());
+        assertThat(listed.findValuesAsText("name")).doesNotContain("projects/" + ns + "/models/iris");
     }
 
     @Test
@@ -295,7 +308,7 @@ class MlManagementOnControlPlaneTest {
                 "--model",
                 "xgb",
                 "--origin",
-                "gs://b/xgb/1",
+                "gs://models-bucket/xgb/1",
                 "--framework",
                 "xgboost");
         assertThat(xgboost.exit()).isEqualTo(1);
@@ -322,7 +335,7 @@ class MlManagementOnControlPlaneTest {
                         "--model",
                         "broken",
                         "--origin",
-                        "gs://b/missing/1",
+                        "gs://models-bucket/missing/1",
                         "--accelerator",
                         "count=4,type=nvidia-tesla-t4");
             } catch (Exception e) {
@@ -357,7 +370,7 @@ class MlManagementOnControlPlaneTest {
                                     .withNewTerminated()
                                     .withExitCode(1)
                                     .withReason("Error")
-                                    .withMessage("fetching gs://b/missing/1: not found")
+                                    .withMessage("fetching gs://models-bucket/missing/1: not found")
                                     .withStartedAt(now)
                                     .withFinishedAt(now)
                                     .endTerminated()
@@ -367,7 +380,7 @@ class MlManagementOnControlPlaneTest {
                 });
         Gcloud.Run failed = create.get(3, TimeUnit.MINUTES);
         assertThat(failed.exit()).as(failed.err()).isEqualTo(1);
-        assertThat(failed.err()).contains("ModelFetchFailed").contains("gs://b/missing/1: not found");
+        assertThat(failed.err()).contains("ModelFetchFailed").contains("gs://models-bucket/missing/1: not found");
     }
 
     static List<Pod> pods(String model) {
