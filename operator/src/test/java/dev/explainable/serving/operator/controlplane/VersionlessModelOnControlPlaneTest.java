@@ -30,10 +30,13 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.api.ExplanationJob;
+import dev.explainable.serving.operator.api.ExplanationJobStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.OperatorConfig;
 import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.reconciler.ExplainableModelReconciler;
+import dev.explainable.serving.operator.reconciler.ExplanationJobReconciler;
 import dev.explainable.serving.testkit.RetryOnConflict;
 
 /**
@@ -73,6 +76,7 @@ class VersionlessModelOnControlPlaneTest {
         Operator op = new Operator(
                 o -> o.withKubernetesClient(as).withCloseClientOnStop(false).withMetrics(COUNTING));
         op.register(new ExplainableModelReconciler(as, CONFIG));
+        op.register(new ExplanationJobReconciler(as, CONFIG));
         op.start();
         return op;
     }
@@ -329,6 +333,25 @@ class VersionlessModelOnControlPlaneTest {
         awaitNoVersions(ns, "bare");
         await().atMost(TIMEOUT)
                 .untilAsserted(() -> assertThat(objects(ns, "bare")).isEqualTo(modelObjectsOnly("bare")));
+    }
+
+    /** A batch job of a model without versions has nothing to run: it fails, saying so. */
+    @Test
+    void aJobOfAModelWithoutVersionsFailsSayingSo() {
+        String ns = cluster.namespace("versionless-job");
+        client.resource(model(ns, "m", (String) null)).create();
+        client.resource(ExplanationJobOnControlPlaneTest.job(ns, "daily", 1)).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ExplanationJob j = client.resources(ExplanationJob.class)
+                    .inNamespace(ns)
+                    .withName("daily")
+                    .get();
+            assertThat(j.getStatus()).isNotNull();
+            assertThat(j.getStatus().state).isEqualTo(ExplanationJobStatus.FAILED);
+            assertThat(j.getStatus().conditions)
+                    .anySatisfy(c -> assertThat(c.getMessage()).isEqualTo("model m has no versions yet"));
+        });
+        assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     @Test
