@@ -216,6 +216,14 @@ public final class ControlPlane implements AutoCloseable {
 
     /** A kwok node: schedulable by the real scheduler, its pods marked Running and Ready by kwok. */
     public void addNode(String name, int gpus) {
+        addNode(name, gpus, true);
+    }
+
+    /**
+     * As {@link #addNode(String, int)}; without {@code kwokTaint} the node takes every pod, as a real node does, for
+     * tests whose pods come from clients that cannot add a toleration (gcloud's versions).
+     */
+    public void addNode(String name, int gpus, boolean kwokTaint) {
         Map<String, Quantity> capacity = new java.util.LinkedHashMap<>(
                 Map.of("cpu", new Quantity("16"), "memory", new Quantity("64Gi"), "pods", new Quantity("110")));
         NodeBuilder node = new NodeBuilder()
@@ -226,12 +234,16 @@ public final class ControlPlane implements AutoCloseable {
                 .addToLabels("kubernetes.io/hostname", name)
                 .endMetadata()
                 .withNewSpec()
-                .addNewTaint()
-                .withKey(KWOK_TAINT)
-                .withValue("fake")
-                .withEffect("NoSchedule")
-                .endTaint()
                 .endSpec();
+        if (kwokTaint) {
+            node.editSpec()
+                    .addNewTaint()
+                    .withKey(KWOK_TAINT)
+                    .withValue("fake")
+                    .withEffect("NoSchedule")
+                    .endTaint()
+                    .endSpec();
+        }
         if (gpus > 0) {
             capacity.put("nvidia.com/gpu", new Quantity(String.valueOf(gpus)));
             // As the NVIDIA device plugin's setups do: only pods that tolerate GPUs land here.

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** A model with one or more versions served by the Explainable Serving runtime. */
+/** A model with up to 16 versions served by the Explainable Serving runtime; it may have none (yet). */
 @Group(ExplainableModel.GROUP)
 @Version(ExplainableModel.VERSION)
 @ShortNames("em")
@@ -26,7 +26,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
                 + " (it names Services)",
         reason = "FieldValueInvalid")
 @ValidationRule(
-        value = "!has(self.spec) || self.spec.versions.all(v, size(self.metadata.name) + size(v.name) <= 62)",
+        value = "!has(self.spec) || !has(self.spec.versions)"
+                + " || self.spec.versions.all(v, size(self.metadata.name) + size(v.name) <= 62)",
         message = "model name + '-' + version name must fit in 63 characters (they name the version's Service and"
                 + " Deployment)",
         reason = "FieldValueInvalid")
@@ -41,5 +42,11 @@ public class ExplainableModel extends CustomResource<ExplainableModelSpec, Expla
     public ExplainableModel(String name, ExplainableModelSpec spec) {
         getMetadata().setName(name);
         setSpec(spec);
+    }
+
+    /** A resource written without a spec is a model without versions, as one with {@code spec: {}}. */
+    @Override
+    protected ExplainableModelSpec initSpec() {
+        return new ExplainableModelSpec();
     }
 }

@@ -8,16 +8,31 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
+// A model may have no versions (AI Platform's `models create`, a Vertex model stored but not deployed): then it has
+// no defaultVersion either. With versions, defaultVersion is required and names one of them. Three rules, so that
+// the API server's message says which of the three is wrong.
 @ValidationRule(
-        value = "self.versions.exists(v, v.name == self.defaultVersion)",
+        value = "!has(self.versions) || size(self.versions) == 0 || has(self.defaultVersion)",
+        message = "defaultVersion is required when the model has versions: name the one models/<model>:explain serves",
+        reason = "FieldValueRequired",
+        fieldPath = ".defaultVersion")
+@ValidationRule(
+        value = "!has(self.defaultVersion) || !has(self.versions) || size(self.versions) == 0"
+                + " || self.versions.exists(v, v.name == self.defaultVersion)",
         message = "defaultVersion must name one of versions[]",
-        reason = "FieldValueInvalid")
+        reason = "FieldValueInvalid",
+        fieldPath = ".defaultVersion")
 @ValidationRule(
-        value = "self.versions.all(v, self.versions.exists_one(w, w.name == v.name))",
+        value = "!has(self.defaultVersion) || has(self.versions) && size(self.versions) > 0",
+        message = "a model without versions has no defaultVersion: remove defaultVersion, or add its version to"
+                + " versions[]",
+        reason = "FieldValueForbidden",
+        fieldPath = ".defaultVersion")
+@ValidationRule(
+        value = "!has(self.versions) || self.versions.all(v, self.versions.exists_one(w, w.name == v.name))",
         message = "version names must be unique",
         reason = "FieldValueInvalid")
 public class ExplainableModelSpec {
@@ -25,9 +40,9 @@ public class ExplainableModelSpec {
     public static final String AUTH_KUBERNETES = "kubernetes";
     public static final String AUTH_NONE = "none";
 
-    @Required
     @PrinterColumn(name = "Default")
-    @JsonPropertyDescription("The version served at models/<model>:explain; must name one of versions[].")
+    @JsonPropertyDescription("The version served at models/<model>:explain: one of versions[]. Required when there are"
+            + " versions; absent when there are none.")
     private String defaultVersion;
 
     @JsonPropertyDescription("Runtime image; defaults from the operator configuration.")
@@ -48,9 +63,9 @@ public class ExplainableModelSpec {
     @JsonPropertyDescription("Who may reach the model's pods besides its own namespace's pods (its NetworkPolicy).")
     private NetworkSpec network;
 
-    @Required
-    @Size(min = 1, max = 16)
-    @JsonPropertyDescription("The model's versions, one Deployment and Service each.")
+    @Size(max = 16)
+    @JsonPropertyDescription("The model's versions, one Deployment and Service each: 0 to 16. Without versions the"
+            + " model serves nothing (Ready False, reason NoVersions) until one is added.")
     private List<VersionSpec> versions = new ArrayList<>();
 
     public String getDefaultVersion() {
@@ -81,8 +96,14 @@ public class ExplainableModelSpec {
         return versions;
     }
 
+    /** Never null: a spec without versions (absent or {@code null}) has an empty list. */
     public void setVersions(List<VersionSpec> versions) {
-        this.versions = versions;
+        this.versions = versions == null ? new ArrayList<>() : versions;
+    }
+
+    /** The model has at least one version (and so a defaultVersion naming one: the CRD's rules). */
+    public boolean hasVersions() {
+        return !versions.isEmpty();
     }
 
     public String getAuth() {

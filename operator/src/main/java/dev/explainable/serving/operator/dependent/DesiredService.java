@@ -23,14 +23,23 @@ public final class DesiredService {
                 Labels.selector(model, v.getName()));
     }
 
-    /** Selects the default version's pods; switching the default changes only this selector. */
+    /**
+     * Selects the default version's pods; switching the default changes only this selector.
+     *
+     * <p>A model without versions (so without a default) keeps its Service, selecting no pod: its name and ClusterIP
+     * stay the model's for its whole life, as a Vertex endpoint's URL exists before a model is deployed to it, so
+     * what refers to it (clients, the Ingress, DNS) need not change when the first version arrives or the last one
+     * goes, and removing the last version deletes only version objects, as removing any version does. A call to it
+     * is refused (no endpoints) until a version is the default.
+     */
     public static Service forModel(ExplainableModel m) {
         String model = m.getMetadata().getName();
+        String defaultVersion = m.getSpec().getDefaultVersion();
         return service(
                 m,
                 model,
                 Labels.forModel(model),
-                Labels.selector(model, m.getSpec().getDefaultVersion()));
+                Labels.selector(model, defaultVersion == null ? Labels.NO_VERSION : defaultVersion));
     }
 
     private static Service service(

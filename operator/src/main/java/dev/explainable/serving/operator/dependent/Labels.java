@@ -11,6 +11,11 @@ public final class Labels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String OPERATOR = "explainable-serving-operator";
     public static final String CONFIG_HASH = "serving.explainable.dev/config-hash";
+    /**
+     * The version label value no pod carries (version names are DNS labels, never empty): what the Service of a
+     * model without versions selects, which is nothing.
+     */
+    public static final String NO_VERSION = "";
 
     private Labels() {}
 

@@ -51,10 +51,12 @@ public final class ModelEvents {
             events.normal(
                     model,
                     Reason.CREATED,
-                    "Created objects for versions "
-                            + next.getVersions().stream()
-                                    .map(VersionStatus::getName)
-                                    .toList());
+                    next.getVersions().isEmpty()
+                            ? "Created the model's objects; it has no versions yet"
+                            : "Created objects for versions "
+                                    + next.getVersions().stream()
+                                            .map(VersionStatus::getName)
+                                            .toList());
             return;
         }
         for (VersionStatus v : next.getVersions()) {

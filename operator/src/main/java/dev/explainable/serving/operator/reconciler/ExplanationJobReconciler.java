@@ -149,10 +149,12 @@ public class ExplanationJobReconciler implements Reconciler<ExplanationJob> {
                     String refusal = !violations.isEmpty()
                             ? "the operator's policy refuses model "
                                     + m.getMetadata().getName() + ": " + String.join("; ", violations)
-                            : version == null
-                                    ? "model " + m.getMetadata().getName() + " has no version "
-                                            + job.getSpec().model.version
-                                    : null;
+                            : version == null && !m.getSpec().hasVersions()
+                                    ? "model " + m.getMetadata().getName() + " has no versions yet"
+                                    : version == null
+                                            ? "model " + m.getMetadata().getName() + " has no version "
+                                                    + job.getSpec().model.version
+                                            : null;
                     if (refusal != null) {
                         events.warning(job, "Failed", refusal);
                         return patch(

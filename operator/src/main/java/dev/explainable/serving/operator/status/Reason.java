@@ -16,6 +16,11 @@ public enum Reason {
     DEFAULT_VERSION_SERVING("DefaultVersionServing"),
     /** Available=False: the default version has no ready pod. */
     DEFAULT_VERSION_NOT_SERVING("DefaultVersionNotServing"),
+    /**
+     * Ready=False and Available=False: the model has no versions (yet), so nothing serves it; the message says to
+     * add one.
+     */
+    NO_VERSIONS("NoVersions"),
     /** Progressing=False: no version is rolling out. */
     NO_ROLLOUT_IN_PROGRESS("NoRolloutInProgress"),
     /** Degraded=False: no version fails. */

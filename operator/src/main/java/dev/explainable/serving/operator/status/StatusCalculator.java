@@ -28,7 +28,8 @@ import dev.explainable.serving.operator.dependent.VersionConfig;
  * <p>The model carries a fixed set of condition types, as Kubernetes conventions ask: {@code Ready} (every version
  * serves its current configuration), {@code Available} (the default version has a ready pod, of any configuration),
  * {@code Progressing} (some version is rolling out) and {@code Degraded} (some version fails now, or the API server
- * refused what the operator applied). Per-version state sits in {@code status.versions[]}.
+ * refused what the operator applied). Per-version state sits in {@code status.versions[]}. A model without versions
+ * is not Ready ({@link Reason#NO_VERSIONS}): "every version serves" would be true of none, and say nothing.
  */
 public final class StatusCalculator {
 
@@ -78,6 +79,9 @@ public final class StatusCalculator {
         boolean serving = def != null && def.getReadyReplicas() != null && def.getReadyReplicas() > 0;
 
         ModelConditions conditions = new ModelConditions(m, now);
+        if (total == 0) {
+            return noVersions(m, s, conditions);
+        }
         if (notAvailable.isEmpty()) {
             conditions.set(READY, true, Reason.ALL_VERSIONS_AVAILABLE.value(), "all " + total + " versions available");
         } else {
@@ -116,6 +120,29 @@ public final class StatusCalculator {
         if (def != null) {
             s.setUrl(VersionStates.url(m, null, "explain"));
         }
+        return s;
+    }
+
+    /**
+     * A model without versions serves nothing, which is what its spec asks for: Ready and Available False with
+     * {@link Reason#NO_VERSIONS} and what to do, neither progressing nor degraded; {@code 0/0} versions ready and no
+     * URL.
+     */
+    private static ExplainableModelStatus noVersions(
+            ExplainableModel m, ExplainableModelStatus s, ModelConditions conditions) {
+        String message = "the model has no versions yet: add one to spec.versions and name it in spec.defaultVersion";
+        conditions
+                .set(READY, false, Reason.NO_VERSIONS.value(), message)
+                .set(
+                        AVAILABLE,
+                        false,
+                        Reason.NO_VERSIONS.value(),
+                        "no version serves models/" + m.getMetadata().getName() + ":explain: the model has no versions"
+                                + " yet")
+                .set(PROGRESSING, false, Reason.NO_ROLLOUT_IN_PROGRESS.value(), "")
+                .set(DEGRADED, false, Reason.AS_EXPECTED.value(), "");
+        s.setConditions(conditions.build());
+        s.setVersionsReady("0/0");
         return s;
     }
 

@@ -264,7 +264,9 @@ class OperatorOnControlPlaneTest {
         assertRejected(ns, m -> m.getSpec().getVersions().get(0).setName("V_1"), "name");
         assertRejected(ns, m -> m.getSpec().getVersions().get(0).setModelUri("ftp://x"), "modelUri");
         assertRejected(ns, m -> m.getSpec().getVersions().get(0).getResources().setMemory("lots"), "memory");
-        assertRejected(ns, m -> m.getSpec().getVersions().clear(), "versions");
+        // a model may have no versions, but then no defaultVersion either (VersionlessModelOnControlPlaneTest)
+        assertRejected(ns, m -> m.getSpec().getVersions().clear(), "a model without versions has no defaultVersion");
+        assertRejected(ns, m -> m.getSpec().setDefaultVersion(null), "defaultVersion is required");
         assertThat(client.resources(ExplainableModel.class)
                         .inNamespace(ns)
                         .list()

@@ -7,10 +7,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.TestConfig;
@@ -115,5 +117,61 @@ class DesiredStateTest {
                         "Exact /v1/projects/team-a/models/flowers:predict -> flowers",
                         "Exact /v1/projects/team-a/locations/us-central1/endpoints/flowers:explain -> flowers",
                         "Exact /v1beta1/projects/team-a/locations/us-central1/endpoints/flowers:predict -> flowers");
+    }
+
+    /**
+     * A model without versions has no per-version object; the model's own are there as for any model, its Service
+     * selecting no pod and its versions ConfigMap listing none.
+     */
+    @Test
+    void aModelWithoutVersionsHasOnlyTheModelsObjects() {
+        ExplainableModel m = Models.model("flowers", null);
+        List<HasMetadata> objects = DesiredState.of(m, TestConfig.of("explainable.operator.ingress.enabled", "true"));
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactly(
+                        "NetworkPolicy/flowers",
+                        "ConfigMap/flowers-explain-versions",
+                        "Service/flowers",
+                        "Ingress/flowers");
+        assertThat(find(objects, Service.class, "flowers").getSpec().getSelector())
+                .isEqualTo(Map.of("serving.explainable.dev/model", "flowers", "serving.explainable.dev/version", ""));
+        assertThat(find(objects, ConfigMap.class, "flowers-explain-versions").getData())
+                .isEqualTo(Map.of("versions", ""));
+        assertThat(find(objects, Ingress.class, "flowers")
+                        .getSpec()
+                        .getRules()
+                        .get(0)
+                        .getHttp()
+                        .getPaths())
+                .extracting(
+                        p -> p.getPath() + " -> " + p.getBackend().getService().getName())
+                .containsExactlyInAnyOrder(
+                        "/v1/projects/team-a/models/flowers:explain -> flowers",
+                        "/v1/projects/team-a/models/flowers:predict -> flowers",
+                        "/v1/projects/team-a/locations/us-central1/endpoints/flowers:explain -> flowers",
+                        "/v1beta1/projects/team-a/locations/us-central1/endpoints/flowers:explain -> flowers",
+                        "/v1/projects/team-a/locations/us-central1/endpoints/flowers:predict -> flowers",
+                        "/v1beta1/projects/team-a/locations/us-central1/endpoints/flowers:predict -> flowers");
+        assertThat(VersionConfig.of(m)).isEmpty();
+    }
+
+    /** Written without versions, or without a spec at all, a model reads as one with no versions. */
+    @Test
+    void aModelWrittenWithoutVersionsOrSpecHasNone() {
+        for (String yaml : List.of(
+                "apiVersion: serving.explainable.dev/v1alpha1\nkind: ExplainableModel\n"
+                        + "metadata: {name: flowers, namespace: team-a, uid: uid-1}\n",
+                "apiVersion: serving.explainable.dev/v1alpha1\nkind: ExplainableModel\n"
+                        + "metadata: {name: flowers, namespace: team-a, uid: uid-1}\nspec: {}\n",
+                "apiVersion: serving.explainable.dev/v1alpha1\nkind: ExplainableModel\n"
+                        + "metadata: {name: flowers, namespace: team-a, uid: uid-1}\nspec: {versions: null}\n")) {
+            ExplainableModel m = Serialization.unmarshal(yaml, ExplainableModel.class);
+            assertThat(m.getSpec().getVersions()).as(yaml).isEmpty();
+            assertThat(m.getSpec().hasVersions()).isFalse();
+            assertThat(DesiredState.of(m, CONFIG))
+                    .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                    .containsExactly("NetworkPolicy/flowers", "ConfigMap/flowers-explain-versions", "Service/flowers");
+        }
     }
 }

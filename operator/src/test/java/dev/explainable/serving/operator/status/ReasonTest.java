@@ -17,6 +17,7 @@ class ReasonTest {
                         "VersionsNotAvailable",
                         "DefaultVersionServing",
                         "DefaultVersionNotServing",
+                        "NoVersions",
                         "NoRolloutInProgress",
                         "AsExpected",
                         "ApplyFailed",

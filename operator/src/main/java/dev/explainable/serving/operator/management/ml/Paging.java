@@ -1,0 +1,39 @@
+package dev.explainable.serving.operator.management.ml;
+
+import java.util.List;
+
+import dev.explainable.serving.operator.management.GoogleError;
+
+/**
+ * A list call's {@code pageSize} (default 100, at most 1000) and {@code pageToken} (the offset this API handed out,
+ * as text): gcloud follows {@code nextPageToken} until there is none.
+ */
+record Paging(int size, int offset) {
+
+    static Paging of(String pageSize, String pageToken) {
+        int size = 100;
+        if (pageSize != null && !pageSize.isEmpty()) {
+            if (!pageSize.matches("\\d{1,9}")) {
+                throw GoogleError.invalid("pageSize must be a number");
+            }
+            size = Math.max(1, Math.min(1000, Integer.parseInt(pageSize)));
+        }
+        int offset = 0;
+        if (pageToken != null && !pageToken.isEmpty()) {
+            if (!pageToken.matches("\\d{1,9}")) {
+                throw GoogleError.invalid("pageToken is not one this API gave");
+            }
+            offset = Integer.parseInt(pageToken);
+        }
+        return new Paging(size, offset);
+    }
+
+    <T> List<T> page(List<T> all) {
+        return offset >= all.size() ? List.of() : all.subList(offset, Math.min(all.size(), offset + size));
+    }
+
+    /** The token of the next page, or null at the end. */
+    String next(int total) {
+        return offset + size < total ? String.valueOf(offset + size) : null;
+    }
+}
