@@ -27,11 +27,18 @@ public final class ManagementRoutes {
     public interface Call extends BiFunction<KubernetesClient, RoutingContext, Object> {}
 
     static final long MAX_BODY_BYTES = 1 << 20;
+    /**
+     * Management calls at once: each holds a worker thread and a client of its own while the API server answers (at
+     * most its 10 s timeout), so a burst waits its turn in the callers' retries, not in the operator's memory.
+     */
+    public static final int MAX_CALLS_IN_FLIGHT = 8;
+
     private static final Logger LOG = Logger.getLogger(ManagementRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Router router;
     private final CallerClients clients;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_CALLS_IN_FLIGHT);
 
     public ManagementRoutes(Router router, CallerClients clients) {
         this.router = router;
@@ -40,7 +47,14 @@ public final class ManagementRoutes {
 
     /** Serves {@code call} at {@code method path} (a Vert.x path with :params). */
     public ManagementRoutes route(HttpMethod method, String path, Call call) {
-        router.route(method, path).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        router.route(method, path)
+                .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+                // the body handler's own refusals (413 past the limit) in Google's shape, not Vert.x's empty answer
+                .failureHandler(ctx -> error(
+                        ctx,
+                        ctx.statusCode() == 413
+                                ? new GoogleError(413, "INVALID_ARGUMENT", "the request body is over 1 MiB")
+                                : GoogleError.invalid("the request could not be read")));
         router.route(method, path).blockingHandler(ctx -> handle(ctx, call), false);
         return this;
     }
@@ -55,6 +69,11 @@ public final class ManagementRoutes {
                     ctx,
                     GoogleError.unauthenticated("a bearer token is required: a Kubernetes token whose RBAC allows"
                             + " the change (gcloud --access-token-file, or the SDK's credentials)"));
+            return;
+        }
+        if (!inFlight.tryAcquire()) {
+            ctx.response().putHeader("Retry-After", "1");
+            error(ctx, new GoogleError(429, "RESOURCE_EXHAUSTED", "too many management calls at once; retry shortly"));
             return;
         }
         try (KubernetesClient caller = clients.forToken(auth.substring(7).trim())) {
@@ -74,6 +93,8 @@ public final class ManagementRoutes {
                     ctx.request().method(),
                     ctx.request().path());
             error(ctx, new GoogleError(500, "INTERNAL", "the call failed; the operator's log says why"));
+        } finally {
+            inFlight.release();
         }
     }
 
