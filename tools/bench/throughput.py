@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Throughput benchmark: the packaged runtime, with and without cross-request batching, against a Python server.
 
-For each model (the committed test SavedModels: tabular_classifier, cnn_image, mobilenet_v2) and each server
-variant, one server at a time on 127.0.0.1:
+For each model (the committed test SavedModels: tabular_classifier, cnn_image, mobilenet_v2), first its compute
+bound (compute_bound.py: TensorFlow's own batched IG of the same points, no HTTP, no JSON, at its best batch size;
+--no-compute-bound skips it), then each server variant, one server at a time on 127.0.0.1:
 
   runtime-batched    runtime/target/quarkus-app/quarkus-run.jar with its default settings (cross-request batching
                      on: explain.batching.*), plus --runtime-env and --batched-env
@@ -49,6 +50,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 JAR = os.path.join(ROOT, "runtime/target/quarkus-app/quarkus-run.jar")
 MODELS_DIR = os.path.join(ROOT, "runtime/src/test/resources/models")
 PY_SERVER = os.path.join(ROOT, "tools/bench/python_ig_server.py")
+COMPUTE_BOUND = os.path.join(ROOT, "tools/bench/compute_bound.py")
 REQUIREMENTS = os.path.join(ROOT, "tools/requirements-models.txt")
 VENV = os.environ.get("VENV", os.path.expanduser("~/.cache/explainable-serving/pyenv-tf"))
 # as the image and the operator set them (pom.xml's Jib environment, the operator's DesiredDeployment)
@@ -294,6 +296,21 @@ def warm_up(port, body, clients, min_seconds, max_seconds, pid, slice_seconds=5.
     return spent, rates
 
 
+def compute_bound(python, model, seconds, logdir):
+    """compute_bound.py's figures for one model (its last line), its other lines printed; None if it failed."""
+    log = os.path.join(logdir, f"compute-bound-{model}.log")
+    with open(log, "w") as out:
+        p = subprocess.run([python, COMPUTE_BOUND, os.path.join(MODELS_DIR, model), "--seconds", f"{seconds:g}"],
+                           stdout=subprocess.PIPE, stderr=out, text=True, timeout=600)
+    lines = p.stdout.strip().splitlines()
+    if p.returncode != 0 or not lines:
+        print(f"# compute bound of {model} failed (exit {p.returncode}): see {log}")
+        return None
+    for line in lines[:-1]:
+        print(line)
+    return json.loads(lines[-1])
+
+
 def median(values):
     v = sorted(values)
     return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2 if v else float("nan")
@@ -380,6 +397,9 @@ def main():
                     help="start every server this many times per model, interleaved; the tables give medians")
     ap.add_argument("--start-timeout", type=float, default=300)
     ap.add_argument("--markdown", action="store_true", help="also print the results as a markdown table")
+    ap.add_argument("--no-compute-bound", action="store_true",
+                    help="skip the compute bound (compute_bound.py: TensorFlow's batched IG, no HTTP) measured per "
+                         "model before the servers")
     args = ap.parse_args()
     args.runtime_env = parse_env(args.runtime_env or ["EXPLAIN_ADMISSION_MAX_QUEUED_EXPLANATIONS=64"])
     args.batched_env = parse_env(args.batched_env)
@@ -408,7 +428,7 @@ def main():
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background (SIG_IGN)
     atexit.register(kill_children)
-    python = ensure_venv() if "python" in servers else None
+    python = ensure_venv() if "python" in servers or not args.no_compute_bound else None
     logdir = tempfile.mkdtemp(prefix="explainable-throughput-")
 
     print(f"# throughput benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores ({cpu_name()}), "
@@ -419,8 +439,11 @@ def main():
     header = (f"{'model':<20} {'server':<18} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
               f"{'srv CPU':>7} {'cli CPU':>7} {'oth CPU':>7}")
     print(header)
+    bounds = {}
     try:
         for model in models:
+            if not args.no_compute_bound:
+                bounds[model] = compute_bound(python, model, min(args.seconds, 10.0), logdir)
             body, label, score = load_model(model)
             for rnd in range(1, args.rounds + 1):
                 for kind in servers:
@@ -453,6 +476,18 @@ def main():
                 parts = [f"{k} {agg[(model, k, n)]['rps'] / py['rps']:.2f}x" for k in servers
                          if k != "python" and (model, k, n) in agg]
                 print(f"{model:<20} {n:>3} clients: " + ", ".join(parts))
+    if agg and bounds:
+        print("\n# throughput relative to the compute bound (TensorFlow's batched IG at its best batch, no HTTP; "
+              "issue 26's goal: the runtime at 0.95x or more)")
+        for model in models:
+            bound = bounds.get(model)
+            if not bound:
+                continue
+            for n in levels:
+                parts = [f"{k} {agg[(model, k, n)]['rps'] / bound['explanations_per_s']:.2f}x" for k in servers
+                         if (model, k, n) in agg]
+                print(f"{model:<20} {n:>3} clients: " + ", ".join(parts)
+                      + f"  (bound {bound['explanations_per_s']:.1f}/s at batch {bound['best_batch']})")
     if args.markdown and agg:
         many = args.rounds > 1
         print(f"\n| model | server | clients | requests/s{' (median, min–max)' if many else ''} | p50 ms | p99 ms "
