@@ -1,10 +1,8 @@
 package dev.explainable.serving.operator.dependent;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -13,10 +11,8 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -127,31 +123,8 @@ public final class DesiredDeployment {
         // glibc's per-thread malloc arenas would multiply native memory with the worker threads
         env.add(envVar("MALLOC_ARENA_MAX", "2"));
 
-        Map<String, Quantity> requests = new LinkedHashMap<>();
-        requests.put("cpu", new Quantity(r.getCpu() != null ? r.getCpu() : config.defaultCpu()));
-        requests.put("memory", new Quantity(r.getMemory() != null ? r.getMemory() : config.defaultMemory()));
-        Map<String, Quantity> limits = new LinkedHashMap<>();
-        limits.put("memory", requests.get("memory"));
-        if (gpus > 0) {
-            limits.put(GPU, new Quantity(String.valueOf(gpus)));
-        }
-        List<Toleration> tolerations = new ArrayList<>();
-        if (v.getTolerations() != null) {
-            tolerations.addAll(v.getTolerations());
-        }
-        if (gpus > 0) {
-            for (Toleration t : config.gpuTolerationList()) {
-                if (tolerations.stream().noneMatch(x -> Objects.equals(x.getKey(), t.getKey()))) {
-                    tolerations.add(t);
-                }
-            }
-        }
+        PodPlacement placement = PodPlacement.of(r, v.getTolerations(), v.getNodeSelector(), config);
         Map<String, String> podLabels = Labels.forVersion(model, v.getName());
-        Map<String, String> nodeSelector = v.getNodeSelector() != null
-                        || gpus == 0
-                        || config.gpuNodeSelectorMap().isEmpty()
-                ? v.getNodeSelector()
-                : config.gpuNodeSelectorMap();
         return new DeploymentBuilder()
                 .withMetadata(DesiredState.meta(
                         m, DesiredState.versionName(m, v.getName()), Labels.forVersion(model, v.getName())))
@@ -169,8 +142,8 @@ public final class DesiredDeployment {
                 .addToAnnotations(Labels.CONFIG_HASH, versionConfig.hash())
                 .endMetadata()
                 .withNewSpec()
-                .withNodeSelector(nodeSelector)
-                .withTolerations(tolerations.isEmpty() ? null : tolerations)
+                .withNodeSelector(placement.nodeSelector())
+                .withTolerations(placement.tolerations())
                 .withTopologySpreadConstraints(spreadOverNodes(model, v))
                 // A runtime that checks its callers calls the API server (TokenReview, SubjectAccessReview) with its
                 // ServiceAccount's token, mounted in its container alone (ApiTokenVolume); one that does not never
@@ -197,8 +170,8 @@ public final class DesiredDeployment {
                 .endPort()
                 .withEnv(env)
                 .withNewResources()
-                .withRequests(requests)
-                .withLimits(limits)
+                .withRequests(placement.requests())
+                .withLimits(placement.limits())
                 .endResources()
                 .withSecurityContext(containerSecurityContext())
                 // The probes do no model work and answer on the event loop of the management port (never behind the

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -17,8 +16,6 @@ import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -31,7 +28,6 @@ import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.ExplanationJobSpec;
-import dev.explainable.serving.operator.api.ResourcesSpec;
 import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.config.OperatorConfig;
@@ -122,7 +118,6 @@ public final class DesiredJob {
      */
     public static Job of(ExplanationJob job, JobModel model, String outputDirectory, OperatorConfig config) {
         ExplanationJobSpec spec = job.getSpec();
-        ResourcesSpec r = model.resources() == null ? new ResourcesSpec() : model.resources();
         int gpus = model.gpus();
         String image = DesiredDeployment.image(model.runtime(), gpus, config);
         String pullPolicy = DesiredDeployment.pullPolicy(model.runtime(), config);
@@ -156,31 +151,8 @@ public final class DesiredJob {
         env.add(envVar("JAVA_TOOL_OPTIONS", DesiredDeployment.RUNTIME_JVM_OPTIONS));
         env.add(envVar("MALLOC_ARENA_MAX", "2"));
 
-        Map<String, Quantity> requests = new LinkedHashMap<>();
-        requests.put("cpu", new Quantity(r.getCpu() != null ? r.getCpu() : config.defaultCpu()));
-        requests.put("memory", new Quantity(r.getMemory() != null ? r.getMemory() : config.defaultMemory()));
-        Map<String, Quantity> limits = new LinkedHashMap<>();
-        limits.put("memory", requests.get("memory"));
-        if (gpus > 0) {
-            limits.put(DesiredDeployment.GPU, new Quantity(String.valueOf(gpus)));
-        }
-        // GPU shards go where serving's GPU pods go: the operator's GPU tolerations and node selector
-        List<Toleration> tolerations = new ArrayList<>();
-        if (model.tolerations() != null) {
-            tolerations.addAll(model.tolerations());
-        }
-        if (gpus > 0) {
-            for (Toleration t : config.gpuTolerationList()) {
-                if (tolerations.stream().noneMatch(x -> Objects.equals(x.getKey(), t.getKey()))) {
-                    tolerations.add(t);
-                }
-            }
-        }
-        Map<String, String> nodeSelector = model.nodeSelector() != null
-                        || gpus == 0
-                        || config.gpuNodeSelectorMap().isEmpty()
-                ? model.nodeSelector()
-                : config.gpuNodeSelectorMap();
+        // GPU shards go where serving's GPU pods go
+        PodPlacement placement = PodPlacement.of(model.resources(), model.tolerations(), model.nodeSelector(), config);
 
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(location.mount());
@@ -260,8 +232,8 @@ public final class DesiredJob {
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
-                .withNodeSelector(nodeSelector)
-                .withTolerations(tolerations.isEmpty() ? null : tolerations)
+                .withNodeSelector(placement.nodeSelector())
+                .withTolerations(placement.tolerations())
                 .withServiceAccountName(storage == null ? null : storage.getServiceAccountName())
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(DesiredDeployment.podSecurityContext())
@@ -274,8 +246,8 @@ public final class DesiredJob {
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withEnv(env)
                 .withNewResources()
-                .withRequests(requests)
-                .withLimits(limits)
+                .withRequests(placement.requests())
+                .withLimits(placement.limits())
                 .endResources()
                 .withSecurityContext(DesiredDeployment.containerSecurityContext())
                 .withVolumeMounts(mounts)
