@@ -27,14 +27,15 @@ final class MlOperationList {
         for (ExplainableModel m : models) {
             for (VersionSpec v : m.getSpec().getVersions()) {
                 if (VersionMapping.toWire(project, m, v).state().equals("CREATING")) {
-                    running.add(MlOperations.get(
-                            client,
+                    // the model read once for all its versions, not again per operation
+                    running.add(MlOperations.of(
                             project,
                             new MlOperations.Id(
                                     MlOperations.CREATE,
                                     m.getMetadata().getName(),
                                     v.getName(),
-                                    m.getMetadata().getGeneration())));
+                                    m.getMetadata().getGeneration()),
+                            m));
                 }
             }
         }

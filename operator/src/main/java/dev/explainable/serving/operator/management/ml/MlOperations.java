@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.management.GoogleError;
+import dev.explainable.serving.operator.status.Reason;
 
 /**
  * AI Platform's long-running operations, answered from the ExplainableModel's status: an operation's name says what
@@ -85,7 +86,7 @@ final class MlOperations {
                     name(project, id), metadata(project, id, version), true, null, response(version));
         }
         // Unschedulable may pass (a cluster autoscaler adds a node): the operation waits, as gcloud does
-        if (seen && version.state().equals("FAILED") && !version.errorMessage().startsWith("Unschedulable:")) {
+        if (seen && version.state().equals("FAILED") && !unschedulable(m, v)) {
             return new MlWire.Operation(
                     name(project, id),
                     metadata(project, id, version),
@@ -97,6 +98,12 @@ final class MlOperations {
                     null);
         }
         return new MlWire.Operation(name(project, id), metadata(project, id, version), false, null, null);
+    }
+
+    private static boolean unschedulable(ExplainableModel m, VersionSpec v) {
+        return m.getStatus().getVersions().stream()
+                .anyMatch(s -> v.getName().equals(s.getName())
+                        && Reason.UNSCHEDULABLE.value().equals(s.getReason()));
     }
 
     /** An operation answered as done, with nothing to wait for. */

@@ -40,7 +40,7 @@ final class MlVersions {
         });
         MlOperations.Id id = new MlOperations.Id(
                 MlOperations.CREATE, model, v.getName(), updated.getMetadata().getGeneration());
-        return MlOperations.get(client, project, id);
+        return MlOperations.of(project, id, updated);
     }
 
     static MlWire.Version get(KubernetesClient client, String project, String model, String version) {
