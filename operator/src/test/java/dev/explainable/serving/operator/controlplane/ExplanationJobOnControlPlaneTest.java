@@ -420,8 +420,12 @@ class ExplanationJobOnControlPlaneTest {
                 .satisfies(o ->
                         assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
         assertThat(metadata.getData().get("explanation_metadata.json")).contains("inputTensorName");
-        assertThat(get(ns, "own").getStatus().outputInfo.gcsOutputDirectory)
-                .startsWith("gs://out/batch/prediction-own-");
+        // the status is patched after the Job is created: wait for it
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(get(ns, "own").getStatus())
+                        .isNotNull()
+                        .satisfies(st -> assertThat(st.outputInfo.gcsOutputDirectory)
+                                .startsWith("gs://out/batch/prediction-own-")));
 
         kubeletEnds(ns, "own", 0, 0, "{\"successfulCount\":3,\"failedCount\":1}");
         kubeletEnds(ns, "own", 1, 0, "{\"successfulCount\":5,\"failedCount\":0}");
