@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,6 +34,7 @@ import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.testkit.ControlPlane;
 import dev.explainable.serving.testkit.HelmChart;
 import dev.explainable.serving.testkit.RetryOnConflict;
+import dev.explainable.serving.testkit.ServiceAccountTokens;
 
 /**
  * The end-to-end scenario, the same on every cluster: {@code helm install} of the chart with the locally built
@@ -163,16 +163,7 @@ final class ExplainScenario {
                         .endSubject()
                         .build())
                 .create();
-        token = client.serviceAccounts()
-                .inNamespace(NS)
-                .withName("scorer")
-                .tokenRequest(new TokenRequestBuilder()
-                        .withNewSpec()
-                        .withExpirationSeconds(3600L)
-                        .endSpec()
-                        .build())
-                .getStatus()
-                .getToken();
+        token = ServiceAccountTokens.request(client, NS, "scorer", null);
         return token;
     }
 

@@ -26,7 +26,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
@@ -45,6 +44,7 @@ import dev.explainable.serving.operator.management.CallerClients;
 import dev.explainable.serving.operator.management.ManagementRoutes;
 import dev.explainable.serving.operator.management.ml.MlRoutes;
 import dev.explainable.serving.testkit.Gcloud;
+import dev.explainable.serving.testkit.ServiceAccountTokens;
 
 /**
  * Google's gcloud, unchanged, deploying with AI Platform's verbs against the operator's management API on a real
@@ -140,16 +140,7 @@ class MlManagementOnControlPlaneTest {
                         .endSubject()
                         .build())
                 .create();
-        String token = k.serviceAccounts()
-                .inNamespace(ns)
-                .withName(name)
-                .tokenRequest(new TokenRequestBuilder()
-                        .withNewSpec()
-                        .withExpirationSeconds(3600L)
-                        .endSpec()
-                        .build())
-                .getStatus()
-                .getToken();
+        String token = ServiceAccountTokens.request(k, ns, name, null);
         Path file = Files.createTempFile(name, ".token");
         Files.writeString(file, token);
         return file;

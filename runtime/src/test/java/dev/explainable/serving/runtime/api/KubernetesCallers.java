@@ -13,7 +13,6 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
@@ -22,6 +21,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import dev.explainable.serving.testkit.AuditedCall;
 import dev.explainable.serving.testkit.ControlPlane;
+import dev.explainable.serving.testkit.ServiceAccountTokens;
 
 /**
  * A real control plane with the callers of {@code CallerAuthTest}: ServiceAccount {@code caller} in namespace
@@ -114,19 +114,7 @@ public class KubernetesCallers implements QuarkusTestResourceLifecycleManager {
 
     /** A token of {@code sa} (in {@code ns}) for {@code audience}, from the TokenRequest API. */
     static String token(String ns, String sa, String audience) {
-        return controlPlane
-                .client()
-                .serviceAccounts()
-                .inNamespace(ns)
-                .withName(sa)
-                .tokenRequest(new TokenRequestBuilder()
-                        .withNewSpec()
-                        .withAudiences(audience)
-                        .withExpirationSeconds(3600L)
-                        .endSpec()
-                        .build())
-                .getStatus()
-                .getToken();
+        return ServiceAccountTokens.request(controlPlane.client(), ns, sa, audience);
     }
 
     /**
@@ -176,18 +164,7 @@ public class KubernetesCallers implements QuarkusTestResourceLifecycleManager {
      */
     static java.nio.file.Path kubeconfigAs(String ns, String sa) throws java.io.IOException {
         String admin = Files.readString(controlPlane.kubeconfig());
-        String token = controlPlane
-                .client()
-                .serviceAccounts()
-                .inNamespace(ns)
-                .withName(sa)
-                .tokenRequest(new TokenRequestBuilder()
-                        .withNewSpec()
-                        .withExpirationSeconds(3600L)
-                        .endSpec()
-                        .build())
-                .getStatus()
-                .getToken();
+        String token = ServiceAccountTokens.request(controlPlane.client(), ns, sa, null);
         String as = admin.replaceFirst("user: \\{token: [^}]*}", "user: {token: " + token + "}");
         if (as.equals(admin)) {
             throw new IllegalStateException("the control plane's kubeconfig has no token to replace");
