@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -130,28 +131,17 @@ final class BatchJobScenario {
         // SUCCEEDED, never FAILED
         List<String> states = new ArrayList<>();
         Map<String, Long> firstSeen = new HashMap<>();
-        long deadline = created + LIMIT.toNanos();
-        ExplanationJobStatus status = null;
-        while (System.nanoTime() < deadline) {
-            ExplanationJob ej = client.resources(ExplanationJob.class)
-                    .inNamespace(ExplainScenario.NS)
-                    .withName(JOB)
-                    .get();
-            status = ej == null ? null : ej.getStatus();
-            String state = status == null ? null : status.state;
-            if (state != null
-                    && (states.isEmpty() || !states.get(states.size() - 1).equals(state))) {
-                states.add(state);
-                firstSeen.putIfAbsent(state, System.nanoTime());
+        ExplanationJobStatus status = awaitEnd(JOB, created, st -> {
+            if (st != null
+                    && st.state != null
+                    && (states.isEmpty() || !states.get(states.size() - 1).equals(st.state))) {
+                states.add(st.state);
+                firstSeen.putIfAbsent(st.state, System.nanoTime());
                 System.out.printf(
                         "batch job: %s at %.1f s (progress %s)%n",
-                        state, (System.nanoTime() - created) / 1e9, status.progress);
+                        st.state, (System.nanoTime() - created) / 1e9, st.progress);
             }
-            if (ExplanationJobStatus.SUCCEEDED.equals(state) || ExplanationJobStatus.FAILED.equals(state)) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        });
         assertThat(status).as("the job's status").isNotNull();
         assertThat(status.state)
                 .as(
@@ -307,21 +297,7 @@ final class BatchJobScenario {
         client.load(new ByteArrayInputStream(ownModelJob(endpoint).getBytes(StandardCharsets.UTF_8)))
                 .inNamespace(ExplainScenario.NS)
                 .create();
-        ExplanationJobStatus status = null;
-        long deadline = created + LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            ExplanationJob ej = client.resources(ExplanationJob.class)
-                    .inNamespace(ExplainScenario.NS)
-                    .withName(OWN_JOB)
-                    .get();
-            status = ej == null ? null : ej.getStatus();
-            if (status != null
-                    && (ExplanationJobStatus.SUCCEEDED.equals(status.state)
-                            || ExplanationJobStatus.FAILED.equals(status.state))) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        ExplanationJobStatus status = awaitEnd(OWN_JOB, created, st -> {});
         assertThat(status).as("the own-model job's status").isNotNull();
         assertThat(status.state)
                 .as("own-model job (partial failures %s)", status.partialFailures)
@@ -352,6 +328,31 @@ final class BatchJobScenario {
         System.out.printf(
                 "batch job of its own model URI: SUCCEEDED in %.1f s, %d results equal to the named model's job's%n",
                 (System.nanoTime() - created) / 1e9, compared);
+    }
+
+    /**
+     * Polls job {@code name}'s status every 250 ms, each seen by {@code seen}, until SUCCEEDED or FAILED or
+     * {@link #LIMIT} after {@code created}; its last status (null if it never had one).
+     */
+    private ExplanationJobStatus awaitEnd(String name, long created, Consumer<ExplanationJobStatus> seen)
+            throws InterruptedException {
+        ExplanationJobStatus status = null;
+        long deadline = created + LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ExplanationJob ej = client.resources(ExplanationJob.class)
+                    .inNamespace(ExplainScenario.NS)
+                    .withName(name)
+                    .get();
+            status = ej == null ? null : ej.getStatus();
+            seen.accept(status);
+            if (status != null
+                    && (ExplanationJobStatus.SUCCEEDED.equals(status.state)
+                            || ExplanationJobStatus.FAILED.equals(status.state))) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        return status;
     }
 
     private String podStates() {
