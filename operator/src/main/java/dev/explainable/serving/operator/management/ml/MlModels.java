@@ -14,7 +14,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.management.Annotations;
 import dev.explainable.serving.operator.management.GoogleError;
+import dev.explainable.serving.operator.management.Paging;
+import dev.explainable.serving.operator.management.RequestFields;
 
 /**
  * AI Platform's {@code projects.models}: create, get, list and delete, as writes and reads of ExplainableModels in
@@ -23,7 +26,7 @@ import dev.explainable.serving.operator.management.GoogleError;
  */
 final class MlModels {
 
-    static final String DESCRIPTION = "serving.explainable.dev/description";
+    static final String DESCRIPTION = Annotations.DESCRIPTION;
     static final Set<String> KNOWN = Set.of(
             "name", "description", "regions", "onlinePredictionLogging", "onlinePredictionConsoleLogging", "labels");
 
@@ -39,14 +42,14 @@ final class MlModels {
                 throw GoogleError.invalid("Invalid JSON payload received. Unknown name \"" + field + "\" in Model");
             }
         }
-        String name = VersionMapping.text(body, "name");
+        String name = RequestFields.text(body, "name");
         Names.check(name, "model.name");
         ExplainableModel m = new ExplainableModel();
         ObjectMetaBuilder meta = new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(project)
-                .withLabels(VersionMapping.labels(body.get("labels"), "model.labels"));
-        String description = VersionMapping.text(body, "description");
+                .withLabels(RequestFields.labels(body.get("labels"), "model.labels"));
+        String description = RequestFields.text(body, "description");
         if (description != null) {
             if (description.length() > 4096) {
                 throw GoogleError.invalid("model.description has more than 4096 characters");

@@ -9,9 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
-import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.management.GoogleError;
-import dev.explainable.serving.operator.status.Reason;
+import dev.explainable.serving.operator.management.VersionProgress;
 
 /**
  * AI Platform's long-running operations, answered from the ExplainableModel's status: an operation's name says what
@@ -67,43 +66,34 @@ final class MlOperations {
 
     /** A create operation as model {@code m} (null: gone) answers it. Pure. */
     static MlWire.Operation of(String project, Id id, ExplainableModel m) {
-        if (m == null) {
-            return failed(project, id, NOT_FOUND, "model " + id.model() + " was deleted");
+        VersionProgress progress = VersionProgress.of(m, id.version(), id.generation());
+        if (progress.state() == VersionProgress.State.GONE) {
+            return failed(
+                    project,
+                    id,
+                    NOT_FOUND,
+                    m == null ? "model " + id.model() + " was deleted" : "version " + id.version() + " was deleted");
         }
-        VersionSpec v = m.getSpec().getVersions().stream()
+        MlWire.Version version = m.getSpec().getVersions().stream()
                 .filter(x -> x.getName().equals(id.version()))
                 .findFirst()
-                .orElse(null);
-        if (v == null) {
-            return failed(project, id, NOT_FOUND, "version " + id.version() + " was deleted");
-        }
-        MlWire.Version version = VersionMapping.toWire(project, m, v);
-        boolean seen = m.getStatus() != null
-                && m.getStatus().getObservedGeneration() != null
-                && m.getStatus().getObservedGeneration() >= id.generation();
-        if (seen && version.state().equals("READY")) {
-            return new MlWire.Operation(
-                    name(project, id), metadata(project, id, version), true, null, response(version));
-        }
-        // Unschedulable may pass (a cluster autoscaler adds a node): the operation waits, as gcloud does
-        if (seen && version.state().equals("FAILED") && !unschedulable(m, v)) {
-            return new MlWire.Operation(
-                    name(project, id),
-                    metadata(project, id, version),
-                    true,
-                    new MlWire.Status(
-                            FAILED_PRECONDITION,
-                            "version " + id.version() + " of model " + id.model() + " failed: "
-                                    + version.errorMessage()),
-                    null);
-        }
-        return new MlWire.Operation(name(project, id), metadata(project, id, version), false, null, null);
-    }
-
-    private static boolean unschedulable(ExplainableModel m, VersionSpec v) {
-        return m.getStatus().getVersions().stream()
-                .anyMatch(s -> v.getName().equals(s.getName())
-                        && Reason.UNSCHEDULABLE.value().equals(s.getReason()));
+                .map(v -> VersionMapping.toWire(project, m, v))
+                .orElseThrow();
+        return switch (progress.state()) {
+            case READY ->
+                new MlWire.Operation(name(project, id), metadata(project, id, version), true, null, response(version));
+            case FAILED ->
+                new MlWire.Operation(
+                        name(project, id),
+                        metadata(project, id, version),
+                        true,
+                        new MlWire.Status(
+                                FAILED_PRECONDITION,
+                                "version " + id.version() + " of model " + id.model() + " failed: "
+                                        + progress.message()),
+                        null);
+            default -> new MlWire.Operation(name(project, id), metadata(project, id, version), false, null, null);
+        };
     }
 
     /** An operation answered as done, with nothing to wait for. */

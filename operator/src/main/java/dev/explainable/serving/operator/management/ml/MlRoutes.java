@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpMethod;
 
 import dev.explainable.serving.operator.management.GoogleError;
 import dev.explainable.serving.operator.management.ManagementRoutes;
+import dev.explainable.serving.operator.management.Paging;
 
 /**
  * AI Platform's (ml v1) management URLs, as gcloud calls them with {@code api_endpoint_overrides/ml} set to the

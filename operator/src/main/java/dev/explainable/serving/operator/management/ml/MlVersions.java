@@ -7,21 +7,20 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.management.GoogleError;
+import dev.explainable.serving.operator.management.ModelChanges;
+import dev.explainable.serving.operator.management.Paging;
 
 /**
  * AI Platform's {@code projects.models.versions}: create (a long-running operation that is done when the version is
  * Ready or failed), get, list, delete and setDefault, as changes of the ExplainableModel's {@code spec.versions} and
- * {@code spec.defaultVersion} with the caller's client. Each change is an update at the resource version read, retried
- * on a conflict, so two callers never overwrite each other's versions.
+ * {@code spec.defaultVersion} with the caller's client. Each change goes through {@link ModelChanges}, so two callers
+ * never overwrite each other's versions.
  */
 final class MlVersions {
-
-    static final int ATTEMPTS = 5;
 
     private MlVersions() {}
 
@@ -103,20 +102,8 @@ final class MlVersions {
                                 + m.getMetadata().getName() + "/versions/" + version + " not found"));
     }
 
-    /** Reads the model, changes it, updates it at the resource version read; again on a conflict. */
     private static ExplainableModel change(
             KubernetesClient client, String project, String model, Function<ExplainableModel, ExplainableModel> edit) {
-        for (int attempt = 1; ; attempt++) {
-            ExplainableModel m = MlModels.find(client, project, model);
-            ExplainableModel changed = edit.apply(m);
-            changed.setStatus(null);
-            try {
-                return client.resource(changed).update();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        return ModelChanges.change(client, () -> MlModels.find(client, project, model), edit::apply);
     }
 }

@@ -3,7 +3,6 @@ package dev.explainable.serving.operator.management.ml;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,6 +15,8 @@ import dev.explainable.serving.operator.api.ResourcesSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.management.GoogleError;
+import dev.explainable.serving.operator.management.MachineTypes;
+import dev.explainable.serving.operator.management.RequestFields;
 import dev.explainable.serving.operator.status.VersionState;
 
 /**
@@ -67,13 +68,13 @@ final class VersionMapping {
                 throw GoogleError.invalid("Invalid JSON payload received. Unknown name \"" + field + "\" in Version");
             }
         }
-        String name = text(body, "name");
+        String name = RequestFields.text(body, "name");
         Names.check(name, "version.name");
-        String uri = text(body, "deploymentUri");
+        String uri = RequestFields.text(body, "deploymentUri");
         if (uri == null || uri.isBlank()) {
             throw GoogleError.invalid("version.deploymentUri is required: the SavedModel folder (gs://, s3://, ...)");
         }
-        String framework = text(body, "framework");
+        String framework = RequestFields.text(body, "framework");
         if (framework != null && !framework.equalsIgnoreCase("TENSORFLOW")) {
             throw GoogleError.invalid("version.framework " + framework + " is not supported: TENSORFLOW only");
         }
@@ -81,10 +82,10 @@ final class VersionMapping {
         v.setName(name);
         v.setModelUri(uri);
         v.setExplanation(explanation(body.get("explanationConfig")));
-        ResourcesSpec r = MachineTypes.resources(text(body, "machineType"));
+        ResourcesSpec r = MachineTypes.resources(RequestFields.text(body, "machineType"));
         JsonNode acc = body.get("acceleratorConfig");
         if (acc != null && !acc.isNull()) {
-            int count = integer(acc, "count", "version.acceleratorConfig.count", 0, 8);
+            int count = RequestFields.integer(acc, "count", "version.acceleratorConfig.count", 0, 8);
             r.setGpus(count);
         }
         v.setResources(r);
@@ -94,11 +95,11 @@ final class VersionMapping {
             throw GoogleError.invalid("give version.manualScaling or version.autoScaling, not both");
         }
         if (manual != null && !manual.isNull()) {
-            v.setReplicas(integer(manual, "nodes", "version.manualScaling.nodes", 1, 100));
+            v.setReplicas(RequestFields.integer(manual, "nodes", "version.manualScaling.nodes", 1, 100));
         } else if (auto != null && !auto.isNull()) {
-            int min = integer(auto, "minNodes", "version.autoScaling.minNodes", 1, 100);
+            int min = RequestFields.integer(auto, "minNodes", "version.autoScaling.minNodes", 1, 100);
             int max = auto.has("maxNodes")
-                    ? integer(auto, "maxNodes", "version.autoScaling.maxNodes", min, 100)
+                    ? RequestFields.integer(auto, "maxNodes", "version.autoScaling.maxNodes", min, 100)
                     : Math.max(min, 10);
             AutoscalingSpec a = new AutoscalingSpec();
             a.setMinReplicas(min);
@@ -129,7 +130,7 @@ final class VersionMapping {
                                 ? ExplanationSpec.Method.xrai
                                 : ExplanationSpec.Method.integratedGradients);
                 if (p != null && p.has("numIntegralSteps")) {
-                    e.setIntegralSteps(integer(
+                    e.setIntegralSteps(RequestFields.integer(
                             p,
                             "numIntegralSteps",
                             "version.explanationConfig." + method + ".numIntegralSteps",
@@ -140,7 +141,7 @@ final class VersionMapping {
             case "sampledShapleyAttribution" -> {
                 e.setMethod(ExplanationSpec.Method.sampledShapley);
                 if (p != null && p.has("numPaths")) {
-                    e.setPaths(integer(
+                    e.setPaths(RequestFields.integer(
                             p, "numPaths", "version.explanationConfig.sampledShapleyAttribution.numPaths", 1, 50));
                 }
             }
@@ -210,51 +211,5 @@ final class VersionMapping {
                 ? "0"
                 : m.getMetadata().getResourceVersion();
         return Base64.getEncoder().encodeToString(rv.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String text(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw GoogleError.invalid(field + " must be a string");
-        }
-        return n.asText();
-    }
-
-    static int integer(JsonNode parent, String field, String where, int min, int max) {
-        JsonNode n = parent.get(field);
-        if (n == null || !(n.isIntegralNumber() || (n.isTextual() && n.asText().matches("-?\\d{1,9}")))) {
-            throw GoogleError.invalid(where + " must be an integer from " + min + " to " + max);
-        }
-        long value = n.isTextual() ? Long.parseLong(n.asText()) : n.asLong();
-        if (value < min || value > max) {
-            throw GoogleError.invalid(where + " must be from " + min + " to " + max + ", got " + value);
-        }
-        return (int) value;
-    }
-
-    /** Keeps the request's labels as Kubernetes labels, checked. */
-    static Map<String, String> labels(JsonNode labels, String where) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (labels == null || labels.isNull()) {
-            return out;
-        }
-        if (!labels.isObject() || labels.size() > 64) {
-            throw GoogleError.invalid(where + " must be an object of at most 64 labels");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> l = it.next();
-            String v = l.getValue().isTextual() ? l.getValue().asText() : null;
-            if (!l.getKey().matches("[a-z]([-a-z0-9_]{0,61}[a-z0-9])?")
-                    || v == null
-                    || !v.matches("([a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?)?")) {
-                throw GoogleError.invalid(where + "." + l.getKey() + ": a label key must be lowercase letters, digits,"
-                        + " '-' and '_' (at most 63 characters), its value a string of those and '.'");
-            }
-            out.put(l.getKey(), v);
-        }
-        return out;
     }
 }

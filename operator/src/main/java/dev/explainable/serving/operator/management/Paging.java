@@ -1,16 +1,14 @@
-package dev.explainable.serving.operator.management.ml;
+package dev.explainable.serving.operator.management;
 
 import java.util.List;
-
-import dev.explainable.serving.operator.management.GoogleError;
 
 /**
  * A list call's {@code pageSize} (default 100, at most 1000) and {@code pageToken} (the offset this API handed out,
  * as text): gcloud follows {@code nextPageToken} until there is none.
  */
-record Paging(int size, int offset) {
+public record Paging(int size, int offset) {
 
-    static Paging of(String pageSize, String pageToken) {
+    public static Paging of(String pageSize, String pageToken) {
         int size = 100;
         if (pageSize != null && !pageSize.isEmpty()) {
             if (!pageSize.matches("\\d{1,9}")) {
@@ -28,12 +26,12 @@ record Paging(int size, int offset) {
         return new Paging(size, offset);
     }
 
-    <T> List<T> page(List<T> all) {
+    public <T> List<T> page(List<T> all) {
         return offset >= all.size() ? List.of() : all.subList(offset, Math.min(all.size(), offset + size));
     }
 
     /** The token of the next page, or null at the end. */
-    String next(int total) {
+    public String next(int total) {
         return offset + size < total ? String.valueOf(offset + size) : null;
     }
 }

@@ -1,16 +1,15 @@
-package dev.explainable.serving.operator.management.ml;
+package dev.explainable.serving.operator.management;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.explainable.serving.operator.api.ResourcesSpec;
-import dev.explainable.serving.operator.management.GoogleError;
 
 /**
  * AI Platform's machine types as pod resources: the CPUs and memory Google lists for each (a GPU comes from
  * {@code acceleratorConfig}). A type not listed is refused, naming the ones that are, rather than guessed.
  */
-final class MachineTypes {
+public final class MachineTypes {
 
     /** name → {cpu, memory}. */
     static final Map<String, String[]> TYPES = new LinkedHashMap<>();
@@ -32,15 +31,20 @@ final class MachineTypes {
     private MachineTypes() {}
 
     /** The resources of {@code machineType}; none given: the operator's defaults (cpu and memory unset). */
-    static ResourcesSpec resources(String machineType) {
+    public static ResourcesSpec resources(String machineType) {
+        return resources(machineType, "version.machineType");
+    }
+
+    /** The same, {@code where} naming the field in a refusal. */
+    public static ResourcesSpec resources(String machineType, String where) {
         ResourcesSpec r = new ResourcesSpec();
         if (machineType == null) {
             return r;
         }
         String[] t = TYPES.get(machineType);
         if (t == null) {
-            throw GoogleError.invalid("version.machineType " + machineType + " is not supported; one of "
-                    + String.join(", ", TYPES.keySet()));
+            throw GoogleError.invalid(
+                    where + " " + machineType + " is not supported; one of " + String.join(", ", TYPES.keySet()));
         }
         r.setCpu(t[0]);
         r.setMemory(t[1]);
@@ -48,7 +52,7 @@ final class MachineTypes {
     }
 
     /** The machine type whose resources {@code r} are, or null. */
-    static String name(ResourcesSpec r) {
+    public static String name(ResourcesSpec r) {
         for (Map.Entry<String, String[]> t : TYPES.entrySet()) {
             if (t.getValue()[0].equals(r.getCpu()) && t.getValue()[1].equals(r.getMemory())) {
                 return t.getKey();
