@@ -3,6 +3,7 @@ package dev.explainable.serving.operator.api;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -39,6 +40,13 @@ public class VersionSpec {
 
     @JsonPropertyDescription("Attribution method and its parameters.")
     private ExplanationSpec explanation = new ExplanationSpec();
+
+    /**
+     * Whether explanation was set rather than defaulted: a version read with Vertex's explanationSpec drops the
+     * default, so that writing it back does not send both (which the API server refuses).
+     */
+    @JsonIgnore
+    private boolean explanationGiven;
 
     @PreserveUnknownFields
     @JsonPropertyDescription("explanation_metadata.json inline; overrides the file in the model folder.")
@@ -87,6 +95,7 @@ public class VersionSpec {
 
     public void setExplanation(ExplanationSpec explanation) {
         this.explanation = explanation;
+        this.explanationGiven = true;
     }
 
     public JsonNode getMetadata() {
@@ -103,6 +112,9 @@ public class VersionSpec {
 
     public void setExplanationSpec(VertexExplanationSpec explanationSpec) {
         this.explanationSpec = explanationSpec;
+        if (explanationSpec != null && !explanationGiven) {
+            this.explanation = null;
+        }
     }
 
     public ResourcesSpec getResources() {

@@ -32,4 +32,23 @@ class ExplanationSpecTest {
         assertThat(e.getIntegralSteps()).isEqualTo(ExplanationDefaults.INTEGRAL_STEPS);
         assertThat(e.getPaths()).isEqualTo(ExplanationDefaults.PATHS);
     }
+
+    /**
+     * A version read back with Vertex's explanationSpec has no AI Platform explanation: writing it back (a management
+     * call that adds another version) must not send both, which the CRD refuses.
+     */
+    @Test
+    void aVersionReadWithVertexsSpecWritesBackWithoutTheDefaultExplanation() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        VersionSpec vertex = json.readValue(
+                "{\"name\":\"v1\",\"modelUri\":\"gs://bucket/m\","
+                        + "\"explanationSpec\":{\"parameters\":{\"xraiAttribution\":{\"stepCount\":20}}}}",
+                VersionSpec.class);
+        assertThat(vertex.getExplanation()).isNull();
+        assertThat(json.valueToTree(vertex).get("explanation").isNull()).isTrue();
+        VersionSpec aiPlatform = json.readValue("{\"name\":\"v1\",\"modelUri\":\"gs://bucket/m\"}", VersionSpec.class);
+        assertThat(aiPlatform.getExplanation())
+                .as("the default stays without Vertex's spec")
+                .isNotNull();
+    }
 }

@@ -3,11 +3,8 @@ package dev.explainable.serving.operator.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,14 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -39,12 +29,10 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.dependent.Labels;
-import dev.explainable.serving.operator.dependent.ModelLocation;
 import dev.explainable.serving.operator.management.CallerClients;
 import dev.explainable.serving.operator.management.ManagementRoutes;
 import dev.explainable.serving.operator.management.ml.MlRoutes;
 import dev.explainable.serving.testkit.Gcloud;
-import dev.explainable.serving.testkit.ServiceAccountTokens;
 
 /**
  * Google's gcloud, unchanged, deploying with AI Platform's verbs against the operator's management API on a real
@@ -102,48 +90,11 @@ class MlManagementOnControlPlaneTest {
 
     /** ServiceAccount {@code name} of the namespace, allowed {@code verbs} on ExplainableModels; its token's file. */
     static Path token(String name, List<String> verbs) throws Exception {
-        KubernetesClient k = cluster.client();
-        k.serviceAccounts()
-                .inNamespace(ns)
-                .resource(new ServiceAccountBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .endMetadata()
-                        .build())
-                .create();
-        k.rbac()
-                .roles()
-                .inNamespace(ns)
-                .resource(new RoleBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .endMetadata()
-                        .withRules(new PolicyRuleBuilder()
-                                .withApiGroups("serving.explainable.dev")
-                                .withResources("explainablemodels")
-                                .withVerbs(verbs)
-                                .build())
-                        .build())
-                .create();
-        k.rbac()
-                .roleBindings()
-                .inNamespace(ns)
-                .resource(new RoleBindingBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .endMetadata()
-                        .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
-                        .addNewSubject()
-                        .withKind("ServiceAccount")
-                        .withName(name)
-                        .withNamespace(ns)
-                        .endSubject()
-                        .build())
-                .create();
-        String token = ServiceAccountTokens.request(k, ns, name, null);
-        Path file = Files.createTempFile(name, ".token");
-        Files.writeString(file, token);
-        return file;
+        return ManagementCallers.token(
+                cluster.client(),
+                ns,
+                name,
+                List.of(ManagementCallers.rule("serving.explainable.dev", List.of("explainablemodels"), verbs)));
     }
 
     static Gcloud.Run as(Path token, String... args) throws Exception {
@@ -334,41 +285,8 @@ class MlManagementOnControlPlaneTest {
             }
         });
         await().atMost(Duration.ofSeconds(90)).until(() -> !pods("broken").isEmpty());
-        Pod pod = pods("broken").get(0);
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        cluster.client()
-                .pods()
-                .inNamespace(ns)
-                .withName(pod.getMetadata().getName())
-                .editStatus(p -> {
-                    p.getStatus().setPhase("Pending");
-                    p.getStatus()
-                            .setConditions(List.of(new PodConditionBuilder()
-                                    .withType("PodScheduled")
-                                    .withStatus("True")
-                                    .withLastTransitionTime(now)
-                                    .build()));
-                    p.getStatus()
-                            .setInitContainerStatuses(List.of(new ContainerStatusBuilder()
-                                    .withName(ModelLocation.FETCHER)
-                                    .withImage(pod.getSpec()
-                                            .getInitContainers()
-                                            .get(0)
-                                            .getImage())
-                                    .withReady(false)
-                                    .withRestartCount(0)
-                                    .withNewState()
-                                    .withNewTerminated()
-                                    .withExitCode(1)
-                                    .withReason("Error")
-                                    .withMessage("fetching gs://models-bucket/missing/1: not found")
-                                    .withStartedAt(now)
-                                    .withFinishedAt(now)
-                                    .endTerminated()
-                                    .endState()
-                                    .build()));
-                    return p;
-                });
+        ManagementCallers.fetcherFailed(
+                cluster.client(), ns, pods("broken").get(0), "fetching gs://models-bucket/missing/1: not found");
         Gcloud.Run failed = create.get(3, TimeUnit.MINUTES);
         assertThat(failed.exit()).as(failed.err()).isEqualTo(1);
         assertThat(failed.err()).contains("ModelFetchFailed").contains("gs://models-bucket/missing/1: not found");
