@@ -102,6 +102,12 @@ final class ExplainScenario {
                         "runtime.image=explainable-serving/runtime:" + TAG,
                         "--set",
                         "runtime.imagePullPolicy=Never",
+                        // versions that name no resources (a Vertex deployedModel without a machine type) fit the
+                        // 2-CPU node beside the others
+                        "--set",
+                        "runtime.defaultCpu=250m",
+                        "--set",
+                        "runtime.defaultMemory=1Gi",
                         "--set",
                         "watchNamespaces={" + NS + "}")
                 .redirectErrorStream(true)

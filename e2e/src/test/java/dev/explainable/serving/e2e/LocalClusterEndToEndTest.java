@@ -197,6 +197,16 @@ class LocalClusterEndToEndTest {
             new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
             // then a batch job of that model: its inputs in the same server, its results written there
             new BatchJobScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
+            // then Vertex's deployment verbs from Google's Python SDK, through the operator's management API
+            if (VertexSdkScenario.present() || CI) {
+                assertThat(VertexSdkScenario.present())
+                        .as("the Vertex SDK's virtualenv (tools/ensure-vertex-sdk.sh)")
+                        .isTrue();
+                new VertexSdkScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
+            } else {
+                System.out.println("the Vertex SDK virtualenv is missing (tools/ensure-vertex-sdk.sh): Vertex SDK"
+                        + " scenario skipped");
+            }
         }
         // the operator pod, with the chart's RBAC, never got a forbidden answer
         assertThat(cp.auditedCalls(HelmChart.OPERATOR_SA)).isNotEmpty().noneMatch(c -> c.code() == 403);

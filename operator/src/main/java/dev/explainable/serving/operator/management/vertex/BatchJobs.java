@@ -94,6 +94,7 @@ final class BatchJobs {
         if (modelRef != null) {
             UploadedModels.Found source = UploadedModels.find(client, at, modelRef);
             ref.modelUri = source.stored().artifactUri();
+            spec.storage = storage(client, at, source.id());
             modelSpec = source.stored().explanation();
             modelName = at.parent() + "/models/" + source.id();
         } else {
@@ -162,6 +163,23 @@ final class BatchJobs {
                 name = VertexNames.withSuffix(base); // Vertex's job ids are the server's: any free one
             }
         }
+    }
+
+    /**
+     * How the job reads the model, the input and the output: as the first endpoint (by name) that the model is
+     * deployed to reads the model (its spec.storage: identity, credentials, endpoints), since a Vertex model has no
+     * storage settings of its own; none deployed: the pods' own identity.
+     */
+    private static dev.explainable.serving.operator.api.StorageSpec storage(
+            KubernetesClient client, Where at, String model) {
+        return Endpoints.deployedFrom(client, at, model).stream()
+                .map(d -> d.endpoint().substring(d.endpoint().lastIndexOf('/') + 1))
+                .sorted()
+                .map(e -> Endpoints.read(client, at, e))
+                .filter(m -> m != null && m.getSpec().getStorage() != null)
+                .map(m -> m.getSpec().getStorage())
+                .findFirst()
+                .orElse(null);
     }
 
     private static ExplanationJobSpec.InputConfig input(JsonNode n) {

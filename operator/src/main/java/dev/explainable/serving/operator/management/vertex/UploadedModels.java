@@ -322,7 +322,9 @@ final class UploadedModels {
                 List.of("default"),
                 created,
                 created,
-                List.of("DEDICATED_RESOURCES"),
+                // gcloud takes the first (it then sends the machine type); the SDK without a machine type asks for
+                // automatic resources: the operator's default resources
+                List.of("DEDICATED_RESOURCES", "AUTOMATIC_RESOURCES"),
                 List.of("jsonl", "csv", "tf-record", "tf-record-gzip", "file-list"),
                 List.of("jsonl"),
                 deployed == null || deployed.isEmpty() ? null : deployed,
