@@ -19,6 +19,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 
 import dev.explainable.serving.operator.management.ml.MlRoutes;
+import dev.explainable.serving.operator.management.vertex.VertexRoutes;
 
 /**
  * docs/api.md's "Management API" section against the routes the operator serves: every endpoint written there out
@@ -34,10 +35,12 @@ class ManagementApiDocsTest {
     static void routes() {
         vertx = Vertx.vertx();
         router = Router.router(vertx);
-        MlRoutes.install(new ManagementRoutes(
+        ManagementRoutes routes = new ManagementRoutes(
                 router,
                 new CallerClients(
-                        new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build())));
+                        new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build()));
+        MlRoutes.install(routes);
+        VertexRoutes.install(routes, java.util.List.of("us-central1"));
     }
 
     @AfterAll
@@ -72,7 +75,7 @@ class ManagementApiDocsTest {
                 }
             }
         }
-        assertThat(checked).as("endpoints found in the section").isGreaterThanOrEqualTo(4);
+        assertThat(checked).as("endpoints found in the section").isGreaterThanOrEqualTo(15);
         assertThat(problems).as("documented but not served").isEmpty();
     }
 

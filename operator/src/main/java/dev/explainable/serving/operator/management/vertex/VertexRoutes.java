@@ -122,7 +122,7 @@ public final class VertexRoutes {
         if (!locations.contains(location)) {
             throw GoogleError.invalid("location " + (location.length() > 64 ? location.substring(0, 64) : location)
                     + " is not served here: one of " + String.join(", ", locations)
-                    + " (the operator's ingress.vertex-locations)");
+                    + " (the operator's explainable.operator.ingress.vertex-locations)");
         }
         return new Where(project, location, version);
     }
