@@ -99,6 +99,14 @@ public record BatchSettings(
         return (generateExplanation ? "explanation" : "prediction") + ".results-" + suffix();
     }
 
+    /**
+     * The attribution profile's name (with explanations only): the shard's explanations as a profile, which
+     * explain.monitoring.baseline-uri reads (a pattern of these merges the job's shards).
+     */
+    public String profileName() {
+        return "attribution.profile-" + suffix() + ".json";
+    }
+
     /** The errors file's name. */
     public String errorsName() {
         return "prediction.errors_stats-" + suffix();

@@ -101,6 +101,7 @@ public final class BatchShard {
                 settings.outputDirectory());
         Path results = null;
         Path errors = null;
+        Path profile = null;
         ExecutorService workers = Executors.newFixedThreadPool(settings.callsInFlight(), r -> {
             Thread t = new Thread(r, "batch-call");
             t.setDaemon(true);
@@ -113,6 +114,12 @@ public final class BatchShard {
             try (Writer out = writer(results);
                     Writer err = writer(errors)) {
                 counts = new Run(workers, out, err).all(pieces);
+            }
+            if (settings.generateExplanation()) {
+                // before the results file too: a results file always has its shard's profile beside it
+                profile = Files.createTempFile(settings.profileName() + ".", ".tmp");
+                Files.writeString(profile, JSON.writeValueAsString(calls.profile()));
+                files.put(settings.outputDirectory(), settings.profileName(), profile);
             }
             // the errors file first: a results file in the folder always has its complete errors file beside it
             files.put(settings.outputDirectory(), settings.errorsName(), errors);
@@ -131,6 +138,7 @@ public final class BatchShard {
             workers.shutdownNow();
             deleteQuietly(results);
             deleteQuietly(errors);
+            deleteQuietly(profile);
         }
     }
 

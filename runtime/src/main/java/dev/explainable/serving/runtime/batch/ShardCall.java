@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.explainable.serving.runtime.api.call.WireValues;
 import dev.explainable.serving.runtime.api.vertex.VertexWire;
+import dev.explainable.serving.runtime.monitoring.AttributionProfile;
+import dev.explainable.serving.runtime.monitoring.ProfileAccumulator;
 import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
@@ -36,6 +38,8 @@ final class ShardCall {
 
     private final boolean generateExplanation;
     private final ExplanationPipeline pipeline;
+    /** The shard's explanations as a profile (a baseline for monitoring); guarded by itself. */
+    private final ProfileAccumulator profile = new ProfileAccumulator();
 
     ShardCall(boolean generateExplanation, ExplanationPipeline pipeline) {
         this.generateExplanation = generateExplanation;
@@ -65,6 +69,13 @@ final class ShardCall {
         return new Lines(results, errors);
     }
 
+    /** The profile of the explanations so far (their results lines written or not). */
+    AttributionProfile profile() {
+        synchronized (profile) {
+            return profile.profile();
+        }
+    }
+
     /** The results lines of a call: Vertex's explanation and prediction of each instance, as :explain answers. */
     private List<String> resultLines(List<Item> call) {
         List<JsonNode> instances = call.stream().map(Item::instance).toList();
@@ -77,6 +88,9 @@ final class ShardCall {
             return lines;
         }
         ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, ExplainOptions.NONE);
+        synchronized (profile) {
+            answer.explanations().forEach(profile::add);
+        }
         VertexWire.ExplainResponse vertex = VertexWire.ExplainResponse.of(
                 answer.explanations(), instances, null, WireValues.predictionList(answer.predictions()));
         for (int i = 0; i < call.size(); i++) {

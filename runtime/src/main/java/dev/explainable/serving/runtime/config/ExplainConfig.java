@@ -100,6 +100,38 @@ public interface ExplainConfig {
     Batch batch();
 
     /** One shard of a batch explanation job: its input, its output folder, which shard it is. See BatchMain. */
+    /** Attribution monitoring: profiles of served explanations, skew against a baseline, drift between windows. */
+    Monitoring monitoring();
+
+    interface Monitoring {
+        /** The share of served explanations profiled, 0 (off) to 1; each adds no TensorFlow work. */
+        @WithName("sample-rate")
+        @WithDefault("0")
+        double sampleRate();
+
+        /** Profiled explanations per window: each full window is compared with the previous one and the baseline. */
+        @WithName("window-size")
+        @WithDefault("1000")
+        int windowSize();
+
+        /**
+         * The training baseline: a profile file, or files matching a pattern (a batch job's
+         * {@code attribution.profile-*}), on gs://, s3:// or a local path, read with explain.storage.*; merged.
+         */
+        @WithName("baseline-uri")
+        Optional<String> baselineUri();
+
+        /** A feature's share change (or the overall Jensen-Shannon distance) against the baseline that alerts. */
+        @WithName("skew-threshold")
+        @WithDefault("0.1")
+        double skewThreshold();
+
+        /** The same against the previous window. */
+        @WithName("drift-threshold")
+        @WithDefault("0.1")
+        double driftThreshold();
+    }
+
     interface Batch {
         /** Input files: gs://, s3:// or local paths, comma-separated, with * and ? in the last segment. */
         @WithName("input-uris")

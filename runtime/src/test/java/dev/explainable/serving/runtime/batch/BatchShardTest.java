@@ -209,17 +209,29 @@ class BatchShardTest {
         assertEquals(0, shard(tabular, job(gcsStore(), "gs://inputs/in/part-*.jsonl", "gs://results/job", 1), log));
         assertEquals(before, read.apply("explanation.results-00001-of-00003"));
         checkJob(read);
-        // the errors file is put first, the results file second: a results file always has its errors file
+        // the profile and the errors file are put first, the results file last: a results file always has both
         for (int i = 0; i < 3; i++) {
             String suffix = String.format(Locale.ROOT, "-%05d-of-00003", i);
+            com.google.cloud.storage.Blob profile =
+                    gcsClient.get(BlobId.of("results", "job/attribution.profile" + suffix + ".json"));
             com.google.cloud.storage.Blob errors =
                     gcsClient.get(BlobId.of("results", "job/prediction.errors_stats" + suffix));
             com.google.cloud.storage.Blob results =
                     gcsClient.get(BlobId.of("results", "job/explanation.results" + suffix));
             assertTrue(
-                    errors.getGeneration() < results.getGeneration(),
-                    "shard " + i + ": errors generation " + errors.getGeneration() + ", results "
-                            + results.getGeneration());
+                    profile.getGeneration() < errors.getGeneration()
+                            && errors.getGeneration() < results.getGeneration(),
+                    "shard " + i + ": profile generation " + profile.getGeneration() + ", errors "
+                            + errors.getGeneration() + ", results " + results.getGeneration());
+            // the shard's profile counts each explained line once (one label each: the top one)
+            JsonNode labels = readTree(read.apply("attribution.profile" + suffix + ".json"))
+                    .get("labels");
+            long counted = 0;
+            for (JsonNode l : labels) {
+                counted += l.get("count").asLong();
+                assertEquals(5, l.get("meanAbsAttribution").size(), labels.toString());
+            }
+            assertEquals(read.apply("explanation.results" + suffix).lines().count(), counted);
         }
     }
 
@@ -275,9 +287,9 @@ class BatchShardTest {
         assertEquals(
                 "[1.5,0.2,-0.8,-1.1,0.9]",
                 readTree(results.get(1)).get("instance").toString());
-        // no temporary file is left beside the results
+        // no temporary file is left beside the results, the errors and the shard's attribution profile
         try (var files = Files.list(tmp.resolve("out"))) {
-            assertEquals(2, files.count());
+            assertEquals(3, files.count());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.api.aiplatform;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,9 @@ import dev.explainable.serving.runtime.api.call.ExplanationOverrides;
 import dev.explainable.serving.runtime.api.errors.ApiException;
 import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.monitoring.AttributionMonitor;
+import dev.explainable.serving.runtime.result.Explanation;
+import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
 
@@ -50,7 +54,10 @@ public class PredictionResource {
     private final ExplainConfig config;
     private final CallRunner calls;
 
-    public PredictionResource(ModelHost models, ExplainConfig config, CallRunner calls) {
+    private final AttributionMonitor monitor;
+
+    public PredictionResource(ModelHost models, ExplainConfig config, CallRunner calls, AttributionMonitor monitor) {
+        this.monitor = monitor;
         this.models = models;
         this.config = config;
         this.calls = calls;
@@ -100,21 +107,16 @@ public class PredictionResource {
         if (!verb.equals("explain") && !verb.equals("predict")) {
             throw new ApiException(404, "unknown method ':" + verb + "'; use :explain or :predict");
         }
-        return calls.run(
-                http,
-                verb,
-                body,
-                null,
-                () -> resolve(m.group(1), m.group(2)),
-                (pipeline, request) -> verb.equals("explain")
-                        ? AiPlatformWire.ExplainResponse.of(pipeline.explain(
-                                request.instances(),
-                                ExplanationOverrides.read(
-                                        request.body(),
-                                        request.parameters(),
-                                        pipeline.method(),
-                                        pipeline.mostLabels())))
-                        : AiPlatformWire.PredictResponse.of(pipeline.predict(request.instances())));
+        return calls.run(http, verb, body, null, () -> resolve(m.group(1), m.group(2)), (pipeline, request) -> {
+            if (!verb.equals("explain")) {
+                return AiPlatformWire.PredictResponse.of(pipeline.predict(request.instances()));
+            }
+            ExplainOptions options = ExplanationOverrides.read(
+                    request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels());
+            List<Explanation> explanations = pipeline.explain(request.instances(), options);
+            monitor.observe(explanations, options);
+            return AiPlatformWire.ExplainResponse.of(explanations);
+        });
     }
 
     /**

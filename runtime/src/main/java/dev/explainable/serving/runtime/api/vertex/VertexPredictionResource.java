@@ -34,6 +34,7 @@ import dev.explainable.serving.runtime.api.errors.ErrorBody;
 import dev.explainable.serving.runtime.api.forwarding.VersionForwarder;
 import dev.explainable.serving.runtime.api.http.ForwardedMark;
 import dev.explainable.serving.runtime.config.ExplainConfig;
+import dev.explainable.serving.runtime.monitoring.AttributionMonitor;
 import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
@@ -57,9 +58,16 @@ public class VertexPredictionResource {
     private final VersionForwarder forwarder;
     private final int maxConcurrent;
 
+    private final AttributionMonitor monitor;
+
     public VertexPredictionResource(
-            ModelHost models, CallRunner calls, VersionForwarder forwarder, ExplainConfig config) {
+            ModelHost models,
+            CallRunner calls,
+            VersionForwarder forwarder,
+            ExplainConfig config,
+            AttributionMonitor monitor) {
         this.maxConcurrent = config.limits().maxConcurrentExplanations();
+        this.monitor = monitor;
         this.models = models;
         this.calls = calls;
         this.forwarder = forwarder;
@@ -149,6 +157,7 @@ public class VertexPredictionResource {
                             pipeline.mostLabels(),
                             maxConcurrent);
                     ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, options);
+                    monitor.observe(answer.explanations(), options);
                     VertexWire.ExplainResponse response = VertexWire.ExplainResponse.of(
                             answer.explanations(),
                             instances,
