@@ -38,6 +38,16 @@ public enum RuntimeSetting {
      * answers); past it a forward is refused with 429. The operator sets {@link RoutingDefaults#MAX_CONCURRENT_FORWARDS}.
      */
     ROUTING_MAX_CONCURRENT_FORWARDS("explain.routing.max-concurrent-forwards"),
+    /** The share of served explanations profiled for attribution monitoring, 0 (off) to 1. */
+    MONITORING_SAMPLE_RATE("explain.monitoring.sample-rate"),
+    /** Profiled explanations per monitoring window. */
+    MONITORING_WINDOW_SIZE("explain.monitoring.window-size"),
+    /** The training baseline's attribution profiles (a file or a pattern, gs:// or s3://). */
+    MONITORING_BASELINE_URI("explain.monitoring.baseline-uri"),
+    /** A feature's skew against the baseline that is reported. */
+    MONITORING_SKEW_THRESHOLD("explain.monitoring.skew-threshold"),
+    /** A feature's drift against the previous window that is reported. */
+    MONITORING_DRIFT_THRESHOLD("explain.monitoring.drift-threshold"),
     /** The model fetcher's Cloud Storage endpoint (an emulator's, a private endpoint's); Google's when unset. */
     STORAGE_GCS_ENDPOINT("explain.storage.gcs.endpoint"),
     /** The model fetcher's S3 endpoint (an S3-compatible store); AWS's when unset. */

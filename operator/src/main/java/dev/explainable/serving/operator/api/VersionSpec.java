@@ -69,6 +69,10 @@ public class VersionSpec {
             "A HorizontalPodAutoscaler for this version's Deployment: it, not replicas, then sets " + "the pod count.")
     private AutoscalingSpec autoscaling;
 
+    @JsonPropertyDescription("Attribution monitoring: skew against a training baseline and drift between windows of"
+            + " served explanations, as gauges, warnings and GET /runtime/model/attributions.")
+    private MonitoringSpec monitoring;
+
     private Map<String, String> nodeSelector;
 
     private List<Toleration> tolerations;
@@ -139,6 +143,14 @@ public class VersionSpec {
 
     public void setAutoscaling(AutoscalingSpec autoscaling) {
         this.autoscaling = autoscaling;
+    }
+
+    public MonitoringSpec getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(MonitoringSpec monitoring) {
+        this.monitoring = monitoring;
     }
 
     public Map<String, String> getNodeSelector() {

@@ -17,6 +17,7 @@ import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.contract.VersionList;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
+import dev.explainable.serving.operator.api.MonitoringSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VertexExplanationParameters;
 
@@ -76,6 +77,25 @@ public final class DesiredConfigMap {
         s.put(RuntimeSetting.INTEGRAL_STEPS.env(), String.valueOf(steps));
         s.put(RuntimeSetting.PATHS.env(), String.valueOf(paths));
         s.put(MODEL_URI_KEY, v.getModelUri());
+        MonitoringSpec mon = v.getMonitoring();
+        if (mon != null) {
+            s.put(
+                    RuntimeSetting.MONITORING_SAMPLE_RATE.env(),
+                    String.valueOf(
+                            mon.getSampleRate() == null ? MonitoringSpec.DEFAULT_SAMPLE_RATE : mon.getSampleRate()));
+            if (mon.getWindowSize() != null) {
+                s.put(RuntimeSetting.MONITORING_WINDOW_SIZE.env(), String.valueOf(mon.getWindowSize()));
+            }
+            if (mon.getBaselineUri() != null) {
+                s.put(RuntimeSetting.MONITORING_BASELINE_URI.env(), mon.getBaselineUri());
+            }
+            if (mon.getSkewThreshold() != null) {
+                s.put(RuntimeSetting.MONITORING_SKEW_THRESHOLD.env(), String.valueOf(mon.getSkewThreshold()));
+            }
+            if (mon.getDriftThreshold() != null) {
+                s.put(RuntimeSetting.MONITORING_DRIFT_THRESHOLD.env(), String.valueOf(mon.getDriftThreshold()));
+            }
+        }
         return s;
     }
 

@@ -126,9 +126,10 @@ public final class DesiredJob {
         ModelLocation.Credentials credentials = ModelLocation.credentials(storage);
 
         List<EnvVar> env = new ArrayList<>();
-        // the settings as values: a later change of the model leaves the job as it started
+        // the settings as values: a later change of the model leaves the job as it started; a job serves no traffic
+        // to monitor (its shards write attribution profiles instead)
         model.settings().forEach((key, value) -> {
-            if (!key.equals(DesiredConfigMap.MODEL_URI_KEY)) {
+            if (!key.equals(DesiredConfigMap.MODEL_URI_KEY) && !key.startsWith("EXPLAIN_MONITORING_")) {
                 env.add(envVar(key, value));
             }
         });

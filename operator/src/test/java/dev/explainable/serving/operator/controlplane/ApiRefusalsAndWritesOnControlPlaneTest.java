@@ -125,7 +125,15 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
             v.setExplanation(null);
             v.setExplanationSpec(vertex(vertexMetadata, 20, null));
         });
-        assertRefused(ns, "m", v -> v.setExplanationSpec(vertex(null, 20, null)), "not both");
+        // both written out (a default explanation is dropped when Vertex's spec is set: VersionSpec)
+        assertRefused(
+                ns,
+                "m",
+                v -> {
+                    v.setExplanation(new dev.explainable.serving.operator.api.ExplanationSpec());
+                    v.setExplanationSpec(vertex(null, 20, null));
+                },
+                "not both");
         assertRefused(
                 ns,
                 "m",

@@ -108,4 +108,29 @@ class DesiredConfigMapTest {
                 .containsEntry("EXPLAIN_METHOD", "sampled-shapley")
                 .containsEntry("EXPLAIN_PATHS", "7");
     }
+
+    @Test
+    void monitoringIsTheRuntimesMonitoringSettingsAndRollsOnlyItsVersion() {
+        ExplainableModel m = twoVersions();
+        VersionSpec v = m.getSpec().getVersions().get(0);
+        String before = DesiredConfigMap.configHash(m, v);
+        assertThat(DesiredConfigMap.settings(m, v))
+                .noneSatisfy((k, x) -> assertThat(k).startsWith("EXPLAIN_MONITORING_"));
+        dev.explainable.serving.operator.api.MonitoringSpec mon =
+                new dev.explainable.serving.operator.api.MonitoringSpec();
+        mon.setBaselineUri("gs://training/iris/prediction-iris-2026_12_01T00_00_00_000Z/attribution.profile-*");
+        mon.setSkewThreshold(0.2);
+        v.setMonitoring(mon);
+        assertThat(DesiredConfigMap.settings(m, v))
+                .containsEntry("EXPLAIN_MONITORING_SAMPLE_RATE", "1.0")
+                .containsEntry("EXPLAIN_MONITORING_BASELINE_URI", mon.getBaselineUri())
+                .containsEntry("EXPLAIN_MONITORING_SKEW_THRESHOLD", "0.2")
+                .doesNotContainKeys("EXPLAIN_MONITORING_WINDOW_SIZE", "EXPLAIN_MONITORING_DRIFT_THRESHOLD");
+        assertThat(DesiredConfigMap.configHash(m, v)).isNotEqualTo(before);
+        mon.setSampleRate(0.25);
+        mon.setWindowSize(200);
+        assertThat(DesiredConfigMap.settings(m, v))
+                .containsEntry("EXPLAIN_MONITORING_SAMPLE_RATE", "0.25")
+                .containsEntry("EXPLAIN_MONITORING_WINDOW_SIZE", "200");
+    }
 }

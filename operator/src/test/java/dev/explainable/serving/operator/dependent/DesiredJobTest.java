@@ -64,6 +64,7 @@ class DesiredJobTest {
     void anIndexedJobOfTheModelsDefaultVersionFetchedAsServingFetchesIt() {
         VersionSpec v1 = Models.version("v1", 0);
         v1.setModelUri("gs://models/flowers/v1");
+        v1.setMonitoring(new dev.explainable.serving.operator.api.MonitoringSpec());
         ExplainableModel m = Models.model("flowers", "v1", v1);
         StorageSpec storage = new StorageSpec();
         StorageSpec.Gcs gcs = new StorageSpec.Gcs();
@@ -76,6 +77,9 @@ class DesiredJobTest {
         Job job = DesiredJob.of(j, JobModel.of(j, m, DesiredJob.version(m, j)), "gs://out/x/p/", TestConfig.of());
 
         assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+        assertThat(env(job, "EXPLAIN_MONITORING_SAMPLE_RATE"))
+                .as("a job serves no traffic to monitor")
+                .isNull();
         assertThat(job.getSpec().getCompletions()).isEqualTo(10);
         assertThat(job.getSpec().getParallelism()).isEqualTo(4);
         assertThat(job.getSpec().getSuspend()).isFalse();

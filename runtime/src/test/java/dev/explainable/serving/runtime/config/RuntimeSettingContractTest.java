@@ -53,6 +53,11 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.STORAGE_TIMEOUT.env(), "2m");
         env.put(RuntimeSetting.STORAGE_ATTEMPTS.env(), "2");
         env.put(RuntimeSetting.STORAGE_REQUEST_TIMEOUT.env(), "5s");
+        env.put(RuntimeSetting.MONITORING_SAMPLE_RATE.env(), "0.25");
+        env.put(RuntimeSetting.MONITORING_WINDOW_SIZE.env(), "200");
+        env.put(RuntimeSetting.MONITORING_BASELINE_URI.env(), "gs://training/out/attribution.profile-*");
+        env.put(RuntimeSetting.MONITORING_SKEW_THRESHOLD.env(), "0.2");
+        env.put(RuntimeSetting.MONITORING_DRIFT_THRESHOLD.env(), "0.3");
         assertEquals(RuntimeSetting.values().length, env.size() - 1, "a setting added to the contract is tested here");
 
         ExplainConfig config = TestOptions.config(env);
@@ -73,6 +78,13 @@ class RuntimeSettingContractTest {
                 "/etc/explainable-model/versions",
                 config.routing().versionsFile().orElseThrow());
         assertEquals(3, config.routing().maxConcurrentForwards());
+        assertEquals(0.25, config.monitoring().sampleRate());
+        assertEquals(200, config.monitoring().windowSize());
+        assertEquals(
+                "gs://training/out/attribution.profile-*",
+                config.monitoring().baselineUri().orElseThrow());
+        assertEquals(0.2, config.monitoring().skewThreshold());
+        assertEquals(0.3, config.monitoring().driftThreshold());
         StorageSettings storage = RuntimeOptions.storage(config);
         assertEquals("http://gcs.example:4443", storage.gcsEndpoint());
         assertEquals("https://s3.example:9000", storage.s3Endpoint());
