@@ -364,6 +364,13 @@ class DesiredDeploymentTest {
         ExplainableModel m = Models.model("flowers", "v1", Models.withMetadata(Models.version("v1", 0), "{}"));
         m.getSpec().getVersions().get(0).setModelUri("s3://models/flowers/1");
         m.getSpec().setStorage(everyStorageSetting());
+        dev.explainable.serving.operator.api.MonitoringSpec monitoring =
+                new dev.explainable.serving.operator.api.MonitoringSpec();
+        monitoring.setWindowSize(500);
+        monitoring.setBaselineUri("s3://training/flowers/attribution.profile-*");
+        monitoring.setSkewThreshold(0.2);
+        monitoring.setDriftThreshold(0.2);
+        m.getSpec().getVersions().get(0).setMonitoring(monitoring);
         PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
                 .getSpec()
                 .getTemplate()
