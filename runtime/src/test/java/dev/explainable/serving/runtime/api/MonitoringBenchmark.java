@@ -38,7 +38,7 @@ import dev.explainable.serving.runtime.result.TensorAttribution;
  * Attribution monitoring's cost, in one run. Throughput: the tabular classifier's {@code :explain} at 8 clients with
  * every explanation sampled (explain.monitoring.sample-rate 1, windows of 1,000) against the same requests with an
  * explicit {@code stepCount} of 50, which the monitor leaves out as not comparable but which costs the same
- * TensorFlow work; the two alternate in rounds so that the machine's drift falls on both. Memory: 100,000
+ * TensorFlow work; the two alternate in rounds (ABBA, after a warm-up of each) so that a trend falls on both. Memory: 100,000
  * explanations (3 labels, 5 features and a 300-value input each) through the windows, the heap after a full GC at
  * 1,000, 10,000 and 100,000.
  *
@@ -61,7 +61,8 @@ class MonitoringBenchmark {
     }
 
     static final int CLIENTS = Integer.getInteger("benchmark.clients", 8);
-    static final int ROUNDS = Integer.getInteger("benchmark.rounds", 4);
+    static final int ROUNDS = Integer.getInteger("benchmark.rounds", 6);
+    static final int WARMUP_S = Integer.getInteger("benchmark.warmup-seconds", 20);
     static final int SECONDS = Integer.getInteger("benchmark.seconds", 10);
     static final String X = "[0.3, -1.2, 2.0, 0.7, -0.4]";
 
@@ -78,13 +79,18 @@ class MonitoringBenchmark {
         String sampled = "{\"instances\": [" + X + "]}";
         String notSampled = "{\"instances\": [" + X + "], \"explanationSpecOverride\": {\"parameters\": "
                 + "{\"integratedGradientsAttribution\": {\"stepCount\": 50}}}}";
-        rate(sampled, 5);
-        rate(notSampled, 5);
+        rate(sampled, WARMUP_S);
+        rate(notSampled, WARMUP_S);
         double on = 0;
         double off = 0;
         for (int r = 0; r < ROUNDS; r++) {
-            double a = rate(sampled, SECONDS);
+            // ABBA: each goes first in every other round, so that a trend (the JIT, the machine) falls on both
+            boolean sampledFirst = r % 2 == 0;
+            double a = sampledFirst ? rate(sampled, SECONDS) : 0;
             double b = rate(notSampled, SECONDS);
+            if (!sampledFirst) {
+                a = rate(sampled, SECONDS);
+            }
             System.out.printf("round %d: sampled %.1f req/s, not sampled %.1f req/s%n", r + 1, a, b);
             on += a;
             off += b;
