@@ -167,12 +167,15 @@ final class BatchJobScenario {
         Map<String, String> files = list(endpoint, prefix);
         List<String> results = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        List<String> profiles = new ArrayList<>();
         for (String name : files.keySet()) {
             String file = name.substring(prefix.length());
             if (file.startsWith("explanation.results-")) {
                 results.add(file);
             } else if (file.startsWith("prediction.errors_stats-")) {
                 errors.add(file);
+            } else if (file.startsWith("attribution.profile-")) {
+                profiles.add(file);
             } else {
                 throw new AssertionError("unexpected object in the output folder: " + name);
             }
@@ -185,6 +188,20 @@ final class BatchJobScenario {
         assertThat(errors)
                 .allMatch(e -> e.matches("prediction\\.errors_stats-0000[0-2]-of-00003"))
                 .isNotEmpty();
+        // each shard's attribution profile (a monitoring baseline): together they count every explained line once
+        assertThat(profiles)
+                .containsExactlyInAnyOrder(
+                        "attribution.profile-00000-of-00003.json",
+                        "attribution.profile-00001-of-00003.json",
+                        "attribution.profile-00002-of-00003.json");
+        long profiled = 0;
+        for (String p : profiles) {
+            for (JsonNode label :
+                    ExplainScenario.JSON.readTree(files.get(prefix + p)).get("labels")) {
+                profiled += label.get("count").asLong();
+            }
+        }
+        assertThat(profiled).isEqualTo(goodLines().size());
 
         Map<JsonNode, Integer> seenGood = new HashMap<>();
         List<JsonNode> resultLines = new ArrayList<>();

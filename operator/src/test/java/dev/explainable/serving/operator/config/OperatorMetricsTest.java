@@ -30,6 +30,9 @@ class OperatorMetricsTest {
     @Inject
     MeterRegistry registry;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URL metricsUrl;
+
     void reconcile(int models) {
         Map<String, Object> meta = Map.of(
                 Constants.RESOURCE_GVK_KEY,
@@ -66,5 +69,48 @@ class OperatorMetricsTest {
                 .filter(m -> m.getId().getName().startsWith("operator.")
                         || m.getId().getName().startsWith("explainable"))
                 .count();
+    }
+
+    /**
+     * The chart's dashboard and alert rules name only operator metrics ({@code operator_sdk_*}) that the operator's
+     * {@code /q/metrics} serves once it reconciled, received an event and failed a reconciliation (the runtime's are
+     * checked against a runtime's scrape by the runtime's DashboardMetricsTest).
+     */
+    @Test
+    void everyOperatorMetricTheChartsDashboardAndRulesNameIsScraped() throws Exception {
+        reconcile(1);
+        ExplainableModel m = Models.model("failing", "v1", Models.version("v1", 0));
+        m.getMetadata().setNamespace("ns-f");
+        metrics.failedReconciliation(
+                m,
+                new IllegalStateException("a test failure"),
+                Map.of(
+                        Constants.RESOURCE_GVK_KEY,
+                        GroupVersionKind.gvkFor(ExplainableModel.class),
+                        Constants.CONTROLLER_NAME,
+                        "explainablemodel"));
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(metricsUrl.toURI()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String scrape = r.body();
+        java.util.Set<String> scraped = new java.util.TreeSet<>();
+        for (java.util.regex.Matcher x =
+                        java.util.regex.Pattern.compile("(?m)^([a-z_]+)[{ ]").matcher(scrape);
+                x.find(); ) {
+            scraped.add(x.group(1));
+        }
+        java.nio.file.Path chart = java.nio.file.Path.of("../helm/explainable-serving");
+        String text = java.nio.file.Files.readString(chart.resolve("dashboards/explainable-serving.json"))
+                + java.nio.file.Files.readString(chart.resolve("templates/prometheusrule.yaml"));
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (java.util.regex.Matcher x = java.util.regex.Pattern.compile("\\b(operator_sdk_[a-z_]+)\\b")
+                        .matcher(text);
+                x.find(); ) {
+            used.add(x.group(1));
+        }
+        assertThat(used).isNotEmpty();
+        assertThat(scraped).as("the operator's scrape").containsAll(used);
     }
 }

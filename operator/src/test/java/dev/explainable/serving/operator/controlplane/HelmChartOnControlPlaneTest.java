@@ -252,6 +252,19 @@ class HelmChartOnControlPlaneTest {
                 "--set",
                 "metrics.serviceMonitor.enabled=true",
                 "--set",
+                "metrics.podMonitor.enabled=true",
+                "--set",
+                "metrics.prometheusRule.enabled=true",
+                "--set",
+                "metrics.grafanaDashboard.enabled=true",
+                // the Prometheus Operator's CRDs, as a cluster that has them tells helm
+                "--api-versions",
+                "monitoring.coreos.com/v1/ServiceMonitor",
+                "--api-versions",
+                "monitoring.coreos.com/v1/PodMonitor",
+                "--api-versions",
+                "monitoring.coreos.com/v1/PrometheusRule",
+                "--set",
                 "policy.allowedModelPaths={/srv/models,/data}",
                 "--set",
                 "policy.allowedRuntimeImages={registry.example.org/team-a/}");
@@ -265,8 +278,34 @@ class HelmChartOnControlPlaneTest {
                 .containsExactlyInAnyOrder("explainable-runtime-team-a", "explainable-runtime-team-b");
         assertThat(listed)
                 .extracting(HasMetadata::getKind)
-                .contains("ServiceMonitor")
+                .contains("ServiceMonitor", "PodMonitor", "PrometheusRule")
                 .doesNotContain("ClusterRole");
+        // the runtime pods of the watched namespaces, on their management port
+        HasMetadata podMonitor = listed.stream()
+                .filter(o -> o.getKind().equals("PodMonitor"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(podMonitor))
+                .contains("\"matchNames\":[\"team-a\",\"team-b\"]")
+                .contains("\"port\":\"management\"");
+        assertThat(listed.stream()
+                        .filter(o -> o.getKind().equals("ConfigMap"))
+                        .map(o -> o.getMetadata().getName()))
+                .contains("explainable-serving-dashboard");
+        // asked for, but the cluster has no Prometheus Operator: nothing it would refuse; the dashboard's ConfigMap
+        List<HasMetadata> noCrds = render(
+                "--set",
+                "metrics.serviceMonitor.enabled=true",
+                "--set",
+                "metrics.podMonitor.enabled=true",
+                "--set",
+                "metrics.prometheusRule.enabled=true",
+                "--set",
+                "metrics.grafanaDashboard.enabled=true");
+        assertThat(noCrds)
+                .extracting(HasMetadata::getKind)
+                .doesNotContain("ServiceMonitor", "PodMonitor", "PrometheusRule")
+                .contains("ConfigMap");
         assertThat(env(listed, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLAINABLEMODEL_NAMESPACES"))
                 .isEqualTo("team-a,team-b");
         assertThat(env(listed, "QUARKUS_OPERATOR_SDK_CONTROLLERS_EXPLANATIONJOB_NAMESPACES"))

@@ -86,6 +86,15 @@ public class AttributionMonitor {
         this.model = config.model().name();
         this.version = config.model().version();
         this.config = config;
+        if (rate > 0) {
+            // the thresholds beside the scores, so that an alert rule compares each model with its own
+            Gauge.builder("explainable.attribution.skew.threshold", () -> skewThreshold)
+                    .tags("model", model, "version", version)
+                    .register(registry);
+            Gauge.builder("explainable.attribution.drift.threshold", () -> driftThreshold)
+                    .tags("model", model, "version", version)
+                    .register(registry);
+        }
         if (rate > 0 && baselineUri != null) {
             readBaselineInBackground();
         }

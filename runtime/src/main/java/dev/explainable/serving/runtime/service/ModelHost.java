@@ -106,6 +106,20 @@ public class ModelHost {
                 : 0;
     }
 
+    /** TensorFlow runs of the served model's shared runs so far; 0 until it is ready. */
+    public long sharedRuns() {
+        return state instanceof ModelState.Ready r
+                ? r.model().pipeline().sharedRuns().runs()
+                : 0;
+    }
+
+    /** Requests' parts those runs carried (parts per run: how many requests a run served). */
+    public long sharedRunParts() {
+        return state instanceof ModelState.Ready r
+                ? r.model().pipeline().sharedRuns().partsRun()
+                : 0;
+    }
+
     /** The configured method's name as configured (normalized), also when it does not parse. */
     public String method() {
         return config.method().trim().toLowerCase(java.util.Locale.ROOT);
