@@ -12,6 +12,12 @@ public final class Annotations {
     /** Prefix of {@code <prefix><version>}: the Vertex model a version was deployed from, and its display name. */
     public static final String DEPLOYED_FROM = "vertex.serving.explainable.dev/deployed.";
 
+    /**
+     * The deployed model a deploy's traffic split gives all traffic to once it is Ready (the previous default keeps it
+     * until then, as on Vertex).
+     */
+    public static final String TRAFFIC_ON_READY = "vertex.serving.explainable.dev/traffic-on-ready";
+
     /** The Vertex model a batch job explains with, as its full name. */
     public static final String VERTEX_MODEL = "vertex.serving.explainable.dev/model";
 

@@ -37,8 +37,8 @@ public final class GoogleError extends RuntimeException {
     /**
      * The API server's answer to the caller's request: 401 and 403 as Google's UNAUTHENTICATED and PERMISSION_DENIED,
      * 404, 409 (ALREADY_EXISTS for a create, ABORTED for a lost update), 400 and 422 (the CRD's validation) as
-     * INVALID_ARGUMENT with the API server's message; anything else, the API server unreachable included, is
-     * UNAVAILABLE (503): the call was not made, so nothing is claimed.
+     * INVALID_ARGUMENT with the API server's message; a request that timed out is DEADLINE_EXCEEDED (504: it may
+     * have been applied); anything else, the API server unreachable included, is UNAVAILABLE (503).
      */
     public static GoogleError of(KubernetesClientException e) {
         String detail = e.getStatus() != null && e.getStatus().getMessage() != null
@@ -53,8 +53,25 @@ public final class GoogleError extends RuntimeException {
                         ? new GoogleError(409, "ALREADY_EXISTS", detail)
                         : new GoogleError(409, "ABORTED", detail);
             case 400, 422 -> invalid(detail);
-            default -> new GoogleError(503, "UNAVAILABLE", "the Kubernetes API server could not be reached");
+            default ->
+                timedOut(e)
+                        // the request may have been made: say so, so that a retry reads the object back first
+                        ? new GoogleError(
+                                504,
+                                "DEADLINE_EXCEEDED",
+                                "the Kubernetes API server did not answer in time; the change may or may not have"
+                                        + " been made: read the object back before retrying")
+                        : new GoogleError(503, "UNAVAILABLE", "the Kubernetes API server could not be reached");
         };
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.InterruptedIOException || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int httpStatus() {

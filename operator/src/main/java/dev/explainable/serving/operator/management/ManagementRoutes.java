@@ -47,8 +47,17 @@ public final class ManagementRoutes {
 
     /** Serves {@code call} at {@code method path} (a Vert.x path with :params). */
     public ManagementRoutes route(HttpMethod method, String path, Call call) {
+        // the token is checked before the body is read: a caller without one makes the operator hold nothing
+        router.route(method, path).handler(ctx -> {
+            if (bearer(ctx) == null) {
+                unauthenticated(ctx);
+            } else {
+                ctx.next();
+            }
+        });
         router.route(method, path)
-                .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+                // JSON bodies only: no multipart file is ever written to the operator's disk
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setDeleteUploadedFilesOnEnd(true))
                 // the body handler's own refusals (413 past the limit) in Google's shape, not Vert.x's empty answer
                 .failureHandler(ctx -> error(
                         ctx,
@@ -59,16 +68,29 @@ public final class ManagementRoutes {
         return this;
     }
 
-    private void handle(RoutingContext ctx, Call call) {
+    /** The request's bearer token, or null. */
+    private static String bearer(RoutingContext ctx) {
         String auth = ctx.request().getHeader("Authorization");
         if (auth == null
                 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
                 || auth.substring(7).isBlank()) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            error(
-                    ctx,
-                    GoogleError.unauthenticated("a bearer token is required: a Kubernetes token whose RBAC allows"
-                            + " the change (gcloud --access-token-file, or the SDK's credentials)"));
+            return null;
+        }
+        return auth.substring(7).trim();
+    }
+
+    private static void unauthenticated(RoutingContext ctx) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        error(
+                ctx,
+                GoogleError.unauthenticated("a bearer token is required: a Kubernetes token whose RBAC allows"
+                        + " the change (gcloud --access-token-file, or the SDK's credentials)"));
+    }
+
+    private void handle(RoutingContext ctx, Call call) {
+        String token = bearer(ctx);
+        if (token == null) {
+            unauthenticated(ctx);
             return;
         }
         if (!inFlight.tryAcquire()) {
@@ -76,7 +98,7 @@ public final class ManagementRoutes {
             error(ctx, new GoogleError(429, "RESOURCE_EXHAUSTED", "too many management calls at once; retry shortly"));
             return;
         }
-        try (KubernetesClient caller = clients.forToken(auth.substring(7).trim())) {
+        try (KubernetesClient caller = clients.forToken(token)) {
             Object answer = call.apply(caller, ctx);
             ctx.response()
                     .setStatusCode(200)

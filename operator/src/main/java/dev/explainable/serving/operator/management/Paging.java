@@ -14,7 +14,8 @@ public record Paging(int size, int offset) {
             if (!pageSize.matches("\\d{1,9}")) {
                 throw GoogleError.invalid("pageSize must be a number");
             }
-            size = Math.max(1, Math.min(1000, Integer.parseInt(pageSize)));
+            int asked = Integer.parseInt(pageSize);
+            size = asked == 0 ? 100 : Math.min(1000, asked); // 0: the server's default, as Google's APIs read it
         }
         int offset = 0;
         if (pageToken != null && !pageToken.isEmpty()) {

@@ -264,6 +264,24 @@ class VertexManagementOnControlPlaneTest {
         assertThat(model.get("deployedModels").findValuesAsText("deployedModelId"))
                 .containsExactly("v1");
 
+        // a split to a new deployed model moves the traffic when it is Ready: the command returns then, v3 serving
+        ok(as(
+                deployer,
+                "ai",
+                "endpoints",
+                "deploy-model",
+                "iris-ep",
+                "--model=iris",
+                "--display-name=iris-v3",
+                "--deployed-model-id=v3",
+                "--traffic-split=0=100"));
+        m = endpoint("iris-ep");
+        assertThat(m.getSpec().getDefaultVersion()).isEqualTo("v3");
+        assertThat(m.getMetadata().getAnnotations())
+                .doesNotContainKey("vertex.serving.explainable.dev/traffic-on-ready");
+        assertThat(m.getStatus().getVersions())
+                .anyMatch(s -> s.getName().equals("v3") && "Available".equals(s.getState()));
+
         // Vertex's rules: a deployed model is not deleted, nor an endpoint with deployed models
         Gcloud.Run deployed = as(deployer, "ai", "models", "delete", "iris", "--quiet");
         assertThat(deployed.exit()).isEqualTo(1);
@@ -272,12 +290,13 @@ class VertexManagementOnControlPlaneTest {
         assertThat(withModels.exit()).isEqualTo(1);
         assertThat(withModels.err()).contains("undeploy them first");
         Gcloud.Run takesTraffic =
-                as(deployer, "ai", "endpoints", "undeploy-model", "iris-ep", "--deployed-model-id=v1");
+                as(deployer, "ai", "endpoints", "undeploy-model", "iris-ep", "--deployed-model-id=v3");
         assertThat(takesTraffic.exit()).isEqualTo(1);
         assertThat(takesTraffic.err()).contains("takes endpoint iris-ep's traffic");
 
         ok(as(deployer, "ai", "endpoints", "undeploy-model", "iris-ep", "--deployed-model-id=iris-xrai"));
         ok(as(deployer, "ai", "endpoints", "undeploy-model", "iris-ep", "--deployed-model-id=v1"));
+        ok(as(deployer, "ai", "endpoints", "undeploy-model", "iris-ep", "--deployed-model-id=v3"));
         m = endpoint("iris-ep");
         assertThat(m.getSpec().getVersions()).isEmpty();
         assertThat(m.getSpec().getDefaultVersion()).isNull();

@@ -41,6 +41,9 @@ import dev.explainable.serving.runtime.storage.ObjectFiles;
 public class AttributionMonitor {
 
     static final long MAX_BASELINE_BYTES = 8L << 20;
+    /** Per-feature gauges of each kind (skew, drift): Prometheus series stay bounded whatever the features. */
+    static final int MAX_FEATURE_GAUGES = 256;
+
     private static final Logger LOG = Logger.getLogger(AttributionMonitor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -147,7 +150,14 @@ public class AttributionMonitor {
         }
     }
 
-    private void publish(AttributionWindows.Window w) {
+    /** The last window published: windows finishing at once publish in order, the newest last. */
+    private long published;
+
+    private synchronized void publish(AttributionWindows.Window w) {
+        if (w.index() <= published) {
+            return;
+        }
+        published = w.index();
         if (baseline == null && baselineUri != null) {
             readBaselineInBackground(); // a baseline written after the start (a batch job's) is picked up
         }
@@ -180,7 +190,10 @@ public class AttributionMonitor {
             long window,
             String now,
             List<Crossing> crossed) {
+        String prefix = "explainable.attribution." + kind + "\u0000";
         if (byLabel.isEmpty()) {
+            // nothing to compare this window: no score, rather than the last one's standing forever
+            gauges.replaceAll((key, v) -> key.startsWith(prefix) ? Double.NaN : v);
             return;
         }
         Map<String, Double> perFeature = new LinkedHashMap<>();
@@ -196,12 +209,24 @@ public class AttributionMonitor {
         if (overall > threshold) {
             crossed.add(new Crossing("", kind, overall, threshold, window, now));
         }
+        // a feature this window does not score (gone from the model's answers) has no score, not its last one
+        gauges.replaceAll((key, v) ->
+                key.startsWith(prefix) && !key.equals(prefix) && !perFeature.containsKey(key.substring(prefix.length()))
+                        ? Double.NaN
+                        : v);
         for (Map.Entry<String, Double> f : perFeature.entrySet()) {
+            if (!gauges.containsKey(prefix + f.getKey()) && featureGauges(prefix) >= MAX_FEATURE_GAUGES) {
+                continue; // bounded series: the report still lists every feature
+            }
             gauge("explainable.attribution." + kind, f.getKey(), f.getValue());
             if (f.getValue() > threshold) {
                 crossed.add(new Crossing(f.getKey(), kind, f.getValue(), threshold, window, now));
             }
         }
+    }
+
+    private long featureGauges(String prefix) {
+        return gauges.keySet().stream().filter(k -> k.startsWith(prefix)).count();
     }
 
     /** Sets gauge {@code name}: for {@code ndcg} the tag is "against", else "feature". */

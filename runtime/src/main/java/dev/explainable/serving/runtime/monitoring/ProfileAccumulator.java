@@ -16,7 +16,8 @@ import dev.explainable.serving.runtime.result.TensorAttribution;
  * it); each element of a small unnamed input ({@code <input>[i]}, at most {@value #MAX_ELEMENTS_EACH} elements; a
  * single element is {@code <input>}); a larger input (an image, a token sequence) as one feature, the sum of its
  * elements' absolute attributions. Memory is bounded by the model, not the traffic: at most {@value #MAX_LABELS}
- * labels of at most {@value #MAX_FEATURES} features each; further ones are counted as dropped, not kept. It reads
+ * labels of at most {@value #MAX_FEATURES} features each; further ones, and values that are not finite, are counted
+ * as dropped, not kept. It reads
  * attributions already computed; it runs no model. Not thread-safe.
  */
 public final class ProfileAccumulator {
@@ -74,6 +75,10 @@ public final class ProfileAccumulator {
     }
 
     private void feature(Sums sums, String feature, double abs) {
+        if (!Double.isFinite(abs)) {
+            dropped++; // one NaN would make the label's whole profile NaN, in a window or a baseline for good
+            return;
+        }
         Double before = sums.abs.get(feature);
         if (before == null && sums.abs.size() >= MAX_FEATURES) {
             dropped++;

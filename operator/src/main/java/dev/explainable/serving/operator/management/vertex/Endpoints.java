@@ -60,7 +60,7 @@ final class Endpoints {
 
     /** What a version's annotation says of its Vertex origin. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Origin(String model, String displayName) {}
+    record Origin(String model, String displayName, String acceleratorType) {}
 
     private Endpoints() {}
 
@@ -217,14 +217,19 @@ final class Endpoints {
             template.setName(name);
             versions.add(template);
             String target = target(split, name, versions);
-            if (target != null) {
+            if (m.getSpec().getDefaultVersion() == null) {
+                m.getSpec().setDefaultVersion(name); // the first deployed model takes the traffic: there is no other
+            } else if (name.equals(target)) {
+                // the traffic moves when the new deployed model is Ready (VertexOperations.settle), not before
+                m.getMetadata().getAnnotations().put(Annotations.TRAFFIC_ON_READY, name);
+            } else if (target != null) {
                 m.getSpec().setDefaultVersion(target);
-            } else if (m.getSpec().getDefaultVersion() == null) {
-                m.getSpec().setDefaultVersion(name); // the first deployed model takes the traffic
             }
             m.getMetadata()
                     .getAnnotations()
-                    .put(Annotations.DEPLOYED_FROM + name, origin(new Origin(source.id(), displayName)));
+                    .put(
+                            Annotations.DEPLOYED_FROM + name,
+                            origin(new Origin(source.id(), displayName, acceleratorType(deployed))));
             chosen[0] = name;
             return m;
         });
@@ -273,6 +278,9 @@ final class Endpoints {
                 m.getSpec().setDefaultVersion(null);
             }
             m.getMetadata().getAnnotations().remove(Annotations.DEPLOYED_FROM + id);
+            if (id.equals(m.getMetadata().getAnnotations().get(Annotations.TRAFFIC_ON_READY))) {
+                m.getMetadata().getAnnotations().remove(Annotations.TRAFFIC_ON_READY);
+            }
             return m;
         });
         return VertexOperations.done(
@@ -285,11 +293,19 @@ final class Endpoints {
                 null);
     }
 
+    /** The accelerator type the deployed model names (Vertex's enum, e.g. NVIDIA_TESLA_T4), or null. */
+    private static String acceleratorType(JsonNode deployed) {
+        JsonNode t = deployed.path("dedicatedResources").path("machineSpec").path("acceleratorType");
+        return t.isTextual() && t.asText().matches("[A-Z0-9_]{1,64}") ? t.asText() : null;
+    }
+
     /** The version a deployed model asks for (its name set later). */
     private static VersionSpec version(JsonNode deployed, UploadedModels.Found source, VertexExplanationSpec own) {
         VersionSpec v = new VersionSpec();
         v.setModelUri(source.stored().artifactUri());
-        VertexExplanationSpec spec = own != null ? own : source.stored().explanation();
+        // field by field, as Vertex reads a deployed model's spec: the SDK's deploy(explanation_parameters=...) sends
+        // parameters alone, and the metadata given at upload stays
+        VertexExplanationSpec spec = ExplanationSpecs.over(own, source.stored().explanation());
         if (spec != null) {
             v.setExplanation(null);
             v.setExplanationSpec(spec);
@@ -482,8 +498,8 @@ final class Endpoints {
         Origin o = origin(m, version);
         ResourcesSpec r = v.getResources();
         AutoscalingSpec a = v.getAutoscaling();
-        int min = a != null ? a.getMinReplicas() : v.getReplicas() == null ? 1 : v.getReplicas();
-        int max = a != null ? a.getMaxReplicas() : min;
+        int min = a != null ? a.min() : v.getReplicas() == null ? 1 : v.getReplicas();
+        int max = a != null ? a.max() : min;
         boolean gpus = r != null && r.getGpus() != null && r.getGpus() > 0;
         return new VertexWire.DeployedModel(
                 version,
@@ -494,7 +510,8 @@ final class Endpoints {
                 new VertexWire.DedicatedResources(
                         new VertexWire.MachineSpec(
                                 r == null ? null : MachineTypes.name(r),
-                                gpus ? "NVIDIA_GPU" : null,
+                                // Vertex's enum value as the request gave it; none: left out (no made-up value)
+                                gpus && o != null ? o.acceleratorType() : null,
                                 gpus ? r.getGpus() : null),
                         min,
                         max),

@@ -206,7 +206,16 @@ final class UploadedModels {
 
     static VertexWire.Model get(KubernetesClient client, Where at, String model) {
         Found f = find(client, at, model);
-        return toWire(at, f, Endpoints.deployedFrom(client, at, f.id()));
+        List<VertexWire.DeployedModelRef> deployed;
+        try {
+            deployed = Endpoints.deployedFrom(client, at, f.id());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403) {
+                throw e;
+            }
+            deployed = null; // a caller who may read models but not list endpoints still reads the model
+        }
+        return toWire(at, f, deployed);
     }
 
     static VertexWire.ListModels list(KubernetesClient client, Where at, Paging paging) {

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
+import dev.explainable.serving.operator.management.Annotations;
 import dev.explainable.serving.operator.management.GoogleError;
+import dev.explainable.serving.operator.management.ModelChanges;
 import dev.explainable.serving.operator.management.VersionProgress;
 
 /**
@@ -73,8 +75,7 @@ final class VertexOperations {
     static VertexWire.Operation get(KubernetesClient client, Where at, Id id) {
         switch (id.kind()) {
             case DEPLOY -> {
-                ExplainableModel m = Endpoints.read(client, at, id.target());
-                return deploy(at, id, m);
+                return settle(client, at, id, Endpoints.read(client, at, id.target()));
             }
             case UPLOAD -> {
                 if (UploadedModels.read(client, at, id.target()) == null) {
@@ -93,6 +94,38 @@ final class VertexOperations {
                 return done(at, id, null);
             }
         }
+    }
+
+    /**
+     * A deploy operation, after what its end changes: a traffic split that waits for the deployed model
+     * ({@link Annotations#TRAFFIC_ON_READY}) moves the traffic once it is Ready, and is dropped once it failed or is
+     * gone; the previous deployed model serves until then. Clients poll a deploy until it is done, so the move happens
+     * with the poll that sees it Ready (or with the deploy's own answer, when it already is).
+     */
+    static VertexWire.Operation settle(KubernetesClient client, Where at, Id id, ExplainableModel m) {
+        String pending = m == null || m.getMetadata().getAnnotations() == null
+                ? null
+                : m.getMetadata().getAnnotations().get(Annotations.TRAFFIC_ON_READY);
+        if (pending == null || !pending.equals(id.deployedModel())) {
+            return deploy(at, id, m);
+        }
+        VersionProgress.State state =
+                VersionProgress.of(m, id.deployedModel(), id.generation()).state();
+        if (state == VersionProgress.State.WAITING) {
+            return deploy(at, id, m);
+        }
+        ExplainableModel settled = ModelChanges.change(client, () -> Endpoints.find(client, at, id.target()), x -> {
+            if (id.deployedModel().equals(x.getMetadata().getAnnotations().get(Annotations.TRAFFIC_ON_READY))) {
+                x.getMetadata().getAnnotations().remove(Annotations.TRAFFIC_ON_READY);
+                boolean deployed = x.getSpec().getVersions().stream()
+                        .anyMatch(v -> v.getName().equals(id.deployedModel()));
+                if (state == VersionProgress.State.READY && deployed) {
+                    x.getSpec().setDefaultVersion(id.deployedModel());
+                }
+            }
+            return x;
+        });
+        return deploy(at, id, settled);
     }
 
     /** A deploy operation as endpoint {@code m} (null: gone) answers it. Pure. */
