@@ -91,7 +91,8 @@ final class MlModels {
                                     .toList())
                     + "): delete them first");
         }
-        client.resource(m).delete();
+        // at the resource version read: a version added since (a concurrent create or deploy) is not deleted with it
+        client.resource(m).lockResourceVersion().delete();
         return MlOperations.done(
                 project,
                 new MlOperations.Id(

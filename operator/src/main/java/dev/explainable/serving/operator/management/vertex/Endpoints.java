@@ -153,7 +153,8 @@ final class Endpoints {
                                     .toList())
                     + "): undeploy them first");
         }
-        client.resource(m).delete();
+        // at the resource version read: a version added since (a concurrent create or deploy) is not deleted with it
+        client.resource(m).lockResourceVersion().delete();
         return VertexOperations.done(
                 at,
                 new VertexOperations.Id(
