@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.ExplanationJobSpec;
@@ -140,9 +139,8 @@ final class BatchJobs {
                     RequestFields.integer(tuning, "batchSize", "manualBatchTuningParameters.batchSize", 1, 1000);
         }
         Map<String, String> labels = RequestFields.labels(body.get("labels"), "batchPredictionJob.labels");
-        String base = VertexNames.fromDisplayName(displayName, "job");
-        String name = base;
-        for (int attempt = 0; ; attempt++) {
+        // Vertex's job ids are the server's: any free one
+        return VertexNames.createWithId(null, VertexNames.fromDisplayName(displayName, "job"), "", name -> {
             ObjectMetaBuilder meta = new ObjectMetaBuilder()
                     .withName(name)
                     .withNamespace(at.project())
@@ -154,15 +152,8 @@ final class BatchJobs {
             ExplanationJob job = new ExplanationJob();
             job.setMetadata(meta.build());
             job.setSpec(spec);
-            try {
-                return toWire(at, client.resource(job).create());
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 3) {
-                    throw e;
-                }
-                name = VertexNames.withSuffix(base); // Vertex's job ids are the server's: any free one
-            }
-        }
+            return toWire(at, client.resource(job).create());
+        });
     }
 
     /**

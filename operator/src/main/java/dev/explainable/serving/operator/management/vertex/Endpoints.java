@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import dev.explainable.serving.operator.api.AutoscalingSpec;
 import dev.explainable.serving.operator.api.ExplainableModel;
@@ -84,44 +83,32 @@ final class Endpoints {
             throw GoogleError.invalid("endpoint.description has more than 4096 characters");
         }
         Map<String, String> labels = RequestFields.labels(body.get("labels"), "endpoint.labels");
-        String id = endpointId != null && !endpointId.isEmpty()
-                ? VertexNames.check(endpointId, VertexNames.ENDPOINT, "endpointId")
-                : VertexNames.fromDisplayName(displayName, "endpoint");
-        for (int attempt = 0; ; attempt++) {
-            ObjectMetaBuilder meta = new ObjectMetaBuilder()
-                    .withName(id)
-                    .withNamespace(at.project())
-                    .withLabels(labels)
-                    .addToAnnotations(Annotations.DISPLAY_NAME, displayName);
-            if (description != null) {
-                meta.addToAnnotations(Annotations.DESCRIPTION, description);
-            }
-            ExplainableModel m = new ExplainableModel();
-            m.setMetadata(meta.build());
-            m.setSpec(new ExplainableModelSpec());
-            try {
-                ExplainableModel created = client.resource(m).create();
-                VertexOperations.Id op = new VertexOperations.Id(
-                        VertexOperations.CREATE_ENDPOINT,
-                        id,
-                        null,
-                        created.getMetadata().getGeneration());
-                return VertexOperations.done(
-                        at, op, VertexOperations.typed(at, "Endpoint", JSON.valueToTree(toWire(at, created))));
-            } catch (KubernetesClientException e) {
-                boolean given = endpointId != null && !endpointId.isEmpty();
-                if (e.getCode() != 409 || given || attempt == 3) {
-                    if (e.getCode() == 409 && given) {
-                        throw new GoogleError(
-                                409,
-                                "ALREADY_EXISTS",
-                                "endpoint " + at.parent() + "/endpoints/" + id + " already exists");
+        boolean given = endpointId != null && !endpointId.isEmpty();
+        ExplainableModel created = VertexNames.createWithId(
+                given ? VertexNames.check(endpointId, VertexNames.ENDPOINT, "endpointId") : null,
+                VertexNames.fromDisplayName(displayName, "endpoint"),
+                "endpoint " + at.parent() + "/endpoints/",
+                id -> {
+                    ObjectMetaBuilder meta = new ObjectMetaBuilder()
+                            .withName(id)
+                            .withNamespace(at.project())
+                            .withLabels(labels)
+                            .addToAnnotations(Annotations.DISPLAY_NAME, displayName);
+                    if (description != null) {
+                        meta.addToAnnotations(Annotations.DESCRIPTION, description);
                     }
-                    throw e;
-                }
-                id = VertexNames.withSuffix(VertexNames.fromDisplayName(displayName, "endpoint"));
-            }
-        }
+                    ExplainableModel m = new ExplainableModel();
+                    m.setMetadata(meta.build());
+                    m.setSpec(new ExplainableModelSpec());
+                    return client.resource(m).create();
+                });
+        VertexOperations.Id op = new VertexOperations.Id(
+                VertexOperations.CREATE_ENDPOINT,
+                created.getMetadata().getName(),
+                null,
+                created.getMetadata().getGeneration());
+        return VertexOperations.done(
+                at, op, VertexOperations.typed(at, "Endpoint", JSON.valueToTree(toWire(at, created))));
     }
 
     static VertexWire.Endpoint get(KubernetesClient client, Where at, String endpoint) {

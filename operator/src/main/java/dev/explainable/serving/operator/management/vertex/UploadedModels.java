@@ -104,34 +104,24 @@ final class UploadedModels {
         Stored stored = fromRequest(model);
         Map<String, String> labels = RequestFields.labels(model.get("labels"), "model.labels");
         String given = RequestFields.text(body, "modelId");
-        String id = given != null
-                ? VertexNames.check(given, VertexNames.MODEL, "modelId")
-                : VertexNames.fromDisplayName(stored.displayName(), "model");
-        for (int attempt = 0; ; attempt++) {
-            labels.put(LABEL, id);
-            ConfigMap cm = new ConfigMapBuilder()
-                    .withNewMetadata()
-                    .withName(PREFIX + id)
-                    .withNamespace(at.project())
-                    .withLabels(labels)
-                    .endMetadata()
-                    .withData(Map.of(DATA, write(stored)))
-                    .build();
-            try {
-                client.resource(cm).create();
-                break;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || given != null || attempt == 3) {
-                    if (e.getCode() == 409 && given != null) {
-                        throw new GoogleError(
-                                409, "ALREADY_EXISTS", "model " + at.parent() + "/models/" + id + " already exists");
-                    }
-                    throw e;
-                }
-                // a display name's id that is taken: the same name with a suffix
-                id = VertexNames.withSuffix(VertexNames.fromDisplayName(stored.displayName(), "model"));
-            }
-        }
+        String id = VertexNames.createWithId(
+                given == null ? null : VertexNames.check(given, VertexNames.MODEL, "modelId"),
+                VertexNames.fromDisplayName(stored.displayName(), "model"),
+                "model " + at.parent() + "/models/",
+                candidate -> {
+                    Map<String, String> all = new java.util.LinkedHashMap<>(labels);
+                    all.put(LABEL, candidate);
+                    client.resource(new ConfigMapBuilder()
+                                    .withNewMetadata()
+                                    .withName(PREFIX + candidate)
+                                    .withNamespace(at.project())
+                                    .withLabels(all)
+                                    .endMetadata()
+                                    .withData(Map.of(DATA, write(stored)))
+                                    .build())
+                            .create();
+                    return candidate;
+                });
         VertexOperations.Id op = new VertexOperations.Id(VertexOperations.UPLOAD, id, null, 0);
         return VertexOperations.done(at, op, VertexOperations.uploadResponse(at, id));
     }

@@ -2,6 +2,9 @@ package dev.explainable.serving.operator.management.vertex;
 
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.function.Function;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import dev.explainable.serving.operator.management.GoogleError;
 
@@ -52,6 +55,27 @@ final class VertexNames {
             }
         }
         return s;
+    }
+
+    /**
+     * What {@code create} makes under an id: {@code given} as the client gave it (taken: ALREADY_EXISTS, as
+     * {@code named} + id), else {@code base}, and while that is taken {@code base} with a random suffix (four tries).
+     */
+    static <T> T createWithId(String given, String base, String named, Function<String, T> create) {
+        String id = given != null ? given : base;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return create.apply(id);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 && given != null) {
+                    throw new GoogleError(409, "ALREADY_EXISTS", named + id + " already exists");
+                }
+                if (e.getCode() != 409 || attempt == 4) {
+                    throw e;
+                }
+                id = withSuffix(base); // an id made from a display name that is taken: the same with a suffix
+            }
+        }
     }
 
     /** {@code base} with a random suffix, for when {@code base} is taken. */
