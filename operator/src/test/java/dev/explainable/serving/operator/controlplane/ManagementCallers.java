@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,8 +17,14 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 
+import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.dependent.ModelLocation;
+import dev.explainable.serving.operator.management.CallerClients;
+import dev.explainable.serving.operator.management.ManagementRoutes;
 import dev.explainable.serving.testkit.ServiceAccountTokens;
 
 /**
@@ -27,6 +35,28 @@ import dev.explainable.serving.testkit.ServiceAccountTokens;
 final class ManagementCallers {
 
     private ManagementCallers() {}
+
+    /**
+     * The management API on a plain Vert.x server of {@code vertx} at an ephemeral port of 127.0.0.1 (in the operator
+     * it is the Quarkus HTTP server's router), over {@code cluster}'s client configuration; {@code install} puts a
+     * family's routes on it.
+     */
+    static HttpServer serve(Vertx vertx, KubernetesClient cluster, Consumer<ManagementRoutes> install)
+            throws Exception {
+        Router router = Router.router(vertx);
+        install.accept(new ManagementRoutes(router, new CallerClients(cluster.getConfiguration())));
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    /** The pods of model {@code model} in {@code ns}. */
+    static List<Pod> pods(KubernetesClient k, String ns, String model) {
+        return k.pods().inNamespace(ns).withLabel(Labels.MODEL, model).list().getItems();
+    }
 
     /** A rule on {@code resources} of {@code group} with {@code verbs}. */
     static PolicyRule rule(String group, List<String> resources, List<String> verbs) {

@@ -22,15 +22,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.dependent.Labels;
-import dev.explainable.serving.operator.management.CallerClients;
-import dev.explainable.serving.operator.management.ManagementRoutes;
 import dev.explainable.serving.operator.management.ml.MlRoutes;
 import dev.explainable.serving.testkit.Gcloud;
 
@@ -62,15 +58,7 @@ class MlManagementOnControlPlaneTest {
     static void start() throws Exception {
         Assumptions.assumeTrue(Gcloud.present(), "gcloud is not on PATH: the management API's gcloud test skipped");
         vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        MlRoutes.install(
-                new ManagementRoutes(router, new CallerClients(cluster.client().getConfiguration())));
-        server = vertx.createHttpServer()
-                .requestHandler(router)
-                .listen(0, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        server = ManagementCallers.serve(vertx, cluster.client(), MlRoutes::install);
         ns = cluster.namespace("ml-deploy");
         deployer = token("deployer", List.of("get", "list", "watch", "create", "update", "patch", "delete"));
         reader = token("reader", List.of("get", "list"));
@@ -293,11 +281,6 @@ class MlManagementOnControlPlaneTest {
     }
 
     static List<Pod> pods(String model) {
-        return cluster.client()
-                .pods()
-                .inNamespace(ns)
-                .withLabel(Labels.MODEL, model)
-                .list()
-                .getItems();
+        return ManagementCallers.pods(cluster.client(), ns, model);
     }
 }

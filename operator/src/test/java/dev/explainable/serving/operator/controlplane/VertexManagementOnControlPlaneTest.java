@@ -25,15 +25,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 
 import dev.explainable.serving.operator.TestConfig;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.VersionSpec;
-import dev.explainable.serving.operator.dependent.Labels;
-import dev.explainable.serving.operator.management.CallerClients;
-import dev.explainable.serving.operator.management.ManagementRoutes;
 import dev.explainable.serving.operator.management.vertex.VertexRoutes;
 import dev.explainable.serving.testkit.Gcloud;
 
@@ -74,16 +70,8 @@ class VertexManagementOnControlPlaneTest {
     static void start() throws Exception {
         Assumptions.assumeTrue(Gcloud.present(), "gcloud is not on PATH: the Vertex management gcloud test skipped");
         vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        VertexRoutes.install(
-                new ManagementRoutes(router, new CallerClients(cluster.client().getConfiguration())),
-                List.of("us-central1"));
-        server = vertx.createHttpServer()
-                .requestHandler(router)
-                .listen(0, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        server = ManagementCallers.serve(
+                vertx, cluster.client(), routes -> VertexRoutes.install(routes, List.of("us-central1")));
         ns = cluster.namespace("vertex-deploy");
         List<String> all = List.of("get", "list", "watch", "create", "update", "patch", "delete");
         deployer = ManagementCallers.token(
@@ -450,11 +438,6 @@ class VertexManagementOnControlPlaneTest {
     }
 
     static List<Pod> pods(String model) {
-        return cluster.client()
-                .pods()
-                .inNamespace(ns)
-                .withLabel(Labels.MODEL, model)
-                .list()
-                .getItems();
+        return ManagementCallers.pods(cluster.client(), ns, model);
     }
 }
