@@ -120,8 +120,11 @@ final class BatchJobScenario {
                 """.formatted(JOB, GcsModelScenario.SERVED, BUCKET, BUCKET, SHARDS);
     }
 
-    /** {@code endpoint}: the fake-gcs-server seeded by {@link #seed} and holding the model. */
-    void run(String endpoint) throws Exception {
+    /**
+     * {@code endpoint}: the fake-gcs-server seeded by {@link #seed} and holding the model. Returns the job's output
+     * folder ({@code gs://batch/batch-out/prediction-...}), whose attribution profiles are a monitoring baseline.
+     */
+    String run(String endpoint) throws Exception {
         long created = System.nanoTime();
         client.load(new ByteArrayInputStream(job().getBytes(StandardCharsets.UTF_8)))
                 .inNamespace(ExplainScenario.NS)
@@ -260,6 +263,7 @@ final class BatchJobScenario {
                 .isEqualTo(onlineExplanation.get("attributions"));
 
         runOwnModel(endpoint, resultLines);
+        String outputDir = dir;
 
         long queuedOrFirst = firstSeen.getOrDefault(ExplanationJobStatus.QUEUED, firstSeen.get("RUNNING"));
         int instances = expectedGood.size() + BAD.size();
@@ -277,6 +281,7 @@ final class BatchJobScenario {
                 (succeeded - created) / 1e9,
                 instances / ((succeeded - queuedOrFirst) / 1e9),
                 (succeeded - firstSeen.get(ExplanationJobStatus.RUNNING)) / 1e9);
+        return outputDir;
     }
 
     /**

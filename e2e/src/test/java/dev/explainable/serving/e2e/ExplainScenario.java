@@ -108,6 +108,9 @@ final class ExplainScenario {
                         "runtime.defaultCpu=250m",
                         "--set",
                         "runtime.defaultMemory=1Gi",
+                        // the monitoring scenario waits for the attribution alerts to reach the status
+                        "--set",
+                        "metrics.attributionPollInterval=3s",
                         "--set",
                         "watchNamespaces={" + NS + "}")
                 .redirectErrorStream(true)

@@ -196,7 +196,10 @@ class LocalClusterEndToEndTest {
                 LocalNode.CONTROL_PLANE_ADDRESS, buckets, node.work().resolve("fake-gcs-server.log"))) {
             new GcsModelScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
             // then a batch job of that model: its inputs in the same server, its results written there
-            new BatchJobScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
+            String batchOut =
+                    new BatchJobScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint());
+            // then attribution monitoring against that job's profiles, up to the model's status
+            new MonitoringScenario(client, LocalClusterEndToEndTest::viaClusterIp, token).run(gcs.endpoint(), batchOut);
             // then Vertex's deployment verbs from Google's Python SDK, through the operator's management API
             if (VertexSdkScenario.present() || CI) {
                 assertThat(VertexSdkScenario.present())

@@ -55,6 +55,8 @@ public final class TestConfig {
         properties.forEach((k, v) -> (k.contains(".") ? named : env).put(k, v));
         return new SmallRyeConfigBuilder()
                 .withMapping(OperatorConfig.class)
+                // as Quarkus reads durations: "30s" as well as "PT30S"
+                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new PropertiesConfigSource(named, "test properties", 400), new EnvConfigSource(env, 300))
                 .build()
                 .getConfigMapping(OperatorConfig.class);

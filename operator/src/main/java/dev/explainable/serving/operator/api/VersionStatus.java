@@ -23,6 +23,8 @@ public class VersionStatus {
     private String configHash;
     /** Only for autoscaled versions. */
     private AutoscalingStatus autoscaling;
+    /** Only for versions with attribution monitoring ({@code spec.versions[].monitoring}). */
+    private MonitoringStatus monitoring;
 
     public VersionStatus() {}
 
@@ -116,5 +118,13 @@ public class VersionStatus {
 
     public void setAutoscaling(AutoscalingStatus autoscaling) {
         this.autoscaling = autoscaling;
+    }
+
+    public MonitoringStatus getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(MonitoringStatus monitoring) {
+        this.monitoring = monitoring;
     }
 }

@@ -68,6 +68,18 @@ public interface OperatorConfig {
 
     Ingress ingress();
 
+    /** Attribution monitoring's alerts in the status (versions with {@code monitoring}). */
+    Monitoring monitoring();
+
+    interface Monitoring {
+        /**
+         * How often the operator reads each monitored version's ready pods ({@code GET /q/attribution-alerts} on
+         * their management port) to write the thresholds they crossed into the status.
+         */
+        @WithDefault("30s")
+        java.time.Duration pollInterval();
+    }
+
     Autoscaling autoscaling();
 
     /** Who may reach a model's pods over the network (Helm: networkPolicy.*). */
@@ -88,6 +100,26 @@ public interface OperatorConfig {
 
         /** The metrics scrapers' namespace (Prometheus), let through to the management port only. */
         Optional<String> metricsNamespace();
+
+        /**
+         * The operator's own namespace and pods' labels ("k=v,k2=v2"), let through to the management port: it reads
+         * the attribution alerts there (Helm sets both).
+         */
+        Optional<String> operatorNamespace();
+
+        Optional<String> operatorPodLabels();
+
+        /** {@link #operatorPodLabels()} as a map. */
+        default java.util.Map<String, String> operatorPodLabelMap() {
+            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+            for (String pair : operatorPodLabels().orElse("").split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+            return m;
+        }
     }
 
     /**

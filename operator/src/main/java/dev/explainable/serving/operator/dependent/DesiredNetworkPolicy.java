@@ -21,7 +21,7 @@ import dev.explainable.serving.operator.config.OperatorConfig;
  * The model's NetworkPolicy, over the pods of all its versions: ingress to the API port ({@code http}) from pods of
  * the model's own namespace (callers there, and its versions forwarding to each other), from the peers its spec's
  * {@code network.allowFrom} names and from the ingress controller's namespace; to the management port
- * ({@code management}: metrics) from the metrics scrapers' namespace only. Nothing else reaches the pods, egress is
+ * ({@code management}: metrics, attribution alerts) from the metrics scrapers' namespace and the operator's pods only. Nothing else reaches the pods, egress is
  * left alone (the runtime fetches models and calls the API server).
  */
 public final class DesiredNetworkPolicy {
@@ -43,9 +43,22 @@ public final class DesiredNetworkPolicy {
         config.networkPolicy().ingressNamespace().ifPresent(ns -> callers.add(namespace(ns)));
         List<NetworkPolicyIngressRule> rules = new ArrayList<>();
         rules.add(rule(callers, "http"));
+        List<NetworkPolicyPeer> management = new ArrayList<>();
+        config.networkPolicy().metricsNamespace().ifPresent(ns -> management.add(namespace(ns)));
+        // the operator reads the attribution alerts there (AlertPolling)
         config.networkPolicy()
-                .metricsNamespace()
-                .ifPresent(ns -> rules.add(rule(List.of(namespace(ns)), "management")));
+                .operatorNamespace()
+                .ifPresent(ns -> management.add(new NetworkPolicyPeerBuilder()
+                        .withNamespaceSelector(new LabelSelectorBuilder()
+                                .withMatchLabels(Map.of(NAMESPACE_NAME, ns))
+                                .build())
+                        .withPodSelector(new LabelSelectorBuilder()
+                                .withMatchLabels(config.networkPolicy().operatorPodLabelMap())
+                                .build())
+                        .build()));
+        if (!management.isEmpty()) {
+            rules.add(rule(management, "management"));
+        }
         return new NetworkPolicyBuilder()
                 .withMetadata(DesiredState.meta(m, model, Labels.forModel(model)))
                 .withNewSpec()

@@ -5,11 +5,14 @@ import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import dev.explainable.serving.operator.api.AttributionCrossing;
 import dev.explainable.serving.operator.api.AutoscalingStatus;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.api.MonitoringStatus;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.status.AutoscalingState;
+import dev.explainable.serving.operator.status.MonitoringStates;
 import dev.explainable.serving.operator.status.Reason;
 import dev.explainable.serving.operator.status.VersionState;
 
@@ -78,6 +81,25 @@ public final class ModelEvents {
                 && !(VersionState.DEGRADED.of(before) && v.getReason().equals(before.getReason()));
         if (newFailure) {
             events.warning(model, v.getReason(), "Version " + v.getName() + ": " + v.getMessage());
+        }
+        for (AttributionCrossing c : MonitoringStates.newlyCrossed(before.getMonitoring(), v.getMonitoring())) {
+            events.warning(
+                    model,
+                    "skew".equals(c.getKind()) ? Reason.ATTRIBUTION_SKEW : Reason.ATTRIBUTION_DRIFT,
+                    "Version " + v.getName() + ": attribution " + c.getKind() + " of "
+                            + (c.getFeature().isEmpty() ? "all features" : "feature " + c.getFeature()) + " is "
+                            + c.getScore() + ", over its threshold " + c.getThreshold());
+        }
+        MonitoringStatus monitoring = v.getMonitoring();
+        if (monitoring != null
+                && MonitoringStates.BASELINE_NOT_READ.equals(monitoring.getBaseline())
+                && !Objects.equals(
+                        monitoring.getMessage(),
+                        before.getMonitoring() == null
+                                ? null
+                                : before.getMonitoring().getMessage())
+                && monitoring.getMessage().contains("could not be read")) {
+            events.warning(model, Reason.BASELINE_NOT_READ, "Version " + v.getName() + ": " + monitoring.getMessage());
         }
         AutoscalingStatus scaling = v.getAutoscaling();
         AutoscalingStatus scalingBefore = before.getAutoscaling();

@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
@@ -37,6 +38,8 @@ import dev.explainable.serving.operator.dependent.Labels;
 import dev.explainable.serving.operator.dependent.VersionConfig;
 import dev.explainable.serving.operator.events.EventRecorder;
 import dev.explainable.serving.operator.events.ModelEvents;
+import dev.explainable.serving.operator.monitoring.AlertPolling;
+import dev.explainable.serving.operator.monitoring.VersionAlerts;
 import dev.explainable.serving.operator.policy.ModelPolicy;
 import dev.explainable.serving.operator.policy.PolicyViolationStatus;
 import dev.explainable.serving.operator.status.StatusCalculator;
@@ -138,7 +141,15 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
 
     @Override
     public List<EventSource<?, ExplainableModel>> prepareEventSources(EventSourceContext<ExplainableModel> context) {
-        return Informers.of(context);
+        List<EventSource<?, ExplainableModel>> sources = new ArrayList<>(Informers.of(context));
+        @SuppressWarnings("unchecked")
+        InformerEventSource<Pod, ExplainableModel> pods = (InformerEventSource<Pod, ExplainableModel>) sources.stream()
+                .filter(s -> Informers.PODS.equals(s.name()))
+                .findFirst()
+                .orElseThrow();
+        sources.add(AlertPolling.eventSource(
+                context, pods::getSecondaryResources, config.monitoring().pollInterval()));
+        return sources;
     }
 
     @Override
@@ -169,6 +180,7 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
                 byVersion(context, Deployment.class),
                 podsByVersion(context),
                 byVersion(context, HorizontalPodAutoscaler.class),
+                alertsByVersion(context),
                 now());
         if (sameStatus(model.getStatus(), status)) {
             return UpdateControl.noUpdate();
@@ -205,6 +217,12 @@ public class ExplainableModelReconciler implements Reconciler<ExplainableModel> 
         Map<String, R> out = new HashMap<>();
         context.getSecondaryResources(kind)
                 .forEach(o -> out.put(o.getMetadata().getLabels().get(Labels.VERSION), o));
+        return out;
+    }
+
+    private static Map<String, VersionAlerts> alertsByVersion(Context<ExplainableModel> context) {
+        Map<String, VersionAlerts> out = new HashMap<>();
+        context.getSecondaryResources(VersionAlerts.class).forEach(a -> out.put(a.version(), a));
         return out;
     }
 

@@ -66,7 +66,14 @@ public enum Reason {
      * An autoscaled version's autoscaler cannot read its metric (metrics-server for CPU, the metrics adapter for
      * explanations in flight), so it does not scale; also its Warning event.
      */
-    METRICS_UNAVAILABLE("MetricsUnavailable");
+    METRICS_UNAVAILABLE("MetricsUnavailable"),
+
+    /** Warning event: a monitored version's attribution skew (against its baseline) crossed its threshold. */
+    ATTRIBUTION_SKEW("AttributionSkew"),
+    /** Warning event: a monitored version's attribution drift (window to window) crossed its threshold. */
+    ATTRIBUTION_DRIFT("AttributionDrift"),
+    /** Warning event: a monitored version's baseline could not be read, so it has no skew. */
+    BASELINE_NOT_READ("BaselineNotRead");
 
     private final String value;
 

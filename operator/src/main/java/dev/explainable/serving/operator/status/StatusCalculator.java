@@ -15,10 +15,12 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
+import dev.explainable.serving.operator.api.MonitoringStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.dependent.AppliedHash;
 import dev.explainable.serving.operator.dependent.VersionConfig;
+import dev.explainable.serving.operator.monitoring.VersionAlerts;
 
 /**
  * Status from what the cluster reports: pure, so that every reason is unit-tested. Each version's state comes from
@@ -49,6 +51,22 @@ public final class StatusCalculator {
             Map<String, List<Pod>> pods,
             Map<String, HorizontalPodAutoscaler> autoscalers,
             String now) {
+        return compute(m, configs, appliedHashes, deployments, pods, autoscalers, Map.of(), now);
+    }
+
+    /**
+     * As above, with each monitored version's attribution alerts as last read from its pods ({@link
+     * MonitoringStates}).
+     */
+    public static ExplainableModelStatus compute(
+            ExplainableModel m,
+            Map<String, VersionConfig> configs,
+            Map<String, String> appliedHashes,
+            Map<String, Deployment> deployments,
+            Map<String, List<Pod>> pods,
+            Map<String, HorizontalPodAutoscaler> autoscalers,
+            Map<String, VersionAlerts> alerts,
+            String now) {
         ExplainableModelStatus s = new ExplainableModelStatus();
         s.setObservedGeneration(m.getMetadata().getGeneration());
         for (VersionSpec v : m.getSpec().getVersions()) {
@@ -62,6 +80,7 @@ public final class StatusCalculator {
             if (v.getAutoscaling() != null) {
                 vs.setAutoscaling(AutoscalerStates.of(v.getAutoscaling(), autoscalers.get(v.getName())));
             }
+            vs.setMonitoring(MonitoringStates.of(v, previousMonitoring(m, v.getName()), alerts.get(v.getName()), now));
             s.getVersions().add(vs);
         }
         int total = s.getVersions().size();
@@ -175,6 +194,18 @@ public final class StatusCalculator {
                 .set(DEGRADED, true, reason.value(), message)
                 .build());
         return s;
+    }
+
+    private static MonitoringStatus previousMonitoring(ExplainableModel m, String version) {
+        if (m.getStatus() == null) {
+            return null;
+        }
+        return m.getStatus().getVersions().stream()
+                .filter(v -> version.equals(v.getName()))
+                .map(VersionStatus::getMonitoring)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     private static String summary(List<VersionStatus> versions, boolean withMessage) {

@@ -93,6 +93,26 @@ class DesiredNetworkPolicyTest {
     }
 
     @Test
+    void theOperatorsPodsReachTheManagementPortWhereTheyReadAttributionAlerts() {
+        NetworkPolicy p = DesiredNetworkPolicy.of(
+                twoVersions(),
+                TestConfig.of(
+                        "explainable.operator.network-policy.operator-namespace", "serving-system",
+                        "explainable.operator.network-policy.operator-pod-labels",
+                                "app.kubernetes.io/name=es,app.kubernetes.io/instance=r1"));
+        assertThat(p.getSpec().getIngress())
+                .extracting(DesiredNetworkPolicyTest::port)
+                .containsExactly("http", "management");
+        NetworkPolicyPeer operator = p.getSpec().getIngress().get(1).getFrom().get(0);
+        assertThat(p.getSpec().getIngress().get(1).getFrom()).hasSize(1);
+        // both selectors in one peer: those pods of that namespace, not every pod there
+        assertThat(operator.getNamespaceSelector().getMatchLabels())
+                .isEqualTo(Map.of("kubernetes.io/metadata.name", "serving-system"));
+        assertThat(operator.getPodSelector().getMatchLabels())
+                .isEqualTo(Map.of("app.kubernetes.io/name", "es", "app.kubernetes.io/instance", "r1"));
+    }
+
+    @Test
     void turnedOffThereIsNone() {
         assertThat(DesiredState.of(
                         twoVersions(), TestConfig.of("explainable.operator.network-policy.enabled", "false")))

@@ -35,6 +35,9 @@ class ReasonTest {
                         "ConfigChanged",
                         "Deleted",
                         "AutoscalerPending",
-                        "MetricsUnavailable");
+                        "MetricsUnavailable",
+                        "AttributionSkew",
+                        "AttributionDrift",
+                        "BaselineNotRead");
     }
 }

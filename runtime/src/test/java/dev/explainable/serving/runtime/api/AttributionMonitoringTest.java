@@ -173,6 +173,18 @@ class AttributionMonitoringTest {
         Map<String, Double> shifted = gauges("skew");
         assertTrue(shifted.get(SHIFTED) > 0.1, shifted.toString());
         shifted.forEach((f, v) -> assertTrue(f.equals(SHIFTED) || f.isEmpty() || v < 0.1, "skew gauge " + f + " " + v));
+
+        // what the operator reads into the model's status: the management port's summary, no token, no profile
+        JsonNode alerts = JSON.readTree(given().get(Management.url("/q/attribution-alerts"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        assertEquals(8, alerts.get("window").asLong(), alerts.toString());
+        assertTrue(alerts.get("baselineRead").asBoolean(), alerts.toString());
+        assertEquals(crossed(skewed, "skew"), crossed(alerts, "skew"), alerts.toString());
+        assertTrue(crossed(alerts, "drift").isEmpty(), alerts.toString());
+        assertTrue(alerts.path("lastWindow").isMissingNode(), "no profile on the management port: " + alerts);
     }
 
     static List<String> crossed(JsonNode report, String kind) {
