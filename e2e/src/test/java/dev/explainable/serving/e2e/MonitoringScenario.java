@@ -69,7 +69,7 @@ final class MonitoringScenario {
                   versions:
                   - name: v1
                     modelUri: gs://models/iris/1
-                    resources: {gpus: 0, cpu: 500m, memory: 1Gi}
+                    resources: {gpus: 0, cpu: 250m, memory: 1Gi}
                     monitoring:
                       sampleRate: 1
                       windowSize: %d
