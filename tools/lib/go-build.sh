@@ -1,5 +1,5 @@
 # Sourced by the scripts that build Go programs from the Go module proxy (tools/k8s/build-control-plane.sh,
-# tools/k8s/build-coredns.sh, tools/storage/build-object-stores.sh), which define log() first.
+# tools/k8s/build-coredns.sh, tools/storage/build-object-stores.sh, tools/otel/build-otel-collector.sh), which define log() first.
 #
 # go_build_setup: Go (Debian's golang-go when there is none: old, but with GOTOOLCHAIN=auto it fetches the toolchain
 # each module asks for from the proxy), module mode, and $work, a temporary folder removed at exit: a build writes

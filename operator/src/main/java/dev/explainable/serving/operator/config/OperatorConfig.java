@@ -40,6 +40,13 @@ public interface OperatorConfig {
     @WithDefault("false")
     boolean runtimeJsonLogs();
 
+    /**
+     * The OTLP endpoint (gRPC, e.g. {@code http://otel-collector.observability:4317}) runtime pods send their traces
+     * to: {@code QUARKUS_OTEL_SDK_DISABLED=false} and {@code QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT} on the runtime
+     * container. None: no traces.
+     */
+    Optional<String> runtimeOtlpEndpoint();
+
     /** nodeSelector for versions with gpus > 0 that set none, as "key=value,key2=value2" (Helm: gpu.nodeSelector). */
     Optional<String> gpuNodeSelector();
 

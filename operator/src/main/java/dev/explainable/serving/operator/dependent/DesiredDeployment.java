@@ -116,6 +116,10 @@ public final class DesiredDeployment {
         if (config.runtimeJsonLogs()) {
             env.add(envVar("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
         }
+        config.runtimeOtlpEndpoint().filter(e -> !e.isBlank()).ifPresent(endpoint -> {
+            env.add(envVar("QUARKUS_OTEL_SDK_DISABLED", "false"));
+            env.add(envVar("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", endpoint));
+        });
         // The root filesystem is read-only: TensorFlow's natives unpack into /tmp.
         // Heap 40% of the container (TensorFlow's native memory needs the rest), exit on OutOfMemoryError so that
         // Kubernetes restarts the pod instead of it limping on; the same as the runtime image's defaults.

@@ -565,5 +565,12 @@ class DesiredDeploymentTest {
         assertThat(envNames.apply(CONFIG)).noneMatch(e -> e.startsWith("QUARKUS_LOG_CONSOLE_JSON_ENABLED"));
         assertThat(envNames.apply(TestConfig.of("explainable.operator.runtime-json-logs", "true")))
                 .contains("QUARKUS_LOG_CONSOLE_JSON_ENABLED=true");
+        // traces only with an endpoint: the runtime's SDK stays off without one
+        assertThat(envNames.apply(CONFIG)).noneMatch(e -> e.startsWith("QUARKUS_OTEL_"));
+        assertThat(envNames.apply(TestConfig.of(
+                        "explainable.operator.runtime-otlp-endpoint", "http://collector.observability:4317")))
+                .contains(
+                        "QUARKUS_OTEL_SDK_DISABLED=false",
+                        "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=http://collector.observability:4317");
     }
 }

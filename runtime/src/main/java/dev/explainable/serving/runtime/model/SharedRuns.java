@@ -12,9 +12,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.tensorflow.Output;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 import dev.explainable.serving.runtime.work.ResourceExhaustedException;
+import dev.explainable.serving.runtime.work.Spans;
 
 /**
  * TensorFlow runs shared by the concurrent requests of one model (cross-request batching).
@@ -238,15 +245,27 @@ public final class SharedRuns {
         }
         int total = live.stream().mapToInt(p -> p.rows).sum();
         List<HostTensor> joined;
+        // under the span of the request whose thread runs it, linked to every request it carries
+        SpanBuilder b = Spans.tracer()
+                .spanBuilder("tensorflow run")
+                .setAttribute("explainable.run.rows", total)
+                .setAttribute("explainable.run.requests", live.size())
+                .setAttribute("explainable.run.shared", true);
+        live.forEach(p -> b.addLink(p.trace));
+        Span span = b.startSpan();
         try (RequestDeadline.Scope none = RequestDeadline.none()) {
             joined = runner.run(joinedFeeds(live), live.get(0).fetches);
         } catch (ResourceExhaustedException e) {
+            span.setStatus(StatusCode.ERROR, "out of memory: run apart");
             rowLimit.ranOutOfMemoryAt(total); // later joins stay under it
             live.forEach(this::runAlone);
             return;
         } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, "failed: run apart");
             live.forEach(this::runAlone); // only the part that caused it fails
             return;
+        } finally {
+            span.end();
         }
         if (joined.stream().anyMatch(t -> t.shape().length == 0 || t.shape()[0] != total)) {
             live.forEach(this::runAlone); // a fetch that is not per row cannot be split
@@ -264,10 +283,20 @@ public final class SharedRuns {
     }
 
     private void runAlone(Part p) {
+        Span span = Spans.tracer()
+                .spanBuilder("tensorflow run")
+                .setParent(Context.current().with(Span.wrap(p.trace)))
+                .setAttribute("explainable.run.rows", p.rows)
+                .setAttribute("explainable.run.requests", 1)
+                .setAttribute("explainable.run.shared", false)
+                .startSpan();
         try (RequestDeadline.Scope scope = p.deadline != null ? p.deadline.enter() : RequestDeadline.none()) {
             finish(p, runner.run(p.feeds, p.fetches), null);
         } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
             finish(p, null, e);
+        } finally {
+            span.end();
         }
     }
 
@@ -295,6 +324,8 @@ public final class SharedRuns {
         final int rows;
         final long elements;
         final RequestDeadline deadline;
+        /** The request's trace: a run that carries this part links to it. */
+        final SpanContext trace = Span.current().getSpanContext();
         /** What must agree for parts to share a run: the tensors fed and fetched, and each feed's row shape. */
         final String key;
 

@@ -35,6 +35,7 @@ import dev.explainable.serving.runtime.visualization.VisualizationConfig;
 import dev.explainable.serving.runtime.work.InvalidInstanceException;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
 import dev.explainable.serving.runtime.work.LimitExceededException;
+import dev.explainable.serving.runtime.work.Spans;
 
 /**
  * One request's way through the model: decode the JSON instances, run them forward, check the work they would
@@ -311,7 +312,7 @@ public final class ExplanationPipeline {
                 a.exampleScore(),
                 a.approxError(),
                 a.integralSteps(),
-                renderer.render(a.inputs(), x.inputs(), settings, sparseFeatures(r)));
+                Spans.in("render", () -> renderer.render(a.inputs(), x.inputs(), settings, sparseFeatures(r))));
     }
 
     /** For each sparse input, the feature of each stored value: the last coordinate of its index. */

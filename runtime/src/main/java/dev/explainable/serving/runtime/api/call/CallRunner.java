@@ -9,6 +9,9 @@ import jakarta.ws.rs.core.Response;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +26,7 @@ import dev.explainable.serving.runtime.service.ModelHost;
 import dev.explainable.serving.runtime.work.Admission;
 import dev.explainable.serving.runtime.work.DeadlineExceededException;
 import dev.explainable.serving.runtime.work.RequestDeadline;
+import dev.explainable.serving.runtime.work.Spans;
 
 /**
  * What every explain and predict call goes through, whichever contract's URL it came by: the request's deadline,
@@ -61,9 +65,11 @@ public class CallRunner {
             BiFunction<ExplanationPipeline, RequestReader.Request, T> work) {
         RequestDeadline deadline = HttpGuards.deadline(http);
         HttpGuards.bodyArrived(http); // the body is here: from now on only the deadline bounds the call
+        // the request's span, current on the event loop: the worker's spans and a forward hang under it
+        Context trace = Context.current();
         return Uni.createFrom()
                 .item(() -> {
-                    try {
+                    try (Scope traced = trace.makeCurrent()) {
                         Response other = elsewhere == null ? null : elsewhere.apply(body, deadline);
                         if (other != null) {
                             return other;
@@ -109,11 +115,14 @@ public class CallRunner {
         try (RequestDeadline.Scope scope = deadline.enter()) {
             ExplanationPipeline pipeline = resolve.get();
             // admitted before parsing: a queued request holds its raw body only, not the larger JSON tree
-            try (Admission.Permit permit =
-                    (explain ? admission.explanations() : admission.predictions()).acquire(deadline)) {
-                RequestReader.Request request = reader.read(body);
+            Admission queue = explain ? admission.explanations() : admission.predictions();
+            try (Admission.Permit permit = Spans.in("admission", () -> queue.acquire(deadline))) {
+                RequestReader.Request request = Spans.in("decode", () -> reader.read(body));
+                Span.current()
+                        .setAttribute(
+                                "explainable.instances", request.instances().size());
                 CallAudit.call(http, request.instances().size(), explain ? models.method() : "none");
-                T response = work.apply(pipeline, request);
+                T response = Spans.in(verb, () -> work.apply(pipeline, request));
                 outcome = Failure.Outcome.SUCCESS.tag();
                 registry.counter("explainable.instances", "verb", verb)
                         .increment(request.instances().size());

@@ -19,6 +19,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+
 import dev.explainable.serving.runtime.api.http.ForwardedMark;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
@@ -79,6 +82,8 @@ final class VersionClient {
                     .header("Content-Type", MediaType.APPLICATION_JSON)
                     .header(ForwardedMark.FORWARDED_HEADER, "1")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            // the trace goes on in the other version (W3C traceparent)
+            W3CTraceContextPropagator.getInstance().inject(Context.current(), builder, HttpRequest.Builder::header);
             if (authorization != null) {
                 // the other version authenticates and authorizes the caller itself (explain.auth.mode)
                 builder.header("Authorization", authorization);
