@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.health;
+package dev.explainable.serving.runtime.api.description;
 
 import java.util.List;
 
