@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.ExplanationJobStatus;
+import dev.explainable.serving.testkit.JsonNumbers;
 
 /**
  * A batch explanation job on the real node, after {@link GcsModelScenario} (its model {@value GcsModelScenario#SERVED}
@@ -258,9 +259,13 @@ final class BatchJobScenario {
         assertThat(online.statusCode()).as(online.body()).isEqualTo(200);
         JsonNode onlineExplanation =
                 ExplainScenario.JSON.readTree(online.body()).get("explanations").get(0);
-        assertThat(sample.get("explanation").get("attributions"))
+        // equal up to float32 rounding: the job's runs hold other rows beside this one
+        assertThat(JsonNumbers.difference(
+                        onlineExplanation.get("attributions"),
+                        sample.get("explanation").get("attributions"),
+                        JsonNumbers.FLOAT32_TOLERANCE))
                 .as("the batch's attributions of %s against the online :explain's", sample.get("instance"))
-                .isEqualTo(onlineExplanation.get("attributions"));
+                .isNull();
 
         runOwnModel(endpoint, resultLines);
         String outputDir = dir;
@@ -340,9 +345,10 @@ final class BatchJobScenario {
             }
             for (String line : lines(f.getValue())) {
                 JsonNode l = ExplainScenario.JSON.readTree(line);
-                assertThat(l.get("explanation"))
+                assertThat(JsonNumbers.difference(
+                                byInstance.get(l.get("instance")), l.get("explanation"), JsonNumbers.FLOAT32_TOLERANCE))
                         .as("the own-model job's explanation of %s against the named model's job's", l.get("instance"))
-                        .isEqualTo(byInstance.get(l.get("instance")));
+                        .isNull();
                 compared++;
             }
         }
