@@ -10,6 +10,7 @@ const { explainedFor, kindOf, parseTokens, VISUALIZATION_KEYS } = await import(`
 const { flatten } = await import(`${PAGE}results.js`);
 const { abbreviated, shellQuote } = await import(`${PAGE}raw.js`);
 const { explainPath } = await import(`${PAGE}api.js`);
+const { topFeatures } = await import(`${PAGE}monitoring.js`);
 
 test('numbers are shown with four digits, tiny ones in exponent form, signed ones with a real minus', () => {
   assert.equal(fmt(0.5), '0.5000');
@@ -118,4 +119,18 @@ test('401 and 403 are explained in words, with or without a token; other statuse
   assert.match(refusalText(403, true), /may not call this model/);
   assert.equal(refusalText(404, true), null);
   assert.equal(refusalText(503, false), null);
+});
+
+test('monitoring: a label\'s features by share, with their skew and drift where the window has them', () => {
+  const report = {lastWindow: {index: 3,
+    profile: {labels: {a: {count: 10, meanAbsAttribution: {x: 1, y: 3, z: 0}}, b: {count: 2, meanAbsAttribution: {x: 2}}}},
+    skew: {a: {shareChange: {x: 0.05, y: 0.2, z: 0}}},
+    drift: {a: {shareChange: {x: 0.01, y: 0.02, z: 0}}, b: {shareChange: {x: 0}}}}};
+  assert.deepEqual(topFeatures(report, 'a'), [
+    {feature: 'y', share: 0.75, skew: 0.2, drift: 0.02},
+    {feature: 'x', share: 0.25, skew: 0.05, drift: 0.01},
+    {feature: 'z', share: 0, skew: 0, drift: 0}]);
+  assert.deepEqual(topFeatures(report, 'a', 1).map(f => f.feature), ['y']);
+  // no baseline for b: no skew
+  assert.deepEqual(topFeatures(report, 'b'), [{feature: 'x', share: 1, skew: undefined, drift: 0}]);
 });

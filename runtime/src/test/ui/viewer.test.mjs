@@ -1,6 +1,7 @@
 // Usage: node viewer.test.mjs <base url> <expectations JSON> <screenshot file>
 // Drives the runtime's page as a user would, for the model the runtime serves, and checks what it shows:
 //   expectations: {"kind": "tabular" | "image" | "text", "label": "<label shown>", "warning": true|false,
+//                  "monitoring": true (the attribution monitoring tables are shown and match the runtime's report),
 //                  "values": [numbers typed into the form] (tabular),
 //                  "tokens": [ids typed, space-separated], "reference": [their expected attributions],
 //                  "tokens2": [ids typed next, as a JSON list] (text), "shotUntil": "<selector>"}
@@ -225,6 +226,26 @@ try {
     const curl = await page.textContent('#curl');
     check(curl.includes('-d @request.json'), 'a large request is sent from a file', curl);
     check((await page.textContent('#gcloud-note')).includes('visualization'), 'gcloud\'s missing parameters noted');
+  }
+
+  if (expect.monitoring) {
+    // attribution monitoring: the last full window's top features per label, as GET /runtime/model/attributions has them
+    await page.waitForSelector('#monitoring:not([hidden]) table.monitoring', { timeout: 30000 });
+    const report = await (await page.request.get(new URL('/runtime/model/attributions', base).href)).json();
+    const tables = await page.locator('table.monitoring').evaluateAll(ts => ts.map(t => ({label: t.dataset.label,
+      rows: [...t.querySelectorAll('tbody tr')].map(r => [r.dataset.feature,
+        ...[...r.querySelectorAll('td')].map(d => d.textContent)])})));
+    const labels = Object.keys(report.lastWindow.profile.labels);
+    check(tables.map(t => t.label).join() === labels.join(), 'a table per label of the last window', tables);
+    const first = tables[0];
+    const means = report.lastWindow.profile.labels[first.label].meanAbsAttribution;
+    const total = Object.values(means).reduce((a, b) => a + b, 0);
+    const top = Object.entries(means).sort((a, b) => b[1] - a[1])[0];
+    check(first.rows[0][0] === top[0] && first.rows[0][1] === (top[1] / total).toFixed(3),
+      'the top feature and its share', first.rows[0]);
+    const drift = report.lastWindow.drift[first.label];
+    check(first.rows[0][3] === (drift ? drift.shareChange[top[0]].toFixed(3) : '–'), 'its drift', first.rows[0]);
+    check((await page.textContent('#monitoring')).includes(`Window ${report.lastWindow.index}`), 'the window shown');
   }
 
   // raw JSON and the equivalent commands, copyable

@@ -4,12 +4,13 @@
 // JSON and the same call as curl and gcloud.
 // No external assets and no inline script or style (the page's Content-Security-Policy forbids both); native ES
 // modules, no bundler. This module shows the model's facts and wires the views together: page/api.js (the HTTP
-// calls), page/form.js (the inputs and the request), page/results.js (the answer), page/raw.js (JSON, curl, gcloud);
+// calls), page/form.js (the inputs and the request), page/results.js (the answer), page/raw.js (JSON, curl, gcloud), page/monitoring.js (attribution monitoring);
 // page/state.js holds what they share, page/util.js the helpers.
 
 import {explainPath, fetchDescription, postExplain} from './page/api.js';
 import {refusalText, saveToken, savedToken} from './page/auth.js';
 import {VISUALIZATION_KEYS, buildForm, buildRequest} from './page/form.js';
+import {loadMonitoring} from './page/monitoring.js';
 import {copy, showRaw} from './page/raw.js';
 import {showResult} from './page/results.js';
 import {state} from './page/state.js';
@@ -45,6 +46,7 @@ async function loadDescription() {
   state.description = body;
   showModel();
   buildForm();
+  loadMonitoring();
 }
 
 function showModel() {
@@ -109,6 +111,7 @@ async function explain() {
     return;
   }
   showResult(answer, latency);
+  loadMonitoring();
 }
 
 // ---------------------------------------------------------------------------------------------------------------

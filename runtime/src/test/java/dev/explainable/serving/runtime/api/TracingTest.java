@@ -35,6 +35,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.explainable.serving.runtime.api.audit.CallAudit;
 import dev.explainable.serving.runtime.api.http.ForwardedMark;
+import dev.explainable.serving.runtime.monitoring.AttributionMonitor;
 import dev.explainable.serving.testkit.OtlpCollector;
 import dev.explainable.serving.testkit.OtlpCollector.ReceivedSpan;
 
@@ -118,6 +119,14 @@ class TracingTest {
                 Files.writeString(versions, "v1\nv2\n");
                 return Map.of(
                         // concurrent requests meet in shared runs: admitted together, one run at a time, a wait
+                        // every window's drift over its threshold: a warning logged by the worker of the call that ends
+                        // it
+                        "explain.monitoring.sample-rate",
+                        "1",
+                        "explain.monitoring.window-size",
+                        "10",
+                        "explain.monitoring.drift-threshold",
+                        "0.000001",
                         "explain.admission.max-concurrent-explanations",
                         "6",
                         "explain.batching.concurrent-runs",
@@ -135,6 +144,22 @@ class TracingTest {
     }
 
     static final Map<String, Object> AUDIT_MDC = Collections.synchronizedMap(new java.util.HashMap<>());
+    /** The request and trace ids of the records the monitoring logs on a call's worker thread. */
+    static final List<String> WORKER_MDC = new CopyOnWriteArrayList<>();
+
+    static final Handler WORKER_CAPTURE = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            WORKER_MDC.add(Thread.currentThread().getName() + " " + org.jboss.logging.MDC.get("requestId") + " "
+                    + org.jboss.logging.MDC.get("traceId"));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
     static final Handler CAPTURE = new Handler() {
         @Override
         public void publish(LogRecord r) {
@@ -155,11 +180,13 @@ class TracingTest {
     @BeforeAll
     static void capture() {
         java.util.logging.Logger.getLogger(CallAudit.CATEGORY).addHandler(CAPTURE);
+        java.util.logging.Logger.getLogger(AttributionMonitor.class.getName()).addHandler(WORKER_CAPTURE);
     }
 
     @AfterAll
     static void release() {
         java.util.logging.Logger.getLogger(CallAudit.CATEGORY).removeHandler(CAPTURE);
+        java.util.logging.Logger.getLogger(AttributionMonitor.class.getName()).removeHandler(WORKER_CAPTURE);
         OTHER_VERSION.stop(0);
     }
 
@@ -271,6 +298,34 @@ class TracingTest {
         assertTrue(requests >= 2, shared.toString());
         assertEquals(requests, shared.links().size(), "one link per request it carried: " + shared);
         assertTrue(traceIds.containsAll(shared.links()), shared.toString());
+    }
+
+    @Test
+    void theWorkersLogRecordsCarryTheCallsRequestAndTraceIds() {
+        String traceId = "5bf92f3577b34da6a3ce929d0e0e4736";
+        StringBuilder instances = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            instances
+                    .append(i == 0 ? "" : ", ")
+                    .append("[")
+                    .append(i * 0.1)
+                    .append(", -1.2, 2.0, 0.7, ")
+                    .append(-i * 0.05)
+                    .append("]");
+        }
+        WORKER_MDC.clear();
+        given().contentType("application/json")
+                .header("traceparent", "00-" + traceId + "-" + CALLER_SPAN + "-01")
+                .header(CallAudit.REQUEST_ID, "worker-1")
+                .body("{\"instances\": [" + instances + "], \"deployedModelId\": \"v1\"}")
+                .post(EXPLAIN)
+                .then()
+                .statusCode(200);
+        // windows of 10 ended during this call: the drift warnings, logged by its worker
+        assertFalse(WORKER_MDC.isEmpty(), "no monitoring warning was logged");
+        for (String record : WORKER_MDC) {
+            assertTrue(record.endsWith(" worker-1 " + traceId), record);
+        }
     }
 
     @Test

@@ -37,6 +37,9 @@ public class CallAudit {
 
     public static final String REQUEST_ID = "X-Request-Id";
 
+    /** The request id's MDC key: with Quarkus' traceId and spanId, on each log record of a call. */
+    public static final String REQUEST_ID_MDC = "requestId";
+
     private static final Logger LOG = Logger.getLogger(CATEGORY);
     private static final String INSTANCES = CallAudit.class.getName() + ".instances";
     private static final String METHOD = CallAudit.class.getName() + ".method";
@@ -65,6 +68,9 @@ public class CallAudit {
         long started = System.nanoTime();
         String requestId = requestId(ctx.request().getHeader(REQUEST_ID));
         ctx.response().putHeader(REQUEST_ID, requestId);
+        // on every record of the call's event-loop work (Quarkus keeps the MDC with the request's Vert.x context);
+        // CallRunner puts it on the worker's
+        MDC.put(REQUEST_ID_MDC, requestId);
         ctx.addEndHandler(ended -> write(ctx, access, requestId, started));
         ctx.next();
     }
@@ -116,6 +122,7 @@ public class CallAudit {
             LOG.info(line.toString());
         } finally {
             fields.keySet().forEach(MDC::remove);
+            MDC.remove(REQUEST_ID_MDC); // the call is over
         }
     }
 

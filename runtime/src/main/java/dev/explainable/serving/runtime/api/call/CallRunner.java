@@ -7,9 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.MDC;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
@@ -67,8 +70,16 @@ public class CallRunner {
         HttpGuards.bodyArrived(http); // the body is here: from now on only the deadline bounds the call
         // the request's span, current on the event loop: the worker's spans and a forward hang under it
         Context trace = Context.current();
+        String requestId = http.response().headers().get(CallAudit.REQUEST_ID);
+        SpanContext span = Span.fromContext(trace).getSpanContext();
         return Uni.createFrom()
                 .item(() -> {
+                    // the worker's log records carry the call's request and trace ids, as its event loop's do: where
+                    // the
+                    // worker runs in the request's Vert.x context Quarkus' MDC has them already, else they are added
+                    // here and removed after
+                    boolean addedRequestId = putIfAbsent(CallAudit.REQUEST_ID_MDC, requestId);
+                    boolean addedTraceId = putIfAbsent(TRACE_ID_MDC, span.isValid() ? span.getTraceId() : null);
                     try (Scope traced = trace.makeCurrent()) {
                         Response other = elsewhere == null ? null : elsewhere.apply(body, deadline);
                         if (other != null) {
@@ -83,6 +94,13 @@ public class CallRunner {
                             return Response.noContent().build();
                         }
                         throw e;
+                    } finally {
+                        if (addedRequestId) {
+                            MDC.remove(CallAudit.REQUEST_ID_MDC);
+                        }
+                        if (addedTraceId) {
+                            MDC.remove(TRACE_ID_MDC);
+                        }
                     }
                 })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -96,6 +114,17 @@ public class CallRunner {
                 .recoverWithUni(t -> answered(http)
                         ? Uni.createFrom().nothing()
                         : Uni.createFrom().failure(t));
+    }
+
+    /** Quarkus' key for the trace id in a log record's MDC. */
+    static final String TRACE_ID_MDC = "traceId";
+
+    private static boolean putIfAbsent(String key, String value) {
+        if (value == null || MDC.get(key) != null) {
+            return false;
+        }
+        MDC.put(key, value);
+        return true;
     }
 
     private static boolean answered(RoutingContext http) {
