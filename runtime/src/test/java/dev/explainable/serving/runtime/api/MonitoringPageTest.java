@@ -69,7 +69,7 @@ class MonitoringPageTest {
                 .indexNameMapping()
                 .get(expected.get("explanations").get(0).get("label_index").asInt());
         String expectations = "{\"kind\": \"tabular\", \"label\": \"" + label + "\", \"warning\": false, "
-                + "\"monitoring\": true, \"values\": "
+                + "\"monitoring\": true, \"shotUntil\": \"#monitoring\", \"values\": "
                 + expected.get("instances").get(0) + "}";
         PageScript.viewer(base, expectations, PageScript.screenshot("page-monitoring.png"));
     }
