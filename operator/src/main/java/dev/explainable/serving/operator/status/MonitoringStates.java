@@ -62,6 +62,9 @@ public final class MonitoringStates {
             problems.add(alerts.unanswered().size() + " of " + alerts.asked() + " ready pods did not answer: "
                     + String.join(", ", alerts.unanswered()));
         }
+        if (v.getMonitoring().getSampleRate() != null && v.getMonitoring().getSampleRate() == 0) {
+            problems.add(0, "sampleRate is 0: no explanation is profiled");
+        }
         s.setMessage(String.join("; ", problems));
         s.setCrossed(crossings(previous, alerts, alerts.window() != before, now));
         return s;

@@ -143,6 +143,14 @@ class MonitoringStatesTest {
     }
 
     @Test
+    void aSampleRateOfZeroIsSaid() {
+        VersionSpec v = monitored(null);
+        v.getMonitoring().setSampleRate(0.0);
+        MonitoringStatus s = MonitoringStates.of(v, null, alerts(pod(0, false, null)), "t1");
+        assertThat(s.getMessage()).isEqualTo("sampleRate is 0: no explanation is profiled");
+    }
+
+    @Test
     void aRestartedPodCountingFromOneAgainIsANewWindow() {
         VersionSpec v = monitored(null);
         MonitoringStatus w7 = MonitoringStates.of(v, null, alerts(pod(7, false, null, drift("age", 0.3))), "t7");
