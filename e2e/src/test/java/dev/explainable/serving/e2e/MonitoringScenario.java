@@ -55,28 +55,17 @@ final class MonitoringScenario {
         this.token = token;
     }
 
+    /** The served model of {@link GcsModelScenario} under another name, with its version monitored. */
     static String model(String endpoint, String baselineUri) {
-        return """
-                apiVersion: serving.explainable.dev/v1alpha1
-                kind: ExplainableModel
-                metadata:
-                  name: %s
-                spec:
-                  defaultVersion: v1
-                  storage:
-                    anonymous: true
-                    gcs: {endpoint: "%s"}
-                  versions:
-                  - name: v1
-                    modelUri: gs://models/iris/1
-                    resources: {gpus: 0, cpu: 250m, memory: 1Gi}
+        return GcsModelScenario.model(MODEL, "gs://models/iris/1", endpoint)
+                + """
                     monitoring:
                       sampleRate: 1
                       windowSize: %d
                       baselineUri: %s
                       skewThreshold: %s
                       driftThreshold: %s
-                """.formatted(MODEL, endpoint, WINDOW, baselineUri, THRESHOLD, THRESHOLD);
+                """.formatted(WINDOW, baselineUri, THRESHOLD, THRESHOLD);
     }
 
     /** {@code batchOut}: the batch job's output folder, holding its shards' attribution profiles. */

@@ -52,8 +52,13 @@ public interface OperatorConfig {
 
     /** {@link #gpuNodeSelector()} as a map. */
     default java.util.Map<String, String> gpuNodeSelectorMap() {
+        return keyValues(gpuNodeSelector().orElse(""));
+    }
+
+    /** "k=v,k2=v2" (as the chart writes a map into one env value) as a map; pairs without a key are left out. */
+    static java.util.Map<String, String> keyValues(String pairs) {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String pair : gpuNodeSelector().orElse("").split(",")) {
+        for (String pair : pairs.split(",")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
@@ -118,14 +123,7 @@ public interface OperatorConfig {
 
         /** {@link #operatorPodLabels()} as a map. */
         default java.util.Map<String, String> operatorPodLabelMap() {
-            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-            for (String pair : operatorPodLabels().orElse("").split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    m.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-                }
-            }
-            return m;
+            return keyValues(operatorPodLabels().orElse(""));
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 
 import org.awaitility.Awaitility;
@@ -40,28 +39,19 @@ class AuditTrailTest {
 
     static final Map<String, Object> MDC_AT_LOG = Collections.synchronizedMap(new java.util.HashMap<>());
 
-    static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            LINES.add(r);
-            MDC_AT_LOG.put(r.getMessage(), org.jboss.logging.MDC.getMap());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    static LogCapture capture;
 
     @BeforeAll
     static void capture() {
-        java.util.logging.Logger.getLogger(CallAudit.CATEGORY).addHandler(CAPTURE);
+        capture = LogCapture.on(CallAudit.CATEGORY, r -> {
+            LINES.add(r);
+            MDC_AT_LOG.put(r.getMessage(), org.jboss.logging.MDC.getMap());
+        });
     }
 
     @AfterAll
     static void release() {
-        java.util.logging.Logger.getLogger(CallAudit.CATEGORY).removeHandler(CAPTURE);
+        capture.close();
     }
 
     @BeforeEach

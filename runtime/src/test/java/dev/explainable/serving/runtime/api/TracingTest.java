@@ -16,8 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -147,46 +145,28 @@ class TracingTest {
     /** The request and trace ids of the records the monitoring logs on a call's worker thread. */
     static final List<String> WORKER_MDC = new CopyOnWriteArrayList<>();
 
-    static final Handler WORKER_CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            WORKER_MDC.add(Thread.currentThread().getName() + " " + org.jboss.logging.MDC.get("requestId") + " "
-                    + org.jboss.logging.MDC.get("traceId"));
-        }
+    static LogCapture audit;
+    static LogCapture worker;
 
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
+    @BeforeAll
+    static void capture() {
+        audit = LogCapture.on(CallAudit.CATEGORY, r -> {
             Object trace = org.jboss.logging.MDC.get("traceId");
             Object request = org.jboss.logging.MDC.get("audit.request_id");
             if (request != null) {
                 AUDIT_MDC.put(String.valueOf(request), trace == null ? "none" : trace);
             }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-
-    @BeforeAll
-    static void capture() {
-        java.util.logging.Logger.getLogger(CallAudit.CATEGORY).addHandler(CAPTURE);
-        java.util.logging.Logger.getLogger(AttributionMonitor.class.getName()).addHandler(WORKER_CAPTURE);
+        });
+        worker = LogCapture.on(
+                AttributionMonitor.class.getName(),
+                r -> WORKER_MDC.add(Thread.currentThread().getName() + " " + org.jboss.logging.MDC.get("requestId")
+                        + " " + org.jboss.logging.MDC.get("traceId")));
     }
 
     @AfterAll
     static void release() {
-        java.util.logging.Logger.getLogger(CallAudit.CATEGORY).removeHandler(CAPTURE);
-        java.util.logging.Logger.getLogger(AttributionMonitor.class.getName()).removeHandler(WORKER_CAPTURE);
+        audit.close();
+        worker.close();
         OTHER_VERSION.stop(0);
     }
 
