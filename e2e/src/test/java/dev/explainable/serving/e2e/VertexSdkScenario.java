@@ -2,13 +2,10 @@ package dev.explainable.serving.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +24,7 @@ import dev.explainable.serving.operator.api.StorageSpec;
 import dev.explainable.serving.testkit.HelmChart;
 import dev.explainable.serving.testkit.RetryOnConflict;
 import dev.explainable.serving.testkit.ServiceAccountTokens;
+import dev.explainable.serving.testkit.VertexPython;
 
 /**
  * Google's Vertex AI Python SDK, unchanged, deploying and explaining on the real node, after {@link BatchJobScenario}
@@ -41,10 +39,6 @@ import dev.explainable.serving.testkit.ServiceAccountTokens;
  */
 final class VertexSdkScenario {
 
-    static final Path PYTHON = Path.of(
-            System.getenv()
-                    .getOrDefault("EXPLAINABLE_CACHE", System.getProperty("user.home") + "/.cache/explainable-serving"),
-            "pyenv-vertex/bin/python");
     static final String IMAGE = "us-docker.pkg.dev/vertex-ai/prediction/tf2-cpu.2-15:latest";
     static final String SA = "vertex-deployer";
     static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +55,7 @@ final class VertexSdkScenario {
 
     /** Whether the SDK's virtualenv is here (tools/ensure-vertex-sdk.sh, which .ci/run calls, makes it). */
     static boolean present() {
-        return Files.isExecutable(PYTHON);
+        return VertexPython.present();
     }
 
     void run(String gcsEndpoint) throws Exception {
@@ -235,31 +229,14 @@ final class VertexSdkScenario {
 
     /** Runs the SDK script; its RESULT line. */
     private JsonNode sdk(String token, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                PYTHON.toString(),
-                ExplainScenario.ROOT.resolve("e2e/src/test/vertex/sdk_e2e.py").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("EXPLAIN_TOKEN", token);
-        Process p = pb.start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        });
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(10, TimeUnit.MINUTES))
-                .as("the SDK (%s) timed out", args[0])
-                .isTrue();
-        assertThat(p.exitValue())
-                .as("the SDK (%s) failed: %s %s", args[0], out, err.get())
+        VertexPython.Run run = VertexPython.run(
+                Map.of("EXPLAIN_TOKEN", token),
+                Duration.ofMinutes(10),
+                ExplainScenario.ROOT.resolve("e2e/src/test/vertex/sdk_e2e.py").toString(),
+                args);
+        assertThat(run.exit())
+                .as("the SDK (%s) failed: %s %s", args[0], run.out(), run.err())
                 .isZero();
-        return JSON.readTree(out.lines()
-                .filter(l -> l.startsWith("RESULT "))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no RESULT line: " + out))
-                .substring("RESULT ".length()));
+        return run.result();
     }
 }

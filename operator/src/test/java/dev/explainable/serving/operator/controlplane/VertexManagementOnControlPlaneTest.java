@@ -3,12 +3,12 @@ package dev.explainable.serving.operator.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +32,7 @@ import dev.explainable.serving.operator.api.ExplanationJob;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.management.vertex.VertexRoutes;
 import dev.explainable.serving.testkit.Gcloud;
+import dev.explainable.serving.testkit.VertexPython;
 
 /**
  * Google's gcloud and Vertex AI Python SDK, unchanged, deploying with Vertex's verbs against the operator's management
@@ -54,10 +55,6 @@ class VertexManagementOnControlPlaneTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String IMAGE = "us-docker.pkg.dev/vertex-ai/prediction/tf2-cpu.2-15:latest";
     static final String REGION = "--region=us-central1";
-    static final Path SDK_PYTHON = Path.of(
-            System.getenv()
-                    .getOrDefault("EXPLAINABLE_CACHE", System.getProperty("user.home") + "/.cache/explainable-serving"),
-            "pyenv-vertex/bin/python");
 
     static Vertx vertx;
     static HttpServer server;
@@ -301,33 +298,18 @@ class VertexManagementOnControlPlaneTest {
     @Test
     void googlesPythonSdkUploadsDeploysAndStartsABatchJob() throws Exception {
         Assumptions.assumeTrue(
-                Files.isExecutable(SDK_PYTHON),
+                VertexPython.present(),
                 "the Vertex SDK virtualenv is missing (tools/ensure-vertex-sdk.sh): the SDK deployment test skipped");
-        ProcessBuilder pb = new ProcessBuilder(
-                SDK_PYTHON.toString(),
+        VertexPython.Run run = VertexPython.run(
+                Map.of("EXPLAIN_TOKEN", Files.readString(deployer).trim()),
+                Duration.ofMinutes(5),
                 "src/test/vertex/sdk_deploy.py",
                 "http://127.0.0.1:" + server.actualPort(),
                 ns,
                 "gs://models-bucket/iris-sdk/1",
                 IMAGE);
-        pb.environment().put("EXPLAIN_TOKEN", Files.readString(deployer).trim());
-        Process p = pb.start();
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        });
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the SDK timed out").isTrue();
-        assertThat(p.exitValue()).as("the SDK failed: %s %s", out, err.get()).isZero();
-        // the SDK logs its progress on stdout too; the script's answer is its RESULT line
-        JsonNode r = JSON.readTree(out.lines()
-                .filter(l -> l.startsWith("RESULT "))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no RESULT line: " + out))
-                .substring("RESULT ".length()));
+        assertThat(run.exit()).as("the SDK failed: %s %s", run.out(), run.err()).isZero();
+        JsonNode r = run.result();
         String parent = "projects/" + ns + "/locations/us-central1";
         assertThat(r.get("model").asText()).isEqualTo(parent + "/models/iris-sdk");
         assertThat(r.get("model_version").asText()).isEqualTo("1");

@@ -244,10 +244,10 @@ class ClientsWithTokensTest {
 
     Run sdk(String token) throws Exception {
         Assumptions.assumeTrue(
-                Files.isExecutable(VertexSdkTest.PYTHON),
+                dev.explainable.serving.testkit.VertexPython.present(),
                 "the Vertex SDK virtualenv is missing (tools/ensure-vertex-sdk.sh): Vertex SDK test skipped");
         ProcessBuilder pb = new ProcessBuilder(
-                VertexSdkTest.PYTHON.toString(),
+                dev.explainable.serving.testkit.VertexPython.PYTHON.toString(),
                 "src/test/vertex/sdk_client.py",
                 base.toString(),
                 "iris",

@@ -1,13 +1,10 @@
 package dev.explainable.serving.runtime.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +16,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.explainable.serving.runtime.TestModels;
+import dev.explainable.serving.testkit.VertexPython;
 
 /**
  * Google's Vertex AI Python SDK ({@code google-cloud-aiplatform}, REST transport, anonymous credentials), unchanged,
@@ -29,18 +27,13 @@ import dev.explainable.serving.runtime.TestModels;
 @QuarkusTest
 class VertexSdkTest {
 
-    static final Path PYTHON = Path.of(
-            System.getenv()
-                    .getOrDefault("EXPLAINABLE_CACHE", System.getProperty("user.home") + "/.cache/explainable-serving"),
-            "pyenv-vertex/bin/python");
-
     @TestHTTPResource("/")
     URL base;
 
     @BeforeEach
     void ready() {
         Assumptions.assumeTrue(
-                Files.isExecutable(PYTHON),
+                VertexPython.present(),
                 "the Vertex SDK virtualenv is missing (tools/ensure-vertex-sdk.sh): Vertex SDK test skipped");
         ReadyModel.await();
     }
@@ -48,19 +41,16 @@ class VertexSdkTest {
     @Test
     void googlesPythonSdkExplainsAndPredicts() throws Exception {
         JsonNode expected = TestModels.expected("tabular_classifier");
-        ProcessBuilder pb = new ProcessBuilder(
-                PYTHON.toString(),
+        VertexPython.Run run = VertexPython.run(
+                Map.of(),
+                Duration.ofSeconds(120),
                 "src/test/vertex/sdk_client.py",
                 base.toString(),
                 "iris",
                 "v1",
                 expected.get("instances").toString());
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the SDK timed out");
-        assertEquals(0, p.exitValue(), "the SDK failed: " + err);
-        JsonNode result = TestModels.JSON.readTree(out);
+        assertEquals(0, run.exit(), "the SDK failed: " + run.err());
+        JsonNode result = TestModels.JSON.readTree(run.out());
         for (String call : new String[] {"explain", "explain_deployed"}) {
             JsonNode r = result.get(call);
             assertEquals("v1", r.get("deployed_model_id").asText(), call);

@@ -1,17 +1,15 @@
 package dev.explainable.serving.runtime.monitoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -24,6 +22,7 @@ import dev.explainable.serving.runtime.result.InputExplanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.result.NamedFeatures;
 import dev.explainable.serving.runtime.result.TensorAttribution;
+import dev.explainable.serving.testkit.VertexPython;
 
 /**
  * A profile equals numpy's computation over the same attributions: random explanations of three labels (one missing
@@ -35,15 +34,11 @@ import dev.explainable.serving.runtime.result.TensorAttribution;
 class ProfileAccumulatorNumpyTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path PYTHON = Path.of(
-            System.getenv()
-                    .getOrDefault("EXPLAINABLE_CACHE", System.getProperty("user.home") + "/.cache/explainable-serving"),
-            "pyenv-vertex/bin/python");
 
     @Test
     void theProfileEqualsNumpysOverTheSameAttributions() throws Exception {
         Assumptions.assumeTrue(
-                Files.isExecutable(PYTHON), "numpy's virtualenv is missing (tools/ensure-vertex-sdk.sh): skipped");
+                VertexPython.present(), "numpy's virtualenv is missing (tools/ensure-vertex-sdk.sh): skipped");
         Random r = new Random(7);
         ProfileAccumulator acc = new ProfileAccumulator();
         List<Map<String, Object>> raw = new ArrayList<>();
@@ -76,13 +71,10 @@ class ProfileAccumulatorNumpyTest {
         }
         Path in = Files.createTempFile("attributions", ".json");
         Files.writeString(in, JSON.writeValueAsString(raw));
-        Process p = new ProcessBuilder(PYTHON.toString(), "src/test/python/profile_reference.py", in.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        JsonNode numpy = JSON.readTree(out);
+        VertexPython.Run run = VertexPython.run(
+                Map.of(), Duration.ofSeconds(60), "src/test/python/profile_reference.py", in.toString());
+        assertEquals(0, run.exit(), run.out() + run.err());
+        JsonNode numpy = JSON.readTree(run.out());
         AttributionProfile profile = acc.profile();
         assertEquals(500, acc.explanations());
         assertEquals(numpy.size(), profile.labels().size());
