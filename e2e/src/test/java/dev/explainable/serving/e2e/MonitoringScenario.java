@@ -72,17 +72,12 @@ final class MonitoringScenario {
     void run(String endpoint, String batchOut) throws Exception {
         long start = System.nanoTime();
         client.load(new ByteArrayInputStream(
-                        model(endpoint, batchOut + "/attribution.profile-*").getBytes(StandardCharsets.UTF_8)))
+                        model(endpoint, (batchOut.endsWith("/") ? batchOut : batchOut + "/") + "attribution.profile-*")
+                                .getBytes(StandardCharsets.UTF_8)))
                 .inNamespace(ExplainScenario.NS)
                 .create();
         // ready, and the operator has read its pod: the baseline is read before any window fills
-        Awaitility.await("the monitored version's status")
-                .atMost(LIMIT)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    MonitoringStatus m = monitoring();
-                    return m != null && "Read".equals(m.getBaseline());
-                });
+        awaitStatus("the baseline read", m -> "Read".equals(m.getBaseline()));
         List<String> rows = BatchJobScenario.goodLines();
 
         serve(rows, 2000, 0);
@@ -189,10 +184,26 @@ final class MonitoringScenario {
     }
 
     private MonitoringStatus awaitWindow(long window) {
-        return Awaitility.await("window " + window + " in the status")
-                .atMost(LIMIT)
-                .pollInterval(Duration.ofMillis(500))
-                .until(this::monitoring, m -> m != null && m.getWindow() != null && m.getWindow() >= window);
+        return awaitStatus("window " + window, m -> m.getWindow() != null && m.getWindow() >= window);
+    }
+
+    /** Waits for the version's monitoring status to say {@code what}; fails with the status it last had. */
+    private MonitoringStatus awaitStatus(String what, java.util.function.Predicate<MonitoringStatus> done) {
+        try {
+            return Awaitility.await(what + " in status.versions[0].monitoring")
+                    .atMost(LIMIT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(this::monitoring, m -> m != null && done.test(m));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            MonitoringStatus last = monitoring();
+            throw new AssertionError(
+                    what + " not in the status within " + LIMIT + "; it was: "
+                            + (last == null
+                                    ? "none"
+                                    : "window " + last.getWindow() + ", baseline " + last.getBaseline() + ", message '"
+                                            + last.getMessage() + "', crossed " + describe(last.getCrossed())),
+                    e);
+        }
     }
 
     /** {@code n} requests of one row each (rows drawn at random), {@code shift} added to {@link #SHIFTED}, 4 at once. */

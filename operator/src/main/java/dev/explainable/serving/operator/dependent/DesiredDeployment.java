@@ -113,6 +113,22 @@ public final class DesiredDeployment {
         env.add(envVar(
                 RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
+        // a monitoring baseline on gs:// or s3:// is read by the runtime itself, with the model's storage settings
+        // and credentials (the model's own files are the fetcher's)
+        boolean readsBaseline = v.getMonitoring() != null && v.getMonitoring().getBaselineUri() != null;
+        ModelLocation.Credentials baselineCredentials = readsBaseline
+                ? ModelLocation.credentials(m.getSpec().getStorage())
+                : new ModelLocation.Credentials(List.of(), List.of(), List.of());
+        if (readsBaseline) {
+            env.addAll(ModelLocation.settings(m.getSpec().getStorage()));
+            env.addAll(baselineCredentials.env());
+        }
+        // the fetcher's credential volumes are the pod's already
+        List<String> podVolumes = new ArrayList<>();
+        location.extraVolumes().forEach(x -> podVolumes.add(x.getName()));
+        List<io.fabric8.kubernetes.api.model.Volume> baselineVolumes = baselineCredentials.volumes().stream()
+                .filter(x -> !podVolumes.contains(x.getName()))
+                .toList();
         if (config.runtimeJsonLogs()) {
             env.add(envVar("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
         }
@@ -200,9 +216,11 @@ public final class DesiredDeployment {
                 .withMountPath("/tmp")
                 .endVolumeMount()
                 .addAllToVolumeMounts(ApiTokenVolume.mounts(m.getSpec().checksCallers()))
+                .addAllToVolumeMounts(baselineCredentials.mounts())
                 .endContainer()
                 .addToVolumes(location.volume())
                 .addAllToVolumes(location.extraVolumes())
+                .addAllToVolumes(baselineVolumes)
                 .addNewVolume()
                 .withName("config")
                 .withNewConfigMap()

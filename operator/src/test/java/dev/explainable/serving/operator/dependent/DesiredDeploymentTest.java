@@ -356,8 +356,8 @@ class DesiredDeploymentTest {
     }
 
     /**
-     * The contract lists the settings the operator sets: all of them (the storage ones on the fetcher, for a model that
-     * sets them all), and no other EXPLAIN_ variable (the fetcher's bounds it leaves at their defaults).
+     * The contract lists the settings the operator sets: all of them (the storage ones on the fetcher and, for a
+     * monitoring baseline, the runtime, for a model that sets them all), and no other EXPLAIN_ variable (the fetcher's bounds it leaves at their defaults).
      */
     @Test
     void thePodGetsEveryContractSettingAndNoOther() {
@@ -380,6 +380,8 @@ class DesiredDeploymentTest {
                 .flatMap(c -> c.getEnv().stream())
                 .map(EnvVar::getName)
                 .filter(n -> n.startsWith("EXPLAIN_"))
+                // the storage settings on both containers: the baseline is the runtime's to read
+                .distinct()
                 .toList();
         assertThat(names)
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(RuntimeSetting.values())
@@ -486,6 +488,51 @@ class DesiredDeploymentTest {
         // the runtime never sees the key
         assertThat(pod.getContainers().get(0).getVolumeMounts())
                 .noneSatisfy(vm -> assertThat(vm.getName()).isEqualTo("gcs-credentials"));
+    }
+
+    @Test
+    void aMonitoringBaselineIsReadByTheRuntimeWithTheModelsStorageSettingsAndKey() {
+        ExplainableModel m = modelAt("gs://models/flowers/1");
+        StorageSpec storage = everyStorageSetting();
+        StorageSpec.SecretKey key = new StorageSpec.SecretKey();
+        key.setName("gcs-reader-key");
+        storage.getGcs().setCredentialsSecret(key);
+        m.getSpec().setStorage(storage);
+        dev.explainable.serving.operator.api.MonitoringSpec monitoring =
+                new dev.explainable.serving.operator.api.MonitoringSpec();
+        monitoring.setBaselineUri("gs://training/prediction-flowers-1/attribution.profile-*");
+        m.getSpec().getVersions().get(0).setMonitoring(monitoring);
+        PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        Container runtime = pod.getContainers().get(0);
+        assertThat(runtime.getEnv())
+                .extracting(EnvVar::getName)
+                .contains(
+                        RuntimeSetting.STORAGE_ANONYMOUS.env(),
+                        RuntimeSetting.STORAGE_GCS_ENDPOINT.env(),
+                        "GOOGLE_APPLICATION_CREDENTIALS");
+        assertThat(runtime.getVolumeMounts()).anySatisfy(vm -> {
+            assertThat(vm.getName()).isEqualTo("gcs-credentials");
+            assertThat(vm.getReadOnly()).isTrue();
+        });
+        // the fetcher's key volume serves both containers: once in the pod
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).hasSize(1);
+
+        // a model on a PVC with a gs:// baseline: the runtime's own key volume
+        ExplainableModel onPvc = modelAt("pvc://models/flowers/1");
+        onPvc.getSpec().setStorage(storage);
+        onPvc.getSpec().getVersions().get(0).setMonitoring(monitoring);
+        PodSpec pvcPod = DesiredDeployment.of(
+                        onPvc, onPvc.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(pvcPod.getInitContainers()).isEmpty();
+        assertThat(pvcPod.getVolumes()).filteredOn(v -> v.getSecret() != null).hasSize(1);
+        assertThat(pvcPod.getContainers().get(0).getVolumeMounts())
+                .anySatisfy(vm -> assertThat(vm.getName()).isEqualTo("gcs-credentials"));
     }
 
     @Test
