@@ -135,7 +135,7 @@ final class ExplainScenario {
                         .endMetadata()
                         .build())
                 .create();
-        List<String> models = List.of("iris", GcsModelScenario.SERVED);
+        List<String> models = List.of("iris", GcsModelScenario.SERVED, MonitoringScenario.MODEL);
         client.rbac()
                 .roles()
                 .inNamespace(NS)

@@ -32,7 +32,7 @@ import dev.explainable.serving.operator.dependent.Labels;
  * Attribution monitoring through the operator on the real node, after {@link BatchJobScenario}: a model served with
  * {@code monitoring} whose baseline is that batch job's attribution profiles (its training-like data, the batch's
  * instances). 2,000 requests like the baseline (its rows, drawn at random) keep every skew and drift score under the
- * thresholds (0.1), in the pod's gauges and in {@code status.versions[].monitoring}; 2,000 more with
+ * thresholds (0.15), in the pod's gauges and in {@code status.versions[].monitoring}; 2,000 more with
  * {@code features[1]} shifted by +3 raise that feature's drift (the first shifted window against the last like one)
  * and skew above them and leave every other feature under: gauges, status and Warning events.
  */
@@ -41,7 +41,12 @@ final class MonitoringScenario {
     static final String MODEL = "iris-watched";
     static final String SHIFTED = "features[1]";
     static final int WINDOW = 500;
-    static final double THRESHOLD = 0.1;
+    /**
+     * The model's skew and drift thresholds: the shifted feature scores about 0.28; the others move up to about 0.07 as
+     * the predicted labels' mix changes, plus the windows' sampling noise (up to about 0.03 at 500).
+     */
+    static final double THRESHOLD = 0.15;
+
     static final Duration LIMIT = Duration.ofMinutes(3);
 
     private final KubernetesClient client;
