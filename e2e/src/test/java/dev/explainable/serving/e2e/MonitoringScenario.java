@@ -144,7 +144,7 @@ final class MonitoringScenario {
                 .until(() -> reasons().containsAll(List.of("AttributionSkew", "AttributionDrift")));
         System.out.printf(
                 Locale.ROOT,
-                "monitoring: %s shifted +3: drift %.3f, skew %.3f over %.1f (others under) in gauges, status and"
+                "monitoring: %s shifted +3: drift %.3f, skew %.3f over %.2f (others under) in gauges, status and"
                         + " events; %.1f s in all%n",
                 SHIFTED,
                 driftCrossing.getScore(),
