@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
@@ -152,9 +153,7 @@ public final class AlertPolling {
                 && p.getStatus() != null
                 && p.getStatus().getPodIP() != null
                 && !p.getStatus().getPodIP().isBlank()
-                && p.getStatus().getConditions() != null
-                && p.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                && Readiness.isPodReady(p);
     }
 
     private static String host(String ip) {

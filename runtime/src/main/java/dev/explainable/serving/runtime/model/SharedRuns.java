@@ -245,14 +245,7 @@ public final class SharedRuns {
         }
         int total = live.stream().mapToInt(p -> p.rows).sum();
         List<HostTensor> joined;
-        // under the span of the request whose thread runs it, linked to every request it carries
-        SpanBuilder b = Spans.tracer()
-                .spanBuilder("tensorflow run")
-                .setAttribute("explainable.run.rows", total)
-                .setAttribute("explainable.run.requests", live.size())
-                .setAttribute("explainable.run.shared", true);
-        live.forEach(p -> b.addLink(p.trace));
-        Span span = b.startSpan();
+        Span span = runSpan(live, total);
         try (RequestDeadline.Scope none = RequestDeadline.none()) {
             joined = runner.run(joinedFeeds(live), live.get(0).fetches);
         } catch (ResourceExhaustedException e) {
@@ -283,13 +276,7 @@ public final class SharedRuns {
     }
 
     private void runAlone(Part p) {
-        Span span = Spans.tracer()
-                .spanBuilder("tensorflow run")
-                .setParent(Context.current().with(Span.wrap(p.trace)))
-                .setAttribute("explainable.run.rows", p.rows)
-                .setAttribute("explainable.run.requests", 1)
-                .setAttribute("explainable.run.shared", false)
-                .startSpan();
+        Span span = runSpan(List.of(p), p.rows);
         try (RequestDeadline.Scope scope = p.deadline != null ? p.deadline.enter() : RequestDeadline.none()) {
             finish(p, runner.run(p.feeds, p.fetches), null);
         } catch (RuntimeException e) {
@@ -298,6 +285,25 @@ public final class SharedRuns {
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * The span of one TensorFlow run of {@code parts}: a part's own run is in its request's trace; a shared run is
+     * under the span of the request whose thread runs it, linked to every request it carries.
+     */
+    private static Span runSpan(List<Part> parts, int rows) {
+        boolean shared = parts.size() > 1;
+        SpanBuilder b = Spans.tracer()
+                .spanBuilder("tensorflow run")
+                .setAttribute("explainable.run.rows", rows)
+                .setAttribute("explainable.run.requests", parts.size())
+                .setAttribute("explainable.run.shared", shared);
+        if (shared) {
+            parts.forEach(p -> b.addLink(p.trace));
+        } else {
+            b.setParent(Context.current().with(Span.wrap(parts.get(0).trace)));
+        }
+        return b.startSpan();
     }
 
     private Map<Output<?>, HostTensor> joinedFeeds(List<Part> parts) {

@@ -74,10 +74,8 @@ public class CallRunner {
         SpanContext span = Span.fromContext(trace).getSpanContext();
         return Uni.createFrom()
                 .item(() -> {
-                    // the worker's log records carry the call's request and trace ids, as its event loop's do: where
-                    // the
-                    // worker runs in the request's Vert.x context Quarkus' MDC has them already, else they are added
-                    // here and removed after
+                    // the worker's log records carry the call's request and trace ids, as the event loop's do: in the
+                    // request's Vert.x context Quarkus' MDC has them already, else they are added and removed here
                     boolean addedRequestId = putIfAbsent(CallAudit.REQUEST_ID_MDC, requestId);
                     boolean addedTraceId = putIfAbsent(TRACE_ID_MDC, span.isValid() ? span.getTraceId() : null);
                     try (Scope traced = trace.makeCurrent()) {
