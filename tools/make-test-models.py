@@ -677,11 +677,39 @@ def sparse_bag():
                                                      "predictions": tolist(module.scores(together))})
 
 
+def embedding_classifier():
+    """A tabular MLP with two outputs: `embedding` (16 tanh units, the latent space of example-based explanations)
+    and `probabilities` (3-way softmax over it). Vertex metadata names the embedding as `latentSpaceSource`.
+    expected.json: instances with the embeddings and probabilities Keras gives them."""
+    keras.utils.set_random_seed(31)
+    path = fresh("embedding_classifier")
+    inp = keras.Input(shape=(8,), name="features")
+    hidden = keras.layers.Dense(32, activation="relu", name="hidden")(inp)
+    embedding = keras.layers.Dense(16, activation="tanh", name="embedding")(hidden)
+    probs = keras.layers.Dense(3, activation="softmax", name="probs")(embedding)
+    model = keras.Model(inp, {"embedding": embedding, "probabilities": probs})
+    model.export(path, verbose=False)
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"features": {"inputTensorName": only_signature_input(path)}},
+        "outputs": {"probabilities": {"outputTensorName": signature_tensor(path, "probabilities"),
+                                      "indexDisplayNameMapping": ["low", "medium", "high"]}},
+        "latentSpaceSource": "embedding",
+    })
+    rng = np.random.default_rng(31)
+    instances = rng.normal(size=(4, 8)).astype(np.float32)
+    out = model(instances)
+    write_json(os.path.join(path, "expected.json"), {
+        "instances": tolist(instances),
+        "embeddings": tolist(out["embedding"]),
+        "probabilities": tolist(out["probabilities"]),
+    })
+
+
 MODELS = ["linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "jpeg_cnn", "mobilenet",
           "fcn_image", "valid_fcn_image", "recurrent_lstm", "tf1_example_parser", "text_embedding",
           "recurrent_lstm_dense", "recurrent_gru", "recurrent_simple_rnn", "recurrent_bidirectional",
           "recurrent_stacked", "recurrent_image_rows", "recurrent_variable_length",
-          "sparse_bag"]
+          "sparse_bag", "embedding_classifier"]
 
 
 def main():
@@ -715,6 +743,7 @@ def main():
     recurrent_image_rows()
     recurrent_variable_length()
     sparse_bag()
+    embedding_classifier()
     print("wrote test models to", OUT)
 
 

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
+import dev.explainable.serving.runtime.storage.LineReader;
 import dev.explainable.serving.runtime.storage.ObjectFiles;
 import dev.explainable.serving.runtime.storage.StorageException;
 

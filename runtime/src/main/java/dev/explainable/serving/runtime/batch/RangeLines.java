@@ -3,6 +3,7 @@ package dev.explainable.serving.runtime.batch;
 import java.io.IOException;
 import java.io.InputStream;
 
+import dev.explainable.serving.runtime.storage.LineReader;
 import dev.explainable.serving.runtime.storage.ObjectFiles;
 
 /**

@@ -100,6 +100,74 @@ public interface ExplainConfig {
     Batch batch();
 
     /** One shard of a batch explanation job: its input, its output folder, which shard it is. See BatchMain. */
+    /** Example-based explanations: the nearest examples of an example set in the model's latent space. */
+    Examples examples();
+
+    interface Examples {
+        /**
+         * The example set: JSONL files (each line an instance with its "id"), on gs://, s3:// or a local path,
+         * comma-separated, with * and ? in the last segment; read with explain.storage.*. Unset: no example set.
+         */
+        Optional<java.util.List<String>> uris();
+
+        /** Neighbours per instance unless a request's examplesOverride.neighborCount says otherwise. */
+        @WithName("neighbor-count")
+        @WithDefault("10")
+        int neighborCount();
+
+        /** The most neighbours a request may ask for. */
+        @WithName("max-neighbor-count")
+        @WithDefault("100")
+        int maxNeighborCount();
+
+        /** exact (Vertex's preset PRECISE) or approximate (FAST: an HNSW graph, re-ranked exactly). */
+        @WithDefault("exact")
+        String search();
+
+        /** squared-l2 (Vertex's modality TABULAR) or cosine (IMAGE, TEXT). */
+        @WithDefault("squared-l2")
+        String distance();
+
+        /** Below this many examples the search is exact even where approximate is asked (as fast, and exact). */
+        @WithName("exact-below")
+        @WithDefault("2000")
+        int exactBelow();
+
+        /** Examples the HNSW graph is asked for per query, ranked again by exact distance. */
+        @WithDefault("100")
+        int candidates();
+
+        /** The HNSW graph's neighbours per node (M). */
+        @WithName("max-connections")
+        @WithDefault("16")
+        int maxConnections();
+
+        /** Candidates while the HNSW graph is built. */
+        @WithName("beam-width")
+        @WithDefault("100")
+        int beamWidth();
+
+        /** The most examples a set may hold; more fails the load, naming this setting. */
+        @WithName("max-examples")
+        @WithDefault("1000000")
+        int maxExamples();
+
+        /** The most bytes the set's embeddings, graph and kept lines may take; more fails the load. */
+        @WithName("max-bytes")
+        @WithDefault("536870912")
+        long maxBytes();
+
+        /** The most bytes of example lines kept to show beside neighbours (on the page); past it none are kept. */
+        @WithName("max-kept-bytes")
+        @WithDefault("16777216")
+        long maxKeptBytes();
+
+        /** A longer line of the example set is reported as a bad line, not read. */
+        @WithName("max-line-bytes")
+        @WithDefault("4194304")
+        long maxLineBytes();
+    }
+
     /** Attribution monitoring: profiles of served explanations, skew against a baseline, drift between windows. */
     Monitoring monitoring();
 

@@ -13,6 +13,7 @@ import dev.explainable.serving.runtime.storage.StorageSettings;
  *
  * @param batchSize  most path points in one TensorFlow run (explain.batch-size)
  * @param includeRaw image inputs also return the raw attribution tensor (explain.visualization.include-raw)
+ * @param examples   example-based explanations (explain.examples.*)
  */
 public record RuntimeOptions(
         ModelOptions model,
@@ -21,7 +22,8 @@ public record RuntimeOptions(
         boolean includeRaw,
         RequestLimits limits,
         Batching batching,
-        GpuSettings gpu) {
+        GpuSettings gpu,
+        ExampleOptions examples) {
 
     /**
      * Reads the configuration; a value that does not parse or is out of range throws
@@ -35,12 +37,14 @@ public record RuntimeOptions(
                 c.visualization().includeRaw(),
                 RequestLimits.from(c.limits()),
                 Batching.from(c.batching()),
-                new GpuSettings(c.gpu().memoryFraction().map(OptionalDouble::of).orElse(OptionalDouble.empty())));
+                new GpuSettings(c.gpu().memoryFraction().map(OptionalDouble::of).orElse(OptionalDouble.empty())),
+                ExampleOptions.from(c.examples()));
     }
 
     /** The same options for the model in {@code dir} (a fetched copy of a URI's model). */
     public RuntimeOptions withModelDir(String dir) {
-        return new RuntimeOptions(model.withDir(dir), attribution, batchSize, includeRaw, limits, batching, gpu);
+        return new RuntimeOptions(
+                model.withDir(dir), attribution, batchSize, includeRaw, limits, batching, gpu, examples);
     }
 
     /** The model fetcher's settings (explain.storage.*). */

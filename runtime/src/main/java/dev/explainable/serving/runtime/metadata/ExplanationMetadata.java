@@ -8,6 +8,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * {@code explanation_metadata.json}, as AI Platform defines it. Unknown keys are rejected when parsing
  * (see {@link MetadataLoader}), as AI Platform does.
+ *
+ * @param latentSpaceSource Vertex's {@code latentSpaceSource} (this project's {@code latent_space_source} in AI
+ *     Platform's format): the signature output whose values embed an instance for example-based explanations, or
+ *     null
  */
 public record ExplanationMetadata(
         Map<String, InputMetadata> inputs,
@@ -17,7 +21,8 @@ public record ExplanationMetadata(
         @JsonProperty("preparer_version") String preparerVersion,
         @JsonProperty("serving_sigdef_key") String servingSigdefKey,
         @JsonProperty("sigdef_inputs") Map<String, Object> sigdefInputs,
-        Object embeddings) {
+        Object embeddings,
+        @JsonProperty("latent_space_source") String latentSpaceSource) {
 
     public record InputMetadata(
             @JsonProperty("input_tensor_name") String inputTensorName,

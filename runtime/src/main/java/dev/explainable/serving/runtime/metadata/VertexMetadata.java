@@ -62,12 +62,19 @@ public final class VertexMetadata {
             switch (e.getKey()) {
                 case "inputs" -> out.set("inputs", map(e.getValue(), "input", VertexMetadata::input, problems));
                 case "outputs" -> out.set("outputs", map(e.getValue(), "output", VertexMetadata::output, problems));
+                case "latentSpaceSource" -> {
+                    if (e.getValue().isTextual()) {
+                        out.put("latent_space_source", e.getValue().asText());
+                    } else {
+                        problems.add("'latentSpaceSource' must be a string (a signature output's name)");
+                    }
+                }
                 case "featureAttributionsSchemaUri" -> {
                     // describes the response's schema for Vertex's tooling; nothing to apply
                 }
                 default ->
                     problems.add("unknown key '" + e.getKey() + "' (Vertex keys: inputs, outputs, "
-                            + "featureAttributionsSchemaUri)");
+                            + "featureAttributionsSchemaUri, latentSpaceSource)");
             }
         }
         if (!problems.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.explainable.serving.runtime.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,7 +161,19 @@ public final class ModelRunner {
 
     /** The signature's outputs per instance (predict), in instance order. */
     public List<Map<String, HostTensor>> predict(List<Map<String, HostTensor>> instances) {
-        Map<String, String> outputs = model.signature().signatureOutputs();
+        return predict(instances, model.signature().signatureOutputs().keySet());
+    }
+
+    /** The signature outputs {@code keys} per instance (an example set's embeddings: the latent output alone). */
+    public List<Map<String, HostTensor>> predict(List<Map<String, HostTensor>> instances, Collection<String> keys) {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        for (String key : keys) {
+            String tensor = model.signature().signatureOutputs().get(key);
+            if (tensor == null) {
+                throw new IllegalArgumentException("no signature output '" + key + "'");
+            }
+            outputs.put(key, tensor);
+        }
         List<Output<?>> fetches =
                 outputs.values().stream().<Output<?>>map(model::graphTensor).toList();
         List<Map<String, HostTensor>> out = new ArrayList<>(Collections.nCopies(instances.size(), null));

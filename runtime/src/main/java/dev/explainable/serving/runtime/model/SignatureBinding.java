@@ -254,6 +254,7 @@ record SignatureBinding(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 

@@ -67,6 +67,8 @@ public final class ExplanationPipeline {
     private final ExplanationRenderer renderer;
     private final int batchSize;
     private final RequestLimits limits;
+    private final LatentSpace latent;
+    private final ExampleNeighbors examples;
 
     ExplanationPipeline(
             ModelSignature model,
@@ -77,6 +79,21 @@ public final class ExplanationPipeline {
             ExplanationRenderer renderer,
             int batchSize,
             RequestLimits limits) {
+        this(model, runner, decoder, explainers, options, renderer, batchSize, limits, null);
+    }
+
+    private ExplanationPipeline(
+            ModelSignature model,
+            ModelRunner runner,
+            InstanceDecoder decoder,
+            ExplainerFactory explainers,
+            MethodOptions options,
+            ExplanationRenderer renderer,
+            int batchSize,
+            RequestLimits limits,
+            ExampleNeighbors examples) {
+        this.latent = LatentSpace.of(model, runner, decoder);
+        this.examples = examples;
         this.model = model;
         this.runner = runner;
         this.decoder = decoder;
@@ -85,6 +102,41 @@ public final class ExplanationPipeline {
         this.renderer = renderer;
         this.batchSize = batchSize;
         this.limits = limits;
+    }
+
+    /** The model's latent space (the metadata's {@code latentSpaceSource}), or null when it names none. */
+    LatentSpace latentSpace() {
+        return latent;
+    }
+
+    /** The same pipeline, explaining by example with {@code neighbors}. */
+    ExplanationPipeline withExamples(ExampleNeighbors neighbors) {
+        return new ExplanationPipeline(
+                model, runner, decoder, explainers, options, renderer, batchSize, limits, neighbors);
+    }
+
+    /**
+     * The model's example-based explanations, or null when it has no example set: then its explanations are feature
+     * attributions. With one, Vertex answers neighbours instead of attributions.
+     */
+    public ExampleNeighbors examples() {
+        return examples;
+    }
+
+    /** Each instance's nearest examples, with the predictions of the run that embedded it. */
+    public ExampleNeighbors.Answers neighbors(List<JsonNode> instances, NeighborRequest request) {
+        if (examples == null) {
+            throw new InvalidRequestException("this model has no example set: examplesOverride applies to a model"
+                    + " deployed with example-based explanations (explanationSpec.parameters.examples)");
+        }
+        List<Map<String, HostTensor>> decoded;
+        if (request.instancesEmbedded()) {
+            checkInstanceCount(instances);
+            decoded = List.of();
+        } else {
+            decoded = decode(instances);
+        }
+        return examples.answer(instances, decoded, runner::predict, request);
     }
 
     /** The model's shared runs (cross-request batching), or null when off. */
@@ -172,11 +224,15 @@ public final class ExplanationPipeline {
                 renderer.settings(null));
     }
 
-    private List<Map<String, HostTensor>> decode(List<JsonNode> instances) {
+    private void checkInstanceCount(List<JsonNode> instances) {
         if (instances.size() > limits.maxInstances()) {
             throw new LimitExceededException("the request has " + instances.size() + " instances, more than the "
                     + "limit of " + limits.maxInstances() + " (explain.limits.max-instances)");
         }
+    }
+
+    private List<Map<String, HostTensor>> decode(List<JsonNode> instances) {
+        checkInstanceCount(instances);
         List<Map<String, HostTensor>> decoded = new ArrayList<>(instances.size());
         for (int i = 0; i < instances.size(); i++) {
             decoded.add(decoder.decode(instances.get(i), i));

@@ -44,7 +44,7 @@ public class ModelHost {
             // a URI (gs://, s3://, https://) is fetched into the cache folder first; a failed fetch fails here
             RuntimeOptions options =
                     ModelSource.local(RuntimeOptions.from(config), RuntimeOptions.storage(config), cacheDir);
-            LoadedModel loaded = ModelLoader.load(options);
+            LoadedModel loaded = ModelLoader.load(options, RuntimeOptions.storage(config));
             state = new ModelState.Ready(loaded);
             LOG.infof(
                     "model %s version %s is ready (warm-up explain %d ms)",

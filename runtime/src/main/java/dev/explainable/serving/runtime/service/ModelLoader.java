@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.explainable.serving.runtime.config.RuntimeOptions;
+import dev.explainable.serving.runtime.config.StandaloneConfig;
+import dev.explainable.serving.runtime.examples.ExampleSet;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.InputMetadata;
 import dev.explainable.serving.runtime.metadata.MetadataException;
@@ -20,6 +22,7 @@ import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.model.RowLimit;
 import dev.explainable.serving.runtime.model.ServingModel;
 import dev.explainable.serving.runtime.model.SharedRuns;
+import dev.explainable.serving.runtime.storage.StorageSettings;
 import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.InstanceDecoder;
@@ -36,8 +39,19 @@ public final class ModelLoader {
 
     private ModelLoader() {}
 
-    /** Loads, validates and warms up; every failure is a {@link MetadataException} saying what to fix. */
+    /** Instances embedded per run while an example set is read. */
+    static final int EXAMPLE_CHUNK = 256;
+
+    /** As {@link #load(RuntimeOptions, StorageSettings)}, with the storage settings' defaults. */
     public static LoadedModel load(RuntimeOptions options) {
+        return load(options, RuntimeOptions.storage(StandaloneConfig.fromEnvironment(Map.of())));
+    }
+
+    /**
+     * Loads, validates and warms up, then reads the example set where one is configured (with {@code storage}'s
+     * clients); every failure is a {@link MetadataException} saying what to fix.
+     */
+    public static LoadedModel load(RuntimeOptions options, StorageSettings storage) {
         var m = options.model();
         if (m.dir() == null) {
             throw new MetadataException("explain.model.dir (EXPLAIN_MODEL_DIR) is not set");
@@ -68,6 +82,15 @@ public final class ModelLoader {
                         + m.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
             }
             long warmUpMillis = (System.nanoTime() - start) / 1_000_000;
+            if (options.examples().enabled()) {
+                LatentSpace latent = pipeline.latentSpace();
+                if (latent == null) {
+                    throw new MetadataException("explain.examples.uris names an example set, but the explanation"
+                            + " metadata names no latentSpaceSource (the signature output that embeds an instance)");
+                }
+                ExampleSet set = ExampleSetLoader.load(options.examples(), storage, latent, EXAMPLE_CHUNK);
+                pipeline = pipeline.withExamples(new ExampleNeighbors(latent, set, options.examples()));
+            }
             return new LoadedModel(
                     model,
                     pipeline,

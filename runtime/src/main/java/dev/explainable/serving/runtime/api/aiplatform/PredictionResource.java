@@ -35,6 +35,7 @@ import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.work.InvalidRequestException;
 
 /**
  * AI Platform's {@code projects.explain} and {@code projects.predict}:
@@ -110,6 +111,12 @@ public class PredictionResource {
         return calls.run(http, verb, body, null, () -> resolve(m.group(1), m.group(2)), (pipeline, request) -> {
             if (!verb.equals("explain")) {
                 return AiPlatformWire.PredictResponse.of(pipeline.predict(request.instances()));
+            }
+            if (pipeline.examples() != null) {
+                throw new InvalidRequestException(
+                        "this model explains by example (its explanations are the nearest"
+                                + " examples of its example set), which AI Platform's explain has no field for: call Vertex's"
+                                + " endpoints.explain (POST /v1/projects/{project}/locations/{location}/endpoints/{model}:explain)");
             }
             ExplainOptions options = ExplanationOverrides.read(
                     request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels());

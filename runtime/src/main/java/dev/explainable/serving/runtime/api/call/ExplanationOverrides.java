@@ -23,7 +23,7 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
 public final class ExplanationOverrides {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> OVERRIDE_KEYS = Set.of("parameters", "metadata");
+    private static final Set<String> OVERRIDE_KEYS = Set.of("parameters", "metadata", ExamplesOverrides.FIELD);
     /** The runtime's extension beside Google's keys: the approx_error to refine the steps towards. */
     static final String TARGET_APPROX_ERROR = "targetApproxError";
 
@@ -52,6 +52,11 @@ public final class ExplanationOverrides {
         }
         requireObject(override, "explanationSpecOverride");
         unknownKeys(override, OVERRIDE_KEYS, "explanationSpecOverride");
+        JsonNode examples = override.get(ExamplesOverrides.FIELD);
+        if (examples != null && !examples.isNull()) {
+            throw new InvalidRequestException("explanationSpecOverride." + ExamplesOverrides.FIELD + " applies to a"
+                    + " model deployed with example-based explanations; this model explains by feature attributions");
+        }
         Integer steps = null;
         ExplainOptions.SmoothGrad smoothGrad = null;
         Double maxBlurSigma = null;
@@ -224,7 +229,7 @@ public final class ExplanationOverrides {
         return n.doubleValue();
     }
 
-    private static Integer integer(JsonNode n, String where) {
+    static Integer integer(JsonNode n, String where) {
         if (n == null || n.isNull()) {
             return null;
         }
@@ -234,13 +239,13 @@ public final class ExplanationOverrides {
         return n.intValue();
     }
 
-    private static void requireObject(JsonNode n, String where) {
+    static void requireObject(JsonNode n, String where) {
         if (!n.isObject()) {
             throw new InvalidRequestException(where + " must be an object");
         }
     }
 
-    private static void unknownKeys(JsonNode n, Set<String> known, String where) {
+    static void unknownKeys(JsonNode n, Set<String> known, String where) {
         n.fieldNames().forEachRemaining(k -> {
             if (!known.contains(k)) {
                 throw new InvalidRequestException(where + ": unknown field '" + abbreviate(k) + "' (known: "

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import dev.explainable.serving.runtime.examples.ExampleSet;
 import dev.explainable.serving.runtime.service.ModelDescription;
 
 /**
@@ -33,7 +34,8 @@ public final class ModelDescriptionWire {
         "outputs",
         "sample_instance",
         "device",
-        "devices"
+        "devices",
+        "examples"
     })
     public record Description(
             @JsonProperty("model") String model,
@@ -47,9 +49,15 @@ public final class ModelDescriptionWire {
             Object sampleInstance,
 
             @JsonProperty("device") String device,
-            @JsonProperty("devices") List<Device> devices) {
+            @JsonProperty("devices") List<Device> devices,
+            @JsonProperty("examples") @JsonInclude(NON_NULL) Examples examples) {
 
         public static Description of(String model, String version, ModelDescription d) {
+            return of(model, version, d, null);
+        }
+
+        /** With the example set's report, for a model that explains by example ({@code examples} null otherwise). */
+        public static Description of(String model, String version, ModelDescription d, ExampleSet.Report examples) {
             return new Description(
                     model,
                     version,
@@ -59,7 +67,50 @@ public final class ModelDescriptionWire {
                     d.outputs().stream().map(Output::of).toList(),
                     d.sampleInstance(),
                     d.device(),
-                    d.devices().stream().map(Device::of).toList());
+                    d.devices().stream().map(Device::of).toList(),
+                    examples == null ? null : Examples.of(examples));
+        }
+    }
+
+    /**
+     * The example set of a model that explains by example, as its load found it: the examples and their embedding's
+     * size, the search and distance, the bad lines (their count and the first few, "location:line: reason"), the
+     * build time and the bytes it holds, and whether its lines are kept to show.
+     */
+    @Schema(name = "RuntimeModelExamples")
+    @JsonPropertyOrder({
+        "examples",
+        "dimensions",
+        "search",
+        "distance",
+        "bad_lines",
+        "first_bad_lines",
+        "build_millis",
+        "bytes",
+        "lines_kept"
+    })
+    public record Examples(
+            @JsonProperty("examples") int examples,
+            @JsonProperty("dimensions") int dimensions,
+            @JsonProperty("search") String search,
+            @JsonProperty("distance") String distance,
+            @JsonProperty("bad_lines") long badLines,
+            @JsonProperty("first_bad_lines") List<String> firstBadLines,
+            @JsonProperty("build_millis") long buildMillis,
+            @JsonProperty("bytes") long bytes,
+            @JsonProperty("lines_kept") boolean linesKept) {
+
+        static Examples of(ExampleSet.Report r) {
+            return new Examples(
+                    r.examples(),
+                    r.dimensions(),
+                    r.search(),
+                    r.distance(),
+                    r.badLines(),
+                    r.firstBadLines().stream().map(Object::toString).toList(),
+                    r.buildMillis(),
+                    r.bytes(),
+                    r.linesKept());
         }
     }
 

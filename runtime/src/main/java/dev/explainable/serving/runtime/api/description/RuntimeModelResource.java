@@ -11,6 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import dev.explainable.serving.runtime.api.errors.ErrorBody;
+import dev.explainable.serving.runtime.service.ExampleNeighbors;
+import dev.explainable.serving.runtime.service.LoadedModel;
 import dev.explainable.serving.runtime.service.ModelHost;
 
 /**
@@ -51,7 +53,12 @@ public class RuntimeModelResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ErrorBody.AiPlatformError.class)))
     public ModelDescriptionWire.Description describe() {
+        LoadedModel loaded = models.ready();
+        ExampleNeighbors examples = loaded.pipeline().examples();
         return ModelDescriptionWire.Description.of(
-                models.modelName(), models.version(), models.ready().description());
+                models.modelName(),
+                models.version(),
+                loaded.description(),
+                examples == null ? null : examples.set().report());
     }
 }

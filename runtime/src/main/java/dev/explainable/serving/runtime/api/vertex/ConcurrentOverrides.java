@@ -3,13 +3,16 @@ package dev.explainable.serving.runtime.api.vertex;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.explainable.serving.contract.AttributionMethod;
+import dev.explainable.serving.runtime.api.call.ExamplesOverrides;
 import dev.explainable.serving.runtime.api.call.ExplanationOverrides;
 import dev.explainable.serving.runtime.service.ExplainOptions;
+import dev.explainable.serving.runtime.service.NeighborRequest;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
 
 /**
@@ -33,6 +36,19 @@ final class ConcurrentOverrides {
      */
     static Map<String, ExplainOptions> read(
             JsonNode body, JsonNode parameters, String apiVersion, AttributionMethod method, int mostLabels, int max) {
+        return read(body, apiVersion, max, single -> ExplanationOverrides.read(single, parameters, method, mostLabels));
+    }
+
+    /**
+     * The named overrides of {@code body} for a model that explains by example: each an {@code examplesOverride},
+     * read as the single one is ({@link ExamplesOverrides}).
+     */
+    static Map<String, NeighborRequest> readExamples(JsonNode body, String apiVersion, int maxNeighborCount, int max) {
+        return read(body, apiVersion, max, single -> ExamplesOverrides.read(single, maxNeighborCount));
+    }
+
+    /** The named overrides, each read by {@code reader} from a body whose only field is it as the single override. */
+    private static <T> Map<String, T> read(JsonNode body, String apiVersion, int max, Function<JsonNode, T> reader) {
         JsonNode all = body == null ? null : body.get(FIELD);
         if (all == null || all.isNull()) {
             return Map.of();
@@ -48,7 +64,7 @@ final class ConcurrentOverrides {
             throw new InvalidRequestException(FIELD + " has " + all.size() + " overrides; at most " + max
                     + " (explain.limits.max-concurrent-explanations)");
         }
-        Map<String, ExplainOptions> out = new LinkedHashMap<>();
+        Map<String, T> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = all.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> named = it.next();
             String name = named.getKey();
@@ -62,7 +78,7 @@ final class ConcurrentOverrides {
             // the single override's reader and checks, its messages naming this entry
             JsonNode single = JsonNodeFactory.instance.objectNode().set("explanationSpecOverride", named.getValue());
             try {
-                out.put(name, ExplanationOverrides.read(single, parameters, method, mostLabels));
+                out.put(name, reader.apply(single));
             } catch (InvalidRequestException e) {
                 String message = e.getMessage() == null ? "invalid" : e.getMessage();
                 throw new InvalidRequestException(

@@ -27,6 +27,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.explainable.serving.runtime.api.call.CallRunner;
+import dev.explainable.serving.runtime.api.call.ExamplesOverrides;
 import dev.explainable.serving.runtime.api.call.ExplanationOverrides;
 import dev.explainable.serving.runtime.api.call.WireValues;
 import dev.explainable.serving.runtime.api.errors.ApiException;
@@ -35,9 +36,11 @@ import dev.explainable.serving.runtime.api.forwarding.VersionForwarder;
 import dev.explainable.serving.runtime.api.http.ForwardedMark;
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.monitoring.AttributionMonitor;
+import dev.explainable.serving.runtime.service.ExampleNeighbors;
 import dev.explainable.serving.runtime.service.ExplainOptions;
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
 import dev.explainable.serving.runtime.service.ModelHost;
+import dev.explainable.serving.runtime.service.NeighborRequest;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
 
 /**
@@ -146,6 +149,9 @@ public class VertexPredictionResource {
                         return new VertexWire.PredictResponse(
                                 WireValues.predictionList(pipeline.predict(instances)), deployed);
                     }
+                    if (pipeline.examples() != null) {
+                        return explainByExample(pipeline, request.body(), instances, deployed, apiVersion);
+                    }
                     ExplainOptions options = ExplanationOverrides.read(
                             request.body(), request.parameters(), pipeline.method(), pipeline.mostLabels());
                     // every override checked before any work starts
@@ -176,6 +182,34 @@ public class VertexPredictionResource {
                                     .explanations())));
                     return response.withConcurrentExplanations(named);
                 });
+    }
+
+    /**
+     * The explanation of a model deployed with an example set: each instance's nearest examples, and those of each
+     * named override (v1beta1), every override checked before any work starts.
+     */
+    private VertexWire.ExplainResponse explainByExample(
+            ExplanationPipeline pipeline, JsonNode body, List<JsonNode> instances, String deployed, String apiVersion) {
+        int most = pipeline.examples().maxNeighborCount();
+        NeighborRequest own = ExamplesOverrides.read(body, most);
+        Map<String, NeighborRequest> concurrent =
+                ConcurrentOverrides.readExamples(body, apiVersion, most, maxConcurrent);
+        ExampleNeighbors.Answers answer = pipeline.neighbors(instances, own);
+        VertexWire.ExplainResponse response = VertexWire.ExplainResponse.ofNeighbors(
+                answer.neighbors(), answer.embeddings(), deployed, WireValues.predictionList(answer.predictions()));
+        if (concurrent.isEmpty()) {
+            return response;
+        }
+        Map<String, VertexWire.ConcurrentExplanation> named = new LinkedHashMap<>();
+        concurrent.forEach((name, override) -> {
+            ExampleNeighbors.Answers a = pipeline.neighbors(instances, override);
+            named.put(
+                    name,
+                    new VertexWire.ConcurrentExplanation(
+                            VertexWire.ExplainResponse.ofNeighbors(a.neighbors(), a.embeddings(), deployed, List.of())
+                                    .explanations()));
+        });
+        return response.withConcurrentExplanations(named);
     }
 
     /**

@@ -61,15 +61,63 @@ public final class VertexWire {
             }
             return new ExplainResponse(out, deployedModelId, predictions, null);
         }
+
+        /**
+         * A model that explains by example: each explanation's {@code neighbors} (no attributions, as Vertex answers
+         * for such a model), or, where {@code embeddings} are given ({@code returnEmbeddings}), the instance's
+         * {@code embedding} instead of its neighbours.
+         */
+        public static ExplainResponse ofNeighbors(
+                List<List<dev.explainable.serving.runtime.examples.Neighbor>> neighbors,
+                List<float[]> embeddings,
+                String deployedModelId,
+                List<Object> predictions) {
+            List<InstanceExplanation> out = new ArrayList<>(neighbors.size());
+            for (int i = 0; i < neighbors.size(); i++) {
+                if (embeddings != null) {
+                    List<Double> e = new ArrayList<>(embeddings.get(i).length);
+                    for (float v : embeddings.get(i)) {
+                        e.add((double) v);
+                    }
+                    out.add(new InstanceExplanation(List.of(), null, e));
+                } else {
+                    out.add(new InstanceExplanation(
+                            List.of(),
+                            neighbors.get(i).stream()
+                                    .map(n -> new Neighbor(n.id(), n.distance()))
+                                    .toList(),
+                            null));
+                }
+            }
+            return new ExplainResponse(out, deployedModelId, predictions, null);
+        }
     }
 
     /** v1beta1's {@code ConcurrentExplanation}: the explanations one named override gives, one per instance. */
     @Schema(name = "VertexConcurrentExplanation")
     public record ConcurrentExplanation(List<InstanceExplanation> explanations) {}
 
-    /** The explanation of one instance: one attribution per explained output. */
+    /**
+     * The explanation of one instance: one attribution per explained output; for a model that explains by example,
+     * no attributions and its {@code neighbors} (or, asked with {@code returnEmbeddings}, this runtime's
+     * {@code embedding} of the instance: Vertex names no field for it).
+     */
     @Schema(name = "VertexExplanation")
-    public record InstanceExplanation(List<Attribution> attributions) {}
+    @JsonPropertyOrder({"attributions", "neighbors", "embedding"})
+    public record InstanceExplanation(
+            List<Attribution> attributions,
+            @JsonInclude(NON_NULL) List<Neighbor> neighbors,
+            @JsonInclude(NON_NULL) List<Double> embedding) {
+
+        public InstanceExplanation(List<Attribution> attributions) {
+            this(attributions, null, null);
+        }
+    }
+
+    /** Vertex's {@code Neighbor}: an example's id in the example set, and its distance to the instance. */
+    @Schema(name = "VertexNeighbor")
+    @JsonPropertyOrder({"neighborId", "neighborDistance"})
+    public record Neighbor(String neighborId, double neighborDistance) {}
 
     /**
      * One {@code Attribution}: Vertex's field names; {@code outputIndex} only for a vector output.

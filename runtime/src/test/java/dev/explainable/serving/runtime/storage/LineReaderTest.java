@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.batch;
+package dev.explainable.serving.runtime.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

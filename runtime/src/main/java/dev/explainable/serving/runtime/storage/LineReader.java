@@ -1,4 +1,4 @@
-package dev.explainable.serving.runtime.batch;
+package dev.explainable.serving.runtime.storage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
  * handed over as {@link Line#tooLong} with its first bytes, so no line costs more memory than the bound. Each line
  * carries the offset of its first byte in the file, the stream starting at a given offset of it.
  */
-final class LineReader {
+public final class LineReader {
 
     /**
      * One line: its text without the line break (the first bytes only when too long), the offset of its first byte
      * in the file, and its length in bytes without the '\n'.
      */
-    record Line(String text, boolean tooLong, long bytes, long start) {}
+    public record Line(String text, boolean tooLong, long bytes, long start) {}
 
     private static final int BUFFER = 64 * 1024;
     private static final int KEPT_OF_LONG = 200;
@@ -30,23 +30,23 @@ final class LineReader {
     private long offset;
 
     /** Lines of {@code in}, whose first byte is at {@code offset} of the file. */
-    LineReader(InputStream in, long maxBytes, long offset) {
+    public LineReader(InputStream in, long maxBytes, long offset) {
         this.in = in;
         this.maxBytes = maxBytes;
         this.offset = offset;
     }
 
-    LineReader(InputStream in, long maxBytes) {
+    public LineReader(InputStream in, long maxBytes) {
         this(in, maxBytes, 0);
     }
 
     /** The file's offset of the next byte to read: the next line's start. */
-    long position() {
+    public long position() {
         return offset;
     }
 
     /** The next line, or null at the end of the stream. */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long start = offset;
         long length = 0;
@@ -75,7 +75,7 @@ final class LineReader {
      * Skips through the next '\n' (or to the end of the stream), keeping nothing of what it skips: the partial line
      * in front of a shard's range.
      */
-    void skipLine() throws IOException {
+    public void skipLine() throws IOException {
         while (fill()) {
             scan();
             if (pos < end) {

@@ -1,0 +1,129 @@
+package dev.explainable.serving.runtime.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import dev.explainable.serving.runtime.config.ExampleOptions;
+import dev.explainable.serving.runtime.examples.BadLine;
+import dev.explainable.serving.runtime.examples.ExampleLines;
+import dev.explainable.serving.runtime.examples.ExampleSet;
+import dev.explainable.serving.runtime.examples.ExampleSetBuilder;
+import dev.explainable.serving.runtime.examples.ExampleSetException;
+import dev.explainable.serving.runtime.metadata.MetadataException;
+import dev.explainable.serving.runtime.storage.LineReader;
+import dev.explainable.serving.runtime.storage.ObjectFiles;
+import dev.explainable.serving.runtime.storage.StorageSettings;
+import dev.explainable.serving.runtime.tensor.HostTensor;
+
+/**
+ * Reads an example set at load: its files streamed line by line (each bounded), each line checked and decoded as a
+ * request's instance, embedded in the model's runs a chunk at a time, and indexed. A bad line is reported (logged, and
+ * in the set's report), never fatal alone; a set over its bounds, or with nothing usable, fails the load naming the
+ * setting.
+ */
+final class ExampleSetLoader {
+
+    private static final Logger LOG = Logger.getLogger(ExampleSetLoader.class);
+
+    private ExampleSetLoader() {}
+
+    /** The example set {@code options} names, embedded in {@code latent}, {@code chunk} instances per run. */
+    static ExampleSet load(ExampleOptions options, StorageSettings storage, LatentSpace latent, int chunk) {
+        ExampleSetBuilder builder = new ExampleSetBuilder(options.search());
+        try (ObjectFiles files = new ObjectFiles(storage)) {
+            for (String pattern : options.uris()) {
+                for (ObjectFiles.Input input : files.expand(pattern)) {
+                    read(files, input.location(), options.maxLineBytes(), latent, chunk, builder);
+                }
+            }
+            ExampleSet set = builder.build();
+            ExampleSet.Report r = set.report();
+            LOG.infof(
+                    "example set: %d examples of %d values, %s search (%s), %d bad lines, %d bytes, built in %d ms",
+                    r.examples(), r.dimensions(), r.search(), r.distance(), r.badLines(), r.bytes(), r.buildMillis());
+            r.firstBadLines().forEach(b -> LOG.warnf("example set: line left out: %s", b));
+            return set;
+        } catch (ExampleSetException e) {
+            throw new MetadataException("example set: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // the embedding's size beyond what the graph takes, and the like: said as a load failure
+            throw new MetadataException("example set: " + e.getMessage());
+        }
+    }
+
+    private static void read(
+            ObjectFiles files,
+            String location,
+            long maxLineBytes,
+            LatentSpace latent,
+            int chunk,
+            ExampleSetBuilder builder) {
+        List<ExampleLines.Example> pending = new ArrayList<>(chunk);
+        List<Map<String, HostTensor>> decoded = new ArrayList<>(chunk);
+        try (InputStream in = files.open(location)) {
+            LineReader lines = new LineReader(in, maxLineBytes);
+            long number = 0;
+            for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
+                number++;
+                if (line.tooLong()) {
+                    bad(
+                            builder,
+                            new BadLine(
+                                    location,
+                                    number,
+                                    "longer than " + maxLineBytes + " bytes (explain.examples.max-line-bytes)"));
+                    continue;
+                }
+                ExampleLines.Example example;
+                try {
+                    example = ExampleLines.parse(line.text(), location, number);
+                } catch (ExampleLines.NotAnExample e) {
+                    bad(builder, e.bad());
+                    continue;
+                }
+                if (example == null) {
+                    continue;
+                }
+                try {
+                    decoded.add(latent.decode(example.instance(), 0));
+                } catch (RuntimeException e) {
+                    bad(builder, new BadLine(location, number, "not an instance of the model: " + e.getMessage()));
+                    continue;
+                }
+                pending.add(example);
+                if (pending.size() == chunk) {
+                    embed(pending, decoded, latent, builder);
+                }
+            }
+            embed(pending, decoded, latent, builder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the example set " + location, e);
+        }
+    }
+
+    private static void embed(
+            List<ExampleLines.Example> pending,
+            List<Map<String, HostTensor>> decoded,
+            LatentSpace latent,
+            ExampleSetBuilder builder) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<float[]> embeddings = latent.embed(decoded);
+        for (int i = 0; i < pending.size(); i++) {
+            builder.add(pending.get(i), embeddings.get(i));
+        }
+        pending.clear();
+        decoded.clear();
+    }
+
+    private static void bad(ExampleSetBuilder builder, BadLine line) {
+        builder.bad(line);
+    }
+}
