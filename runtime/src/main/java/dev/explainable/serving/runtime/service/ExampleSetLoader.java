@@ -18,6 +18,7 @@ import dev.explainable.serving.runtime.examples.ExampleSetException;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.storage.LineReader;
 import dev.explainable.serving.runtime.storage.ObjectFiles;
+import dev.explainable.serving.runtime.storage.StorageException;
 import dev.explainable.serving.runtime.storage.StorageSettings;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 
@@ -51,9 +52,8 @@ final class ExampleSetLoader {
             return set;
         } catch (ExampleSetException e) {
             throw new MetadataException("example set: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            // the embedding's size beyond what the graph takes, and the like: said as a load failure
-            throw new MetadataException("example set: " + e.getMessage());
+        } catch (StorageException e) {
+            throw new MetadataException("example set: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.explainable.serving.runtime.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -54,9 +55,9 @@ public final class LatentSpace {
                 return new LatentSpace(o.getKey(), runner, decoder);
             }
         }
-        throw new MetadataException(
-                "latentSpaceSource '" + source + "' names no output of the serving signature" + " (its outputs: "
-                        + outputs.keySet() + "); example-based explanations embed examples with one of them");
+        throw new MetadataException("latentSpaceSource '" + source + "' names no output of the serving signature (its"
+                + " outputs: " + new TreeSet<>(outputs.keySet())
+                + "); example-based explanations embed examples with one of them");
     }
 
     /** The signature output that embeds. */
