@@ -48,6 +48,14 @@ public enum RuntimeSetting {
     MONITORING_SKEW_THRESHOLD("explain.monitoring.skew-threshold"),
     /** A feature's drift against the previous window that is reported. */
     MONITORING_DRIFT_THRESHOLD("explain.monitoring.drift-threshold"),
+    /** Example-based explanations' example set: JSONL files (or patterns), gs://, s3:// or paths, comma-separated. */
+    EXAMPLES_URIS("explain.examples.uris"),
+    /** Neighbours per instance unless a request says otherwise (Vertex's examples.neighborCount). */
+    EXAMPLES_NEIGHBOR_COUNT("explain.examples.neighbor-count"),
+    /** exact (Vertex's preset query PRECISE) or approximate (FAST). */
+    EXAMPLES_SEARCH("explain.examples.search"),
+    /** squared-l2 (Vertex's preset modality TABULAR) or cosine (IMAGE, TEXT). */
+    EXAMPLES_DISTANCE("explain.examples.distance"),
     /** The model fetcher's Cloud Storage endpoint (an emulator's, a private endpoint's); Google's when unset. */
     STORAGE_GCS_ENDPOINT("explain.storage.gcs.endpoint"),
     /** The model fetcher's S3 endpoint (an S3-compatible store); AWS's when unset. */

@@ -49,6 +49,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "explanationSpec can be given only with generateExplanation true (Vertex's rule)",
         reason = "FieldValueInvalid")
 @ValidationRule(
+        value = "!has(self.explanationSpec) || !has(self.explanationSpec.parameters)"
+                + " || !has(self.explanationSpec.parameters.examples)",
+        message = "example-based explanations are online only (as on Vertex): give the job an attribution method",
+        reason = "FieldValueInvalid")
+@ValidationRule(
         value = "!has(self.instanceConfig) || self.inputConfig.instancesFormat in ['jsonl', 'csv']",
         message = "instanceConfig applies to jsonl and csv instances; file-list and tf-record instances are"
                 + " {\"b64\": ...}",

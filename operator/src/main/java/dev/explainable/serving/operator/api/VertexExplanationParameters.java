@@ -7,11 +7,15 @@ import io.fabric8.generator.annotation.ValidationRule;
 import dev.explainable.serving.contract.AttributionMethod;
 import dev.explainable.serving.contract.ExplanationDefaults;
 
-/** Vertex's {@code ExplanationParameters}: one method, with Vertex's bounds (steps 1-100, paths 1-50). */
+/**
+ * Vertex's {@code ExplanationParameters}: one method, with Vertex's bounds (steps 1-100, paths 1-50), or
+ * {@code examples}: example-based explanations, whose answers are neighbours instead of attributions.
+ */
 @ValidationRule(
         value = "(has(self.integratedGradientsAttribution) ? 1 : 0) + (has(self.xraiAttribution) ? 1 : 0)"
-                + " + (has(self.sampledShapleyAttribution) ? 1 : 0) == 1",
-        message = "give exactly one of integratedGradientsAttribution, xraiAttribution and sampledShapleyAttribution",
+                + " + (has(self.sampledShapleyAttribution) ? 1 : 0) + (has(self.examples) ? 1 : 0) == 1",
+        message = "give exactly one of integratedGradientsAttribution, xraiAttribution, sampledShapleyAttribution"
+                + " and examples",
         reason = "FieldValueInvalid")
 public class VertexExplanationParameters {
 
@@ -23,6 +27,11 @@ public class VertexExplanationParameters {
 
     @JsonPropertyDescription("Sampled Shapley: {pathCount} (1-50, default 50).")
     private PathCount sampledShapleyAttribution;
+
+    @JsonPropertyDescription("Example-based explanations: {exampleGcsSource: {dataFormat: JSONL, gcsSource: {uris}},"
+            + " neighborCount, presets: {query: PRECISE|FAST, modality: IMAGE|TEXT|TABULAR}}; the metadata names the"
+            + " latent output (latentSpaceSource).")
+    private VertexExamples examples;
 
     /** A path method's parameters. */
     public static class StepCount {
@@ -56,7 +65,19 @@ public class VertexExplanationParameters {
         }
     }
 
-    /** The method these parameters choose (integrated gradients when none is given). */
+    /** Example-based explanations, or null. */
+    public VertexExamples getExamples() {
+        return examples;
+    }
+
+    public void setExamples(VertexExamples examples) {
+        this.examples = examples;
+    }
+
+    /**
+     * The method these parameters choose (integrated gradients when none is given, and for examples: the runtime's
+     * warm-up explains with it; the answers are neighbours).
+     */
     public AttributionMethod method() {
         if (xraiAttribution != null) {
             return AttributionMethod.XRAI;

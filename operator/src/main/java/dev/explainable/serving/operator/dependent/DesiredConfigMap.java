@@ -19,6 +19,7 @@ import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplanationSpec;
 import dev.explainable.serving.operator.api.MonitoringSpec;
 import dev.explainable.serving.operator.api.VersionSpec;
+import dev.explainable.serving.operator.api.VertexExamples;
 import dev.explainable.serving.operator.api.VertexExplanationParameters;
 
 /**
@@ -77,6 +78,15 @@ public final class DesiredConfigMap {
         s.put(RuntimeSetting.INTEGRAL_STEPS.env(), String.valueOf(steps));
         s.put(RuntimeSetting.PATHS.env(), String.valueOf(paths));
         s.put(MODEL_URI_KEY, v.getModelUri());
+        VertexExamples examples = vertex == null ? null : vertex.getExamples();
+        if (examples != null) {
+            s.put(RuntimeSetting.EXAMPLES_URIS.env(), String.join(",", examples.uris()));
+            if (examples.getNeighborCount() != null) {
+                s.put(RuntimeSetting.EXAMPLES_NEIGHBOR_COUNT.env(), String.valueOf(examples.getNeighborCount()));
+            }
+            s.put(RuntimeSetting.EXAMPLES_SEARCH.env(), examples.search());
+            s.put(RuntimeSetting.EXAMPLES_DISTANCE.env(), examples.distance());
+        }
         MonitoringSpec mon = v.getMonitoring();
         if (mon != null) {
             s.put(

@@ -113,9 +113,12 @@ public final class DesiredDeployment {
         env.add(envVar(
                 RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
-        // a monitoring baseline on gs:// or s3:// is read by the runtime itself, with the model's storage settings
-        // and credentials (the model's own files are the fetcher's)
-        boolean readsBaseline = v.getMonitoring() != null && v.getMonitoring().getBaselineUri() != null;
+        // a monitoring baseline or an example set on gs:// or s3:// is read by the runtime itself, with the model's
+        // storage settings and credentials (the model's own files are the fetcher's)
+        boolean readsBaseline = v.getMonitoring() != null && v.getMonitoring().getBaselineUri() != null
+                || v.getExplanationSpec() != null
+                        && v.getExplanationSpec().getParameters() != null
+                        && v.getExplanationSpec().getParameters().getExamples() != null;
         ModelLocation.Credentials baselineCredentials = readsBaseline
                 ? ModelLocation.credentials(m.getSpec().getStorage())
                 : new ModelLocation.Credentials(List.of(), List.of(), List.of());

@@ -173,6 +173,9 @@ public record ModelLocation(
     /** The fetcher's storage settings the model sets (the rest keep the runtime's defaults). */
     public static List<EnvVar> settings(StorageSpec storage) {
         List<EnvVar> env = new ArrayList<>();
+        if (storage == null) {
+            return env; // Google's and AWS's endpoints, the pod's own identity
+        }
         if (Boolean.TRUE.equals(storage.getAnonymous())) {
             env.add(value(RuntimeSetting.STORAGE_ANONYMOUS.env(), "true"));
         }

@@ -371,6 +371,24 @@ class DesiredDeploymentTest {
         monitoring.setSkewThreshold(0.2);
         monitoring.setDriftThreshold(0.2);
         m.getSpec().getVersions().get(0).setMonitoring(monitoring);
+        // and an example set: Vertex's examples with every field
+        dev.explainable.serving.operator.api.VertexExamples examples =
+                new dev.explainable.serving.operator.api.VertexExamples();
+        dev.explainable.serving.operator.api.VertexExamples.GcsSource files =
+                new dev.explainable.serving.operator.api.VertexExamples.GcsSource();
+        files.setUris(List.of("s3://training/flowers/examples-*.jsonl"));
+        dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource source =
+                new dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource();
+        source.setGcsSource(files);
+        examples.setExampleGcsSource(source);
+        examples.setNeighborCount(5);
+        dev.explainable.serving.operator.api.VertexExplanationParameters parameters =
+                new dev.explainable.serving.operator.api.VertexExplanationParameters();
+        parameters.setExamples(examples);
+        dev.explainable.serving.operator.api.VertexExplanationSpec vertex =
+                new dev.explainable.serving.operator.api.VertexExplanationSpec();
+        vertex.setParameters(parameters);
+        m.getSpec().getVersions().get(0).setExplanationSpec(vertex);
         PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
                 .getSpec()
                 .getTemplate()
@@ -533,6 +551,63 @@ class DesiredDeploymentTest {
         assertThat(pvcPod.getVolumes()).filteredOn(v -> v.getSecret() != null).hasSize(1);
         assertThat(pvcPod.getContainers().get(0).getVolumeMounts())
                 .anySatisfy(vm -> assertThat(vm.getName()).isEqualTo("gcs-credentials"));
+    }
+
+    @Test
+    void anExampleSetIsReadByTheRuntimeWithTheModelsStorageSettingsAndKey() {
+        ExplainableModel m = modelAt("pvc://models/flowers/1");
+        StorageSpec storage = everyStorageSetting();
+        StorageSpec.SecretKey key = new StorageSpec.SecretKey();
+        key.setName("gcs-reader-key");
+        storage.getGcs().setCredentialsSecret(key);
+        m.getSpec().setStorage(storage);
+        PodSpec without = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(without.getContainers().get(0).getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain("GOOGLE_APPLICATION_CREDENTIALS");
+        dev.explainable.serving.operator.api.VertexExamples examples =
+                new dev.explainable.serving.operator.api.VertexExamples();
+        dev.explainable.serving.operator.api.VertexExamples.GcsSource files =
+                new dev.explainable.serving.operator.api.VertexExamples.GcsSource();
+        files.setUris(List.of("gs://training/flowers/examples.jsonl"));
+        dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource source =
+                new dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource();
+        source.setGcsSource(files);
+        examples.setExampleGcsSource(source);
+        dev.explainable.serving.operator.api.VertexExplanationParameters parameters =
+                new dev.explainable.serving.operator.api.VertexExplanationParameters();
+        parameters.setExamples(examples);
+        dev.explainable.serving.operator.api.VertexExplanationSpec vertex =
+                new dev.explainable.serving.operator.api.VertexExplanationSpec();
+        vertex.setParameters(parameters);
+        m.getSpec().getVersions().get(0).setExplanationSpec(vertex);
+        PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        Container runtime = pod.getContainers().get(0);
+        assertThat(runtime.getEnv())
+                .extracting(EnvVar::getName)
+                .contains(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), "GOOGLE_APPLICATION_CREDENTIALS");
+        assertThat(runtime.getVolumeMounts())
+                .anySatisfy(vm -> assertThat(vm.getName()).isEqualTo("gcs-credentials"));
+        assertThat(DesiredConfigMap.settings(m, m.getSpec().getVersions().get(0)))
+                .containsEntry(RuntimeSetting.EXAMPLES_URIS.env(), "gs://training/flowers/examples.jsonl");
+        // a model without storage settings reads its set with the pod's own identity (once a NullPointerException)
+        ExplainableModel plain = modelAt("gs://models/flowers/1");
+        plain.getSpec().getVersions().get(0).setExplanationSpec(vertex);
+        assertThat(DesiredDeployment.of(plain, plain.getSpec().getVersions().get(0), CONFIG)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .extracting(EnvVar::getName)
+                .doesNotContain(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), "GOOGLE_APPLICATION_CREDENTIALS");
     }
 
     @Test

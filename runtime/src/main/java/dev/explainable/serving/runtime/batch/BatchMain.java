@@ -76,6 +76,14 @@ public final class BatchMain {
         } catch (RuntimeException e) {
             return fail(BAD_CONFIGURATION, "invalid settings: " + e.getMessage(), terminationLog);
         }
+        if (settings.generateExplanation()
+                && !config.examples().uris().orElse(java.util.List.of()).isEmpty()) {
+            return fail(
+                    BAD_CONFIGURATION,
+                    "explain.examples.uris: example-based explanations are online only (as on Vertex); a batch job"
+                            + " explains with an attribution method",
+                    terminationLog);
+        }
         LoadedModel model = null;
         ExplanationPipeline pipeline = loaded;
         if (pipeline == null) {

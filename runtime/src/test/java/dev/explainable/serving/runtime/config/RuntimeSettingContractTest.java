@@ -18,6 +18,7 @@ import dev.explainable.serving.contract.ExplanationDefaults;
 import dev.explainable.serving.contract.ModelFetcherCommand;
 import dev.explainable.serving.contract.RoutingDefaults;
 import dev.explainable.serving.contract.RuntimeSetting;
+import dev.explainable.serving.runtime.examples.Distance;
 import dev.explainable.serving.runtime.storage.StorageSettings;
 import dev.explainable.serving.runtime.testing.TestOptions;
 
@@ -58,6 +59,10 @@ class RuntimeSettingContractTest {
         env.put(RuntimeSetting.MONITORING_BASELINE_URI.env(), "gs://training/out/attribution.profile-*");
         env.put(RuntimeSetting.MONITORING_SKEW_THRESHOLD.env(), "0.2");
         env.put(RuntimeSetting.MONITORING_DRIFT_THRESHOLD.env(), "0.3");
+        env.put(RuntimeSetting.EXAMPLES_URIS.env(), "gs://training/examples/part-*.jsonl,s3://more/set.jsonl");
+        env.put(RuntimeSetting.EXAMPLES_NEIGHBOR_COUNT.env(), "7");
+        env.put(RuntimeSetting.EXAMPLES_SEARCH.env(), "approximate");
+        env.put(RuntimeSetting.EXAMPLES_DISTANCE.env(), "cosine");
         assertEquals(RuntimeSetting.values().length, env.size() - 1, "a setting added to the contract is tested here");
 
         ExplainConfig config = TestOptions.config(env);
@@ -85,6 +90,12 @@ class RuntimeSettingContractTest {
                 config.monitoring().baselineUri().orElseThrow());
         assertEquals(0.2, config.monitoring().skewThreshold());
         assertEquals(0.3, config.monitoring().driftThreshold());
+        assertEquals(
+                List.of("gs://training/examples/part-*.jsonl", "s3://more/set.jsonl"),
+                options.examples().uris());
+        assertEquals(7, options.examples().neighborCount());
+        assertTrue(options.examples().search().approximate());
+        assertEquals(Distance.COSINE, options.examples().search().distance());
         StorageSettings storage = RuntimeOptions.storage(config);
         assertEquals("http://gcs.example:4443", storage.gcsEndpoint());
         assertEquals("https://s3.example:9000", storage.s3Endpoint());

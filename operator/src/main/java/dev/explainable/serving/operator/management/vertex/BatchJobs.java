@@ -119,6 +119,10 @@ final class BatchJobs {
             throw GoogleError.invalid("generateExplanation needs an explanation spec: the model's"
                     + " (model.explanationSpec at upload) or the job's (explanationSpec)");
         }
+        if (explain && merged.getParameters() != null && merged.getParameters().getExamples() != null) {
+            throw GoogleError.invalid("explanationSpec.parameters.examples: example-based explanations are online"
+                    + " only (as on Vertex): explain the model's endpoint, or give the job an attribution method");
+        }
         spec.explanationSpec = explain ? merged : null;
         spec.inputConfig = input(body.get("inputConfig"));
         spec.outputConfig = output(body.get("outputConfig"), explain);

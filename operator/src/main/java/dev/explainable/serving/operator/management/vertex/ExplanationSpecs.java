@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.explainable.serving.operator.api.VertexExamples;
 import dev.explainable.serving.operator.api.VertexExplanationParameters;
 import dev.explainable.serving.operator.api.VertexExplanationSpec;
 import dev.explainable.serving.operator.management.GoogleError;
@@ -17,7 +18,8 @@ import dev.explainable.serving.operator.management.RequestFields;
  * and made the version's {@code explanationSpec}: exactly one of integrated gradients, XRAI and Sampled Shapley with
  * Vertex's bounds, and any metadata object (the runtime reads it at load and says what is wrong with it). What a
  * deployed model here cannot keep is refused, naming the field: SmoothGrad and blur baselines (ask per request, with
- * {@code explanationSpecOverride}), example-based explanations, and {@code topK}/{@code outputIndices}.
+ * {@code explanationSpecOverride}) and {@code topK}/{@code outputIndices}; of example-based explanations,
+ * {@code nearestNeighborSearchConfig} (give {@code presets}).
  */
 final class ExplanationSpecs {
 
@@ -26,7 +28,6 @@ final class ExplanationSpecs {
             new ObjectMapper().setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private static final Map<String, String> REFUSED_PARAMETERS = Map.of(
-            "examples", "example-based explanations are not supported yet",
             "topK", "is not kept by a deployed model here: ask for it per request (parameters)",
             "outputIndices", "is not kept by a deployed model here: ask for it per request (parameters)");
 
@@ -92,6 +93,10 @@ final class ExplanationSpecs {
                     out.setSampledShapleyAttribution(c);
                     methods++;
                 }
+                case "examples" -> {
+                    out.setExamples(examples(f.getValue(), field));
+                    methods++;
+                }
                 default ->
                     throw GoogleError.invalid(
                             "Invalid JSON payload received. Unknown name \"" + f.getKey() + "\" at '" + where + "'");
@@ -99,7 +104,104 @@ final class ExplanationSpecs {
         }
         if (methods != 1) {
             throw GoogleError.invalid(where + " must give exactly one of integratedGradientsAttribution,"
-                    + " xraiAttribution and sampledShapleyAttribution");
+                    + " xraiAttribution, sampledShapleyAttribution and examples");
+        }
+        return out;
+    }
+
+    /**
+     * Vertex's {@code Examples}: the set's files ({@code exampleGcsSource}, or v1beta1's older {@code gcsSource}) on
+     * gs:// or s3://, {@code neighborCount} 1-100, {@code presets}; {@code nearestNeighborSearchConfig} is refused.
+     */
+    private static VertexExamples examples(JsonNode n, String where) {
+        if (!n.isObject()) {
+            throw GoogleError.invalid(where + " must be an Examples object");
+        }
+        VertexExamples out = new VertexExamples();
+        JsonNode files = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String field = where + "." + f.getKey();
+            switch (f.getKey()) {
+                case "exampleGcsSource" -> {
+                    JsonNode source = f.getValue();
+                    if (!source.isObject()) {
+                        throw GoogleError.invalid(field + " must be an object");
+                    }
+                    for (Iterator<String> keys = source.fieldNames(); keys.hasNext(); ) {
+                        String k = keys.next();
+                        if (!k.equals("dataFormat") && !k.equals("gcsSource")) {
+                            throw GoogleError.invalid(field + "." + k + " is not a field of " + field);
+                        }
+                    }
+                    JsonNode format = source.get("dataFormat");
+                    if (format != null && !format.isNull() && !"JSONL".equals(format.asText())) {
+                        throw GoogleError.invalid(field + ".dataFormat must be JSONL, the only format supported");
+                    }
+                    files = source.get("gcsSource");
+                    if (files == null) {
+                        throw GoogleError.invalid(field + ".gcsSource is required");
+                    }
+                }
+                case "gcsSource" -> files = f.getValue();
+                case "neighborCount" -> out.setNeighborCount(RequestFields.integer(n, "neighborCount", field, 1, 100));
+                case "presets" -> out.setPresets(presets(f.getValue(), field));
+                case "nearestNeighborSearchConfig" ->
+                    throw GoogleError.invalid(field + " is not supported here: give presets (query PRECISE or FAST,"
+                            + " modality IMAGE, TEXT or TABULAR)");
+                default ->
+                    throw GoogleError.invalid(
+                            "Invalid JSON payload received. Unknown name \"" + f.getKey() + "\" at '" + where + "'");
+            }
+        }
+        if (files == null
+                || !files.isObject()
+                || !files.path("uris").isArray()
+                || files.path("uris").isEmpty()) {
+            throw GoogleError.invalid(where + ".exampleGcsSource.gcsSource.uris must name the example set's files");
+        }
+        java.util.List<String> uris = new java.util.ArrayList<>();
+        for (JsonNode u : files.get("uris")) {
+            String uri = u.asText("");
+            if (!u.isTextual() || !(uri.startsWith("gs://") || uri.startsWith("s3://")) || uri.length() > 1024) {
+                throw GoogleError.invalid(where + ".exampleGcsSource.gcsSource.uris: each is a gs:// or s3:// URI");
+            }
+            uris.add(uri);
+        }
+        if (uris.size() > 100) {
+            throw GoogleError.invalid(where + ".exampleGcsSource.gcsSource.uris: at most 100");
+        }
+        VertexExamples.GcsSource gcs = new VertexExamples.GcsSource();
+        gcs.setUris(uris);
+        VertexExamples.ExampleGcsSource source = new VertexExamples.ExampleGcsSource();
+        source.setDataFormat("JSONL");
+        source.setGcsSource(gcs);
+        out.setExampleGcsSource(source);
+        return out;
+    }
+
+    private static VertexExamples.Presets presets(JsonNode n, String where) {
+        if (!n.isObject()) {
+            throw GoogleError.invalid(where + " must be an object");
+        }
+        VertexExamples.Presets out = new VertexExamples.Presets();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String v = f.getValue().asText("");
+            try {
+                switch (f.getKey()) {
+                    case "query" -> out.setQuery(VertexExamples.Query.valueOf(v));
+                    case "modality" -> {
+                        if (!v.equals("MODALITY_UNSPECIFIED")) {
+                            out.setModality(VertexExamples.Modality.valueOf(v));
+                        }
+                    }
+                    default -> throw GoogleError.invalid(where + "." + f.getKey() + " is not a field of " + where);
+                }
+            } catch (IllegalArgumentException e) {
+                throw GoogleError.invalid(where + "." + f.getKey() + ": unknown value '"
+                        + (v.length() > 40 ? v.substring(0, 37) + "..." : v) + "'");
+            }
         }
         return out;
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
+import dev.explainable.serving.contract.RuntimeSetting;
 import dev.explainable.serving.operator.Models;
 import dev.explainable.serving.operator.api.ExplainableModel;
 import dev.explainable.serving.operator.api.ExplainableModelStatus;
@@ -22,6 +23,7 @@ import dev.explainable.serving.operator.api.ExplanationJobStatus;
 import dev.explainable.serving.operator.api.VersionSpec;
 import dev.explainable.serving.operator.api.VersionStatus;
 import dev.explainable.serving.operator.api.VertexExplanationSpec;
+import dev.explainable.serving.operator.dependent.DesiredConfigMap;
 import dev.explainable.serving.operator.management.GoogleError;
 
 /** Vertex's Model, Endpoint, Operation and BatchPredictionJob, to and from what this API keeps. */
@@ -73,7 +75,35 @@ class VertexMappingTest {
                 "{" + ok + ",\"containerSpec\":{\"imageUri\":\"" + TF_IMAGE + "\",\"command\":[\"sh\"]}}",
                 "model.containerSpec.command"
             },
-            {"{" + ok + ",\"explanationSpec\":{\"parameters\":{\"examples\":{}}}}", "example-based"},
+            {"{" + ok + ",\"explanationSpec\":{\"parameters\":{\"examples\":{}}}}", "gcsSource.uris must name"},
+            {
+                "{" + ok
+                        + ",\"explanationSpec\":{\"parameters\":{\"examples\":{\"gcsSource\":{\"uris\":[\"gs://b/e\"]},"
+                        + "\"nearestNeighborSearchConfig\":{\"config\":{\"dimensions\":16}}}}}}",
+                "nearestNeighborSearchConfig is not supported here: give presets"
+            },
+            {
+                "{" + ok + ",\"explanationSpec\":{\"parameters\":{\"examples\":{\"gcsSource\":{\"uris\":"
+                        + "[\"file:///etc/passwd\"]}}}}}",
+                "each is a gs:// or s3:// URI"
+            },
+            {
+                "{" + ok
+                        + ",\"explanationSpec\":{\"parameters\":{\"examples\":{\"gcsSource\":{\"uris\":[\"gs://b/e\"]},"
+                        + "\"neighborCount\":1000000000}}}}",
+                "neighborCount must be from 1 to 100"
+            },
+            {
+                "{" + ok
+                        + ",\"explanationSpec\":{\"parameters\":{\"examples\":{\"gcsSource\":{\"uris\":[\"gs://b/e\"]},"
+                        + "\"presets\":{\"query\":\"INSTANT\"}}}}}",
+                "unknown value 'INSTANT'"
+            },
+            {
+                "{" + ok + ",\"explanationSpec\":{\"parameters\":{\"examples\":{\"exampleGcsSource\":{\"dataFormat\":"
+                        + "\"CSV\",\"gcsSource\":{\"uris\":[\"gs://b/e\"]}}}}}}",
+                "dataFormat must be JSONL"
+            },
             {
                 "{" + ok + ",\"explanationSpec\":{\"parameters\":{\"integratedGradientsAttribution\":"
                         + "{\"smoothGradConfig\":{\"noiseSigma\":0.1}}}}}",
@@ -110,6 +140,45 @@ class VertexMappingTest {
                 .hasMessageContaining("Unknown name \"network\"");
         assertThatThrownBy(() -> BatchJobs.create(null, V1, json("{\"displayName\":\"j\",\"modelParameters\":{}}")))
                 .hasMessageContaining("modelParameters");
+    }
+
+    @Test
+    void exampleBasedExplanationsAreKeptAndBecomeTheRuntimesSettings() throws Exception {
+        UploadedModels.Stored s = UploadedModels.fromRequest(json("{\"artifactUri\":\"gs://bucket/m\","
+                + "\"displayName\":\"m\",\"explanationSpec\":{\"metadata\":{\"inputs\":{\"x\":"
+                + "{\"inputTensorName\":\"x\"}},\"latentSpaceSource\":\"embedding\"},\"parameters\":{\"examples\":"
+                + "{\"exampleGcsSource\":{\"dataFormat\":\"JSONL\",\"gcsSource\":{\"uris\":[\"gs://bucket/set/*.jsonl\"]}},"
+                + "\"neighborCount\":5,\"presets\":{\"query\":\"FAST\",\"modality\":\"IMAGE\"}}}}}"));
+        VersionSpec v = new VersionSpec();
+        v.setName("v1");
+        v.setModelUri("gs://bucket/m");
+        v.setExplanationSpec(s.explanation());
+        Map<String, String> settings = DesiredConfigMap.settings("m", v);
+        assertThat(settings)
+                .containsEntry(RuntimeSetting.EXAMPLES_URIS.env(), "gs://bucket/set/*.jsonl")
+                .containsEntry(RuntimeSetting.EXAMPLES_NEIGHBOR_COUNT.env(), "5")
+                .containsEntry(RuntimeSetting.EXAMPLES_SEARCH.env(), "approximate")
+                .containsEntry(RuntimeSetting.EXAMPLES_DISTANCE.env(), "cosine");
+        // v1beta1's older spelling, and the presets' defaults: exact search, squared Euclidean distance
+        UploadedModels.Stored plain = UploadedModels.fromRequest(json("{\"artifactUri\":\"gs://bucket/m\","
+                + "\"displayName\":\"m\",\"explanationSpec\":{\"parameters\":{\"examples\":"
+                + "{\"gcsSource\":{\"uris\":[\"s3://bucket/set.jsonl\"]}}}}}"));
+        v.setExplanationSpec(plain.explanation());
+        assertThat(DesiredConfigMap.settings("m", v))
+                .containsEntry(RuntimeSetting.EXAMPLES_URIS.env(), "s3://bucket/set.jsonl")
+                .containsEntry(RuntimeSetting.EXAMPLES_SEARCH.env(), "exact")
+                .containsEntry(RuntimeSetting.EXAMPLES_DISTANCE.env(), "squared-l2")
+                .doesNotContainKey(RuntimeSetting.EXAMPLES_NEIGHBOR_COUNT.env());
+        // a batch job cannot explain by example (nor can Vertex's)
+        assertThatThrownBy(() -> BatchJobs.create(
+                        null,
+                        V1,
+                        json("{\"displayName\":\"j\",\"unmanagedContainerModel\":{\"artifactUri\":\"gs://bucket/m\"},"
+                                + "\"generateExplanation\":true,\"explanationSpec\":{\"parameters\":{\"examples\":"
+                                + "{\"gcsSource\":{\"uris\":[\"gs://b/e\"]}}}},\"inputConfig\":{\"instancesFormat\":\"jsonl\","
+                                + "\"gcsSource\":{\"uris\":[\"gs://b/in\"]}},\"outputConfig\":{\"predictionsFormat\":\"jsonl\","
+                                + "\"gcsDestination\":{\"outputUriPrefix\":\"gs://b/out\"}}}")))
+                .hasMessageContaining("online only");
     }
 
     @Test
