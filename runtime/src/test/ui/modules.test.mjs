@@ -134,3 +134,16 @@ test('monitoring: a label\'s features by share, with their skew and drift where 
   // no baseline for b: no skew
   assert.deepEqual(topFeatures(report, 'b'), [{feature: 'x', share: 1, skew: undefined, drift: 0}]);
 });
+
+test('neighbours: an example is shown by its fields, an image example by its picture', async () => {
+  const { exampleCells } = await import(`${PAGE}neighbors.js`);
+  assert.deepEqual(exampleCells({id: 'a', features: [1, 2.5, -3]}), {text: 'features: 1, 2.5, -3'});
+  assert.deepEqual(exampleCells({id: 'a', age: 31, city: 'Lyon'}), {text: 'age: 31; city: "Lyon"'});
+  assert.deepEqual(exampleCells({id: 'cat-3', image: {b64: 'AAAA'}}), {image: 'data:image/jpeg;base64,AAAA'});
+});
+
+test('a model that explains by example is explained on Vertex\'s URL', () => {
+  assert.equal(explainPath({model: 'customers', version: 'v1', examples: {examples: 60}}),
+    '/v1/projects/local/locations/local/endpoints/customers:explain');
+  assert.equal(explainPath({model: 'iris', version: 'v1'}), '/v1/projects/local/models/iris/versions/v1:explain');
+});

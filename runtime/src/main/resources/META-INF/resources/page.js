@@ -4,7 +4,8 @@
 // JSON and the same call as curl and gcloud.
 // No external assets and no inline script or style (the page's Content-Security-Policy forbids both); native ES
 // modules, no bundler. This module shows the model's facts and wires the views together: page/api.js (the HTTP
-// calls), page/form.js (the inputs and the request), page/results.js (the answer), page/raw.js (JSON, curl, gcloud), page/monitoring.js (attribution monitoring);
+// calls), page/form.js (the inputs and the request), page/results.js (the answer), page/raw.js (JSON, curl, gcloud), page/monitoring.js (attribution monitoring),
+// page/neighbors.js (the nearest examples of a model that explains by example);
 // page/state.js holds what they share, page/util.js the helpers.
 
 import {explainPath, fetchDescription, postExplain} from './page/api.js';
@@ -55,7 +56,13 @@ function showModel() {
   const about = $('about');
   about.replaceChildren();
   const fact = (term, ...value) => about.append(el('dt', {text: term}), el('dd', {}, ...value));
-  fact('method', methodText(d.method));
+  if (d.examples) {
+    const e = d.examples;
+    fact('explains', `by example: the nearest of ${e.examples.toLocaleString('en')} examples (${e.search} search, `
+      + `${e.distance}${e.bad_lines ? `; ${e.bad_lines} bad lines left out` : ''})`);
+  } else {
+    fact('method', methodText(d.method));
+  }
   fact('inputs', d.inputs.map(i => {
     const names = i.feature_names ? `: ${i.feature_names.join(', ')}` : '';
     const encoding = i.encoding !== 'identity' ? `, ${i.encoding}` : '';

@@ -1,7 +1,7 @@
 // The last request and its response as JSON (long base64 strings shortened on screen; Copy and Download give them
 // whole), and the same call as a curl command and as gcloud beta ai-platform explain.
 
-import {PROJECT} from './api.js';
+import {LOCATION, PROJECT} from './api.js';
 import {state} from './state.js';
 import {$, el} from './util.js';
 
@@ -39,15 +39,18 @@ export function showRaw() {
   download('instances-download', instances);
   const file = instances.length <= 2000 ? `echo ${shellQuote(instances.trim())} > instances.jsonl\n`
     : '# instances.jsonl: Download above (one instance per line)\n';
+  const vertex = Boolean(description.examples); // neighbours are Vertex's: gcloud ai endpoints explain
   texts.gcloud = 'export CLOUDSDK_CONFIG=$(mktemp -d)\n'
-    + `gcloud config set api_endpoint_overrides/ml ${location.origin}/\n`
+    + `gcloud config set api_endpoint_overrides/${vertex ? 'aiplatform' : 'ml'} ${location.origin}/\n`
     + (state.token
       ? 'printf %s "$TOKEN" > token.txt  # the token the page uses\ngcloud config set auth/access_token_file token.txt\n'
       : 'gcloud config set auth/disable_credentials true\n')
     + `gcloud config set core/project ${PROJECT}\n`
-    + file
-    + `gcloud beta ai-platform explain --model ${description.model} --version ${description.version} `
-    + '--json-instances instances.jsonl --region global --format json';
+    + (vertex ? `echo ${shellQuote(last.text)} > request.json\n` : file)
+    + (vertex
+      ? `gcloud ai endpoints explain ${description.model} --region ${LOCATION} --json-request request.json --format json`
+      : `gcloud beta ai-platform explain --model ${description.model} --version ${description.version} `
+        + '--json-instances instances.jsonl --region global --format json');
   $('gcloud').textContent = texts.gcloud;
   $('gcloud-note').textContent = last.body.parameters
     ? 'gcloud sends the instances only: the model\'s own visualization settings apply, not the ones chosen here.'

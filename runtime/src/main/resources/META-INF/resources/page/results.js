@@ -2,6 +2,7 @@
 // input: a bar chart for tensors, the tokens coloured by attribution for token inputs, the original and the overlay
 // for images.
 
+import {showNeighbors} from './neighbors.js';
 import {state} from './state.js';
 import {$, el, fmt, methodText, signed} from './util.js';
 
@@ -10,6 +11,10 @@ const MAX_BARS = 30;
 
 export function showResult(answer, latency) {
   const explanation = answer.explanations[0];
+  if (explanation.neighbors) {
+    showNeighbors(explanation, state.description, latency);
+    return;
+  }
   const outputs = $('outputs');
   outputs.replaceChildren();
   explanation.attributions_by_label.forEach((label, n) => outputs.append(outputCard(label, n === 0)));

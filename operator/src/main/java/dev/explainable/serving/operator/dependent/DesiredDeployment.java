@@ -115,10 +115,10 @@ public final class DesiredDeployment {
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
         // a monitoring baseline or an example set on gs:// or s3:// is read by the runtime itself, with the model's
         // storage settings and credentials (the model's own files are the fetcher's)
-        boolean readsBaseline = v.getMonitoring() != null && v.getMonitoring().getBaselineUri() != null
-                || v.getExplanationSpec() != null
-                        && v.getExplanationSpec().getParameters() != null
-                        && v.getExplanationSpec().getParameters().getExamples() != null;
+        boolean hasExamples = v.getExplanationSpec() != null
+                && v.getExplanationSpec().getParameters() != null
+                && v.getExplanationSpec().getParameters().getExamples() != null;
+        boolean readsBaseline = v.getMonitoring() != null && v.getMonitoring().getBaselineUri() != null || hasExamples;
         ModelLocation.Credentials baselineCredentials = readsBaseline
                 ? ModelLocation.credentials(m.getSpec().getStorage())
                 : new ModelLocation.Credentials(List.of(), List.of(), List.of());
@@ -200,7 +200,10 @@ public final class DesiredDeployment {
                 // The probes do no model work and answer on the event loop of the management port (never behind the
                 // API port's clients), but a pod whose cores TensorFlow saturates can still answer late: 5 s
                 // timeouts, and liveness kills only after a minute of failures.
-                .withStartupProbe(probe("/q/health/ready", 5, 120))
+                // Ready after the load: 10 minutes, or an hour where an example set is read, embedded and indexed
+                // first (a million examples take minutes on two cores: docs/development.md, the example search)
+                .withStartupProbe(
+                        probe("/q/health/ready", 5, hasExamples ? STARTUP_CHECKS_WITH_EXAMPLES : STARTUP_CHECKS))
                 .withReadinessProbe(probe("/q/health/ready", 5, 3))
                 .withLivenessProbe(probe("/q/health/live", 10, 6))
                 .addToVolumeMounts(location.mount())
@@ -307,6 +310,11 @@ public final class DesiredDeployment {
     }
 
     /** An HTTP probe on the management port ({@code management}), with a 5 s timeout. */
+    /** Startup probe checks, 5 s apart, before the kubelet restarts a runtime that is not Ready: 10 minutes. */
+    static final int STARTUP_CHECKS = 120;
+    /** The same for a version with an example set: an hour. */
+    static final int STARTUP_CHECKS_WITH_EXAMPLES = 720;
+
     static Probe probe(String path, int periodSeconds, int failureThreshold) {
         return new ProbeBuilder()
                 .withNewHttpGet()

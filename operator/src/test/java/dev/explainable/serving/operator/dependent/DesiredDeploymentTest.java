@@ -592,10 +592,22 @@ class DesiredDeploymentTest {
         assertThat(runtime.getEnv())
                 .extracting(EnvVar::getName)
                 .contains(RuntimeSetting.STORAGE_GCS_ENDPOINT.env(), "GOOGLE_APPLICATION_CREDENTIALS");
+        // reading, embedding and indexing a large set takes minutes: an hour before the kubelet gives up, not 10 min
+        assertThat(runtime.getStartupProbe().getFailureThreshold()
+                        * runtime.getStartupProbe().getPeriodSeconds())
+                .isEqualTo(3600);
+        assertThat(without.getContainers().get(0).getStartupProbe().getFailureThreshold()
+                        * without.getContainers().get(0).getStartupProbe().getPeriodSeconds())
+                .isEqualTo(600);
         assertThat(runtime.getVolumeMounts())
                 .anySatisfy(vm -> assertThat(vm.getName()).isEqualTo("gcs-credentials"));
         assertThat(DesiredConfigMap.settings(m, m.getSpec().getVersions().get(0)))
                 .containsEntry(RuntimeSetting.EXAMPLES_URIS.env(), "gs://training/flowers/examples.jsonl");
+        // another example set rolls the version's pods (its config hash), which index it before they are Ready
+        String before = DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0));
+        files.setUris(List.of("gs://training/flowers/examples-v2.jsonl"));
+        assertThat(DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0)))
+                .isNotEqualTo(before);
         // a model without storage settings reads its set with the pod's own identity (once a NullPointerException)
         ExplainableModel plain = modelAt("gs://models/flowers/1");
         plain.getSpec().getVersions().get(0).setExplanationSpec(vertex);

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
@@ -41,6 +45,8 @@ public final class HnswSearch implements NeighborSearch, AutoCloseable {
 
     private static final String VECTOR = "v";
     private static final String ORDINAL = "ord";
+    /** Examples per building thread, at least: below it the graph is built by one. */
+    static final int PER_THREAD = 50_000;
 
     private final Embeddings embeddings;
     private final int candidates;
@@ -74,12 +80,43 @@ public final class HnswSearch implements NeighborSearch, AutoCloseable {
                 .setRAMBufferSizeMB(1024)
                 .setMergePolicy(NoMergePolicy.INSTANCE)
                 .setUseCompoundFile(false);
+        // a graph per thread (a segment each, searched together): building is the slow part, and parallel; small
+        // sets keep one graph, which queries faster
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), embeddings.size() / PER_THREAD));
         try (IndexWriter writer = new IndexWriter(directory, config)) {
-            for (int i = 0; i < embeddings.size(); i++) {
-                Document doc = new Document();
-                doc.add(new KnnFloatVectorField(VECTOR, embeddings.get(i), similarity));
-                doc.add(new NumericDocValuesField(ORDINAL, i));
-                writer.addDocument(doc);
+            if (threads == 1) {
+                add(writer, similarity, 0, embeddings.size());
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "example-index");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try {
+                    List<Future<?>> parts = new ArrayList<>();
+                    int n = embeddings.size();
+                    for (int t = 0; t < threads; t++) {
+                        int from = (int) ((long) n * t / threads);
+                        int to = (int) ((long) n * (t + 1) / threads);
+                        parts.add(pool.submit(() -> {
+                            add(writer, similarity, from, to);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> part : parts) {
+                        part.get();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while building the HNSW graph", e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IllegalStateException("building the HNSW graph", e.getCause());
+                } finally {
+                    pool.shutdownNow();
+                }
             }
             writer.commit();
             this.reader = DirectoryReader.open(directory);
@@ -92,6 +129,15 @@ public final class HnswSearch implements NeighborSearch, AutoCloseable {
             throw new UncheckedIOException("building the HNSW graph in memory", e);
         }
         this.searcher = new IndexSearcher(reader);
+    }
+
+    private void add(IndexWriter writer, VectorSimilarityFunction similarity, int from, int to) throws IOException {
+        for (int i = from; i < to; i++) {
+            Document doc = new Document();
+            doc.add(new KnnFloatVectorField(VECTOR, embeddings.get(i), similarity));
+            doc.add(new NumericDocValuesField(ORDINAL, i));
+            writer.addDocument(doc);
+        }
     }
 
     @Override

@@ -163,6 +163,18 @@ public final class ExplanationPipeline {
         return new ExplainedPredictions(explainDecoded(decoded, request), predictions);
     }
 
+    /** The request's own explanations and predictions, and each named override's explanations, in its order. */
+    public record ConcurrentAnswers(ExplainedPredictions own, Map<String, List<Explanation>> named) {}
+
+    /**
+     * The explanation and predictions of {@code own}, and the explanations of each named override (Vertex v1beta1's
+     * concurrent explanations), computed at once so that their runs are shared where cross-request batching is on.
+     */
+    public ConcurrentAnswers explainConcurrently(
+            List<JsonNode> instances, ExplainOptions own, Map<String, ExplainOptions> named) {
+        return ConcurrentExplanations.explain(this, instances, own, named);
+    }
+
     private List<Explanation> explainDecoded(List<Map<String, HostTensor>> decoded, ExplainOptions request) {
         Map<String, VisualizationConfig> settings = visualizationSettings(request.visualization());
         Explainer method = explainers.forRequest(request);

@@ -120,6 +120,26 @@ public class ModelHost {
                 : 0;
     }
 
+    /** What {@link #exampleSet} reports of the served model's example set. */
+    public enum ExampleFigure {
+        EXAMPLES,
+        BYTES,
+        BAD_LINES
+    }
+
+    /** A figure of the ready model's example set; 0 without one, or before the model is ready. */
+    public double exampleSet(ExampleFigure figure) {
+        if (!(state instanceof ModelState.Ready r) || r.model().pipeline().examples() == null) {
+            return 0;
+        }
+        var report = r.model().pipeline().examples().set().report();
+        return switch (figure) {
+            case EXAMPLES -> report.examples();
+            case BYTES -> report.bytes();
+            case BAD_LINES -> report.badLines();
+        };
+    }
+
     /** The configured method's name as configured (normalized), also when it does not parse. */
     public String method() {
         return config.method().trim().toLowerCase(java.util.Locale.ROOT);

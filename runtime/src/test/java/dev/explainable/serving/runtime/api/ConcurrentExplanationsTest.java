@@ -6,8 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,16 +19,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+
+import dev.explainable.serving.runtime.testing.Management;
+import dev.explainable.serving.testkit.JsonNumbers;
 
 /**
  * Vertex v1beta1's concurrent explanations ({@code concurrentExplanationSpecOverride} → {@code
  * concurrentExplanations}) on the tabular classifier: each named override answers what the same override alone
  * answers, beside the request's own explanation; the overrides are checked as the single one is, bounded in number,
- * and refused on v1, which has no such field.
+ * and refused on v1, which has no such field. They are computed at once, so their TensorFlow runs are shared.
  */
 @QuarkusTest
+@TestProfile(ConcurrentExplanationsTest.OneRunAtATime.class)
 class ConcurrentExplanationsTest {
+
+    /** One TensorFlow run at a time: what arrives meanwhile waits and is run together. */
+    public static class OneRunAtATime implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("explain.batching.concurrent-runs", "1", "explain.batching.max-wait", "20ms");
+        }
+    }
 
     static final String V1BETA1 = "/v1beta1/projects/p/locations/us-central1/endpoints/iris:explain";
     static final String V1 = "/v1/projects/p/locations/us-central1/endpoints/iris:explain";
@@ -61,12 +78,13 @@ class ConcurrentExplanationsTest {
         JsonNode allLabels =
                 ok(V1BETA1, "{\"instances\": " + INSTANCES + ", \"explanationSpecOverride\": " + ALL_LABELS + "}");
 
-        assertEquals(plain.get("explanations"), both.get("explanations"), "the request's own explanation");
-        assertEquals(plain.get("predictions"), both.get("predictions"));
+        // equal within float32's noise: computed at once, their rows meet in shared runs of other sizes than alone
+        assertSame(plain.get("explanations"), both.get("explanations"), "the request's own explanation");
+        assertSame(plain.get("predictions"), both.get("predictions"), "the predictions");
         JsonNode concurrent = both.get("concurrentExplanations");
         assertEquals(List.of("few-steps", "all-labels"), fieldNames(concurrent), "in the request's order");
-        assertEquals(fewSteps.get("explanations"), concurrent.get("few-steps").get("explanations"));
-        assertEquals(allLabels.get("explanations"), concurrent.get("all-labels").get("explanations"));
+        assertSame(fewSteps.get("explanations"), concurrent.get("few-steps").get("explanations"), "few-steps");
+        assertSame(allLabels.get("explanations"), concurrent.get("all-labels").get("explanations"), "all-labels");
         // and the overrides did change something: 3 steps are not 50, 3 labels are not 1
         assertNotEquals(plain.get("explanations"), fewSteps.get("explanations"));
         assertEquals(
@@ -78,6 +96,45 @@ class ConcurrentExplanationsTest {
                         .get("attributions")
                         .size());
         assertEquals(2, concurrent.get("few-steps").get("explanations").size(), "one per instance");
+    }
+
+    static void assertSame(JsonNode expected, JsonNode actual, String what) {
+        String difference = JsonNumbers.difference(expected, actual, JsonNumbers.FLOAT32_TOLERANCE);
+        assertNull(difference, what + ": " + difference);
+    }
+
+    /** The overrides are computed at once: their TensorFlow runs are shared, fewer than the calls alone make. */
+    @Test
+    void theOverridesShareTheirTensorFlowRuns() throws Exception {
+        String overrides = "{\"few-steps\": " + FEW_STEPS + ", \"all-labels\": " + ALL_LABELS + "}";
+        long alone = runs(() -> {
+            ok(V1BETA1, "{\"instances\": " + INSTANCES + "}");
+            ok(V1BETA1, "{\"instances\": " + INSTANCES + ", \"explanationSpecOverride\": " + FEW_STEPS + "}");
+            ok(V1BETA1, "{\"instances\": " + INSTANCES + ", \"explanationSpecOverride\": " + ALL_LABELS + "}");
+        });
+        long together = runs(() -> ok(
+                V1BETA1,
+                "{\"instances\": " + INSTANCES + ", \"concurrentExplanationSpecOverride\": " + overrides + "}"));
+        assertTrue(together < alone, "runs together " + together + ", alone " + alone);
+    }
+
+    interface Calls {
+        void run() throws Exception;
+    }
+
+    /** The model's TensorFlow runs {@code calls} made (the explainable_model_runs counter). */
+    static long runs(Calls calls) throws Exception {
+        double before = counter();
+        calls.run();
+        return Math.round(counter() - before);
+    }
+
+    static double counter() {
+        String metrics = given().get(Management.url("/q/metrics")).asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("explainable_model_runs_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.restassured.response.Response;
 
 import dev.explainable.serving.runtime.TestModels;
 import dev.explainable.serving.runtime.service.ExampleFiles;
+import dev.explainable.serving.runtime.testing.Management;
 import dev.explainable.serving.testkit.VertexPython;
 
 /**
@@ -129,6 +130,16 @@ class ExampleNeighborsSdkTest {
         // the embeddings (10,000 x 16 float32) and the kept lines
         assertTrue(examples.get("bytes").asLong() >= 640_000, examples.toString());
         assertTrue(examples.get("lines_kept").asBoolean());
+        // and the same in the metrics
+        String metrics = given().get(Management.url("/q/metrics")).asString();
+        assertTrue(metrics.contains("explainable_examples 10000.0"), metrics);
+        assertTrue(metrics.contains("explainable_examples_bad_lines 4.0"), metrics);
+        assertTrue(
+                metrics.contains("explainable_examples_bytes "
+                                + examples.get("bytes").asLong() + ".0")
+                        || metrics.contains("explainable_examples_bytes "
+                                + (double) examples.get("bytes").asLong()),
+                metrics);
     }
 
     @Test

@@ -39,8 +39,13 @@ final class PageScript {
 
     /** Runs the viewer script with its expectations; fails with its output unless every check passed. */
     static void viewer(URL base, String expectations, Path screenshot) throws Exception {
+        run("viewer.test.mjs", base, expectations, screenshot);
+    }
+
+    /** Runs {@code script} of src/test/ui with its expectations; fails with its output unless every check passed. */
+    static void run(String script, URL base, String expectations, Path screenshot) throws Exception {
         long start = System.nanoTime();
-        Process p = new ProcessBuilder("node", "viewer.test.mjs", base.toString(), expectations, screenshot.toString())
+        Process p = new ProcessBuilder("node", script, base.toString(), expectations, screenshot.toString())
                 .directory(UI.toFile())
                 .redirectErrorStream(true)
                 .start();

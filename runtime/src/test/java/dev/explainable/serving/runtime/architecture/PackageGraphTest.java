@@ -76,6 +76,8 @@ class PackageGraphTest {
             .definedBy(RUNTIME + ".model..")
             .layer("explain")
             .definedBy(RUNTIME + ".explain..")
+            .layer("examples")
+            .definedBy(RUNTIME + ".examples..")
             .layer("result")
             .definedBy(RUNTIME + ".result..")
             .layer("tensor")
@@ -104,6 +106,8 @@ class PackageGraphTest {
             .mayOnlyBeAccessedByLayers("service")
             .whereLayer("explain")
             .mayOnlyBeAccessedByLayers("service", "config", "visualization", "model")
+            .whereLayer("examples")
+            .mayOnlyBeAccessedByLayers("api", "service", "config")
             .whereLayer("result")
             .mayOnlyBeAccessedByLayers("api", "service", "visualization")
             .whereLayer("tensor")
@@ -182,6 +186,20 @@ class PackageGraphTest {
                     "com.google.api.gax..",
                     "software.amazon.awssdk..",
                     "org.apache.commons.compress..");
+
+    /** Example-based explanations' search knows nothing of the model, the HTTP edge or the container. */
+    @ArchTest
+    static final ArchRule theExampleSearchKnowsOnlyLuceneJacksonAndWork = classes()
+            .that()
+            .resideInAPackage(RUNTIME + ".examples..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage(
+                    "java..",
+                    RUNTIME + ".examples..",
+                    RUNTIME + ".work..",
+                    "org.apache.lucene..",
+                    "com.fasterxml.jackson..");
 
     @ArchTest
     static final ArchRule onlyTheModelLayerTouchesTensorFlow = noClasses()

@@ -162,7 +162,13 @@ public class VertexPredictionResource {
                             pipeline.method(),
                             pipeline.mostLabels(),
                             maxConcurrent);
-                    ExplanationPipeline.ExplainedPredictions answer = pipeline.explainAndPredict(instances, options);
+                    // the named overrides at once with the request's own, in its admission slot and deadline, so
+                    // that their runs meet in shared runs
+                    ExplanationPipeline.ConcurrentAnswers all = concurrent.isEmpty()
+                            ? new ExplanationPipeline.ConcurrentAnswers(
+                                    pipeline.explainAndPredict(instances, options), Map.of())
+                            : pipeline.explainConcurrently(instances, options, concurrent);
+                    ExplanationPipeline.ExplainedPredictions answer = all.own();
                     monitor.observe(answer.explanations(), options);
                     VertexWire.ExplainResponse response = VertexWire.ExplainResponse.of(
                             answer.explanations(),
@@ -172,14 +178,13 @@ public class VertexPredictionResource {
                     if (concurrent.isEmpty()) {
                         return response;
                     }
-                    // one after the other in this request's slot and deadline: the admission's count of
-                    // explanations in flight stays what runs
                     Map<String, VertexWire.ConcurrentExplanation> named = new LinkedHashMap<>();
-                    concurrent.forEach((name, override) -> named.put(
-                            name,
-                            new VertexWire.ConcurrentExplanation(VertexWire.ExplainResponse.of(
-                                            pipeline.explain(instances, override), instances, deployed, List.of())
-                                    .explanations())));
+                    all.named()
+                            .forEach((name, explanations) -> named.put(
+                                    name,
+                                    new VertexWire.ConcurrentExplanation(
+                                            VertexWire.ExplainResponse.of(explanations, instances, deployed, List.of())
+                                                    .explanations())));
                     return response.withConcurrentExplanations(named);
                 });
     }
