@@ -3,25 +3,12 @@
 // their ids and distances as the API answers them, and each example's feature values as the example set has them.
 //   expectations: {"values": [numbers typed into the form], "neighbors": <how many the model answers>}
 // Prints "N passed, M failed" and exits non-zero on any failure.
-import { chromium } from 'playwright-core';
+import { checks, launchChromium } from './harness.mjs';
 
 const [base, expectationsJson, screenshot] = process.argv.slice(2);
 const expect = JSON.parse(expectationsJson);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let passed = 0;
-let failed = 0;
-function check(condition, what, detail) {
-  if (condition) {
-    passed++;
-  } else {
-    failed++;
-    console.error(`FAILED: ${what}`, detail === undefined ? '' : JSON.stringify(detail).slice(0, 400));
-  }
-}
+const browser = await launchChromium();
+const { check, fail, finish } = checks();
 
 try {
   const context = await browser.newContext({ viewport: { width: 900, height: 900 }, deviceScaleFactor: 1 });
@@ -76,10 +63,8 @@ try {
     + window.scrollY);
   await page.screenshot({ path: screenshot, fullPage: true, clip: { x: 0, y: 0, width: 900, height: Math.ceil(bottom + 16) } });
 } catch (e) {
-  failed++;
-  console.error('FAILED:', e.message);
+  fail(e.stack || e.message);
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -2,16 +2,12 @@
 // The page on a runtime that checks its callers: without a token it says what to do, with a token whose identity
 // may not call the model it says so, with an allowed one it explains; the token stays in the tab's sessionStorage
 // and never shows in the page (curl and gcloud name $TOKEN instead). Tokens come by environment, not argv.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './harness.mjs';
 
 const [base] = process.argv.slice(2);
 const caller = process.env.CALLER_TOKEN;
 const stranger = process.env.STRANGER_TOKEN;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let failed = 0;
 const check = (ok, what, detail) => {
   if (!ok) {

@@ -1,13 +1,9 @@
 // Usage: node upload.test.mjs <base url> <image file> <screenshot file>
 // Uploads an image on the runtime's page, picks visualization options, and checks the overlay comes back.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './harness.mjs';
 
 const [base, image, screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let failed = 0;
 try {
   const page = await browser.newPage();

@@ -7,25 +7,12 @@
 //                  "tokens2": [ids typed next, as a JSON list] (text), "shotUntil": "<selector>"}
 //   the screenshot shows the page from the top down to the end of shotUntil (default #result)
 // Prints "N passed, M failed" and exits non-zero on any failure.
-import { chromium } from 'playwright-core';
+import { checks, launchChromium } from './harness.mjs';
 
 const [base, expectationsJson, screenshot] = process.argv.slice(2);
 const expect = JSON.parse(expectationsJson);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let passed = 0;
-let failed = 0;
-function check(condition, what, detail) {
-  if (condition) {
-    passed++;
-  } else {
-    failed++;
-    console.error(`FAILED: ${what}`, detail === undefined ? '' : JSON.stringify(detail).slice(0, 400));
-  }
-}
+const browser = await launchChromium();
+const { check, fail, finish } = checks();
 
 // the token chips: text, value and background colour ({r, g, a})
 function tokenChips(page) {
@@ -300,10 +287,8 @@ try {
   console.log(`${expect.kind}: explained in ${explainMillis} ms, label ${expect.label}, approx_error `
     + `${label.approx_error}`);
 } catch (e) {
-  console.error(e);
-  failed++;
+  fail(e.stack || e.message);
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -52,6 +52,29 @@ public final class Models {
     }
 
     /** Autoscaling between {@code min} and {@code max} on CPU utilization. */
+    /** Vertex's explanationSpec with example-based explanations: the set's files, and a neighbour count or null. */
+    public static dev.explainable.serving.operator.api.VertexExplanationSpec examples(
+            java.util.List<String> uris, Integer neighborCount) {
+        dev.explainable.serving.operator.api.VertexExamples.GcsSource files =
+                new dev.explainable.serving.operator.api.VertexExamples.GcsSource();
+        files.setUris(uris);
+        dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource source =
+                new dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource();
+        source.setDataFormat("JSONL");
+        source.setGcsSource(files);
+        dev.explainable.serving.operator.api.VertexExamples examples =
+                new dev.explainable.serving.operator.api.VertexExamples();
+        examples.setExampleGcsSource(source);
+        examples.setNeighborCount(neighborCount);
+        dev.explainable.serving.operator.api.VertexExplanationParameters parameters =
+                new dev.explainable.serving.operator.api.VertexExplanationParameters();
+        parameters.setExamples(examples);
+        dev.explainable.serving.operator.api.VertexExplanationSpec spec =
+                new dev.explainable.serving.operator.api.VertexExplanationSpec();
+        spec.setParameters(parameters);
+        return spec;
+    }
+
     public static AutoscalingSpec cpu(Integer min, int max, int percent) {
         AutoscalingSpec a = bounds(min, max);
         a.setTargetCPUUtilizationPercentage(percent);

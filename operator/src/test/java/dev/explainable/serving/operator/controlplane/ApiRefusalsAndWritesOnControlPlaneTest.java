@@ -158,14 +158,14 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
         String ns = cluster.namespace("examples");
         assertAccepted(ns, "m", v -> {
             v.setExplanation(null);
-            v.setExplanationSpec(examples(List.of("gs://bucket/set-*.jsonl", "s3://other/set.jsonl"), 5));
+            v.setExplanationSpec(Models.examples(List.of("gs://bucket/set-*.jsonl", "s3://other/set.jsonl"), 5));
         });
         assertRefused(
                 ns,
                 "m",
                 v -> {
                     v.setExplanation(null);
-                    v.setExplanationSpec(examples(List.of("file:///etc/passwd"), null));
+                    v.setExplanationSpec(Models.examples(List.of("file:///etc/passwd"), null));
                 },
                 "example set URIs are gs:// or s3:// URIs");
         assertRefused(
@@ -173,7 +173,7 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
                 "m",
                 v -> {
                     v.setExplanation(null);
-                    v.setExplanationSpec(examples(List.of("gs://bucket/set.jsonl"), 101));
+                    v.setExplanationSpec(Models.examples(List.of("gs://bucket/set.jsonl"), 101));
                 },
                 "neighborCount");
         assertRefused(
@@ -181,30 +181,11 @@ class ApiRefusalsAndWritesOnControlPlaneTest {
                 "m",
                 v -> {
                     v.setExplanation(null);
-                    VertexExplanationSpec both = examples(List.of("gs://bucket/set.jsonl"), null);
+                    VertexExplanationSpec both = Models.examples(List.of("gs://bucket/set.jsonl"), null);
                     both.getParameters().setXraiAttribution(new VertexExplanationParameters.StepCount());
                     v.setExplanationSpec(both);
                 },
                 "give exactly one of");
-    }
-
-    static VertexExplanationSpec examples(List<String> uris, Integer neighbors) {
-        dev.explainable.serving.operator.api.VertexExamples e =
-                new dev.explainable.serving.operator.api.VertexExamples();
-        dev.explainable.serving.operator.api.VertexExamples.GcsSource files =
-                new dev.explainable.serving.operator.api.VertexExamples.GcsSource();
-        files.setUris(uris);
-        dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource source =
-                new dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource();
-        source.setDataFormat("JSONL");
-        source.setGcsSource(files);
-        e.setExampleGcsSource(source);
-        e.setNeighborCount(neighbors);
-        VertexExplanationParameters p = new VertexExplanationParameters();
-        p.setExamples(e);
-        VertexExplanationSpec spec = new VertexExplanationSpec();
-        spec.setParameters(p);
-        return spec;
     }
 
     static VertexExplanationSpec vertex(JsonNode metadata, Integer steps, Integer paths) {

@@ -372,22 +372,8 @@ class DesiredDeploymentTest {
         monitoring.setDriftThreshold(0.2);
         m.getSpec().getVersions().get(0).setMonitoring(monitoring);
         // and an example set: Vertex's examples with every field
-        dev.explainable.serving.operator.api.VertexExamples examples =
-                new dev.explainable.serving.operator.api.VertexExamples();
-        dev.explainable.serving.operator.api.VertexExamples.GcsSource files =
-                new dev.explainable.serving.operator.api.VertexExamples.GcsSource();
-        files.setUris(List.of("s3://training/flowers/examples-*.jsonl"));
-        dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource source =
-                new dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource();
-        source.setGcsSource(files);
-        examples.setExampleGcsSource(source);
-        examples.setNeighborCount(5);
-        dev.explainable.serving.operator.api.VertexExplanationParameters parameters =
-                new dev.explainable.serving.operator.api.VertexExplanationParameters();
-        parameters.setExamples(examples);
         dev.explainable.serving.operator.api.VertexExplanationSpec vertex =
-                new dev.explainable.serving.operator.api.VertexExplanationSpec();
-        vertex.setParameters(parameters);
+                Models.examples(List.of("s3://training/flowers/examples-*.jsonl"), 5);
         m.getSpec().getVersions().get(0).setExplanationSpec(vertex);
         PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
                 .getSpec()
@@ -568,21 +554,8 @@ class DesiredDeploymentTest {
         assertThat(without.getContainers().get(0).getEnv())
                 .extracting(EnvVar::getName)
                 .doesNotContain("GOOGLE_APPLICATION_CREDENTIALS");
-        dev.explainable.serving.operator.api.VertexExamples examples =
-                new dev.explainable.serving.operator.api.VertexExamples();
-        dev.explainable.serving.operator.api.VertexExamples.GcsSource files =
-                new dev.explainable.serving.operator.api.VertexExamples.GcsSource();
-        files.setUris(List.of("gs://training/flowers/examples.jsonl"));
-        dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource source =
-                new dev.explainable.serving.operator.api.VertexExamples.ExampleGcsSource();
-        source.setGcsSource(files);
-        examples.setExampleGcsSource(source);
-        dev.explainable.serving.operator.api.VertexExplanationParameters parameters =
-                new dev.explainable.serving.operator.api.VertexExplanationParameters();
-        parameters.setExamples(examples);
         dev.explainable.serving.operator.api.VertexExplanationSpec vertex =
-                new dev.explainable.serving.operator.api.VertexExplanationSpec();
-        vertex.setParameters(parameters);
+                Models.examples(List.of("gs://training/flowers/examples.jsonl"), null);
         m.getSpec().getVersions().get(0).setExplanationSpec(vertex);
         PodSpec pod = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
                 .getSpec()
@@ -605,7 +578,11 @@ class DesiredDeploymentTest {
                 .containsEntry(RuntimeSetting.EXAMPLES_URIS.env(), "gs://training/flowers/examples.jsonl");
         // another example set rolls the version's pods (its config hash), which index it before they are Ready
         String before = DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0));
-        files.setUris(List.of("gs://training/flowers/examples-v2.jsonl"));
+        vertex.getParameters()
+                .getExamples()
+                .getExampleGcsSource()
+                .getGcsSource()
+                .setUris(List.of("gs://training/flowers/examples-v2.jsonl"));
         assertThat(DesiredConfigMap.configHash(m, m.getSpec().getVersions().get(0)))
                 .isNotEqualTo(before);
         // a model without storage settings reads its set with the pod's own identity (once a NullPointerException)

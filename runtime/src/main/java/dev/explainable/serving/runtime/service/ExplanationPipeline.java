@@ -70,19 +70,8 @@ public final class ExplanationPipeline {
     private final LatentSpace latent;
     private final ExampleNeighbors examples;
 
+    /** {@code examples}: the model's example-based explanations, or null when it explains by attributions. */
     ExplanationPipeline(
-            ModelSignature model,
-            ModelRunner runner,
-            InstanceDecoder decoder,
-            ExplainerFactory explainers,
-            MethodOptions options,
-            ExplanationRenderer renderer,
-            int batchSize,
-            RequestLimits limits) {
-        this(model, runner, decoder, explainers, options, renderer, batchSize, limits, null);
-    }
-
-    private ExplanationPipeline(
             ModelSignature model,
             ModelRunner runner,
             InstanceDecoder decoder,

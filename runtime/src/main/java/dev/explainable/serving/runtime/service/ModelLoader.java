@@ -148,7 +148,8 @@ public final class ModelLoader {
                 options.attribution(),
                 renderer,
                 options.batchSize(),
-                limits);
+                limits,
+                null);
     }
 
     /**
