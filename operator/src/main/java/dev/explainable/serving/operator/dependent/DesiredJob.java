@@ -127,9 +127,12 @@ public final class DesiredJob {
 
         List<EnvVar> env = new ArrayList<>();
         // the settings as values: a later change of the model leaves the job as it started; a job serves no traffic
-        // to monitor (its shards write attribution profiles instead)
+        // to monitor (its shards write attribution profiles instead), and searches no example set (example-based
+        // explanations are online only: a predictions-only job of such a model reads none)
         model.settings().forEach((key, value) -> {
-            if (!key.equals(DesiredConfigMap.MODEL_URI_KEY) && !key.startsWith("EXPLAIN_MONITORING_")) {
+            if (!key.equals(DesiredConfigMap.MODEL_URI_KEY)
+                    && !key.startsWith("EXPLAIN_MONITORING_")
+                    && !key.startsWith("EXPLAIN_EXAMPLES_")) {
                 env.add(envVar(key, value));
             }
         });

@@ -65,6 +65,8 @@ class DesiredJobTest {
         VersionSpec v1 = Models.version("v1", 0);
         v1.setModelUri("gs://models/flowers/v1");
         v1.setMonitoring(new dev.explainable.serving.operator.api.MonitoringSpec());
+        v1.setExplanation(null);
+        v1.setExplanationSpec(Models.examples(java.util.List.of("gs://models/flowers/examples.jsonl"), 5));
         ExplainableModel m = Models.model("flowers", "v1", v1);
         StorageSpec storage = new StorageSpec();
         StorageSpec.Gcs gcs = new StorageSpec.Gcs();
@@ -79,6 +81,9 @@ class DesiredJobTest {
         assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
         assertThat(env(job, "EXPLAIN_MONITORING_SAMPLE_RATE"))
                 .as("a job serves no traffic to monitor")
+                .isNull();
+        assertThat(env(job, "EXPLAIN_EXAMPLES_URIS"))
+                .as("nor searches an example set: example-based explanations are online only")
                 .isNull();
         assertThat(job.getSpec().getCompletions()).isEqualTo(10);
         assertThat(job.getSpec().getParallelism()).isEqualTo(4);

@@ -24,6 +24,10 @@ public record ExampleOptions(
             throw new IllegalArgumentException("explain.examples.neighbor-count must be 1 to "
                     + "explain.examples.max-neighbor-count (" + maxNeighborCount + "), got " + neighborCount);
         }
+        if (search.maxConnections() > 512 || search.beamWidth() > 3200 || search.candidates() > 10_000) {
+            throw new IllegalArgumentException("explain.examples: max-connections may be at most 512, beam-width 3200"
+                    + " (Lucene's bounds), candidates 10000");
+        }
         if (search.candidates() < 1
                 || search.maxConnections() < 2
                 || search.beamWidth() < 1

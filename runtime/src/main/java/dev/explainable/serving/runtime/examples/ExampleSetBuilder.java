@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public final class ExampleSetBuilder {
 
+    /** Bytes an id costs beside its characters: the String, its place in the ids' array and its map entry. */
+    static final long ID_OVERHEAD = 40 + 8 + 48;
+
     /** Bad lines kept for the report (all are counted). */
     public static final int KEPT_BAD = 20;
 
@@ -25,6 +28,10 @@ public final class ExampleSetBuilder {
     private long keptBytes;
     private boolean keeping = true;
     private long badLines;
+    /** Examples the embeddings' array may hold: fixed by the first one's size. */
+    private int capacity;
+    /** The ids' cost: the strings, the array of them and the map from them. */
+    private long idBytes;
 
     public ExampleSetBuilder(SearchSettings settings) {
         this.settings = settings;
@@ -55,7 +62,16 @@ public final class ExampleSetBuilder {
             return;
         }
         if (embeddings == null) {
-            embeddings = new Embeddings(embedding.length, settings.distance(), settings.maxExamples());
+            long flatBytes = (long) embedding.length * Float.BYTES;
+            if (settings.bytesPerExample(embedding.length) > settings.maxBytes()) {
+                throw new ExampleSetException("one example's embedding of " + embedding.length + " values takes more"
+                        + " than " + settings.maxBytes() + " bytes (explain.examples.max-bytes)");
+            }
+            // room for what the bounds allow, never more than one array holds
+            capacity = (int) Math.min(
+                    settings.maxExamples(),
+                    Math.min(settings.maxBytes() / flatBytes, Integer.MAX_VALUE / embedding.length));
+            embeddings = new Embeddings(embedding.length, settings.distance(), capacity);
         } else if (embedding.length != embeddings.dimensions()) {
             bad(new BadLine(
                     example.location(),
@@ -67,13 +83,18 @@ public final class ExampleSetBuilder {
             throw new ExampleSetException("the example set has more than " + settings.maxExamples()
                     + " examples (explain.examples.max-examples)");
         }
+        if (ids.size() == capacity) {
+            throw new ExampleSetException("the example set has more than " + capacity + " examples of "
+                    + embedding.length + " values, the most explain.examples.max-bytes and one array hold");
+        }
         for (float v : embedding) {
             if (!Float.isFinite(v)) {
                 bad(new BadLine(example.location(), example.line(), "its embedding is not finite"));
                 return;
             }
         }
-        long expected = (ids.size() + 1L) * settings.bytesPerExample(embedding.length) + keptBytes;
+        long idCost = ID_OVERHEAD + 2L * example.id().length();
+        long expected = (ids.size() + 1L) * settings.bytesPerExample(embedding.length) + keptBytes + idBytes + idCost;
         if (expected > settings.maxBytes()) {
             throw new ExampleSetException("the example set would take more than " + settings.maxBytes()
                     + " bytes at " + (ids.size() + 1) + " examples of " + embedding.length
@@ -81,6 +102,7 @@ public final class ExampleSetBuilder {
         }
         ordinals.put(example.id(), embeddings.add(embedding));
         ids.add(example.id());
+        idBytes += idCost;
         long lineBytes = 40L + 2L * example.text().length();
         if (keeping && keptBytes + lineBytes <= settings.maxKeptBytes()) {
             kept.add(example.text());
@@ -103,7 +125,7 @@ public final class ExampleSetBuilder {
                         && embeddings.dimensions() <= HnswSearch.MAX_DIMENSIONS
                 ? new HnswSearch(embeddings, settings.maxConnections(), settings.beamWidth(), settings.candidates())
                 : new ExactSearch(embeddings);
-        long bytes = embeddings.bytes() + search.indexBytes() + (keeping ? keptBytes : 0);
+        long bytes = embeddings.bytes() + search.indexBytes() + idBytes + (keeping ? keptBytes : 0);
         if (bytes > settings.maxBytes()) {
             throw new ExampleSetException("the example set takes " + bytes + " bytes, more than " + settings.maxBytes()
                     + " (explain.examples.max-bytes)");

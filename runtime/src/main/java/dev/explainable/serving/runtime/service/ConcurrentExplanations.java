@@ -22,7 +22,8 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
  * own explanation on the caller's, all under the request's deadline and trace, so that their TensorFlow runs meet in
  * the model's shared runs (cross-request batching) instead of running one after the other. Threads are bounded for the
  * process; past the bound an override runs on the caller's thread, after the others were handed out (never a queue
- * that could wait on itself).
+ * that could wait on itself). A request computes up to 1 + explain.limits.max-concurrent-explanations explanations
+ * at once in its one admission slot: docs/configuration.md says so beside both settings.
  */
 final class ConcurrentExplanations {
 
@@ -66,7 +67,7 @@ final class ConcurrentExplanations {
             }
             return new ExplanationPipeline.ConcurrentAnswers(first, out);
         } catch (ExecutionException e) {
-            stop(deadline);
+            cancel(pending);
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -76,18 +77,20 @@ final class ConcurrentExplanations {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stop(deadline);
+            cancel(pending);
             throw new IllegalStateException("interrupted while explaining concurrently", e);
         } catch (RuntimeException e) {
-            stop(deadline);
+            cancel(pending);
             throw e;
         }
     }
 
-    /** The request failed: its other explanations stop at their next check. */
-    private static void stop(RequestDeadline deadline) {
-        if (deadline != null) {
-            deadline.cancel("another of the request's explanations failed");
-        }
+    /**
+     * The request failed: overrides not started yet never start. Started ones end by themselves, within the request's
+     * deadline; cancelling that deadline would turn the request's own error (a 504 past its deadline) into the answer
+     * of a request whose client left.
+     */
+    private static void cancel(Map<String, Future<List<Explanation>>> pending) {
+        pending.values().forEach(f -> f.cancel(false));
     }
 }

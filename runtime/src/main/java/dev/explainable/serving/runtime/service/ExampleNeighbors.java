@@ -3,6 +3,7 @@ package dev.explainable.serving.runtime.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -11,6 +12,7 @@ import dev.explainable.serving.runtime.examples.ExampleSet;
 import dev.explainable.serving.runtime.examples.Neighbor;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.work.InvalidRequestException;
+import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
  * Example-based explanations of a model: its latent space and its example set. An instance is embedded in the same
@@ -19,7 +21,10 @@ import dev.explainable.serving.runtime.work.InvalidRequestException;
  */
 public final class ExampleNeighbors {
 
-    /** Each instance's neighbours (nearest first), its embedding where asked, and the predictions (none for embeddings). */
+    /**
+     * Each instance's neighbours (nearest first), or its embedding where asked instead, and the predictions (none for
+     * instances given as embeddings).
+     */
     public record Answers(
             List<List<Neighbor>> neighbors, List<float[]> embeddings, List<Map<String, HostTensor>> predictions) {}
 
@@ -43,33 +48,62 @@ public final class ExampleNeighbors {
         return options.maxNeighborCount();
     }
 
-    Answers answer(
+    /** The request's instances embedded: by the model's run (with its predictions), or given as embeddings. */
+    record Embedded(List<float[]> embeddings, List<Map<String, HostTensor>> predictions) {}
+
+    /**
+     * Embeds the instances once for every request of the call that takes them alike: the model's run over
+     * {@code decoded} (whose predictions the answer carries), or the instances read as embeddings. Each embedding has
+     * the set's size and finite values, or the instance is refused.
+     */
+    Embedded embed(
             List<JsonNode> instances,
             List<Map<String, HostTensor>> decoded,
-            java.util.function.Function<List<Map<String, HostTensor>>, List<Map<String, HostTensor>>> predict,
-            NeighborRequest request) {
+            Function<List<Map<String, HostTensor>>, List<Map<String, HostTensor>>> predict,
+            boolean instancesEmbedded) {
+        List<float[]> embeddings = new ArrayList<>(instances.size());
+        if (instancesEmbedded) {
+            for (int i = 0; i < instances.size(); i++) {
+                embeddings.add(embedding(instances.get(i), i));
+            }
+            return new Embedded(embeddings, List.of());
+        }
+        List<Map<String, HostTensor>> predictions = predict.apply(decoded);
+        for (int i = 0; i < predictions.size(); i++) {
+            float[] e = latent.of(predictions.get(i));
+            if (e.length != set.dimensions()) {
+                throw new InvalidRequestException("instances[" + i + "]: its embedding (the latent output '"
+                        + latent.outputKey() + "') has " + e.length + " values, the example set's have "
+                        + set.dimensions());
+            }
+            for (float v : e) {
+                if (!Float.isFinite(v)) {
+                    throw new InvalidRequestException("instances[" + i + "]: its embedding (the latent output '"
+                            + latent.outputKey() + "') is not finite: the instance's values are out of the model's"
+                            + " range");
+                }
+            }
+            embeddings.add(e);
+        }
+        return new Embedded(embeddings, predictions);
+    }
+
+    /** The neighbours {@code request} asks for, of instances embedded; none searched where it asks for embeddings. */
+    Answers answer(Embedded embedded, NeighborRequest request) {
         int k = request.neighborCount() == null ? options.neighborCount() : request.neighborCount();
         if (k < 1 || k > options.maxNeighborCount()) {
             throw new InvalidRequestException("examplesOverride.neighborCount must be 1 to "
                     + options.maxNeighborCount() + " (explain.examples.max-neighbor-count), got " + k);
         }
-        List<float[]> embeddings = new ArrayList<>(instances.size());
-        List<Map<String, HostTensor>> predictions = List.of();
-        if (request.instancesEmbedded()) {
-            for (int i = 0; i < instances.size(); i++) {
-                embeddings.add(embedding(instances.get(i), i));
-            }
-        } else {
-            predictions = predict.apply(decoded);
-            for (Map<String, HostTensor> p : predictions) {
-                embeddings.add(latent.of(p));
-            }
+        if (request.returnEmbeddings()) {
+            return new Answers(null, embedded.embeddings(), embedded.predictions());
         }
-        List<List<Neighbor>> neighbors = new ArrayList<>(embeddings.size());
-        for (float[] e : embeddings) {
+        List<List<Neighbor>> neighbors = new ArrayList<>(embedded.embeddings().size());
+        for (float[] e : embedded.embeddings()) {
+            RequestDeadline.checkCurrent();
             neighbors.add(set.neighbors(e, k));
         }
-        return new Answers(neighbors, request.returnEmbeddings() ? embeddings : null, predictions);
+        return new Answers(neighbors, null, embedded.predictions());
     }
 
     /** An instance given as an embedding: a list of the set's number of finite numbers. */

@@ -31,6 +31,8 @@ import dev.explainable.serving.runtime.tensor.HostTensor;
 final class ExampleSetLoader {
 
     private static final Logger LOG = Logger.getLogger(ExampleSetLoader.class);
+    /** Bytes of lines held for one embedding run at the most (besides the chunk's line count). */
+    static final long MAX_PENDING_BYTES = 32L << 20;
 
     private ExampleSetLoader() {}
 
@@ -69,6 +71,7 @@ final class ExampleSetLoader {
         try (InputStream in = files.open(location)) {
             LineReader lines = new LineReader(in, maxLineBytes);
             long number = 0;
+            long pendingBytes = 0;
             for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
                 number++;
                 if (line.tooLong()) {
@@ -97,8 +100,11 @@ final class ExampleSetLoader {
                     continue;
                 }
                 pending.add(example);
-                if (pending.size() == chunk) {
+                pendingBytes += line.bytes();
+                // a chunk is bounded in lines and in bytes: lines of megabytes (images) are held 32 MiB at a time
+                if (pending.size() == chunk || pendingBytes >= MAX_PENDING_BYTES) {
                     embed(pending, decoded, latent, builder);
+                    pendingBytes = 0;
                 }
             }
             embed(pending, decoded, latent, builder);
@@ -115,9 +121,32 @@ final class ExampleSetLoader {
         if (pending.isEmpty()) {
             return;
         }
-        List<float[]> embeddings = latent.embed(decoded);
-        for (int i = 0; i < pending.size(); i++) {
-            builder.add(pending.get(i), embeddings.get(i));
+        try {
+            List<float[]> embeddings = latent.embed(decoded);
+            for (int i = 0; i < pending.size(); i++) {
+                builder.add(pending.get(i), embeddings.get(i));
+            }
+        } catch (ExampleSetException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // one line the model cannot run fails its chunk's run: each line alone, the failing ones reported
+            for (int i = 0; i < pending.size(); i++) {
+                ExampleLines.Example example = pending.get(i);
+                float[] embedding;
+                try {
+                    embedding = latent.embed(List.of(decoded.get(i))).get(0);
+                } catch (RuntimeException alone) {
+                    bad(
+                            builder,
+                            new BadLine(
+                                    example.location(),
+                                    example.line(),
+                                    "the model's run failed on it: "
+                                            + (alone.getMessage() == null ? alone.toString() : alone.getMessage())));
+                    continue;
+                }
+                builder.add(example, embedding);
+            }
         }
         pending.clear();
         decoded.clear();

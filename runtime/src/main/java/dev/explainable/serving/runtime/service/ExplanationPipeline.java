@@ -1,6 +1,7 @@
 package dev.explainable.serving.runtime.service;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,18 +115,33 @@ public final class ExplanationPipeline {
 
     /** Each instance's nearest examples, with the predictions of the run that embedded it. */
     public ExampleNeighbors.Answers neighbors(List<JsonNode> instances, NeighborRequest request) {
+        return neighbors(instances, Map.of("", request)).get("");
+    }
+
+    /**
+     * The answers of several requests for the same instances (Vertex v1beta1's named overrides), by their names:
+     * the instances are decoded and embedded once for all that take them alike.
+     */
+    public Map<String, ExampleNeighbors.Answers> neighbors(
+            List<JsonNode> instances, Map<String, NeighborRequest> requests) {
         if (examples == null) {
             throw new InvalidRequestException("this model has no example set: examplesOverride applies to a model"
                     + " deployed with example-based explanations (explanationSpec.parameters.examples)");
         }
-        List<Map<String, HostTensor>> decoded;
-        if (request.instancesEmbedded()) {
-            checkInstanceCount(instances);
-            decoded = List.of();
-        } else {
-            decoded = decode(instances);
+        Map<Boolean, ExampleNeighbors.Embedded> embedded = new HashMap<>();
+        Map<String, ExampleNeighbors.Answers> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NeighborRequest> r : requests.entrySet()) {
+            boolean given = r.getValue().instancesEmbedded();
+            ExampleNeighbors.Embedded e = embedded.computeIfAbsent(given, g -> {
+                if (g) {
+                    checkInstanceCount(instances);
+                    return examples.embed(instances, List.of(), runner::predict, true);
+                }
+                return examples.embed(instances, decode(instances), runner::predict, false);
+            });
+            out.put(r.getKey(), examples.answer(e, r.getValue()));
         }
-        return examples.answer(instances, decoded, runner::predict, request);
+        return out;
     }
 
     /** The model's shared runs (cross-request batching), or null when off. */
@@ -212,6 +228,11 @@ public final class ExplanationPipeline {
     /** The signature's outputs per instance, by output key. */
     public List<Map<String, HostTensor>> predict(List<JsonNode> instances) {
         return runner.predict(decode(instances));
+    }
+
+    /** Runs an instance's signature inputs forward (the warm-up of a model that explains by example). */
+    void warmUpRun(ForwardResult instance) {
+        runner.predict(List.of(instance.signatureValues()));
     }
 
     /** Explains an instance already run forward (the warm-up's zeros), with the configured method. */

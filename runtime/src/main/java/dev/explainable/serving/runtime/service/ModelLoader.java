@@ -66,20 +66,29 @@ public final class ModelLoader {
         // named explicitly must exist
         ExplanationMetadata metadata =
                 m.metadataFile() == null && !Files.exists(metadataFile) ? null : MetadataLoader.load(metadataFile);
+        // a model that explains by example runs forward only (its answers are neighbours, never attributions): no
+        // gradient ops, which a model with a lookup or a loop of free length could not have
+        boolean byExample = options.examples().enabled();
         ServingModel model = ServingModel.load(
                 dir,
                 metadata,
                 m.signature(),
-                options.attribution().method().usesGradients(),
+                options.attribution().method().usesGradients() && !byExample,
                 options.gpu().memoryFraction());
         try {
             ExplanationPipeline pipeline = compose(options, model);
             long start = System.nanoTime();
             try {
-                pipeline.warmUp(warmUpInstance(model.signature(), m.warmUpFreeDimension()));
+                ForwardResult zeros = warmUpInstance(model.signature(), m.warmUpFreeDimension());
+                if (byExample) {
+                    pipeline.warmUpRun(zeros);
+                } else {
+                    pipeline.warmUp(zeros);
+                }
             } catch (RuntimeException e) {
-                throw new MetadataException("the warm-up explanation failed (free dimensions took the size "
-                        + m.warmUpFreeDimension() + ", explain.warm-up-free-dimension): " + e.getMessage());
+                throw new MetadataException("the warm-up " + (byExample ? "run" : "explanation")
+                        + " failed (free dimensions took the size " + m.warmUpFreeDimension()
+                        + ", explain.warm-up-free-dimension): " + e.getMessage());
             }
             long warmUpMillis = (System.nanoTime() - start) / 1_000_000;
             if (options.examples().enabled()) {

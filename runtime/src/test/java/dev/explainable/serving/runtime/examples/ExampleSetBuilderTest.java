@@ -32,10 +32,11 @@ class ExampleSetBuilderTest {
         assertNull(set.line("nobody"));
         assertEquals(2, set.report().examples());
         assertEquals("exact", set.report().search());
-        // the embeddings, and each kept line as a Java string costs (40 bytes and 2 a character)
+        // the embeddings, each kept line as a Java string costs (40 bytes and 2 a character), and the ids
         long lines =
                 40 + 2 * "{\"id\": \"far\", \"x\": [1]}".length() + 40 + 2 * "{\"id\": \"near\", \"x\": [2]}".length();
-        assertEquals(2 * 2 * Float.BYTES + lines, set.report().bytes());
+        long ids = 2 * ExampleSetBuilder.ID_OVERHEAD + 2 * "far".length() + 2 * "near".length();
+        assertEquals(2 * 2 * Float.BYTES + lines + ids, set.report().bytes());
     }
 
     @Test
@@ -86,6 +87,15 @@ class ExampleSetBuilderTest {
         b.add(example("a", 1), new float[1000]);
         b.add(example("b", 2), new float[1000]);
         ExampleSetException e = assertThrows(ExampleSetException.class, () -> b.add(example("c", 3), new float[1000]));
+        assertTrue(e.getMessage().contains("explain.examples.max-bytes"), e.getMessage());
+    }
+
+    @Test
+    void anEmbeddingLargerThanTheBoundFailsBeforeAnythingIsAllocated() {
+        ExampleSetBuilder b = new ExampleSetBuilder(settings(1_000_000, 1 << 20, 0));
+        // 1,000,000 values: 4 MB, over the 1 MiB bound; an array for a million of them would be 4 TB
+        ExampleSetException e =
+                assertThrows(ExampleSetException.class, () -> b.add(example("a", 1), new float[1_000_000]));
         assertTrue(e.getMessage().contains("explain.examples.max-bytes"), e.getMessage());
     }
 

@@ -55,8 +55,19 @@ class ExampleNeighborsModelTest {
         }
         Path set = Files.write(dir.resolve("set.jsonl"), lines);
         try (LoadedModel model = load(set)) {
-            ExampleNeighbors.Answers a = model.pipeline()
-                    .neighbors(instances(expected.get("instances")), new NeighborRequest(4, true, false));
+            // returnEmbeddings answers the embeddings instead of neighbours (Vertex's rule); both from one decode
+            java.util.Map<String, ExampleNeighbors.Answers> both = model.pipeline()
+                    .neighbors(
+                            instances(expected.get("instances")),
+                            java.util.Map.of(
+                                    "embeddings", new NeighborRequest(4, true, false),
+                                    "neighbors", new NeighborRequest(4, false, false)));
+            assertEquals(null, both.get("embeddings").neighbors());
+            assertEquals(null, both.get("neighbors").embeddings());
+            ExampleNeighbors.Answers a = new ExampleNeighbors.Answers(
+                    both.get("neighbors").neighbors(),
+                    both.get("embeddings").embeddings(),
+                    both.get("neighbors").predictions());
             for (int i = 0; i < 4; i++) {
                 float[] e = a.embeddings().get(i);
                 JsonNode keras = expected.get("embeddings").get(i);
@@ -131,6 +142,51 @@ class ExampleNeighborsModelTest {
                 e.getMessage());
     }
 
+    /**
+     * An LSTM over sequences of any length has no gradients (its loop cannot be unrolled: Integrated Gradients, the
+     * default method, is refused at load). Explaining by example needs none: it loads, and a sequence's nearest example
+     * is itself, whatever the lengths in the set. Its latent space here is its output, named by the metadata's name for
+     * it (AI Platform's format, latent_space_source).
+     */
+    @Test
+    void aModelWithoutGradientsExplainsByExample() throws IOException {
+        String model = "recurrent_variable_length";
+        ObjectNode metadata = (ObjectNode)
+                TestModels.JSON.readTree(Files.readString(TestModels.dir(model).resolve("explanation_metadata.json")));
+        metadata.put("latent_space_source", "probs");
+        Path file = Files.writeString(dir.resolve("metadata.json"), metadata.toString());
+        List<String> lines = new ArrayList<>();
+        java.util.Random random = new java.util.Random(9);
+        for (int i = 0; i < 40; i++) {
+            StringBuilder steps = new StringBuilder("[");
+            for (int t = 0; t < 2 + i % 4; t++) {
+                steps.append(t == 0 ? "[" : ",[")
+                        .append(random.nextGaussian())
+                        .append(',')
+                        .append(random.nextGaussian())
+                        .append(',')
+                        .append(random.nextGaussian())
+                        .append(']');
+            }
+            lines.add("{\"id\": \"s" + i + "\", \"sequence\": " + steps.append(']') + "}");
+        }
+        Path set = Files.write(dir.resolve("set.jsonl"), lines);
+        try (LoadedModel loaded = ModelLoader.load(TestModels.options(
+                model, "explain.examples.uris", set.toString(), "explain.metadata.file", file.toString()))) {
+            assertEquals(40, loaded.pipeline().examples().set().size());
+            ObjectNode s7 = (ObjectNode) TestModels.JSON.readTree(lines.get(7));
+            Neighbor nearest = loaded.pipeline()
+                    .neighbors(List.of(s7.without("id")), new NeighborRequest(1, false, false))
+                    .neighbors()
+                    .get(0)
+                    .get(0);
+            assertEquals("s7", nearest.id());
+            assertEquals(0, nearest.distance(), 1e-9);
+        }
+        // the same model explained by attributions with the default method fails to load, as it always did
+        assertThrows(MetadataException.class, () -> ModelLoader.load(TestModels.options(model)));
+    }
+
     @Test
     void anExampleSetForAModelWithoutALatentSpaceFailsTheLoad() {
         Path set = ExampleFiles.write(dir.resolve("set.jsonl"), 5, 1);
@@ -172,6 +228,30 @@ class ExampleNeighborsModelTest {
                 tooMany.add(one.get(0));
             }
             assertThrows(LimitExceededException.class, () -> p.neighbors(tooMany, NeighborRequest.NONE));
+            // a latent output that is not finite (inputs out of the model's range), or of another size than the
+            // set's (a free dimension): the instance is refused, not searched
+            float[] nan = new float[16];
+            java.util.Arrays.fill(nan, Float.NaN);
+            InvalidRequestException notFinite = assertThrows(
+                    InvalidRequestException.class,
+                    () -> p.examples()
+                            .embed(
+                                    one,
+                                    List.of(Map.of()),
+                                    d -> List.of(Map.of("embedding", HostTensor.floats(new long[] {16}, nan))),
+                                    false));
+            assertTrue(notFinite.getMessage().contains("instances[0]: its embedding"), notFinite.getMessage());
+            assertTrue(notFinite.getMessage().contains("not finite"), notFinite.getMessage());
+            InvalidRequestException otherSize = assertThrows(
+                    InvalidRequestException.class,
+                    () -> p.examples()
+                            .embed(
+                                    one,
+                                    List.of(Map.of()),
+                                    d -> List.of(Map.of("embedding", HostTensor.floats(new long[] {3}, new float[3]))),
+                                    false));
+            assertTrue(
+                    otherSize.getMessage().contains("has 3 values, the example set's have 16"), otherSize.getMessage());
             // 20 examples: ten neighbours each, the default
             assertEquals(
                     10,

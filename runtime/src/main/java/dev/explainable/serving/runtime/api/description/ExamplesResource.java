@@ -8,9 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import dev.explainable.serving.runtime.api.errors.ApiException;
 import dev.explainable.serving.runtime.examples.ExampleLines;
@@ -25,10 +23,8 @@ import dev.explainable.serving.runtime.service.ModelHost;
 @Path("/runtime/model/examples/{id}")
 public class ExamplesResource {
 
-    /** An example and its id. */
-    public record Example(String id, JsonNode example) {}
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** An example and its id: the line as kept, written as it is (it was parsed as JSON when the set was read). */
+    public record Example(String id, @JsonRawValue String example) {}
 
     private final ModelHost models;
 
@@ -57,10 +53,6 @@ public class ExamplesResource {
         if (line == null) {
             throw new ApiException(404, "no example of the set has this id");
         }
-        try {
-            return new Example(id, JSON.readTree(line));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a kept example line no longer parses", e);
-        }
+        return new Example(id, line);
     }
 }

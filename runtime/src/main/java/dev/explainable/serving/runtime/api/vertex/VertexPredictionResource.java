@@ -199,15 +199,20 @@ public class VertexPredictionResource {
         NeighborRequest own = ExamplesOverrides.read(body, most);
         Map<String, NeighborRequest> concurrent =
                 ConcurrentOverrides.readExamples(body, apiVersion, most, maxConcurrent);
-        ExampleNeighbors.Answers answer = pipeline.neighbors(instances, own);
+        // the instances embedded once for the request and all its named overrides
+        Map<String, NeighborRequest> requests = new LinkedHashMap<>();
+        requests.put("", own);
+        requests.putAll(concurrent);
+        Map<String, ExampleNeighbors.Answers> answers = pipeline.neighbors(instances, requests);
+        ExampleNeighbors.Answers answer = answers.get("");
         VertexWire.ExplainResponse response = VertexWire.ExplainResponse.ofNeighbors(
                 answer.neighbors(), answer.embeddings(), deployed, WireValues.predictionList(answer.predictions()));
         if (concurrent.isEmpty()) {
             return response;
         }
         Map<String, VertexWire.ConcurrentExplanation> named = new LinkedHashMap<>();
-        concurrent.forEach((name, override) -> {
-            ExampleNeighbors.Answers a = pipeline.neighbors(instances, override);
+        concurrent.keySet().forEach(name -> {
+            ExampleNeighbors.Answers a = answers.get(name);
             named.put(
                     name,
                     new VertexWire.ConcurrentExplanation(

@@ -72,8 +72,9 @@ public final class VertexWire {
                 List<float[]> embeddings,
                 String deployedModelId,
                 List<Object> predictions) {
-            List<InstanceExplanation> out = new ArrayList<>(neighbors.size());
-            for (int i = 0; i < neighbors.size(); i++) {
+            int count = embeddings != null ? embeddings.size() : neighbors.size();
+            List<InstanceExplanation> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
                 if (embeddings != null) {
                     List<Double> e = new ArrayList<>(embeddings.get(i).length);
                     for (float v : embeddings.get(i)) {
