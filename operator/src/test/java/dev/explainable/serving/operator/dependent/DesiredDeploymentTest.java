@@ -395,6 +395,15 @@ class DesiredDeploymentTest {
                 .doesNotContain(DesiredConfigMap.MODEL_URI_KEY);
     }
 
+    /** {@link #everyStorageSetting()}, with a Cloud Storage key in the Secret {@code gcs-reader-key}. */
+    static StorageSpec everyStorageSettingWithGcsKey() {
+        StorageSpec storage = everyStorageSetting();
+        StorageSpec.SecretKey key = new StorageSpec.SecretKey();
+        key.setName("gcs-reader-key");
+        storage.getGcs().setCredentialsSecret(key);
+        return storage;
+    }
+
     static StorageSpec everyStorageSetting() {
         StorageSpec storage = new StorageSpec();
         storage.setAnonymous(true);
@@ -497,10 +506,7 @@ class DesiredDeploymentTest {
     @Test
     void aMonitoringBaselineIsReadByTheRuntimeWithTheModelsStorageSettingsAndKey() {
         ExplainableModel m = modelAt("gs://models/flowers/1");
-        StorageSpec storage = everyStorageSetting();
-        StorageSpec.SecretKey key = new StorageSpec.SecretKey();
-        key.setName("gcs-reader-key");
-        storage.getGcs().setCredentialsSecret(key);
+        StorageSpec storage = everyStorageSettingWithGcsKey();
         m.getSpec().setStorage(storage);
         dev.explainable.serving.operator.api.MonitoringSpec monitoring =
                 new dev.explainable.serving.operator.api.MonitoringSpec();
@@ -542,10 +548,7 @@ class DesiredDeploymentTest {
     @Test
     void anExampleSetIsReadByTheRuntimeWithTheModelsStorageSettingsAndKey() {
         ExplainableModel m = modelAt("pvc://models/flowers/1");
-        StorageSpec storage = everyStorageSetting();
-        StorageSpec.SecretKey key = new StorageSpec.SecretKey();
-        key.setName("gcs-reader-key");
-        storage.getGcs().setCredentialsSecret(key);
+        StorageSpec storage = everyStorageSettingWithGcsKey();
         m.getSpec().setStorage(storage);
         PodSpec without = DesiredDeployment.of(m, m.getSpec().getVersions().get(0), CONFIG)
                 .getSpec()

@@ -45,11 +45,6 @@ public final class ExampleSetBuilder {
         }
     }
 
-    /** True when an example with {@code id} is in the set already (then a second one is a bad line). */
-    public boolean has(String id) {
-        return ordinals.containsKey(id);
-    }
-
     /**
      * Adds {@code example} with its embedding; a second example with its id, or an embedding of another size than
      * the first's, is reported as a bad line instead.

@@ -75,19 +75,17 @@ final class ExampleSetLoader {
             for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
                 number++;
                 if (line.tooLong()) {
-                    bad(
-                            builder,
-                            new BadLine(
-                                    location,
-                                    number,
-                                    "longer than " + maxLineBytes + " bytes (explain.examples.max-line-bytes)"));
+                    builder.bad(new BadLine(
+                            location,
+                            number,
+                            "longer than " + maxLineBytes + " bytes (explain.examples.max-line-bytes)"));
                     continue;
                 }
                 ExampleLines.Example example;
                 try {
                     example = ExampleLines.parse(line.text(), location, number);
                 } catch (ExampleLines.NotAnExample e) {
-                    bad(builder, e.bad());
+                    builder.bad(e.bad());
                     continue;
                 }
                 if (example == null) {
@@ -96,7 +94,7 @@ final class ExampleSetLoader {
                 try {
                     decoded.add(latent.decode(example.instance(), 0));
                 } catch (RuntimeException e) {
-                    bad(builder, new BadLine(location, number, "not an instance of the model: " + e.getMessage()));
+                    builder.bad(new BadLine(location, number, "not an instance of the model: " + e.getMessage()));
                     continue;
                 }
                 pending.add(example);
@@ -136,13 +134,11 @@ final class ExampleSetLoader {
                 try {
                     embedding = latent.embed(List.of(decoded.get(i))).get(0);
                 } catch (RuntimeException alone) {
-                    bad(
-                            builder,
-                            new BadLine(
-                                    example.location(),
-                                    example.line(),
-                                    "the model's run failed on it: "
-                                            + (alone.getMessage() == null ? alone.toString() : alone.getMessage())));
+                    builder.bad(new BadLine(
+                            example.location(),
+                            example.line(),
+                            "the model's run failed on it: "
+                                    + (alone.getMessage() == null ? alone.toString() : alone.getMessage())));
                     continue;
                 }
                 builder.add(example, embedding);
@@ -150,9 +146,5 @@ final class ExampleSetLoader {
         }
         pending.clear();
         decoded.clear();
-    }
-
-    private static void bad(ExampleSetBuilder builder, BadLine line) {
-        builder.bad(line);
     }
 }

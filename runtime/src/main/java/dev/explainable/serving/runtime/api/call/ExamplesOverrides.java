@@ -74,15 +74,10 @@ public final class ExamplesOverrides {
                 case "INSTANCES", "DATA_FORMAT_UNSPECIFIED" -> embedded = false;
                 case "EMBEDDINGS" -> embedded = true;
                 default ->
-                    throw new InvalidRequestException(
-                            where + ".dataFormat must be INSTANCES or EMBEDDINGS, got " + abbreviate(format));
+                    throw new InvalidRequestException(where + ".dataFormat must be INSTANCES or EMBEDDINGS, got "
+                            + ExplanationOverrides.abbreviate(format));
             }
         }
         return new NeighborRequest(count, embeddings != null && embeddings.asBoolean(), embedded);
-    }
-
-    private static String abbreviate(JsonNode n) {
-        String s = n.toString();
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 }

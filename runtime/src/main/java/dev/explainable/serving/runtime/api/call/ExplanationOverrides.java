@@ -254,7 +254,7 @@ public final class ExplanationOverrides {
         });
     }
 
-    private static String abbreviate(Object o) {
+    static String abbreviate(Object o) {
         String s = String.valueOf(o);
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
