@@ -275,6 +275,30 @@ def mobilenet():
     write_json(os.path.join(path, "expected.json"), {"image_uint8": (image * 255).round().astype(int).tolist(), **exp})
 
 
+def resnet50():
+    """Benchmark only, not committed (98 MB of weights): ResNet-50 at 224x224 with random weights (nothing
+    downloaded), the cost of a production image model (about 4 GFLOPs forward), for tools/bench/throughput.py, which
+    makes it under ~/.cache/explainable-serving/bench-models when asked for it. Its softmax is near uniform, so only
+    the throughput matters, not what the attributions show."""
+    path = fresh("resnet50")
+    model = keras.applications.ResNet50(input_shape=(224, 224, 3), weights=None, classes=1000,
+                                        classifier_activation="softmax")
+    model.export(path, verbose=False)
+    rng = np.random.default_rng(13)
+    image = np.round(rng.uniform(0, 1, (224, 224, 3)) * 255.0) / 255.0
+    write_json(os.path.join(path, "explanation_metadata.json"), {
+        "inputs": {"image": {"input_tensor_name": only_signature_input(path), "input_baselines": [0.0],
+                             "modality": "image"}},
+        "outputs": {"probs": {"output_tensor_name": signature_tensor(path, "output_0")}},
+        "framework": "tensorflow",
+    })
+    probs, label = top_label(model, image.astype(np.float32))
+    # the score only (the benchmark checks the top class and the example score): no 51-point IG at export
+    write_json(os.path.join(path, "expected.json"), {"image_uint8": (image * 255).round().astype(int).tolist(),
+                                                    "label_index": label, "example_score": float(probs[label]),
+                                                    "probabilities": tolist(probs)})
+
+
 def export_image_classifier(path, model):
     """Exports a model from the input "image" to "probs" into path, with its explanation_metadata.json (the input an
     image)."""
@@ -710,6 +734,7 @@ MODELS = ["linear_regressor", "tabular_classifier", "two_inputs", "cnn_image", "
           "recurrent_lstm_dense", "recurrent_gru", "recurrent_simple_rnn", "recurrent_bidirectional",
           "recurrent_stacked", "recurrent_image_rows", "recurrent_variable_length",
           "sparse_bag", "embedding_classifier"]
+BENCHMARK_ONLY = ["resnet50"]  # made only when named, never with the committed models
 
 
 def main():
@@ -717,7 +742,7 @@ def main():
     only = sys.argv[2:]  # names of MODELS to regenerate; all when none
     if only:
         for name in only:
-            if name not in MODELS or name in ("cnn_image", "jpeg_cnn"):
+            if name not in MODELS + BENCHMARK_ONLY or name in ("cnn_image", "jpeg_cnn"):
                 raise SystemExit(f"can regenerate alone: {[m for m in MODELS if m not in ('cnn_image', 'jpeg_cnn')]}")
             globals()[name]()
         print("wrote", only, "to", OUT)

@@ -107,7 +107,7 @@ def main():
             calls += 1
         elapsed = time.perf_counter() - start
         rates[b] = calls * b / elapsed
-        print(f"{name:<20} batch {b:>3}: {rates[b]:8.1f} explanations/s ({calls} calls in {elapsed:.1f} s)")
+        print(f"{name:<20} batch {b:>3}: {rates[b]:8.{2 if rates[b] < 10 else 1}f} explanations/s ({calls} calls in {elapsed:.1f} s)")
     best = max(rates, key=rates.get)
     print(json.dumps({"model": name, "best_batch": best, "explanations_per_s": rates[best],
                       "by_batch": {str(k): v for k, v in rates.items()}}))

@@ -49,15 +49,18 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JAR = os.path.join(ROOT, "runtime/target/quarkus-app/quarkus-run.jar")
 MODELS_DIR = os.path.join(ROOT, "runtime/src/test/resources/models")
+# models too big to commit, made by tools/make-test-models.py on first use (resnet50: 98 MB of random weights)
+BENCH_MODELS_DIR = os.path.expanduser("~/.cache/explainable-serving/bench-models")
+BENCH_ONLY_MODELS = ["resnet50"]
+MAKE_MODELS = os.path.join(ROOT, "tools/make-test-models.py")
 PY_SERVER = os.path.join(ROOT, "tools/bench/python_ig_server.py")
 COMPUTE_BOUND = os.path.join(ROOT, "tools/bench/compute_bound.py")
 REQUIREMENTS = os.path.join(ROOT, "tools/requirements-models.txt")
 VENV = os.environ.get("VENV", os.path.expanduser("~/.cache/explainable-serving/pyenv-tf"))
 # as the image and the operator set them (pom.xml's Jib environment, the operator's DesiredDeployment)
 JVM = "-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-bench"
-STEPS = 50
 URL = "/v1/projects/bench/models/model:explain"
-SERVERS = ["runtime-batched", "runtime-unbatched", "python"]
+SERVERS = ["runtime-before", "runtime-batched", "runtime-unbatched", "python"]
 MODELS = ["tabular_classifier", "cnn_image", "mobilenet_v2"]
 MAX_REQUESTS_PER_CLIENT = 1_000_000  # a bound on each client's loop besides the level's time
 REQUEST_TIMEOUT = 120  # seconds one request may take (the runtime's deadline is 60 s)
@@ -91,9 +94,23 @@ def free_port():
         return s.getsockname()[1]
 
 
+def model_dir(name):
+    """A committed test model's folder, or a benchmark-only model's under BENCH_MODELS_DIR."""
+    return os.path.join(BENCH_MODELS_DIR if name in BENCH_ONLY_MODELS else MODELS_DIR, name)
+
+
+def ensure_model(name, python):
+    """Makes a benchmark-only model (once per machine) with tools/make-test-models.py."""
+    if name in BENCH_ONLY_MODELS and not os.path.isfile(os.path.join(model_dir(name), "expected.json")):
+        print(f"# making {name} under {BENCH_MODELS_DIR} (once per machine)", flush=True)
+        os.makedirs(BENCH_MODELS_DIR, exist_ok=True)
+        subprocess.run([python, MAKE_MODELS, BENCH_MODELS_DIR, name], check=True, timeout=1800,
+                       env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+
+
 def load_model(name):
-    """The request body (one instance) and what its explanation must say, from the committed expected.json."""
-    with open(os.path.join(MODELS_DIR, name, "expected.json")) as f:
+    """The request body (one instance) and what its explanation must say, from the model's expected.json."""
+    with open(os.path.join(model_dir(name), "expected.json")) as f:
         exp = json.load(f)
     if "instances" in exp:  # tabular: instances with their explanations
         instance, expected = exp["instances"][0], exp["explanations"][0]
@@ -133,22 +150,23 @@ class Server:
         # the runtime answers its probes on a management port of its own; the Python server on its one port
         self.management_port = self.port if kind == "python" else free_port()
         self.log_path = os.path.join(logdir, f"{model}-{kind}.log")
-        model_dir = os.path.join(MODELS_DIR, model)
+        folder = model_dir(model)
         # the runtime's settings are the benchmark's only: none inherited from the calling shell
         env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLAIN_")}
         env["TF_CPP_MIN_LOG_LEVEL"] = "2"
         overrides = {}
         if kind == "python":
-            cmd = [python, PY_SERVER, model_dir, "--port", str(self.port), "--steps", str(STEPS),
+            cmd = [python, PY_SERVER, folder, "--port", str(self.port), "--steps", str(args.steps),
                    "--rule", "trapezoid", "--mode", args.python_mode]
         else:
-            cmd = ["java", "-jar", JAR]
-            env.update(MALLOC_ARENA_MAX="2", EXPLAIN_MODEL_DIR=model_dir, EXPLAIN_MODEL_NAME="model",
+            cmd = ["java", "-jar", args.before_jar if kind == "runtime-before" else JAR]
+            env.update(MALLOC_ARENA_MAX="2", EXPLAIN_MODEL_DIR=folder, EXPLAIN_MODEL_NAME="model",
                        QUARKUS_HTTP_PORT=str(self.port), QUARKUS_MANAGEMENT_PORT=str(self.management_port),
-                       JAVA_TOOL_OPTIONS=JVM, EXPLAIN_INTEGRAL_STEPS=str(STEPS),
+                       JAVA_TOOL_OPTIONS=" ".join([JVM] + args.jvm_option), EXPLAIN_INTEGRAL_STEPS=str(args.steps),
                        EXPLAIN_INTEGRATION_RULE="trapezoid", EXPLAIN_METHOD="integrated-gradients")
             overrides = dict(args.runtime_env)
-            overrides.update(args.batched_env if kind == "runtime-batched" else args.unbatched_env)
+            overrides.update(args.batched_env if kind == "runtime-batched"
+                             else args.unbatched_env if kind == "runtime-unbatched" else {})
             env.update(overrides)
         self.settings = " ".join(f"{k}={v}" for k, v in sorted(overrides.items()))
         self.log = open(self.log_path, "w")
@@ -296,11 +314,12 @@ def warm_up(port, body, clients, min_seconds, max_seconds, pid, slice_seconds=5.
     return spent, rates
 
 
-def compute_bound(python, model, seconds, logdir):
+def compute_bound(python, model, seconds, steps, batches, logdir):
     """compute_bound.py's figures for one model (its last line), its other lines printed; None if it failed."""
     log = os.path.join(logdir, f"compute-bound-{model}.log")
     with open(log, "w") as out:
-        p = subprocess.run([python, COMPUTE_BOUND, os.path.join(MODELS_DIR, model), "--seconds", f"{seconds:g}"],
+        p = subprocess.run([python, COMPUTE_BOUND, model_dir(model), "--seconds", f"{seconds:g}",
+                            "--steps", str(steps), "--batches", batches],
                            stdout=subprocess.PIPE, stderr=out, text=True, timeout=600)
     lines = p.stdout.strip().splitlines()
     if p.returncode != 0 or not lines:
@@ -358,7 +377,7 @@ def measure(model, kind, rnd, body, label, score, levels, args, python, logdir, 
         for n in levels:
             r = run_level(server.port, body, n, args.seconds, server.proc.pid, args.min_answers)
             rows.append((model, kind, n, r))
-            print(f"{model:<20} {kind:<18} {n:>7} {r['rps']:>8.1f} {r['p50'] * 1000:>8.1f} {r['p99'] * 1000:>8.1f} "
+            print(f"{model:<20} {kind:<18} {n:>7} {r['rps']:>8.{2 if r['rps'] < 10 else 1}f} {r['p50'] * 1000:>8.1f} {r['p99'] * 1000:>8.1f} "
                   f"{r['errors']:>6} {r['server_cpu']:>7.2f} {r['client_cpu']:>7.2f} {r['other_cpu']:>7.2f}"
                   + (f"  ({r['seconds']:.0f} s, {r['ok']} answers)" if r["seconds"] > args.seconds + 1 else "")
                   + (f"  {r['error_kinds']}" + (f", {r['stuck']} clients stuck" if r['stuck'] else "")
@@ -388,6 +407,15 @@ def main():
     ap.add_argument("--runtime-env", action="append", metavar="K=V",
                     help="environment of both runtime variants (repeatable); the default raises "
                          "EXPLAIN_ADMISSION_MAX_QUEUED_EXPLANATIONS to 64 so that 32 clients are all admitted")
+    ap.add_argument("--jvm-option", action="append", default=[], metavar="OPTION",
+                    help="a JVM option added to both runtime variants' (repeatable), e.g. a flight recording")
+    ap.add_argument("--steps", type=int, default=50, help="IG steps of every server and the bound (trapezoid)")
+    ap.add_argument("--bound-batches", default="1,2,4,8,16",
+                    help="instances per call the compute bound tries (fewer for a big model: each holds its points' "
+                         "activations)")
+    ap.add_argument("--before-jar", metavar="JAR",
+                    help="runtime-before: this jar (a build of another commit) with its default settings, beside "
+                         "this tree's, for before/after figures from the same run")
     ap.add_argument("--batched-env", action="append", metavar="K=V", help="runtime-batched only (repeatable)")
     ap.add_argument("--unbatched-env", action="append", metavar="K=V",
                     help="runtime-unbatched only (repeatable; default EXPLAIN_BATCHING_ENABLED=false)")
@@ -408,8 +436,12 @@ def main():
     servers = [s for s in args.servers.split(",") if s]
     levels = [int(x) for x in args.levels.split(",") if x]
     for m in models:
-        if not os.path.isfile(os.path.join(MODELS_DIR, m, "expected.json")):
-            raise SystemExit(f"unknown model {m} (no {MODELS_DIR}/{m}/expected.json)")
+        if m not in BENCH_ONLY_MODELS and not os.path.isfile(os.path.join(model_dir(m), "expected.json")):
+            raise SystemExit(f"unknown model {m} (no {MODELS_DIR}/{m}/expected.json; or one of {BENCH_ONLY_MODELS})")
+    if "runtime-before" in servers and not (args.before_jar and os.path.isfile(args.before_jar)):
+        raise SystemExit("runtime-before needs --before-jar PATH (a quarkus-run.jar built from another commit)")
+    if not 1 <= args.steps <= 1000:
+        raise SystemExit("--steps: 1 to 1000")
     for s in servers:
         if s not in SERVERS:
             raise SystemExit(f"unknown server {s}; one of {SERVERS}")
@@ -428,12 +460,13 @@ def main():
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background (SIG_IGN)
     atexit.register(kill_children)
-    python = ensure_venv() if "python" in servers or not args.no_compute_bound else None
+    needs_python = "python" in servers or not args.no_compute_bound or any(m in BENCH_ONLY_MODELS for m in models)
+    python = ensure_venv() if needs_python else None
     logdir = tempfile.mkdtemp(prefix="explainable-throughput-")
 
     print(f"# throughput benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores ({cpu_name()}), "
           f"load average {os.getloadavg()[0]:.1f} at start")
-    print(f"# IG {STEPS} steps trapezoid, one instance per request, levels {levels} clients x {args.seconds:g} s "
+    print(f"# IG {args.steps} steps trapezoid, one instance per request, levels {levels} clients x {args.seconds:g} s "
           f"after a warm-up of at most {args.warmup:g} s; server logs in {logdir}")
     rows, failed = [], False
     header = (f"{'model':<20} {'server':<18} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
@@ -442,8 +475,10 @@ def main():
     bounds = {}
     try:
         for model in models:
+            ensure_model(model, python)
             if not args.no_compute_bound:
-                bounds[model] = compute_bound(python, model, min(args.seconds, 10.0), logdir)
+                bounds[model] = compute_bound(python, model, min(args.seconds, 10.0), args.steps, args.bound_batches,
+                                              logdir)
             body, label, score = load_model(model)
             for rnd in range(1, args.rounds + 1):
                 for kind in servers:
@@ -483,18 +518,25 @@ def main():
             bound = bounds.get(model)
             if not bound:
                 continue
+            one = bound["by_batch"].get("1")
             for n in levels:
                 parts = [f"{k} {agg[(model, k, n)]['rps'] / bound['explanations_per_s']:.2f}x" for k in servers
                          if (model, k, n) in agg]
+                # one client has one explanation at a time: also against the bound of one at a time
+                if n == 1 and one:
+                    parts += [f"{k} {agg[(model, k, n)]['rps'] / one:.2f}x of batch 1" for k in servers
+                              if (model, k, n) in agg]
                 print(f"{model:<20} {n:>3} clients: " + ", ".join(parts)
-                      + f"  (bound {bound['explanations_per_s']:.1f}/s at batch {bound['best_batch']})")
+                      + f"  (bound {bound['explanations_per_s']:.3g}/s at batch {bound['best_batch']}"
+                      + (f", {one:.3g}/s at batch 1" if one else "") + ")")
     if args.markdown and agg:
         many = args.rounds > 1
         print(f"\n| model | server | clients | requests/s{' (median, min–max)' if many else ''} | p50 ms | p99 ms "
               f"| errors | server cores | other cores |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (model, kind, n), a in agg.items():
-            rps = f"{a['rps']:.1f}" + (f" ({a['rps_min']:.1f}–{a['rps_max']:.1f})" if many else "")
+            d = 2 if a["rps"] < 10 else 1
+            rps = f"{a['rps']:.{d}f}" + (f" ({a['rps_min']:.{d}f}–{a['rps_max']:.{d}f})" if many else "")
             print(f"| {model} | {kind} | {n} | {rps} | {a['p50'] * 1000:.1f} | {a['p99'] * 1000:.1f} | {a['errors']} "
                   f"| {a['server_cpu']:.2f} | {a['other_cpu']:.2f} |")
     sys.exit(1 if failed else 0)

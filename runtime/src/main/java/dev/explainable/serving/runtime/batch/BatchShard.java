@@ -21,8 +21,10 @@ import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.explainable.serving.runtime.service.ExplanationPipeline;
@@ -50,7 +52,10 @@ import dev.explainable.serving.runtime.storage.StorageException;
 public final class BatchShard {
 
     private static final Logger LOG = Logger.getLogger(BatchShard.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // FastDoubleParser: exact as the JDK's, a fraction of its time on lines of many decimals (image instances)
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     /**
      * The shard's counts: instances explained (or predicted), instances in the errors file, and the bytes of input

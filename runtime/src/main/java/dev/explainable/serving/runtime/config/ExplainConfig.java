@@ -79,6 +79,14 @@ public interface ExplainConfig {
     @WithDefault("400")
     int maxIntegralSteps();
 
+    /**
+     * Where a refinement towards a target approx_error puts its points: score-change (a forward-only probe gives the
+     * stretches of the path where the score moves more of the steps) or equal (equal steps, as fixed steps have).
+     */
+    @WithName("step-placement")
+    @WithDefault("score-change")
+    String stepPlacement();
+
     Xrai xrai();
 
     /** SmoothGrad for Integrated Gradients and XRAI (Vertex AI's smoothGradConfig); off by default. */
@@ -463,9 +471,12 @@ public interface ExplainConfig {
      * beyond both a request gets 429 with Retry-After. Health endpoints never wait behind either.
      */
     interface Admission {
-        /** Explanations computed at once. */
+        /**
+         * Explanations computed at once; 0: as many as the heap holds at their largest (heap / (120 bytes x
+         * limits.max-batch-elements)), 2 to 16, so that concurrent requests can share TensorFlow runs.
+         */
         @WithName("max-concurrent-explanations")
-        @WithDefault("2")
+        @WithDefault("0")
         int maxConcurrentExplanations();
 
         /** Explanations waiting for a slot; more get 429. */

@@ -23,6 +23,8 @@ import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
  *                          (explain.target-approx-error), or empty for fixed steps
  * @param maxIntegralSteps  the most steps a refinement may reach (explain.max-integral-steps), a request's target
  *                          included
+ * @param placeSteps        a refinement places its points where the score changes (explain.step-placement
+ *                          score-change), else at equal steps
  */
 public record MethodOptions(
         AttributionMethod method,
@@ -33,7 +35,8 @@ public record MethodOptions(
         Optional<SmoothGradConfig> smoothGrad,
         Optional<BlurConfig> blur,
         Optional<Double> targetApproxError,
-        int maxIntegralSteps) {
+        int maxIntegralSteps,
+        boolean placeSteps) {
 
     /**
      * Reads the method's settings; a method or integration rule that does not parse, or a value out of range, throws
@@ -41,7 +44,8 @@ public record MethodOptions(
      */
     static MethodOptions from(ExplainConfig c) {
         IntegrationRule rule = IntegrationRule.parse(c.integrationRule());
-        adaptiveSteps(c.targetApproxError(), c.maxIntegralSteps(), rule);
+        boolean placeSteps = placeSteps(c.stepPlacement());
+        adaptiveSteps(c.targetApproxError(), c.maxIntegralSteps(), placeSteps, rule);
         var x = c.xrai();
         return new MethodOptions(
                 AttributionMethod.fromRuntimeName(c.method()),
@@ -59,7 +63,19 @@ public record MethodOptions(
                 smoothGrad(c.smoothGrad()),
                 blur(c.blurIg()),
                 c.targetApproxError(),
-                c.maxIntegralSteps());
+                c.maxIntegralSteps(),
+                placeSteps);
+    }
+
+    /** explain.step-placement: {@code score-change} (placed) or {@code equal}. */
+    static boolean placeSteps(String setting) {
+        return switch (setting.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "score-change" -> true;
+            case "equal" -> false;
+            default ->
+                throw new IllegalArgumentException(
+                        "explain.step-placement must be score-change or equal, got '" + setting + "'");
+        };
     }
 
     /** How Integrated Gradients and XRAI integrate: steps, rule, SmoothGrad, blur and a target error. */
@@ -69,24 +85,42 @@ public record MethodOptions(
                 integrationRule,
                 smoothGrad,
                 blur,
-                adaptiveSteps(targetApproxError, maxIntegralSteps, integrationRule));
+                adaptiveSteps(targetApproxError, maxIntegralSteps, placeSteps, integrationRule));
     }
 
     /** The refinement towards a request's target {@code approx_error}, within this runtime's step cap. */
     public AdaptiveSteps adaptiveSteps(double target) {
-        return new AdaptiveSteps(target, maxIntegralSteps);
+        return new AdaptiveSteps(target, maxIntegralSteps, placeSteps);
     }
 
     /** These options with a request's path steps. */
     public MethodOptions withIntegralSteps(int steps) {
         return new MethodOptions(
-                method, steps, paths, integrationRule, xrai, smoothGrad, blur, targetApproxError, maxIntegralSteps);
+                method,
+                steps,
+                paths,
+                integrationRule,
+                xrai,
+                smoothGrad,
+                blur,
+                targetApproxError,
+                maxIntegralSteps,
+                placeSteps);
     }
 
     /** These options with a request's Sampled Shapley permutations. */
     public MethodOptions withPaths(int p) {
         return new MethodOptions(
-                method, integralSteps, p, integrationRule, xrai, smoothGrad, blur, targetApproxError, maxIntegralSteps);
+                method,
+                integralSteps,
+                p,
+                integrationRule,
+                xrai,
+                smoothGrad,
+                blur,
+                targetApproxError,
+                maxIntegralSteps,
+                placeSteps);
     }
 
     /**
@@ -125,7 +159,8 @@ public record MethodOptions(
      * explain.target-approx-error and explain.max-integral-steps, checked at startup (a value out of range, or a
      * target with the uniform rule, fails it naming the setting): the refinement, or empty without a target.
      */
-    static Optional<AdaptiveSteps> adaptiveSteps(Optional<Double> target, int maxSteps, IntegrationRule rule) {
+    static Optional<AdaptiveSteps> adaptiveSteps(
+            Optional<Double> target, int maxSteps, boolean placeSteps, IntegrationRule rule) {
         try {
             // the cap is checked with or without a target: a request may bring one
             AdaptiveSteps.checkMaxSteps(maxSteps);
@@ -136,7 +171,7 @@ public record MethodOptions(
             return Optional.empty();
         }
         try {
-            AdaptiveSteps a = new AdaptiveSteps(target.get(), maxSteps);
+            AdaptiveSteps a = new AdaptiveSteps(target.get(), maxSteps, placeSteps);
             PathOptions.of(1, rule).withAdaptiveSteps(a);
             return Optional.of(a);
         } catch (IllegalArgumentException e) {

@@ -1,8 +1,10 @@
 package dev.explainable.serving.runtime.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,7 +20,10 @@ public final class ExampleLines {
     /** Ids are map keys and answer fields: bounded. */
     public static final int MAX_ID_LENGTH = 256;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // FastDoubleParser: exact as the JDK's, a fraction of its time on lines of many decimals (image instances)
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     private ExampleLines() {}
 

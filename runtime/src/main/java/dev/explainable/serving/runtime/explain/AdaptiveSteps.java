@@ -10,8 +10,10 @@ package dev.explainable.serving.runtime.explain;
  *                          float32 gradients leave too little to gain, above 0.5 the answer would be no answer
  * @param maxSteps          the most steps a refinement may reach, 1 to {@link #MAX_STEPS}: bounds the work, which
  *                          is counted at this cap before any of it starts
+ * @param placed            the points are placed where the score changes ({@link AlphaMap}, from a forward-only
+ *                          probe) on straight paths, else at equal steps
  */
-public record AdaptiveSteps(double targetApproxError, int maxSteps) {
+public record AdaptiveSteps(double targetApproxError, int maxSteps, boolean placed) {
 
     public static final double MIN_TARGET = 1e-4;
     public static final double MAX_TARGET = 0.5;
@@ -24,6 +26,11 @@ public record AdaptiveSteps(double targetApproxError, int maxSteps) {
                     + ", got " + targetApproxError);
         }
         checkMaxSteps(maxSteps);
+    }
+
+    /** Equal steps, doubled. */
+    public AdaptiveSteps(double targetApproxError, int maxSteps) {
+        this(targetApproxError, maxSteps, false);
     }
 
     /** Refuses a step cap out of 1..{@link #MAX_STEPS}. */

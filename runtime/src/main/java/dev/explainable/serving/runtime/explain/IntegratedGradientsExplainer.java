@@ -48,8 +48,9 @@ public final class IntegratedGradientsExplainer implements Explainer {
     /** Counted at the most steps a refinement may reach. */
     @Override
     public long evaluations(ExplainedInstance instance) {
-        return PathAttributions.evaluations(
-                instance.inputs(), instance.baselineSets().size(), options.mostWork());
+        int paths = instance.baselineSets().size();
+        return PathAttributions.evaluations(instance.inputs(), paths, options.mostWork())
+                + (long) paths * options.probePoints();
     }
 
     @Override

@@ -209,6 +209,28 @@ public final class PathAttributions {
         return scores;
     }
 
+    /** Every point's score along each path, forward only: {@code [path][point]}. */
+    static double[][] scoresAlong(
+            List<InputValues> inputs, List<List<float[]>> baselineSets, GradientPath path, ScoreFunction model) {
+        List<PathIntegral> paths = path.paths(inputs, baselineSets);
+        int perPath = path.pointsPerPath();
+        int total = paths.size() * perPath;
+        double[][] scores = new double[paths.size()][perPath];
+        int perRun = Math.max(1, model.maxPointsPerCall());
+        for (int from = 0; from < total; from += perRun) {
+            int n = Math.min(perRun, total - from);
+            List<float[]> batch = batch(inputs, n);
+            for (int s = 0; s < n; s++) {
+                paths.get((from + s) / perPath).point((from + s) % perPath, batch, s);
+            }
+            float[] values = model.at(batch, n, false).values();
+            for (int s = 0; s < n; s++) {
+                scores[(from + s) / perPath][(from + s) % perPath] = values[s];
+            }
+        }
+        return scores;
+    }
+
     private static List<float[]> batch(List<InputValues> inputs, int n) {
         List<float[]> batch = new ArrayList<>(inputs.size());
         for (InputValues in : inputs) {

@@ -83,6 +83,27 @@ public record PathOptions(
                 .orElseGet(this::gradientPath);
     }
 
+    /**
+     * Whether a refinement places its points where the score changes ({@link AlphaMap}): on straight paths (no blur,
+     * no SmoothGrad noise) with a target {@code approx_error} and at least 4 start steps. Fixed steps never do.
+     */
+    public boolean placesPoints() {
+        return adaptiveSteps.map(AdaptiveSteps::placed).orElse(false)
+                && blur.isEmpty()
+                && smoothGrad.isEmpty()
+                && steps >= 4;
+    }
+
+    /** The segments of the forward-only probe that places the points: half the start steps. */
+    public int probeSegments() {
+        return steps / 2;
+    }
+
+    /** Points per path the probe evaluates (forward only), 0 where points are not placed: counted as work. */
+    public int probePoints() {
+        return placesPoints() ? probeSegments() + 1 : 0;
+    }
+
     /** How often {@link #mostWork()}'s paths are made: once, or where refined once per round (the first, each doubling). */
     public int rounds() {
         return adaptiveSteps

@@ -29,18 +29,39 @@ final class StepDoubling {
     static Attribution attribute(
             List<InputValues> inputs, List<List<float[]>> baselineSets, PathOptions options, ScoreFunction model) {
         AdaptiveSteps adaptive = options.adaptiveSteps().orElseThrow();
-        GradientPath path = options.gradientPath();
-        PathMean mean = PathAttributions.mean(inputs, baselineSets, path, model);
         int steps = options.steps();
+        List<AlphaMap> placements = options.placesPoints() ? placements(inputs, baselineSets, options, model) : null;
+        GradientPath path = placements == null
+                ? options.gradientPath()
+                : new StraightPath(steps, IntegrationRule.TRAPEZOID, placements);
+        PathMean mean = PathAttributions.mean(inputs, baselineSets, path, model);
         while (!adaptive.reached(mean.approxError()) && adaptive.mayDouble(steps)) {
-            GradientPath midpoints = options.withAdaptiveSteps(null)
-                    .withRule(IntegrationRule.MIDPOINT)
-                    .withSteps(steps)
-                    .gradientPath();
+            GradientPath midpoints = placements == null
+                    ? options.withAdaptiveSteps(null)
+                            .withRule(IntegrationRule.MIDPOINT)
+                            .withSteps(steps)
+                            .gradientPath()
+                    : new StraightPath(steps, IntegrationRule.MIDPOINT, placements);
             mean = halfway(mean, PathAttributions.mean(inputs, baselineSets, midpoints, model));
             steps *= 2;
         }
         return PathAttributions.answer(inputs, baselineSets, path, model, mean, steps);
+    }
+
+    /**
+     * Per baseline set, where its points go: the scores at {@link PathOptions#probeSegments()} + 1 equally spaced
+     * points of its straight path, forward only, give each stretch of the path its share of the start steps
+     * ({@link AlphaMap}); null entries (a flat score) keep equal steps.
+     */
+    static List<AlphaMap> placements(
+            List<InputValues> inputs, List<List<float[]>> baselineSets, PathOptions options, ScoreFunction model) {
+        GradientPath probe = new StraightPath(options.probeSegments(), IntegrationRule.TRAPEZOID);
+        double[][] scores = PathAttributions.scoresAlong(inputs, baselineSets, probe, model);
+        List<AlphaMap> out = new java.util.ArrayList<>(scores.length);
+        for (double[] s : scores) {
+            out.add(AlphaMap.placed(s, options.steps()));
+        }
+        return out;
     }
 
     /** {@code (T_n + M_n) / 2}, with the trapezoid's ends (the midpoints have none). */

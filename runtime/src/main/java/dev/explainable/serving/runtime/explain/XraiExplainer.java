@@ -45,7 +45,7 @@ public final class XraiExplainer implements Explainer {
     @Override
     public long evaluations(ExplainedInstance instance) {
         // two baselines: black and white (as PAIR saliency's XRAI); a blurred start replaces both
-        return PathAttributions.evaluations(instance.inputs(), 2, options.mostWork());
+        return PathAttributions.evaluations(instance.inputs(), 2, options.mostWork()) + 2L * options.probePoints();
     }
 
     @Override

@@ -324,6 +324,40 @@ public final class InstanceDecoder {
     }
 
     private static void shapeOf(JsonNode node, List<Long> dims, String where) {
+        // the shape along the first elements, then every element checked against it without allocating: an image
+        // is thousands of nested lists; only a ragged one is walked again, for the message that says where
+        List<Long> first = new ArrayList<>();
+        for (JsonNode n = node; n.isArray(); n = n.get(0)) {
+            first.add((long) n.size());
+            if (n.isEmpty()) {
+                break;
+            }
+        }
+        if (matches(node, first, 0)) {
+            dims.addAll(first);
+        } else {
+            raggedShapeOf(node, dims, where);
+        }
+    }
+
+    /** True when {@code node}, at depth {@code depth}, has the shape {@code dims} from that depth on. */
+    private static boolean matches(JsonNode node, List<Long> dims, int depth) {
+        if (depth == dims.size()) {
+            return !node.isArray();
+        }
+        if (!node.isArray() || node.size() != dims.get(depth)) {
+            return false;
+        }
+        for (JsonNode child : node) {
+            if (!matches(child, dims, depth + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The shape, comparing every element's: the ragged element's message. */
+    private static void raggedShapeOf(JsonNode node, List<Long> dims, String where) {
         if (!node.isArray()) {
             return;
         }
@@ -332,10 +366,10 @@ public final class InstanceDecoder {
             return;
         }
         List<Long> first = new ArrayList<>();
-        shapeOf(node.get(0), first, where);
+        raggedShapeOf(node.get(0), first, where);
         for (int i = 1; i < node.size(); i++) {
             List<Long> other = new ArrayList<>();
-            shapeOf(node.get(i), other, where);
+            raggedShapeOf(node.get(i), other, where);
             if (!other.equals(first)) {
                 throw new InvalidInstanceException(where + ": ragged nested list (element 0 has shape " + first
                         + ", element " + i + " has shape " + other + ")");

@@ -1,6 +1,5 @@
 package dev.explainable.serving.runtime.visualization;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,28 +41,34 @@ final class Outlines {
     /** Background = false pixels reachable from the image border (4-connected); everything else is filled. */
     static boolean[] fillHoles(boolean[] mask, int h, int w) {
         boolean[] outside = new boolean[mask.length];
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        // a FIFO of pixel indices in one int array (each pixel enters at most once): no boxing per pixel
+        int[] queue = new int[mask.length];
+        int head = 0;
+        int tail = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 if ((y == 0 || x == 0 || y == h - 1 || x == w - 1) && !mask[y * w + x]) {
                     outside[y * w + x] = true;
-                    queue.add(y * w + x);
+                    queue[tail++] = y * w + x;
                 }
             }
         }
-        while (!queue.isEmpty()) {
-            int p = queue.poll();
+        while (head < tail) {
+            int p = queue[head++];
             int y = p / w;
             int x = p % w;
-            int[][] n = {{y - 1, x}, {y + 1, x}, {y, x - 1}, {y, x + 1}};
-            for (int[] q : n) {
-                if (q[0] >= 0 && q[0] < h && q[1] >= 0 && q[1] < w) {
-                    int i = q[0] * w + q[1];
-                    if (!mask[i] && !outside[i]) {
-                        outside[i] = true;
-                        queue.add(i);
-                    }
-                }
+            // up, down, left, right
+            if (y > 0) {
+                tail = reach(p - w, mask, outside, queue, tail);
+            }
+            if (y < h - 1) {
+                tail = reach(p + w, mask, outside, queue, tail);
+            }
+            if (x > 0) {
+                tail = reach(p - 1, mask, outside, queue, tail);
+            }
+            if (x < w - 1) {
+                tail = reach(p + 1, mask, outside, queue, tail);
             }
         }
         boolean[] filled = new boolean[mask.length];
@@ -73,22 +78,33 @@ final class Outlines {
         return filled;
     }
 
+    /** Marks background pixel {@code i} outside and queues it, unless it is masked or already reached. */
+    private static int reach(int i, boolean[] mask, boolean[] outside, int[] queue, int tail) {
+        if (!mask[i] && !outside[i]) {
+            outside[i] = true;
+            queue[tail++] = i;
+        }
+        return tail;
+    }
+
     static boolean[] largestComponents(boolean[] mask, double[] strength, int h, int w) {
         int[] label = new int[mask.length];
         List<double[]> sums = new ArrayList<>(); // [label, sum]
         int next = 0;
         double total = 0;
+        int[] queue = new int[mask.length]; // one component's FIFO, reused: each pixel is labelled once
         for (int start = 0; start < mask.length; start++) {
             if (!mask[start] || label[start] != 0) {
                 continue;
             }
             next++;
             double sum = 0;
-            ArrayDeque<Integer> queue = new ArrayDeque<>();
-            queue.add(start);
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = start;
             label[start] = next;
-            while (!queue.isEmpty()) {
-                int p = queue.poll();
+            while (head < tail) {
+                int p = queue[head++];
                 sum += strength[p];
                 int y = p / w;
                 int x = p % w;
@@ -100,7 +116,7 @@ final class Outlines {
                             int i = ny * w + nx;
                             if (mask[i] && label[i] == 0) {
                                 label[i] = next;
-                                queue.add(i);
+                                queue[tail++] = i;
                             }
                         }
                     }

@@ -23,6 +23,11 @@ final class PixelMaps {
     static double percentile(double[] values, double q) {
         double[] s = values.clone();
         Arrays.sort(s);
+        return percentileOfSorted(s, q);
+    }
+
+    /** {@link #percentile} of values already sorted ascending. */
+    static double percentileOfSorted(double[] s, double q) {
         double pos = q / 100.0 * (s.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = (int) Math.ceil(pos);
@@ -35,8 +40,10 @@ final class PixelMaps {
         for (int i = 0; i < values.length; i++) {
             part[i] = Math.max(0, negative ? -values[i] : values[i]);
         }
-        double low = percentile(part, clipBelow);
-        double high = percentile(part, clipAbove);
+        double[] sorted = part.clone(); // sorted once for both percentiles: the renderer's costliest step
+        Arrays.sort(sorted);
+        double low = percentileOfSorted(sorted, clipBelow);
+        double high = percentileOfSorted(sorted, clipAbove);
         double[] out = new double[values.length];
         for (int i = 0; i < part.length; i++) {
             if (high > low) {

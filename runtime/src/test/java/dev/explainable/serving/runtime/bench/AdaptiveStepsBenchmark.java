@@ -38,15 +38,39 @@ class AdaptiveStepsBenchmark {
     static final int ROUNDS = 5;
 
     /** How an image is explained: fixed steps, or a target error refined from {@code steps} up to {@code cap}. */
-    record Strategy(String name, int steps, Double target, int cap) {
+    record Strategy(String name, int steps, Double target, int cap, String placement) {
 
         static Strategy fixed(int steps) {
-            return new Strategy("fixed " + steps, steps, null, 400);
+            return new Strategy("fixed " + steps, steps, null, 400, "equal");
         }
 
+        /** Points placed where the score changes (explain.step-placement=score-change, the default). */
         static Strategy target(double target, int from, int cap) {
             return new Strategy(
-                    "target " + target + " from " + from + (cap == 400 ? "" : ", cap " + cap), from, target, cap);
+                    "target " + target + " from " + from + (cap == 400 ? "" : ", cap " + cap) + ", placed",
+                    from,
+                    target,
+                    cap,
+                    "score-change");
+        }
+
+        /** Equal steps, doubled (explain.step-placement=equal: the refinement before placement). */
+        static Strategy equal(double target, int from, int cap) {
+            return new Strategy(
+                    "target " + target + " from " + from + (cap == 400 ? "" : ", cap " + cap) + ", equal steps",
+                    from,
+                    target,
+                    cap,
+                    "equal");
+        }
+
+        /** Forward-only probe points per image (one path: the zero baseline). */
+        int probePoints() {
+            return target != null && placement.equals("score-change") && steps >= 4 ? steps / 2 + 1 : 0;
+        }
+
+        String key() {
+            return steps + "/" + cap + "/" + placement;
         }
     }
 
@@ -56,28 +80,39 @@ class AdaptiveStepsBenchmark {
             Strategy.fixed(200),
             Strategy.fixed(400),
             Strategy.target(0.05, 50, 400),
+            Strategy.equal(0.05, 50, 400),
             Strategy.target(0.05, 25, 400),
+            Strategy.equal(0.05, 25, 400),
             Strategy.target(0.01, 50, 400),
-            Strategy.target(0.01, 25, 400));
+            Strategy.equal(0.01, 50, 400),
+            Strategy.target(0.01, 25, 400),
+            Strategy.equal(0.01, 25, 400),
+            Strategy.target(0.01, 8, 400),
+            Strategy.target(0.002, 8, 400));
 
     /** MobileNetV2's saturated softmax needs far more steps: the same, and up to the largest cap. */
-    static final List<Strategy> MORE =
-            List.of(Strategy.fixed(800), Strategy.target(0.05, 50, 1000), Strategy.target(0.01, 50, 1000));
+    static final List<Strategy> MORE = List.of(
+            Strategy.fixed(800),
+            Strategy.target(0.05, 50, 1000),
+            Strategy.equal(0.05, 50, 1000),
+            Strategy.target(0.01, 50, 1000));
 
     @Test
     void pointsAndLatencyToReachATargetError() throws Exception {
         StringBuilder table = new StringBuilder();
         StringBuilder perImage = new StringBuilder();
-        table.append("| model | strategy | points per image (mean) | steps per image | ≤ 0.05 | ≤ 0.01 "
-                        + "| approx_error median (max) | ms per image (median) |\n")
-                .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-        for (String model : List.of("cnn_image", "mobilenet_v2")) {
+        table.append("| model | strategy | points per image (mean) | probe points (forward only) | steps per image "
+                        + "| ≤ 0.05 | ≤ 0.01 | approx_error median (max) | fixed-step points for the same approx_error "
+                        + "(median, 1/steps) | ms per image (median) |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (String model :
+                System.getProperty("benchmark.models", "cnn_image,mobilenet_v2").split(",")) {
             List<Strategy> strategies = new ArrayList<>(STRATEGIES);
             if (model.equals("mobilenet_v2")) {
                 strategies.addAll(MORE);
             }
             List<JsonNode> images = images(model);
-            Map<Integer, LoadedModel> loaded = new LinkedHashMap<>();
+            Map<String, LoadedModel> loaded = new LinkedHashMap<>();
             int n = images.size();
             int k = strategies.size();
             double[][] gaps = new double[k][n];
@@ -87,13 +122,15 @@ class AdaptiveStepsBenchmark {
             for (int s = 0; s < k; s++) {
                 Strategy st = strategies.get(s);
                 LoadedModel m = loaded.computeIfAbsent(
-                        st.steps() * 10_000 + st.cap(),
+                        st.key(),
                         key -> ModelLoader.load(TestModels.options(
                                 model,
                                 "explain.integral-steps",
                                 String.valueOf(st.steps()),
                                 "explain.max-integral-steps",
-                                String.valueOf(st.cap()))));
+                                String.valueOf(st.cap()),
+                                "explain.step-placement",
+                                st.placement())));
                 ExplainOptions options = ExplainOptions.NONE.withTargetApproxError(st.target());
                 for (int i = 0; i < n; i++) {
                     LabelAttribution a = m.pipeline()
@@ -110,7 +147,7 @@ class AdaptiveStepsBenchmark {
                 for (int i = 0; i < n; i++) {
                     for (int s = 0; s < k; s++) {
                         Strategy st = strategies.get(s);
-                        LoadedModel m = loaded.get(st.steps() * 10_000 + st.cap());
+                        LoadedModel m = loaded.get(st.key());
                         ExplainOptions options = ExplainOptions.NONE.withTargetApproxError(st.target());
                         long t = System.nanoTime();
                         m.pipeline().explain(List.of(images.get(i)), options);
@@ -128,11 +165,19 @@ class AdaptiveStepsBenchmark {
                 for (int i = 0; i < n; i++) {
                     medians[i] = median(ms[s][i]);
                 }
+                // the trapezoid's gap falls as 1/n on the small CNN (the fixed rows show it: a kink at the black
+                // baseline, StraightPath.NEAR_START): the fixed steps that reach this strategy's gap on each image,
+                // from that image's gap at fixed 50 (strategy 0), plus one for the points
+                double[] equalFixed = new double[n];
+                for (int i = 0; i < n; i++) {
+                    equalFixed[i] = 1 + Math.ceil(50 * gaps[0][i] / Math.max(gaps[s][i], 1e-12));
+                }
                 table.append(String.format(
-                        "| %s | %s | %.1f | %s | %d/%d | %d/%d | %.4f (%.4f) | %.1f |%n",
+                        "| %s | %s | %.1f | %d | %s | %d/%d | %d/%d | %.5f (%.5f) | %s | %.1f |%n",
                         model,
                         st.name(),
                         points,
+                        st.probePoints(),
                         distinct(steps[s]),
                         Arrays.stream(gaps[s]).filter(g -> g <= 0.05).count(),
                         n,
@@ -140,6 +185,7 @@ class AdaptiveStepsBenchmark {
                         n,
                         median(gaps[s]),
                         Arrays.stream(gaps[s]).max().orElseThrow(),
+                        model.equals("cnn_image") ? String.format("%.0f", median(equalFixed)) : "—",
                         median(medians)));
                 perImage.append(String.format(
                         "%-14s %-28s gaps %s steps %s%n",

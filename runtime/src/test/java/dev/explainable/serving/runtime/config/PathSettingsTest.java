@@ -63,8 +63,18 @@ class PathSettingsTest {
                         "EXPLAIN_TARGET_APPROX_ERROR", "0.01",
                         "EXPLAIN_MAX_INTEGRAL_STEPS", "800"))
                 .pathOptions();
-        assertEquals(new AdaptiveSteps(0.01, 800), path.adaptiveSteps().orElseThrow());
+        assertEquals(new AdaptiveSteps(0.01, 800, true), path.adaptiveSteps().orElseThrow(), "placed by default");
         assertEquals(50, path.steps(), "where the refinement starts");
+        assertEquals(
+                new AdaptiveSteps(0.01, 400, false),
+                from(Map.of("EXPLAIN_TARGET_APPROX_ERROR", "0.01", "EXPLAIN_STEP_PLACEMENT", "equal"))
+                        .pathOptions()
+                        .adaptiveSteps()
+                        .orElseThrow());
+        String placement = assertThrows(
+                        IllegalArgumentException.class, () -> from(Map.of("EXPLAIN_STEP_PLACEMENT", "gauss")))
+                .getMessage();
+        assertTrue(placement.contains("explain.step-placement"), placement);
         String target = assertThrows(
                         IllegalArgumentException.class, () -> from(Map.of("EXPLAIN_TARGET_APPROX_ERROR", "0.6")))
                 .getMessage();

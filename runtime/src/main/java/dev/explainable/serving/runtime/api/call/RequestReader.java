@@ -4,20 +4,25 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import dev.explainable.serving.runtime.api.errors.ApiException;
 
 /** Parses an AI Platform request body, bounded in size, into its {@code instances}. */
 public final class RequestReader {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    // FastDoubleParser (exact, as Double.parseDouble): an image instance is thousands of decimals, and the JDK's
+    // parser was a fifth of the request thread's time on a 32x32 image (issue 26's profile)
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final long maxBytes;
 

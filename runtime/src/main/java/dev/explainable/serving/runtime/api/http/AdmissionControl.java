@@ -16,6 +16,7 @@ import io.quarkus.runtime.ShutdownEvent;
 
 import dev.explainable.serving.runtime.config.ExplainConfig;
 import dev.explainable.serving.runtime.work.Admission;
+import dev.explainable.serving.runtime.work.ExplanationSlots;
 import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
@@ -41,10 +42,20 @@ public class AdmissionControl {
             @ConfigProperty(name = "quarkus.shutdown.delay", defaultValue = "0s") Duration shutdownDelay,
             @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "25s") Duration shutdownTimeout) {
         var a = config.admission();
+        int slots = ExplanationSlots.of(
+                a.maxConcurrentExplanations(),
+                Runtime.getRuntime().maxMemory(),
+                config.limits().maxBatchElements());
+        if (a.maxConcurrentExplanations() == 0) {
+            LOG.infof(
+                    "%d explanations run at once (explain.admission.max-concurrent-explanations=0: as the %d MiB heap"
+                            + " holds at explain.limits.max-batch-elements, %d to %d)",
+                    slots, Runtime.getRuntime().maxMemory() >> 20, ExplanationSlots.MIN, ExplanationSlots.MAX);
+        }
         this.explanations = new Admission(
                 "explanations",
                 "explain.admission.max-concurrent-explanations / " + "max-queued-explanations",
-                a.maxConcurrentExplanations(),
+                slots,
                 a.maxQueuedExplanations(),
                 a.maxQueueWait());
         this.predictions = new Admission(
