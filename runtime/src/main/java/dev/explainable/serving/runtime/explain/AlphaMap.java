@@ -61,6 +61,12 @@ final class AlphaMap {
             remainder[k] = share - Math.floor(share);
             given += intervals[k];
         }
+        for (int k = 0; given > steps; k = (k + 1) % segments) { // floating shares rounded past the free ones
+            if (intervals[k] > 1) {
+                intervals[k]--;
+                given--;
+            }
+        }
         Integer[] order = new Integer[segments];
         for (int k = 0; k < segments; k++) {
             order[k] = k;

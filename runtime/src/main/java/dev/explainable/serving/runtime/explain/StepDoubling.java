@@ -5,7 +5,11 @@ import java.util.List;
 import dev.explainable.serving.runtime.explain.PathAttributions.PathMean;
 
 /**
- * The path integral refined until {@code approx_error} reaches a target ({@link AdaptiveSteps}). The trapezoid
+ * The path integral refined until {@code approx_error} reaches a target ({@link AdaptiveSteps}). Where the
+ * refinement places its points ({@link PathOptions#placesPoints()}), a forward-only probe first gives each stretch of
+ * a straight path its share of the steps ({@link AlphaMap}) and its start point is taken just inside the path
+ * ({@link StraightPath#NEAR_START}); the rounds below are then those of the mapped points, the same identities
+ * holding because the map is linear between grid points. The trapezoid
  * rule at the configured {@code n} steps first; then, while the completeness gap is above the target and
  * {@code 2n} is within the cap, the midpoint rule at {@code n} steps (the {@code n} points halfway between the
  * trapezoid's) and {@code T_2n = (T_n + M_n) / 2}, the trapezoid rule at twice the steps. Every point evaluated

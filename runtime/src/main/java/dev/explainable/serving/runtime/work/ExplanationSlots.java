@@ -5,8 +5,8 @@ package dev.explainable.serving.runtime.work;
  * as the heap holds at their largest, from 2 to 16.
  *
  * <p>Why more than the cores: requests computed together share TensorFlow runs (cross-request batching), and larger
- * runs use the cores better (on 2 cores the small CNN's 51-point explanations ran 0.89x TensorFlow's own batched
- * figure with 16 at once against 0.79x with 2, MobileNetV2 1.11x against about 0.9x; docs/development.md). Why a bound
+ * runs use the cores better (on 2 cores, 16 at once against 2: the small CNN at 8 clients 0.89x TensorFlow's own
+ * batched figure against 0.79x, measured in one run each; docs/development.md). Why a bound
  * from the heap: an explanation holds about 60 bytes per value of a point (explain.limits.max-batch-elements values
  * at most), so a 2 GiB pod cannot hold 16 of the largest at once; twice that is counted, for the request's JSON and
  * its answer.

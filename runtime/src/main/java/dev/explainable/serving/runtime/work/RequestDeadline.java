@@ -74,6 +74,14 @@ public final class RequestDeadline {
         return budget;
     }
 
+    /**
+     * The deadline on {@link System#nanoTime()}'s clock: what orders the work of requests of the same budget by
+     * arrival (earliest deadline first).
+     */
+    public long dueNanos() {
+        return deadline;
+    }
+
     /** Nanoseconds left before the deadline or the shutdown cut-off, whichever comes first (may be negative). */
     public long remainingNanos() {
         long now = System.nanoTime();

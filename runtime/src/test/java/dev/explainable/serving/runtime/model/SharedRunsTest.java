@@ -186,6 +186,41 @@ class SharedRunsTest {
         }
     }
 
+    /**
+     * Runs go to the request due first, not to the part that came first: a request that arrived later but is due
+     * earlier runs before an earlier request's waiting part, so admitted requests of one budget finish in the order
+     * they came instead of all together.
+     */
+    @Test
+    void theRequestDueFirstRunsFirst() throws Exception {
+        Doubler d = new Doubler(300);
+        SharedRuns shared = new SharedRuns(d, 2, 1 << 20, 0, 1); // at most 2 rows a run: no two parts join
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<?> busy = pool.submit(() -> submit(shared, rows(1, 2))); // holds the only runner 300 ms
+            Thread.sleep(50);
+            Future<?> dueLater = pool.submit(() -> {
+                try (RequestDeadline.Scope s =
+                        RequestDeadline.after(Duration.ofSeconds(60)).enter()) {
+                    return submit(shared, rows(100, 2));
+                }
+            });
+            Thread.sleep(50);
+            Future<?> dueSooner = pool.submit(() -> {
+                try (RequestDeadline.Scope s =
+                        RequestDeadline.after(Duration.ofSeconds(30)).enter()) {
+                    return submit(shared, rows(200, 1));
+                }
+            });
+            busy.get(10, TimeUnit.SECONDS);
+            dueSooner.get(10, TimeUnit.SECONDS);
+            dueLater.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(2, 1, 2), d.batchRows, "the part due sooner (1 row) ran before the older one");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void anOverdueRequestLeavesTheQueueWithItsDeadlineError() throws Exception {
         Doubler d = new Doubler(400);
