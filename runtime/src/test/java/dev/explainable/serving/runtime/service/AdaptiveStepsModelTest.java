@@ -102,20 +102,32 @@ class AdaptiveStepsModelTest {
         assertEquals(101, adaptiveCount.points, "51 points, then the 50 midpoints");
         assertEquals(gaps[1], adaptive.approxError(), 1e-5, "the 100-step trapezoid rule, reached by refinement");
 
-        // the same through the pipeline, as a request's targetApproxError
+        // placed points (explain.step-placement=score-change, the default): the start just inside the path, where
+        // the black image's kink no longer costs half an interval, meets the target at the start
+        Counting placedCount = new Counting(model);
+        Attribution placed = new IntegratedGradientsExplainer(PathOptions.of(50, IntegrationRule.TRAPEZOID)
+                        .withAdaptiveSteps(new AdaptiveSteps(TARGET, 400, true)))
+                .explain(instance, placedCount);
+        System.out.printf("cnn_image placed from 50: approx_error %.6f%n", placed.approxError());
+        assertEquals(50, placed.integralSteps());
+        assertEquals(51 + 26, placedCount.points, "51 gradient points and the probe's 26 forward-only ones");
+        assertTrue(placed.approxError() < gaps[2] / 10, "far below fixed 200 steps: " + placed.approxError());
+
+        // the same through the pipeline, as a request's targetApproxError (placed by default)
         LabelAttribution answered = loaded.pipeline()
                 .explain(List.of(image), ExplainOptions.NONE.withTargetApproxError(TARGET))
                 .get(0)
                 .labels()
                 .get(0);
-        assertEquals(100, answered.integralSteps());
-        assertEquals(adaptive.approxError(), answered.approxError(), 1e-9);
+        assertEquals(50, answered.integralSteps());
+        assertEquals(placed.approxError(), answered.approxError(), 1e-9);
         assertNull(TestModels.explainOne(loaded, image).labels().get(0).integralSteps(), "no target, no steps");
     }
 
     @Test
     void theWorkBoundCountsTheStepsARefinementMayReach() throws Exception {
-        // the tabular model: 5 values per point; 51 points at 50 steps fit 1,000 values, 401 at the cap do not
+        // the tabular model: 5 values per point; 51 points at 50 steps fit 1,000 values, 401 at the cap
+        // and the placing probe's 26 do not
         var limited = ModelLoader.load(
                 TestModels.options("tabular_classifier", "explain.limits.max-request-elements", "1000"));
         try (limited) {
@@ -127,7 +139,7 @@ class AdaptiveStepsModelTest {
                                     .explain(List.of(x), ExplainOptions.NONE.withTargetApproxError(0.01)))
                     .getMessage();
             assertTrue(
-                    refused.contains("2005 input values") && refused.contains("explain.max-integral-steps"), refused);
+                    refused.contains("2135 input values") && refused.contains("explain.max-integral-steps"), refused);
             // a lower cap fits: 50 doubled once is 100, 101 points
             var capped = ModelLoader.load(TestModels.options(
                     "tabular_classifier",
