@@ -52,7 +52,7 @@ public final class BlurPath implements GradientPath {
         if (config.path() == BlurConfig.Path.STRAIGHT) {
             float[] start =
                     floats(GaussianBlur.blur(image.values(), h, w, c, config.maxBlurSigma(), config.boundary()));
-            return List.of(new StraightPath.Line(List.of(image.values()), List.of(start), steps, rule, null));
+            return List.of(new StraightPath.Line(List.of(image.values()), List.of(start), steps, rule, null, false));
         }
         return List.of(new Blurs(image.values(), h, w, c));
     }

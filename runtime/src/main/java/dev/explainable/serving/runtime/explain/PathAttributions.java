@@ -191,20 +191,10 @@ public final class PathAttributions {
             }
             points.add(new int[] {k, paths.get(k).endIndex(), 1});
         }
+        float[] values = forwardScores(inputs, paths, points, model);
         double[][] scores = new double[2][paths.size()];
-        int perRun = Math.max(1, model.maxPointsPerCall());
-        for (int from = 0; from < points.size(); from += perRun) {
-            int n = Math.min(perRun, points.size() - from);
-            List<float[]> batch = batch(inputs, n);
-            for (int s = 0; s < n; s++) {
-                int[] p = points.get(from + s);
-                paths.get(p[0]).point(p[1], batch, s);
-            }
-            float[] values = model.at(batch, n, false).values();
-            for (int s = 0; s < n; s++) {
-                int[] p = points.get(from + s);
-                scores[p[2]][p[0]] = values[s];
-            }
+        for (int i = 0; i < points.size(); i++) {
+            scores[points.get(i)[2]][points.get(i)[0]] = values[i];
         }
         return scores;
     }
@@ -214,21 +204,35 @@ public final class PathAttributions {
             List<InputValues> inputs, List<List<float[]>> baselineSets, GradientPath path, ScoreFunction model) {
         List<PathIntegral> paths = path.paths(inputs, baselineSets);
         int perPath = path.pointsPerPath();
-        int total = paths.size() * perPath;
-        double[][] scores = new double[paths.size()][perPath];
-        int perRun = Math.max(1, model.maxPointsPerCall());
-        for (int from = 0; from < total; from += perRun) {
-            int n = Math.min(perRun, total - from);
-            List<float[]> batch = batch(inputs, n);
-            for (int s = 0; s < n; s++) {
-                paths.get((from + s) / perPath).point((from + s) % perPath, batch, s);
-            }
-            float[] values = model.at(batch, n, false).values();
-            for (int s = 0; s < n; s++) {
-                scores[(from + s) / perPath][(from + s) % perPath] = values[s];
+        List<int[]> points = new ArrayList<>(paths.size() * perPath); // {path, index}
+        for (int k = 0; k < paths.size(); k++) {
+            for (int j = 0; j < perPath; j++) {
+                points.add(new int[] {k, j});
             }
         }
+        float[] values = forwardScores(inputs, paths, points, model);
+        double[][] scores = new double[paths.size()][perPath];
+        for (int i = 0; i < points.size(); i++) {
+            scores[points.get(i)[0]][points.get(i)[1]] = values[i];
+        }
         return scores;
+    }
+
+    /** The scores of {@code points} ({path, index} first) in runs of at most the model's points, forward only. */
+    private static float[] forwardScores(
+            List<InputValues> inputs, List<PathIntegral> paths, List<int[]> points, ScoreFunction model) {
+        float[] out = new float[points.size()];
+        int perRun = Math.max(1, model.maxPointsPerCall());
+        for (int from = 0; from < points.size(); from += perRun) {
+            int n = Math.min(perRun, points.size() - from);
+            List<float[]> batch = batch(inputs, n);
+            for (int s = 0; s < n; s++) {
+                int[] p = points.get(from + s);
+                paths.get(p[0]).point(p[1], batch, s);
+            }
+            System.arraycopy(model.at(batch, n, false).values(), 0, out, from, n);
+        }
+        return out;
     }
 
     private static List<float[]> batch(List<InputValues> inputs, int n) {

@@ -72,10 +72,6 @@ public final class StraightPath implements GradientPath {
 
         private final double[][] weightedGradient;
 
-        Line(List<float[]> x, List<float[]> baseline, int steps, IntegrationRule rule, AlphaMap placement) {
-            this(x, baseline, steps, rule, placement, false);
-        }
-
         Line(
                 List<float[]> x,
                 List<float[]> baseline,

@@ -46,22 +46,21 @@ class AdaptiveStepsBenchmark {
 
         /** Points placed where the score changes (explain.step-placement=score-change, the default). */
         static Strategy target(double target, int from, int cap) {
-            return new Strategy(
-                    "target " + target + " from " + from + (cap == 400 ? "" : ", cap " + cap) + ", placed",
-                    from,
-                    target,
-                    cap,
-                    "score-change");
+            return refined(target, from, cap, "placed", "score-change");
         }
 
         /** Equal steps, doubled (explain.step-placement=equal: the refinement before placement). */
         static Strategy equal(double target, int from, int cap) {
+            return refined(target, from, cap, "equal steps", "equal");
+        }
+
+        private static Strategy refined(double target, int from, int cap, String label, String placement) {
             return new Strategy(
-                    "target " + target + " from " + from + (cap == 400 ? "" : ", cap " + cap) + ", equal steps",
+                    "target " + target + " from " + from + (cap == 400 ? "" : ", cap " + cap) + ", " + label,
                     from,
                     target,
                     cap,
-                    "equal");
+                    placement);
         }
 
         /** Forward-only probe points per image (one path: the zero baseline). */

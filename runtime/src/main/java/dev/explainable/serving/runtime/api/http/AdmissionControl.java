@@ -42,15 +42,14 @@ public class AdmissionControl {
             @ConfigProperty(name = "quarkus.shutdown.delay", defaultValue = "0s") Duration shutdownDelay,
             @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "25s") Duration shutdownTimeout) {
         var a = config.admission();
+        long heap = Runtime.getRuntime().maxMemory();
         int slots = ExplanationSlots.of(
-                a.maxConcurrentExplanations(),
-                Runtime.getRuntime().maxMemory(),
-                config.limits().maxBatchElements());
+                a.maxConcurrentExplanations(), heap, config.limits().maxBatchElements());
         if (a.maxConcurrentExplanations() == 0) {
             LOG.infof(
                     "%d explanations run at once (explain.admission.max-concurrent-explanations=0: as the %d MiB heap"
                             + " holds at explain.limits.max-batch-elements, %d to %d)",
-                    slots, Runtime.getRuntime().maxMemory() >> 20, ExplanationSlots.MIN, ExplanationSlots.MAX);
+                    slots, heap >> 20, ExplanationSlots.MIN, ExplanationSlots.MAX);
         }
         this.explanations = new Admission(
                 "explanations",
