@@ -86,6 +86,7 @@ final class ModelDescriptions {
             options.targetApproxError().ifPresent(t -> {
                 parameters.put("target_approx_error", t);
                 parameters.put("max_integral_steps", options.maxIntegralSteps());
+                parameters.put("step_placement", options.placeSteps() ? "score-change" : "equal");
             });
         } else {
             parameters.put("paths", options.paths());

@@ -195,4 +195,24 @@ class ModelDescriptionTest {
         assertEquals("sampled-shapley", shapley.name());
         assertEquals(Map.of("paths", 20), shapley.parameters());
     }
+
+    @Test
+    void aTargetApproxErrorSaysItsCapAndHowItPlacesSteps() {
+        Map<String, Object> placed = ModelDescriptions.method(
+                        TestOptions.from("explain.target-approx-error", "0.05").attribution())
+                .parameters();
+        assertEquals(0.05, placed.get("target_approx_error"));
+        assertEquals(400, placed.get("max_integral_steps"));
+        assertEquals("score-change", placed.get("step_placement"), "the default");
+        Map<String, Object> equal = ModelDescriptions.method(
+                        TestOptions.from("explain.target-approx-error", "0.05", "explain.step-placement", "equal")
+                                .attribution())
+                .parameters();
+        assertEquals("equal", equal.get("step_placement"));
+        assertNull(
+                ModelDescriptions.method(TestOptions.from().attribution())
+                        .parameters()
+                        .get("step_placement"),
+                "fixed steps place nothing");
+    }
 }
