@@ -472,7 +472,7 @@ public interface ExplainConfig {
      */
     interface Admission {
         /**
-         * Explanations computed at once; 0: as many as the heap holds at their largest (heap / (120 bytes x
+         * Explanations computed at once; 0: as many as the heap holds at their largest (heap / (300 bytes x
          * limits.max-batch-elements)), 2 to 16, so that concurrent requests can share TensorFlow runs.
          */
         @WithName("max-concurrent-explanations")

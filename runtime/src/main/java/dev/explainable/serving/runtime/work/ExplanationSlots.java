@@ -7,16 +7,18 @@ package dev.explainable.serving.runtime.work;
  * <p>Why more than the cores: requests computed together share TensorFlow runs (cross-request batching), and larger
  * runs use the cores better (on 2 cores, 16 at once against 2: the small CNN at 8 clients 0.89x TensorFlow's own
  * batched figure against 0.79x, measured in one run each; docs/development.md). Why a bound
- * from the heap: an explanation holds about 60 bytes per value of a point (explain.limits.max-batch-elements values
- * at most), so a 2 GiB pod cannot hold 16 of the largest at once; twice that is counted, for the request's JSON and
- * its answer.
+ * from the heap, and why 300 bytes a value: the largest explanation (explain.limits.max-batch-elements values a
+ * point: a 591x591 image) held about 320 MB of heap while it ran, its points, gradients, image and JSON together
+ * (tools/bench/overload.py in a 2 GiB pod: up to 707 MiB of heap at 2 at once); counting 120 bytes a value, that
+ * pod admitted 6, its heap ran at up to 783 of 819 MiB, the cgroup at 1,896 of 2,048 MiB, and it answered 19-20 of
+ * them in 30 s against 26 with 2 (the same machine, the same hour).
  */
 public final class ExplanationSlots {
 
     public static final int MIN = 2;
     public static final int MAX = 16;
     /** Heap bytes counted per value of the largest run's points, per explanation. */
-    static final long BYTES_PER_VALUE = 120;
+    static final long BYTES_PER_VALUE = 300;
 
     private ExplanationSlots() {}
 

@@ -18,8 +18,9 @@ class ExplanationSlotsTest {
 
     @Test
     void zeroTakesWhatTheHeapHoldsAtTheLargestRunFromTwoToSixteen() {
-        // 120 bytes per value of 1 Mi values: 120 MiB an explanation
-        assertEquals(6, ExplanationSlots.of(0, 820 * MIB, BATCH), "a 2 GiB pod's heap (40%)");
+        // 300 bytes per value of 1 Mi values: 300 MiB an explanation
+        assertEquals(2, ExplanationSlots.of(0, 820 * MIB, BATCH), "a 2 GiB pod's heap (40%)");
+        assertEquals(5, ExplanationSlots.of(0, 1_640 * MIB, BATCH), "a 4 GiB pod's");
         assertEquals(2, ExplanationSlots.of(0, 100 * MIB, BATCH), "never fewer than two");
         assertEquals(16, ExplanationSlots.of(0, 9_600 * MIB, BATCH), "never more than sixteen");
         assertEquals(16, ExplanationSlots.of(0, 820 * MIB, 65_536), "smaller runs: more fit");
