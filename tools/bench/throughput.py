@@ -2,8 +2,8 @@
 """Throughput benchmark: the packaged runtime, with and without cross-request batching, against a Python server.
 
 For each model (the committed test SavedModels: tabular_classifier, cnn_image, mobilenet_v2), first (in every
-round) its compute bound (compute_bound.py: TensorFlow's own batched IG of the same points, no HTTP, no JSON, at its best batch size;
---no-compute-bound skips it), then each server variant, one server at a time on 127.0.0.1:
+round) its compute bound (compute_bound.py: TensorFlow's own batched IG of the same points, no HTTP, no JSON, at its
+best batch size; --no-compute-bound skips it), then each server variant, one server at a time on 127.0.0.1:
 
   runtime-batched    runtime/target/quarkus-app/quarkus-run.jar with its default settings (cross-request batching
                      on: explain.batching.*), plus --runtime-env and --batched-env
