@@ -80,11 +80,13 @@ public interface ExplainConfig {
     int maxIntegralSteps();
 
     /**
-     * Where a refinement towards a target approx_error puts its points: score-change (a forward-only probe gives the
-     * stretches of the path where the score moves more of the steps) or equal (equal steps, as fixed steps have).
+     * Where a refinement towards a target approx_error puts its points: local-error (each round halves the intervals
+     * that hold half the error; beyond 128 MiB of kept gradients as score-change), score-change (a forward-only probe
+     * gives the stretches of the path where the score moves more of the steps, then doubled) or equal (equal steps,
+     * as fixed steps have, doubled).
      */
     @WithName("step-placement")
-    @WithDefault("score-change")
+    @WithDefault("local-error")
     String stepPlacement();
 
     Xrai xrai();

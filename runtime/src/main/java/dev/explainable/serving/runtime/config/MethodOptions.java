@@ -10,6 +10,7 @@ import dev.explainable.serving.runtime.explain.GaussianBlur;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.SmoothGradConfig;
+import dev.explainable.serving.runtime.explain.StepPlacement;
 import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
 
 /**
@@ -23,8 +24,7 @@ import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
  *                          (explain.target-approx-error), or empty for fixed steps
  * @param maxIntegralSteps  the most steps a refinement may reach (explain.max-integral-steps), a request's target
  *                          included
- * @param placeSteps        a refinement places its points where the score changes (explain.step-placement
- *                          score-change), else at equal steps
+ * @param stepPlacement     where a refinement puts its points (explain.step-placement)
  */
 public record MethodOptions(
         AttributionMethod method,
@@ -36,7 +36,7 @@ public record MethodOptions(
         Optional<BlurConfig> blur,
         Optional<Double> targetApproxError,
         int maxIntegralSteps,
-        boolean placeSteps) {
+        StepPlacement stepPlacement) {
 
     /**
      * Reads the method's settings; a method or integration rule that does not parse, or a value out of range, throws
@@ -44,8 +44,8 @@ public record MethodOptions(
      */
     static MethodOptions from(ExplainConfig c) {
         IntegrationRule rule = IntegrationRule.parse(c.integrationRule());
-        boolean placeSteps = placeSteps(c.stepPlacement());
-        adaptiveSteps(c.targetApproxError(), c.maxIntegralSteps(), placeSteps, rule);
+        StepPlacement stepPlacement = placement(c.stepPlacement());
+        adaptiveSteps(c.targetApproxError(), c.maxIntegralSteps(), stepPlacement, rule);
         var x = c.xrai();
         return new MethodOptions(
                 AttributionMethod.fromRuntimeName(c.method()),
@@ -64,18 +64,12 @@ public record MethodOptions(
                 blur(c.blurIg()),
                 c.targetApproxError(),
                 c.maxIntegralSteps(),
-                placeSteps);
+                stepPlacement);
     }
 
-    /** explain.step-placement: {@code score-change} (placed) or {@code equal}. */
-    static boolean placeSteps(String setting) {
-        return switch (setting.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "score-change" -> true;
-            case "equal" -> false;
-            default ->
-                throw new IllegalArgumentException(
-                        "explain.step-placement must be score-change or equal, got '" + setting + "'");
-        };
+    /** explain.step-placement: {@code local-error}, {@code score-change} or {@code equal}. */
+    static StepPlacement placement(String setting) {
+        return StepPlacement.parse(setting);
     }
 
     /** How Integrated Gradients and XRAI integrate: steps, rule, SmoothGrad, blur and a target error. */
@@ -85,12 +79,12 @@ public record MethodOptions(
                 integrationRule,
                 smoothGrad,
                 blur,
-                adaptiveSteps(targetApproxError, maxIntegralSteps, placeSteps, integrationRule));
+                adaptiveSteps(targetApproxError, maxIntegralSteps, stepPlacement, integrationRule));
     }
 
     /** The refinement towards a request's target {@code approx_error}, within this runtime's step cap. */
     public AdaptiveSteps adaptiveSteps(double target) {
-        return new AdaptiveSteps(target, maxIntegralSteps, placeSteps);
+        return new AdaptiveSteps(target, maxIntegralSteps, stepPlacement);
     }
 
     /** These options with a request's path steps. */
@@ -105,7 +99,7 @@ public record MethodOptions(
                 blur,
                 targetApproxError,
                 maxIntegralSteps,
-                placeSteps);
+                stepPlacement);
     }
 
     /** These options with a request's Sampled Shapley permutations. */
@@ -120,7 +114,7 @@ public record MethodOptions(
                 blur,
                 targetApproxError,
                 maxIntegralSteps,
-                placeSteps);
+                stepPlacement);
     }
 
     /**
@@ -160,7 +154,7 @@ public record MethodOptions(
      * target with the uniform rule, fails it naming the setting): the refinement, or empty without a target.
      */
     static Optional<AdaptiveSteps> adaptiveSteps(
-            Optional<Double> target, int maxSteps, boolean placeSteps, IntegrationRule rule) {
+            Optional<Double> target, int maxSteps, StepPlacement stepPlacement, IntegrationRule rule) {
         try {
             // the cap is checked with or without a target: a request may bring one
             AdaptiveSteps.checkMaxSteps(maxSteps);
@@ -171,7 +165,7 @@ public record MethodOptions(
             return Optional.empty();
         }
         try {
-            AdaptiveSteps a = new AdaptiveSteps(target.get(), maxSteps, placeSteps);
+            AdaptiveSteps a = new AdaptiveSteps(target.get(), maxSteps, stepPlacement);
             PathOptions.of(1, rule).withAdaptiveSteps(a);
             return Optional.of(a);
         } catch (IllegalArgumentException e) {

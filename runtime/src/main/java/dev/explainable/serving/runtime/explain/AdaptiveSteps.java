@@ -4,16 +4,16 @@ package dev.explainable.serving.runtime.explain;
  * Refining the path integral until {@code approx_error} reaches a target (this project's extension; AI Platform
  * and Vertex only know a fixed step count): the trapezoid rule's steps double from the configured count while the
  * completeness gap is above {@code targetApproxError} and the doubled count stays within {@code maxSteps}
- * ({@link StepDoubling}).
+ * ({@link StepDoubling}), or the intervals where the gap is are halved ({@link LocalErrorBisection}).
  *
  * @param targetApproxError the completeness gap to reach, {@link #MIN_TARGET} to {@link #MAX_TARGET}: below 1e-4
  *                          float32 gradients leave too little to gain, above 0.5 the answer would be no answer
  * @param maxSteps          the most steps a refinement may reach, 1 to {@link #MAX_STEPS}: bounds the work, which
  *                          is counted at this cap before any of it starts
- * @param placed            the points are placed where the score changes ({@link AlphaMap}, from a forward-only
- *                          probe) on straight paths, else at equal steps
+ * @param placement         where the points go ({@link StepPlacement}) on straight paths; other paths double
+ *                          at equal steps
  */
-public record AdaptiveSteps(double targetApproxError, int maxSteps, boolean placed) {
+public record AdaptiveSteps(double targetApproxError, int maxSteps, StepPlacement placement) {
 
     public static final double MIN_TARGET = 1e-4;
     public static final double MAX_TARGET = 0.5;
@@ -26,11 +26,14 @@ public record AdaptiveSteps(double targetApproxError, int maxSteps, boolean plac
                     + ", got " + targetApproxError);
         }
         checkMaxSteps(maxSteps);
+        if (placement == null) {
+            throw new IllegalArgumentException("a refinement needs a step placement");
+        }
     }
 
     /** Equal steps, doubled. */
     public AdaptiveSteps(double targetApproxError, int maxSteps) {
-        this(targetApproxError, maxSteps, false);
+        this(targetApproxError, maxSteps, StepPlacement.EQUAL);
     }
 
     /** Refuses a step cap out of 1..{@link #MAX_STEPS}. */

@@ -222,17 +222,48 @@ public final class PathAttributions {
     private static float[] forwardScores(
             List<InputValues> inputs, List<PathIntegral> paths, List<int[]> points, ScoreFunction model) {
         float[] out = new float[points.size()];
+        evaluate(
+                inputs,
+                points.size(),
+                false,
+                model,
+                (p, batch, slot) -> paths.get(points.get(p)[0]).point(points.get(p)[1], batch, slot),
+                (p, scores, slot) -> out[p] = scores.values()[slot]);
+        return out;
+    }
+
+    /** Writes point {@code p} of a list into slot {@code slot} of a run's batch (per input). */
+    @FunctionalInterface
+    interface PointWriter {
+        void write(int p, List<float[]> batch, int slot);
+    }
+
+    /** Takes point {@code p}'s scores (and gradients), at slot {@code slot} of its run. */
+    @FunctionalInterface
+    interface PointReader {
+        void read(int p, ScoreFunction.Scores scores, int slot);
+    }
+
+    /** Evaluates {@code count} points of a list, in order, in runs of at most the model's points. */
+    static void evaluate(
+            List<InputValues> inputs,
+            int count,
+            boolean withGradients,
+            ScoreFunction model,
+            PointWriter write,
+            PointReader read) {
         int perRun = Math.max(1, model.maxPointsPerCall());
-        for (int from = 0; from < points.size(); from += perRun) {
-            int n = Math.min(perRun, points.size() - from);
+        for (int from = 0; from < count; from += perRun) {
+            int n = Math.min(perRun, count - from);
             List<float[]> batch = batch(inputs, n);
             for (int s = 0; s < n; s++) {
-                int[] p = points.get(from + s);
-                paths.get(p[0]).point(p[1], batch, s);
+                write.write(from + s, batch, s);
             }
-            System.arraycopy(model.at(batch, n, false).values(), 0, out, from, n);
+            ScoreFunction.Scores scores = model.at(batch, n, withGradients);
+            for (int s = 0; s < n; s++) {
+                read.read(from + s, scores, s);
+            }
         }
-        return out;
     }
 
     private static List<float[]> batch(List<InputValues> inputs, int n) {

@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.explain;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -73,25 +74,41 @@ public record PathOptions(
     }
 
     /**
-     * The paths at the most steps these options may reach: {@link #gradientPath()}, or where refined the trapezoid
-     * rule at the cap's steps, whose points are exactly those every round of the refinement evaluates together.
-     * What the work bounds count.
+     * The paths at the most steps these options may reach for {@code paths} paths through {@code inputs}:
+     * {@link #gradientPath()}, or where refined the trapezoid rule at the cap's steps (bisected: the cap itself;
+     * doubled: the last doubling within it), whose points are at least those every round of the refinement
+     * evaluates together. What the work bounds count.
      */
-    public GradientPath mostWork() {
+    public GradientPath mostWork(List<InputValues> inputs, int paths) {
         return adaptiveSteps
-                .map(a -> withSteps(a.finalSteps(steps)).gradientPath())
+                .map(a -> withSteps(
+                                placement(inputs, paths).orElseThrow() == StepPlacement.LOCAL_ERROR
+                                        ? Math.max(steps, a.maxSteps())
+                                        : a.finalSteps(steps))
+                        .gradientPath())
                 .orElseGet(this::gradientPath);
     }
 
     /**
-     * Whether a refinement places its points where the score changes ({@link AlphaMap}): on straight paths (no blur,
-     * no SmoothGrad noise) with a target {@code approx_error} and at least 4 start steps. Fixed steps never do.
+     * Where a refinement of {@code paths} paths through {@code inputs} puts its points, or empty for fixed steps.
+     * Other than equal steps only on straight paths (no blur, no SmoothGrad noise); local-error where the gradients
+     * it keeps fit ({@link LocalErrorBisection#fits}), else score-change; score-change from at least 4 start steps.
      */
-    public boolean placesPoints() {
-        return adaptiveSteps.map(AdaptiveSteps::placed).orElse(false)
-                && blur.isEmpty()
-                && smoothGrad.isEmpty()
-                && steps >= 4;
+    public Optional<StepPlacement> placement(List<InputValues> inputs, int paths) {
+        return adaptiveSteps.map(a -> {
+            if (a.placement() == StepPlacement.EQUAL || blur.isPresent() || smoothGrad.isPresent()) {
+                return StepPlacement.EQUAL;
+            }
+            if (a.placement() == StepPlacement.LOCAL_ERROR && LocalErrorBisection.fits(inputs, paths, a.maxSteps())) {
+                return StepPlacement.LOCAL_ERROR;
+            }
+            return steps >= 4 ? StepPlacement.SCORE_CHANGE : StepPlacement.EQUAL;
+        });
+    }
+
+    /** Whether a refinement of {@code paths} paths through {@code inputs} places its points by a probe. */
+    public boolean placesPoints(List<InputValues> inputs, int paths) {
+        return placement(inputs, paths).orElse(StepPlacement.EQUAL) == StepPlacement.SCORE_CHANGE;
     }
 
     /** The segments of the forward-only probe that places the points: half the start steps. */
@@ -100,11 +117,11 @@ public record PathOptions(
     }
 
     /** Points per path the probe evaluates (forward only), 0 where points are not placed: counted as work. */
-    public int probePoints() {
-        return placesPoints() ? probeSegments() + 1 : 0;
+    public int probePoints(List<InputValues> inputs, int paths) {
+        return placesPoints(inputs, paths) ? probeSegments() + 1 : 0;
     }
 
-    /** How often {@link #mostWork()}'s paths are made: once, or where refined once per round (the first, each doubling). */
+    /** How often {@link #mostWork}'s paths are made: once, or where refined once per round (the first, each doubling). */
     public int rounds() {
         return adaptiveSteps
                 .map(a -> 1 + Integer.numberOfTrailingZeros(a.finalSteps(steps) / steps))

@@ -6,7 +6,7 @@ import dev.explainable.serving.runtime.explain.PathAttributions.PathMean;
 
 /**
  * The path integral refined until {@code approx_error} reaches a target ({@link AdaptiveSteps}). Where the
- * refinement places its points ({@link PathOptions#placesPoints()}), a forward-only probe first gives each stretch of
+ * refinement places its points ({@link PathOptions#placesPoints}), a forward-only probe first gives each stretch of
  * a straight path its share of the steps ({@link AlphaMap}) and its start point is taken just inside the path
  * ({@link StraightPath#NEAR_START}); the rounds below are then those of the mapped points, the same identities
  * holding because the map is linear between grid points. The trapezoid
@@ -34,7 +34,9 @@ final class StepDoubling {
             List<InputValues> inputs, List<List<float[]>> baselineSets, PathOptions options, ScoreFunction model) {
         AdaptiveSteps adaptive = options.adaptiveSteps().orElseThrow();
         int steps = options.steps();
-        List<AlphaMap> placements = options.placesPoints() ? placements(inputs, baselineSets, options, model) : null;
+        List<AlphaMap> placements = options.placesPoints(inputs, baselineSets.size())
+                ? placements(inputs, baselineSets, options, model)
+                : null;
         GradientPath path = placements == null
                 ? options.gradientPath()
                 : new StraightPath(steps, IntegrationRule.TRAPEZOID, placements);

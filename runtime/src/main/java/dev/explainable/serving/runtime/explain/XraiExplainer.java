@@ -45,12 +45,14 @@ public final class XraiExplainer implements Explainer {
     @Override
     public long evaluations(ExplainedInstance instance) {
         // two baselines: black and white (as PAIR saliency's XRAI); a blurred start replaces both
-        return PathAttributions.evaluations(instance.inputs(), 2, options.mostWork()) + 2L * options.probePoints();
+        return PathAttributions.evaluations(instance.inputs(), 2, options.mostWork(instance.inputs(), 2))
+                + 2L * options.probePoints(instance.inputs(), 2);
     }
 
     @Override
     public long hostMultiplyAdds(ExplainedInstance instance) {
-        return PathAttributions.hostMultiplyAdds(instance.inputs(), 2, options.mostWork(), options.rounds());
+        return PathAttributions.hostMultiplyAdds(
+                instance.inputs(), 2, options.mostWork(instance.inputs(), 2), options.rounds());
     }
 
     @Override

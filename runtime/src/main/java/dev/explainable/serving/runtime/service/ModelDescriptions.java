@@ -86,7 +86,7 @@ final class ModelDescriptions {
             options.targetApproxError().ifPresent(t -> {
                 parameters.put("target_approx_error", t);
                 parameters.put("max_integral_steps", options.maxIntegralSteps());
-                parameters.put("step_placement", options.placeSteps() ? "score-change" : "equal");
+                parameters.put("step_placement", options.stepPlacement().setting());
             });
         } else {
             parameters.put("paths", options.paths());

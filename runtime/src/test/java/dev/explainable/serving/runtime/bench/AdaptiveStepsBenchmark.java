@@ -44,9 +44,14 @@ class AdaptiveStepsBenchmark {
             return new Strategy("fixed " + steps, steps, null, 400, "equal");
         }
 
-        /** Points placed where the score changes (explain.step-placement=score-change, the default). */
+        /** Points placed where the score changes (explain.step-placement=score-change). */
         static Strategy target(double target, int from, int cap) {
             return refined(target, from, cap, "placed", "score-change");
+        }
+
+        /** The intervals where the error is halved (explain.step-placement=local-error, the default). */
+        static Strategy bisected(double target, int from, int cap) {
+            return refined(target, from, cap, "local error", "local-error");
         }
 
         /** Equal steps, doubled (explain.step-placement=equal: the refinement before placement). */
@@ -87,14 +92,21 @@ class AdaptiveStepsBenchmark {
             Strategy.target(0.01, 25, 400),
             Strategy.equal(0.01, 25, 400),
             Strategy.target(0.01, 8, 400),
-            Strategy.target(0.002, 8, 400));
+            Strategy.target(0.002, 8, 400),
+            Strategy.bisected(0.05, 50, 400),
+            Strategy.bisected(0.05, 25, 400),
+            Strategy.bisected(0.01, 50, 400),
+            Strategy.bisected(0.01, 25, 400),
+            Strategy.bisected(0.01, 8, 400));
 
     /** MobileNetV2's saturated softmax needs far more steps: the same, and up to the largest cap. */
     static final List<Strategy> MORE = List.of(
             Strategy.fixed(800),
             Strategy.target(0.05, 50, 1000),
             Strategy.equal(0.05, 50, 1000),
-            Strategy.target(0.01, 50, 1000));
+            Strategy.target(0.01, 50, 1000),
+            Strategy.bisected(0.05, 50, 1000),
+            Strategy.bisected(0.01, 50, 1000));
 
     @Test
     void pointsAndLatencyToReachATargetError() throws Exception {

@@ -14,6 +14,7 @@ import dev.explainable.serving.runtime.explain.BlurConfig;
 import dev.explainable.serving.runtime.explain.GaussianBlur;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.SmoothGradConfig;
+import dev.explainable.serving.runtime.explain.StepPlacement;
 import dev.explainable.serving.runtime.testing.TestOptions;
 
 /**
@@ -63,10 +64,13 @@ class PathSettingsTest {
                         "EXPLAIN_TARGET_APPROX_ERROR", "0.01",
                         "EXPLAIN_MAX_INTEGRAL_STEPS", "800"))
                 .pathOptions();
-        assertEquals(new AdaptiveSteps(0.01, 800, true), path.adaptiveSteps().orElseThrow(), "placed by default");
+        assertEquals(
+                new AdaptiveSteps(0.01, 800, StepPlacement.LOCAL_ERROR),
+                path.adaptiveSteps().orElseThrow(),
+                "where the error is, by default");
         assertEquals(50, path.steps(), "where the refinement starts");
         assertEquals(
-                new AdaptiveSteps(0.01, 400, false),
+                new AdaptiveSteps(0.01, 400, StepPlacement.EQUAL),
                 from(Map.of("EXPLAIN_TARGET_APPROX_ERROR", "0.01", "EXPLAIN_STEP_PLACEMENT", "equal"))
                         .pathOptions()
                         .adaptiveSteps()

@@ -56,7 +56,8 @@ class StepPlacementTest {
 
     static Attribution refine(int start, double target, boolean placed, AnalyticModel f) {
         return new IntegratedGradientsExplainer(PathOptions.of(start, IntegrationRule.TRAPEZOID)
-                        .withAdaptiveSteps(new AdaptiveSteps(target, 1000, placed)))
+                        .withAdaptiveSteps(new AdaptiveSteps(
+                                target, 1000, placed ? StepPlacement.SCORE_CHANGE : StepPlacement.EQUAL)))
                 .explain(instance(), f);
     }
 
@@ -174,17 +175,18 @@ class StepPlacementTest {
 
     @Test
     void fixedStepsAndOtherPathsAreNotPlaced() {
-        assertTrue(!PathOptions.of(50, IntegrationRule.TRAPEZOID).placesPoints(), "no target: fixed steps");
-        PathOptions placed =
-                PathOptions.of(50, IntegrationRule.TRAPEZOID).withAdaptiveSteps(new AdaptiveSteps(0.01, 400, true));
-        assertTrue(placed.placesPoints());
-        assertEquals(26, placed.probePoints());
+        List<InputValues> x = instance().inputs();
+        assertTrue(!PathOptions.of(50, IntegrationRule.TRAPEZOID).placesPoints(x, 1), "no target: fixed steps");
+        PathOptions placed = PathOptions.of(50, IntegrationRule.TRAPEZOID)
+                .withAdaptiveSteps(new AdaptiveSteps(0.01, 400, StepPlacement.SCORE_CHANGE));
+        assertTrue(placed.placesPoints(x, 1));
+        assertEquals(26, placed.probePoints(x, 1));
         assertTrue(
                 !placed.withSmoothGrad(new SmoothGradConfig(4, 0.1, java.util.Map.of()))
-                        .placesPoints(),
+                        .placesPoints(x, 1),
                 "noisy points");
         assertTrue(!PathOptions.of(50, IntegrationRule.TRAPEZOID)
-                .withAdaptiveSteps(new AdaptiveSteps(0.01, 400, false))
-                .placesPoints());
+                .withAdaptiveSteps(new AdaptiveSteps(0.01, 400, StepPlacement.EQUAL))
+                .placesPoints(x, 1));
     }
 }

@@ -21,6 +21,7 @@ import dev.explainable.serving.runtime.explain.IntegratedGradientsExplainer;
 import dev.explainable.serving.runtime.explain.IntegrationRule;
 import dev.explainable.serving.runtime.explain.PathOptions;
 import dev.explainable.serving.runtime.explain.ScoreFunction;
+import dev.explainable.serving.runtime.explain.StepPlacement;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
@@ -31,9 +32,9 @@ import dev.explainable.serving.runtime.tensor.InstanceDecoder;
 import dev.explainable.serving.runtime.work.LimitExceededException;
 
 /**
- * A target approx_error on a real SavedModel (the committed small CNN, its sample image): the refinement reaches
- * the target with fewer model evaluations than a fixed 200-step run that reaches it too, the pipeline reports the
- * steps, and the work bound counts the refinement's worst case.
+ * A target approx_error on real SavedModels (the committed small CNN and MobileNetV2, their sample images): the
+ * refinement reaches the target with fewer model evaluations than fixed or doubled steps that reach it too, the
+ * pipeline reports the steps, and the work bound counts the refinement's worst case.
  */
 class AdaptiveStepsModelTest {
 
@@ -102,32 +103,70 @@ class AdaptiveStepsModelTest {
         assertEquals(101, adaptiveCount.points, "51 points, then the 50 midpoints");
         assertEquals(gaps[1], adaptive.approxError(), 1e-5, "the 100-step trapezoid rule, reached by refinement");
 
-        // placed points (explain.step-placement=score-change, the default): the start just inside the path, where
+        // placed points (explain.step-placement=score-change): the start just inside the path, where
         // the black image's kink no longer costs half an interval, meets the target at the start
         Counting placedCount = new Counting(model);
         Attribution placed = new IntegratedGradientsExplainer(PathOptions.of(50, IntegrationRule.TRAPEZOID)
-                        .withAdaptiveSteps(new AdaptiveSteps(TARGET, 400, true)))
+                        .withAdaptiveSteps(new AdaptiveSteps(TARGET, 400, StepPlacement.SCORE_CHANGE)))
                 .explain(instance, placedCount);
         System.out.printf("cnn_image placed from 50: approx_error %.6f%n", placed.approxError());
         assertEquals(50, placed.integralSteps());
         assertEquals(51 + 26, placedCount.points, "51 gradient points and the probe's 26 forward-only ones");
         assertTrue(placed.approxError() < gaps[2] / 10, "far below fixed 200 steps: " + placed.approxError());
 
-        // the same through the pipeline, as a request's targetApproxError (placed by default)
+        // where the error is (explain.step-placement=local-error, the default): the same start just inside the
+        // path, no probe
+        Counting localCount = new Counting(model);
+        Attribution local = new IntegratedGradientsExplainer(PathOptions.of(50, IntegrationRule.TRAPEZOID)
+                        .withAdaptiveSteps(new AdaptiveSteps(TARGET, 400, StepPlacement.LOCAL_ERROR)))
+                .explain(instance, localCount);
+        assertEquals(50, local.integralSteps());
+        assertEquals(51, localCount.points, "the start's 51 gradient points, nothing else");
+        assertTrue(local.approxError() < gaps[2] / 10, "far below fixed 200 steps: " + local.approxError());
+
+        // the same through the pipeline, as a request's targetApproxError
         LabelAttribution answered = loaded.pipeline()
                 .explain(List.of(image), ExplainOptions.NONE.withTargetApproxError(TARGET))
                 .get(0)
                 .labels()
                 .get(0);
         assertEquals(50, answered.integralSteps());
-        assertEquals(placed.approxError(), answered.approxError(), 1e-9);
+        assertEquals(local.approxError(), answered.approxError(), 1e-9);
         assertNull(TestModels.explainOne(loaded, image).labels().get(0).integralSteps(), "no target, no steps");
     }
 
     @Test
+    void theSaturatedMobileNetReachesATargetWhereTheErrorIsThatDoublingMisses() throws Exception {
+        // the committed sample: with equal steps its gap is 0.25 at 800 steps (IntegratedGradientsModelTest), with
+        // placed and doubled ones 0.27 at 400 and 0.03 at 800 (docs/development.md)
+        var loaded = TestModels.load("mobilenet_v2", 50);
+        JsonNode image = TestModels.JSON.readTree(
+                TestModels.unitImage(TestModels.expected("mobilenet_v2").get("image_uint8")));
+        ModelRunner runner = new ModelRunner(loaded.model());
+        ForwardResult r = runner.forward(
+                        List.of(new InstanceDecoder(loaded.signature().signatureInputs(), Map.of()).decode(image, 0)))
+                .get(0);
+        OutputInfo out = loaded.signature().explainedOutputs().get(0);
+        Counting model = new Counting(runner.scoreFunction(r, out, LabelTargets.top(r, out), 64));
+        HostTensor x = r.explainedValues().get("image");
+        ExplainedInstance instance =
+                ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", x.shape(), x.floats(), null)));
+
+        Attribution local = new IntegratedGradientsExplainer(PathOptions.of(50, IntegrationRule.TRAPEZOID)
+                        .withAdaptiveSteps(new AdaptiveSteps(0.05, 1000, StepPlacement.LOCAL_ERROR)))
+                .explain(instance, model);
+        System.out.printf(
+                "mobilenet_v2 where the error is, from 50: approx_error %.4f at %d steps%n",
+                local.approxError(), local.integralSteps());
+        assertTrue(local.approxError() <= 0.05, "approx_error " + local.approxError());
+        assertTrue(local.integralSteps() < 800, "fewer steps than doubling's 800: " + local.integralSteps());
+        assertEquals(local.integralSteps() + 1, model.points, "every point once, all in the answer");
+    }
+
+    @Test
     void theWorkBoundCountsTheStepsARefinementMayReach() throws Exception {
-        // the tabular model: 5 values per point; 51 points at 50 steps fit 1,000 values, 401 at the cap
-        // and the placing probe's 26 do not
+        // the tabular model: 5 values per point; 51 points at 50 steps fit 1,000 values, 401 at the cap do not
+        // (nor, with score-change, with the placing probe's 26)
         var limited = ModelLoader.load(
                 TestModels.options("tabular_classifier", "explain.limits.max-request-elements", "1000"));
         try (limited) {
@@ -139,8 +178,22 @@ class AdaptiveStepsModelTest {
                                     .explain(List.of(x), ExplainOptions.NONE.withTargetApproxError(0.01)))
                     .getMessage();
             assertTrue(
-                    refused.contains("2135 input values") && refused.contains("explain.max-integral-steps"), refused);
-            // a lower cap fits: 50 doubled once is 100, 101 points
+                    refused.contains("2005 input values") && refused.contains("explain.max-integral-steps"), refused);
+            var placed = ModelLoader.load(TestModels.options(
+                    "tabular_classifier",
+                    "explain.step-placement",
+                    "score-change",
+                    "explain.limits.max-request-elements",
+                    "1000"));
+            try (placed) {
+                String probed = assertThrows(
+                                LimitExceededException.class,
+                                () -> placed.pipeline()
+                                        .explain(List.of(x), ExplainOptions.NONE.withTargetApproxError(0.01)))
+                        .getMessage();
+                assertTrue(probed.contains("2135 input values"), "the probe's 26 points counted too: " + probed);
+            }
+            // a lower cap fits: at most 199 steps, 200 points
             var capped = ModelLoader.load(TestModels.options(
                     "tabular_classifier",
                     "explain.max-integral-steps",
@@ -153,7 +206,7 @@ class AdaptiveStepsModelTest {
                         .get(0)
                         .labels()
                         .get(0);
-                assertTrue(a.integralSteps() == 50 || a.integralSteps() == 100, "steps " + a.integralSteps());
+                assertTrue(a.integralSteps() >= 50 && a.integralSteps() <= 199, "steps " + a.integralSteps());
             }
         }
     }

@@ -203,7 +203,7 @@ class ModelDescriptionTest {
                 .parameters();
         assertEquals(0.05, placed.get("target_approx_error"));
         assertEquals(400, placed.get("max_integral_steps"));
-        assertEquals("score-change", placed.get("step_placement"), "the default");
+        assertEquals("local-error", placed.get("step_placement"), "the default");
         Map<String, Object> equal = ModelDescriptions.method(
                         TestOptions.from("explain.target-approx-error", "0.05", "explain.step-placement", "equal")
                                 .attribution())
