@@ -99,7 +99,8 @@ public record PathOptions(
             if (a.placement() == StepPlacement.EQUAL || blur.isPresent() || smoothGrad.isPresent()) {
                 return StepPlacement.EQUAL;
             }
-            if (a.placement() == StepPlacement.LOCAL_ERROR && LocalErrorBisection.fits(inputs, paths, a.maxSteps())) {
+            if (a.placement() == StepPlacement.LOCAL_ERROR
+                    && LocalErrorBisection.fits(inputs, paths, Math.max(steps, a.maxSteps()))) {
                 return StepPlacement.LOCAL_ERROR;
             }
             return steps >= 4 ? StepPlacement.SCORE_CHANGE : StepPlacement.EQUAL;

@@ -171,6 +171,13 @@ class LocalErrorBisectionTest {
                 List.of(new InputValues("i", new long[] {96 * 96 * 3}, new float[96 * 96 * 3], null));
         assertEquals(Optional.of(StepPlacement.LOCAL_ERROR), local.placement(mobile, 1));
         assertEquals(Optional.of(StepPlacement.SCORE_CHANGE), local.placement(mobile, 2), "XRAI's two paths");
+        List<InputValues> wide = List.of(new InputValues("i", new long[] {50_000}, new float[50_000], null));
+        PathOptions lowCap = options(50, 0.01, 400, StepPlacement.LOCAL_ERROR);
+        assertEquals(Optional.of(StepPlacement.LOCAL_ERROR), lowCap.placement(wide, 1), "401 x 50,000 kept");
+        assertEquals(
+                Optional.of(StepPlacement.SCORE_CHANGE),
+                lowCap.withSteps(1000).placement(wide, 1),
+                "a start beyond the cap is what the refinement keeps: 1,001 x 50,000");
         List<InputValues> large =
                 List.of(new InputValues("i", new long[] {224 * 224 * 3}, new float[224 * 224 * 3], null));
         assertEquals(Optional.of(StepPlacement.SCORE_CHANGE), local.placement(large, 1));
