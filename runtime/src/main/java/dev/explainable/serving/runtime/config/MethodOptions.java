@@ -25,6 +25,8 @@ import dev.explainable.serving.runtime.explain.xrai.XraiParameters;
  * @param maxIntegralSteps  the most steps a refinement may reach (explain.max-integral-steps), a request's target
  *                          included
  * @param stepPlacement     where a refinement puts its points (explain.step-placement)
+ * @param maxKeptValues     the gradient values a local-error refinement may keep, {@link
+ *                          AdaptiveSteps#KEPT_VALUES_PER_BATCH_ELEMENT} a value of explain.limits.max-batch-elements
  */
 public record MethodOptions(
         AttributionMethod method,
@@ -36,7 +38,8 @@ public record MethodOptions(
         Optional<BlurConfig> blur,
         Optional<Double> targetApproxError,
         int maxIntegralSteps,
-        StepPlacement stepPlacement) {
+        StepPlacement stepPlacement,
+        long maxKeptValues) {
 
     /**
      * Reads the method's settings; a method or integration rule that does not parse, or a value out of range, throws
@@ -44,8 +47,10 @@ public record MethodOptions(
      */
     static MethodOptions from(ExplainConfig c) {
         IntegrationRule rule = IntegrationRule.parse(c.integrationRule());
-        StepPlacement stepPlacement = placement(c.stepPlacement());
-        adaptiveSteps(c.targetApproxError(), c.maxIntegralSteps(), stepPlacement, rule);
+        StepPlacement stepPlacement = StepPlacement.parse(c.stepPlacement());
+        long maxKeptValues =
+                AdaptiveSteps.KEPT_VALUES_PER_BATCH_ELEMENT * c.limits().maxBatchElements();
+        adaptiveSteps(c.targetApproxError(), c.maxIntegralSteps(), stepPlacement, maxKeptValues, rule);
         var x = c.xrai();
         return new MethodOptions(
                 AttributionMethod.fromRuntimeName(c.method()),
@@ -64,12 +69,8 @@ public record MethodOptions(
                 blur(c.blurIg()),
                 c.targetApproxError(),
                 c.maxIntegralSteps(),
-                stepPlacement);
-    }
-
-    /** explain.step-placement: {@code local-error}, {@code score-change} or {@code equal}. */
-    static StepPlacement placement(String setting) {
-        return StepPlacement.parse(setting);
+                stepPlacement,
+                maxKeptValues);
     }
 
     /** How Integrated Gradients and XRAI integrate: steps, rule, SmoothGrad, blur and a target error. */
@@ -79,12 +80,12 @@ public record MethodOptions(
                 integrationRule,
                 smoothGrad,
                 blur,
-                adaptiveSteps(targetApproxError, maxIntegralSteps, stepPlacement, integrationRule));
+                adaptiveSteps(targetApproxError, maxIntegralSteps, stepPlacement, maxKeptValues, integrationRule));
     }
 
     /** The refinement towards a request's target {@code approx_error}, within this runtime's step cap. */
     public AdaptiveSteps adaptiveSteps(double target) {
-        return new AdaptiveSteps(target, maxIntegralSteps, stepPlacement);
+        return new AdaptiveSteps(target, maxIntegralSteps, stepPlacement, maxKeptValues);
     }
 
     /** These options with a request's path steps. */
@@ -99,7 +100,8 @@ public record MethodOptions(
                 blur,
                 targetApproxError,
                 maxIntegralSteps,
-                stepPlacement);
+                stepPlacement,
+                maxKeptValues);
     }
 
     /** These options with a request's Sampled Shapley permutations. */
@@ -114,7 +116,8 @@ public record MethodOptions(
                 blur,
                 targetApproxError,
                 maxIntegralSteps,
-                stepPlacement);
+                stepPlacement,
+                maxKeptValues);
     }
 
     /**
@@ -154,7 +157,11 @@ public record MethodOptions(
      * target with the uniform rule, fails it naming the setting): the refinement, or empty without a target.
      */
     static Optional<AdaptiveSteps> adaptiveSteps(
-            Optional<Double> target, int maxSteps, StepPlacement stepPlacement, IntegrationRule rule) {
+            Optional<Double> target,
+            int maxSteps,
+            StepPlacement stepPlacement,
+            long maxKeptValues,
+            IntegrationRule rule) {
         try {
             // the cap is checked with or without a target: a request may bring one
             AdaptiveSteps.checkMaxSteps(maxSteps);
@@ -165,7 +172,7 @@ public record MethodOptions(
             return Optional.empty();
         }
         try {
-            AdaptiveSteps a = new AdaptiveSteps(target.get(), maxSteps, stepPlacement);
+            AdaptiveSteps a = new AdaptiveSteps(target.get(), maxSteps, stepPlacement, maxKeptValues);
             PathOptions.of(1, rule).withAdaptiveSteps(a);
             return Optional.of(a);
         } catch (IllegalArgumentException e) {

@@ -12,8 +12,20 @@ package dev.explainable.serving.runtime.explain;
  *                          is counted at this cap before any of it starts
  * @param placement         where the points go ({@link StepPlacement}) on straight paths; other paths double
  *                          at equal steps
+ * @param maxKeptValues     the most gradient values a {@link StepPlacement#LOCAL_ERROR} refinement may keep over its
+ *                          paths and points ({@link LocalErrorBisection#fits}); beyond it the refinement doubles
  */
-public record AdaptiveSteps(double targetApproxError, int maxSteps, StepPlacement placement) {
+public record AdaptiveSteps(double targetApproxError, int maxSteps, StepPlacement placement, long maxKeptValues) {
+
+    /**
+     * Gradient values a local-error refinement may keep per value of {@code explain.limits.max-batch-elements}: 128
+     * bytes, which beside the heap an explanation's runs hold (at most 130 bytes a value of it, measured) stays
+     * within the 300 a slot of the admission count is sized at ({@code ExplanationSlots}).
+     */
+    public static final int KEPT_VALUES_PER_BATCH_ELEMENT = 32;
+
+    /** What {@link #KEPT_VALUES_PER_BATCH_ELEMENT} gives at the default {@code max-batch-elements} (2^20): 128 MiB. */
+    public static final long DEFAULT_MAX_KEPT_VALUES = KEPT_VALUES_PER_BATCH_ELEMENT * (1L << 20);
 
     public static final double MIN_TARGET = 1e-4;
     public static final double MAX_TARGET = 0.5;
@@ -29,6 +41,14 @@ public record AdaptiveSteps(double targetApproxError, int maxSteps, StepPlacemen
         if (placement == null) {
             throw new IllegalArgumentException("a refinement needs a step placement");
         }
+        if (maxKeptValues < 0) {
+            throw new IllegalArgumentException("maxKeptValues must be >= 0, got " + maxKeptValues);
+        }
+    }
+
+    /** With the kept gradients of the default {@code max-batch-elements}. */
+    public AdaptiveSteps(double targetApproxError, int maxSteps, StepPlacement placement) {
+        this(targetApproxError, maxSteps, placement, DEFAULT_MAX_KEPT_VALUES);
     }
 
     /** Equal steps, doubled. */

@@ -1,8 +1,11 @@
 package dev.explainable.serving.runtime.explain;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A straight path's integral refined where its error is ({@link StepPlacement#LOCAL_ERROR}): adaptive quadrature
@@ -12,37 +15,38 @@ import java.util.List;
  * {@code e_i = h_i (s_i + s_i+1) / 2 - (f_i+1 - f_i)} ({@code s}: the integrand's sum over the values, {@code f}:
  * the score), and the path's completeness gap is their sum. The first round is the trapezoid rule at the start
  * steps from just inside the path ({@link StraightPath#NEAR_START}); then, while the gap is above the target, each
- * round halves the fewest intervals that hold half of all paths' {@code |e_i|}, until a path's intervals reach the
- * cap or none is wider than {@link #MIN_WIDTH}.
+ * round halves the fewest intervals that hold half of all paths' {@code |e_i|}, among those that may be halved (on
+ * a path below the cap, wider than {@link #MIN_WIDTH}), until none may.
  *
  * <p>Why: where a saturated softmax turns over and back many times along the path (the integrand swinging by ±100
  * between points a 1,600th of the path apart), doubling everywhere spends most points where the integrand is
  * smooth, and a forward-only probe cannot see a rise and fall between two of its points; the intervals' own errors
  * can. The answer is the trapezoid rule on the points it reached: refining an interval changes the weights of its
  * two end points, so every point's gradients are kept until the end, which bounds the paths and values this
- * applies to ({@link #fits}).
+ * applies to ({@link #fits}). The rounds are as many as that takes, each at least one point; the work bound counts
+ * the cap's points and the deadline bounds the time.
  */
 final class LocalErrorBisection {
 
     /**
-     * The most gradient values a refinement keeps, over its paths and points (floats: 128 MiB): a 96×96 RGB image at
-     * the cap of 1,000 steps (27.7 M), not a 224×224 one beyond 200 (30.3 M at 201 points); beyond it the refinement
-     * doubles its steps ({@link StepDoubling}), which keeps one round.
+     * The narrowest interval halved: the values fed to the model at closer points differ by a few float32 units in
+     * the last place, rounding rather than a step along the path.
      */
-    static final long MAX_KEPT_VALUES = 32L << 20;
-
-    /** The narrowest interval halved: closer points differ by less than float32 resolves in the path's values. */
     static final double MIN_WIDTH = 0x1p-20;
 
     private LocalErrorBisection() {}
 
-    /** Whether {@code paths} paths through {@code inputs} at {@code maxSteps} steps keep few enough gradients. */
-    static boolean fits(List<InputValues> inputs, int paths, int maxSteps) {
+    /**
+     * Whether {@code paths} paths through {@code inputs} at {@code maxSteps} steps keep at most {@code maxKept}
+     * gradient values ({@link AdaptiveSteps#maxKeptValues()}: 32 Mi, 128 MiB, by default, which holds a 96×96 RGB
+     * image up to the largest cap of 1,000 steps, XRAI's two paths on it up to 605, a 224×224 image up to 221).
+     */
+    static boolean fits(List<InputValues> inputs, int paths, int maxSteps, long maxKept) {
         long values = 0;
         for (InputValues in : inputs) {
             values += in.size();
         }
-        return (long) paths * (maxSteps + 1L) * values <= MAX_KEPT_VALUES;
+        return (long) paths * (maxSteps + 1L) * values <= maxKept;
     }
 
     static Attribution attribute(
@@ -61,13 +65,15 @@ final class LocalErrorBisection {
                 pending.add(new Pending(mesh, (double) j / start));
             }
         }
+        double gap;
         while (true) {
             evaluate(inputs, pending, model);
-            if (adaptive.reached(gap(meshes)) || (pending = worstHalf(meshes, cap)).isEmpty()) {
+            gap = gap(meshes);
+            if (adaptive.reached(gap) || (pending = worstHalf(meshes, cap)).isEmpty()) {
                 break;
             }
         }
-        return answer(inputs, meshes);
+        return answer(inputs, meshes, gap);
     }
 
     /** A point to evaluate: where along which path. */
@@ -145,7 +151,7 @@ final class LocalErrorBisection {
                         float[] xs = at.mesh().x.get(i);
                         float[] b = at.mesh().baseline.get(i);
                         int off = slot * xs.length;
-                        kept[i] = java.util.Arrays.copyOfRange(scores.gradients()[i], off, off + xs.length);
+                        kept[i] = Arrays.copyOfRange(scores.gradients()[i], off, off + xs.length);
                         for (int e = 0; e < xs.length; e++) {
                             integrand += (double) kept[i][e] * ((double) xs[e] - b[e]);
                         }
@@ -193,7 +199,7 @@ final class LocalErrorBisection {
             }
         }
         candidates.sort(Comparator.comparingDouble(Interval::error).reversed());
-        java.util.Map<Mesh, Integer> added = new java.util.IdentityHashMap<>();
+        Map<Mesh, Integer> added = new IdentityHashMap<>();
         List<Pending> out = new ArrayList<>();
         double held = 0;
         for (Interval c : candidates) {
@@ -213,8 +219,11 @@ final class LocalErrorBisection {
         return out;
     }
 
-    /** The trapezoid rule on each path's points, averaged over the paths. */
-    private static Attribution answer(List<InputValues> inputs, List<Mesh> meshes) {
+    /**
+     * The trapezoid rule on each path's points, averaged over the paths, with the gap the refinement stopped at (the
+     * attributions' own, to rounding: reported as the one the target was held against).
+     */
+    private static Attribution answer(List<InputValues> inputs, List<Mesh> meshes, double gap) {
         int count = meshes.size();
         double[][] mean = new double[inputs.size()][];
         for (int i = 0; i < inputs.size(); i++) {
@@ -243,14 +252,10 @@ final class LocalErrorBisection {
             steps = Math.max(steps, m.intervals());
         }
         List<InputAttribution> out = new ArrayList<>(inputs.size());
-        double sum = 0;
         for (int i = 0; i < inputs.size(); i++) {
             InputValues in = inputs.get(i);
             out.add(new InputAttribution(in.name(), in.shape(), mean[i]));
-            for (double v : mean[i]) {
-                sum += v;
-            }
         }
-        return new Attribution(out, start, end, IntegratedGradients.approxError(sum, end, start), steps);
+        return new Attribution(out, start, end, gap, steps);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * How Integrated Gradients and XRAI integrate: the steps and rule of each path, and optionally SmoothGrad, a
  * blurred start (Vertex AI's {@code stepCount}, {@code smoothGradConfig}, {@code blurBaselineConfig}) and a target
- * {@code approx_error} the steps are doubled towards ({@link AdaptiveSteps}; then {@code steps} is where the
+ * {@code approx_error} the steps are refined towards ({@link AdaptiveSteps}; then {@code steps} is where the
  * refinement starts). The runtime-wide settings build one; a request's parameters derive theirs from it with the
  * {@code with*} methods. Each part checks its own ranges on construction.
  */
@@ -92,7 +92,8 @@ public record PathOptions(
     /**
      * Where a refinement of {@code paths} paths through {@code inputs} puts its points, or empty for fixed steps.
      * Other than equal steps only on straight paths (no blur, no SmoothGrad noise); local-error where the gradients
-     * it keeps fit ({@link LocalErrorBisection#fits}), else score-change; score-change from at least 4 start steps.
+     * it keeps fit ({@link LocalErrorBisection#fits}), else score-change; score-change from at least 4 start steps,
+     * equal steps below.
      */
     public Optional<StepPlacement> placement(List<InputValues> inputs, int paths) {
         return adaptiveSteps.map(a -> {
@@ -100,7 +101,7 @@ public record PathOptions(
                 return StepPlacement.EQUAL;
             }
             if (a.placement() == StepPlacement.LOCAL_ERROR
-                    && LocalErrorBisection.fits(inputs, paths, Math.max(steps, a.maxSteps()))) {
+                    && LocalErrorBisection.fits(inputs, paths, Math.max(steps, a.maxSteps()), a.maxKeptValues())) {
                 return StepPlacement.LOCAL_ERROR;
             }
             return steps >= 4 ? StepPlacement.SCORE_CHANGE : StepPlacement.EQUAL;
@@ -122,7 +123,10 @@ public record PathOptions(
         return placesPoints(inputs, paths) ? probeSegments() + 1 : 0;
     }
 
-    /** How often {@link #mostWork}'s paths are made: once, or where refined once per round (the first, each doubling). */
+    /**
+     * How often {@link #mostWork}'s paths are made: once, or where doubled once per round (the first, each
+     * doubling). What host work per round counts: none on the straight paths a local-error refinement takes.
+     */
     public int rounds() {
         return adaptiveSteps
                 .map(a -> 1 + Integer.numberOfTrailingZeros(a.finalSteps(steps) / steps))

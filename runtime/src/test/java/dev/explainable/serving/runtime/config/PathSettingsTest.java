@@ -70,6 +70,16 @@ class PathSettingsTest {
                 "where the error is, by default");
         assertEquals(50, path.steps(), "where the refinement starts");
         assertEquals(
+                32L * 131072,
+                from(Map.of(
+                                "EXPLAIN_TARGET_APPROX_ERROR", "0.01",
+                                "EXPLAIN_LIMITS_MAX_BATCH_ELEMENTS", "131072"))
+                        .pathOptions()
+                        .adaptiveSteps()
+                        .orElseThrow()
+                        .maxKeptValues(),
+                "the gradients a local-error refinement keeps scale with max-batch-elements");
+        assertEquals(
                 new AdaptiveSteps(0.01, 400, StepPlacement.EQUAL),
                 from(Map.of("EXPLAIN_TARGET_APPROX_ERROR", "0.01", "EXPLAIN_STEP_PLACEMENT", "equal"))
                         .pathOptions()

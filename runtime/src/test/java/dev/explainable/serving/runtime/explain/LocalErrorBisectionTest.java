@@ -56,6 +56,10 @@ class LocalErrorBisectionTest {
         return a;
     }
 
+    static InputValues values(int n) {
+        return new InputValues("i", new long[] {n}, new float[n], null);
+    }
+
     static ExplainedInstance instance() {
         return ExplainedInstance.withZeroBaselines(List.of(AnalyticModel.input("x", X)));
     }
@@ -137,10 +141,11 @@ class LocalErrorBisectionTest {
             assertEquals(X[i] * g[i], got[i], 1e-5 * Math.abs(got[i]) + 1e-9, "IG_" + i);
             sum += got[i];
         }
+        // the gap the refinement stopped at, from the integrand at each point: the answer's own, to rounding
         assertEquals(
                 IntegratedGradients.approxError(sum, a.exampleScore(), a.baselineScore()),
                 a.approxError(),
-                1e-12,
+                1e-9,
                 "approx_error is the answer's own completeness gap");
         assertTrue(a.approxError() <= 1e-4, "reached: " + a.approxError());
     }
@@ -178,6 +183,22 @@ class LocalErrorBisectionTest {
                 Optional.of(StepPlacement.SCORE_CHANGE),
                 lowCap.withSteps(1000).placement(wide, 1),
                 "a start beyond the cap is what the refinement keeps: 1,001 x 50,000");
+        assertEquals(
+                1001,
+                options(1000, 0.01, 400, StepPlacement.LOCAL_ERROR)
+                        .mostWork(small, 1)
+                        .pointsPerPath());
+        assertEquals(
+                Optional.of(StepPlacement.EQUAL),
+                lowCap.withSteps(3).placement(List.of(values(1 << 20)), 1),
+                "too large to keep, too few start steps to place: equal steps");
+        PathOptions smallBound = PathOptions.of(50, IntegrationRule.TRAPEZOID)
+                .withAdaptiveSteps(new AdaptiveSteps(0.01, 400, StepPlacement.LOCAL_ERROR, 401L * 1000));
+        assertEquals(Optional.of(StepPlacement.LOCAL_ERROR), smallBound.placement(List.of(values(1000)), 1));
+        assertEquals(
+                Optional.of(StepPlacement.SCORE_CHANGE),
+                smallBound.placement(List.of(values(1001)), 1),
+                "the bound the settings give (32 values a value of max-batch-elements)");
         List<InputValues> large =
                 List.of(new InputValues("i", new long[] {224 * 224 * 3}, new float[224 * 224 * 3], null));
         assertEquals(Optional.of(StepPlacement.SCORE_CHANGE), local.placement(large, 1));
