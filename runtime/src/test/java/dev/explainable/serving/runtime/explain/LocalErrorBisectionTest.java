@@ -10,6 +10,8 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
+import dev.explainable.serving.runtime.testing.TestOptions;
+
 /**
  * {@link LocalErrorBisection} on closed forms: a logistic turn so steep that equal steps miss it, whose Integrated
  * Gradients are known exactly; every point is evaluated once and the answer is the trapezoid rule on the points it
@@ -162,6 +164,30 @@ class LocalErrorBisectionTest {
         assertEquals(60, a.integralSteps(), "stopped by the cap");
         assertTrue(f.points <= 2 * 61, "at most the cap's points per path: " + f.points);
         assertTrue(a.approxError() > 1e-4, "reported above the target, as it is: " + a.approxError());
+    }
+
+    @Test
+    void xraiRefinesItsBlackAndWhitePathsTogetherWhereTheErrorIs() {
+        int h = 8;
+        int wd = 8;
+        float[] image = new float[h * wd];
+        double[] w = new double[image.length];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (float) ((i * 5 % 13) / 13.0);
+            w[i] = (i % 8 < 4 ? 0.3 : -0.2);
+        }
+        ExplainedInstance x =
+                ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", new long[] {h, wd}, image, null)));
+        XraiExplainer xrai = new XraiExplainer(
+                options(4, 1e-3, 400, StepPlacement.LOCAL_ERROR),
+                TestOptions.from().attribution().xrai());
+        AnalyticModel f = AnalyticModel.exponential(w, 32);
+        Attribution a = xrai.explain(x, f);
+        assertTrue(a.integralSteps() > 4 && a.approxError() <= 1e-3, a.integralSteps() + ", " + a.approxError());
+        assertTrue(
+                f.points >= a.integralSteps() + 1 + 5 && f.points <= 2L * (a.integralSteps() + 1),
+                "each path's points once: " + f.points + " for " + a.integralSteps() + " steps at most");
+        assertEquals(2L * 401, xrai.evaluations(x), "counted at the cap on both baselines");
     }
 
     @Test
