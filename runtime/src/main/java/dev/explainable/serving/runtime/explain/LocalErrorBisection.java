@@ -115,11 +115,22 @@ final class LocalErrorBisection {
             return points.get(i + 1).alpha() - points.get(i).alpha();
         }
 
+        /** The trapezoid rule's integral over interval {@code i}. */
+        double trapezoid(int i) {
+            return width(i) * (points.get(i).integrand() + points.get(i + 1).integrand()) / 2;
+        }
+
         /** The trapezoid rule's error on interval {@code i}: its integral less the score change across it. */
         double error(int i) {
-            Point a = points.get(i);
-            Point b = points.get(i + 1);
-            return width(i) * (a.integrand() + b.integrand()) / 2 - (b.score() - a.score());
+            return trapezoid(i) - (points.get(i + 1).score() - points.get(i).score());
+        }
+
+        double startScore() {
+            return points.get(0).score();
+        }
+
+        double endScore() {
+            return points.get(intervals()).score();
         }
 
         /** The trapezoid weight of point {@code j}: half of each interval beside it. */
@@ -167,12 +178,10 @@ final class LocalErrorBisection {
         double end = 0;
         for (Mesh m : meshes) {
             for (int i = 0; i < m.intervals(); i++) {
-                integral += m.width(i)
-                        * (m.points.get(i).integrand() + m.points.get(i + 1).integrand())
-                        / 2;
+                integral += m.trapezoid(i);
             }
-            start += m.points.get(0).score();
-            end += m.points.get(m.intervals()).score();
+            start += m.startScore();
+            end += m.endScore();
         }
         int count = meshes.size();
         return IntegratedGradients.approxError(integral / count, end / count, start / count);
@@ -247,8 +256,8 @@ final class LocalErrorBisection {
                     mean[i][e] += a[e] / count;
                 }
             }
-            start += m.points.get(0).score() / count;
-            end += m.points.get(m.intervals()).score() / count;
+            start += m.startScore() / count;
+            end += m.endScore() / count;
             steps = Math.max(steps, m.intervals());
         }
         List<InputAttribution> out = new ArrayList<>(inputs.size());

@@ -153,32 +153,28 @@ public final class PathAttributions {
         }
         double[] start = new double[paths.length];
         double[] end = new double[paths.length];
-        int perRun = Math.max(1, model.maxPointsPerCall());
-        int finished = 0;
-        for (int from = 0; from < total; from += perRun) {
-            int n = Math.min(perRun, total - from);
-            List<float[]> batch = batch(inputs, n);
-            for (int s = 0; s < n; s++) {
-                paths[owner[from + s]].point(local[from + s], batch, s);
-            }
-            ScoreFunction.Scores eval = model.at(batch, n, true);
-            for (int s = 0; s < n; s++) {
-                int k = owner[from + s];
-                int j = local[from + s];
-                PathIntegral p = paths[k];
-                p.accept(j, eval.gradients(), s);
-                if (j == p.startIndex()) {
-                    start[k] = eval.values()[s];
-                }
-                if (j == p.endIndex()) {
-                    end[k] = eval.values()[s];
-                }
-            }
-            while (finished < paths.length && last[finished] < from + n) {
-                done.accept(paths[finished]);
-                paths[finished++] = null;
-            }
-        }
+        evaluate(
+                inputs,
+                total,
+                true,
+                model,
+                (p, batch, slot) -> paths[owner[p]].point(local[p], batch, slot),
+                (p, scores, slot) -> {
+                    int k = owner[p];
+                    int j = local[p];
+                    PathIntegral path = paths[k];
+                    path.accept(j, scores.gradients(), slot);
+                    if (j == path.startIndex()) {
+                        start[k] = scores.values()[slot];
+                    }
+                    if (j == path.endIndex()) {
+                        end[k] = scores.values()[slot];
+                    }
+                    if (p == last[k]) { // a path's points are consecutive: this one is complete
+                        done.accept(path);
+                        paths[k] = null;
+                    }
+                });
         return new double[][] {start, end};
     }
 
