@@ -168,20 +168,11 @@ class LocalErrorBisectionTest {
 
     @Test
     void xraiRefinesItsBlackAndWhitePathsTogetherWhereTheErrorIs() {
-        int h = 8;
-        int wd = 8;
-        float[] image = new float[h * wd];
-        double[] w = new double[image.length];
-        for (int i = 0; i < image.length; i++) {
-            image[i] = (float) ((i * 5 % 13) / 13.0);
-            w[i] = (i % 8 < 4 ? 0.3 : -0.2);
-        }
-        ExplainedInstance x =
-                ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", new long[] {h, wd}, image, null)));
+        ExplainedInstance x = StepDoublingTest.xraiImage();
         XraiExplainer xrai = new XraiExplainer(
                 options(4, 1e-3, 400, StepPlacement.LOCAL_ERROR),
                 TestOptions.from().attribution().xrai());
-        AnalyticModel f = AnalyticModel.exponential(w, 32);
+        AnalyticModel f = StepDoublingTest.xraiModel();
         Attribution a = xrai.explain(x, f);
         assertTrue(a.integralSteps() > 4 && a.approxError() <= 1e-3, a.integralSteps() + ", " + a.approxError());
         assertTrue(

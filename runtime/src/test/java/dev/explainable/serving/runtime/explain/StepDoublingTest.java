@@ -195,22 +195,31 @@ class StepDoublingTest {
         }
     }
 
-    @Test
-    void xraiReportsTheStepsItsIntegratedGradientsReached() {
-        int h = 8;
-        int wd = 8;
-        float[] image = new float[h * wd];
-        double[] w = new double[image.length];
+    /** An 8×8 image in [0, 1] for XRAI's refined IG ({@link #xraiModel}). */
+    static ExplainedInstance xraiImage() {
+        float[] image = new float[64];
         for (int i = 0; i < image.length; i++) {
             image[i] = (float) ((i * 5 % 13) / 13.0);
+        }
+        return ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", new long[] {8, 8}, image, null)));
+    }
+
+    /** exp(w . x) over {@link #xraiImage}, w positive on the left half of each row: a gap that needs refining. */
+    static AnalyticModel xraiModel() {
+        double[] w = new double[64];
+        for (int i = 0; i < w.length; i++) {
             w[i] = (i % 8 < 4 ? 0.3 : -0.2);
         }
-        ExplainedInstance x =
-                ExplainedInstance.withZeroBaselines(List.of(new InputValues("image", new long[] {h, wd}, image, null)));
+        return AnalyticModel.exponential(w, 32);
+    }
+
+    @Test
+    void xraiReportsTheStepsItsIntegratedGradientsReached() {
+        ExplainedInstance x = xraiImage();
         XraiExplainer xrai = new XraiExplainer(
                 PathOptions.of(4, IntegrationRule.TRAPEZOID).withAdaptiveSteps(new AdaptiveSteps(1e-3, 400)),
                 TestOptions.from().attribution().xrai());
-        AnalyticModel f = AnalyticModel.exponential(w, 32);
+        AnalyticModel f = xraiModel();
         Attribution a = xrai.explain(x, f);
         assertTrue(a.integralSteps() > 4 && a.approxError() <= 1e-3, a.integralSteps() + ", " + a.approxError());
         assertEquals(2L * (a.integralSteps() + 1), f.points, "black and white, each point once");
