@@ -19,8 +19,10 @@ public record AdaptiveSteps(double targetApproxError, int maxSteps, StepPlacemen
 
     /**
      * Gradient values a local-error refinement may keep per value of {@code explain.limits.max-batch-elements}: 128
-     * bytes, which beside the heap an explanation's runs hold (at most 130 bytes a value of it, measured) stays
-     * within the 300 a slot of the admission count is sized at ({@code ExplanationSlots}).
+     * bytes. An explanation that keeps that many has an instance of at most {@code 32 / (paths · (cap + 1))} of
+     * max-batch-elements values, about a twelfth at the default cap of 400, so with the ~300 bytes a value of its instance
+     * an explanation holds besides ({@code ExplanationSlots}) it stays within the 300 bytes a value of
+     * max-batch-elements each admitted explanation is counted at, from a cap of 55 steps up.
      */
     public static final int KEPT_VALUES_PER_BATCH_ELEMENT = 32;
 
