@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.explain;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +21,27 @@ public interface ScoreFunction {
 
     /** Most points one call may take (the batch size, fewer for large inputs). */
     int maxPointsPerCall();
+
+    /**
+     * The scores of several calls' points ({@code points.get(c)}, {@code n[c]} of them), in call order: what
+     * {@link #at} gives for each, but a model may run up to {@link #concurrentCalls()} of them at once.
+     */
+    default List<Scores> atEach(List<List<float[]>> points, int[] n, boolean withGradients) {
+        List<Scores> out = new ArrayList<>(points.size());
+        for (int c = 0; c < points.size(); c++) {
+            out.add(at(points.get(c), n[c], withGradients));
+        }
+        return out;
+    }
+
+    /**
+     * How many calls {@link #atEach} runs at once to advantage: 1 where they run one after another. Why a method
+     * needs to know: the points of one explanation that do not fit one call are split into calls of equal size
+     * and handed in this many at a time, so that one request can keep as many runs going as the model allows.
+     */
+    default int concurrentCalls() {
+        return 1;
+    }
 
     /**
      * @param values    the score at each point

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.tensorflow.Output;
 
@@ -58,10 +59,15 @@ public final class ModelRunner {
     }
 
     private List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows) {
-        // sparse inputs are fed as one flat list of values per run, not per row: their runs are never joined
-        return shared == null || !model.signature().sparseInputs().isEmpty()
-                ? model.run(feeds, fetches)
-                : shared.run(feeds, fetches, rows);
+        return joinsRuns() ? shared.run(feeds, fetches, rows) : model.run(feeds, fetches);
+    }
+
+    /**
+     * True when runs go through the shared runs, which bound how many run at once: else each run is the
+     * request's own (sparse inputs are fed as one flat list of values per run, not per row: never joined).
+     */
+    private boolean joinsRuns() {
+        return shared != null && model.signature().sparseInputs().isEmpty();
     }
 
     /**
@@ -246,6 +252,22 @@ public final class ModelRunner {
             @Override
             public int maxPointsPerCall() {
                 return Math.min(perRun, rowLimit.get());
+            }
+
+            @Override
+            public List<Scores> atEach(List<List<float[]>> points, int[] n, boolean withGradients) {
+                List<Supplier<Scores>> calls = new ArrayList<>(points.size());
+                for (int c = 0; c < points.size(); c++) {
+                    List<float[]> p = points.get(c);
+                    int count = n[c];
+                    calls.add(() -> fitted(once, p, count, withGradients));
+                }
+                return ConcurrentCalls.all(calls);
+            }
+
+            @Override
+            public int concurrentCalls() {
+                return joinsRuns() ? shared.concurrentRuns() : 1;
             }
         };
     }

@@ -127,6 +127,11 @@ public final class SharedRuns {
         return me.result;
     }
 
+    /** Runs at once, at most. */
+    public int concurrentRuns() {
+        return concurrentRuns;
+    }
+
     /** Runs and parts run so far (parts / runs is the mean number of requests per run). */
     public long runs() {
         return runs.get();

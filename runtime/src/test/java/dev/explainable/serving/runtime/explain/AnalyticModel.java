@@ -6,7 +6,8 @@ import java.util.function.Function;
 
 /**
  * A closed-form function as the model a method sees: {@code f} and its gradient over the explained inputs'
- * values concatenated in input order. Counts calls and points, and takes at most {@code maxPoints} per call.
+ * values concatenated in input order. Counts calls and points, and takes at most {@code maxPoints} per call; says
+ * it runs {@code concurrentCalls} calls at once (it runs them one after another) and records how they came.
  */
 final class AnalyticModel implements ScoreFunction {
 
@@ -16,6 +17,11 @@ final class AnalyticModel implements ScoreFunction {
     private final int maxPoints;
     int calls;
     long points;
+    int concurrentCalls = 1;
+    /** The points of every call, in order. */
+    final List<Integer> callPoints = new ArrayList<>();
+    /** How many calls each {@link #atEach} handed in together. */
+    final List<Integer> handedTogether = new ArrayList<>();
 
     AnalyticModel(Function<double[], Double> f, Function<double[], double[]> gradient, int maxPoints, int... sizes) {
         this.f = f;
@@ -89,6 +95,7 @@ final class AnalyticModel implements ScoreFunction {
         }
         calls++;
         points += n;
+        callPoints.add(n);
         int total = 0;
         for (int s : sizes) {
             total += s;
@@ -123,6 +130,17 @@ final class AnalyticModel implements ScoreFunction {
     @Override
     public int maxPointsPerCall() {
         return maxPoints;
+    }
+
+    @Override
+    public List<Scores> atEach(List<List<float[]>> inputs, int[] n, boolean withGradients) {
+        handedTogether.add(inputs.size());
+        return ScoreFunction.super.atEach(inputs, n, withGradients);
+    }
+
+    @Override
+    public int concurrentCalls() {
+        return concurrentCalls;
     }
 
     static InputValues input(String name, float... values) {

@@ -1,5 +1,6 @@
 package dev.explainable.serving.runtime.explain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,32 @@ class IntegratedGradientsExplainerTest {
         assertEquals(22, ig.evaluations(instance), "counted before the work");
         for (int i = 0; i < 2; i++) {
             assertEquals(b.inputs().get(0).values()[i], a.inputs().get(0).values()[i], 1e-12);
+        }
+    }
+
+    @Test
+    void pointsBeyondOneCallAreSplitIntoEqualCallsHandedInAsManyAtOnceAsTheModelRuns() {
+        double[] w = {0.3, 0.7};
+        ExplainedInstance instance = ExplainedInstance.withZeroBaselines(List.of(AnalyticModel.input("x", 2, 1)));
+        IntegratedGradientsExplainer ig = new IntegratedGradientsExplainer(100, IntegrationRule.TRAPEZOID);
+        AnalyticModel oneCall = AnalyticModel.exponential(w, 1000);
+        AnalyticModel serial = AnalyticModel.exponential(w, 37);
+        AnalyticModel twoAtOnce = AnalyticModel.exponential(w, 37);
+        twoAtOnce.concurrentCalls = 2;
+        Attribution one = ig.explain(instance, oneCall);
+        Attribution a = ig.explain(instance, serial);
+        Attribution b = ig.explain(instance, twoAtOnce);
+        // 101 points in calls of at most 37: three of equal size, not 37 + 37 + 27
+        assertEquals(List.of(101), oneCall.callPoints);
+        assertEquals(List.of(34, 34, 33), serial.callPoints);
+        assertEquals(List.of(), serial.handedTogether, "one call at a time");
+        assertEquals(List.of(34, 34, 33), twoAtOnce.callPoints);
+        assertEquals(List.of(2), twoAtOnce.handedTogether, "two calls at once, then the last alone");
+        // every point is integrated in path order whatever the calls: the same answer to the bit
+        for (Attribution x : List.of(a, b)) {
+            assertArrayEquals(one.inputs().get(0).values(), x.inputs().get(0).values());
+            assertEquals(one.approxError(), x.approxError());
+            assertEquals(one.exampleScore(), x.exampleScore());
         }
     }
 

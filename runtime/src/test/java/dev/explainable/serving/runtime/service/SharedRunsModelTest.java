@@ -79,4 +79,34 @@ class SharedRunsModelTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anExplanationSplitIntoRunsAtOnceEqualsItsAnswerInOneRun() throws Exception {
+        // 51 points of 5 values, at most 20 points a run: three runs of 17, two at once
+        try (LoadedModel whole = ModelLoader.load(
+                        TestModels.options("tabular_classifier", "explain.batching.enabled", "false"));
+                LoadedModel split = ModelLoader.load(TestModels.options(
+                        "tabular_classifier",
+                        "explain.limits.max-batch-elements",
+                        "100",
+                        "explain.batching.concurrent-runs",
+                        "2"))) {
+            for (int c = 0; c < 3; c++) {
+                LabelAttribution want = TestModels.explain(whole, instance(c));
+                long runsBefore = split.pipeline().sharedRuns().runs();
+                LabelAttribution got = TestModels.explain(split, instance(c));
+                assertEquals(want.labelIndex(), got.labelIndex());
+                assertEquals(want.exampleScore(), got.exampleScore(), 1e-6);
+                assertEquals(want.approxError(), got.approxError(), 1e-6);
+                IntegratedGradientsModelTest.assertClose(
+                        TestModels.flat(want.attributions().get("features")),
+                        TestModels.flat(got.attributions().get("features")),
+                        1e-5);
+                assertEquals(
+                        1 + 3,
+                        split.pipeline().sharedRuns().runs() - runsBefore,
+                        "the forward run and three gradient runs");
+            }
+        }
+    }
 }
