@@ -24,7 +24,8 @@ public interface ScoreFunction {
 
     /**
      * The scores of several calls' points ({@code points.get(c)}, {@code n[c]} of them), in call order: what
-     * {@link #at} gives for each, but a model may run up to {@link #concurrentCalls()} of them at once.
+     * {@link #at} gives for each, but a model may run up to {@link #concurrentCalls()} of them at once. A function
+     * that wraps another and does its own work in {@code at} must route this through its own {@code at} too.
      */
     default List<Scores> atEach(List<List<float[]>> points, int[] n, boolean withGradients) {
         List<Scores> out = new ArrayList<>(points.size());

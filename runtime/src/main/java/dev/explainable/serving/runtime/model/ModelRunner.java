@@ -27,10 +27,11 @@ import dev.explainable.serving.runtime.work.ResourceExhaustedException;
 public final class ModelRunner {
 
     /**
-     * Most runs of one explanation's points handed in at once. Two: on 2 cores two runs at once of half the points
-     * each are 1.2-1.3x as fast as one after the other (MobileNetV2); each more holds another run's points and
-     * gradients (8 bytes a value of max-batch-elements, against the 300 an explanation is counted for) for a gain
-     * not measured. How many runs execute at once is still explain.batching.concurrent-runs.
+     * Most runs of one explanation's points handed in at once (on a CPU; one at a time on a GPU). Two: on 2 cores two
+     * runs at once of half the points each are 1.2-1.3x as fast as one after the other (MobileNetV2); each more
+     * holds another run's points, gradients and their copies (16-28 bytes a value of max-batch-elements, against the
+     * 300 an explanation is counted for) for a gain not measured, and three at once was slower. How many runs
+     * execute at once is still explain.batching.concurrent-runs'.
      */
     static final int CALLS_AT_ONCE = 2;
 
@@ -68,6 +69,15 @@ public final class ModelRunner {
 
     private List<HostTensor> run(Map<Output<?>, HostTensor> feeds, List<Output<?>> fetches, int rows) {
         return joinsRuns() ? shared.run(feeds, fetches, rows) : model.run(feeds, fetches);
+    }
+
+    /**
+     * True when the model's session has a GPU: its runs are the device's, not the cores', and two of one request at
+     * once would contend for its memory, where running out lowers the model's rows for good ({@link RowLimit}).
+     */
+    private boolean onGpu() {
+        List<TensorFlowDevices.Device> devices = model.devices();
+        return devices != null && devices.stream().anyMatch(d -> d.type().equals("GPU"));
     }
 
     /**
@@ -275,7 +285,7 @@ public final class ModelRunner {
 
             @Override
             public int concurrentCalls() {
-                return joinsRuns() ? Math.min(CALLS_AT_ONCE, shared.concurrentRuns()) : 1;
+                return joinsRuns() && !onGpu() ? Math.min(CALLS_AT_ONCE, shared.concurrentRuns()) : 1;
             }
         };
     }

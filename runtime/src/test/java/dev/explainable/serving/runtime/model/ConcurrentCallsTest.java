@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import org.jboss.logging.MDC;
 import org.junit.jupiter.api.Test;
 
 import dev.explainable.serving.runtime.work.RequestDeadline;
@@ -53,6 +54,19 @@ class ConcurrentCallsTest {
         List<RequestDeadline> outside =
                 ConcurrentCalls.all(List.of(RequestDeadline::current, RequestDeadline::current));
         outside.forEach(d -> assertNull(d, "a helper keeps no earlier request's deadline"));
+    }
+
+    @Test
+    void helpersLogUnderTheRequestsIdAndKeepNoneAfterwards() {
+        Supplier<Object> requestId = () -> MDC.get("requestId");
+        MDC.put("requestId", "r-1");
+        try {
+            assertEquals(List.of("r-1", "r-1", "r-1"), ConcurrentCalls.all(List.of(requestId, requestId, requestId)));
+        } finally {
+            MDC.remove("requestId");
+        }
+        List<Object> after = ConcurrentCalls.all(List.of(requestId, requestId, requestId));
+        after.forEach(id -> assertNull(id, "a helper keeps no earlier request's id"));
     }
 
     @Test
