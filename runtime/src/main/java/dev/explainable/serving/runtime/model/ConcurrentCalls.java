@@ -18,8 +18,9 @@ import dev.explainable.serving.runtime.work.RequestDeadline;
 
 /**
  * One request's model calls run at once: the first on the request's own thread, the others on helper threads that
- * carry the request's deadline, trace and logging context (MDC). How many run on TensorFlow at once is still {@link SharedRuns}' to say (a
- * helper waits there like any request); helpers only let one request hand in more than one run. Each explanation
+ * carry the request's deadline, trace and logging context (MDC). How many run on TensorFlow at once is still
+ * {@link SharedRuns}' to say (a helper waits there like any request); helpers only let one request hand in more
+ * than one run. Each explanation
  * in progress (admitted, or a batch shard's call in flight) has at most {@link ModelRunner#CALLS_AT_ONCE} - 1 calls
  * on helpers, so the pool is bounded by those counts; idle helpers end after 60 s.
  */

@@ -41,6 +41,8 @@ public final class ModelRunner {
     private final SharedRuns shared;
     /** The rows a run may take as the device's memory allows (shared with {@code shared}). */
     private final RowLimit rowLimit;
+    /** Runs of one explanation's points handed in at once: fixed by the model's devices and the shared runs. */
+    private final int callsAtOnce;
 
     public ModelRunner(ServingModel model) {
         this(model, Long.MAX_VALUE, null, new RowLimit());
@@ -55,6 +57,7 @@ public final class ModelRunner {
         this.maxBatchElements = maxBatchElements;
         this.shared = shared;
         this.rowLimit = rowLimit;
+        this.callsAtOnce = joinsRuns() && !onGpu() ? Math.min(CALLS_AT_ONCE, shared.concurrentRuns()) : 1;
     }
 
     /** The rows one run may take, lowered when TensorFlow runs out of memory. */
@@ -285,7 +288,7 @@ public final class ModelRunner {
 
             @Override
             public int concurrentCalls() {
-                return joinsRuns() && !onGpu() ? Math.min(CALLS_AT_ONCE, shared.concurrentRuns()) : 1;
+                return callsAtOnce;
             }
         };
     }
