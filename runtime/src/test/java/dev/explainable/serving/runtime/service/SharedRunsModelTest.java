@@ -59,15 +59,7 @@ class SharedRunsModelTest {
                 }
                 start.countDown();
                 for (int c = 0; c < clients; c++) {
-                    LabelAttribution got = answers.get(c).get(30, TimeUnit.SECONDS);
-                    LabelAttribution want = alone.get(c);
-                    assertEquals(want.labelIndex(), got.labelIndex(), "client " + c);
-                    assertEquals(want.exampleScore(), got.exampleScore(), 1e-6);
-                    assertEquals(want.baselineScore(), got.baselineScore(), 1e-6);
-                    IntegratedGradientsModelTest.assertClose(
-                            TestModels.flat(want.attributions().get("features")),
-                            TestModels.flat(got.attributions().get("features")),
-                            1e-5);
+                    assertSameAnswer("client " + c, alone.get(c), answers.get(c).get(30, TimeUnit.SECONDS));
                 }
             }
             var runs = shared.pipeline().sharedRuns();
@@ -94,19 +86,24 @@ class SharedRunsModelTest {
             for (int c = 0; c < 3; c++) {
                 LabelAttribution want = TestModels.explain(whole, instance(c));
                 long runsBefore = split.pipeline().sharedRuns().runs();
-                LabelAttribution got = TestModels.explain(split, instance(c));
-                assertEquals(want.labelIndex(), got.labelIndex());
-                assertEquals(want.exampleScore(), got.exampleScore(), 1e-6);
-                assertEquals(want.approxError(), got.approxError(), 1e-6);
-                IntegratedGradientsModelTest.assertClose(
-                        TestModels.flat(want.attributions().get("features")),
-                        TestModels.flat(got.attributions().get("features")),
-                        1e-5);
+                assertSameAnswer("instance " + c, want, TestModels.explain(split, instance(c)));
                 assertEquals(
                         1 + 3,
                         split.pipeline().sharedRuns().runs() - runsBefore,
                         "the forward run and three gradient runs");
             }
         }
+    }
+
+    /** The same label, scores, approx_error and attributions (up to float noise: rows ran in other runs). */
+    private static void assertSameAnswer(String what, LabelAttribution want, LabelAttribution got) {
+        assertEquals(want.labelIndex(), got.labelIndex(), what);
+        assertEquals(want.exampleScore(), got.exampleScore(), 1e-6, what);
+        assertEquals(want.baselineScore(), got.baselineScore(), 1e-6, what);
+        assertEquals(want.approxError(), got.approxError(), 1e-6, what);
+        IntegratedGradientsModelTest.assertClose(
+                TestModels.flat(want.attributions().get("features")),
+                TestModels.flat(got.attributions().get("features")),
+                1e-5);
     }
 }
