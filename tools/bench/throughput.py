@@ -25,12 +25,16 @@ parse none (but the check's). --rounds N starts every server N times per model, 
 give the medians over the rounds (and the range of requests/s); the compute bound is measured again at the start
 of every round and held against the servers as the median over the rounds.
 
+--onednn on|off sets TensorFlow's oneDNN CPU kernels (TF_ENABLE_ONEDNN_OPTS=1 or 0) for every process the script
+starts, the bound and every server alike, so that they are compared at one TensorFlow setting; the default leaves
+TensorFlow's own choice (on only for CPUs with AVX-512 VNNI, BF16 or AMX).
+
 Every loop is bounded in time and count; the servers are killed when the script exits (also on Ctrl-C or SIGTERM,
 and with the script itself where Linux allows: PR_SET_PDEATHSIG).
 
 usage: tools/bench/throughput.py [--models tabular_classifier,cnn_image,mobilenet_v2]
          [--servers runtime-batched,runtime-unbatched,python] [--levels 1,8,32] [--seconds 20] [--min-warmup 30] [--warmup 90]
-         [--rounds 1] [--runtime-env K=V]... [--batched-env K=V]... [--unbatched-env K=V]... [--markdown]
+         [--rounds 1] [--onednn default|on|off] [--runtime-env K=V]... [--batched-env K=V]... [--unbatched-env K=V]... [--markdown]
 """
 import argparse
 import atexit
@@ -440,6 +444,9 @@ def main():
                     help="start every server this many times per model, interleaved; the tables give medians")
     ap.add_argument("--start-timeout", type=float, default=300)
     ap.add_argument("--markdown", action="store_true", help="also print the results as a markdown table")
+    ap.add_argument("--onednn", choices=["default", "on", "off"], default="default",
+                    help="TensorFlow's oneDNN CPU kernels for the bound and every server alike (TF_ENABLE_ONEDNN_OPTS); "
+                         "default: TensorFlow's own choice for this CPU")
     ap.add_argument("--no-compute-bound", action="store_true",
                     help="skip the compute bound (compute_bound.py: TensorFlow's batched IG, no HTTP) measured per "
                          "model before the servers")
@@ -472,6 +479,11 @@ def main():
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
+    # inherited by the bound, the Python server and the runtime (whose environment is this one's, less EXPLAIN_*)
+    os.environ.pop("TF_ENABLE_ONEDNN_OPTS", None)
+    if args.onednn != "default":
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1" if args.onednn == "on" else "0"
+
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background (SIG_IGN)
     atexit.register(kill_children)
@@ -482,7 +494,7 @@ def main():
     print(f"# throughput benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores ({cpu_name()}), "
           f"load average {os.getloadavg()[0]:.1f} at start")
     print(f"# IG {args.steps} steps trapezoid, one instance per request, levels {levels} clients x {args.seconds:g} s "
-          f"after a warm-up of at most {args.warmup:g} s; server logs in {logdir}")
+          f"after a warm-up of at most {args.warmup:g} s; oneDNN kernels: {args.onednn}; server logs in {logdir}")
     rows, failed = [], False
     header = (f"{'model':<20} {'server':<18} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
               f"{'srv CPU':>7} {'cli CPU':>7} {'oth CPU':>7}")

@@ -3,6 +3,7 @@ package dev.explainable.serving.operator.dependent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -113,6 +114,7 @@ public final class DesiredDeployment {
         env.add(envVar(
                 RuntimeSetting.ROUTING_MAX_CONCURRENT_FORWARDS.env(), RoutingDefaults.MAX_CONCURRENT_FORWARDS_TEXT));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
+        oneDnn(m.getSpec().getRuntime()).ifPresent(env::add);
         // a monitoring baseline or an example set on gs:// or s3:// is read by the runtime itself, with the model's
         // storage settings and credentials (the model's own files are the fetcher's)
         boolean hasExamples = v.getExplanationSpec() != null
@@ -254,6 +256,19 @@ public final class DesiredDeployment {
                 .endSpec()
                 .build();
     }
+
+    /**
+     * TensorFlow's oneDNN CPU kernels as the model's {@code spec.runtime.oneDnn} asks, or nothing (TensorFlow's choice
+     * for the CPU). An environment variable, since TensorFlow reads it once, before the runtime could set anything.
+     */
+    static Optional<EnvVar> oneDnn(RuntimeSpec runtime) {
+        return runtime == null || runtime.getOneDnn() == null
+                ? Optional.empty()
+                : Optional.of(envVar(ONE_DNN_ENV, runtime.getOneDnn() ? "1" : "0"));
+    }
+
+    /** TensorFlow's switch for its oneDNN CPU kernels. */
+    static final String ONE_DNN_ENV = "TF_ENABLE_ONEDNN_OPTS";
 
     private static EnvVar envVar(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();

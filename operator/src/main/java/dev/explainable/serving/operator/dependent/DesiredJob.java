@@ -149,6 +149,7 @@ public final class DesiredJob {
         JobFiles files = JobFiles.of(spec.inputConfig.uris, outputDirectory);
         env.addAll(batchSettings(spec, files));
         env.add(envVar("TF_CPP_MIN_LOG_LEVEL", "2"));
+        DesiredDeployment.oneDnn(model.runtime()).ifPresent(env::add);
         if (config.runtimeJsonLogs()) {
             env.add(envVar("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true"));
         }

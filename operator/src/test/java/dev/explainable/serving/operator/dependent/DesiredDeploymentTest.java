@@ -662,6 +662,27 @@ class DesiredDeploymentTest {
     }
 
     @Test
+    void aModelsOneDnnChoiceBecomesTensorFlowsSwitchAndNoChoiceLeavesTensorFlows() {
+        ExplainableModel m = twoVersions();
+        VersionSpec v = m.getSpec().getVersions().get(0);
+        java.util.function.Supplier<String> oneDnn = () -> env(
+                DesiredDeployment.of(m, v, CONFIG)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0),
+                "TF_ENABLE_ONEDNN_OPTS");
+        assertThat(oneDnn.get()).isNull();
+        m.getSpec().setRuntime(new dev.explainable.serving.operator.api.RuntimeSpec());
+        assertThat(oneDnn.get()).isNull();
+        m.getSpec().getRuntime().setOneDnn(true);
+        assertThat(oneDnn.get()).isEqualTo("1");
+        m.getSpec().getRuntime().setOneDnn(false);
+        assertThat(oneDnn.get()).isEqualTo("0");
+    }
+
+    @Test
     void runtimePodsLogJsonLinesOnlyWhenTheOperatorIsSetSo() {
         ExplainableModel m = twoVersions();
         VersionSpec v = m.getSpec().getVersions().get(0);

@@ -260,6 +260,23 @@ class DesiredJobTest {
     }
 
     @Test
+    void aModelsOneDnnChoiceReachesItsShardsAndNoChoiceLeavesTensorFlows() {
+        VersionSpec v1 = Models.version("v1", 0);
+        ExplainableModel m = Models.model("flowers", "v1", v1);
+        ExplanationJob j = job(1, null);
+        assertThat(env(
+                        DesiredJob.of(j, JobModel.of(j, m, v1), "gs://out/x/p/", TestConfig.of()),
+                        "TF_ENABLE_ONEDNN_OPTS"))
+                .isNull();
+        m.getSpec().setRuntime(new dev.explainable.serving.operator.api.RuntimeSpec());
+        m.getSpec().getRuntime().setOneDnn(true);
+        assertThat(env(
+                        DesiredJob.of(j, JobModel.of(j, m, v1), "gs://out/x/p/", TestConfig.of()),
+                        "TF_ENABLE_ONEDNN_OPTS"))
+                .isEqualTo("1");
+    }
+
+    @Test
     void pvcInputAndOutputAreMountedAndReadAsLocalPaths() {
         VersionSpec v1 = Models.version("v1", 0);
         v1.setModelUri("gs://models/flowers/v1");

@@ -107,12 +107,13 @@ public final class ServingModel implements AutoCloseable {
         try {
             List<TensorFlowDevices.Device> devices = TensorFlowDevices.list(config);
             LOG.infof(
-                    "TensorFlow runs the model on %s (devices %s; GPU memory: %s)",
+                    "TensorFlow runs the model on %s (devices %s; GPU memory: %s; oneDNN CPU kernels: %s)",
                     devices.stream().anyMatch(d -> d.type().equals("GPU")) ? "the GPU" : "the CPU, it sees no GPU",
                     devices.stream().map(d -> d.name()).toList(),
                     gpuMemoryFraction.isPresent()
                             ? "a fraction of " + gpuMemoryFraction.getAsDouble() + " taken at load"
-                            : "grows as needed");
+                            : "grows as needed",
+                    oneDnn(System.getenv("TF_ENABLE_ONEDNN_OPTS")));
             ServingModel model = build(bundle, metadata, defaultSignature, withGradients, devices);
             if (metadata == null) {
                 LOG.infof(
@@ -199,6 +200,22 @@ public final class ServingModel implements AutoCloseable {
         } finally {
             inputs.forEach(Tensor::close);
         }
+    }
+
+    /**
+     * What TensorFlow was asked of its oneDNN CPU kernels: it reads {@code TF_ENABLE_ONEDNN_OPTS} once, from the
+     * process's environment (the model's {@code spec.runtime.oneDnn}), and decides by the CPU when it is unset.
+     */
+    static String oneDnn(String env) {
+        if (env == null || env.isBlank()) {
+            return "TensorFlow's choice for this CPU (TF_ENABLE_ONEDNN_OPTS unset)";
+        }
+        String v = env.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "1", "true" -> "on (TF_ENABLE_ONEDNN_OPTS=" + env.trim() + ")";
+            case "0", "false" -> "off (TF_ENABLE_ONEDNN_OPTS=" + env.trim() + ")";
+            default -> "TF_ENABLE_ONEDNN_OPTS=" + env.trim() + ", which TensorFlow does not read as true or false";
+        };
     }
 
     /** A tensor of the loaded graph by name (signature tensors are plain graph tensors). */

@@ -35,4 +35,14 @@ class TensorFlowDevicesTest {
         assertTrue(devices.get(0).name().endsWith("/device:CPU:0"), devices.toString());
         assertTrue(devices.stream().noneMatch(d -> d.type().equals("GPU")), devices.toString());
     }
+
+    @Test
+    void theLogSaysWhatTensorFlowWasAskedOfItsOneDnnKernels() {
+        assertTrue(ServingModel.oneDnn(null).startsWith("TensorFlow's choice"));
+        assertTrue(ServingModel.oneDnn(" ").startsWith("TensorFlow's choice"));
+        assertEquals("on (TF_ENABLE_ONEDNN_OPTS=1)", ServingModel.oneDnn("1"));
+        assertEquals("on (TF_ENABLE_ONEDNN_OPTS=True)", ServingModel.oneDnn("True"));
+        assertEquals("off (TF_ENABLE_ONEDNN_OPTS=0)", ServingModel.oneDnn("0"));
+        assertTrue(ServingModel.oneDnn("yes").contains("does not read as true or false"));
+    }
 }
