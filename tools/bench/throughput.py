@@ -27,7 +27,7 @@ of every round and held against the servers as the median over the rounds.
 
 --onednn on|off sets TensorFlow's oneDNN CPU kernels (TF_ENABLE_ONEDNN_OPTS=1 or 0) for every process the script
 starts, the bound and every server alike, so that they are compared at one TensorFlow setting; the default leaves
-TensorFlow's own choice (on only for CPUs with AVX-512 VNNI, BF16 or AMX).
+TensorFlow's own choice (on for CPUs with AVX-512 VNNI, BF16 or AMX; off on this project's AMD EPYC).
 
 Every loop is bounded in time and count; the servers are killed when the script exits (also on Ctrl-C or SIGTERM,
 and with the script itself where Linux allows: PR_SET_PDEATHSIG).

@@ -40,6 +40,9 @@ public final class DesiredDeployment {
     static final String RUNTIME_JVM_OPTIONS =
             "-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError " + "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp";
 
+    /** TensorFlow's switch for its oneDNN CPU kernels. */
+    static final String ONE_DNN_ENV = "TF_ENABLE_ONEDNN_OPTS";
+
     public static final String GPU = "nvidia.com/gpu";
     public static final int HTTP_PORT = 8080;
     /**
@@ -266,9 +269,6 @@ public final class DesiredDeployment {
                 ? Optional.empty()
                 : Optional.of(envVar(ONE_DNN_ENV, runtime.getOneDnn() ? "1" : "0"));
     }
-
-    /** TensorFlow's switch for its oneDNN CPU kernels. */
-    static final String ONE_DNN_ENV = "TF_ENABLE_ONEDNN_OPTS";
 
     private static EnvVar envVar(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();

@@ -210,11 +210,11 @@ public final class ServingModel implements AutoCloseable {
         if (env == null || env.isBlank()) {
             return "TensorFlow's choice for this CPU (TF_ENABLE_ONEDNN_OPTS unset)";
         }
-        String v = env.trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (v) {
-            case "1", "true" -> "on (TF_ENABLE_ONEDNN_OPTS=" + env.trim() + ")";
-            case "0", "false" -> "off (TF_ENABLE_ONEDNN_OPTS=" + env.trim() + ")";
-            default -> "TF_ENABLE_ONEDNN_OPTS=" + env.trim() + ", which TensorFlow does not read as true or false";
+        String value = env.trim();
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true" -> "on (TF_ENABLE_ONEDNN_OPTS=" + value + ")";
+            case "0", "false" -> "off (TF_ENABLE_ONEDNN_OPTS=" + value + ")";
+            default -> "TF_ENABLE_ONEDNN_OPTS=" + value + ", which TensorFlow does not read as true or false";
         };
     }
 
