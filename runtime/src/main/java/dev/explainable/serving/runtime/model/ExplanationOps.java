@@ -15,6 +15,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata;
 import dev.explainable.serving.runtime.metadata.ExplanationMetadata.OutputMetadata;
@@ -64,7 +66,11 @@ final class ExplanationOps {
             batched[0] = -1;
             System.arraycopy(shape, 0, batched, 1, shape.length);
             Placeholder<TFloat32> mask = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(batched)));
-            Operand<TFloat32> selected = tf.math.mul(yf, mask);
+            TopClass top = shape.length == 0 ? null : topClass(tf, yf, batched);
+            // the chosen rows' one-hot added to the fed mask (zeros on those rows); no gradient flows into the choice
+            Operand<TFloat32> selected = top == null
+                    ? tf.math.mul(yf, mask)
+                    : tf.math.mul(yf, tf.stopGradient(tf.math.add(mask, top.mask())));
             Operand<TFloat32> target = shape.length == 0
                     ? selected
                     : tf.sum(
@@ -84,10 +90,43 @@ final class ExplanationOps {
                     new OutputInfo(e.getKey(), shape, e.getValue().indexNameMapping()),
                     y,
                     mask,
+                    top == null ? null : top.source(),
+                    top == null ? null : top.chosen(),
+                    top == null ? null : top.label(),
                     target.asOutput(),
                     grads));
         }
         return explainedOutputs;
+    }
+
+    /**
+     * The ops that let a run choose a row's label itself, so that an explanation of the top class needs no forward
+     * run of its own first (see {@link TopClassScores}): {@code source} gives, per row, how many rows further on the
+     * row lies whose top class it explains (the explained instance, fed as the run's last row), {@code chosen} 1 where
+     * that choice applies and 0 where the fed mask says the label. {@code label} is each row's top class by
+     * {@code source}, {@code mask} its one-hot where chosen. The top class is tf.argmax's: the first of equal scores,
+     * as {@link LabelTargets#of} ranks them.
+     */
+    private record TopClass(
+            Placeholder<TInt32> source, Placeholder<TFloat32> chosen, Output<TInt64> label, Operand<TFloat32> mask) {}
+
+    private static TopClass topClass(Ops tf, Operand<TFloat32> yf, long[] batched) {
+        long labels = 1;
+        for (int i = 1; i < batched.length; i++) {
+            labels *= batched[i];
+        }
+        Placeholder<TInt32> source =
+                tf.withName("label_source").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+        Placeholder<TFloat32> chosen =
+                tf.withName("label_chosen").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+        Operand<TFloat32> scores = tf.reshape(tf.stopGradient(yf), tf.constant(new long[] {-1, labels}));
+        Operand<TInt32> rows = tf.math.add(tf.range(tf.constant(0), tf.size(source), tf.constant(1)), source);
+        Output<TInt64> label = tf.math
+                .argMax(tf.gather(scores, rows, tf.constant(0)), tf.constant(1))
+                .output();
+        Operand<TFloat32> oneHot = tf.oneHot(label, tf.constant((int) labels), tf.constant(1f), tf.constant(0f));
+        Operand<TFloat32> picked = tf.math.mul(oneHot, tf.expandDims(chosen, tf.constant(1)));
+        return new TopClass(source, chosen, label, tf.reshape(picked, tf.constant(batched)));
     }
 
     /**

@@ -28,11 +28,11 @@ public final class LabelTargets {
     public static List<LabelTarget> of(ForwardResult instance, OutputInfo output, LabelSelection selection) {
         HostTensor y = instance.outputs().get(output.key());
         if (y.shape().length == 0) {
-            return List.of(new LabelTarget(-1, null, HostTensor.floats(output.shape(), new float[] {1f})));
+            return List.of(scalar(output));
         }
         List<Integer> labels;
         if (selection.indices() != null) {
-            checkIndices(selection.indices(), y, output);
+            checkIndices(selection.indices(), y.size(), output);
             labels = selection.indices();
         } else {
             Integer[] order = new Integer[y.size()];
@@ -49,37 +49,47 @@ public final class LabelTargets {
         }
         List<LabelTarget> targets = new ArrayList<>(labels.size());
         for (int label : labels) {
-            float[] mask = new float[(int) HostTensor.elements(output.shape())];
-            mask[label] = 1f;
-            String name = output.indexNameMapping() != null
-                            && label < output.indexNameMapping().size()
-                    ? output.indexNameMapping().get(label)
-                    : null;
-            targets.add(new LabelTarget(label, name, HostTensor.floats(output.shape(), mask)));
+            targets.add(at(output, label));
         }
         return targets;
     }
 
-    /**
-     * How many labels {@link #of} picks, without ranking the scores or making the masks (what the work bound
-     * counts before any work): 1 for a scalar output, else {@link LabelSelection#count}, the indices checked.
-     */
-    public static int count(ForwardResult instance, OutputInfo output, LabelSelection selection) {
-        HostTensor y = instance.outputs().get(output.key());
-        if (y.shape().length == 0) {
-            return 1;
-        }
-        if (selection.indices() != null) {
-            checkIndices(selection.indices(), y, output);
-        }
-        return selection.count(y.size());
+    /** Label {@code label} of a vector output: its mask and its name, where the output names its labels. */
+    public static LabelTarget at(OutputInfo output, int label) {
+        float[] mask = new float[(int) HostTensor.elements(output.shape())];
+        mask[label] = 1f;
+        String name = output.indexNameMapping() != null
+                        && label < output.indexNameMapping().size()
+                ? output.indexNameMapping().get(label)
+                : null;
+        return new LabelTarget(label, name, HostTensor.floats(output.shape(), mask));
     }
 
-    private static void checkIndices(List<Integer> indices, HostTensor y, OutputInfo output) {
+    /** The one label of a scalar output ({@code -1}). */
+    public static LabelTarget scalar(OutputInfo output) {
+        return new LabelTarget(-1, null, HostTensor.floats(output.shape(), new float[] {1f}));
+    }
+
+    /**
+     * How many labels {@link #of} picks, without the output's values (what the work bound counts before any run):
+     * 1 for a scalar output, else {@link LabelSelection#count}, the indices checked against the output's size.
+     */
+    public static int count(OutputInfo output, LabelSelection selection) {
+        if (output.shape().length == 0) {
+            return 1;
+        }
+        int size = (int) HostTensor.elements(output.shape());
+        if (selection.indices() != null) {
+            checkIndices(selection.indices(), size, output);
+        }
+        return selection.count(size);
+    }
+
+    private static void checkIndices(List<Integer> indices, int size, OutputInfo output) {
         for (int i : indices) {
-            if (i < 0 || i >= y.size()) {
+            if (i < 0 || i >= size) {
                 throw new InvalidInstanceException("output index " + i + " is outside output '" + output.key()
-                        + "', which has " + y.size() + " values");
+                        + "', which has " + size + " values");
             }
         }
     }

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.tensorflow.Output;
 
 import dev.explainable.serving.runtime.explain.ScoreFunction;
+import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 import dev.explainable.serving.runtime.tensor.SparseSpec;
 import dev.explainable.serving.runtime.tensor.SparseTensors;
@@ -257,11 +258,7 @@ public final class ModelRunner {
      */
     public ScoreFunction scoreFunction(
             ForwardResult instance, OutputInfo explained, LabelTarget target, int batchSize) {
-        ExplainedOutput output = model.explainedOutputs().stream()
-                .filter(o -> o.key().equals(explained.key()))
-                .findFirst()
-                .orElseThrow(
-                        () -> new IllegalArgumentException("the model explains no output '" + explained.key() + "'"));
+        ExplainedOutput output = explainedOutput(explained);
         int perRun = pointsPerRun(batchSize, explainedElements(instance));
         PointRun once = (points, n, withGradients) -> evaluate(instance, output, target, points, n, withGradients);
         return new ScoreFunction() {
@@ -291,6 +288,61 @@ public final class ModelRunner {
                 return callsAtOnce;
             }
         };
+    }
+
+    /**
+     * True when runs of this model can choose an explained output's top class themselves
+     * ({@link #topClassScores}): every explained input is a dense signature input (the instance's row is then its
+     * signature values), and the model was loaded with the choice's ops.
+     */
+    public boolean runsChooseTopClass() {
+        return model.signature().sparseInputs().isEmpty()
+                && model.explainedInputs().stream().allMatch(e -> e.info().isSignatureInput())
+                && model.explainedOutputs().stream()
+                        .allMatch(o -> o.choosesLabels() || o.info().shape().length == 0);
+    }
+
+    /**
+     * A decoded instance as the explanation of its top class needs it without a forward run
+     * ({@link #runsChooseTopClass}): its signature values, which are also its explained values; no outputs.
+     */
+    public ForwardResult unrun(Map<String, HostTensor> instance) {
+        Map<String, HostTensor> explained = new LinkedHashMap<>();
+        for (ExplainedInput e : model.explainedInputs()) {
+            explained.put(e.key(), instance.get(e.info().signatureKey()));
+        }
+        return new ForwardResult(instance, explained, Map.of());
+    }
+
+    /**
+     * The explained score of {@code explained}'s top class for {@code instance}, the class chosen by the
+     * explanation's first run ({@link TopClassScores}); a vector output of a model whose
+     * {@link #runsChooseTopClass runs choose it}.
+     */
+    public TopClassScores topClassScores(ForwardResult instance, OutputInfo explained, int batchSize) {
+        ExplainedOutput output = explainedOutput(explained);
+        if (!output.choosesLabels()) {
+            throw new IllegalArgumentException("output '" + explained.key() + "' has one label: nothing to choose");
+        }
+        return new TopClassScores(this, instance, output, batchSize);
+    }
+
+    /** Rows a run of {@code batchSize} points of {@code instance} may take now: the cap and the row limit's. */
+    int rowsPerRun(ForwardResult instance, int batchSize) {
+        return Math.min(pointsPerRun(batchSize, explainedElements(instance)), rowLimit.get());
+    }
+
+    /** Runs of one explanation's points handed in at once ({@link ScoreFunction#concurrentCalls}). */
+    int callsAtOnce() {
+        return callsAtOnce;
+    }
+
+    private ExplainedOutput explainedOutput(OutputInfo explained) {
+        return model.explainedOutputs().stream()
+                .filter(o -> o.key().equals(explained.key()))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("the model explains no output '" + explained.key() + "'"));
     }
 
     /** One run of points: their scores, and where asked their gradients. */
@@ -353,15 +405,48 @@ public final class ModelRunner {
             List<float[]> points,
             int n,
             boolean withGradients) {
+        return evaluate(instance, output, target, points, n, withGradients, false)
+                .scores();
+    }
+
+    /** The scores of a run, and the label it chose for the instance ({@code -1} where the label was given). */
+    record ChosenScores(ScoreFunction.Scores scores, int label) {}
+
+    /**
+     * A run of {@code n} points of {@code instance}'s explanation of {@code output}'s top class that chooses the class
+     * itself ({@link TopClassScores}): the instance goes in as one more row, every point explains that row's top
+     * class, and the scores come back without it. {@code n} may be 0: the instance alone, forward only.
+     */
+    ChosenScores evaluateChoosing(
+            ForwardResult instance, ExplainedOutput output, List<float[]> points, int n, boolean withGradients) {
+        return evaluate(instance, output, null, points, n, withGradients, true);
+    }
+
+    private ChosenScores evaluate(
+            ForwardResult instance,
+            ExplainedOutput output,
+            LabelTarget target,
+            List<float[]> points,
+            int n,
+            boolean withGradients,
+            boolean choose) {
+        int rows = choose ? n + 1 : n;
         Map<Output<?>, HostTensor> feeds = new LinkedHashMap<>();
         List<ExplainedInput> explained = model.explainedInputs();
         for (int i = 0; i < explained.size(); i++) {
             ExplainedInput in = explained.get(i);
-            long[] shape = instance.explainedValues().get(in.key()).shape();
+            HostTensor value = instance.explainedValues().get(in.key());
+            long[] shape = value.shape();
             // a sparse input's values: one flat list for all points, each point a row of the batch
             long[] pointsShape =
-                    in.info().sparse() != null ? new long[] {n * HostTensor.elements(shape)} : prepend(n, shape);
-            feeds.put(in.tensor(), HostTensor.floats(pointsShape, points.get(i)));
+                    in.info().sparse() != null ? new long[] {n * HostTensor.elements(shape)} : prepend(rows, shape);
+            float[] fed = points.get(i);
+            if (choose) { // the instance itself, after the points
+                int size = value.size();
+                fed = Arrays.copyOf(fed, rows * size);
+                System.arraycopy(value.floats(), 0, fed, n * size, size);
+            }
+            feeds.put(in.tensor(), HostTensor.floats(pointsShape, fed));
         }
         for (TensorSpec s : model.signature().signatureInputs()) {
             boolean isExplained =
@@ -373,7 +458,7 @@ public final class ModelRunner {
             SparseSpec sparse = model.signature().sparsePart(s.key());
             HostTensor copies;
             if (sparse == null) {
-                copies = HostTensor.stack(Collections.nCopies(n, value));
+                copies = HostTensor.stack(Collections.nCopies(rows, value));
             } else if (s.key().equals(sparse.indicesKey())) {
                 copies = SparseTensors.repeatIndices(value, n);
             } else if (s.key().equals(sparse.denseShapeKey())) {
@@ -384,7 +469,25 @@ public final class ModelRunner {
             feeds.put(model.graphTensor(s.tensorName()), copies);
         }
         // one mask row per point: points of requests explaining different labels can share a run
-        feeds.put(output.mask().asOutput(), HostTensor.stack(Collections.nCopies(n, target.mask())));
+        HostTensor mask = choose
+                ? HostTensor.floats(
+                        prepend(rows, output.info().shape()),
+                        new float[rows * (int) HostTensor.elements(output.info().shape())])
+                : HostTensor.stack(Collections.nCopies(n, target.mask()));
+        feeds.put(output.mask().asOutput(), mask);
+        if (output.choosesLabels()) {
+            // per row: how many rows on lies the row whose top class it explains (the last), and whether it does
+            int[] source = new int[rows];
+            float[] chosen = new float[rows];
+            if (choose) {
+                for (int r = 0; r < rows; r++) {
+                    source[r] = n - r;
+                    chosen[r] = 1f;
+                }
+            }
+            feeds.put(output.labelSource().asOutput(), new HostTensor(DType.INT32, new long[] {rows}, source));
+            feeds.put(output.labelChosen().asOutput(), HostTensor.floats(new long[] {rows}, chosen));
+        }
         List<Output<?>> fetches = new ArrayList<>();
         fetches.add(output.target());
         if (withGradients && output.gradients().length != explained.size()) {
@@ -393,12 +496,22 @@ public final class ModelRunner {
         if (withGradients) {
             fetches.addAll(Arrays.asList(output.gradients()));
         }
-        List<HostTensor> results = run(feeds, fetches, n);
-        float[][] grads = new float[withGradients ? results.size() - 1 : 0][];
-        for (int i = 0; i < grads.length; i++) {
-            grads[i] = results.get(1 + i).floats();
+        if (choose) {
+            fetches.add(output.topLabel());
         }
-        return new ScoreFunction.Scores(results.get(0).floats(), grads);
+        List<HostTensor> results = run(feeds, fetches, rows);
+        float[][] grads = new float[withGradients ? explained.size() : 0][];
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = firstRows(results.get(1 + i).floats(), n, rows);
+        }
+        float[] values = firstRows(results.get(0).floats(), n, rows);
+        int label = choose ? (int) ((long[]) results.get(results.size() - 1).data())[n] : -1;
+        return new ChosenScores(new ScoreFunction.Scores(values, grads), label);
+    }
+
+    /** The first {@code n} of {@code rows} equal rows of {@code values}. */
+    private static float[] firstRows(float[] values, int n, int rows) {
+        return n == rows ? values : Arrays.copyOf(values, values.length / rows * n);
     }
 
     static long[] prepend(long n, long[] shape) {

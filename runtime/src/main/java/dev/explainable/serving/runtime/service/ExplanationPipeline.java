@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -16,9 +17,11 @@ import dev.explainable.serving.runtime.explain.Baselines;
 import dev.explainable.serving.runtime.explain.ExplainedInstance;
 import dev.explainable.serving.runtime.explain.Explainer;
 import dev.explainable.serving.runtime.explain.InputValues;
+import dev.explainable.serving.runtime.explain.ScoreFunction;
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.model.ForwardResult;
 import dev.explainable.serving.runtime.model.InputInfo;
+import dev.explainable.serving.runtime.model.LabelSelection;
 import dev.explainable.serving.runtime.model.LabelTarget;
 import dev.explainable.serving.runtime.model.LabelTargets;
 import dev.explainable.serving.runtime.model.ModelRunner;
@@ -26,6 +29,7 @@ import dev.explainable.serving.runtime.model.ModelSignature;
 import dev.explainable.serving.runtime.model.OutputInfo;
 import dev.explainable.serving.runtime.model.RowLimit;
 import dev.explainable.serving.runtime.model.SharedRuns;
+import dev.explainable.serving.runtime.model.TopClassScores;
 import dev.explainable.serving.runtime.result.Explanation;
 import dev.explainable.serving.runtime.result.LabelAttribution;
 import dev.explainable.serving.runtime.tensor.HostTensor;
@@ -184,13 +188,16 @@ public final class ExplanationPipeline {
         Map<String, VisualizationConfig> settings = visualizationSettings(request.visualization());
         Explainer method = explainers.forRequest(request);
         checkBaselineInputs(request);
-        List<ForwardResult> forward = runner.forward(decoded);
+        // the top class is chosen by the explanation's first run where the model's runs can: no forward run first
+        boolean topClassInRuns = LabelSelection.TOP.equals(request.labels()) && runner.runsChooseTopClass();
+        List<ForwardResult> forward =
+                topClassInRuns ? decoded.stream().map(runner::unrun).toList() : runner.forward(decoded);
         List<ExplainedInstance> explained =
                 forward.stream().map(r -> explainedInstance(r, request)).toList();
         checkWork(method, request, forward, explained);
         List<Explanation> out = new ArrayList<>(forward.size());
         for (int i = 0; i < forward.size(); i++) {
-            out.add(explainInstance(method, request, i, forward.get(i), explained.get(i), settings));
+            out.add(explainInstance(method, request, i, forward.get(i), explained.get(i), settings, topClassInRuns));
         }
         return out;
     }
@@ -243,7 +250,8 @@ public final class ExplanationPipeline {
                 WARM_UP,
                 instance,
                 explainedInstance(instance, ExplainOptions.NONE),
-                renderer.settings(null));
+                renderer.settings(null),
+                false);
     }
 
     private void checkInstanceCount(List<JsonNode> instances) {
@@ -313,7 +321,7 @@ public final class ExplanationPipeline {
                 runner.pointsPerRun(1, elements); // an instance larger than one model run may take
                 long labels = 0;
                 for (OutputInfo o : model.explainedOutputs()) {
-                    labels += LabelTargets.count(forward.get(i), o, request.labels());
+                    labels += LabelTargets.count(o, request.labels());
                 }
                 long host = Math.multiplyExact(
                         labels, ceilDiv(method.hostMultiplyAdds(explained.get(i)), MULTIPLY_ADDS_PER_VALUE));
@@ -349,43 +357,68 @@ public final class ExplanationPipeline {
         return -Math.floorDiv(-a, b);
     }
 
+    /**
+     * @param topClassInRuns the request explains the top class and the model's runs choose it: each vector output's
+     *     class is the one its first run chooses ({@link TopClassScores}), {@code r} has no outputs
+     */
     private Explanation explainInstance(
             Explainer method,
             ExplainOptions request,
             int index,
             ForwardResult r,
             ExplainedInstance x,
-            Map<String, VisualizationConfig> settings) {
+            Map<String, VisualizationConfig> settings,
+            boolean topClassInRuns) {
         List<LabelAttribution> labels = new ArrayList<>();
         for (OutputInfo o : model.explainedOutputs()) {
-            for (LabelTarget target : LabelTargets.of(r, o, request.labels())) {
-                labels.add(explainLabel(method, index, r, x, o, target, settings));
+            if (topClassInRuns && o.shape().length == 0) {
+                LabelTarget one = LabelTargets.scalar(o);
+                labels.add(explainLabel(
+                        method, index, r, x, o, runner.scoreFunction(r, o, one, batchSize), () -> one, settings));
+            } else if (topClassInRuns) {
+                TopClassScores top = runner.topClassScores(r, o, batchSize);
+                labels.add(explainLabel(method, index, r, x, o, top, top::label, settings));
+            } else {
+                for (LabelTarget target : LabelTargets.of(r, o, request.labels())) {
+                    labels.add(explainLabel(
+                            method,
+                            index,
+                            r,
+                            x,
+                            o,
+                            runner.scoreFunction(r, o, target, batchSize),
+                            () -> target,
+                            settings));
+                }
             }
         }
         return new Explanation(labels);
     }
 
+    /** @param target the explained label, known once {@code scores} has run */
     private LabelAttribution explainLabel(
             Explainer method,
             int index,
             ForwardResult r,
             ExplainedInstance x,
             OutputInfo o,
-            LabelTarget target,
+            ScoreFunction scores,
+            Supplier<LabelTarget> target,
             Map<String, VisualizationConfig> settings) {
-        Attribution a = method.explain(x, runner.scoreFunction(r, o, target, batchSize));
+        Attribution a = method.explain(x, scores);
+        LabelTarget label = target.get();
         String nonFinite = a.nonFinite();
         // the warm-up's zeros may lie outside what a model accepts (a log, a division), and its answer is dropped
         if (nonFinite != null && index != WARM_UP) {
             throw new InvalidInstanceException("instance " + index + ": the explanation of output '" + o.key() + "'"
-                    + (target.labelIndex() >= 0 ? ", label " + target.labelIndex() : "") + " is not finite: "
+                    + (label.labelIndex() >= 0 ? ", label " + label.labelIndex() : "") + " is not finite: "
                     + nonFinite + " overflowed (NaN or infinity). The model's scores or gradients leave float32 at"
                     + " this instance or on its path; smaller values, baselines or noise may fit it");
         }
         return new LabelAttribution(
                 o.key(),
-                target.labelIndex(),
-                target.labelName(),
+                label.labelIndex(),
+                label.labelName(),
                 a.baselineScore(),
                 a.exampleScore(),
                 a.approxError(),

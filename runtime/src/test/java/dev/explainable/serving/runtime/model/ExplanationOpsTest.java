@@ -21,6 +21,7 @@ import org.tensorflow.types.TFloat32;
 
 import dev.explainable.serving.runtime.metadata.MetadataException;
 import dev.explainable.serving.runtime.metadata.MetadataLoader;
+import dev.explainable.serving.runtime.tensor.DType;
 import dev.explainable.serving.runtime.tensor.HostTensor;
 
 /**
@@ -65,16 +66,36 @@ class ExplanationOpsTest {
 
     /** Runs the target and its gradient for two examples, each with its own mask row. */
     static List<HostTensor> run(Graph g, ExplainedOutput o, float[] x, float[] masks, long[] maskShape) {
+        return run(g, o, x, masks, maskShape, new int[2], new float[2]);
+    }
+
+    /**
+     * As {@link #run(Graph, ExplainedOutput, float[], float[], long[])}, each example's label where {@code chosen} is
+     * 1 the top class of the example {@code source} rows on; a scalar output is fed neither. With a vector output,
+     * the chosen labels are the third result.
+     */
+    static List<HostTensor> run(
+            Graph g, ExplainedOutput o, float[] x, float[] masks, long[] maskShape, int[] source, float[] chosen) {
         try (Session session = new Session(g);
                 Tensor xs = Tensors.toTensor(HostTensor.floats(new long[] {2, 3}, x));
                 Tensor ms = Tensors.toTensor(HostTensor.floats(maskShape, masks));
-                Result r = session.runner()
-                        .feed(g.outputOrThrow("x:0"), xs)
-                        .feed(o.mask().asOutput(), ms)
-                        .fetch(o.target())
-                        .fetch(o.gradients()[0])
-                        .run()) {
-            return List.of(Tensors.toHost(r.get(0)), Tensors.toHost(r.get(1)));
+                Tensor src = Tensors.toTensor(new HostTensor(DType.INT32, new long[] {2}, source));
+                Tensor ch = Tensors.toTensor(HostTensor.floats(new long[] {2}, chosen))) {
+            Session.Runner runner = session.runner()
+                    .feed(g.outputOrThrow("x:0"), xs)
+                    .feed(o.mask().asOutput(), ms)
+                    .fetch(o.target())
+                    .fetch(o.gradients()[0]);
+            if (o.choosesLabels()) {
+                runner.feed(o.labelSource().asOutput(), src)
+                        .feed(o.labelChosen().asOutput(), ch)
+                        .fetch(o.topLabel());
+            }
+            try (Result r = runner.run()) {
+                return o.choosesLabels()
+                        ? List.of(Tensors.toHost(r.get(0)), Tensors.toHost(r.get(1)), Tensors.toHost(r.get(2)))
+                        : List.of(Tensors.toHost(r.get(0)), Tensors.toHost(r.get(1)));
+            }
         }
     }
 
@@ -100,6 +121,49 @@ class ExplanationOpsTest {
     }
 
     @Test
+    void aRunChoosesTheTopClassAtTheRowEachExampleNames() {
+        try (Graph g = new Graph()) {
+            ExplainedOutput y = build(g, METADATA, true).get(0);
+            assertTrue(y.choosesLabels());
+            // example 1 ([1, 2, 5]: y = [2, 6, 20]) has top class c; example 0 ([3, 1, 1]: y = [6, 3, 4]) has a.
+            // Both explain example 1's top class (source 1 and 0 rows on), with zero masks
+            float[] x = {3, 1, 1, 1, 2, 5};
+            List<HostTensor> r = run(g, y, x, new float[6], new long[] {2, 3}, new int[] {1, 0}, new float[] {1, 1});
+            assertArrayEquals(new float[] {4, 20}, r.get(0).floats(), "each example's score of class c");
+            assertArrayEquals(new float[] {0, 0, 4, 0, 0, 4}, r.get(1).floats(), "the gradient of c alone");
+            assertArrayEquals(new long[] {2, 2}, (long[]) r.get(2).data());
+
+            // each its own top class (source 0)
+            r = run(g, y, x, new float[6], new long[] {2, 3}, new int[] {0, 0}, new float[] {1, 1});
+            assertArrayEquals(new float[] {6, 20}, r.get(0).floats());
+            assertArrayEquals(new float[] {2, 0, 0, 0, 0, 4}, r.get(1).floats());
+            assertArrayEquals(new long[] {0, 2}, (long[]) r.get(2).data());
+
+            // not chosen: the mask's label, whatever the source says (example 0 label b, example 1 label a)
+            r = run(g, y, x, new float[] {0, 1, 0, 1, 0, 0}, new long[] {2, 3}, new int[] {1, 0}, new float[2]);
+            assertArrayEquals(new float[] {3, 2}, r.get(0).floats());
+            assertArrayEquals(new float[] {0, 3, 0, 2, 0, 0}, r.get(1).floats());
+        }
+    }
+
+    @Test
+    void equalScoresChooseTheFirstClassAsTheRankingDoes() {
+        try (Graph g = new Graph()) {
+            ExplainedOutput y = build(g, METADATA, true).get(0);
+            // [3, 2, 1.5] scores [6, 6, 6]: a three-way tie; LabelTargets ranks the lowest index first
+            List<HostTensor> r = run(
+                    g,
+                    y,
+                    new float[] {3, 2, 1.5f, 3, 2, 1.5f},
+                    new float[6],
+                    new long[] {2, 3},
+                    new int[2],
+                    new float[] {1, 1});
+            assertArrayEquals(new long[] {0, 0}, (long[]) r.get(2).data());
+        }
+    }
+
+    @Test
     void aScalarOutputIsItsOwnTarget() {
         try (Graph g = new Graph()) {
             ExplainedOutput s = build(g, METADATA, true).get(1);
@@ -107,6 +171,7 @@ class ExplanationOpsTest {
             List<HostTensor> r = run(g, s, new float[] {1, 2, 3, 4, 5, 6}, new float[] {1, 1}, new long[] {2});
             assertArrayEquals(new float[] {6, 15}, r.get(0).floats());
             assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, r.get(1).floats());
+            assertTrue(!s.choosesLabels(), "one label: nothing to choose");
         }
     }
 
