@@ -320,6 +320,9 @@ public final class ModelRunner {
      * {@link #runsChooseTopClass runs choose it}.
      */
     public TopClassScores topClassScores(ForwardResult instance, OutputInfo explained, int batchSize) {
+        if (!runsChooseTopClass()) {
+            throw new IllegalStateException("this model's runs cannot choose the top class (runsChooseTopClass)");
+        }
         ExplainedOutput output = explainedOutput(explained);
         if (!output.choosesLabels()) {
             throw new IllegalArgumentException("output '" + explained.key() + "' has one label: nothing to choose");

@@ -242,7 +242,10 @@ public final class ExplanationPipeline {
         runner.predict(List.of(instance.signatureValues()));
     }
 
-    /** Explains an instance already run forward (the warm-up's zeros), with the configured method. */
+    /**
+     * Explains the warm-up's zeros with the configured method, choosing the top class as a request's explanation
+     * does, so that TensorFlow has prepared the runs (feeds and fetches) a request's explanation makes.
+     */
     Explanation warmUp(ForwardResult instance) {
         return explainInstance(
                 explainers.configured(),
@@ -251,7 +254,7 @@ public final class ExplanationPipeline {
                 instance,
                 explainedInstance(instance, ExplainOptions.NONE),
                 renderer.settings(null),
-                false);
+                runner.runsChooseTopClass());
     }
 
     private void checkInstanceCount(List<JsonNode> instances) {
