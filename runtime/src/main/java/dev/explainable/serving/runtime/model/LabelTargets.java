@@ -26,10 +26,10 @@ public final class LabelTargets {
      * top-k by score (ties by index) or the given indices, which must lie inside the output.
      */
     public static List<LabelTarget> of(ForwardResult instance, OutputInfo output, LabelSelection selection) {
-        HostTensor y = instance.outputs().get(output.key());
-        if (y.shape().length == 0) {
+        if (output.shape().length == 0) { // its static shape, as count says: no values needed
             return List.of(scalar(output));
         }
+        HostTensor y = instance.outputs().get(output.key());
         List<Integer> labels;
         if (selection.indices() != null) {
             checkIndices(selection.indices(), y.size(), output);
@@ -66,7 +66,7 @@ public final class LabelTargets {
     }
 
     /** The one label of a scalar output ({@code -1}). */
-    public static LabelTarget scalar(OutputInfo output) {
+    private static LabelTarget scalar(OutputInfo output) {
         return new LabelTarget(-1, null, HostTensor.floats(output.shape(), new float[] {1f}));
     }
 

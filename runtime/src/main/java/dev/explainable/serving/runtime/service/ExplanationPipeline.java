@@ -362,7 +362,8 @@ public final class ExplanationPipeline {
 
     /**
      * @param topClassInRuns the request explains the top class and the model's runs choose it: each vector output's
-     *     class is the one its first run chooses ({@link TopClassScores}), {@code r} has no outputs
+     *     class is the one its first run chooses ({@link TopClassScores}), {@code r} has no outputs (a scalar output's
+     *     one label needs none)
      */
     private Explanation explainInstance(
             Explainer method,
@@ -374,11 +375,7 @@ public final class ExplanationPipeline {
             boolean topClassInRuns) {
         List<LabelAttribution> labels = new ArrayList<>();
         for (OutputInfo o : model.explainedOutputs()) {
-            if (topClassInRuns && o.shape().length == 0) {
-                LabelTarget one = LabelTargets.scalar(o);
-                labels.add(explainLabel(
-                        method, index, r, x, o, runner.scoreFunction(r, o, one, batchSize), () -> one, settings));
-            } else if (topClassInRuns) {
+            if (topClassInRuns && o.shape().length > 0) {
                 TopClassScores top = runner.topClassScores(r, o, batchSize);
                 labels.add(explainLabel(method, index, r, x, o, top, top::label, settings));
             } else {
